@@ -1,0 +1,144 @@
+/**
+ * Runs every enabled rule over a document. Rules report byte ranges; this is
+ * the one place that applies severities from the config and times each rule.
+ */
+import type { CocoDocument, Located } from '../coco/document';
+import { locate } from '../coco/locate';
+import { jsonPath } from '../coco/jsonPath';
+import { ruleSetting, type LabelscopeConfig } from '../config';
+import type { Problem, Severity } from '../problems';
+import { ALL_RULES } from '../rules';
+import type { FileAccess, Place, ReportInput, Rule, RuleContext } from '../rules/types';
+
+export interface CheckSummary {
+  images: number;
+  annotations: number;
+  categories: number;
+  errors: number;
+  warnings: number;
+  infos: number;
+  /** Problems per rule id. */
+  byRule: Record<string, number>;
+  /** Milliseconds per rule id (where a rule took ≥ 1 ms). */
+  ruleMs: Record<string, number>;
+}
+
+export interface CheckResult {
+  problems: Problem[];
+  summary: CheckSummary;
+}
+
+export interface CheckOptions {
+  config?: LabelscopeConfig;
+  /** Only these rules (by id); all when absent. */
+  only?: readonly string[];
+  rules?: readonly Rule[];
+  /** Disk access for rules that look at image files. */
+  files?: FileAccess;
+  /** Called between rules with the share of rules done; return true to stop early. */
+  onProgress?: (fraction: number) => boolean | void;
+}
+
+export function makeContext(
+  doc: CocoDocument,
+  rule: Rule,
+  severity: Severity,
+  options: Record<string, unknown>,
+  sink: (p: Problem) => void,
+  files?: FileAccess,
+): RuleContext {
+  return {
+    doc,
+    options,
+    files,
+    report(input: ReportInput) {
+      sink({
+        rule: rule.id,
+        severity,
+        message: input.message,
+        jsonPath: input.at.jsonPath,
+        start: input.at.start,
+        end: input.at.end,
+        ...(input.annotationId !== undefined ? { annotationId: input.annotationId } : {}),
+        ...(input.imageId !== undefined ? { imageId: input.imageId } : {}),
+        ...(input.categoryId !== undefined ? { categoryId: input.categoryId } : {}),
+        ...(input.related ? { related: input.related } : {}),
+        ...(input.data !== undefined ? { data: input.data } : {}),
+      });
+    },
+    place: (section, entry: Located, path = []) => placeIn(doc, section, entry, path),
+    sectionPlace: (name?: string) => sectionPlace(doc, name),
+  };
+}
+
+export function placeIn(
+  doc: CocoDocument,
+  section: string,
+  entry: Located,
+  path: readonly (string | number)[] = [],
+): Place {
+  if (path.length > 0) {
+    const range = locate(doc, entry, path as (string | number)[]);
+    if (range) return { jsonPath: jsonPath(section, entry.index, path as (string | number)[]), ...range };
+  }
+  return { jsonPath: jsonPath(section, entry.index, []), start: entry.start, end: entry.end };
+}
+
+export function sectionPlace(doc: CocoDocument, name?: string): Place {
+  if (name !== undefined) {
+    const s = doc.sections.get(name);
+    if (s) return { jsonPath: jsonPath(name, undefined, []), start: s.valueStart, end: s.valueEnd };
+  }
+  // The whole document: point at its first byte so editors don't underline 450 MB.
+  let start = 0;
+  while (start < doc.bytes.length && (doc.bytes[start] === 0x20 || doc.bytes[start] === 0x0a || doc.bytes[start] === 0x0d || doc.bytes[start] === 0x09 || doc.bytes[start] === 0xef || doc.bytes[start] === 0xbb || doc.bytes[start] === 0xbf)) start++;
+  return { jsonPath: '$', start, end: Math.min(start + 1, doc.bytes.length) };
+}
+
+export function checkDocument(doc: CocoDocument, opts: CheckOptions = {}): CheckResult {
+  const rules = (opts.rules ?? ALL_RULES).filter((r) => !opts.only || opts.only.includes(r.id));
+  const problems: Problem[] = [];
+  const ruleMs: Record<string, number> = {};
+  const sink = (p: Problem) => { problems.push(p); };
+  let done = 0;
+  for (const rule of rules) {
+    const setting = ruleSetting(opts.config, rule);
+    if (setting.severity !== 'off') {
+      const t0 = performance.now();
+      try {
+        rule.check(makeContext(doc, rule, setting.severity, setting.options, sink, opts.files));
+      } catch (e) {
+        // A rule bug must not hide every other problem: report it where users see it.
+        problems.push({
+          rule: 'labelscope/internal-error',
+          severity: 'error',
+          message: `Rule ${rule.id} crashed: ${(e as Error)?.stack ?? String(e)}`,
+          jsonPath: '$', start: 0, end: 0,
+        });
+      }
+      const ms = performance.now() - t0;
+      if (ms >= 1) ruleMs[rule.id] = Math.round(ms);
+    }
+    done++;
+    if (opts.onProgress?.(done / rules.length) === true) break;
+  }
+  problems.sort((a, b) => a.start - b.start || a.rule.localeCompare(b.rule));
+  return { problems, summary: summarize(doc, problems, ruleMs) };
+}
+
+export function summarize(doc: CocoDocument, problems: readonly Problem[], ruleMs: Record<string, number> = {}): CheckSummary {
+  const byRule: Record<string, number> = {};
+  let errors = 0, warnings = 0, infos = 0;
+  for (const p of problems) {
+    byRule[p.rule] = (byRule[p.rule] ?? 0) + 1;
+    if (p.severity === 'error') errors++;
+    else if (p.severity === 'warning') warnings++;
+    else infos++;
+  }
+  return {
+    images: doc.imageEntries.length,
+    annotations: doc.annotationEntries.length,
+    categories: doc.categoryEntries.length,
+    errors, warnings, infos, byRule, ruleMs,
+  };
+}

@@ -1,0 +1,177 @@
+/**
+ * The COCO document model: every top-level array element parsed once, each with
+ * the byte range it came from, so a problem can be shown at its exact place and
+ * a save can rewrite only what changed.
+ *
+ * Values are kept as parsed (`unknown`): a malformed file still loads, and the
+ * checks, not the model, decide what is wrong with it.
+ */
+import { LineIndex } from './lineIndex';
+
+export type JsonObject = Record<string, unknown>;
+
+/** One element of a top-level array (an image, an annotation …) and where it sits. */
+export interface Located<T = unknown> {
+  /** Position in its array. */
+  readonly index: number;
+  /** The parsed JSON value; any JSON type when the file is malformed. */
+  readonly value: T;
+  /** Byte offsets [start, end) of the element's text in the file. */
+  readonly start: number;
+  readonly end: number;
+}
+
+export type JsonKind = 'object' | 'array' | 'string' | 'number' | 'boolean' | 'null';
+
+/** A key of the top-level object (`images`, `annotations`, `info`, or any other). */
+export interface Section {
+  readonly name: string;
+  /** Byte offset of the key's opening quote. */
+  readonly keyStart: number;
+  /** Byte offsets [valueStart, valueEnd) of the value. */
+  readonly valueStart: number;
+  readonly valueEnd: number;
+  readonly kind: JsonKind;
+}
+
+/**
+ * A defect found while reading the bytes, before any rule ran: the file is not
+ * JSON, a value is a bare `NaN`, nesting is too deep. `rule` is the stable rule id.
+ */
+export interface ParseIssue {
+  readonly rule: 'coco/invalid-json' | 'coco/non-finite-number';
+  readonly message: string;
+  readonly start: number;
+  readonly end: number;
+  /** JSON path of the value, where known (`$.annotations[3].area`). */
+  readonly jsonPath?: string;
+}
+
+/** The names of the sections whose elements are indexed one by one. */
+export const ARRAY_SECTIONS = ['images', 'annotations', 'categories', 'licenses'] as const;
+export type ArraySectionName = (typeof ARRAY_SECTIONS)[number];
+
+/** The key that ids are indexed under: numbers and strings are kept apart (`1` ≠ `"1"`). */
+export type IdKey = number | string;
+
+export function isJsonObject(value: unknown): value is JsonObject {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function idKeyOf(value: unknown): IdKey | undefined {
+  if (!isJsonObject(value)) return undefined;
+  const id = value.id;
+  return typeof id === 'number' || typeof id === 'string' ? id : undefined;
+}
+
+export interface CocoDocumentParts {
+  bytes: Uint8Array;
+  path?: string;
+  /** The top-level value's kind; anything but 'object' means no sections. */
+  rootKind: JsonKind | undefined;
+  sections: Map<string, Section>;
+  images: Located[];
+  annotations: Located[];
+  categories: Located[];
+  licenses: Located[];
+  /** The `info` value, when present (any JSON type). */
+  info?: Located;
+  parseIssues: ParseIssue[];
+}
+
+export class CocoDocument {
+  readonly bytes: Uint8Array;
+  readonly path?: string;
+  readonly rootKind: JsonKind | undefined;
+  readonly sections: ReadonlyMap<string, Section>;
+  readonly imageEntries: readonly Located[];
+  readonly annotationEntries: readonly Located[];
+  readonly categoryEntries: readonly Located[];
+  readonly licenseEntries: readonly Located[];
+  readonly infoEntry?: Located;
+  readonly parseIssues: readonly ParseIssue[];
+  readonly lines: LineIndex;
+
+  private byId?: {
+    images: Map<IdKey, number[]>;
+    annotations: Map<IdKey, number[]>;
+    categories: Map<IdKey, number[]>;
+    annotationsByImage: Map<IdKey, number[]>;
+    annotationsByCategory: Map<IdKey, number[]>;
+  };
+
+  constructor(parts: CocoDocumentParts) {
+    this.bytes = parts.bytes;
+    this.path = parts.path;
+    this.rootKind = parts.rootKind;
+    this.sections = parts.sections;
+    this.imageEntries = parts.images;
+    this.annotationEntries = parts.annotations;
+    this.categoryEntries = parts.categories;
+    this.licenseEntries = parts.licenses;
+    this.infoEntry = parts.info;
+    this.parseIssues = parts.parseIssues;
+    this.lines = new LineIndex(parts.bytes);
+  }
+
+  /** False when the bytes are not JSON at all: nothing else can be trusted. */
+  get isJson(): boolean {
+    return !this.parseIssues.some((p) => p.rule === 'coco/invalid-json');
+  }
+
+  get images(): JsonObject[] { return this.imageEntries.map((e) => e.value as JsonObject); }
+  get annotations(): JsonObject[] { return this.annotationEntries.map((e) => e.value as JsonObject); }
+  get categories(): JsonObject[] { return this.categoryEntries.map((e) => e.value as JsonObject); }
+  get licenses(): JsonObject[] { return this.licenseEntries.map((e) => e.value as JsonObject); }
+  get info(): unknown { return this.infoEntry?.value; }
+
+  entries(section: ArraySectionName): readonly Located[] {
+    switch (section) {
+      case 'images': return this.imageEntries;
+      case 'annotations': return this.annotationEntries;
+      case 'categories': return this.categoryEntries;
+      case 'licenses': return this.licenseEntries;
+    }
+  }
+
+  /** Indexes by id, built on first use (one pass over each section). */
+  private index() {
+    if (this.byId) return this.byId;
+    const group = (entries: readonly Located[], key: (v: unknown) => IdKey | undefined) => {
+      const map = new Map<IdKey, number[]>();
+      for (const e of entries) {
+        const k = key(e.value);
+        if (k === undefined) continue;
+        const list = map.get(k);
+        if (list) list.push(e.index);
+        else map.set(k, [e.index]);
+      }
+      return map;
+    };
+    const field = (name: string) => (v: unknown) => {
+      if (!isJsonObject(v)) return undefined;
+      const x = v[name];
+      return typeof x === 'number' || typeof x === 'string' ? x : undefined;
+    };
+    this.byId = {
+      images: group(this.imageEntries, idKeyOf),
+      annotations: group(this.annotationEntries, idKeyOf),
+      categories: group(this.categoryEntries, idKeyOf),
+      annotationsByImage: group(this.annotationEntries, field('image_id')),
+      annotationsByCategory: group(this.annotationEntries, field('category_id')),
+    };
+    return this.byId;
+  }
+
+  /** Every image with this id (more than one is a defect). */
+  imagesWithId(id: IdKey): Located[] { return (this.index().images.get(id) ?? []).map((i) => this.imageEntries[i]); }
+  annotationsWithId(id: IdKey): Located[] { return (this.index().annotations.get(id) ?? []).map((i) => this.annotationEntries[i]); }
+  categoriesWithId(id: IdKey): Located[] { return (this.index().categories.get(id) ?? []).map((i) => this.categoryEntries[i]); }
+  imageById(id: IdKey): JsonObject | undefined { return this.imagesWithId(id)[0]?.value as JsonObject | undefined; }
+  categoryById(id: IdKey): JsonObject | undefined { return this.categoriesWithId(id)[0]?.value as JsonObject | undefined; }
+  annotationById(id: IdKey): JsonObject | undefined { return this.annotationsWithId(id)[0]?.value as JsonObject | undefined; }
+  /** The annotations whose `image_id` is `id`, in file order. */
+  annotationsOfImage(id: IdKey): Located[] { return (this.index().annotationsByImage.get(id) ?? []).map((i) => this.annotationEntries[i]); }
+  /** The annotations whose `category_id` is `id`, in file order. */
+  annotationsOfCategory(id: IdKey): Located[] { return (this.index().annotationsByCategory.get(id) ?? []).map((i) => this.annotationEntries[i]); }
+}

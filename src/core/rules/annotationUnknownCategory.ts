@@ -1,0 +1,26 @@
+import { isJsonObject } from '../coco/document';
+import { idOf } from './schema';
+import type { Rule } from './types';
+
+export const annotationUnknownCategory: Rule = {
+  id: 'coco/annotation-unknown-category',
+  defaultSeverity: 'error',
+  description: 'An annotation\'s category_id names no category in "categories".',
+  why: 'COCOeval skips it without a word (AP looks fine, objects are missing); YOLO converters index a class list with it and crash or write a wrong class.',
+  example: { bad: '"categories": [{"id": 1, "name": "cat"}], "annotations": [{"category_id": 4, …}]', good: '"annotations": [{"category_id": 1, …}]' },
+  check(ctx) {
+    if (ctx.doc.sections.get('categories')?.kind !== 'array') return;
+    for (const entry of ctx.doc.annotationEntries) {
+      const value = entry.value;
+      if (!isJsonObject(value)) continue;
+      const categoryId = idOf(value.category_id);
+      if (categoryId === undefined || ctx.doc.categoriesWithId(categoryId).length > 0) continue;
+      ctx.report({
+        message: `Annotation ${JSON.stringify(value.id)} has category_id ${JSON.stringify(categoryId)}, which is not in "categories".`,
+        at: ctx.place('annotations', entry, ['category_id']),
+        annotationId: idOf(value.id),
+        categoryId,
+      });
+    }
+  },
+};

@@ -1,0 +1,19 @@
+import { ARRAY_SECTIONS, isJsonObject } from '../coco/document';
+import { NOUN, describeJson } from './schema';
+import type { Rule } from './types';
+
+export const elementNotObject: Rule = {
+  id: 'coco/element-not-object',
+  defaultSeverity: 'error',
+  description: 'An element of "images", "annotations", "categories" or "licenses" is not an object.',
+  why: 'Loaders read fields such as ann["image_id"] from every element; a number or list there raises a TypeError in pycocotools and stops training before the first batch.',
+  example: { bad: '"images": [1, 2]', good: '"images": [{"id": 1, "file_name": "a.jpg", "width": 640, "height": 480}]' },
+  check(ctx) {
+    for (const section of ARRAY_SECTIONS) {
+      for (const entry of ctx.doc.entries(section)) {
+        if (isJsonObject(entry.value)) continue;
+        ctx.report({ message: `This ${NOUN[section]} is ${describeJson(entry.value)}, not an object.`, at: ctx.place(section, entry) });
+      }
+    }
+  },
+};

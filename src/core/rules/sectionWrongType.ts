@@ -1,0 +1,20 @@
+import type { Rule } from './types';
+
+const EXPECTED: Record<string, 'array' | 'object'> = {
+  images: 'array', annotations: 'array', categories: 'array', licenses: 'array', info: 'object',
+};
+
+export const sectionWrongType: Rule = {
+  id: 'coco/section-wrong-type',
+  defaultSeverity: 'error',
+  description: '"images", "annotations", "categories" or "licenses" is not an array, or "info" is not an object.',
+  why: 'Loaders iterate these sections; an object or null where a list belongs raises a TypeError (pycocotools) or is silently read as empty (some converters).',
+  example: { bad: '"annotations": {}', good: '"annotations": []' },
+  check(ctx) {
+    for (const [name, expected] of Object.entries(EXPECTED)) {
+      const section = ctx.doc.sections.get(name);
+      if (!section || section.kind === expected) continue;
+      ctx.report({ message: `"${name}" must be ${expected === 'array' ? 'an array' : 'an object'}, found ${section.kind === 'array' || section.kind === 'object' ? `an ${section.kind}` : section.kind}.`, at: ctx.sectionPlace(name) });
+    }
+  },
+};

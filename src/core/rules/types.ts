@@ -1,0 +1,65 @@
+import type { CocoDocument, Located } from '../coco/document';
+import type { ByteEdit, Problem, RelatedLocation, Severity } from '../problems';
+
+/** A fix a rule offers for one of its problems: a title and minimal byte edits. */
+export interface Fix {
+  readonly title: string;
+  readonly edits: readonly ByteEdit[];
+}
+
+/** The facts a rules reference and a SARIF file show about a rule. */
+export interface RuleMeta {
+  /** Stable forever: users' CI scripts and configs name it. */
+  readonly id: string;
+  readonly defaultSeverity: Severity;
+  /** One line: what is wrong. */
+  readonly description: string;
+  /** Which tool breaks and how, when this defect reaches it. */
+  readonly why: string;
+  /** A small example of the defect, and of its fixed form when the rule has a fix. */
+  readonly example?: { readonly bad: string; readonly good?: string };
+}
+
+/** A place inside the document to report at. */
+export interface Place {
+  readonly jsonPath: string;
+  readonly start: number;
+  readonly end: number;
+}
+
+export interface ReportInput {
+  readonly message: string;
+  readonly at: Place;
+  readonly annotationId?: number | string;
+  readonly imageId?: number | string;
+  readonly categoryId?: number | string;
+  readonly related?: readonly RelatedLocation[];
+  readonly data?: unknown;
+}
+
+/** What a rule may ask of the world outside the document; absent in pure runs. */
+export interface FileAccess {
+  /** Whether the image named by an image's `file_name` exists; with the paths tried. */
+  imageExists(fileName: string): { found: boolean; tried: readonly string[] };
+}
+
+export interface RuleContext {
+  readonly doc: CocoDocument;
+  /** Present when the caller can look at the disk (CLI, extension host). */
+  readonly files?: FileAccess;
+  /** The rule's options from the config, merged over its defaults. */
+  readonly options: Readonly<Record<string, unknown>>;
+  report(input: ReportInput): void;
+  /** The place of a value inside an element (falls back to the element itself). */
+  place(section: 'images' | 'annotations' | 'categories' | 'licenses', entry: Located, path?: readonly (string | number)[]): Place;
+  /** The place of a top-level section's value, or of the whole document. */
+  sectionPlace(name?: string): Place;
+}
+
+export interface Rule extends RuleMeta {
+  /** Defaults of the options this rule reads (thresholds …). */
+  readonly defaultOptions?: Readonly<Record<string, unknown>>;
+  check(ctx: RuleContext): void;
+  /** A fix for one problem this rule reported, or undefined when none applies. */
+  fix?(doc: CocoDocument, problem: Problem): Fix | undefined;
+}

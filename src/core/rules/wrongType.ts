@@ -1,0 +1,32 @@
+import { ARRAY_SECTIONS, isJsonObject } from '../coco/document';
+import { FIELDS, NOUN, idOf, typeMismatch } from './schema';
+import type { Rule } from './types';
+
+export const wrongType: Rule = {
+  id: 'coco/wrong-type',
+  defaultSeverity: 'error',
+  description: 'A field has the wrong JSON type: a string id, a number written as a string, null where a number belongs.',
+  why: 'pycocotools matches annotations to images with dict lookups, so "image_id": "1" never meets "id": 1 and the annotation is silently lost; string widths break box normalization in converters.',
+  example: { bad: '{"id": "17", "image_id": 1, "category_id": 3, "bbox": [1, 2, 3, 4]}', good: '{"id": 17, "image_id": 1, "category_id": 3, "bbox": [1, 2, 3, 4]}' },
+  check(ctx) {
+    for (const section of ARRAY_SECTIONS) {
+      const fields = FIELDS[section];
+      for (const entry of ctx.doc.entries(section)) {
+        const value = entry.value;
+        if (!isJsonObject(value)) continue;
+        for (const field of fields) {
+          if (!(field.name in value)) continue;
+          const why = typeMismatch(value[field.name], field.type);
+          if (why === undefined) continue;
+          const id = idOf(value.id);
+          ctx.report({
+            message: `"${field.name}" of this ${NOUN[section]}${id !== undefined ? ` (id ${JSON.stringify(id)})` : ''} ${why}.`,
+            at: ctx.place(section, entry, [field.name]),
+            ...(section === 'annotations' ? { annotationId: id } : section === 'images' ? { imageId: id } : section === 'categories' ? { categoryId: id } : {}),
+            data: { field: field.name },
+          });
+        }
+      }
+    }
+  },
+};

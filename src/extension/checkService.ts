@@ -1,0 +1,157 @@
+/**
+ * Keeps the Problems panel in step with COCO files: one check at a time per
+ * file, the newest request wins, big files show cancellable progress.
+ */
+import * as vscode from 'vscode';
+import type { LabelscopeConfig, RuleSetting } from '../core/config';
+import type { CheckOutcome } from '../node/checkWorkerProtocol';
+import { CancelledError, type CheckRunner } from './checkRunner';
+import { toDiagnostics } from './diagnostics';
+import type { StatusBar } from './statusBar';
+
+/** Files above this get a cancellable progress notification, not just the status bar. */
+const NOTIFY_ABOVE_BYTES = 20 * 1024 * 1024;
+
+export interface CheckServiceOptions {
+  runner: CheckRunner;
+  diagnostics: vscode.DiagnosticCollection;
+  status: StatusBar;
+  log: vscode.OutputChannel;
+}
+
+interface Job {
+  controller: AbortController;
+  done: Promise<void>;
+}
+
+export class CheckService implements vscode.Disposable {
+  private readonly running = new Map<string, Job>();
+  private readonly timers = new Map<string, ReturnType<typeof setTimeout>>();
+  private readonly outcomes = new Map<string, CheckOutcome>();
+  /** Serializes checks: two 450 MB parses at once would double peak memory. */
+  private queue: Promise<void> = Promise.resolve();
+
+  constructor(private readonly opts: CheckServiceOptions) {}
+
+  outcomeFor(uri: vscode.Uri): CheckOutcome | undefined {
+    return this.outcomes.get(uri.toString());
+  }
+
+  get allOutcomes(): readonly CheckOutcome[] {
+    return [...this.outcomes.values()];
+  }
+
+  /** Check a file after `delayMs` of quiet (edits come in bursts). `text` = an unsaved buffer. */
+  schedule(uri: vscode.Uri, opts: { text?: string; delayMs?: number; size?: number } = {}): void {
+    const key = uri.toString();
+    const t = this.timers.get(key);
+    if (t) clearTimeout(t);
+    this.timers.set(key, setTimeout(() => {
+      this.timers.delete(key);
+      void this.check(uri, opts);
+    }, opts.delayMs ?? 0));
+  }
+
+  /** Check now; resolves when this check (or a newer one for the same file) is done. */
+  async check(uri: vscode.Uri, opts: { text?: string; size?: number } = {}): Promise<CheckOutcome | undefined> {
+    const key = uri.toString();
+    this.running.get(key)?.controller.abort();
+    const controller = new AbortController();
+    let outcome: CheckOutcome | undefined;
+    const done = (this.queue = this.queue.then(async () => {
+      if (controller.signal.aborted) return;
+      outcome = await this.runOne(uri, opts, controller);
+    }));
+    this.running.set(key, { controller, done });
+    await done;
+    if (this.running.get(key)?.controller === controller) this.running.delete(key);
+    return outcome;
+  }
+
+  forget(uri: vscode.Uri): void {
+    const key = uri.toString();
+    this.running.get(key)?.controller.abort();
+    this.outcomes.delete(key);
+    this.opts.diagnostics.delete(uri);
+    this.opts.status.refresh();
+  }
+
+  private async runOne(uri: vscode.Uri, opts: { text?: string; size?: number }, controller: AbortController): Promise<CheckOutcome | undefined> {
+    const settings = readSettings(uri);
+    const name = uri.path.split('/').pop() ?? uri.fsPath;
+    const request = { file: uri.fsPath, text: opts.text, overrides: settings.overrides, checkImageFiles: settings.checkImageFiles };
+    const work = async (report?: (pct: number, phase: string) => void) => {
+      this.opts.status.busy(name, 0, 'read');
+      return this.opts.runner.run(request, (phase, fraction) => {
+        this.opts.status.busy(name, fraction, phase);
+        report?.(fraction, phase);
+      }, controller.signal);
+    };
+    const t0 = Date.now();
+    try {
+      let outcome: CheckOutcome;
+      if ((opts.size ?? 0) > NOTIFY_ABOVE_BYTES) {
+        outcome = await vscode.window.withProgress(
+          { location: vscode.ProgressLocation.Notification, title: `Labelscope: checking ${name}`, cancellable: true },
+          async (progress, token) => {
+            token.onCancellationRequested(() => controller.abort());
+            let last = 0;
+            return work((fraction, phase) => {
+              // Each phase is a third of the bar.
+              const overall = ((phase === 'check' ? 2 : phase === 'parse' ? 1 : 0) + fraction) / 3;
+              progress.report({ message: `${phase} ${Math.round(fraction * 100)}%`, increment: Math.max(0, (overall - last) * 100) });
+              last = overall;
+            });
+          },
+        );
+      } else {
+        outcome = await work();
+      }
+      this.outcomes.set(uri.toString(), outcome);
+      this.opts.diagnostics.set(uri, toDiagnostics(uri, outcome.problems, settings.maxProblemsPerRule));
+      for (const e of outcome.configErrors) this.opts.log.appendLine(`[config] ${e}`);
+      this.opts.log.appendLine(`[check] ${uri.fsPath}: ${outcome.problems.length} problems in ${Date.now() - t0} ms`);
+      return outcome;
+    } catch (e) {
+      if (e instanceof CancelledError || controller.signal.aborted) {
+        this.opts.log.appendLine(`[check] ${uri.fsPath}: cancelled`);
+        return undefined;
+      }
+      const message = (e as Error)?.message ?? String(e);
+      this.opts.log.appendLine(`[check] ${uri.fsPath}: failed: ${message}`);
+      void vscode.window.showErrorMessage(`Labelscope could not check ${name}: ${message}`);
+      return undefined;
+    } finally {
+      this.opts.status.idle();
+      this.opts.status.refresh();
+    }
+  }
+
+  dispose(): void {
+    for (const t of this.timers.values()) clearTimeout(t);
+    for (const j of this.running.values()) j.controller.abort();
+  }
+}
+
+export interface LabelscopeSettings {
+  overrides: LabelscopeConfig;
+  maxProblemsPerRule: number;
+  checkImageFiles: boolean;
+  cocoFilePatterns: string[];
+}
+
+/** VS Code settings, layered over .labelscope.json by the check. */
+export function readSettings(scope?: vscode.Uri): LabelscopeSettings {
+  const c = vscode.workspace.getConfiguration('labelscope', scope);
+  const overrides: LabelscopeConfig = {};
+  const rules = c.get<Record<string, RuleSetting>>('rules');
+  if (rules && Object.keys(rules).length > 0) overrides.rules = rules;
+  const imageRoot = c.get<string>('imageRoot');
+  if (imageRoot) overrides.imageRoot = imageRoot;
+  return {
+    overrides,
+    maxProblemsPerRule: Math.max(1, c.get<number>('maxProblemsPerRule') ?? 500),
+    checkImageFiles: c.get<boolean>('checkImageFiles') ?? true,
+    cocoFilePatterns: c.get<string[]>('cocoFilePatterns') ?? [],
+  };
+}

@@ -1,0 +1,123 @@
+/**
+ * Activation: wire the check service to documents, the file system and
+ * commands. Everything that decides something lives in core/ or node/.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { WorkerCheckRunner, type CheckRunner } from './checkRunner';
+import { CheckService, readSettings } from './checkService';
+import { DEFAULT_COCO_PATTERNS, looksLikeCoco } from './cocoFiles';
+import { DIAGNOSTIC_SOURCE } from './diagnostics';
+import { StatusBar } from './statusBar';
+
+/** Edits are re-checked after this much quiet. */
+const EDIT_DEBOUNCE_MS = 400;
+/** At most this many files are checked by the start-up workspace scan. */
+const WORKSPACE_SCAN_LIMIT = 100;
+
+export interface LabelscopeApi {
+  service: CheckService;
+}
+
+export function activate(context: vscode.ExtensionContext, runner?: CheckRunner): LabelscopeApi {
+  const log = vscode.window.createOutputChannel('Labelscope');
+  const diagnostics = vscode.languages.createDiagnosticCollection(DIAGNOSTIC_SOURCE);
+  let service: CheckService;
+  const status = new StatusBar(
+    () => service.allOutcomes,
+    () => {
+      const uri = vscode.window.activeTextEditor?.document.uri;
+      return uri ? service.outcomeFor(uri) : undefined;
+    },
+  );
+  service = new CheckService({
+    runner: runner ?? new WorkerCheckRunner(path.join(context.extensionPath, 'dist')),
+    diagnostics,
+    status,
+    log,
+  });
+  context.subscriptions.push(log, diagnostics, status, service);
+
+  const isCocoDocument = (doc: vscode.TextDocument): boolean =>
+    doc.uri.scheme === 'file' && (doc.languageId === 'json' || doc.fileName.endsWith('.json')) &&
+    (matchesPatterns(doc.uri) || looksLikeCoco(doc.getText(new vscode.Range(0, 0, 200, 0))));
+
+  const checkDocument = (doc: vscode.TextDocument, delayMs = 0) => {
+    if (!isCocoDocument(doc)) return;
+    // A dirty buffer is checked as typed; a saved one is read from disk by the worker (no copy of the text).
+    service.schedule(doc.uri, { text: doc.isDirty ? doc.getText() : undefined, delayMs, size: fileSize(doc.uri.fsPath) });
+  };
+
+  context.subscriptions.push(
+    vscode.workspace.onDidOpenTextDocument((d) => checkDocument(d)),
+    vscode.workspace.onDidChangeTextDocument((e) => { if (e.contentChanges.length > 0) checkDocument(e.document, EDIT_DEBOUNCE_MS); }),
+    vscode.workspace.onDidSaveTextDocument((d) => checkDocument(d)),
+    vscode.window.onDidChangeActiveTextEditor(() => status.refresh()),
+    vscode.commands.registerCommand('labelscope.checkFile', async (uri?: vscode.Uri) => {
+      const target = uri ?? vscode.window.activeTextEditor?.document.uri;
+      if (!target || target.scheme !== 'file') {
+        void vscode.window.showWarningMessage('Labelscope: open a COCO JSON file (or pick one in the Explorer) to check it.');
+        return;
+      }
+      const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === target.toString());
+      const outcome = await service.check(target, { text: open?.isDirty ? open.getText() : undefined, size: fileSize(target.fsPath) });
+      if (outcome) void vscode.commands.executeCommand('workbench.actions.view.problems');
+    }),
+    vscode.commands.registerCommand('labelscope.checkWorkspace', () => scanWorkspace(true)),
+  );
+
+  // Files changed outside the editor (git checkout, a converter script).
+  const watcher = vscode.workspace.createFileSystemWatcher('**/*.json');
+  const onDiskChange = (uri: vscode.Uri) => {
+    const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
+    if (open?.isDirty) return;
+    if (service.outcomeFor(uri) || matchesPatterns(uri) || sniffFile(uri.fsPath)) service.schedule(uri, { delayMs: EDIT_DEBOUNCE_MS, size: fileSize(uri.fsPath) });
+  };
+  context.subscriptions.push(watcher, watcher.onDidChange(onDiskChange), watcher.onDidCreate(onDiskChange), watcher.onDidDelete((uri) => service.forget(uri)));
+
+  for (const doc of vscode.workspace.textDocuments) checkDocument(doc);
+
+  async function scanWorkspace(explicit: boolean) {
+    const patterns = [...DEFAULT_COCO_PATTERNS, ...readSettings().cocoFilePatterns];
+    const found = new Map<string, vscode.Uri>();
+    for (const p of patterns) {
+      for (const uri of await vscode.workspace.findFiles(p, '**/node_modules/**', WORKSPACE_SCAN_LIMIT)) found.set(uri.toString(), uri);
+    }
+    const list = [...found.values()].filter((u) => sniffFile(u.fsPath)).slice(0, WORKSPACE_SCAN_LIMIT);
+    if (explicit && list.length === 0) void vscode.window.showInformationMessage('Labelscope: no COCO files found in this workspace.');
+    for (const uri of list) void service.check(uri, { size: fileSize(uri.fsPath) });
+  }
+  void scanWorkspace(false);
+
+  return { service };
+}
+
+export function deactivate(): void {
+  /* subscriptions dispose everything */
+}
+
+function matchesPatterns(uri: vscode.Uri): boolean {
+  const p = uri.path;
+  const base = p.split('/').pop() ?? '';
+  return /^instances_.*\.json$/.test(base) || /^person_keypoints_.*\.json$/.test(base) || /(_|\.)coco\.json$/.test(base) || /\/annotations\/[^/]+\.json$/.test(p);
+}
+
+function fileSize(file: string): number {
+  try { return fs.statSync(file).size; } catch { return 0; }
+}
+
+/** Reads the first 64 KiB only: enough to see the top-level keys of any COCO writer's output. */
+function sniffFile(file: string): boolean {
+  let fd: number | undefined;
+  try {
+    fd = fs.openSync(file, 'r');
+    const buf = Buffer.alloc(64 * 1024);
+    const n = fs.readSync(fd, buf, 0, buf.length, 0);
+    return looksLikeCoco(buf.toString('utf8', 0, n));
+  } catch {
+    return false;
+  } finally {
+    if (fd !== undefined) fs.closeSync(fd);
+  }
+}

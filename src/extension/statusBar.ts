@@ -1,0 +1,48 @@
+/** The status bar item: problem counts for the file in view, or check progress. */
+import * as vscode from 'vscode';
+import type { CheckOutcome } from '../node/checkWorkerProtocol';
+
+export class StatusBar implements vscode.Disposable {
+  readonly item: vscode.StatusBarItem;
+  private busyText: string | undefined;
+
+  constructor(private readonly outcomes: () => readonly CheckOutcome[], private readonly outcomeForActive: () => CheckOutcome | undefined) {
+    this.item = vscode.window.createStatusBarItem('labelscope.status', vscode.StatusBarAlignment.Left, 50);
+    this.item.name = 'Labelscope';
+    this.item.command = 'workbench.actions.view.problems';
+    this.refresh();
+  }
+
+  busy(fileName: string, fraction: number, phase: string): void {
+    this.busyText = `$(sync~spin) Labelscope: ${phase === 'check' ? 'checking' : 'reading'} ${fileName} ${Math.round(fraction * 100)}%`;
+    this.item.text = this.busyText;
+    this.item.show();
+  }
+
+  idle(): void {
+    this.busyText = undefined;
+  }
+
+  refresh(): void {
+    if (this.busyText) return;
+    const active = this.outcomeForActive();
+    const list = active ? [active] : this.outcomes();
+    if (list.length === 0) {
+      this.item.hide();
+      return;
+    }
+    let errors = 0, warnings = 0, infos = 0;
+    for (const o of list) { errors += o.summary.errors; warnings += o.summary.warnings; infos += o.summary.infos; }
+    const plural = (n: number, w: string) => `${n} ${w}${n === 1 ? '' : 's'}`;
+    const icon = errors > 0 ? '$(error)' : warnings > 0 ? '$(warning)' : '$(pass)';
+    this.item.text = `${icon} Labelscope: ${plural(errors, 'error')}, ${plural(warnings, 'warning')}`;
+    const scope = active ? active.file : `${list.length} COCO file${list.length === 1 ? '' : 's'}`;
+    this.item.tooltip = `Labelscope — ${scope}\n${plural(errors, 'error')}, ${plural(warnings, 'warning')}, ${infos} info\nClick to open the Problems panel.`;
+    this.item.backgroundColor = errors > 0 ? new vscode.ThemeColor('statusBarItem.errorBackground') : undefined;
+    this.item.show();
+  }
+
+  dispose(): void {
+    this.item.dispose();
+  }
+}

@@ -1,0 +1,73 @@
+/**
+ * Load a COCO file from disk and run every rule: the one pipeline the CLI and
+ * the extension's worker share, so both report the same problems.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { checkDocument, type CheckResult } from '../core/check';
+import type { CocoDocument } from '../core/coco/document';
+import { mergeConfigs, type LabelscopeConfig } from '../core/config';
+import type { FileAccess } from '../core/rules/types';
+import { loadConfigFor, readConfigFile } from './config';
+import { imageLookup } from './imageFiles';
+import { loadCoco } from './loadCoco';
+import { parseCoco } from '../core/coco/parse';
+
+export interface CheckFileOptions {
+  /** Image folder (CLI --images); overrides the config's imageRoot. */
+  images?: string;
+  /** An explicit config file (CLI --config); otherwise the nearest .labelscope.json. */
+  configFile?: string;
+  /** Settings layered over the file config (VS Code settings). */
+  overrides?: LabelscopeConfig;
+  /** Look for image files on disk (off for speed when unwanted). */
+  checkImageFiles?: boolean;
+  /** Use these bytes instead of reading the file (an unsaved editor buffer). */
+  bytes?: Uint8Array;
+  onProgress?: (phase: 'read' | 'parse' | 'check', fraction: number) => void;
+  signal?: AbortSignal;
+}
+
+export interface CheckFileResult extends CheckResult {
+  doc: CocoDocument;
+  config: LabelscopeConfig;
+  configPath?: string;
+  configErrors: string[];
+  durationMs: number;
+}
+
+export function fileAccessFor(cocoFile: string, imageRoot?: string): FileAccess {
+  const lookup = imageLookup(cocoFile, imageRoot);
+  return {
+    imageExists(fileName) {
+      const found = lookup.resolve(fileName) !== undefined;
+      // Paths relative to the JSON's folder read well in the Problems panel and in CI logs.
+      const base = path.dirname(path.resolve(cocoFile));
+      return { found, tried: found ? [] : lookup.candidates(fileName).map((c) => path.relative(base, c) || c) };
+    },
+  };
+}
+
+export async function checkFile(file: string, opts: CheckFileOptions = {}): Promise<CheckFileResult> {
+  const t0 = performance.now();
+  const loaded = opts.configFile ? readConfigFile(opts.configFile) : loadConfigFor(file);
+  const config = mergeConfigs(loaded.config, opts.overrides, opts.images !== undefined ? { imageRoot: opts.images } : undefined);
+  opts.onProgress?.('read', 0);
+  const doc = opts.bytes
+    ? parseCoco(opts.bytes, { path: file })
+    : await loadCoco(file, { onProgress: (f: number) => opts.onProgress?.('parse', f), signal: opts.signal });
+  opts.onProgress?.('check', 0);
+  const imageRoot = opts.images !== undefined ? opts.images : config.imageRoot;
+  const files = opts.checkImageFiles === false ? undefined : fileAccessFor(file, imageRoot && loaded.path && opts.images === undefined ? resolveFrom(loaded.path, imageRoot) : imageRoot);
+  const result = checkDocument(doc, { config, files, onProgress: (f) => { opts.onProgress?.('check', f); return opts.signal?.aborted === true; } });
+  return { ...result, doc, config, configPath: loaded.path, configErrors: loaded.errors, durationMs: performance.now() - t0 };
+}
+
+/** imageRoot in a config file is relative to that file's folder. */
+function resolveFrom(configPath: string, rel: string): string {
+  return path.resolve(path.dirname(configPath), rel);
+}
+
+export function fileExists(file: string): boolean {
+  try { return fs.statSync(file).isFile(); } catch { return false; }
+}
