@@ -11,7 +11,8 @@ export const elementNotObject: Rule = {
   check(ctx) {
     for (const section of ARRAY_SECTIONS) {
       for (const entry of ctx.doc.entries(section)) {
-        if (isJsonObject(entry.value)) continue;
+        // undefined = the element's text is not JSON: coco/invalid-json already says so.
+        if (isJsonObject(entry.value) || entry.value === undefined) continue;
         ctx.report({ message: `This ${NOUN[section]} is ${describeJson(entry.value)}, not an object.`, at: ctx.place(section, entry) });
       }
     }

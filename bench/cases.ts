@@ -1,0 +1,129 @@
+/**
+ * Benchmark cases. Each runs alone in a child process (bench/child.ts) so its
+ * peak RSS is its own. Add a case: push onto CASES; `run` returns figures.
+ */
+import { readFileSync } from 'node:fs';
+import { annotationPolygons, prng } from './generate';
+
+export interface CaseResult {
+  /** Wall time of the measured work, ms. */
+  wallMs?: number;
+  /** Set when the case could not run (a module is missing …). */
+  skipped?: string;
+  [k: string]: unknown;
+}
+
+export interface BenchCase {
+  name: string;
+  title: string;
+  run(file: string): Promise<CaseResult>;
+}
+
+async function tryImport<T>(spec: string): Promise<T | undefined> {
+  try {
+    return (await import(spec)) as T;
+  } catch (e) {
+    const msg = String((e as Error)?.message ?? e);
+    if (/Cannot find module|ERR_MODULE_NOT_FOUND/.test(msg)) return undefined;
+    throw e;
+  }
+}
+
+export const CASES: BenchCase[] = [
+  {
+    name: 'json-parse',
+    title: '(a) readFileSync + whole-file JSON.parse',
+    async run(file) {
+      const t0 = performance.now();
+      const text = readFileSync(file, 'utf8');
+      const value = JSON.parse(text) as { annotations: unknown[] };
+      const wallMs = performance.now() - t0;
+      return { wallMs, annotations: value.annotations.length };
+    },
+  },
+  {
+    name: 'load-check',
+    title: '(b) loadCocoSync + checkDocument',
+    async run(file) {
+      const { loadCocoSync } = await import('../src/node/loadCoco');
+      const check = await tryImport<{ checkDocument?: (doc: unknown) => { problems: unknown[] } }>('../src/core/check/index');
+      const t0 = performance.now();
+      const doc = loadCocoSync(file);
+      const t1 = performance.now();
+      let problems: number | undefined;
+      let note: string | undefined;
+      if (check?.checkDocument) problems = check.checkDocument(doc).problems.length;
+      else note = 'checkDocument not found: the check was not measured';
+      const t2 = performance.now();
+      return {
+        wallMs: t2 - t0, loadMs: t1 - t0, checkMs: check?.checkDocument ? t2 - t1 : undefined,
+        annotations: doc.annotationEntries.length, parseIssues: doc.parseIssues.length, problems, note,
+      };
+    },
+  },
+  {
+    name: 'load-textdecoder',
+    title: 'parseCoco with TextDecoder (no Buffer fast path)',
+    async run(file) {
+      const { parseCoco } = await import('../src/core/coco/parse');
+      const t0 = performance.now();
+      const buf = readFileSync(file);
+      const bytes = new Uint8Array(buf.buffer, buf.byteOffset, buf.length); // no utf8Slice
+      const doc = parseCoco(bytes);
+      return { wallMs: performance.now() - t0, annotations: doc.annotationEntries.length };
+    },
+  },
+  {
+    name: 'load-async',
+    title: 'loadCoco (async, 1 MiB slices)',
+    async run(file) {
+      const { loadCoco } = await import('../src/node/loadCoco');
+      let progressCalls = 0;
+      let maxGapMs = 0;
+      let last = performance.now();
+      const t0 = performance.now();
+      const doc = await loadCoco(file, {
+        onProgress: () => { progressCalls++; const now = performance.now(); maxGapMs = Math.max(maxGapMs, now - last); last = now; },
+      });
+      return { wallMs: performance.now() - t0, annotations: doc.annotationEntries.length, progressCalls, maxSliceMs: maxGapMs };
+    },
+  },
+  {
+    name: 'line-index',
+    title: 'LineIndex build + 10k positionAt',
+    async run(file) {
+      const { LineIndex } = await import('../src/core/coco/lineIndex');
+      const bytes = readFileSync(file);
+      const t0 = performance.now();
+      const li = new LineIndex(bytes);
+      li.positionAt(bytes.length);
+      const t1 = performance.now();
+      const rand = prng(1);
+      for (let k = 0; k < 10000; k++) li.positionAt(Math.floor(rand() * bytes.length));
+      const t2 = performance.now();
+      return { wallMs: t2 - t0, buildMs: t1 - t0, perLookupUs: ((t2 - t1) / 10000) * 1000 };
+    },
+  },
+  {
+    name: 'polygon-rle',
+    title: 'polygonsToRle throughput',
+    async run() {
+      const geo = await tryImport<{ polygonsToRle?: (p: number[][], h: number, w: number) => unknown }>('../src/core/geometry');
+      if (!geo?.polygonsToRle) return { skipped: 'src/core/geometry polygonsToRle not found' };
+      const rand = prng(7);
+      const items: { polys: number[][]; h: number; w: number }[] = [];
+      let polygons = 0;
+      for (let k = 0; k < 20000; k++) {
+        const w = 640, h = 300 + Math.floor(rand() * 181);
+        const polys = annotationPolygons(rand, w, h);
+        polygons += polys.length;
+        items.push({ polys, h, w });
+      }
+      for (let k = 0; k < 200; k++) geo.polygonsToRle(items[k].polys, items[k].h, items[k].w); // warm up
+      const t0 = performance.now();
+      for (const it of items) geo.polygonsToRle(it.polys, it.h, it.w);
+      const wallMs = performance.now() - t0;
+      return { wallMs, polygons, annotations: items.length, polygonsPerSec: Math.round(polygons / (wallMs / 1000)) };
+    },
+  },
+];

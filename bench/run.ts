@@ -1,0 +1,70 @@
+/**
+ * npm run bench  (LABELSCOPE_BENCH_SCALE=0.05 for a quick run; LABELSCOPE_BENCH_CASES=a,b to pick cases)
+ *
+ * Generates (or reuses) the train2017-like file, runs each case in its own
+ * child process, prints a table and writes bench/.data/results.json.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { cpus } from 'node:os';
+import { CASES, type CaseResult } from './cases';
+import { DATA_DIR, benchScale, generate } from './generate';
+
+const TARGET_RATIO = 1.3;
+const TARGET_RSS_MB = 2048;
+
+function runCase(name: string, file: string): CaseResult & { maxRssMB?: number; error?: string } {
+  const r = spawnSync(process.execPath, ['--max-old-space-size=8192', '--import', 'tsx', join(__dirname, 'child.ts'), name, file], {
+    encoding: 'utf8', maxBuffer: 64 << 20, cwd: join(__dirname, '..'),
+  });
+  const line = (r.stdout ?? '').split('\n').find((l) => l.startsWith('BENCH_RESULT '));
+  if (r.status !== 0 || !line) return { error: `exit ${r.status ?? r.signal}: ${(r.stderr ?? '').trim().split('\n').slice(-5).join(' | ')}` };
+  return JSON.parse(line.slice('BENCH_RESULT '.length));
+}
+
+const fmt = (x: unknown, d = 0) => (typeof x === 'number' ? x.toFixed(d) : '-');
+
+async function main() {
+  const scale = benchScale();
+  const file = await generate(scale, 2017, (s) => console.log(s));
+  const size = statSync(file).size;
+  const pick = process.env.LABELSCOPE_BENCH_CASES?.split(',').map((s) => s.trim()).filter(Boolean);
+  const cases = CASES.filter((c) => !pick || pick.includes(c.name));
+  const results: Record<string, ReturnType<typeof runCase>> = {};
+  for (const c of cases) {
+    process.stdout.write(`running ${c.name} … `);
+    const r = runCase(c.name, file);
+    results[c.name] = r;
+    console.log(r.error ? `FAILED ${r.error}` : r.skipped ? `skipped: ${r.skipped}` : `${fmt(r.wallMs)} ms, ${fmt(r.maxRssMB)} MB`);
+  }
+
+  console.log(`\nfile: ${file} (${(size / 1e6).toFixed(1)} MB, scale ${scale}), node ${process.version}, ${cpus().length} cpus\n`);
+  console.log(`${'case'.padEnd(52)} ${'wall ms'.padStart(9)} ${'peak RSS MB'.padStart(12)}  notes`);
+  for (const c of cases) {
+    const r = results[c.name];
+    const { wallMs, maxRssMB, skipped, error, ...rest } = r;
+    const notes = error ? `FAILED ${error}` : skipped ? `skipped: ${skipped}`
+      : Object.entries(rest).filter(([, v]) => v !== undefined).map(([k, v]) => `${k}=${typeof v === 'number' ? (Number.isInteger(v) ? v : v.toFixed(1)) : v}`).join(' ');
+    console.log(`${c.title.padEnd(52)} ${fmt(wallMs).padStart(9)} ${fmt(maxRssMB).padStart(12)}  ${notes}`);
+  }
+  const a = results['json-parse'], b = results['load-check'];
+  let verdict: Record<string, unknown> = {};
+  if (a?.wallMs && b?.wallMs) {
+    const ratio = b.wallMs / a.wallMs;
+    verdict = {
+      ratio, ratioTarget: TARGET_RATIO, ratioOk: ratio <= TARGET_RATIO,
+      rssMB: b.maxRssMB, rssTargetMB: TARGET_RSS_MB, rssOk: (b.maxRssMB ?? Infinity) <= TARGET_RSS_MB,
+      checkMeasured: b.checkMs !== undefined,
+    };
+    console.log(`\n(b)/(a) wall ratio: ${ratio.toFixed(2)}× (target ≤ ${TARGET_RATIO}×) ${ratio <= TARGET_RATIO ? 'OK' : 'OVER'}`);
+    console.log(`(b) peak RSS: ${fmt(b.maxRssMB)} MB (target ≤ ${TARGET_RSS_MB} MB) ${(b.maxRssMB ?? Infinity) <= TARGET_RSS_MB ? 'OK' : 'OVER'}; (a) peak RSS: ${fmt(a.maxRssMB)} MB`);
+    if (b.checkMs === undefined) console.log('note: checkDocument was not found; (b) measured loadCocoSync alone');
+  }
+  mkdirSync(DATA_DIR, { recursive: true });
+  const out = join(DATA_DIR, 'results.json');
+  writeFileSync(out, JSON.stringify({ date: new Date().toISOString(), node: process.version, cpus: cpus().length, scale, file, bytes: size, results, verdict }, null, 2));
+  console.log(`\nwrote ${out}`);
+}
+
+main().catch((e) => { console.error(e); process.exit(1); });

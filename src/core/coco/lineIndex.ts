@@ -1,0 +1,105 @@
+/**
+ * Byte offset ⇄ (line, UTF-16 column) for a file held as bytes, as VS Code
+ * counts them: a line ends at '\n' ('\r' stays part of the line's text), a
+ * column counts UTF-16 code units (a 4-byte UTF-8 sequence is 2 units).
+ *
+ * A checkpoint every 64 KiB (lines before it, start of its line, column at it)
+ * is built lazily in one pass, so each lookup scans at most 64 KiB, even in a
+ * 450 MB file on one line.
+ */
+export interface Position { /** 0-based */ line: number; /** 0-based, UTF-16 code units */ character: number; }
+
+const SHIFT = 16;
+const STEP = 1 << SHIFT; // 64 KiB
+
+/** UTF-16 units that a byte starts: 0 for continuation bytes, 2 for a 4-byte lead, else 1. */
+const UNITS = new Uint8Array(256);
+for (let b = 0; b < 256; b++) UNITS[b] = (b & 0xc0) === 0x80 ? 0 : b >= 0xf0 ? 2 : 1;
+
+export class LineIndex {
+  private lines?: Float64Array; // line number at each checkpoint
+  private lineStarts?: Float64Array; // byte offset where that line starts (after the last '\n' before it)
+  private cols?: Float64Array; // UTF-16 column at the checkpoint
+
+  constructor(private readonly bytes: Uint8Array) {}
+
+  /** Number of lines ('\n' count + 1). */
+  get lineCount(): number {
+    return this.positionAt(this.bytes.length).line + 1;
+  }
+
+  private build(): number {
+    if (this.lines) return this.lines.length;
+    const bytes = this.bytes;
+    const len = bytes.length;
+    const n = (len >>> SHIFT) + 1;
+    const lines = new Float64Array(n);
+    const lineStarts = new Float64Array(n);
+    const cols = new Float64Array(n);
+    let line = 0, lineStart = 0, col = 0;
+    for (let k = 0; k < n; k++) {
+      const from = k * STEP;
+      lines[k] = line; lineStarts[k] = lineStart; cols[k] = col;
+      const to = Math.min(from + STEP, len);
+      for (let i = from; i < to; i++) {
+        const b = bytes[i];
+        if (b === 10) { line++; lineStart = i + 1; col = 0; } else col += UNITS[b];
+      }
+    }
+    this.lines = lines; this.lineStarts = lineStarts; this.cols = cols;
+    return n;
+  }
+
+  /** Position of a byte offset (clamped to the file). */
+  positionAt(offset: number): Position {
+    this.build();
+    const bytes = this.bytes;
+    if (offset > bytes.length) offset = bytes.length;
+    if (!(offset > 0)) return { line: 0, character: 0 };
+    const k = Math.floor(offset / STEP);
+    let line = this.lines![k], col = this.cols![k];
+    for (let i = k * STEP; i < offset; i++) {
+      const b = bytes[i];
+      if (b === 10) { line++; col = 0; } else col += UNITS[b];
+    }
+    return { line, character: col };
+  }
+
+  /**
+   * Byte offset of a position. A character past the end of its line gives the
+   * line's end (its '\n'); a line past the last gives the file's length; a
+   * position inside a multi-byte character gives that character's start.
+   */
+  offsetAt(line: number, character: number): number {
+    const n = this.build();
+    const bytes = this.bytes;
+    const len = bytes.length;
+    if (line < 0) return 0;
+    if (character < 0) character = 0;
+    const lines = this.lines!, cols = this.cols!;
+    // Last checkpoint at or before (line, character).
+    let lo = 0, hi = n - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (lines[mid] < line || (lines[mid] === line && cols[mid] <= character)) lo = mid; else hi = mid - 1;
+    }
+    let l = lines[lo], col = cols[lo];
+    let i = lo * STEP;
+    // A checkpoint can fall inside a character: back up to its start.
+    // (The column there already counts that character, at its lead byte.)
+    if (i > 0 && i < len && (bytes[i] & 0xc0) === 0x80) {
+      while (i > 0 && (bytes[i] & 0xc0) === 0x80) i--;
+      col -= UNITS[bytes[i]];
+    }
+    for (; i < len; i++) {
+      const b = bytes[i];
+      if (l === line) {
+        if (b === 10) return i;
+        const u = UNITS[b];
+        if (u > 0 && col + u > character) return i;
+        col += u;
+      } else if (b === 10) { l++; col = 0; if (l > line) return i; }
+    }
+    return len;
+  }
+}
