@@ -1,0 +1,6 @@
+export * from './rle';
+export * from './rleString';
+export * from './bbox';
+export * from './polygon';
+export * from './segmentation';
+export * from './contours';
