@@ -1,0 +1,247 @@
+/**
+ * The typed host ↔ webview protocol of the COCO editor.
+ *
+ * Geometry travels as typed arrays (structured clone keeps them binary), never as
+ * giant JSON arrays: all polygon coordinates of an image in one Float32Array, all
+ * RLE counts in one Uint32Array, with offset tables per annotation.
+ *
+ * Three envelopes: a request (with an id) answered by one response with the same
+ * id, and fire-and-forget notifications. `RpcChannel` implements them over any
+ * `post` + message listener pair, so the host and the webview share one code path.
+ */
+
+export type Id = number | string;
+
+// ---------------------------------------------------------------------------
+// Payloads
+
+export interface CategoryInfo {
+  id: Id;
+  name: string;
+  supercategory?: string;
+  /** Annotations of this category in the whole file. */
+  count: number;
+  /** Stable palette slot (index in the category list). */
+  colorIndex: number;
+}
+
+export interface ImageInfo {
+  index: number;
+  id: Id;
+  fileName: string;
+  width: number;
+  height: number;
+  /** A webview URI (or a data URL in tests); absent when the file was not found. */
+  src?: string;
+  /** Paths tried when the file was not found. */
+  tried?: string[];
+}
+
+export type GeometryKind = 'polygons' | 'rle' | 'box' | 'invalid';
+
+/** One annotation of the shown image: scalar fields; its geometry lives in ImageGeometry. */
+export interface AnnotationInfo {
+  id: Id;
+  /** Position in the file's annotations array (stable key for edits). */
+  index: number;
+  categoryId: Id;
+  /** [x, y, w, h]; null when missing or not 4 finite numbers. */
+  bbox: [number, number, number, number] | null;
+  area: number | null;
+  iscrowd: boolean;
+  kind: GeometryKind;
+}
+
+/**
+ * Geometry of all annotations of one image, packed.
+ * Polygons: annotation k owns rings ringStart[k] .. ringStart[k+1]-1; ring r owns
+ * coords[coordStart[r] .. coordStart[r+1]) (x, y pairs, image pixels).
+ * RLE: annotation k owns counts[rleStart[k] .. rleStart[k+1]) (column-major runs,
+ * pycocotools order, decoded from the compressed string on the host) of a mask of
+ * rleSize[2k] × rleSize[2k+1] (h × w); an empty range means no RLE.
+ */
+export interface ImageGeometry {
+  ringStart: Uint32Array; // length n + 1
+  coordStart: Uint32Array; // length rings + 1
+  coords: Float32Array;
+  rleStart: Uint32Array; // length n + 1
+  rleSize: Uint32Array; // length 2n
+  counts: Uint32Array;
+}
+
+export interface ImagePayload {
+  image: ImageInfo;
+  annotations: AnnotationInfo[];
+  geometry: ImageGeometry;
+  /** Bumped on every change of the document (edit, undo, redo, revert). */
+  version: number;
+}
+
+export interface InitPayload {
+  fileName: string;
+  imageCount: number;
+  annotationCount: number;
+  categories: CategoryInfo[];
+  /** Indices of images with a cheap-to-find problem (missing file checked lazily, not here). */
+  problemImages: Uint32Array;
+  /** Where to start (the restored state wins in the webview). */
+  imageIndex: number;
+  readonly: boolean;
+}
+
+export type EditOp =
+  | { op: 'delete'; annotationIndex: number }
+  | { op: 'setCategory'; annotationIndex: number; categoryId: Id }
+  | { op: 'setBbox'; annotationIndex: number; bbox: [number, number, number, number] };
+
+/** The webview's persisted state (vscode getState/setState). */
+export interface ViewState {
+  imageIndex: number;
+  /** View transform: screen = image * zoom + (panX, panY); null = fit. */
+  zoom: number | null;
+  panX: number;
+  panY: number;
+  hiddenCategories: Id[];
+  fillOpacity: number;
+  outlineOnly: boolean;
+}
+
+// ---------------------------------------------------------------------------
+// Methods
+
+/** Requests the webview sends to the host, and their results. */
+export interface HostMethods {
+  getImage: { params: { index: number }; result: ImagePayload };
+  edit: { params: EditOp; result: { ok: boolean; message?: string } };
+}
+
+/** Requests the host sends to the webview. */
+export interface WebviewMethods {
+  /** For tests and commands: what is shown now. */
+  getViewInfo: { params: Record<string, never>; result: { imageIndex: number; selected: Id | null } };
+}
+
+/** Notifications host → webview. */
+export interface HostNotifications {
+  progress: { fraction: number; message: string };
+  init: InitPayload;
+  /** The document changed (edit/undo/redo/revert): re-request what is shown. */
+  changed: { version: number; annotationCount: number; categories: CategoryInfo[]; problemImages: Uint32Array };
+  /** Move to an image (command: go to annotation). */
+  reveal: { imageIndex: number; annotationId?: Id };
+  loadError: { message: string };
+}
+
+/** Notifications webview → host. */
+export interface WebviewNotifications {
+  ready: Record<string, never>;
+  selected: { imageIndex: number; annotationId: Id | null };
+  imageShown: { imageIndex: number; ms: number };
+}
+
+// ---------------------------------------------------------------------------
+// Envelopes
+
+export type Envelope =
+  | { t: 'req'; id: number; method: string; params: unknown }
+  | { t: 'res'; id: number; result?: unknown; error?: string }
+  | { t: 'note'; method: string; params: unknown };
+
+export function isEnvelope(x: unknown): x is Envelope {
+  if (!x || typeof x !== 'object') return false;
+  const t = (x as { t?: unknown }).t;
+  return t === 'req' || t === 'res' || t === 'note';
+}
+
+type MethodMap<T> = { [K in keyof T]: { params: unknown; result: unknown } };
+
+/**
+ * One end of the channel. `Out*` are what this end calls/sends; `In*` what it serves/receives.
+ * The host is `RpcChannel<WebviewMethods, HostMethods, HostNotifications, WebviewNotifications>`.
+ */
+export class RpcChannel<OutM extends MethodMap<OutM>, InM extends MethodMap<InM>, OutN extends object, InN extends object> {
+  private nextId = 1;
+  private readonly pending = new Map<number, { resolve(v: unknown): void; reject(e: Error): void }>();
+  private readonly handlers = new Map<string, (params: unknown) => unknown>();
+  private readonly listeners = new Map<string, Set<(params: unknown) => void>>();
+
+  constructor(private readonly post: (msg: Envelope) => void) {}
+
+  request<K extends keyof OutM & string>(method: K, params: OutM[K]['params']): Promise<OutM[K]['result']> {
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
+      this.post({ t: 'req', id, method, params });
+    });
+  }
+
+  notify<K extends keyof OutN & string>(method: K, params: OutN[K]): void {
+    this.post({ t: 'note', method, params });
+  }
+
+  handle<K extends keyof InM & string>(method: K, fn: (params: InM[K]['params']) => InM[K]['result'] | Promise<InM[K]['result']>): void {
+    this.handlers.set(method, fn as (p: unknown) => unknown);
+  }
+
+  on<K extends keyof InN & string>(method: K, fn: (params: InN[K]) => void): { dispose(): void } {
+    let set = this.listeners.get(method);
+    if (!set) this.listeners.set(method, (set = new Set()));
+    const f = fn as (p: unknown) => void;
+    set.add(f);
+    return { dispose: () => set!.delete(f) };
+  }
+
+  /** Feed every incoming message here. Returns false for foreign messages. */
+  receive(msg: unknown): boolean {
+    if (!isEnvelope(msg)) return false;
+    switch (msg.t) {
+      case 'res': {
+        const p = this.pending.get(msg.id);
+        if (!p) return true;
+        this.pending.delete(msg.id);
+        if (msg.error !== undefined) p.reject(new Error(msg.error));
+        else p.resolve(msg.result);
+        return true;
+      }
+      case 'note': {
+        for (const f of this.listeners.get(msg.method) ?? []) f(msg.params);
+        return true;
+      }
+      case 'req': {
+        const h = this.handlers.get(msg.method);
+        if (!h) { this.post({ t: 'res', id: msg.id, error: `No handler for ${msg.method}` }); return true; }
+        Promise.resolve()
+          .then(() => h(msg.params))
+          .then(
+            (result) => this.post({ t: 'res', id: msg.id, result }),
+            (e: unknown) => this.post({ t: 'res', id: msg.id, error: e instanceof Error ? e.message : String(e) }),
+          );
+        return true;
+      }
+    }
+  }
+
+  /** Rejects every pending request (the other end went away). */
+  dispose(reason = 'Channel closed'): void {
+    for (const p of this.pending.values()) p.reject(new Error(reason));
+    this.pending.clear();
+  }
+}
+
+export type HostChannel = RpcChannel<WebviewMethods, HostMethods, HostNotifications, WebviewNotifications>;
+export type WebviewChannel = RpcChannel<HostMethods, WebviewMethods, WebviewNotifications, HostNotifications>;
+
+export function hostChannel(post: (msg: Envelope) => void): HostChannel { return new RpcChannel(post); }
+export function webviewChannel(post: (msg: Envelope) => void): WebviewChannel { return new RpcChannel(post); }
+
+// ---------------------------------------------------------------------------
+// Palette: Paul Tol's "muted" + "bright" qualitative schemes (color-blind safe), stable by slot.
+
+export const PALETTE: readonly string[] = [
+  '#0077BB', '#EE7733', '#009988', '#CC3311', '#33BBEE', '#EE3377', '#BBBBBB', '#332288',
+  '#88CCEE', '#44AA99', '#117733', '#999933', '#DDCC77', '#CC6677', '#882255', '#AA4499',
+];
+
+export function categoryColor(colorIndex: number): string {
+  return PALETTE[((colorIndex % PALETTE.length) + PALETTE.length) % PALETTE.length];
+}
