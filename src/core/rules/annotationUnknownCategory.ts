@@ -1,4 +1,5 @@
 import { isJsonObject } from '../coco/document';
+import { removeElement } from '../edits/jsonEdits';
 import { idOf } from './schema';
 import type { Rule } from './types';
 
@@ -20,7 +21,15 @@ export const annotationUnknownCategory: Rule = {
         at: ctx.place('annotations', entry, ['category_id']),
         annotationId: idOf(value.id),
         categoryId,
+        data: { index: entry.index },
       });
     }
+  },
+  fix(doc, problem) {
+    const index = (problem.data as { index?: number } | undefined)?.index;
+    const entry = index === undefined ? undefined : doc.annotationEntries[index];
+    if (!entry || problem.start < entry.start || problem.end > entry.end) return undefined;
+    const id = isJsonObject(entry.value) ? entry.value.id : undefined;
+    return { title: `Delete annotation ${JSON.stringify(id)}`, edits: [removeElement(doc, doc.annotationEntries, entry.index)] };
   },
 };

@@ -1,4 +1,6 @@
 import { isJsonObject } from '../coco/document';
+import { replaceRange } from '../edits/jsonEdits';
+import { annotationIdStats } from './datasetStats';
 import { NOUN, idOf } from './schema';
 import type { Rule } from './types';
 
@@ -13,6 +15,7 @@ export const duplicateId: Rule = {
   check(ctx) {
     for (const section of SECTIONS) {
       const firstIndexById = new Map<number | string, number>();
+      let rank = 0;
       const entries = ctx.doc.entries(section);
       for (const entry of entries) {
         if (!isJsonObject(entry.value)) continue;
@@ -26,9 +29,20 @@ export const duplicateId: Rule = {
           at: ctx.place(section, entry, ['id']),
           ...(section === 'annotations' ? { annotationId: id } : section === 'images' ? { imageId: id } : { categoryId: id }),
           related: [{ message: `First ${NOUN[section]} with id ${JSON.stringify(id)}`, ...twin }],
-          data: { section, firstIndex: first },
+          data: { section, firstIndex: first, index: entry.index, rank: rank++ },
         });
       }
     }
+  },
+  fix(doc, problem) {
+    // Only annotations: a new image or category id would orphan the annotations that refer to it.
+    const data = problem.data as { section?: string; rank?: number } | undefined;
+    if (data?.section !== 'annotations') return undefined;
+    const text = new TextDecoder().decode(doc.bytes.subarray(problem.start, problem.end)).trim();
+    if (!/^-?\d+$/.test(text)) return undefined;
+    // Past the largest id, and past the ids coco/annotation-id-zero's fix hands out, so fix-all gives distinct ids.
+    const stats = annotationIdStats(doc);
+    const newId = stats.max + 1 + stats.zeros + (data.rank ?? 0);
+    return { title: `Renumber this annotation to ${newId} (an id no other annotation has)`, edits: [replaceRange(problem, String(newId))] };
   },
 };

@@ -15,6 +15,42 @@ import { rootNotObject } from './rootNotObject';
 import { sectionWrongType } from './sectionWrongType';
 import type { Rule } from './types';
 import { wrongType } from './wrongType';
+import { missingInfo } from './missingInfo';
+import { duplicateCategoryName } from './duplicateCategoryName';
+import { duplicateFileName } from './duplicateFileName';
+import { annotationIdZero } from './annotationIdZero';
+import { categoryIdsNotContiguous } from './categoryIdsNotContiguous';
+import { imageSizeInvalid } from './imageSizeInvalid';
+import { imageWithoutAnnotations } from './imageWithoutAnnotations';
+import { bboxInvalid } from './bboxInvalid';
+import { bboxNonPositive } from './bboxNonPositive';
+import { bboxTiny } from './bboxTiny';
+import { bboxOutOfImage } from './bboxOutOfImage';
+import { iscrowdInvalid } from './iscrowdInvalid';
+import { keypointsLength } from './keypointsLength';
+import { numKeypointsMismatch } from './numKeypointsMismatch';
+import { keypointsOutsideBbox } from './keypointsOutsideBbox';
+import { categoryUnused } from './categoryUnused';
+import { singleCategory } from './singleCategory';
+import { categoryFewSamples } from './categoryFewSamples';
+import { classImbalance } from './classImbalance';
+import { bboxSizeOutlier } from './bboxSizeOutlier';
+import { segmentationFlatList } from './segmentationFlatList';
+import { polygonTooShort } from './polygonTooShort';
+import { polygonFourNumbers } from './polygonFourNumbers';
+import { polygonOddLength } from './polygonOddLength';
+import { polygonOutsideImage } from './polygonOutsideImage';
+import { polygonZeroArea } from './polygonZeroArea';
+import { polygonSelfIntersecting } from './polygonSelfIntersecting';
+import { segmentationEmpty } from './segmentationEmpty';
+import { rleSizeMismatch } from './rleSizeMismatch';
+import { rleCountsSum } from './rleCountsSum';
+import { rleInvalidString } from './rleInvalidString';
+import { crowdWithPolygons } from './crowdWithPolygons';
+import { areaInvalid } from './areaInvalid';
+import { areaMismatch } from './areaMismatch';
+import { bboxSegmentationMismatch } from './bboxSegmentationMismatch';
+import { duplicateAnnotation } from './duplicateAnnotation';
 
 export const ALL_RULES: readonly Rule[] = [
   invalidJson,
@@ -28,6 +64,42 @@ export const ALL_RULES: readonly Rule[] = [
   duplicateId,
   annotationUnknownImage,
   annotationUnknownCategory,
+  missingInfo,
+  duplicateCategoryName,
+  duplicateFileName,
+  annotationIdZero,
+  categoryIdsNotContiguous,
+  imageSizeInvalid,
+  imageWithoutAnnotations,
+  bboxInvalid,
+  bboxNonPositive,
+  bboxTiny,
+  bboxOutOfImage,
+  iscrowdInvalid,
+  keypointsLength,
+  numKeypointsMismatch,
+  keypointsOutsideBbox,
+  categoryUnused,
+  singleCategory,
+  categoryFewSamples,
+  classImbalance,
+  bboxSizeOutlier,
+  segmentationFlatList,
+  polygonTooShort,
+  polygonFourNumbers,
+  polygonOddLength,
+  polygonOutsideImage,
+  polygonZeroArea,
+  polygonSelfIntersecting,
+  segmentationEmpty,
+  rleSizeMismatch,
+  rleCountsSum,
+  rleInvalidString,
+  crowdWithPolygons,
+  areaInvalid,
+  areaMismatch,
+  bboxSegmentationMismatch,
+  duplicateAnnotation,
   imageFileMissing,
 ];
 

@@ -1,0 +1,32 @@
+import { isJsonObject } from '../coco/document';
+import { replaceRange } from '../edits/jsonEdits';
+import { annotationIdStats } from './datasetStats';
+import type { Rule } from './types';
+
+export const annotationIdZero: Rule = {
+  id: 'coco/annotation-id-zero',
+  defaultSeverity: 'warning',
+  description: 'An annotation has id 0.',
+  why: 'COCOeval records matches in its gtm/dtm arrays by annotation id and treats 0 as "unmatched": a ground-truth box with id 0 is never counted as matched, so AP drops (a labelme2coco export scores 0.949 instead of 1.0 against itself).',
+  example: { bad: '"annotations": [{"id": 0, …}, {"id": 1, …}]', good: '"annotations": [{"id": 2, …}, {"id": 1, …}]' },
+  check(ctx) {
+    let rank = 0;
+    for (const entry of ctx.doc.annotationEntries) {
+      const value = entry.value;
+      if (!isJsonObject(value) || value.id !== 0) continue;
+      ctx.report({
+        message: 'Annotation id 0: COCOeval takes id 0 for "unmatched", so this box never counts as found and AP drops.',
+        at: ctx.place('annotations', entry, ['id']),
+        annotationId: 0,
+        data: { index: entry.index, rank: rank++ },
+      });
+    }
+  },
+  fix(doc, problem) {
+    const rank = (problem.data as { rank?: number } | undefined)?.rank ?? 0;
+    const text = new TextDecoder().decode(doc.bytes.subarray(problem.start, problem.end));
+    if (text.trim() !== '0') return undefined;
+    const newId = annotationIdStats(doc).max + 1 + rank;
+    return { title: `Change the id to ${newId} (one more than the largest annotation id)`, edits: [replaceRange(problem, String(newId))] };
+  },
+};

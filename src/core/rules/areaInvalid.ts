@@ -1,0 +1,45 @@
+import { isJsonObject } from '../coco/document';
+import { annotationName, formatNumber, idsOf, recomputedArea, setAreaEdit } from './segmentationShared';
+import type { Rule } from './types';
+
+export const areaInvalid: Rule = {
+  id: 'coco/area-invalid',
+  defaultSeverity: 'error',
+  description: 'An annotation\'s "area" is missing, zero or negative.',
+  why: "COCOeval reads g['area'] for every ground-truth object to pick its area range: a missing area raises KeyError, and an area ≤ 0 puts the object outside every range (\"small\" included), so it is ignored and AP is wrong; detectron2 and mmdetection filter such objects out of training.",
+  example: { bad: '"bbox": [10, 20, 30, 40], "area": 0', good: '"bbox": [10, 20, 30, 40], "area": 1200' },
+  check(ctx) {
+    for (const entry of ctx.doc.annotationEntries) {
+      const ann = entry.value;
+      if (!isJsonObject(ann)) continue;
+      if (!('area' in ann)) {
+        ctx.report({
+          message: `${annotationName(ann)} has no "area": COCOeval raises KeyError on it (pycocotools only computes areas for results, not for ground truth).`,
+          at: ctx.place('annotations', entry),
+          ...idsOf(ann),
+          data: { index: entry.index },
+        });
+        continue;
+      }
+      const area = ann.area;
+      // Non-numbers are coco/wrong-type's, NaN and Infinity coco/non-finite-number's.
+      if (typeof area !== 'number' || !Number.isFinite(area) || area > 0) continue;
+      ctx.report({
+        message: `${annotationName(ann)} has area ${formatNumber(area)}: an object's area must be positive; COCOeval ignores it in every area range.`,
+        at: ctx.place('annotations', entry, ['area']),
+        ...idsOf(ann),
+        data: { index: entry.index },
+      });
+    }
+  },
+  fix(doc, problem) {
+    const index = (problem.data as { index?: number } | undefined)?.index;
+    const entry = index === undefined ? undefined : doc.annotationEntries[index];
+    if (!entry || !isJsonObject(entry.value)) return undefined;
+    const area = recomputedArea(doc, entry.value);
+    if (!area || !(area.value > 0)) return undefined;
+    const edit = setAreaEdit(doc, entry, area.value);
+    if (!edit) return undefined;
+    return { title: `Set area to ${formatNumber(area.value)} (computed from the ${area.from})`, edits: [edit] };
+  },
+};

@@ -1,0 +1,59 @@
+import { isJsonObject } from '../coco/document';
+import { annotationName, cheapArea, formatNumber, idsOf, maskArea, maskSourceOf, setAreaEdit } from './segmentationShared';
+import type { Rule } from './types';
+
+/** Below this shoelace area a polygon is always rasterized: pixel effects dominate. */
+const TINY_AREA = 64;
+
+export const areaMismatch: Rule = {
+  id: 'coco/area-mismatch',
+  defaultSeverity: 'warning',
+  description: 'An annotation\'s "area" differs from the area of its own mask (by more than 10% and 2 px by default).',
+  why: "COCOeval sorts objects into small / medium / large by the stored area, not the mask: a wrong area moves objects between APs, APm and APl and ignores some of them; losses that weight by area (and dataset statistics) are skewed. Areas copied from the bbox, or left over after editing a polygon, are the usual cause.",
+  example: { bad: '"segmentation": [[0, 0, 10, 0, 10, 10, 0, 10]], "area": 400', good: '"segmentation": [[0, 0, 10, 0, 10, 10, 0, 10]], "area": 100' },
+  defaultOptions: { relTolerance: 0.1, absTolerance: 2 },
+  check(ctx) {
+    const rel = typeof ctx.options.relTolerance === 'number' ? ctx.options.relTolerance : 0.1;
+    const abs = typeof ctx.options.absTolerance === 'number' ? ctx.options.absTolerance : 2;
+    const tol = (m: number) => Math.max(abs, rel * m);
+    const doc = ctx.doc;
+    for (const entry of doc.annotationEntries) {
+      const ann = entry.value;
+      if (!isJsonObject(ann)) continue;
+      const area = ann.area;
+      if (typeof area !== 'number' || !Number.isFinite(area) || area <= 0) continue; // coco/area-invalid
+      const src = maskSourceOf(doc, ann);
+      if (!src) continue;
+      // Cheap first: an RLE's area is exact; a polygon's shoelace area is close to its
+      // rasterization, so only a clear disagreement, a tiny polygon or polygons that may overlap
+      // are rasterized.
+      const cheap = cheapArea(src);
+      let mask: number;
+      if (src.kind === 'rle') mask = cheap as number;
+      else {
+        if (cheap !== undefined && cheap >= TINY_AREA && Math.abs(cheap - area) <= 0.5 * tol(cheap)) continue;
+        mask = maskArea(src);
+      }
+      if (mask === 0) continue; // an empty mask: the polygon rules say why
+      if (Math.abs(mask - area) <= tol(mask)) continue;
+      const pct = Math.round((Math.abs(area - mask) / mask) * 100);
+      ctx.report({
+        message: `${annotationName(ann)}: area is ${formatNumber(area)} but its ${src.kind === 'rle' ? 'RLE mask' : 'polygon mask (as pycocotools rasterizes it)'} covers ${mask} px (${area > mask ? '+' : '-'}${pct}%).`,
+        at: ctx.place('annotations', entry, ['area']),
+        ...idsOf(ann),
+        data: { index: entry.index, maskArea: mask },
+      });
+    }
+  },
+  fix(doc, problem) {
+    const d = problem.data as { index?: number; maskArea?: number } | undefined;
+    const entry = d?.index === undefined ? undefined : doc.annotationEntries[d.index];
+    if (!entry || !isJsonObject(entry.value)) return undefined;
+    const src = maskSourceOf(doc, entry.value);
+    if (!src) return undefined;
+    const value = maskArea(src);
+    if (!(value > 0)) return undefined;
+    const edit = setAreaEdit(doc, entry, value);
+    return edit ? { title: `Recompute area from the segmentation (${formatNumber(value)})`, edits: [edit] } : undefined;
+  },
+};

@@ -1,0 +1,29 @@
+import { isJsonObject } from '../coco/document';
+import { isNumericBbox } from './datasetStats';
+import { idOf } from './schema';
+import type { Rule } from './types';
+
+export const bboxNonPositive: Rule = {
+  id: 'coco/bbox-non-positive',
+  defaultSeverity: 'error',
+  description: 'A bbox has a width or height of zero or less.',
+  why: 'Boxes are [x, y, width, height], not [x1, y1, x2, y2]: a negative size (often a corner-format box) gives negative areas and IoUs; detectron2 and mmdetection drop or assert on empty boxes, and YOLO converters write negative sizes that Ultralytics rejects as corrupt labels.',
+  example: { bad: '"bbox": [120, 80, 0, -15]', good: '"bbox": [120, 65, 4, 15]' },
+  check(ctx) {
+    for (const entry of ctx.doc.annotationEntries) {
+      const value = entry.value;
+      if (!isJsonObject(value)) continue;
+      const bbox = value.bbox;
+      if (!isNumericBbox(bbox)) continue;
+      const w = bbox[2], h = bbox[3];
+      if (w > 0 && h > 0) continue;
+      const k = w <= 0 ? 2 : 3;
+      const what = w <= 0 && h <= 0 ? `width ${w} and height ${h}` : w <= 0 ? `width ${w}` : `height ${h}`;
+      ctx.report({
+        message: `Annotation ${JSON.stringify(value.id)} has a box with ${what}: width and height must be positive (COCO boxes are [x, y, width, height]).`,
+        at: ctx.place('annotations', entry, ['bbox', k]),
+        annotationId: idOf(value.id),
+      });
+    }
+  },
+};

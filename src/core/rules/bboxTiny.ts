@@ -1,0 +1,30 @@
+import { isJsonObject } from '../coco/document';
+import { isNumericBbox } from './datasetStats';
+import { idOf } from './schema';
+import type { Rule } from './types';
+
+export const bboxTiny: Rule = {
+  id: 'coco/bbox-tiny',
+  defaultSeverity: 'warning',
+  description: 'A bbox is narrower or lower than minSize pixels (default 1).',
+  why: 'A sub-pixel box is almost always a stray click or a rounding artifact; it has no pixels after rasterization (an empty mask), Ultralytics drops it as a degenerate label, and it costs COCOeval AP as an object no model can find.',
+  example: { bad: '"bbox": [310, 42, 0.4, 12]', good: '"bbox": [310, 42, 6, 12]' },
+  defaultOptions: { minSize: 1 },
+  check(ctx) {
+    const minSize = typeof ctx.options.minSize === 'number' ? ctx.options.minSize : 1;
+    for (const entry of ctx.doc.annotationEntries) {
+      const value = entry.value;
+      if (!isJsonObject(value)) continue;
+      const bbox = value.bbox;
+      if (!isNumericBbox(bbox)) continue;
+      const w = bbox[2], h = bbox[3];
+      if (w <= 0 || h <= 0) continue; // coco/bbox-non-positive
+      if (w >= minSize && h >= minSize) continue;
+      ctx.report({
+        message: `Annotation ${JSON.stringify(value.id)} has a tiny box (${w} × ${h} px, smaller than ${minSize} px).`,
+        at: ctx.place('annotations', entry, ['bbox']),
+        annotationId: idOf(value.id),
+      });
+    }
+  },
+};

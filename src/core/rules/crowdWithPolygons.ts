@@ -1,0 +1,22 @@
+import { isJsonObject } from '../coco/document';
+import { annotationName, idsOf, isPolygonList } from './segmentationShared';
+import type { Rule } from './types';
+
+export const crowdWithPolygons: Rule = {
+  id: 'coco/crowd-with-polygons',
+  defaultSeverity: 'warning',
+  description: 'An annotation has "iscrowd": 1 but a polygon segmentation (COCO crowd regions are RLE).',
+  why: 'COCOeval treats every iscrowd=1 object as an "ignore" region that detections may match for free, so a mislabeled single object silently vanishes from the evaluation; many converters (Ultralytics, mmdetection pipelines, YOLO exports) drop crowd objects, and tools that expect crowd masks as RLE raise on the polygons.',
+  example: { bad: '"iscrowd": 1, "segmentation": [[10, 10, 50, 10, 50, 40]]', good: '"iscrowd": 0, "segmentation": [[10, 10, 50, 10, 50, 40]]' },
+  check(ctx) {
+    for (const entry of ctx.doc.annotationEntries) {
+      const ann = entry.value;
+      if (!isJsonObject(ann) || (ann.iscrowd !== 1 && ann.iscrowd !== true) || !isPolygonList(ann.segmentation)) continue;
+      ctx.report({
+        message: `${annotationName(ann)} is marked iscrowd: 1 but its segmentation is ${ann.segmentation.length} polygon${ann.segmentation.length === 1 ? '' : 's'}: COCOeval will treat it as an ignore region, and many converters drop it. Use iscrowd: 0 for a single object, or an RLE mask for a crowd.`,
+        at: ctx.place('annotations', entry, ['iscrowd']),
+        ...idsOf(ann),
+      });
+    }
+  },
+};

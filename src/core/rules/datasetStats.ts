@@ -1,0 +1,106 @@
+/**
+ * Facts several rules need about a whole document (image sizes by id, annotations
+ * per category, the largest annotation id), computed once per document and cached.
+ */
+import { isJsonObject, type CocoDocument, type IdKey, type JsonObject } from '../coco/document';
+
+function cached<T>(compute: (doc: CocoDocument) => T): (doc: CocoDocument) => T {
+  const cache = new WeakMap<CocoDocument, T>();
+  return (doc) => {
+    let v = cache.get(doc);
+    if (v === undefined) { v = compute(doc); cache.set(doc, v); }
+    return v;
+  };
+}
+
+export function isFiniteNumber(v: unknown): v is number {
+  return typeof v === 'number' && Number.isFinite(v);
+}
+
+/** Four finite numbers: a box the geometry rules can reason about (its sign is checked elsewhere). */
+export function isNumericBbox(b: unknown): b is [number, number, number, number] {
+  return Array.isArray(b) && b.length === 4 && isFiniteNumber(b[0]) && isFiniteNumber(b[1]) && isFiniteNumber(b[2]) && isFiniteNumber(b[3]);
+}
+
+export interface ImageSize { readonly width: number; readonly height: number }
+
+/** Width and height of every image whose size is usable (positive finite numbers), by id; the first image wins a duplicate id. */
+export const imageSizes = cached((doc): Map<IdKey, ImageSize> => {
+  const map = new Map<IdKey, ImageSize>();
+  for (const e of doc.imageEntries) {
+    const v = e.value;
+    if (!isJsonObject(v)) continue;
+    const id = v.id;
+    if (typeof id !== 'number' && typeof id !== 'string') continue;
+    if (map.has(id)) continue;
+    const { width, height } = v;
+    if (isFiniteNumber(width) && isFiniteNumber(height) && width > 0 && height > 0) map.set(id, { width, height });
+  }
+  return map;
+});
+
+/** The first category object per id. */
+export const categoriesById = cached((doc): Map<IdKey, JsonObject> => {
+  const map = new Map<IdKey, JsonObject>();
+  for (const e of doc.categoryEntries) {
+    const v = e.value;
+    if (!isJsonObject(v)) continue;
+    const id = v.id;
+    if ((typeof id === 'number' || typeof id === 'string') && !map.has(id)) map.set(id, v);
+  }
+  return map;
+});
+
+export interface CategoryCount {
+  /** Index of the category in "categories" (the first one with its id). */
+  readonly index: number;
+  readonly id: IdKey;
+  readonly name: string;
+  readonly count: number;
+}
+
+/** Annotations per category, one row per distinct category id, in file order. */
+export const categoryCounts = cached((doc): CategoryCount[] => {
+  const rows: CategoryCount[] = [];
+  const seen = new Set<IdKey>();
+  for (const e of doc.categoryEntries) {
+    const v = e.value;
+    if (!isJsonObject(v)) continue;
+    const id = v.id;
+    if ((typeof id !== 'number' && typeof id !== 'string') || seen.has(id)) continue;
+    seen.add(id);
+    rows.push({ index: e.index, id, name: typeof v.name === 'string' ? v.name : String(id), count: doc.annotationsOfCategory(id).length });
+  }
+  return rows;
+});
+
+/** The largest numeric annotation id (0 when none) and how many annotations have id 0. */
+export const annotationIdStats = cached((doc): { max: number; zeros: number } => {
+  let max = 0, zeros = 0;
+  for (const e of doc.annotationEntries) {
+    const v = e.value;
+    if (!isJsonObject(v)) continue;
+    const id = v.id;
+    if (typeof id !== 'number' || !Number.isFinite(id)) continue;
+    if (id > max) max = id;
+    if (id === 0) zeros++;
+  }
+  return { max: Math.floor(max), zeros };
+});
+
+/** `"person" (id 1)` */
+export function categoryLabel(row: { id: IdKey; name: string }): string {
+  return `${JSON.stringify(row.name)} (id ${JSON.stringify(row.id)})`;
+}
+
+/** Number of keypoint names of every category that has a "keypoints" list, by id. */
+export const keypointCategories = cached((doc): Map<IdKey, { names: number; index: number }> => {
+  const map = new Map<IdKey, { names: number; index: number }>();
+  for (const e of doc.categoryEntries) {
+    const v = e.value;
+    if (!isJsonObject(v) || !Array.isArray(v.keypoints)) continue;
+    const id = v.id;
+    if ((typeof id === 'number' || typeof id === 'string') && !map.has(id)) map.set(id, { names: v.keypoints.length, index: e.index });
+  }
+  return map;
+});

@@ -1,0 +1,138 @@
+import { isJsonObject, type CocoDocument, type IdKey, type Located } from '../coco/document';
+import { locate } from '../coco/locate';
+import { removeElement } from '../edits/jsonEdits';
+import { countsIou } from '../geometry';
+import { idOf } from './schema';
+import { annotationName, boxIou, finiteBbox, idsOf, maskCounts, maskSourceOf } from './segmentationShared';
+import type { Rule } from './types';
+
+/** Pairs below this box IoU are never compared mask to mask. */
+const BOX_GATE = 0.9;
+
+interface Item {
+  entry: Located;
+  box: [number, number, number, number];
+  counts?: number[] | null; // undefined: not computed yet; null: no usable mask
+}
+
+export const duplicateAnnotation: Rule = {
+  id: 'coco/duplicate-annotation',
+  defaultSeverity: 'warning',
+  description: 'Two annotations of one image and one category cover the same object (mask IoU ≥ 0.95 by default).',
+  why: 'A duplicated object is counted twice: COCOeval matches only one of the two with a detection and scores the other as a miss, capping recall below 1; training sees the object twice (double loss weight, conflicting NMS targets). Exports merged twice, or a shape pasted over itself, are the usual cause.',
+  example: { bad: '{"id": 1, "image_id": 3, "category_id": 2, "bbox": [5, 5, 20, 20], …}, {"id": 2, "image_id": 3, "category_id": 2, "bbox": [5, 5, 20, 20], …}', good: '{"id": 1, "image_id": 3, "category_id": 2, "bbox": [5, 5, 20, 20], …}' },
+  defaultOptions: { minIou: 0.95 },
+  check(ctx) {
+    const minIou = typeof ctx.options.minIou === 'number' ? ctx.options.minIou : 0.95;
+    const doc = ctx.doc;
+    // Group by image + category in one pass (ids keep their JSON type: 1 and "1" differ).
+    const groups = new Map<IdKey, Map<IdKey, Item[]>>();
+    for (const entry of doc.annotationEntries) {
+      const ann = entry.value;
+      if (!isJsonObject(ann)) continue;
+      const img = idOf(ann.image_id);
+      const cat = idOf(ann.category_id);
+      const box = finiteBbox(ann.bbox);
+      if (img === undefined || cat === undefined || !box) continue;
+      let byCat = groups.get(img);
+      if (!byCat) groups.set(img, (byCat = new Map()));
+      const list = byCat.get(cat);
+      if (list) list.push({ entry, box });
+      else byCat.set(cat, [{ entry, box }]);
+    }
+    const reported = new Set<number>();
+    for (const byCat of groups.values()) {
+      for (const items of byCat.values()) {
+        if (items.length < 2) continue;
+        // Sweep by left edge: only boxes that overlap in x are paired at all.
+        const order = items.length === 2 ? items : [...items].sort((a, b) => a.box[0] - b.box[0]);
+        for (let i = 0; i < order.length; i++) {
+          const a = order[i];
+          const right = a.box[0] + a.box[2];
+          for (let j = i + 1; j < order.length && order[j].box[0] <= right; j++) {
+            const b = order[j];
+            const boxIouAB = sameBox(a.box, b.box) ? 1 : boxIou(a.box, b.box);
+            if (!(boxIouAB >= BOX_GATE)) continue;
+            const [first, second] = a.entry.index < b.entry.index ? [a, b] : [b, a];
+            if (reported.has(second.entry.index)) continue;
+            const sim = similarity(doc, first, second, boxIouAB);
+            if (!sim || sim.iou < minIou) continue;
+            reported.add(second.entry.index);
+            const exact = isExactTwin(doc, first, second);
+            const ann = second.entry.value as Record<string, unknown>;
+            const twin = first.entry.value as Record<string, unknown>;
+            const twinPlace = ctx.place('annotations', first.entry, ['id']);
+            ctx.report({
+              message: exact
+                ? `${annotationName(ann)} duplicates annotation ${JSON.stringify(twin.id)} exactly (same image, category, bbox and segmentation).`
+                : `${annotationName(ann)} covers the same object as annotation ${JSON.stringify(twin.id)} (same image and category, ${sim.by} IoU ${sim.iou.toFixed(3)}).`,
+              at: ctx.place('annotations', second.entry, ['id']),
+              ...idsOf(ann),
+              related: [{ message: `The annotation it duplicates (id ${JSON.stringify(twin.id)})`, ...twinPlace }],
+              data: { index: second.entry.index, twin: first.entry.index, exact },
+            });
+          }
+        }
+      }
+    }
+  },
+  fix(doc, problem) {
+    const d = problem.data as { index?: number; twin?: number; exact?: boolean } | undefined;
+    if (!d?.exact || d.index === undefined || d.twin === undefined) return undefined;
+    const entries = doc.annotationEntries;
+    const a = entries[d.twin];
+    const b = entries[d.index];
+    if (!a || !b) return undefined;
+    const ia = { entry: a, box: finiteBbox((a.value as Record<string, unknown>)?.bbox) };
+    const ib = { entry: b, box: finiteBbox((b.value as Record<string, unknown>)?.bbox) };
+    if (!ia.box || !ib.box || !isExactTwin(doc, ia as Item, ib as Item)) return undefined;
+    return { title: 'Remove this duplicate annotation', edits: [removeElement(doc, entries, d.index)] };
+  },
+};
+
+function sameBox(a: readonly number[], b: readonly number[]): boolean {
+  return a[0] === b[0] && a[1] === b[1] && a[2] === b[2] && a[3] === b[3];
+}
+
+/** Mask IoU when both masks are usable (rasterized once per annotation, on demand); box IoU when neither has one. */
+function similarity(doc: CocoDocument, a: Item, b: Item, boxIouAB: number): { iou: number; by: 'mask' | 'box' } | undefined {
+  const ca = countsOf(doc, a);
+  const cb = countsOf(doc, b);
+  if (ca === null && cb === null) return { iou: boxIouAB, by: 'box' };
+  if (ca === null || cb === null || ca.length === 0 || cb.length === 0) return undefined;
+  let sa = 0, sb = 0;
+  for (let k = 0; k < ca.length; k++) sa += ca[k];
+  for (let k = 0; k < cb.length; k++) sb += cb[k];
+  if (sa !== sb) return undefined; // masks of different sizes
+  return { iou: countsIou(ca, cb), by: 'mask' };
+}
+
+function countsOf(doc: CocoDocument, item: Item): number[] | null {
+  if (item.counts !== undefined) return item.counts;
+  const ann = item.entry.value as Record<string, unknown>;
+  const src = maskSourceOf(doc, ann);
+  if (!src) {
+    const seg = ann.segmentation;
+    // No segmentation at all (a detection file): compare boxes. A broken one: don't guess.
+    item.counts = seg === undefined || (Array.isArray(seg) && seg.length === 0) ? null : [];
+  } else {
+    try {
+      item.counts = maskCounts(src);
+    } catch {
+      item.counts = [];
+    }
+  }
+  return item.counts;
+}
+
+/** Same bbox numbers and byte-identical segmentation text. */
+function isExactTwin(doc: CocoDocument, a: Item, b: Item): boolean {
+  if (!sameBox(a.box, b.box)) return false;
+  const ra = locate(doc, a.entry, ['segmentation']);
+  const rb = locate(doc, b.entry, ['segmentation']);
+  if (!ra || !rb) return !ra && !rb;
+  if (ra.end - ra.start !== rb.end - rb.start) return false;
+  const bytes = doc.bytes;
+  for (let k = 0; k < ra.end - ra.start; k++) if (bytes[ra.start + k] !== bytes[rb.start + k]) return false;
+  return true;
+}

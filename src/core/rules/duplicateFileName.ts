@@ -1,0 +1,29 @@
+import { isJsonObject } from '../coco/document';
+import { idOf } from './schema';
+import type { Rule } from './types';
+
+export const duplicateFileName: Rule = {
+  id: 'coco/duplicate-file-name',
+  defaultSeverity: 'warning',
+  description: 'Two images have the same file_name.',
+  why: 'The two image records point at one file: its objects are split over two image ids, so COCOeval counts the file twice with half of its boxes each (false negatives), and converters to YOLO write one label file and overwrite the other.',
+  example: { bad: '"images": [{"id": 1, "file_name": "a.jpg"}, {"id": 2, "file_name": "a.jpg"}]', good: '"images": [{"id": 1, "file_name": "a.jpg"}, {"id": 2, "file_name": "b.jpg"}]' },
+  check(ctx) {
+    const entries = ctx.doc.imageEntries;
+    const firstByName = new Map<string, number>();
+    for (const entry of entries) {
+      const value = entry.value;
+      if (!isJsonObject(value) || typeof value.file_name !== 'string' || value.file_name === '') continue;
+      const first = firstByName.get(value.file_name);
+      if (first === undefined) { firstByName.set(value.file_name, entry.index); continue; }
+      const twin = entries[first].value as Record<string, unknown>;
+      ctx.report({
+        message: `file_name ${JSON.stringify(value.file_name)} is used by image ${JSON.stringify(value.id)} and by image ${JSON.stringify(twin.id)} (images[${first}]).`,
+        at: ctx.place('images', entry, ['file_name']),
+        imageId: idOf(value.id),
+        related: [{ message: `First image with file_name ${JSON.stringify(value.file_name)}`, ...ctx.place('images', entries[first], ['file_name']) }],
+        data: { firstIndex: first },
+      });
+    }
+  },
+};

@@ -1,0 +1,26 @@
+import { isJsonObject } from '../coco/document';
+import type { Rule } from './types';
+
+export const imageWithoutAnnotations: Rule = {
+  id: 'coco/image-without-annotations',
+  defaultSeverity: 'info',
+  description: 'An image has no annotations.',
+  why: 'Often intended (background images), but a missing export is the usual cause: detectron2 drops such images by default (FILTER_EMPTY_ANNOTATIONS) and mmdetection with filter_empty_gt, so the images silently never reach training.',
+  example: { bad: '"images": [{"id": 7, …}], "annotations": []', good: '"annotations": [{"image_id": 7, …}]' },
+  check(ctx) {
+    const doc = ctx.doc;
+    if (doc.sections.get('annotations')?.kind !== 'array') return;
+    for (const entry of doc.imageEntries) {
+      const value = entry.value;
+      if (!isJsonObject(value)) continue;
+      const id = value.id;
+      if (typeof id !== 'number' && typeof id !== 'string') continue;
+      if (doc.annotationsOfImage(id).length > 0) continue;
+      ctx.report({
+        message: `Image ${JSON.stringify(id)}${typeof value.file_name === 'string' ? ` (${JSON.stringify(value.file_name)})` : ''} has no annotations.`,
+        at: ctx.place('images', entry, ['id']),
+        imageId: id,
+      });
+    }
+  },
+};

@@ -1,0 +1,52 @@
+import { isJsonObject } from '../coco/document';
+import { insertProperty } from '../edits/jsonEdits';
+import { idOf } from './schema';
+import type { Rule } from './types';
+
+function isRleObject(seg: unknown): boolean {
+  return isJsonObject(seg) && 'counts' in seg;
+}
+
+export const iscrowdInvalid: Rule = {
+  id: 'coco/iscrowd-invalid',
+  defaultSeverity: 'warning',
+  description: 'An annotation has no "iscrowd", or one that is not 0 or 1.',
+  why: 'COCOeval reads int(o["iscrowd"]) for every ground-truth object and raises KeyError when it is missing; any value other than 0 turns the object into an "ignore" region that matches everything and never counts as missed.',
+  example: { bad: '{"id": 3, "image_id": 1, "category_id": 2, "bbox": [1, 2, 3, 4]}', good: '{"id": 3, "image_id": 1, "category_id": 2, "bbox": [1, 2, 3, 4], "iscrowd": 0}' },
+  check(ctx) {
+    for (const entry of ctx.doc.annotationEntries) {
+      const value = entry.value;
+      if (!isJsonObject(value)) continue;
+      const annotationId = idOf(value.id);
+      if (!('iscrowd' in value)) {
+        ctx.report({
+          message: `Annotation ${JSON.stringify(value.id)} has no "iscrowd"; COCOeval raises KeyError without it.`,
+          at: ctx.place('annotations', entry),
+          annotationId,
+          data: { missing: true, index: entry.index },
+        });
+        continue;
+      }
+      const v = value.iscrowd;
+      // Non-integers are coco/wrong-type's.
+      if (typeof v !== 'number' || !Number.isInteger(v) || v === 0 || v === 1) continue;
+      ctx.report({
+        message: `Annotation ${JSON.stringify(value.id)} has iscrowd ${v}; it must be 0 (an object) or 1 (a crowd region).`,
+        at: ctx.place('annotations', entry, ['iscrowd']),
+        annotationId,
+        data: { index: entry.index },
+      });
+    }
+  },
+  fix(doc, problem) {
+    const data = problem.data as { missing?: boolean; index?: number } | undefined;
+    if (!data?.missing || data.index === undefined) return undefined;
+    const entry = doc.annotationEntries[data.index];
+    if (!entry || !isJsonObject(entry.value) || 'iscrowd' in entry.value) return undefined;
+    const crowd = isRleObject(entry.value.segmentation) ? 1 : 0;
+    return {
+      title: `Add "iscrowd": ${crowd}${crowd ? ' (its segmentation is an RLE, as crowd regions are)' : ''}`,
+      edits: [insertProperty(doc, entry, 'iscrowd', String(crowd))],
+    };
+  },
+};

@@ -1,0 +1,23 @@
+import { forEachPolygon, annotationName, idsOf, polygonShapeDefect } from './segmentationShared';
+import type { Rule } from './types';
+
+export const polygonFourNumbers: Rule = {
+  id: 'coco/polygon-four-numbers',
+  defaultSeverity: 'warning',
+  description: 'A polygon has exactly 4 numbers, which pycocotools reads as a box.',
+  why: "pycocotools' frPyObjects takes a segmentation whose first entry has 4 numbers for a list of BOXES [x, y, w, h] (and released versions then raise TypeError in frBbox); as a polygon, 2 points cover no pixel. Either way the mask is not what was meant.",
+  example: { bad: '"segmentation": [[10, 10, 50, 40]]', good: '"segmentation": [[10, 10, 50, 10, 50, 40, 10, 40]]' },
+  check(ctx) {
+    forEachPolygon(ctx.doc, (entry, ann, poly, k) => {
+      if (polygonShapeDefect(poly) !== 'four-numbers') return;
+      const how = k === 0
+        ? 'pycocotools reads a first entry of 4 numbers as a box [x, y, w, h], not a polygon'
+        : 'as a polygon these 2 points cover no pixel';
+      ctx.report({
+        message: `${annotationName(ann)}: polygon ${k} has exactly 4 numbers: ${how}. Write the box as a 4-point polygon.`,
+        at: ctx.place('annotations', entry, ['segmentation', k]),
+        ...idsOf(ann),
+      });
+    });
+  },
+};

@@ -1,0 +1,20 @@
+import { forEachPolygon, annotationName, idsOf, polygonShapeDefect } from './segmentationShared';
+import type { Rule } from './types';
+
+export const polygonOddLength: Rule = {
+  id: 'coco/polygon-odd-length',
+  defaultSeverity: 'error',
+  description: 'A polygon has an odd count of numbers: one x or y is missing.',
+  why: "pycocotools silently drops the trailing number (it uses len/2 points), so every point after the missing one is shifted: x and y swap roles and the mask is garbage; shapely, mmdetection and Ultralytics converters raise on the reshape to (-1, 2).",
+  example: { bad: '"segmentation": [[10, 10, 50, 10, 50, 40, 10]]', good: '"segmentation": [[10, 10, 50, 10, 50, 40, 10, 40]]' },
+  check(ctx) {
+    forEachPolygon(ctx.doc, (entry, ann, poly, k) => {
+      if (polygonShapeDefect(poly) !== 'odd-length') return;
+      ctx.report({
+        message: `${annotationName(ann)}: polygon ${k} has ${poly.length} numbers, an odd count: coordinates must come in x, y pairs.`,
+        at: ctx.place('annotations', entry, ['segmentation', k]),
+        ...idsOf(ann),
+      });
+    });
+  },
+};

@@ -1,0 +1,34 @@
+import { annotationName, forEachPolygon, idsOf, imageSizeOf, isUsablePolygon, formatNumber } from './segmentationShared';
+import type { Rule } from './types';
+
+export const polygonOutsideImage: Rule = {
+  id: 'coco/polygon-outside-image',
+  defaultSeverity: 'warning',
+  description: "A polygon has points outside its image (beyond the tolerance, 1 px by default).",
+  why: "pycocotools clips the mask to the image silently, so area and bbox computed from the polygon disagree with the mask; Ultralytics' converter writes normalized coordinates outside [0, 1] (rejected or clipped at load), and augmentation libraries (albumentations) raise on out-of-range points.",
+  example: { bad: '"width": 100 … "segmentation": [[90, 10, 130, 10, 95, 40]]', good: '"segmentation": [[90, 10, 100, 10, 95, 40]]' },
+  defaultOptions: { tolerance: 1 },
+  check(ctx) {
+    const tol = typeof ctx.options.tolerance === 'number' && ctx.options.tolerance >= 0 ? ctx.options.tolerance : 1;
+    forEachPolygon(ctx.doc, (entry, ann, poly, k) => {
+      if (!isUsablePolygon(poly)) return;
+      const size = imageSizeOf(ctx.doc, ann);
+      if (!size) return;
+      const { w, h } = size;
+      let worst = -1;
+      let excess = 0;
+      for (let i = 0; i < poly.length; i += 2) {
+        const x = poly[i];
+        const y = poly[i + 1];
+        const e = Math.max(-x, x - w, -y, y - h);
+        if (e > tol && e > excess) { excess = e; worst = i; }
+      }
+      if (worst < 0) return;
+      ctx.report({
+        message: `${annotationName(ann)}: polygon ${k} has point (${formatNumber(poly[worst])}, ${formatNumber(poly[worst + 1])}), ${formatNumber(excess)} px outside its ${w}×${h} image.`,
+        at: ctx.place('annotations', entry, ['segmentation', k]),
+        ...idsOf(ann),
+      });
+    });
+  },
+};

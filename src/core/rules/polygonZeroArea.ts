@@ -1,0 +1,24 @@
+import { annotationName, dropPolygonFix, forEachPolygon, idsOf, isUsablePolygon, isZeroAreaPolygon } from './segmentationShared';
+import type { Rule } from './types';
+
+export const polygonZeroArea: Rule = {
+  id: 'coco/polygon-zero-area',
+  defaultSeverity: 'error',
+  description: 'A polygon encloses no area: all its points lie on one line (or coincide).',
+  why: 'pycocotools rasterizes a collinear polygon to an empty mask, so the object has area 0: COCOeval never matches it, mmdetection and detectron2 drop it or produce NaN losses on its empty mask.',
+  example: { bad: '"segmentation": [[10, 10, 20, 20, 30, 30]]', good: '"segmentation": [[10, 10, 20, 20, 30, 10]]' },
+  check(ctx) {
+    forEachPolygon(ctx.doc, (entry, ann, poly, k) => {
+      if (!isUsablePolygon(poly) || !isZeroAreaPolygon(poly)) return;
+      ctx.report({
+        message: `${annotationName(ann)}: polygon ${k} has zero area: its ${poly.length / 2} points lie on one line.`,
+        at: ctx.place('annotations', entry, ['segmentation', k]),
+        ...idsOf(ann),
+        data: { index: entry.index, polygon: k },
+      });
+    });
+  },
+  fix(doc, problem) {
+    return dropPolygonFix(doc, problem.data);
+  },
+};

@@ -1,0 +1,70 @@
+import * as assert from 'node:assert/strict';
+import { ruleById } from '../../../../src/core/rules';
+import { annotation, applyFix, category, checkText, cocoText, dataset, fixOf, image, problemPosition, positionWithin } from './helpers';
+
+const RULE = 'coco/duplicate-annotation';
+const RECT = [100, 100, 140, 100, 140, 130, 100, 130];
+
+function text(anns: Record<string, unknown>[]): string {
+  return cocoText(dataset({
+    images: [image(1), image(2)],
+    annotations: anns,
+    categories: [category(1, 'cat'), category(2, 'dog')],
+  }));
+}
+
+const other = annotation(5, 1, 1, [300, 300, 20, 20], { segmentation: [[300, 300, 320, 300, 320, 320, 300, 320]], area: 400 });
+const a = annotation(10, 1, 1, [100, 100, 40, 30], { segmentation: [RECT], area: 1200 });
+const twin = annotation(11, 1, 1, [100, 100, 40, 30], { segmentation: [RECT], area: 1200 });
+
+describe(RULE, () => {
+  it('reports an exact twin at its id, with the first as related information', () => {
+    const t = text([other, a, twin]);
+    const { doc, problems } = checkText(t, RULE);
+    assert.equal(problems.length, 1);
+    assert.deepEqual(problemPosition(doc, problems[0]), positionWithin(t, '"id": 11', '11'));
+    assert.equal(problems[0].annotationId, 11);
+    assert.match(problems[0].message, /duplicates annotation 10 exactly/);
+    const rel = problems[0].related![0];
+    assert.deepEqual(doc.lines.positionAt(rel.start), positionWithin(t, '"id": 10', '10'));
+  });
+
+  it('removes the exact duplicate', () => {
+    const t = text([other, a, twin]);
+    const { doc, problems } = checkText(t, RULE);
+    const fix = fixOf(doc, problems[0]);
+    assert.equal(fix.title, 'Remove this duplicate annotation');
+    const fixed = applyFix(doc, fix);
+    assert.equal(fixed, text([other, a]));
+    assert.deepEqual(checkText(fixed, RULE).problems, []);
+  });
+
+  it('reports near-duplicates by mask IoU, without a fix', () => {
+    const near = annotation(11, 1, 1, [100, 100, 40.5, 30], { segmentation: [[100, 100, 140.5, 100, 140.5, 130, 100, 130]], area: 1215 });
+    const { doc, problems } = checkText(text([a, near]), RULE);
+    assert.equal(problems.length, 1);
+    assert.match(problems[0].message, /mask IoU 0\.9[5-9]\d/);
+    assert.equal(ruleById(RULE)!.fix!(doc, problems[0]), undefined);
+  });
+
+  it('says nothing about other categories, other images, or masks that differ inside one box', () => {
+    assert.deepEqual(checkText(text([a, { ...twin, category_id: 2 }]), RULE).problems, []);
+    assert.deepEqual(checkText(text([a, { ...twin, image_id: 2 }]), RULE).problems, []);
+    // Same box, complementary triangles: box IoU 1, mask IoU ~0.
+    const upper = annotation(12, 1, 1, [100, 100, 40, 30], { segmentation: [[100, 100, 140, 100, 140, 130]], area: 600 });
+    const lower = annotation(13, 1, 1, [100, 100, 40, 30], { segmentation: [[100, 100, 140, 130, 100, 130]], area: 600 });
+    assert.deepEqual(checkText(text([upper, lower]), RULE).problems, []);
+  });
+
+  it('compares boxes when a detection file has no masks, and reports each copy once', () => {
+    const b1 = annotation(20, 1, 1, [10, 10, 50, 50], { area: 2500 });
+    const b2 = annotation(21, 1, 1, [10, 10, 50, 50], { area: 2500 });
+    const b3 = annotation(22, 1, 1, [10, 10, 50, 50], { area: 2500 });
+    const { doc, problems } = checkText(text([b1, b2, b3]), RULE);
+    assert.deepEqual(problems.map((p) => p.annotationId), [21, 22]);
+    // Removing both copies at once (fix-all) leaves the first.
+    const edits = problems.flatMap((p) => fixOf(doc, p).edits);
+    const fixed = applyFix(doc, { title: 'all', edits });
+    assert.equal(fixed, text([b1]));
+  });
+});
