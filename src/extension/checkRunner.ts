@@ -1,12 +1,17 @@
 /** Runs a check off the extension host's thread (worker) or in-process (tests). */
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
-import type { CheckOutcome, CheckRequest, CheckWorkerMessage } from '../node/checkWorkerProtocol';
+import type { Rule } from '../core/rules/types';
+import { runFixAll } from '../node/fixes';
+import { runCheck } from '../node/runCheck';
+import type { CheckOutcome, CheckRequest, CheckWorkerMessage, FixAllOutcome, FixAllRequest, WorkerRequest } from '../node/checkWorkerProtocol';
 
 export type ProgressFn = (phase: 'read' | 'parse' | 'check', fraction: number) => void;
 
 export interface CheckRunner {
   run(req: CheckRequest, onProgress: ProgressFn, signal: AbortSignal): Promise<CheckOutcome>;
+  /** Every fix of a rule (or of all rules), applied pass after pass, as edits against what was read. */
+  fixAll(req: FixAllRequest, onProgress: ProgressFn, signal: AbortSignal): Promise<FixAllOutcome>;
 }
 
 export class CancelledError extends Error {
@@ -18,6 +23,14 @@ export class WorkerCheckRunner implements CheckRunner {
   constructor(private readonly distDir: string) {}
 
   run(req: CheckRequest, onProgress: ProgressFn, signal: AbortSignal): Promise<CheckOutcome> {
+    return this.request<CheckOutcome>({ ...req, kind: 'check' }, onProgress, signal);
+  }
+
+  fixAll(req: FixAllRequest, onProgress: ProgressFn, signal: AbortSignal): Promise<FixAllOutcome> {
+    return this.request<FixAllOutcome>(req, onProgress, signal);
+  }
+
+  private request<T>(req: WorkerRequest, onProgress: ProgressFn, signal: AbortSignal): Promise<T> {
     return new Promise((resolve, reject) => {
       if (signal.aborted) return reject(new CancelledError());
       const worker = new Worker(path.join(this.distDir, 'checkWorker.js'), {
@@ -37,7 +50,7 @@ export class WorkerCheckRunner implements CheckRunner {
       signal.addEventListener('abort', onAbort);
       worker.on('message', (m: CheckWorkerMessage) => {
         if (m.type === 'progress') onProgress(m.phase, m.fraction);
-        else if (m.type === 'result') finish(() => resolve(m.result));
+        else if (m.type === 'result') finish(() => resolve(m.result as T));
         else finish(() => reject(new Error(m.message)));
       });
       worker.on('error', (e) => finish(() => reject(e)));
@@ -46,12 +59,20 @@ export class WorkerCheckRunner implements CheckRunner {
   }
 }
 
-/** Same contract, same thread: for tests and for tiny files. */
+/** Same contract, same thread: for tests and for tiny files. `rules` replaces ALL_RULES (tests). */
 export class InProcessCheckRunner implements CheckRunner {
+  constructor(private readonly rules?: readonly Rule[]) {}
+
   async run(req: CheckRequest, onProgress: ProgressFn, signal: AbortSignal): Promise<CheckOutcome> {
-    const { runCheck } = await import('../node/runCheck');
     if (signal.aborted) throw new CancelledError();
-    const out = await runCheck(req, onProgress, signal);
+    const out = await runCheck(req, onProgress, signal, this.rules);
+    if (signal.aborted) throw new CancelledError();
+    return out;
+  }
+
+  async fixAll(req: FixAllRequest, onProgress: ProgressFn, signal: AbortSignal): Promise<FixAllOutcome> {
+    if (signal.aborted) throw new CancelledError();
+    const out = await runFixAll(req, onProgress, signal, this.rules);
     if (signal.aborted) throw new CancelledError();
     return out;
   }

@@ -19,6 +19,15 @@ export interface CheckServiceOptions {
   log: vscode.OutputChannel;
 }
 
+export interface CheckOpts {
+  /** Unsaved editor text to check instead of the file on disk. */
+  text?: string;
+  /** File size, for progress UI. */
+  size?: number;
+  /** Version of the text document checked (quick fixes are offered only for that version). */
+  version?: number;
+}
+
 interface Job {
   controller: AbortController;
   done: Promise<void>;
@@ -28,6 +37,8 @@ export class CheckService implements vscode.Disposable {
   private readonly running = new Map<string, Job>();
   private readonly timers = new Map<string, ReturnType<typeof setTimeout>>();
   private readonly outcomes = new Map<string, CheckOutcome>();
+  /** The text document version each outcome was computed from (undefined: from disk). */
+  private readonly versions = new Map<string, number | undefined>();
   /** Serializes checks: two 450 MB parses at once would double peak memory. */
   private queue: Promise<void> = Promise.resolve();
 
@@ -37,12 +48,26 @@ export class CheckService implements vscode.Disposable {
     return this.outcomes.get(uri.toString());
   }
 
+  /** The document version the current outcome was computed for (undefined when it was read from disk). */
+  versionFor(uri: vscode.Uri): number | undefined {
+    return this.versions.get(uri.toString());
+  }
+
+  get runner(): CheckRunner {
+    return this.opts.runner;
+  }
+
+  /** Files with an outcome: re-checked when settings or a .labelscope.json change. */
+  get checkedUris(): vscode.Uri[] {
+    return [...this.outcomes.keys()].map((k) => vscode.Uri.parse(k));
+  }
+
   get allOutcomes(): readonly CheckOutcome[] {
     return [...this.outcomes.values()];
   }
 
   /** Check a file after `delayMs` of quiet (edits come in bursts). `text` = an unsaved buffer. */
-  schedule(uri: vscode.Uri, opts: { text?: string; delayMs?: number; size?: number } = {}): void {
+  schedule(uri: vscode.Uri, opts: CheckOpts & { delayMs?: number } = {}): void {
     const key = uri.toString();
     const t = this.timers.get(key);
     if (t) clearTimeout(t);
@@ -53,7 +78,7 @@ export class CheckService implements vscode.Disposable {
   }
 
   /** Check now; resolves when this check (or a newer one for the same file) is done. */
-  async check(uri: vscode.Uri, opts: { text?: string; size?: number } = {}): Promise<CheckOutcome | undefined> {
+  async check(uri: vscode.Uri, opts: CheckOpts = {}): Promise<CheckOutcome | undefined> {
     const key = uri.toString();
     this.running.get(key)?.controller.abort();
     const controller = new AbortController();
@@ -72,11 +97,12 @@ export class CheckService implements vscode.Disposable {
     const key = uri.toString();
     this.running.get(key)?.controller.abort();
     this.outcomes.delete(key);
+    this.versions.delete(key);
     this.opts.diagnostics.delete(uri);
     this.opts.status.refresh();
   }
 
-  private async runOne(uri: vscode.Uri, opts: { text?: string; size?: number }, controller: AbortController): Promise<CheckOutcome | undefined> {
+  private async runOne(uri: vscode.Uri, opts: CheckOpts, controller: AbortController): Promise<CheckOutcome | undefined> {
     const settings = readSettings(uri);
     const name = uri.path.split('/').pop() ?? uri.fsPath;
     const request = { file: uri.fsPath, text: opts.text, overrides: settings.overrides, checkImageFiles: settings.checkImageFiles };
@@ -107,8 +133,10 @@ export class CheckService implements vscode.Disposable {
       } else {
         outcome = await work();
       }
+      if (controller.signal.aborted) return undefined; // a newer check of this file is on its way
       this.outcomes.set(uri.toString(), outcome);
-      this.opts.diagnostics.set(uri, toDiagnostics(uri, outcome.problems, settings.maxProblemsPerRule));
+      this.versions.set(uri.toString(), opts.version);
+      this.opts.diagnostics.set(uri, toDiagnostics(uri, outcome.problems, outcome.maxProblemsPerRule ?? settings.maxProblemsPerRule));
       for (const e of outcome.configErrors) this.opts.log.appendLine(`[config] ${e}`);
       this.opts.log.appendLine(`[check] ${uri.fsPath}: ${outcome.problems.length} problems in ${Date.now() - t0} ms`);
       return outcome;
@@ -148,6 +176,10 @@ export function readSettings(scope?: vscode.Uri): LabelscopeSettings {
   if (rules && Object.keys(rules).length > 0) overrides.rules = rules;
   const imageRoot = c.get<string>('imageRoot');
   if (imageRoot) overrides.imageRoot = imageRoot;
+  // Only a value the user set overrides .labelscope.json's maxProblemsPerRule (the default must not).
+  const maxInspect = c.inspect?.<number>('maxProblemsPerRule');
+  const explicitMax = maxInspect?.workspaceFolderValue ?? maxInspect?.workspaceValue ?? maxInspect?.globalValue;
+  if (typeof explicitMax === 'number' && explicitMax >= 1) overrides.maxProblemsPerRule = Math.floor(explicitMax);
   return {
     overrides,
     maxProblemsPerRule: Math.max(1, c.get<number>('maxProblemsPerRule') ?? 500),

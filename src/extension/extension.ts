@@ -9,6 +9,8 @@ import { WorkerCheckRunner, type CheckRunner } from './checkRunner';
 import { CheckService, readSettings } from './checkService';
 import { DEFAULT_COCO_PATTERNS, looksLikeCoco } from './cocoFiles';
 import { DIAGNOSTIC_SOURCE } from './diagnostics';
+import { LabelscopeCodeActionProvider } from './codeActions';
+import { registerFixCommands, type FixCommandOptions } from './fixCommands';
 import { StatusBar } from './statusBar';
 
 /** Edits are re-checked after this much quiet. */
@@ -20,24 +22,30 @@ export interface LabelscopeApi {
   service: CheckService;
 }
 
-export function activate(context: vscode.ExtensionContext, runner?: CheckRunner): LabelscopeApi {
+/** Test seams: the large-file threshold of fix-all. */
+export type ActivateOptions = FixCommandOptions;
+
+export function activate(context: vscode.ExtensionContext, runner?: CheckRunner, options: ActivateOptions = {}): LabelscopeApi {
   const log = vscode.window.createOutputChannel('Labelscope');
   const diagnostics = vscode.languages.createDiagnosticCollection(DIAGNOSTIC_SOURCE);
-  let service: CheckService;
+  // The status bar refreshes in its constructor, before the service exists.
+  let service: CheckService | undefined;
   const status = new StatusBar(
-    () => service.allOutcomes,
+    () => service?.allOutcomes ?? [],
     () => {
       const uri = vscode.window.activeTextEditor?.document.uri;
-      return uri ? service.outcomeFor(uri) : undefined;
+      return uri ? service?.outcomeFor(uri) : undefined;
     },
   );
-  service = new CheckService({
+  const svc = new CheckService({
     runner: runner ?? new WorkerCheckRunner(path.join(context.extensionPath, 'dist')),
     diagnostics,
     status,
     log,
   });
-  context.subscriptions.push(log, diagnostics, status, service);
+  service = svc;
+  context.subscriptions.push(log, diagnostics, status, svc);
+  (require('./editor/cocoEditorProvider') as typeof import('./editor/cocoEditorProvider')).registerCocoEditor(context);
 
   const isCocoDocument = (doc: vscode.TextDocument): boolean =>
     doc.uri.scheme === 'file' && (doc.languageId === 'json' || doc.fileName.endsWith('.json')) &&
@@ -46,7 +54,7 @@ export function activate(context: vscode.ExtensionContext, runner?: CheckRunner)
   const checkDocument = (doc: vscode.TextDocument, delayMs = 0) => {
     if (!isCocoDocument(doc)) return;
     // A dirty buffer is checked as typed; a saved one is read from disk by the worker (no copy of the text).
-    service.schedule(doc.uri, { text: doc.isDirty ? doc.getText() : undefined, delayMs, size: fileSize(doc.uri.fsPath) });
+    svc.schedule(doc.uri, { text: doc.isDirty ? doc.getText() : undefined, version: doc.version, delayMs, size: fileSize(doc.uri.fsPath) });
   };
 
   context.subscriptions.push(
@@ -61,20 +69,36 @@ export function activate(context: vscode.ExtensionContext, runner?: CheckRunner)
         return;
       }
       const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === target.toString());
-      const outcome = await service.check(target, { text: open?.isDirty ? open.getText() : undefined, size: fileSize(target.fsPath) });
+      const outcome = await svc.check(target, { text: open?.isDirty ? open.getText() : undefined, version: open?.version, size: fileSize(target.fsPath) });
       if (outcome) void vscode.commands.executeCommand('workbench.actions.view.problems');
     }),
     vscode.commands.registerCommand('labelscope.checkWorkspace', () => scanWorkspace(true)),
+    vscode.languages.registerCodeActionsProvider(
+      [{ language: 'json', scheme: 'file' }, { language: 'jsonc', scheme: 'file' }],
+      new LabelscopeCodeActionProvider(svc),
+      { providedCodeActionKinds: LabelscopeCodeActionProvider.providedCodeActionKinds },
+    ),
+    ...registerFixCommands(svc, options),
+    vscode.workspace.onDidChangeConfiguration((e) => { if (e.affectsConfiguration('labelscope')) recheckAll(); }),
   );
+
+  /** Settings or a .labelscope.json changed: every checked file may report differently now. */
+  function recheckAll() {
+    for (const uri of svc.checkedUris) {
+      const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
+      svc.schedule(uri, { text: open?.isDirty ? open.getText() : undefined, version: open?.version, delayMs: EDIT_DEBOUNCE_MS, size: fileSize(uri.fsPath) });
+    }
+  }
 
   // Files changed outside the editor (git checkout, a converter script).
   const watcher = vscode.workspace.createFileSystemWatcher('**/*.json');
   const onDiskChange = (uri: vscode.Uri) => {
+    if (uri.path.endsWith('/.labelscope.json')) { recheckAll(); return; }
     const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
     if (open?.isDirty) return;
-    if (service.outcomeFor(uri) || matchesPatterns(uri) || sniffFile(uri.fsPath)) service.schedule(uri, { delayMs: EDIT_DEBOUNCE_MS, size: fileSize(uri.fsPath) });
+    if (svc.outcomeFor(uri) || matchesPatterns(uri) || sniffFile(uri.fsPath)) svc.schedule(uri, { delayMs: EDIT_DEBOUNCE_MS, size: fileSize(uri.fsPath), version: open?.version });
   };
-  context.subscriptions.push(watcher, watcher.onDidChange(onDiskChange), watcher.onDidCreate(onDiskChange), watcher.onDidDelete((uri) => service.forget(uri)));
+  context.subscriptions.push(watcher, watcher.onDidChange(onDiskChange), watcher.onDidCreate(onDiskChange), watcher.onDidDelete((uri) => { if (uri.path.endsWith('/.labelscope.json')) recheckAll(); else svc.forget(uri); }));
 
   for (const doc of vscode.workspace.textDocuments) checkDocument(doc);
 
@@ -86,11 +110,11 @@ export function activate(context: vscode.ExtensionContext, runner?: CheckRunner)
     }
     const list = [...found.values()].filter((u) => sniffFile(u.fsPath)).slice(0, WORKSPACE_SCAN_LIMIT);
     if (explicit && list.length === 0) void vscode.window.showInformationMessage('Labelscope: no COCO files found in this workspace.');
-    for (const uri of list) void service.check(uri, { size: fileSize(uri.fsPath) });
+    for (const uri of list) void svc.check(uri, { size: fileSize(uri.fsPath) });
   }
   void scanWorkspace(false);
 
-  return { service };
+  return { service: svc };
 }
 
 export function deactivate(): void {

@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import { checkDocument, type CheckResult } from '../core/check';
 import type { CocoDocument } from '../core/coco/document';
 import { mergeConfigs, type LabelscopeConfig } from '../core/config';
-import type { FileAccess } from '../core/rules/types';
+import type { FileAccess, Rule } from '../core/rules/types';
 import { loadConfigFor, readConfigFile } from './config';
 import { imageLookup } from './imageFiles';
 import { loadCoco } from './loadCoco';
@@ -26,6 +26,10 @@ export interface CheckFileOptions {
   bytes?: Uint8Array;
   onProgress?: (phase: 'read' | 'parse' | 'check', fraction: number) => void;
   signal?: AbortSignal;
+  /** The rules to run (default ALL_RULES; tests inject their own). */
+  rules?: readonly Rule[];
+  /** Only these rule ids (fix-all checks just the rules it fixes). */
+  only?: readonly string[];
 }
 
 export interface CheckFileResult extends CheckResult {
@@ -59,7 +63,7 @@ export async function checkFile(file: string, opts: CheckFileOptions = {}): Prom
   opts.onProgress?.('check', 0);
   const imageRoot = opts.images !== undefined ? opts.images : config.imageRoot;
   const files = opts.checkImageFiles === false ? undefined : fileAccessFor(file, imageRoot && loaded.path && opts.images === undefined ? resolveFrom(loaded.path, imageRoot) : imageRoot);
-  const result = checkDocument(doc, { config, files, onProgress: (f) => { opts.onProgress?.('check', f); return opts.signal?.aborted === true; } });
+  const result = checkDocument(doc, { config, files, rules: opts.rules, only: opts.only, onProgress: (f) => { opts.onProgress?.('check', f); return opts.signal?.aborted === true; } });
   return { ...result, doc, config, configPath: loaded.path, configErrors: loaded.errors, durationMs: performance.now() - t0 };
 }
 

@@ -1,11 +1,11 @@
-/** Worker-thread entry: checks one file so a 450 MB parse never blocks the extension host. */
+/** Worker-thread entry: checks (or fixes) one file so a 450 MB parse never blocks the extension host. */
 import { parentPort, workerData } from 'node:worker_threads';
-import type { CheckRequest, CheckWorkerMessage } from './checkWorkerProtocol';
-import { runCheck } from './runCheck';
+import type { CheckWorkerMessage, WorkerRequest } from './checkWorkerProtocol';
+import { runRequest } from './runCheck';
 
 const post = (m: CheckWorkerMessage) => parentPort!.postMessage(m);
 let last = 0;
-runCheck(workerData as CheckRequest, (phase, fraction) => {
+runRequest(workerData as WorkerRequest, (phase, fraction) => {
   const now = Date.now();
   if (now - last < 100 && fraction < 1) return;
   last = now;

@@ -4,6 +4,8 @@ import type { LabelscopeConfig } from '../core/config';
 import type { PositionedProblem } from '../core/report/located';
 
 export interface CheckRequest {
+  /** Absent or 'check': check the file; 'fixAll': see FixAllRequest. */
+  kind?: 'check';
   file: string;
   /** Unsaved editor text, when the check is for an edited buffer. */
   text?: string;
@@ -11,16 +13,69 @@ export interface CheckRequest {
   checkImageFiles?: boolean;
 }
 
+/** Load, check, collect every fix of one rule (or of all rules), apply, repeat until nothing is left to fix. */
+export interface FixAllRequest {
+  kind: 'fixAll';
+  file: string;
+  text?: string;
+  overrides?: LabelscopeConfig;
+  checkImageFiles?: boolean;
+  /** Only this rule's fixes; every fixable rule when absent. */
+  ruleId?: string;
+  /** At most this many check-and-fix passes (default 5). */
+  maxPasses?: number;
+}
+
+export type WorkerRequest = CheckRequest | FixAllRequest;
+
 export type CheckWorkerMessage =
   | { type: 'progress'; phase: 'read' | 'parse' | 'check'; fraction: number }
-  | { type: 'result'; result: CheckOutcome }
+  | { type: 'result'; result: CheckOutcome | FixAllOutcome }
   | { type: 'failed'; message: string };
+
+/** One text edit, in byte offsets of the checked bytes and in 1-based line / UTF-16 column. */
+export interface PositionedEdit {
+  start: number;
+  end: number;
+  line: number;
+  column: number;
+  endLine: number;
+  endColumn: number;
+  newText: string;
+}
+
+export interface PositionedFix {
+  title: string;
+  edits: PositionedEdit[];
+}
+
+/** A problem as the editor gets it: with its fix, when its rule has one (only for problems shown, see the per-rule cap). */
+export interface OutcomeProblem extends PositionedProblem {
+  fix?: PositionedFix;
+}
 
 export interface CheckOutcome {
   file: string;
-  problems: PositionedProblem[];
+  problems: OutcomeProblem[];
   summary: CheckSummary;
   configPath?: string;
   configErrors: string[];
   durationMs: number;
+  /** The per-rule cap of the Problems panel in effect (settings over .labelscope.json). */
+  maxProblemsPerRule: number;
+  /** Ids of rules that reported problems and can fix them. */
+  fixableRules: string[];
+}
+
+export interface FixAllOutcome {
+  file: string;
+  /** Edits against the bytes that were read (the request's text, else the file), non-overlapping, sorted. */
+  edits: PositionedEdit[];
+  /** Fixes applied, over all passes. */
+  fixed: number;
+  passes: number;
+  /** Fixable problems still reported after the last pass (0 when it converged). */
+  remaining: number;
+  /** Size in bytes of what was read. */
+  size: number;
 }

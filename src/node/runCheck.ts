@@ -1,12 +1,16 @@
 /** One check, start to finish, producing what the editor shows. Runs in the worker or in-process. */
+import { DEFAULT_MAX_PROBLEMS_PER_RULE } from '../core/config';
 import { positionProblems } from '../core/report/located';
+import type { Rule } from '../core/rules/types';
 import { checkFile } from './checkFile';
-import type { CheckOutcome, CheckRequest } from './checkWorkerProtocol';
+import type { CheckOutcome, CheckRequest, FixAllOutcome, WorkerRequest } from './checkWorkerProtocol';
+import { attachFixes, runFixAll } from './fixes';
 
 export async function runCheck(
   req: CheckRequest,
   onProgress?: (phase: 'read' | 'parse' | 'check', fraction: number) => void,
   signal?: AbortSignal,
+  rules?: readonly Rule[],
 ): Promise<CheckOutcome> {
   const result = await checkFile(req.file, {
     bytes: req.text !== undefined ? new TextEncoder().encode(req.text) : undefined,
@@ -14,13 +18,29 @@ export async function runCheck(
     checkImageFiles: req.checkImageFiles,
     onProgress,
     signal,
+    rules,
   });
+  const maxProblemsPerRule = result.config.maxProblemsPerRule ?? DEFAULT_MAX_PROBLEMS_PER_RULE;
+  const problems = positionProblems(result.doc, result.problems);
+  const fixableRules = attachFixes(result.doc, result.problems, problems, rules, maxProblemsPerRule);
   return {
     file: req.file,
-    problems: positionProblems(result.doc, result.problems),
+    problems,
     summary: result.summary,
     configPath: result.configPath,
     configErrors: result.configErrors,
     durationMs: result.durationMs,
+    maxProblemsPerRule,
+    fixableRules,
   };
+}
+
+/** Dispatches a worker request by kind. */
+export function runRequest(
+  req: WorkerRequest,
+  onProgress?: (phase: 'read' | 'parse' | 'check', fraction: number) => void,
+  signal?: AbortSignal,
+  rules?: readonly Rule[],
+): Promise<CheckOutcome | FixAllOutcome> {
+  return req.kind === 'fixAll' ? runFixAll(req, onProgress, signal, rules) : runCheck(req, onProgress, signal, rules);
 }

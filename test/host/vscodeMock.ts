@@ -1,0 +1,774 @@
+/**
+ * A faithful-enough `vscode` module for host tests under mocha: real value
+ * semantics for Uri/Position/Range/CodeActionKind/WorkspaceEdit, Map-backed
+ * diagnostic collections, TextDocuments that applyEdit mutates, events that
+ * tests fire. `__mock` holds the state tests read and drive.
+ */
+import * as fs from 'node:fs';
+import * as nodePath from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+// ---------------------------------------------------------------- basics
+
+export class Disposable {
+  static from(...items: { dispose(): unknown }[]): Disposable {
+    return new Disposable(() => { for (const i of items) i.dispose(); });
+  }
+  private disposed = false;
+  constructor(private readonly fn: () => unknown) {}
+  dispose(): void { if (!this.disposed) { this.disposed = true; this.fn(); } }
+}
+
+export type Event<T> = (listener: (e: T) => unknown, thisArg?: unknown, disposables?: Disposable[]) => Disposable;
+
+export class EventEmitter<T> {
+  private listeners: ((e: T) => unknown)[] = [];
+  readonly event: Event<T> = (listener, thisArg, disposables) => {
+    const fn = thisArg ? listener.bind(thisArg) : listener;
+    this.listeners.push(fn);
+    const d = new Disposable(() => { this.listeners = this.listeners.filter((l) => l !== fn); });
+    disposables?.push(d);
+    return d;
+  };
+  fire(e: T): void { for (const l of [...this.listeners]) l(e); }
+  get listenerCount(): number { return this.listeners.length; }
+  dispose(): void { this.listeners = []; }
+}
+
+export class CancellationTokenSource {
+  private readonly emitter = new EventEmitter<void>();
+  readonly token = {
+    isCancellationRequested: false,
+    onCancellationRequested: this.emitter.event,
+  };
+  cancel(): void {
+    if (this.token.isCancellationRequested) return;
+    this.token.isCancellationRequested = true;
+    this.emitter.fire();
+  }
+  dispose(): void { this.emitter.dispose(); }
+}
+
+export class CancellationError extends Error {
+  constructor() { super('Canceled'); this.name = 'Canceled'; }
+}
+
+export enum ViewColumn { Active = -1, Beside = -2, One = 1, Two = 2, Three = 3 }
+
+export class ThemeColor { constructor(readonly id: string) {} }
+export class ThemeIcon { constructor(readonly id: string, readonly color?: ThemeColor) {} }
+
+export enum DiagnosticSeverity { Error = 0, Warning = 1, Information = 2, Hint = 3 }
+export enum ProgressLocation { SourceControl = 1, Window = 10, Notification = 15 }
+export enum StatusBarAlignment { Left = 1, Right = 2 }
+export enum EndOfLine { LF = 1, CRLF = 2 }
+export enum ConfigurationTarget { Global = 1, Workspace = 2, WorkspaceFolder = 3 }
+export enum CodeActionTriggerKind { Invoke = 1, Automatic = 2 }
+
+// ---------------------------------------------------------------- Uri
+
+export class Uri {
+  private constructor(
+    readonly scheme: string,
+    readonly authority: string,
+    readonly path: string,
+    readonly query: string,
+    readonly fragment: string,
+  ) {}
+
+  static file(p: string): Uri {
+    let path = p.replace(/\\/g, '/');
+    if (!path.startsWith('/')) path = '/' + path;
+    return new Uri('file', '', path, '', '');
+  }
+
+  static parse(value: string): Uri {
+    const m = /^([a-zA-Z][\w+.-]*):(?:\/\/([^/?#]*))?([^?#]*)(?:\?([^#]*))?(?:#(.*))?$/.exec(value);
+    if (!m) throw new Error(`[UriError]: cannot parse ${value}`);
+    return new Uri(m[1], decodeURIComponent(m[2] ?? ''), decodeURIComponent(m[3] || (m[2] !== undefined ? '/' : '')), decodeURIComponent(m[4] ?? ''), decodeURIComponent(m[5] ?? ''));
+  }
+
+  static joinPath(base: Uri, ...segments: string[]): Uri {
+    if (!base.path) throw new Error('[UriError]: cannot call joinPath on URI without path');
+    return base.with({ path: nodePath.posix.join(base.path, ...segments) });
+  }
+
+  static from(c: { scheme: string; authority?: string; path?: string; query?: string; fragment?: string }): Uri {
+    return new Uri(c.scheme, c.authority ?? '', c.path ?? '', c.query ?? '', c.fragment ?? '');
+  }
+
+  get fsPath(): string {
+    if (this.scheme === 'file' && this.authority) return `//${this.authority}${this.path}`;
+    if (/^\/[a-zA-Z]:/.test(this.path)) return this.path[1].toLowerCase() + this.path.slice(2);
+    return this.path;
+  }
+
+  with(change: { scheme?: string; authority?: string; path?: string; query?: string; fragment?: string }): Uri {
+    return new Uri(change.scheme ?? this.scheme, change.authority ?? this.authority, change.path ?? this.path, change.query ?? this.query, change.fragment ?? this.fragment);
+  }
+
+  toString(skipEncoding = false): string {
+    const enc = (s: string) => (skipEncoding ? s : s.split('/').map((x) => encodeURIComponent(x)).join('/'));
+    let s = `${this.scheme}:`;
+    if (this.authority || this.scheme === 'file') s += `//${this.authority}`;
+    s += enc(this.path);
+    if (this.query) s += `?${skipEncoding ? this.query : encodeURIComponent(this.query)}`;
+    if (this.fragment) s += `#${skipEncoding ? this.fragment : encodeURIComponent(this.fragment)}`;
+    return s;
+  }
+
+  toJSON(): unknown { return { $mid: 1, scheme: this.scheme, authority: this.authority, path: this.path, query: this.query, fragment: this.fragment, fsPath: this.fsPath }; }
+}
+
+// ---------------------------------------------------------------- Position / Range / Selection
+
+function illegal(what: string): Error { return new Error(`Illegal argument: ${what}`); }
+
+export class Position {
+  readonly line: number;
+  readonly character: number;
+  constructor(line: number, character: number) {
+    if (line < 0) throw illegal('line must be non-negative');
+    if (character < 0) throw illegal('character must be non-negative');
+    this.line = line;
+    this.character = character;
+  }
+  isBefore(o: Position): boolean { return this.line < o.line || (this.line === o.line && this.character < o.character); }
+  isBeforeOrEqual(o: Position): boolean { return this.isBefore(o) || this.isEqual(o); }
+  isAfter(o: Position): boolean { return !this.isBeforeOrEqual(o); }
+  isAfterOrEqual(o: Position): boolean { return !this.isBefore(o); }
+  isEqual(o: Position): boolean { return this.line === o.line && this.character === o.character; }
+  compareTo(o: Position): number { return this.isBefore(o) ? -1 : this.isEqual(o) ? 0 : 1; }
+  translate(a?: number | { lineDelta?: number; characterDelta?: number }, b = 0): Position {
+    const lineDelta = typeof a === 'object' ? a.lineDelta ?? 0 : a ?? 0;
+    const charDelta = typeof a === 'object' ? a.characterDelta ?? 0 : b;
+    if (lineDelta === 0 && charDelta === 0) return this;
+    return new Position(this.line + lineDelta, this.character + charDelta);
+  }
+  with(a?: number | { line?: number; character?: number }, b?: number): Position {
+    const line = typeof a === 'object' ? a.line ?? this.line : a ?? this.line;
+    const character = typeof a === 'object' ? a.character ?? this.character : b ?? this.character;
+    if (line === this.line && character === this.character) return this;
+    return new Position(line, character);
+  }
+}
+
+export class Range {
+  readonly start: Position;
+  readonly end: Position;
+  constructor(start: Position, end: Position);
+  constructor(startLine: number, startCharacter: number, endLine: number, endCharacter: number);
+  constructor(a: Position | number, b: Position | number, c?: number, d?: number) {
+    let s: Position, e: Position;
+    if (typeof a === 'number' && typeof b === 'number' && typeof c === 'number' && typeof d === 'number') { s = new Position(a, b); e = new Position(c, d); }
+    else if (a instanceof Position && b instanceof Position) { s = a; e = b; }
+    else throw illegal('Range arguments');
+    if (e.isBefore(s)) { this.start = e; this.end = s; } else { this.start = s; this.end = e; }
+  }
+  get isEmpty(): boolean { return this.start.isEqual(this.end); }
+  get isSingleLine(): boolean { return this.start.line === this.end.line; }
+  contains(x: Position | Range): boolean {
+    if (x instanceof Range) return this.contains(x.start) && this.contains(x.end);
+    return !x.isBefore(this.start) && !this.end.isBefore(x);
+  }
+  isEqual(o: Range): boolean { return this.start.isEqual(o.start) && this.end.isEqual(o.end); }
+  intersection(o: Range): Range | undefined {
+    const start = this.start.isAfter(o.start) ? this.start : o.start;
+    const end = this.end.isBefore(o.end) ? this.end : o.end;
+    return start.isAfter(end) ? undefined : new Range(start, end);
+  }
+  union(o: Range): Range {
+    return new Range(this.start.isBefore(o.start) ? this.start : o.start, this.end.isAfter(o.end) ? this.end : o.end);
+  }
+  with(a?: Position | { start?: Position; end?: Position }, b?: Position): Range {
+    const start = a instanceof Position ? a : a?.start ?? this.start;
+    const end = a instanceof Position ? b ?? this.end : a?.end ?? b ?? this.end;
+    if (start.isEqual(this.start) && end.isEqual(this.end)) return this;
+    return new Range(start, end);
+  }
+}
+
+export class Selection extends Range {
+  readonly anchor: Position;
+  readonly active: Position;
+  constructor(anchor: Position, active: Position);
+  constructor(anchorLine: number, anchorCharacter: number, activeLine: number, activeCharacter: number);
+  constructor(a: Position | number, b: Position | number, c?: number, d?: number) {
+    const anchor = a instanceof Position ? a : new Position(a, b as number);
+    const active = a instanceof Position ? (b as Position) : new Position(c as number, d as number);
+    super(anchor, active);
+    this.anchor = anchor;
+    this.active = active;
+  }
+  get isReversed(): boolean { return this.anchor.isAfter(this.active); }
+}
+
+export class Location {
+  readonly range: Range;
+  constructor(readonly uri: Uri, rangeOrPosition: Range | Position) {
+    this.range = rangeOrPosition instanceof Position ? new Range(rangeOrPosition, rangeOrPosition) : rangeOrPosition;
+  }
+}
+
+// ---------------------------------------------------------------- diagnostics
+
+export class DiagnosticRelatedInformation {
+  constructor(readonly location: Location, readonly message: string) {}
+}
+
+export class Diagnostic {
+  source?: string;
+  code?: string | number | { value: string | number; target: Uri };
+  relatedInformation?: DiagnosticRelatedInformation[];
+  tags?: number[];
+  constructor(public range: Range, public message: string, public severity: DiagnosticSeverity = DiagnosticSeverity.Error) {}
+}
+
+export class MockDiagnosticCollection {
+  private readonly map = new Map<string, { uri: Uri; diagnostics: readonly Diagnostic[] }>();
+  private disposed = false;
+  constructor(readonly name: string) { state.diagnosticCollections.push(this); }
+  set(uri: Uri | [Uri, readonly Diagnostic[] | undefined][], diagnostics?: readonly Diagnostic[] | undefined): void {
+    if (this.disposed) throw new Error('DiagnosticCollection is disposed');
+    if (Array.isArray(uri)) {
+      for (const [u, d] of uri) { if (!d) this.map.delete(u.toString()); else this.set(u, [...(this.get(u) ?? []), ...d]); }
+      return;
+    }
+    if (!diagnostics) { this.map.delete(uri.toString()); return; }
+    this.map.set(uri.toString(), { uri, diagnostics: Object.freeze([...diagnostics]) });
+  }
+  get(uri: Uri): readonly Diagnostic[] | undefined { return this.map.get(uri.toString())?.diagnostics; }
+  has(uri: Uri): boolean { return this.map.has(uri.toString()); }
+  delete(uri: Uri): void { this.map.delete(uri.toString()); }
+  clear(): void { this.map.clear(); }
+  forEach(cb: (uri: Uri, diagnostics: readonly Diagnostic[], collection: MockDiagnosticCollection) => unknown): void {
+    for (const { uri, diagnostics } of this.map.values()) cb(uri, diagnostics, this);
+  }
+  [Symbol.iterator](): IterableIterator<[Uri, readonly Diagnostic[]]> {
+    return [...this.map.values()].map((v) => [v.uri, v.diagnostics] as [Uri, readonly Diagnostic[]])[Symbol.iterator]();
+  }
+  dispose(): void { this.disposed = true; this.map.clear(); }
+}
+
+// ---------------------------------------------------------------- code actions and edits
+
+export class CodeActionKind {
+  private static readonly sep = '.';
+  static readonly Empty = new CodeActionKind('');
+  static readonly QuickFix = new CodeActionKind('quickfix');
+  static readonly Refactor = new CodeActionKind('refactor');
+  static readonly RefactorExtract = new CodeActionKind('refactor.extract');
+  static readonly RefactorInline = new CodeActionKind('refactor.inline');
+  static readonly RefactorRewrite = new CodeActionKind('refactor.rewrite');
+  static readonly Source = new CodeActionKind('source');
+  static readonly SourceOrganizeImports = new CodeActionKind('source.organizeImports');
+  static readonly SourceFixAll = new CodeActionKind('source.fixAll');
+  static readonly Notebook = new CodeActionKind('notebook');
+  private constructor(readonly value: string) {}
+  append(parts: string): CodeActionKind { return new CodeActionKind(this.value ? this.value + CodeActionKind.sep + parts : parts); }
+  intersects(other: CodeActionKind): boolean { return this.contains(other) || other.contains(this); }
+  contains(other: CodeActionKind): boolean { return this.value === other.value || this.value === '' || other.value.startsWith(this.value + CodeActionKind.sep); }
+}
+
+export class CodeAction {
+  edit?: WorkspaceEdit;
+  diagnostics?: Diagnostic[];
+  command?: { command: string; title: string; arguments?: unknown[] };
+  isPreferred?: boolean;
+  disabled?: { reason: string };
+  constructor(public title: string, public kind?: CodeActionKind) {}
+}
+
+export class TextEdit {
+  static replace(range: Range, newText: string): TextEdit { return new TextEdit(range, newText); }
+  static insert(position: Position, newText: string): TextEdit { return new TextEdit(new Range(position, position), newText); }
+  static delete(range: Range): TextEdit { return new TextEdit(range, ''); }
+  constructor(public range: Range, public newText: string) {}
+}
+
+export class WorkspaceEdit {
+  private readonly edits = new Map<string, { uri: Uri; edits: TextEdit[] }>();
+  private entry(uri: Uri) {
+    let e = this.edits.get(uri.toString());
+    if (!e) { e = { uri, edits: [] }; this.edits.set(uri.toString(), e); }
+    return e;
+  }
+  replace(uri: Uri, range: Range, newText: string): void { this.entry(uri).edits.push(new TextEdit(range, newText)); }
+  insert(uri: Uri, position: Position, newText: string): void { this.entry(uri).edits.push(TextEdit.insert(position, newText)); }
+  delete(uri: Uri, range: Range): void { this.entry(uri).edits.push(TextEdit.delete(range)); }
+  set(uri: Uri, edits: readonly TextEdit[] | undefined): void {
+    if (!edits) this.edits.delete(uri.toString());
+    else this.edits.set(uri.toString(), { uri, edits: [...edits] });
+  }
+  has(uri: Uri): boolean { return this.edits.has(uri.toString()); }
+  get(uri: Uri): TextEdit[] { return [...(this.edits.get(uri.toString())?.edits ?? [])]; }
+  get size(): number { return this.edits.size; }
+  entries(): [Uri, TextEdit[]][] { return [...this.edits.values()].map((e) => [e.uri, [...e.edits]]); }
+}
+
+// ---------------------------------------------------------------- text documents
+
+export interface TextLine {
+  readonly lineNumber: number;
+  readonly text: string;
+  readonly range: Range;
+  readonly rangeIncludingLineBreak: Range;
+  readonly firstNonWhitespaceCharacterIndex: number;
+  readonly isEmptyOrWhitespace: boolean;
+}
+
+/** A text document over a string, with VS Code's UTF-16 offsets and \n, \r\n, \r line breaks. */
+export class MockTextDocument {
+  version = 1;
+  isDirty = false;
+  isClosed = false;
+  readonly isUntitled = false;
+  private text: string;
+  private lineStarts!: number[];
+  constructor(readonly uri: Uri, text: string, readonly languageId = 'json') {
+    this.text = text;
+    this.index();
+  }
+  get fileName(): string { return this.uri.fsPath; }
+  get eol(): EndOfLine { return this.text.includes('\r\n') ? EndOfLine.CRLF : EndOfLine.LF; }
+  get lineCount(): number { return this.lineStarts.length; }
+  private index(): void {
+    const starts = [0];
+    const t = this.text;
+    for (let i = 0; i < t.length; i++) {
+      const c = t.charCodeAt(i);
+      if (c === 13) { if (t.charCodeAt(i + 1) === 10) i++; starts.push(i + 1); }
+      else if (c === 10) starts.push(i + 1);
+    }
+    this.lineStarts = starts;
+  }
+  /** Length of a line's text without its line break. */
+  private lineLength(line: number): number {
+    const start = this.lineStarts[line];
+    const next = line + 1 < this.lineStarts.length ? this.lineStarts[line + 1] : this.text.length;
+    let end = next;
+    if (end > start && this.text.charCodeAt(end - 1) === 10) end--;
+    if (end > start && this.text.charCodeAt(end - 1) === 13) end--;
+    return end - start;
+  }
+  validatePosition(p: Position): Position {
+    if (p.line >= this.lineCount) return new Position(this.lineCount - 1, this.lineLength(this.lineCount - 1));
+    const len = this.lineLength(p.line);
+    return p.character > len ? new Position(p.line, len) : p;
+  }
+  validateRange(r: Range): Range {
+    const s = this.validatePosition(r.start), e = this.validatePosition(r.end);
+    return s === r.start && e === r.end ? r : new Range(s, e);
+  }
+  offsetAt(p: Position): number {
+    const v = this.validatePosition(p);
+    return this.lineStarts[v.line] + v.character;
+  }
+  positionAt(offset: number): Position {
+    offset = Math.max(0, Math.min(Math.floor(offset), this.text.length));
+    let lo = 0, hi = this.lineStarts.length - 1;
+    while (lo < hi) { const mid = (lo + hi + 1) >> 1; if (this.lineStarts[mid] <= offset) lo = mid; else hi = mid - 1; }
+    return new Position(lo, Math.min(offset - this.lineStarts[lo], this.lineLength(lo)));
+  }
+  getText(range?: Range): string {
+    if (!range) return this.text;
+    const r = this.validateRange(range);
+    return this.text.slice(this.offsetAt(r.start), this.offsetAt(r.end));
+  }
+  lineAt(lineOrPos: number | Position): TextLine {
+    const line = typeof lineOrPos === 'number' ? lineOrPos : lineOrPos.line;
+    if (line < 0 || line >= this.lineCount) throw illegal('Illegal value for `line`');
+    const start = this.lineStarts[line];
+    const len = this.lineLength(line);
+    const text = this.text.slice(start, start + len);
+    const ws = /^\s*/.exec(text)![0].length;
+    const nextStart = line + 1 < this.lineCount ? new Position(line + 1, 0) : new Position(line, len);
+    return {
+      lineNumber: line, text,
+      range: new Range(line, 0, line, len),
+      rangeIncludingLineBreak: new Range(new Position(line, 0), nextStart),
+      firstNonWhitespaceCharacterIndex: ws,
+      isEmptyOrWhitespace: ws === text.length,
+    };
+  }
+  getWordRangeAtPosition(): Range | undefined { return undefined; }
+  async save(): Promise<boolean> {
+    fs.writeFileSync(this.uri.fsPath, this.text);
+    this.isDirty = false;
+    state.saved.push(this.uri.fsPath);
+    workspaceEvents.save.fire(this as unknown as MockTextDocument);
+    return true;
+  }
+  /** Applies edits (in this document's coordinates, non-overlapping) as one change. */
+  applyEdits(edits: readonly TextEdit[]): { range: Range; rangeOffset: number; rangeLength: number; text: string }[] {
+    const resolved = edits.map((e) => {
+      const r = this.validateRange(e.range);
+      return { r, s: this.offsetAt(r.start), t: this.offsetAt(r.end), text: e.newText };
+    }).sort((a, b) => a.s - b.s || a.t - b.t);
+    for (let i = 1; i < resolved.length; i++) if (resolved[i].s < resolved[i - 1].t) throw new Error('Overlapping ranges are not allowed!');
+    let text = this.text;
+    for (let i = resolved.length - 1; i >= 0; i--) { const e = resolved[i]; text = text.slice(0, e.s) + e.text + text.slice(e.t); }
+    const changes = resolved.reverse().map((e) => ({ range: e.r, rangeOffset: e.s, rangeLength: e.t - e.s, text: e.text }));
+    this.text = text;
+    this.index();
+    this.version++;
+    this.isDirty = true;
+    return changes;
+  }
+  /** Test helper: replace the whole text as a user edit would. */
+  setText(text: string): void {
+    const all = new Range(new Position(0, 0), this.positionAt(this.text.length));
+    const changes = this.applyEdits([new TextEdit(all, text)]);
+    workspaceEvents.change.fire({ document: this, contentChanges: changes, reason: undefined });
+  }
+}
+
+// ---------------------------------------------------------------- state
+
+interface Message { level: 'error' | 'warning' | 'info'; message: string; options?: unknown; items: unknown[] }
+
+const packageDefaults: Record<string, unknown> = (() => {
+  const out: Record<string, unknown> = {};
+  try {
+    const pkg = JSON.parse(fs.readFileSync(nodePath.join(__dirname, '..', '..', 'package.json'), 'utf8'));
+    for (const [k, v] of Object.entries<{ default?: unknown }>(pkg.contributes?.configuration?.properties ?? {})) out[k] = v.default;
+  } catch { /* no package.json: no defaults */ }
+  return out;
+})();
+
+const state = {
+  diagnosticCollections: [] as MockDiagnosticCollection[],
+  messages: [] as Message[],
+  /** Answers for the next show*Message calls (FIFO); undefined = dismissed. */
+  messageResponses: [] as (string | undefined)[],
+  quickPickResponses: [] as (number | undefined)[],
+  quickPicks: [] as unknown[][],
+  executed: [] as { command: string; args: unknown[] }[],
+  commands: new Map<string, (...args: unknown[]) => unknown>(),
+  codeActionProviders: [] as { selector: unknown; provider: { provideCodeActions(...a: unknown[]): unknown }; metadata?: unknown }[],
+  statusBarItems: [] as MockStatusBarItem[],
+  outputChannels: [] as MockOutputChannel[],
+  watchers: [] as MockFileSystemWatcher[],
+  progress: [] as { options: unknown; reports: unknown[] }[],
+  settings: new Map<string, unknown>(),
+  saved: [] as string[],
+  appliedEdits: [] as WorkspaceEdit[],
+  customEditors: [] as { viewType: string; provider: unknown; options: unknown }[],
+};
+
+const workspaceEvents = {
+  open: new EventEmitter<MockTextDocument>(),
+  close: new EventEmitter<MockTextDocument>(),
+  change: new EventEmitter<{ document: MockTextDocument; contentChanges: unknown[]; reason: undefined }>(),
+  save: new EventEmitter<MockTextDocument>(),
+  config: new EventEmitter<{ affectsConfiguration(section: string): boolean }>(),
+};
+const windowEvents = { activeEditor: new EventEmitter<unknown>() };
+
+class MockStatusBarItem {
+  text = '';
+  tooltip?: string;
+  command?: string;
+  name?: string;
+  backgroundColor?: ThemeColor;
+  visible = false;
+  disposed = false;
+  constructor(readonly id: string | undefined, readonly alignment: StatusBarAlignment, readonly priority?: number) {}
+  show(): void { this.visible = true; }
+  hide(): void { this.visible = false; }
+  dispose(): void { this.disposed = true; this.visible = false; }
+}
+
+class MockOutputChannel {
+  readonly lines: string[] = [];
+  constructor(readonly name: string) {}
+  append(s: string): void { this.lines.push(s); }
+  appendLine(s: string): void { this.lines.push(s); }
+  clear(): void { this.lines.length = 0; }
+  show(): void { /* nothing to show */ }
+  hide(): void { /* nothing */ }
+  replace(s: string): void { this.lines.length = 0; this.lines.push(s); }
+  dispose(): void { /* nothing */ }
+}
+
+class MockFileSystemWatcher {
+  readonly change = new EventEmitter<Uri>();
+  readonly create = new EventEmitter<Uri>();
+  readonly del = new EventEmitter<Uri>();
+  readonly onDidChange = this.change.event;
+  readonly onDidCreate = this.create.event;
+  readonly onDidDelete = this.del.event;
+  constructor(readonly pattern: unknown) {}
+  dispose(): void { this.change.dispose(); this.create.dispose(); this.del.dispose(); }
+}
+
+// ---------------------------------------------------------------- workspace
+
+function globToRegExp(glob: string): RegExp {
+  let re = '';
+  for (let i = 0; i < glob.length; i++) {
+    const c = glob[i];
+    if (c === '*' && glob[i + 1] === '*') { re += glob[i + 2] === '/' ? '(?:.*/)?' : '.*'; i += glob[i + 2] === '/' ? 2 : 1; }
+    else if (c === '*') re += '[^/]*';
+    else if (c === '?') re += '[^/]';
+    else if (c === '{') { const end = glob.indexOf('}', i); re += `(?:${glob.slice(i + 1, end).split(',').map((x) => x.replace(/[.+^$()|[\]\\]/g, '\\$&')).join('|')})`; i = end; }
+    else re += c.replace(/[.+^$()|[\]\\]/g, '\\$&');
+  }
+  return new RegExp(`^${re}$`);
+}
+
+function configurationFor(section?: string) {
+  const full = (key: string) => (section ? `${section}.${key}` : key);
+  return {
+    get<T>(key: string, defaultValue?: T): T | undefined {
+      const k = full(key);
+      if (state.settings.has(k)) return state.settings.get(k) as T;
+      if (k in packageDefaults) return packageDefaults[k] as T;
+      return defaultValue;
+    },
+    has(key: string): boolean { const k = full(key); return state.settings.has(k) || k in packageDefaults; },
+    inspect<T>(key: string) {
+      const k = full(key);
+      return { key: k, defaultValue: packageDefaults[k] as T | undefined, globalValue: undefined, workspaceValue: state.settings.get(k) as T | undefined, workspaceFolderValue: undefined };
+    },
+    async update(key: string, value: unknown): Promise<void> { setConfiguration(full(key), value); },
+  };
+}
+
+function setConfiguration(key: string, value: unknown): void {
+  if (value === undefined) state.settings.delete(key); else state.settings.set(key, value);
+  workspaceEvents.config.fire({ affectsConfiguration: (s: string) => key === s || key.startsWith(s + '.') || s.startsWith(key + '.') });
+}
+
+function findDocument(uri: Uri): MockTextDocument | undefined {
+  return workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
+}
+
+export const workspace = {
+  textDocuments: [] as MockTextDocument[],
+  workspaceFolders: undefined as { uri: Uri; name: string; index: number }[] | undefined,
+  isTrusted: true,
+  onDidOpenTextDocument: workspaceEvents.open.event,
+  onDidCloseTextDocument: workspaceEvents.close.event,
+  onDidChangeTextDocument: workspaceEvents.change.event,
+  onDidSaveTextDocument: workspaceEvents.save.event,
+  onDidChangeConfiguration: workspaceEvents.config.event,
+  getConfiguration: (section?: string, _scope?: unknown) => configurationFor(section),
+  async openTextDocument(arg: Uri | string | { content?: string; language?: string }): Promise<MockTextDocument> {
+    if (typeof arg === 'object' && !(arg instanceof Uri)) {
+      const d = new MockTextDocument(Uri.parse(`untitled:Untitled-${workspace.textDocuments.length + 1}`), arg.content ?? '', arg.language ?? 'plaintext');
+      workspace.textDocuments.push(d);
+      workspaceEvents.open.fire(d);
+      return d;
+    }
+    const uri = typeof arg === 'string' ? Uri.file(arg) : arg;
+    const open = findDocument(uri);
+    if (open) return open;
+    return __mock.openDocument(uri, fs.readFileSync(uri.fsPath, 'utf8'));
+  },
+  async applyEdit(edit: WorkspaceEdit): Promise<boolean> {
+    state.appliedEdits.push(edit);
+    for (const [uri, edits] of edit.entries()) {
+      const doc = findDocument(uri) ?? await workspace.openTextDocument(uri);
+      let changes;
+      try { changes = doc.applyEdits(edits); } catch { return false; }
+      workspaceEvents.change.fire({ document: doc, contentChanges: changes, reason: undefined });
+    }
+    return true;
+  },
+  async findFiles(include: string, exclude?: string | null, maxResults?: number): Promise<Uri[]> {
+    const roots = workspace.workspaceFolders ?? [];
+    const inc = globToRegExp(include);
+    const exc = exclude ? globToRegExp(exclude) : undefined;
+    const out: Uri[] = [];
+    const walk = (root: string, dir: string) => {
+      let entries: fs.Dirent[];
+      try { entries = fs.readdirSync(dir, { withFileTypes: true }); } catch { return; }
+      for (const e of entries) {
+        const abs = nodePath.join(dir, e.name);
+        const rel = nodePath.relative(root, abs).split(nodePath.sep).join('/');
+        if (e.isDirectory()) walk(root, abs);
+        else if (inc.test(rel) && !(exc && exc.test(rel))) out.push(Uri.file(abs));
+      }
+    };
+    for (const f of roots) walk(f.uri.fsPath, f.uri.fsPath);
+    return maxResults !== undefined ? out.slice(0, maxResults) : out;
+  },
+  createFileSystemWatcher(pattern: unknown): MockFileSystemWatcher {
+    const w = new MockFileSystemWatcher(pattern);
+    state.watchers.push(w);
+    return w;
+  },
+  asRelativePath(p: string | Uri): string { return typeof p === 'string' ? p : p.fsPath; },
+};
+
+// ---------------------------------------------------------------- window
+
+function showMessage(level: Message['level']) {
+  return async (message: string, ...rest: unknown[]): Promise<unknown> => {
+    const options = rest.length > 0 && typeof rest[0] === 'object' && rest[0] !== null && !('title' in (rest[0] as object)) ? rest.shift() : undefined;
+    state.messages.push({ level, message, options, items: rest });
+    const answer = state.messageResponses.length > 0 ? state.messageResponses.shift() : undefined;
+    return answer === undefined ? undefined : rest.find((i) => i === answer || (typeof i === 'object' && (i as { title?: string }).title === answer));
+  };
+}
+
+export const window = {
+  activeTextEditor: undefined as { document: MockTextDocument; selection: Selection } | undefined,
+  visibleTextEditors: [] as unknown[],
+  onDidChangeActiveTextEditor: windowEvents.activeEditor.event,
+  createStatusBarItem(a?: string | StatusBarAlignment, b?: StatusBarAlignment | number, c?: number): MockStatusBarItem {
+    const item = typeof a === 'string' ? new MockStatusBarItem(a, (b as StatusBarAlignment) ?? StatusBarAlignment.Left, c) : new MockStatusBarItem(undefined, a ?? StatusBarAlignment.Left, b as number | undefined);
+    state.statusBarItems.push(item);
+    return item;
+  },
+  createOutputChannel(name: string): MockOutputChannel {
+    const c = new MockOutputChannel(name);
+    state.outputChannels.push(c);
+    return c;
+  },
+  showErrorMessage: showMessage('error'),
+  showWarningMessage: showMessage('warning'),
+  showInformationMessage: showMessage('info'),
+  async showQuickPick<T>(items: readonly T[] | Promise<readonly T[]>): Promise<T | undefined> {
+    const list = await items;
+    state.quickPicks.push([...list]);
+    const i = state.quickPickResponses.shift();
+    return i === undefined ? undefined : list[i];
+  },
+  tabGroups: { all: [] as unknown[], activeTabGroup: { tabs: [] as unknown[], activeTab: undefined, isActive: true, viewColumn: 1 }, onDidChangeTabs: new EventEmitter<unknown>().event, onDidChangeTabGroups: new EventEmitter<unknown>().event, close: async () => true },
+  registerCustomEditorProvider(viewType: string, provider: unknown, options?: unknown): Disposable {
+    const entry = { viewType, provider, options };
+    state.customEditors.push(entry);
+    return new Disposable(() => { state.customEditors = state.customEditors.filter((e) => e !== entry); });
+  },
+  registerWebviewViewProvider(viewId: string, provider: unknown): Disposable {
+    const entry = { viewType: viewId, provider, options: undefined };
+    state.customEditors.push(entry);
+    return new Disposable(() => { state.customEditors = state.customEditors.filter((e) => e !== entry); });
+  },
+  async withProgress<R>(options: unknown, task: (progress: { report(v: unknown): void }, token: CancellationTokenSource['token']) => Thenable<R> | Promise<R>): Promise<R> {
+    const entry = { options, reports: [] as unknown[] };
+    state.progress.push(entry);
+    const cts = new CancellationTokenSource();
+    return task({ report: (v) => entry.reports.push(v) }, cts.token);
+  },
+};
+
+type Thenable<T> = PromiseLike<T>;
+
+// ---------------------------------------------------------------- commands / languages / env
+
+export const commands = {
+  registerCommand(id: string, fn: (...args: unknown[]) => unknown): Disposable {
+    if (state.commands.has(id)) throw new Error(`command '${id}' already exists`);
+    state.commands.set(id, fn);
+    return new Disposable(() => state.commands.delete(id));
+  },
+  async executeCommand<T>(id: string, ...args: unknown[]): Promise<T> {
+    state.executed.push({ command: id, args });
+    const fn = state.commands.get(id);
+    return (fn ? await fn(...args) : undefined) as T;
+  },
+  async getCommands(): Promise<string[]> { return [...state.commands.keys()]; },
+};
+
+export const languages = {
+  createDiagnosticCollection: (name = '') => new MockDiagnosticCollection(name),
+  registerCodeActionsProvider(selector: unknown, provider: { provideCodeActions(...a: unknown[]): unknown }, metadata?: unknown): Disposable {
+    const entry = { selector, provider, metadata };
+    state.codeActionProviders.push(entry);
+    return new Disposable(() => { state.codeActionProviders = state.codeActionProviders.filter((p) => p !== entry); });
+  },
+  getDiagnostics(uri?: Uri): unknown {
+    if (uri) return state.diagnosticCollections.flatMap((c) => [...(c.get(uri) ?? [])]);
+    const all = new Map<string, [Uri, Diagnostic[]]>();
+    for (const c of state.diagnosticCollections) c.forEach((u, d) => { const e = all.get(u.toString()) ?? [u, []]; e[1].push(...d); all.set(u.toString(), e); });
+    return [...all.values()];
+  },
+};
+
+export const env = { language: 'en', appName: 'Visual Studio Code (mock)', clipboard: { readText: async () => '', writeText: async () => undefined } };
+export const version = '1.100.0';
+
+// ---------------------------------------------------------------- test control
+
+export const __mock = {
+  state,
+  /** Fresh state for a test: documents, diagnostics, commands, settings, answers. */
+  reset(): void {
+    state.diagnosticCollections = [];
+    state.messages = [];
+    state.messageResponses = [];
+    state.quickPickResponses = [];
+    state.quickPicks = [];
+    state.executed = [];
+    state.commands.clear();
+    state.codeActionProviders = [];
+    state.statusBarItems = [];
+    state.outputChannels = [];
+    state.watchers = [];
+    state.progress = [];
+    state.settings.clear();
+    state.saved = [];
+    state.appliedEdits = [];
+    state.customEditors = [];
+    for (const e of Object.values(workspaceEvents)) e.dispose();
+    windowEvents.activeEditor.dispose();
+    workspace.textDocuments = [];
+    workspace.workspaceFolders = undefined;
+    workspace.isTrusted = true;
+    window.activeTextEditor = undefined;
+  },
+  /** Opens a document (as VS Code would on a file open) and fires onDidOpenTextDocument. */
+  openDocument(uri: Uri, text: string, languageId = 'json'): MockTextDocument {
+    const d = new MockTextDocument(uri, text, languageId);
+    workspace.textDocuments.push(d);
+    workspaceEvents.open.fire(d);
+    return d;
+  },
+  closeDocument(doc: MockTextDocument): void {
+    workspace.textDocuments = workspace.textDocuments.filter((d) => d !== doc);
+    doc.isClosed = true;
+    workspaceEvents.close.fire(doc);
+  },
+  setActiveEditor(doc: MockTextDocument | undefined): void {
+    window.activeTextEditor = doc ? { document: doc, selection: new Selection(0, 0, 0, 0) } : undefined;
+    windowEvents.activeEditor.fire(window.activeTextEditor);
+  },
+  setConfiguration,
+  packageDefaults,
+  /** Asks every registered provider for code actions, as the editor's light bulb does. */
+  async codeActions(doc: MockTextDocument, range: Range, only?: CodeActionKind): Promise<CodeAction[]> {
+    const diagnostics = (languages.getDiagnostics(doc.uri) as Diagnostic[]).filter((d) => d.range.intersection(range) !== undefined);
+    const out: CodeAction[] = [];
+    for (const p of state.codeActionProviders) {
+      const r = await p.provider.provideCodeActions(doc, range, { diagnostics, only, triggerKind: CodeActionTriggerKind.Invoke }, new CancellationTokenSource().token);
+      if (Array.isArray(r)) out.push(...(r as CodeAction[]).filter((a) => !only || (a.kind && only.contains(a.kind))));
+    }
+    return out;
+  },
+  /** Applies a code action as the editor does: its edit, then its command. */
+  async applyCodeAction(a: CodeAction): Promise<unknown> {
+    if (a.edit) await workspace.applyEdit(a.edit);
+    if (a.command) return commands.executeCommand(a.command.command, ...(a.command.arguments ?? []));
+    return undefined;
+  },
+  /** A minimal ExtensionContext. */
+  context(extensionPath: string) {
+    const memento = () => { const m = new Map<string, unknown>(); return { get: (k: string, d?: unknown) => (m.has(k) ? m.get(k) : d), update: async (k: string, v: unknown) => { m.set(k, v); }, keys: () => [...m.keys()] }; };
+    return {
+      subscriptions: [] as { dispose(): unknown }[],
+      extensionPath,
+      extensionUri: Uri.file(extensionPath),
+      globalState: memento(),
+      workspaceState: memento(),
+      storageUri: undefined,
+      globalStorageUri: Uri.file(nodePath.join(extensionPath, '.global-storage')),
+      logUri: Uri.file(nodePath.join(extensionPath, '.log')),
+      asAbsolutePath: (p: string) => nodePath.join(extensionPath, p),
+    };
+  },
+  fileUrl: (p: string) => pathToFileURL(p).href,
+  pathOf: (u: string) => fileURLToPath(u),
+};
