@@ -37,7 +37,8 @@ describe('e2e: Labelscope in code-server', function () {
   });
 
   it('activates on the sample, lists coco/ diagnostics in Problems and shows its status bar item', async function () {
-    session = await CodeServerSession.launch({ folder: SAMPLE, name: 'smoke' });
+    // instances_*.json opens in Labelscope's viewer by default; this test is about the text editor.
+    session = await CodeServerSession.launch({ folder: SAMPLE, name: 'smoke', settings: { 'workbench.editorAssociations': { '*.json': 'default' } } });
     await session.openFile(COCO_FILE);
     const activation = await session.waitForActivation(EXTENSION_ID);
     console.log(`    [e2e] ${activation.replace(/^.*?ExtensionService#/, '')}`);
