@@ -9,7 +9,7 @@
 import { createWriteStream, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 
-export const GENERATOR_VERSION = 5;
+export const GENERATOR_VERSION = 6;
 export const DATA_DIR = join(__dirname, '.data');
 
 export interface GenParams { scale: number; seed: number; version: number }
@@ -61,8 +61,11 @@ export function annotationPolygons(rand: () => number, w: number, h: number): nu
   const parts = rand() < 0.12 ? (rand() < 0.5 ? 2 : 3) : 1;
   const out: number[][] = [];
   for (let p = 0; p < parts; p++) {
-    const dx = p === 0 ? 0 : (rand() - 0.5) * r;
-    const dy = p === 0 ? 0 : (rand() - 0.5) * r;
+    // Extra parts sit beside the main one, not on it, like the visible pieces of an
+    // occluded object in COCO: their areas add up, as pycocotools' union does.
+    const angle = rand() * Math.PI * 2;
+    const dx = p === 0 ? 0 : Math.cos(angle) * r * 1.5;
+    const dy = p === 0 ? 0 : Math.sin(angle) * r * 1.5;
     out.push(polygon(rand, cx + dx, cy + dy, p === 0 ? r : r * 0.4, w, h));
   }
   return out;
