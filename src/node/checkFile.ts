@@ -61,10 +61,20 @@ export async function checkFile(file: string, opts: CheckFileOptions = {}): Prom
     ? parseCoco(opts.bytes, { path: file })
     : await loadCoco(file, { onProgress: (f: number) => opts.onProgress?.('parse', f), signal: opts.signal });
   opts.onProgress?.('check', 0);
-  const imageRoot = opts.images !== undefined ? opts.images : config.imageRoot;
-  const files = opts.checkImageFiles === false ? undefined : fileAccessFor(file, imageRoot && loaded.path && opts.images === undefined ? resolveFrom(loaded.path, imageRoot) : imageRoot);
+  const files = opts.checkImageFiles === false ? undefined : fileAccessFor(file, imageRootFor(file, opts, loaded));
   const result = checkDocument(doc, { config, files, rules: opts.rules, only: opts.only, onProgress: (f) => { opts.onProgress?.('check', f); return opts.signal?.aborted === true; } });
   return { ...result, doc, config, configPath: loaded.path, configErrors: loaded.errors, durationMs: performance.now() - t0 };
+}
+
+/**
+ * Where images are looked up first: --images is relative to the working folder, the
+ * VS Code setting to the COCO file, and imageRoot in .labelscope.json to that file's folder.
+ */
+function imageRootFor(file: string, opts: CheckFileOptions, loaded: { config: LabelscopeConfig; path?: string }): string | undefined {
+  if (opts.images !== undefined) return path.resolve(opts.images);
+  if (opts.overrides?.imageRoot) return path.resolve(path.dirname(path.resolve(file)), opts.overrides.imageRoot);
+  if (loaded.config.imageRoot && loaded.path) return resolveFrom(loaded.path, loaded.config.imageRoot);
+  return undefined;
 }
 
 /** imageRoot in a config file is relative to that file's folder. */

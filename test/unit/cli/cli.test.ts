@@ -54,6 +54,26 @@ describe('CLI (labelscope check)', function () {
       assert.equal(r.code, 0, r.stdout);
       assert.match(r.stdout, /0 errors/);
     });
+    it('--images relative to the working folder, like any CLI path', async () => {
+      const cwd = process.cwd();
+      // pics/ exists under dir but not next to clean.json's parent chain from another cwd.
+      const elsewhere = fs.mkdtempSync(path.join(os.tmpdir(), 'labelscope-cwd-'));
+      fs.mkdirSync(path.join(elsewhere, 'rel'));
+      fs.cpSync(path.join(dir, 'pics'), path.join(elsewhere, 'rel', 'pics'), { recursive: true });
+      const json = path.join(elsewhere, 'data.json');
+      fs.copyFileSync(clean, json);
+      fs.mkdirSync(path.join(elsewhere, 'run'));
+      try {
+        process.chdir(path.join(elsewhere, 'run'));
+        const found = await cli(['check', json, '--images', '../rel/pics', '--format', 'json']);
+        assert.equal(JSON.parse(found.stdout).summary.byRule['coco/image-file-missing'], undefined, found.stdout);
+        const notFound = await cli(['check', json, '--images', 'rel/pics', '--format', 'json']);
+        assert.equal(JSON.parse(notFound.stdout).summary.byRule['coco/image-file-missing'], 2);
+      } finally {
+        process.chdir(cwd);
+        fs.rmSync(elsewhere, { recursive: true, force: true });
+      }
+    });
     it('1 when errors are found', async () => {
       assert.equal((await cli(['check', bad, '--images', path.join(dir, 'pics')])).code, 1);
     });
