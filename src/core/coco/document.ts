@@ -58,12 +58,6 @@ export function isJsonObject(value: unknown): value is JsonObject {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-function idKeyOf(value: unknown): IdKey | undefined {
-  if (!isJsonObject(value)) return undefined;
-  const id = value.id;
-  return typeof id === 'number' || typeof id === 'string' ? id : undefined;
-}
-
 export interface CocoDocumentParts {
   bytes: Uint8Array;
   path?: string;
@@ -79,6 +73,8 @@ export interface CocoDocumentParts {
   parseIssues: ParseIssue[];
 }
 
+type IndexName = 'images' | 'annotations' | 'categories' | 'annotationsByImage' | 'annotationsByCategory';
+
 export class CocoDocument {
   readonly bytes: Uint8Array;
   readonly path?: string;
@@ -92,13 +88,8 @@ export class CocoDocument {
   readonly parseIssues: readonly ParseIssue[];
   readonly lines: LineIndex;
 
-  private byId?: {
-    images: Map<IdKey, number[]>;
-    annotations: Map<IdKey, number[]>;
-    categories: Map<IdKey, number[]>;
-    annotationsByImage: Map<IdKey, number[]>;
-    annotationsByCategory: Map<IdKey, number[]>;
-  };
+  /** Indexes by id, each built on first use (one pass over its section). */
+  private readonly byId: Partial<Record<IndexName, Map<IdKey, number[]>>> = {};
 
   constructor(parts: CocoDocumentParts) {
     this.bytes = parts.bytes;
@@ -134,44 +125,44 @@ export class CocoDocument {
     }
   }
 
-  /** Indexes by id, built on first use (one pass over each section). */
-  private index() {
-    if (this.byId) return this.byId;
-    const group = (entries: readonly Located[], key: (v: unknown) => IdKey | undefined) => {
-      const map = new Map<IdKey, number[]>();
-      for (const e of entries) {
-        const k = key(e.value);
-        if (k === undefined) continue;
-        const list = map.get(k);
-        if (list) list.push(e.index);
-        else map.set(k, [e.index]);
-      }
-      return map;
-    };
-    const field = (name: string) => (v: unknown) => {
-      if (!isJsonObject(v)) return undefined;
-      const x = v[name];
-      return typeof x === 'number' || typeof x === 'string' ? x : undefined;
-    };
-    this.byId = {
-      images: group(this.imageEntries, idKeyOf),
-      annotations: group(this.annotationEntries, idKeyOf),
-      categories: group(this.categoryEntries, idKeyOf),
-      annotationsByImage: group(this.annotationEntries, field('image_id')),
-      annotationsByCategory: group(this.annotationEntries, field('category_id')),
-    };
-    return this.byId;
+  private index(name: IndexName): Map<IdKey, number[]> {
+    const built = this.byId[name];
+    if (built) return built;
+    const entries = name === 'images' ? this.imageEntries : name === 'categories' ? this.categoryEntries : this.annotationEntries;
+    const field = name === 'annotationsByImage' ? 'image_id' : name === 'annotationsByCategory' ? 'category_id' : 'id';
+    const map = new Map<IdKey, number[]>();
+    for (const e of entries) {
+      const v = e.value;
+      if (!isJsonObject(v)) continue;
+      const k = v[field];
+      if (typeof k !== 'number' && typeof k !== 'string') continue;
+      const list = map.get(k);
+      if (list) list.push(e.index);
+      else map.set(k, [e.index]);
+    }
+    this.byId[name] = map;
+    return map;
   }
 
   /** Every image with this id (more than one is a defect). */
-  imagesWithId(id: IdKey): Located[] { return (this.index().images.get(id) ?? []).map((i) => this.imageEntries[i]); }
-  annotationsWithId(id: IdKey): Located[] { return (this.index().annotations.get(id) ?? []).map((i) => this.annotationEntries[i]); }
-  categoriesWithId(id: IdKey): Located[] { return (this.index().categories.get(id) ?? []).map((i) => this.categoryEntries[i]); }
-  imageById(id: IdKey): JsonObject | undefined { return this.imagesWithId(id)[0]?.value as JsonObject | undefined; }
-  categoryById(id: IdKey): JsonObject | undefined { return this.categoriesWithId(id)[0]?.value as JsonObject | undefined; }
+  imagesWithId(id: IdKey): Located[] { return (this.index('images').get(id) ?? []).map((i) => this.imageEntries[i]); }
+  annotationsWithId(id: IdKey): Located[] { return (this.index('annotations').get(id) ?? []).map((i) => this.annotationEntries[i]); }
+  categoriesWithId(id: IdKey): Located[] { return (this.index('categories').get(id) ?? []).map((i) => this.categoryEntries[i]); }
+  imageById(id: IdKey): JsonObject | undefined {
+    const list = this.index('images').get(id);
+    return list === undefined ? undefined : (this.imageEntries[list[0]].value as JsonObject | undefined);
+  }
+  categoryById(id: IdKey): JsonObject | undefined {
+    const list = this.index('categories').get(id);
+    return list === undefined ? undefined : (this.categoryEntries[list[0]].value as JsonObject | undefined);
+  }
   annotationById(id: IdKey): JsonObject | undefined { return this.annotationsWithId(id)[0]?.value as JsonObject | undefined; }
   /** The annotations whose `image_id` is `id`, in file order. */
-  annotationsOfImage(id: IdKey): Located[] { return (this.index().annotationsByImage.get(id) ?? []).map((i) => this.annotationEntries[i]); }
+  annotationsOfImage(id: IdKey): Located[] { return (this.index('annotationsByImage').get(id) ?? []).map((i) => this.annotationEntries[i]); }
+  /** How many annotations have `image_id` `id` (annotationsOfImage(id).length, nothing allocated). */
+  annotationCountOfImage(id: IdKey): number { return this.index('annotationsByImage').get(id)?.length ?? 0; }
+  /** How many annotations have `category_id` `id`. */
+  annotationCountOfCategory(id: IdKey): number { return this.index('annotationsByCategory').get(id)?.length ?? 0; }
   /** The annotations whose `category_id` is `id`, in file order. */
-  annotationsOfCategory(id: IdKey): Located[] { return (this.index().annotationsByCategory.get(id) ?? []).map((i) => this.annotationEntries[i]); }
+  annotationsOfCategory(id: IdKey): Located[] { return (this.index('annotationsByCategory').get(id) ?? []).map((i) => this.annotationEntries[i]); }
 }

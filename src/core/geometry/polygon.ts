@@ -25,6 +25,42 @@ function toInt(v: number): number {
  * Throws RangeError for non-finite or absurdly large coordinates (C behaviour undefined there).
  */
 export function polygonCounts(xy: ArrayLike<number>, h: number, w: number): number[] {
+  const n = polygonBoundary(xy, h, w);
+  const a = scratch.subarray(0, n);
+  // Differences, then fold zero-length runs as maskApi does.
+  const b: number[] = [];
+  let prev = 0;
+  let j = 0;
+  const next = (): number => {
+    const t = a[j++];
+    const r = t - prev;
+    prev = t;
+    return r;
+  };
+  b.push(next());
+  while (j < n) {
+    const d = next();
+    if (d > 0) b.push(d);
+    else if (j < n) b[b.length - 1] += next();
+  }
+  return b;
+}
+
+/**
+ * countsArea(polygonCounts(xy, h, w)) without building the counts: the mask toggles at every
+ * sorted boundary index (folding a zero-length run keeps that parity), so the area is the sum
+ * of p[2i+1] - p[2i].
+ */
+export function polygonMaskArea(xy: ArrayLike<number>, h: number, w: number): number {
+  const n = polygonBoundary(xy, h, w);
+  const a = scratch;
+  let area = 0;
+  for (let i = 0; i + 1 < n; i += 2) area += a[i + 1] - a[i];
+  return area;
+}
+
+/** The sorted boundary indices of rleFrPoly, then h*w, in scratch[0, n); returns n. */
+function polygonBoundary(xy: ArrayLike<number>, h: number, w: number): number {
   const k = Math.floor(xy.length / 2);
   for (let i = 0; i < 2 * k; i++) {
     const v = xy[i];
@@ -131,25 +167,8 @@ export function polygonCounts(xy: ArrayLike<number>, h: number, w: number): numb
     buf = scratch = nb;
   }
   buf[n++] = h * w;
-  const a = buf.subarray(0, n);
-  if (n > 1) a.sort();
-  // Differences, then fold zero-length runs as maskApi does.
-  const b: number[] = [];
-  let prev = 0;
-  let j = 0;
-  const next = (): number => {
-    const t = a[j++];
-    const r = t - prev;
-    prev = t;
-    return r;
-  };
-  b.push(next());
-  while (j < n) {
-    const d = next();
-    if (d > 0) b.push(d);
-    else if (j < n) b[b.length - 1] += next();
-  }
-  return b;
+  if (n > 1) buf.subarray(0, n).sort();
+  return n;
 }
 
 /** One polygon -> RLE (pycocotools `frPyObjects([poly], h, w)[0]`). */

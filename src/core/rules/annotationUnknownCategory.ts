@@ -15,7 +15,7 @@ export const annotationUnknownCategory: Rule = {
       const value = entry.value;
       if (!isJsonObject(value)) continue;
       const categoryId = idOf(value.category_id);
-      if (categoryId === undefined || ctx.doc.categoriesWithId(categoryId).length > 0) continue;
+      if (categoryId === undefined || ctx.doc.categoryById(categoryId) !== undefined) continue;
       ctx.report({
         message: `Annotation ${JSON.stringify(value.id)} has category_id ${JSON.stringify(categoryId)}, which is not in "categories".`,
         at: ctx.place('annotations', entry, ['category_id']),

@@ -1,4 +1,5 @@
 import { isJsonObject } from '../coco/document';
+import { segmentationFacts } from './facts';
 import { idOf } from './schema';
 import type { Rule } from './types';
 
@@ -10,7 +11,13 @@ export const annotationUnknownImage: Rule = {
   example: { bad: '"images": [{"id": 1, …}], "annotations": [{"image_id": 2, …}]', good: '"annotations": [{"image_id": 1, …}]' },
   check(ctx) {
     if (ctx.doc.sections.get('images')?.kind !== 'array') return;
-    for (const entry of ctx.doc.annotationEntries) {
+    // The facts give each annotation's image_id a slot; slots below imageKeyCount are image ids.
+    const facts = segmentationFacts(ctx.doc);
+    const entries = ctx.doc.annotationEntries;
+    for (let a = 0; a < facts.count; a++) {
+      const slot = facts.imageSlot[a];
+      if (slot < facts.imageKeyCount) continue; // a known image, or no usable image_id (-1)
+      const entry = entries[a];
       const value = entry.value;
       if (!isJsonObject(value)) continue;
       const imageId = idOf(value.image_id);

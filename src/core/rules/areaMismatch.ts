@@ -1,4 +1,6 @@
-import { isJsonObject } from '../coco/document';
+import { isJsonObject, type JsonObject } from '../coco/document';
+import { polygonMaskArea } from '../geometry';
+import { F_ALL_USABLE, F_BOXES_OVERLAP, SEG_POLYGONS, SEG_RLE, segmentationFacts } from './facts';
 import { annotationName, cheapArea, formatNumber, idsOf, maskArea, maskSourceOf, setAreaEdit } from './segmentationShared';
 import type { Rule } from './types';
 
@@ -17,28 +19,49 @@ export const areaMismatch: Rule = {
     const abs = typeof ctx.options.absTolerance === 'number' ? ctx.options.absTolerance : 2;
     const tol = (m: number) => Math.max(abs, rel * m);
     const doc = ctx.doc;
-    for (const entry of doc.annotationEntries) {
-      const ann = entry.value;
-      if (!isJsonObject(ann)) continue;
+    // Locals: imported bindings are property getters in CommonJS output, not free in a hot loop.
+    const _SEG_POLYGONS = SEG_POLYGONS;
+    const _SEG_RLE = SEG_RLE;
+    const _F_ALL_USABLE = F_ALL_USABLE;
+    const _F_BOXES_OVERLAP = F_BOXES_OVERLAP;
+    const facts = segmentationFacts(doc);
+    const entries = doc.annotationEntries;
+    for (let a = 0; a < facts.count; a++) {
+      const kind = facts.kind[a];
+      if (kind !== _SEG_POLYGONS && kind !== _SEG_RLE) continue; // no mask source
+      const fl = facts.flags[a];
+      // Polygons: maskSourceOf needs every polygon usable and the image's size.
+      if (kind === _SEG_POLYGONS && ((fl & _F_ALL_USABLE) === 0 || !(facts.imageSlot[a] >= 0 && facts.slotW[facts.imageSlot[a]] > 0))) continue;
+      const entry = entries[a];
+      const ann = entry.value as JsonObject;
       const area = ann.area;
       if (typeof area !== 'number' || !Number.isFinite(area) || area <= 0) continue; // coco/area-invalid
-      const src = maskSourceOf(doc, ann);
-      if (!src) continue;
-      // Cheap first: an RLE's area is exact; a polygon's shoelace area is close to its
-      // rasterization, so only a clear disagreement, a tiny polygon or polygons that may overlap
-      // are rasterized.
-      const cheap = cheapArea(src);
+      // Cheap first: an RLE's area is exact; a polygon's shoelace area (from the facts) is close
+      // to its rasterization, so only a clear disagreement, a tiny polygon or polygons that may
+      // overlap are rasterized.
+      if (kind === _SEG_POLYGONS && (fl & _F_BOXES_OVERLAP) === 0) {
+        const cheap = facts.shoelace[a];
+        if (cheap >= TINY_AREA && Math.abs(cheap - area) <= 0.5 * tol(cheap)) continue;
+      }
       let mask: number;
-      if (src.kind === 'rle') mask = cheap as number;
-      else {
-        if (cheap !== undefined && cheap >= TINY_AREA && Math.abs(cheap - area) <= 0.5 * tol(cheap)) continue;
-        mask = maskArea(src);
+      let isRle = false;
+      if (kind === _SEG_POLYGONS) {
+        // maskSourceOf's polygons and image size, as the facts established them.
+        const polys = ann.segmentation as number[][];
+        const slot = facts.imageSlot[a];
+        const h = facts.slotH[slot], w = facts.slotW[slot];
+        mask = polys.length === 1 ? polygonMaskArea(polys[0], h, w) : maskArea({ kind: 'polygons', polygons: polys, h, w });
+      } else {
+        const src = maskSourceOf(doc, ann);
+        if (!src) continue;
+        mask = cheapArea(src) as number;
+        isRle = src.kind === 'rle';
       }
       if (mask === 0) continue; // an empty mask: the polygon rules say why
       if (Math.abs(mask - area) <= tol(mask)) continue;
       const pct = Math.round((Math.abs(area - mask) / mask) * 100);
       ctx.report({
-        message: `${annotationName(ann)}: area is ${formatNumber(area)} but its ${src.kind === 'rle' ? 'RLE mask' : 'polygon mask (as pycocotools rasterizes it)'} covers ${mask} px (${area > mask ? '+' : '-'}${pct}%).`,
+        message: `${annotationName(ann)}: area is ${formatNumber(area)} but its ${isRle ? 'RLE mask' : 'polygon mask (as pycocotools rasterizes it)'} covers ${mask} px (${area > mask ? '+' : '-'}${pct}%).`,
         at: ctx.place('annotations', entry, ['area']),
         ...idsOf(ann),
         data: { index: entry.index, maskArea: mask },

@@ -1,7 +1,8 @@
-import { isJsonObject } from '../coco/document';
+import { isJsonObject, type JsonObject } from '../coco/document';
+import { F_ALL_USABLE, SEG_POLYGONS, SEG_RLE, segmentationFacts } from './facts';
 import { locate } from '../coco/locate';
 import { replaceRange } from '../edits/jsonEdits';
-import { annotationName, boxIou, finiteBbox, formatBox, idsOf, maskArea, maskBox, maskSourceOf, setAreaEdit } from './segmentationShared';
+import { annotationName, finiteBbox, formatBox, idsOf, maskArea, maskBox, maskSourceOf, setAreaEdit } from './segmentationShared';
 import type { Rule } from './types';
 
 export const bboxSegmentationMismatch: Rule = {
@@ -17,19 +18,39 @@ export const bboxSegmentationMismatch: Rule = {
     // vs. polygon extents) are never reported, whatever their IoU.
     const tol = typeof ctx.options.tolerance === 'number' && ctx.options.tolerance >= 0 ? ctx.options.tolerance : 1;
     const doc = ctx.doc;
-    for (const entry of doc.annotationEntries) {
-      const ann = entry.value;
-      if (!isJsonObject(ann)) continue;
+    // Locals: imported bindings are property getters in CommonJS output, not free in a hot loop.
+    const _SEG_POLYGONS = SEG_POLYGONS;
+    const _SEG_RLE = SEG_RLE;
+    const _F_ALL_USABLE = F_ALL_USABLE;
+    const facts = segmentationFacts(doc);
+    const entries = doc.annotationEntries;
+    for (let a = 0; a < facts.count; a++) {
+      const kind = facts.kind[a];
+      if (kind !== _SEG_POLYGONS && kind !== _SEG_RLE) continue; // no mask source
+      const slot = facts.imageSlot[a];
+      if (kind === _SEG_POLYGONS && ((facts.flags[a] & _F_ALL_USABLE) === 0 || !(slot >= 0 && facts.slotW[slot] > 0))) continue;
+      const entry = entries[a];
+      const ann = entry.value as JsonObject;
       const bbox = finiteBbox(ann.bbox);
       if (!bbox) continue;
-      const src = maskSourceOf(doc, ann);
-      if (!src) continue;
-      const segBox = maskBox(src);
-      if (!(segBox[2] > 0 && segBox[3] > 0)) continue; // empty / degenerate mask: other rules
-      const iou = boxIou(bbox, segBox);
-      if (iou >= minIou || edgesWithin(bbox, segBox, tol)) continue;
+      let isRle = false;
+      let sx: number, sy: number, sw: number, sh: number;
+      if (kind === _SEG_POLYGONS) {
+        // maskBox of usable polygons: their vertex extents, kept by the facts.
+        sx = facts.minX[a]; sy = facts.minY[a]; sw = facts.maxX[a] - sx; sh = facts.maxY[a] - sy;
+      } else {
+        const src = maskSourceOf(doc, ann);
+        if (!src) continue;
+        const b = maskBox(src);
+        sx = b[0]; sy = b[1]; sw = b[2]; sh = b[3];
+        isRle = src.kind === 'rle';
+      }
+      if (!(sw > 0 && sh > 0)) continue; // empty / degenerate mask: other rules
+      const iou = iouXywh(bbox[0], bbox[1], bbox[2], bbox[3], sx, sy, sw, sh);
+      if (iou >= minIou || edgesWithin(bbox[0], bbox[1], bbox[2], bbox[3], sx, sy, sw, sh, tol)) continue;
+      const segBox = [sx, sy, sw, sh];
       ctx.report({
-        message: `${annotationName(ann)}: bbox ${formatBox(bbox)} does not match its ${src.kind === 'rle' ? 'RLE mask' : 'polygons'}, which span ${formatBox(segBox)} (IoU ${iou.toFixed(2)}).`,
+        message: `${annotationName(ann)}: bbox ${formatBox(bbox)} does not match its ${isRle ? 'RLE mask' : 'polygons'}, which span ${formatBox(segBox)} (IoU ${iou.toFixed(2)}).`,
         at: ctx.place('annotations', entry, ['bbox']),
         ...idsOf(ann),
         data: { index: entry.index },
@@ -55,7 +76,17 @@ export const bboxSegmentationMismatch: Rule = {
   },
 };
 
-function edgesWithin(a: readonly number[], b: readonly number[], tol: number): boolean {
-  return Math.abs(a[0] - b[0]) <= tol && Math.abs(a[1] - b[1]) <= tol &&
-    Math.abs(a[0] + a[2] - b[0] - b[2]) <= tol && Math.abs(a[1] + a[3] - b[1] - b[3]) <= tol;
+function edgesWithin(a0: number, a1: number, a2: number, a3: number, b0: number, b1: number, b2: number, b3: number, tol: number): boolean {
+  return Math.abs(a0 - b0) <= tol && Math.abs(a1 - b1) <= tol &&
+    Math.abs(a0 + a2 - b0 - b2) <= tol && Math.abs(a1 + a3 - b1 - b3) <= tol;
+}
+
+/** boxIou (segmentationShared) on scalars, same arithmetic, nothing allocated. */
+function iouXywh(a0: number, a1: number, a2: number, a3: number, b0: number, b1: number, b2: number, b3: number): number {
+  const iw = Math.min(a0 + a2, b0 + b2) - Math.max(a0, b0);
+  if (!(iw > 0)) return 0;
+  const ih = Math.min(a1 + a3, b1 + b3) - Math.max(a1, b1);
+  if (!(ih > 0)) return 0;
+  const i = iw * ih;
+  return i / (a2 * a3 + b2 * b3 - i);
 }

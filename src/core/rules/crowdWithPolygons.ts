@@ -1,4 +1,5 @@
 import { isJsonObject } from '../coco/document';
+import { SEG_POLYGONS, segmentationFacts } from './facts';
 import { annotationName, idsOf, isPolygonList } from './segmentationShared';
 import type { Rule } from './types';
 
@@ -9,7 +10,13 @@ export const crowdWithPolygons: Rule = {
   why: 'COCOeval treats every iscrowd=1 object as an "ignore" region that detections may match for free, so a mislabeled single object silently vanishes from the evaluation; many converters (Ultralytics, mmdetection pipelines, YOLO exports) drop crowd objects, and tools that expect crowd masks as RLE raise on the polygons.',
   example: { bad: '"iscrowd": 1, "segmentation": [[10, 10, 50, 10, 50, 40]]', good: '"iscrowd": 0, "segmentation": [[10, 10, 50, 10, 50, 40]]' },
   check(ctx) {
-    for (const entry of ctx.doc.annotationEntries) {
+    // Locals: imported bindings are property getters in CommonJS output, not free in a hot loop.
+    const _SEG_POLYGONS = SEG_POLYGONS;
+    const facts = segmentationFacts(ctx.doc);
+    const entries = ctx.doc.annotationEntries;
+    for (let a = 0; a < facts.count; a++) {
+      if (facts.kind[a] !== _SEG_POLYGONS) continue;
+      const entry = entries[a];
       const ann = entry.value;
       if (!isJsonObject(ann) || (ann.iscrowd !== 1 && ann.iscrowd !== true) || !isPolygonList(ann.segmentation)) continue;
       ctx.report({

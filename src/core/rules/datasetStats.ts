@@ -69,7 +69,7 @@ export const categoryCounts = cached((doc): CategoryCount[] => {
     const id = v.id;
     if ((typeof id !== 'number' && typeof id !== 'string') || seen.has(id)) continue;
     seen.add(id);
-    rows.push({ index: e.index, id, name: typeof v.name === 'string' ? v.name : String(id), count: doc.annotationsOfCategory(id).length });
+    rows.push({ index: e.index, id, name: typeof v.name === 'string' ? v.name : String(id), count: doc.annotationCountOfCategory(id) });
   }
   return rows;
 });

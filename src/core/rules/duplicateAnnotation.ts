@@ -1,10 +1,11 @@
-import { isJsonObject, type CocoDocument, type IdKey, type Located } from '../coco/document';
+import { isJsonObject, type CocoDocument, type IdKey, type JsonObject, type Located } from '../coco/document';
+import { segmentationFacts } from './facts';
 import { locate } from '../coco/locate';
 import { removeElement } from '../edits/jsonEdits';
 import { countsIou } from '../geometry';
 import { idOf } from './schema';
 import { annotationName, boxIou, finiteBbox, idsOf, maskCounts, maskSourceOf } from './segmentationShared';
-import type { Rule } from './types';
+import type { Rule, RuleContext } from './types';
 
 /** Pairs below this box IoU are never compared mask to mask. */
 const BOX_GATE = 0.9;
@@ -25,54 +26,51 @@ export const duplicateAnnotation: Rule = {
   check(ctx) {
     const minIou = typeof ctx.options.minIou === 'number' ? ctx.options.minIou : 0.95;
     const doc = ctx.doc;
-    // Group by image + category in one pass (ids keep their JSON type: 1 and "1" differ).
-    const groups = new Map<IdKey, Map<IdKey, Item[]>>();
-    for (const entry of doc.annotationEntries) {
-      const ann = entry.value;
-      if (!isJsonObject(ann)) continue;
-      const img = idOf(ann.image_id);
+    const entries = doc.annotationEntries;
+    // Group by image + category (ids keep their JSON type: 1 and "1" differ) without an object
+    // per annotation: the facts give each image_id a slot; categories get slots here; a counting
+    // sort by image slot, then a small sort by category slot inside each image.
+    const facts = segmentationFacts(doc);
+    const n = facts.count;
+    const catSlot = new Int32Array(n).fill(-1);
+    const catSlots = new Map<IdKey, number>();
+    const slotCount = new Int32Array(facts.slotW.length + 1);
+    for (let a = 0; a < n; a++) {
+      const img = facts.imageSlot[a];
+      if (img < 0) continue;
+      const ann = entries[a].value as JsonObject;
       const cat = idOf(ann.category_id);
-      const box = finiteBbox(ann.bbox);
-      if (img === undefined || cat === undefined || !box) continue;
-      let byCat = groups.get(img);
-      if (!byCat) groups.set(img, (byCat = new Map()));
-      const list = byCat.get(cat);
-      if (list) list.push({ entry, box });
-      else byCat.set(cat, [{ entry, box }]);
+      if (cat === undefined || !finiteBbox(ann.bbox)) continue;
+      let c = catSlots.get(cat);
+      if (c === undefined) catSlots.set(cat, (c = catSlots.size));
+      catSlot[a] = c;
+      slotCount[img + 1]++;
     }
+    for (let s = 1; s < slotCount.length; s++) slotCount[s] += slotCount[s - 1];
+    const byImage = new Int32Array(slotCount[slotCount.length - 1]);
+    const fill = slotCount.slice(0, slotCount.length - 1);
+    for (let a = 0; a < n; a++) if (catSlot[a] >= 0) byImage[fill[facts.imageSlot[a]]++] = a; // file order within an image
+    const counts = new Map<number, number[] | null>();
     const reported = new Set<number>();
-    for (const byCat of groups.values()) {
-      for (const items of byCat.values()) {
-        if (items.length < 2) continue;
-        // Sweep by left edge: only boxes that overlap in x are paired at all.
-        const order = items.length === 2 ? items : [...items].sort((a, b) => a.box[0] - b.box[0]);
-        for (let i = 0; i < order.length; i++) {
-          const a = order[i];
-          const right = a.box[0] + a.box[2];
-          for (let j = i + 1; j < order.length && order[j].box[0] <= right; j++) {
-            const b = order[j];
-            const boxIouAB = sameBox(a.box, b.box) ? 1 : boxIou(a.box, b.box);
-            if (!(boxIouAB >= BOX_GATE)) continue;
-            const [first, second] = a.entry.index < b.entry.index ? [a, b] : [b, a];
-            if (reported.has(second.entry.index)) continue;
-            const sim = similarity(doc, first, second, boxIouAB);
-            if (!sim || sim.iou < minIou) continue;
-            reported.add(second.entry.index);
-            const exact = isExactTwin(doc, first, second);
-            const ann = second.entry.value as Record<string, unknown>;
-            const twin = first.entry.value as Record<string, unknown>;
-            const twinPlace = ctx.place('annotations', first.entry, ['id']);
-            ctx.report({
-              message: exact
-                ? `${annotationName(ann)} duplicates annotation ${JSON.stringify(twin.id)} exactly (same image, category, bbox and segmentation).`
-                : `${annotationName(ann)} covers the same object as annotation ${JSON.stringify(twin.id)} (same image and category, ${sim.by} IoU ${sim.iou.toFixed(3)}).`,
-              at: ctx.place('annotations', second.entry, ['id']),
-              ...idsOf(ann),
-              related: [{ message: `The annotation it duplicates (id ${JSON.stringify(twin.id)})`, ...twinPlace }],
-              data: { index: second.entry.index, twin: first.entry.index, exact },
-            });
+    const group: Item[] = [];
+    for (let s = 0; s + 1 < slotCount.length; s++) {
+      const lo = slotCount[s], hi = slotCount[s + 1];
+      if (hi - lo < 2) continue;
+      // Category slot, then file order: each run is one group, in file order.
+      const run = byImage.subarray(lo, hi);
+      if (hi - lo > 2) run.sort((x, y) => catSlot[x] - catSlot[y] || x - y);
+      for (let i = 0; i < run.length;) {
+        let j = i + 1;
+        while (j < run.length && catSlot[run[j]] === catSlot[run[i]]) j++;
+        if (j - i >= 2) {
+          group.length = 0;
+          for (let k = i; k < j; k++) {
+            const entry = entries[run[k]];
+            group.push({ entry, box: (entry.value as JsonObject).bbox as [number, number, number, number] });
           }
+          checkGroup(ctx, group, minIou, reported, counts);
         }
+        i = j;
       }
     }
   },
@@ -90,14 +88,48 @@ export const duplicateAnnotation: Rule = {
   },
 };
 
+/** The original sweep over one image + category group (items in file order). */
+function checkGroup(ctx: RuleContext, items: Item[], minIou: number, reported: Set<number>, cache: Map<number, number[] | null>): void {
+  const doc = ctx.doc;
+  // Sweep by left edge: only boxes that overlap in x are paired at all.
+  const order = items.length === 2 ? items : [...items].sort((a, b) => a.box[0] - b.box[0]);
+  for (let i = 0; i < order.length; i++) {
+    const a = order[i];
+    const right = a.box[0] + a.box[2];
+    for (let j = i + 1; j < order.length && order[j].box[0] <= right; j++) {
+      const b = order[j];
+      const boxIouAB = sameBox(a.box, b.box) ? 1 : boxIou(a.box, b.box);
+      if (!(boxIouAB >= BOX_GATE)) continue;
+      const [first, second] = a.entry.index < b.entry.index ? [a, b] : [b, a];
+      if (reported.has(second.entry.index)) continue;
+      const sim = similarity(doc, first, second, boxIouAB, cache);
+      if (!sim || sim.iou < minIou) continue;
+      reported.add(second.entry.index);
+      const exact = isExactTwin(doc, first, second);
+      const ann = second.entry.value as Record<string, unknown>;
+      const twin = first.entry.value as Record<string, unknown>;
+      const twinPlace = ctx.place('annotations', first.entry, ['id']);
+      ctx.report({
+        message: exact
+          ? `${annotationName(ann)} duplicates annotation ${JSON.stringify(twin.id)} exactly (same image, category, bbox and segmentation).`
+          : `${annotationName(ann)} covers the same object as annotation ${JSON.stringify(twin.id)} (same image and category, ${sim.by} IoU ${sim.iou.toFixed(3)}).`,
+        at: ctx.place('annotations', second.entry, ['id']),
+        ...idsOf(ann),
+        related: [{ message: `The annotation it duplicates (id ${JSON.stringify(twin.id)})`, ...twinPlace }],
+        data: { index: second.entry.index, twin: first.entry.index, exact },
+      });
+    }
+  }
+}
+
 function sameBox(a: readonly number[], b: readonly number[]): boolean {
   return a[0] === b[0] && a[1] === b[1] && a[2] === b[2] && a[3] === b[3];
 }
 
 /** Mask IoU when both masks are usable (rasterized once per annotation, on demand); box IoU when neither has one. */
-function similarity(doc: CocoDocument, a: Item, b: Item, boxIouAB: number): { iou: number; by: 'mask' | 'box' } | undefined {
-  const ca = countsOf(doc, a);
-  const cb = countsOf(doc, b);
+function similarity(doc: CocoDocument, a: Item, b: Item, boxIouAB: number, cache: Map<number, number[] | null>): { iou: number; by: 'mask' | 'box' } | undefined {
+  const ca = countsOf(doc, a, cache);
+  const cb = countsOf(doc, b, cache);
   if (ca === null && cb === null) return { iou: boxIouAB, by: 'box' };
   if (ca === null || cb === null || ca.length === 0 || cb.length === 0) return undefined;
   let sa = 0, sb = 0;
@@ -107,7 +139,9 @@ function similarity(doc: CocoDocument, a: Item, b: Item, boxIouAB: number): { io
   return { iou: countsIou(ca, cb), by: 'mask' };
 }
 
-function countsOf(doc: CocoDocument, item: Item): number[] | null {
+function countsOf(doc: CocoDocument, item: Item, cache: Map<number, number[] | null>): number[] | null {
+  const cached = cache.get(item.entry.index);
+  if (cached !== undefined) return cached;
   if (item.counts !== undefined) return item.counts;
   const ann = item.entry.value as Record<string, unknown>;
   const src = maskSourceOf(doc, ann);
@@ -122,6 +156,7 @@ function countsOf(doc: CocoDocument, item: Item): number[] | null {
       item.counts = [];
     }
   }
+  cache.set(item.entry.index, item.counts);
   return item.counts;
 }
 

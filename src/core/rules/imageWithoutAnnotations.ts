@@ -1,4 +1,5 @@
 import { isJsonObject } from '../coco/document';
+import { segmentationFacts } from './facts';
 import type { Rule } from './types';
 
 export const imageWithoutAnnotations: Rule = {
@@ -10,12 +11,14 @@ export const imageWithoutAnnotations: Rule = {
   check(ctx) {
     const doc = ctx.doc;
     if (doc.sections.get('annotations')?.kind !== 'array') return;
+    // The facts know, per image id, whether any annotation names it (no per-image list built).
+    const facts = segmentationFacts(doc);
     for (const entry of doc.imageEntries) {
       const value = entry.value;
       if (!isJsonObject(value)) continue;
       const id = value.id;
       if (typeof id !== 'number' && typeof id !== 'string') continue;
-      if (doc.annotationsOfImage(id).length > 0) continue;
+      if (facts.slotHasAnnotation[facts.slots.get(id) as number] === 1) continue;
       ctx.report({
         message: `Image ${JSON.stringify(id)}${typeof value.file_name === 'string' ? ` (${JSON.stringify(value.file_name)})` : ''} has no annotations.`,
         at: ctx.place('images', entry, ['id']),

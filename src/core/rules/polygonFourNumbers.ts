@@ -1,4 +1,5 @@
-import { forEachPolygon, annotationName, idsOf, polygonShapeDefect } from './segmentationShared';
+import { annotationName, idsOf, polygonShapeDefect } from './segmentationShared';
+import { F_FOUR, forEachFlaggedPolygon } from './facts';
 import type { Rule } from './types';
 
 export const polygonFourNumbers: Rule = {
@@ -8,7 +9,7 @@ export const polygonFourNumbers: Rule = {
   why: "pycocotools' frPyObjects takes a segmentation whose first entry has 4 numbers for a list of BOXES [x, y, w, h] (and released versions then raise TypeError in frBbox); as a polygon, 2 points cover no pixel. Either way the mask is not what was meant.",
   example: { bad: '"segmentation": [[10, 10, 50, 40]]', good: '"segmentation": [[10, 10, 50, 10, 50, 40, 10, 40]]' },
   check(ctx) {
-    forEachPolygon(ctx.doc, (entry, ann, poly, k) => {
+    forEachFlaggedPolygon(ctx.doc, F_FOUR, (entry, ann, poly, k) => {
       if (polygonShapeDefect(poly) !== 'four-numbers') return;
       const how = k === 0
         ? 'pycocotools reads a first entry of 4 numbers as a box [x, y, w, h], not a polygon'

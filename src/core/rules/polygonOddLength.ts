@@ -1,4 +1,5 @@
-import { forEachPolygon, annotationName, idsOf, polygonShapeDefect } from './segmentationShared';
+import { annotationName, idsOf, polygonShapeDefect } from './segmentationShared';
+import { F_ODD, forEachFlaggedPolygon } from './facts';
 import type { Rule } from './types';
 
 export const polygonOddLength: Rule = {
@@ -8,7 +9,7 @@ export const polygonOddLength: Rule = {
   why: "pycocotools silently drops the trailing number (it uses len/2 points), so every point after the missing one is shifted: x and y swap roles and the mask is garbage; shapely, mmdetection and Ultralytics converters raise on the reshape to (-1, 2).",
   example: { bad: '"segmentation": [[10, 10, 50, 10, 50, 40, 10]]', good: '"segmentation": [[10, 10, 50, 10, 50, 40, 10, 40]]' },
   check(ctx) {
-    forEachPolygon(ctx.doc, (entry, ann, poly, k) => {
+    forEachFlaggedPolygon(ctx.doc, F_ODD, (entry, ann, poly, k) => {
       if (polygonShapeDefect(poly) !== 'odd-length') return;
       ctx.report({
         message: `${annotationName(ann)}: polygon ${k} has ${poly.length} numbers, an odd count: coordinates must come in x, y pairs.`,

@@ -1,4 +1,6 @@
-import { annotationName, forEachPolygon, idsOf, imageSizeOf, isUsablePolygon, formatNumber } from './segmentationShared';
+import type { JsonObject } from '../coco/document';
+import { segmentationFacts } from './facts';
+import { annotationName, idsOf, isUsablePolygon, formatNumber } from './segmentationShared';
 import type { Rule } from './types';
 
 export const polygonOutsideImage: Rule = {
@@ -10,25 +12,35 @@ export const polygonOutsideImage: Rule = {
   defaultOptions: { tolerance: 1 },
   check(ctx) {
     const tol = typeof ctx.options.tolerance === 'number' && ctx.options.tolerance >= 0 ? ctx.options.tolerance : 1;
-    forEachPolygon(ctx.doc, (entry, ann, poly, k) => {
-      if (!isUsablePolygon(poly)) return;
-      const size = imageSizeOf(ctx.doc, ann);
-      if (!size) return;
-      const { w, h } = size;
-      let worst = -1;
-      let excess = 0;
-      for (let i = 0; i < poly.length; i += 2) {
-        const x = poly[i];
-        const y = poly[i + 1];
-        const e = Math.max(-x, x - w, -y, y - h);
-        if (e > tol && e > excess) { excess = e; worst = i; }
+    // The facts hold each annotation's worst excess: only annotations beyond `tol` are scanned.
+    const facts = segmentationFacts(ctx.doc);
+    const entries = ctx.doc.annotationEntries;
+    for (let a = 0; a < facts.count; a++) {
+      if (!(facts.excess[a] > tol)) continue;
+      const entry = entries[a];
+      const ann = entry.value as JsonObject;
+      const seg = ann.segmentation as unknown[][];
+      const slot = facts.imageSlot[a];
+      const w = facts.slotW[slot];
+      const h = facts.slotH[slot];
+      for (let k = 0; k < seg.length; k++) {
+        const poly = seg[k];
+        if (!isUsablePolygon(poly)) continue;
+        let worst = -1;
+        let excess = 0;
+        for (let i = 0; i < poly.length; i += 2) {
+          const x = poly[i];
+          const y = poly[i + 1];
+          const e = Math.max(-x, x - w, -y, y - h);
+          if (e > tol && e > excess) { excess = e; worst = i; }
+        }
+        if (worst < 0) continue;
+        ctx.report({
+          message: `${annotationName(ann)}: polygon ${k} has point (${formatNumber(poly[worst])}, ${formatNumber(poly[worst + 1])}), ${formatNumber(excess)} px outside its ${w}×${h} image.`,
+          at: ctx.place('annotations', entry, ['segmentation', k]),
+          ...idsOf(ann),
+        });
       }
-      if (worst < 0) return;
-      ctx.report({
-        message: `${annotationName(ann)}: polygon ${k} has point (${formatNumber(poly[worst])}, ${formatNumber(poly[worst + 1])}), ${formatNumber(excess)} px outside its ${w}×${h} image.`,
-        at: ctx.place('annotations', entry, ['segmentation', k]),
-        ...idsOf(ann),
-      });
-    });
+    }
   },
 };

@@ -1,4 +1,5 @@
-import { annotationName, forEachPolygon, idsOf, isUsablePolygon, isZeroAreaPolygon } from './segmentationShared';
+import { annotationName, idsOf, isUsablePolygon, isZeroAreaPolygon } from './segmentationShared';
+import { F_SELF_SUSPECT, forEachFlaggedPolygon } from './facts';
 import type { Rule } from './types';
 
 export const polygonSelfIntersecting: Rule = {
@@ -10,7 +11,7 @@ export const polygonSelfIntersecting: Rule = {
   defaultOptions: { maxVertices: 500 },
   check(ctx) {
     const maxV = typeof ctx.options.maxVertices === 'number' ? ctx.options.maxVertices : 500;
-    forEachPolygon(ctx.doc, (entry, ann, poly, k) => {
+    forEachFlaggedPolygon(ctx.doc, F_SELF_SUSPECT, (entry, ann, poly, k) => {
       if (poly.length > 2 * maxV || !isUsablePolygon(poly) || isZeroAreaPolygon(poly)) return;
       if (!selfIntersects(poly)) return;
       ctx.report({

@@ -1,4 +1,5 @@
-import { dropPolygonFix, forEachPolygon, annotationName, idsOf, polygonShapeDefect } from './segmentationShared';
+import { dropPolygonFix, annotationName, idsOf, polygonShapeDefect } from './segmentationShared';
+import { F_TOO_SHORT, forEachFlaggedPolygon } from './facts';
 import type { Rule } from './types';
 
 export const polygonTooShort: Rule = {
@@ -8,7 +9,7 @@ export const polygonTooShort: Rule = {
   why: "pycocotools' frPyObjects raises on a first polygon shorter than 4 numbers and rasterizes nothing for fewer than 3 points, so annToMask crashes or gives an empty mask; mmdetection and detectron2 filter or crash on such polygons.",
   example: { bad: '"segmentation": [[10, 10, 50, 40, 12, 70], [5, 5]]', good: '"segmentation": [[10, 10, 50, 40, 12, 70]]' },
   check(ctx) {
-    forEachPolygon(ctx.doc, (entry, ann, poly, k, seg) => {
+    forEachFlaggedPolygon(ctx.doc, F_TOO_SHORT, (entry, ann, poly, k, seg) => {
       if (polygonShapeDefect(poly) !== 'too-short') return;
       ctx.report({
         message: `${annotationName(ann)}: polygon ${k} has ${poly.length} number${poly.length === 1 ? '' : 's'}; a polygon needs at least 3 points (6 numbers).${seg.length === 1 ? ' It is the only polygon: this annotation has no mask.' : ''}`,

@@ -1,4 +1,5 @@
-import { annotationName, dropPolygonFix, forEachPolygon, idsOf, isUsablePolygon, isZeroAreaPolygon } from './segmentationShared';
+import { annotationName, dropPolygonFix, idsOf, isUsablePolygon, isZeroAreaPolygon } from './segmentationShared';
+import { F_ZERO_SUSPECT, forEachFlaggedPolygon } from './facts';
 import type { Rule } from './types';
 
 export const polygonZeroArea: Rule = {
@@ -8,7 +9,7 @@ export const polygonZeroArea: Rule = {
   why: 'pycocotools rasterizes a collinear polygon to an empty mask, so the object has area 0: COCOeval never matches it, mmdetection and detectron2 drop it or produce NaN losses on its empty mask.',
   example: { bad: '"segmentation": [[10, 10, 20, 20, 30, 30]]', good: '"segmentation": [[10, 10, 20, 20, 30, 10]]' },
   check(ctx) {
-    forEachPolygon(ctx.doc, (entry, ann, poly, k) => {
+    forEachFlaggedPolygon(ctx.doc, F_ZERO_SUSPECT, (entry, ann, poly, k) => {
       if (!isUsablePolygon(poly) || !isZeroAreaPolygon(poly)) return;
       ctx.report({
         message: `${annotationName(ann)}: polygon ${k} has zero area: its ${poly.length / 2} points lie on one line.`,

@@ -1,4 +1,5 @@
 import { isJsonObject } from '../coco/document';
+import { SEG_RLE, segmentationFacts } from './facts';
 import { annotationName, decodeRleString, idsOf, isRleObject, rleSizeOf } from './segmentationShared';
 import type { Rule } from './types';
 
@@ -9,7 +10,13 @@ export const rleCountsSum: Rule = {
   why: "pycocotools' maskApi trusts the counts: too few leave the rest of the mask empty, too many write past the mask (decode is undefined behaviour in C), so annToMask, area and COCOeval IoU are wrong or crash; a mask encoded row-major or for another image size is the usual cause.",
   example: { bad: '"segmentation": {"size": [2, 2], "counts": [1, 2]}', good: '"segmentation": {"size": [2, 2], "counts": [1, 2, 1]}' },
   check(ctx) {
-    for (const entry of ctx.doc.annotationEntries) {
+    // Locals: imported bindings are property getters in CommonJS output, not free in a hot loop.
+    const _SEG_RLE = SEG_RLE;
+    const facts = segmentationFacts(ctx.doc);
+    const entries = ctx.doc.annotationEntries;
+    for (let a = 0; a < facts.count; a++) {
+      if (facts.kind[a] !== _SEG_RLE) continue;
+      const entry = entries[a];
       const ann = entry.value;
       if (!isJsonObject(ann) || !isRleObject(ann.segmentation)) continue;
       const seg = ann.segmentation;
@@ -22,7 +29,6 @@ export const rleCountsSum: Rule = {
         counts = d.counts;
       } else if (Array.isArray(seg.counts)) counts = seg.counts;
       else continue;
-      const at = ctx.place('annotations', entry, ['segmentation', 'counts']);
       let sum = 0;
       let bad = -1;
       let skip = false;
@@ -37,7 +43,7 @@ export const rleCountsSum: Rule = {
       if (bad >= 0) {
         ctx.report({
           message: `${annotationName(ann)}: RLE counts[${bad}] is ${counts[bad]}; run lengths must be non-negative integers.`,
-          at, ...idsOf(ann),
+          at: ctx.place('annotations', entry, ['segmentation', 'counts']), ...idsOf(ann),
         });
         continue;
       }
@@ -45,7 +51,7 @@ export const rleCountsSum: Rule = {
       if (sum === expected) continue;
       ctx.report({
         message: `${annotationName(ann)}: RLE counts sum to ${sum}, but size [${size[0]}, ${size[1]}] needs exactly ${expected} (${sum < expected ? `${expected - sum} pixels short` : `${sum - expected} pixels too many`}).`,
-        at, ...idsOf(ann),
+        at: ctx.place('annotations', entry, ['segmentation', 'counts']), ...idsOf(ann),
       });
     }
   },

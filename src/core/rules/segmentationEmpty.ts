@@ -1,4 +1,4 @@
-import { isJsonObject } from '../coco/document';
+import { SEG_EMPTY, SEG_NOT_OBJECT, SEG_OTHER, segmentationFacts } from './facts';
 import { annotationName, idsOf } from './segmentationShared';
 import type { Rule } from './types';
 
@@ -13,15 +13,17 @@ export const segmentationEmpty: Rule = {
     let withMask = 0;
     let objects = 0;
     const entries = ctx.doc.annotationEntries;
-    for (const entry of entries) {
-      const ann = entry.value;
-      if (!isJsonObject(ann)) continue;
+    // Locals: imported bindings are property getters in CommonJS output, not free in a hot loop.
+    const _SEG_EMPTY = SEG_EMPTY;
+    const _SEG_NOT_OBJECT = SEG_NOT_OBJECT;
+    const _SEG_OTHER = SEG_OTHER;
+    const facts = segmentationFacts(ctx.doc);
+    for (let a = 0; a < facts.count; a++) {
+      const kind = facts.kind[a];
+      if (kind === _SEG_NOT_OBJECT) continue;
       objects++;
-      const seg = ann.segmentation;
-      if (Array.isArray(seg)) {
-        if (seg.length === 0) empty.push(entry.index);
-        else withMask++;
-      } else if (isJsonObject(seg)) withMask++;
+      if (kind === _SEG_EMPTY) empty.push(entries[a].index);
+      else if (kind !== _SEG_OTHER) withMask++; // a non-empty list or an object
     }
     // An instance-segmentation dataset: most annotations carry a mask.
     if (empty.length === 0 || withMask * 2 <= objects) return;

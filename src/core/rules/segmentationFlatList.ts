@@ -1,5 +1,6 @@
 import { isJsonObject } from '../coco/document';
 import { locate } from '../coco/locate';
+import { SEG_FLAT, segmentationFacts } from './facts';
 import { annotationName, idsOf, isFlatList } from './segmentationShared';
 import type { Rule } from './types';
 
@@ -10,7 +11,13 @@ export const segmentationFlatList: Rule = {
   why: "pycocotools' frPyObjects reads each element of `segmentation` as one polygon: with a flat list every number becomes a \"polygon\", so annToRLE / annToMask raise (TypeError), and COCOeval segm, detectron2 and mmdetection crash on the file.",
   example: { bad: '"segmentation": [10, 10, 50, 10, 50, 40]', good: '"segmentation": [[10, 10, 50, 10, 50, 40]]' },
   check(ctx) {
-    for (const entry of ctx.doc.annotationEntries) {
+    // Locals: imported bindings are property getters in CommonJS output, not free in a hot loop.
+    const _SEG_FLAT = SEG_FLAT;
+    const facts = segmentationFacts(ctx.doc);
+    const entries = ctx.doc.annotationEntries;
+    for (let a = 0; a < facts.count; a++) {
+      if (facts.kind[a] !== _SEG_FLAT) continue;
+      const entry = entries[a];
       const ann = entry.value;
       if (!isJsonObject(ann) || !isFlatList(ann.segmentation)) continue;
       ctx.report({

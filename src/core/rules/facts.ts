@@ -1,0 +1,298 @@
+/**
+ * Per-annotation facts the segmentation / area / bbox rules share, computed in ONE pass over
+ * the annotations and cached per document (documents are immutable once parsed).
+ *
+ * Struct-of-arrays typed arrays, no per-annotation objects: the pass reads every polygon
+ * coordinate once and records what the rules need to skip the annotations that are fine
+ * (kind, shape-defect flags, "may be zero-area", "not proven simple", vertex extents, shoelace
+ * area, worst excess outside the image …). Rules then do their exact, original work only on
+ * the annotations flagged as suspects, so messages and results stay identical.
+ *
+ * Every flag is conservative: a clear flag is a proof that the rule has nothing to report.
+ */
+import type { CocoDocument, IdKey, JsonObject, Located } from '../coco/document';
+
+/** The annotation is not a JSON object. */
+export const SEG_NOT_OBJECT = 0;
+/** `segmentation` absent or a scalar / null. */
+export const SEG_OTHER = 1;
+/** `segmentation: []`. */
+export const SEG_EMPTY = 2;
+/** A non-empty list of lists (isPolygonList). */
+export const SEG_POLYGONS = 3;
+/** A non-empty list of numbers (isFlatList). */
+export const SEG_FLAT = 4;
+/** Any other non-empty list. */
+export const SEG_MIXED_LIST = 5;
+/** An object with `size` and `counts` (isRleObject). */
+export const SEG_RLE = 6;
+/** Any other object. */
+export const SEG_OBJECT = 7;
+
+/** Some polygon is a number list of length < 6 other than 4 (polygon-too-short). */
+export const F_TOO_SHORT = 1;
+/** Some polygon is a number list of exactly 4 numbers (polygon-four-numbers). */
+export const F_FOUR = 2;
+/** Some polygon is a number list of odd length ≥ 7 (polygon-odd-length). */
+export const F_ODD = 4;
+/** Every polygon is usable (≥ 6 numbers, even length, all finite): usablePolygons(seg) is defined. */
+export const F_ALL_USABLE = 8;
+/** Some usable polygon may have zero area (isZeroAreaPolygon not ruled out). */
+export const F_ZERO_SUSPECT = 16;
+/** Some usable polygon is not proven simple by the O(n) star-shaped test. */
+export const F_SELF_SUSPECT = 32;
+/** All usable and several polygons whose boxes overlap: cheapArea is undefined. */
+export const F_BOXES_OVERLAP = 64;
+
+export interface SegmentationFacts {
+  readonly count: number;
+  /** SEG_* per annotation. */
+  readonly kind: Uint8Array;
+  /** F_* bits per annotation (only polygon segmentations have any). */
+  readonly flags: Uint8Array;
+  /** Slot of the annotation's image_id (-1 when not a number or string); see imageKeyCount. */
+  readonly imageSlot: Int32Array;
+  /** Slots below this are ids of (first) images; above, ids no image has. */
+  readonly imageKeyCount: number;
+  /** Image width / height per slot when both are positive integers (imageSizeOf), else 0. */
+  readonly slotW: Float64Array;
+  readonly slotH: Float64Array;
+  /** Slot of every image id and image_id seen (images first, in file order). */
+  readonly slots: ReadonlyMap<IdKey, number>;
+  /** 1 where some object annotation's image_id has this slot (annotationsOfImage(id).length > 0). */
+  readonly slotHasAnnotation: Uint8Array;
+  /** Vertex extents of all polygons (maskBox), valid when F_ALL_USABLE. */
+  readonly minX: Float64Array;
+  readonly minY: Float64Array;
+  readonly maxX: Float64Array;
+  readonly maxY: Float64Array;
+  /** Sum of the polygons' shoelace areas (cheapArea's sum), valid when F_ALL_USABLE. */
+  readonly shoelace: Float64Array;
+  /** Largest max(-x, x - w, -y, y - h) over the usable polygons' points (0 when none or no image size). */
+  readonly excess: Float64Array;
+}
+
+const cache = new WeakMap<CocoDocument, SegmentationFacts>();
+
+/** document's isJsonObject, local: a module-local call stays cheap in the hot pass. */
+function isJsonObject(value: unknown): value is JsonObject {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+export function segmentationFacts(doc: CocoDocument): SegmentationFacts {
+  let f = cache.get(doc);
+  if (!f) {
+    f = computeFacts(doc);
+    cache.set(doc, f);
+  }
+  return f;
+}
+
+// Per-polygon boxes of the annotation being scanned (for cheapArea's overlap test).
+let bx0 = new Float64Array(16), by0 = new Float64Array(16), bx1 = new Float64Array(16), by1 = new Float64Array(16);
+
+function computeFacts(doc: CocoDocument): SegmentationFacts {
+  const entries = doc.annotationEntries;
+  const n = entries.length;
+  // Image id → slot, first image wins (as doc.imageById); then unknown ids get slots too.
+  const slots = new Map<IdKey, number>();
+  const ws: number[] = [];
+  const hs: number[] = [];
+  for (const e of doc.imageEntries) {
+    const img = e.value;
+    if (!isJsonObject(img)) continue;
+    const id = img.id;
+    if (typeof id !== 'number' && typeof id !== 'string') continue;
+    if (slots.has(id)) continue;
+    slots.set(id, ws.length);
+    const w = img.width;
+    const h = img.height;
+    const ok = typeof w === 'number' && typeof h === 'number' && Number.isInteger(w) && Number.isInteger(h) && w > 0 && h > 0;
+    ws.push(ok ? (w as number) : 0);
+    hs.push(ok ? (h as number) : 0);
+  }
+  const imageKeyCount = ws.length;
+  const kind = new Uint8Array(n);
+  const flags = new Uint8Array(n);
+  const imageSlot = new Int32Array(n);
+  const minX = new Float64Array(n), minY = new Float64Array(n), maxX = new Float64Array(n), maxY = new Float64Array(n);
+  const shoelace = new Float64Array(n);
+  const excess = new Float64Array(n);
+  let nextSlot = imageKeyCount;
+  for (let a = 0; a < n; a++) {
+    const ann = entries[a].value;
+    if (!isJsonObject(ann)) { kind[a] = SEG_NOT_OBJECT; imageSlot[a] = -1; continue; }
+    const iid = ann.image_id;
+    let slot = -1;
+    if (typeof iid === 'number' || typeof iid === 'string') {
+      const s = slots.get(iid);
+      if (s === undefined) { slot = nextSlot++; slots.set(iid, slot); } else slot = s;
+    }
+    imageSlot[a] = slot;
+    const seg = ann.segmentation;
+    if (Array.isArray(seg)) {
+      if (seg.length === 0) { kind[a] = SEG_EMPTY; continue; }
+      let lists = 0, numbers = 0;
+      for (let k = 0; k < seg.length; k++) {
+        const v = seg[k];
+        if (Array.isArray(v)) lists++;
+        else if (typeof v === 'number') numbers++;
+      }
+      if (numbers === seg.length) { kind[a] = SEG_FLAT; continue; }
+      if (lists !== seg.length) { kind[a] = SEG_MIXED_LIST; continue; }
+      kind[a] = SEG_POLYGONS;
+      const w = slot >= 0 && slot < imageKeyCount ? ws[slot] : 0;
+      const h = slot >= 0 && slot < imageKeyCount ? hs[slot] : 0;
+      flags[a] = scanPolygons(seg as unknown[][], a, w, h, minX, minY, maxX, maxY, shoelace, excess);
+    } else if (isJsonObject(seg)) {
+      kind[a] = 'counts' in seg && 'size' in seg ? SEG_RLE : SEG_OBJECT;
+    } else kind[a] = SEG_OTHER;
+  }
+  const slotW = new Float64Array(nextSlot), slotH = new Float64Array(nextSlot);
+  for (let s = 0; s < imageKeyCount; s++) { slotW[s] = ws[s]; slotH[s] = hs[s]; }
+  const slotHasAnnotation = new Uint8Array(nextSlot);
+  for (let a = 0; a < n; a++) if (imageSlot[a] >= 0) slotHasAnnotation[imageSlot[a]] = 1;
+  return { count: n, kind, flags, imageSlot, imageKeyCount, slotW, slotH, slots, slotHasAnnotation, minX, minY, maxX, maxY, shoelace, excess };
+}
+
+function scanPolygons(
+  seg: unknown[][], a: number, w: number, h: number,
+  minX: Float64Array, minY: Float64Array, maxX: Float64Array, maxY: Float64Array, shoelace: Float64Array, excess: Float64Array,
+): number {
+  let flags = 0;
+  let allUsable = true;
+  let ax0 = Infinity, ay0 = Infinity, ax1 = -Infinity, ay1 = -Infinity;
+  let area = 0;
+  let worst = 0;
+  const np = seg.length;
+  if (bx0.length < np) {
+    const size = Math.max(np, bx0.length * 2);
+    bx0 = new Float64Array(size); by0 = new Float64Array(size); bx1 = new Float64Array(size); by1 = new Float64Array(size);
+  }
+  for (let k = 0; k < np; k++) {
+    const p = seg[k] as unknown[];
+    const len = p.length;
+    let numbers = true, finite = true;
+    for (let i = 0; i < len; i++) {
+      const v = p[i];
+      if (typeof v !== 'number') { numbers = false; break; }
+      if (v - v !== 0) finite = false; // NaN or ±Infinity
+    }
+    if (!numbers) { allUsable = false; continue; }
+    if (len === 4) { flags |= F_FOUR; allUsable = false; continue; }
+    if (len < 6) { flags |= F_TOO_SHORT; allUsable = false; continue; }
+    if (len % 2 === 1) { flags |= F_ODD; allUsable = false; continue; }
+    if (!finite) { allUsable = false; continue; }
+    const poly = p as number[];
+    // One pass: extents, shoelace (same arithmetic as cheapArea / isZeroAreaPolygon), sums, excess.
+    let x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity;
+    let s = 0, sx = 0, sy = 0;
+    let px = poly[len - 2];
+    let py = poly[len - 1];
+    for (let i = 0; i < len; i += 2) {
+      const x = poly[i];
+      const y = poly[i + 1];
+      s += px * y - x * py;
+      px = x;
+      py = y;
+      if (x < x0) x0 = x;
+      if (x > x1) x1 = x;
+      if (y < y0) y0 = y;
+      if (y > y1) y1 = y;
+      sx += x;
+      sy += y;
+    }
+    if (w > 0) {
+      // max over points of max(-x, x - w, -y, y - h), exactly (subtraction is monotonic).
+      const e = Math.max(-x0, x1 - w, -y0, y1 - h);
+      if (e > worst) worst = e;
+    }
+    bx0[k] = x0; by0[k] = y0; bx1[k] = x1; by1[k] = y1;
+    if (x0 < ax0) ax0 = x0;
+    if (x1 > ax1) ax1 = x1;
+    if (y0 < ay0) ay0 = y0;
+    if (y1 > ay1) ay1 = y1;
+    area += Math.abs(s) / 2;
+    // isZeroAreaPolygon returns false as soon as |s|/2 > 1e-9·max(1, len)·len·(n/2), where len is
+    // a distance between two vertices, never more than the box diagonal L: twice that bound with
+    // L proves a non-zero area.
+    const dx = x1 - x0, dy = y1 - y0;
+    const L = Math.sqrt(dx * dx + dy * dy);
+    const zeroSuspect = !(Math.abs(s) / 2 > 2e-9 * Math.max(1, L) * L * (len / 2));
+    if (zeroSuspect) flags |= F_ZERO_SUSPECT;
+    if (zeroSuspect || !starSimple(poly, len, sx / (len / 2), sy / (len / 2))) flags |= F_SELF_SUSPECT;
+  }
+  if (allUsable) {
+    flags |= F_ALL_USABLE;
+    minX[a] = ax0; minY[a] = ay0; maxX[a] = ax1; maxY[a] = ay1;
+    shoelace[a] = area;
+    if (np > 1) {
+      // cheapArea's test, on the same [x, y, w, h] numbers maskBox gives.
+      outer: for (let i = 0; i < np; i++) {
+        const axx = bx0[i], ayy = by0[i], aw = bx1[i] - bx0[i], ah = by1[i] - by0[i];
+        for (let j = i + 1; j < np; j++) {
+          const bxx = bx0[j], byy = by0[j], bw = bx1[j] - bx0[j], bh = by1[j] - by0[j];
+          if (axx < bxx + bw && bxx < axx + aw && ayy < byy + bh && byy < ayy + ah) { flags |= F_BOXES_OVERLAP; break outer; }
+        }
+      }
+    }
+  }
+  excess[a] = worst;
+  return flags;
+}
+
+/**
+ * A proof of simplicity in O(n): seen from (cx, cy) every edge turns the same way by a clear
+ * margin (so each edge sweeps its own angular sector, never through the centre) and the outline
+ * winds exactly once around it (the sign of y - cy changes exactly twice). The sectors then tile
+ * the circle without overlap, so non-adjacent edges cannot meet and adjacent edges share only
+ * their vertex: the polygon is simple (star-shaped around the point). False means "not proven".
+ */
+function starSimple(poly: readonly number[], len: number, cx: number, cy: number): boolean {
+  let ax = poly[len - 2] - cx;
+  let ay = poly[len - 1] - cy;
+  let a2 = ax * ax + ay * ay;
+  let sign = 0;
+  let changes = 0;
+  for (let i = 0; i < len; i += 2) {
+    const bx = poly[i] - cx;
+    const by = poly[i + 1] - cy;
+    const b2 = bx * bx + by * by;
+    const cr = ax * by - ay * bx;
+    const margin = 1e-9 * (a2 + b2 + 1);
+    if (cr > margin) {
+      if (sign < 0) return false;
+      sign = 1;
+    } else if (cr < -margin) {
+      if (sign > 0) return false;
+      sign = -1;
+    } else return false;
+    if ((ay < 0) !== (by < 0)) changes++;
+    ax = bx;
+    ay = by;
+    a2 = b2;
+  }
+  return changes === 2;
+}
+
+/**
+ * forEachPolygon (segmentationShared) restricted to the polygon segmentations whose facts carry
+ * any of `flag`'s bits: the same calls, in the same order, for every annotation a rule could
+ * report on; the others are skipped without touching their polygons.
+ */
+export function forEachFlaggedPolygon(
+  doc: CocoDocument,
+  flag: number,
+  fn: (entry: Located, ann: JsonObject, poly: unknown[], k: number, seg: unknown[][]) => void,
+): void {
+  const facts = segmentationFacts(doc);
+  const entries = doc.annotationEntries;
+  const flags = facts.flags;
+  for (let a = 0; a < facts.count; a++) {
+    if ((flags[a] & flag) === 0) continue;
+    const entry = entries[a];
+    const ann = entry.value as JsonObject;
+    const seg = ann.segmentation as unknown[][];
+    for (let k = 0; k < seg.length; k++) fn(entry, ann, seg[k], k, seg);
+  }
+}
