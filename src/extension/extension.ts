@@ -45,7 +45,7 @@ export function activate(context: vscode.ExtensionContext, runner?: CheckRunner,
   });
   service = svc;
   context.subscriptions.push(log, diagnostics, status, svc);
-  (require('./editor/cocoEditorProvider') as typeof import('./editor/cocoEditorProvider')).registerCocoEditor(context);
+  (require('./editor/cocoEditorProvider') as typeof import('./editor/cocoEditorProvider')).registerCocoEditor(context, svc);
 
   const isCocoDocument = (doc: vscode.TextDocument): boolean =>
     doc.uri.scheme === 'file' && (doc.languageId === 'json' || doc.fileName.endsWith('.json')) &&
@@ -75,7 +75,8 @@ export function activate(context: vscode.ExtensionContext, runner?: CheckRunner,
     vscode.commands.registerCommand('labelscope.checkWorkspace', () => scanWorkspace(true)),
     vscode.languages.registerCodeActionsProvider(
       [{ language: 'json', scheme: 'file' }, { language: 'jsonc', scheme: 'file' }],
-      new LabelscopeCodeActionProvider(svc),
+      // The quick fixes, then "Show in Labelscope viewer" (src/extension/editor/links.ts).
+      (require('./editor/links') as typeof import('./editor/links')).withRevealActions(new LabelscopeCodeActionProvider(svc), svc),
       { providedCodeActionKinds: LabelscopeCodeActionProvider.providedCodeActionKinds },
     ),
     ...registerFixCommands(svc, options),

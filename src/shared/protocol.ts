@@ -77,13 +77,61 @@ export interface ImagePayload {
   version: number;
 }
 
+/** One problem of the file's check (CheckService outcome), as the viewer lists it. */
+export interface ProblemInfo {
+  /** Position in the check outcome's problem list (the key for applyFix). */
+  key: number;
+  rule: string;
+  severity: 'error' | 'warning' | 'info';
+  message: string;
+  /** The image it belongs to (by annotation or image id, else by JSON path); -1 when none. */
+  imageIndex: number;
+  annotationId?: Id;
+  /** 1-based line in the JSON text, as the Problems panel shows it. */
+  line: number;
+  /** The quick fix's title, when the problem has one. */
+  fix?: string;
+}
+
+export interface ProblemsPayload {
+  /** Sorted by image index, then by position in the file. */
+  problems: ProblemInfo[];
+  /** 'none': the file has not been checked (yet); 'check': the latest check's outcome. */
+  source: 'check' | 'none';
+  /** Problems left out (not tied to an image). */
+  fileLevel: number;
+}
+
+/** One grid cell's facts. */
+export interface GridCell {
+  index: number;
+  fileName: string;
+  width: number;
+  height: number;
+  annotations: number;
+  problems: number;
+  /** Worst severity among its problems. */
+  severity?: 'error' | 'warning' | 'info';
+}
+
+export interface GridQuery {
+  /** Category ids an image must have at least one annotation of (any of them); empty = all. */
+  categories?: Id[];
+  /** Only images with a problem of this rule ('*' = any rule). */
+  rule?: string;
+  /** Only images with a problem of at least this severity. */
+  severity?: 'error' | 'warning' | 'info';
+  noAnnotations?: boolean;
+  /** Substring of file_name, case-insensitive. */
+  search?: string;
+  sort?: 'index' | 'problems' | 'annotations';
+}
+
 export interface InitPayload {
   fileName: string;
   imageCount: number;
   annotationCount: number;
   categories: CategoryInfo[];
-  /** Indices of images with a cheap-to-find problem (missing file checked lazily, not here). */
-  problemImages: Uint32Array;
   /** Where to start (the restored state wins in the webview). */
   imageIndex: number;
   readonly: boolean;
@@ -93,6 +141,13 @@ export type EditOp =
   | { op: 'delete'; annotationIndex: number }
   | { op: 'setCategory'; annotationIndex: number; categoryId: Id }
   | { op: 'setBbox'; annotationIndex: number; bbox: [number, number, number, number] };
+
+/** A first look at a big file while the full parse runs: the first image with its annotations. */
+export interface PreviewPayload {
+  categories: CategoryInfo[];
+  first: ImagePayload;
+  message: string;
+}
 
 /** The webview's persisted state (vscode getState/setState). */
 export interface ViewState {
@@ -104,6 +159,10 @@ export interface ViewState {
   hiddenCategories: Id[];
   fillOpacity: number;
   outlineOnly: boolean;
+  /** 'image' (default) or the thumbnail grid. */
+  mode?: 'image' | 'grid';
+  grid?: GridQuery;
+  gridScroll?: number;
 }
 
 // ---------------------------------------------------------------------------
@@ -113,6 +172,16 @@ export interface ViewState {
 export interface HostMethods {
   getImage: { params: { index: number }; result: ImagePayload };
   edit: { params: EditOp; result: { ok: boolean; message?: string } };
+  /** Apply a problem's quick fix (the same edits as the Problems panel's quick fix). */
+  applyFix: { params: { key: number }; result: { ok: boolean; message?: string } };
+  /** Open the JSON text beside, at this annotation's range. */
+  showInJson: { params: { annotationIndex: number }; result: { ok: boolean; message?: string } };
+  /** Image indices matching a grid query, in display order. */
+  queryGrid: { params: GridQuery; result: { indices: Uint32Array; total: number } };
+  /** Facts of grid cells. */
+  gridCells: { params: { indices: number[] }; result: GridCell[] };
+  /** A thumbnail (webview URI or data URL) per image index; undefined when the file can't be read. */
+  thumbnails: { params: { indices: number[] }; result: (string | null)[] };
 }
 
 /** Requests the host sends to the webview. */
@@ -126,7 +195,11 @@ export interface HostNotifications {
   progress: { fraction: number; message: string };
   init: InitPayload;
   /** The document changed (edit/undo/redo/revert): re-request what is shown. */
-  changed: { version: number; annotationCount: number; categories: CategoryInfo[]; problemImages: Uint32Array };
+  changed: { version: number; annotationCount: number; categories: CategoryInfo[] };
+  /** The check outcome for this file (sent on open and whenever it changes). */
+  problems: ProblemsPayload;
+  /** The first image of a big file, before the full parse is done. */
+  preview: PreviewPayload;
   /** Move to an image (command: go to annotation). */
   reveal: { imageIndex: number; annotationId?: Id };
   loadError: { message: string };

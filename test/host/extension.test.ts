@@ -118,7 +118,7 @@ describe('extension host (mock vscode)', () => {
     const d = byCode(uri, 'coco/test-negative-area')[0];
     const actions = await __mock.codeActions(doc, d.range);
     const titles = actions.map((a) => a.title);
-    assert.deepEqual(titles, ['Make the area positive', 'Fix all coco/test-negative-area problems in this file', 'Fix all auto-fixable problems in this file', 'Fix all auto-fixable problems in this file']);
+    assert.deepEqual(titles, ['Make the area positive', 'Fix all coco/test-negative-area problems in this file', 'Fix all auto-fixable problems in this file', 'Fix all auto-fixable problems in this file', 'Show in Labelscope viewer']);
     const quick = actions[0];
     assert.equal(quick.kind?.value, 'quickfix');
     assert.equal(quick.isPreferred, true);

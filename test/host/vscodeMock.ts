@@ -224,6 +224,14 @@ export class Diagnostic {
   constructor(public range: Range, public message: string, public severity: DiagnosticSeverity = DiagnosticSeverity.Error) {}
 }
 
+/** languages.onDidChangeDiagnostics: fired by every collection change (as VS Code does). */
+const diagnosticsChanged = new EventEmitter<{ uris: readonly Uri[] }>();
+
+export class CodeLens {
+  constructor(public range: Range, public command?: { title: string; command: string; arguments?: unknown[] }) {}
+  get isResolved(): boolean { return !!this.command; }
+}
+
 export class MockDiagnosticCollection {
   private readonly map = new Map<string, { uri: Uri; diagnostics: readonly Diagnostic[] }>();
   private disposed = false;
@@ -234,12 +242,13 @@ export class MockDiagnosticCollection {
       for (const [u, d] of uri) { if (!d) this.map.delete(u.toString()); else this.set(u, [...(this.get(u) ?? []), ...d]); }
       return;
     }
-    if (!diagnostics) { this.map.delete(uri.toString()); return; }
+    if (!diagnostics) { this.map.delete(uri.toString()); diagnosticsChanged.fire({ uris: [uri] }); return; }
     this.map.set(uri.toString(), { uri, diagnostics: Object.freeze([...diagnostics]) });
+    diagnosticsChanged.fire({ uris: [uri] });
   }
   get(uri: Uri): readonly Diagnostic[] | undefined { return this.map.get(uri.toString())?.diagnostics; }
   has(uri: Uri): boolean { return this.map.has(uri.toString()); }
-  delete(uri: Uri): void { this.map.delete(uri.toString()); }
+  delete(uri: Uri): void { this.map.delete(uri.toString()); diagnosticsChanged.fire({ uris: [uri] }); }
   clear(): void { this.map.clear(); }
   forEach(cb: (uri: Uri, diagnostics: readonly Diagnostic[], collection: MockDiagnosticCollection) => unknown): void {
     for (const { uri, diagnostics } of this.map.values()) cb(uri, diagnostics, this);
@@ -454,6 +463,8 @@ const state = {
   saved: [] as string[],
   appliedEdits: [] as WorkspaceEdit[],
   customEditors: [] as { viewType: string; provider: unknown; options: unknown }[],
+  codeLensProviders: [] as { selector: unknown; provider: unknown }[],
+  shownDocuments: [] as { uri: Uri; options: unknown }[],
 };
 
 const workspaceEvents = {
@@ -647,6 +658,11 @@ export const window = {
     state.customEditors.push(entry);
     return new Disposable(() => { state.customEditors = state.customEditors.filter((e) => e !== entry); });
   },
+  async showTextDocument(doc: Uri | MockTextDocument, options?: unknown): Promise<unknown> {
+    const uri = doc instanceof Uri ? doc : doc.uri;
+    state.shownDocuments.push({ uri, options });
+    return { document: doc instanceof Uri ? await workspace.openTextDocument(doc) : doc };
+  },
   async withProgress<R>(options: unknown, task: (progress: { report(v: unknown): void }, token: CancellationTokenSource['token']) => Thenable<R> | Promise<R>): Promise<R> {
     const entry = { options, reports: [] as unknown[] };
     state.progress.push(entry);
@@ -675,6 +691,12 @@ export const commands = {
 
 export const languages = {
   createDiagnosticCollection: (name = '') => new MockDiagnosticCollection(name),
+  onDidChangeDiagnostics: diagnosticsChanged.event,
+  registerCodeLensProvider(selector: unknown, provider: unknown): Disposable {
+    const entry = { selector, provider };
+    state.codeLensProviders.push(entry);
+    return new Disposable(() => { state.codeLensProviders = state.codeLensProviders.filter((p) => p !== entry); });
+  },
   registerCodeActionsProvider(selector: unknown, provider: { provideCodeActions(...a: unknown[]): unknown }, metadata?: unknown): Disposable {
     const entry = { selector, provider, metadata };
     state.codeActionProviders.push(entry);
@@ -713,6 +735,9 @@ export const __mock = {
     state.saved = [];
     state.appliedEdits = [];
     state.customEditors = [];
+    state.codeLensProviders = [];
+    state.shownDocuments = [];
+    diagnosticsChanged.dispose();
     for (const e of Object.values(workspaceEvents)) e.dispose();
     windowEvents.activeEditor.dispose();
     workspace.textDocuments = [];

@@ -9,7 +9,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { CocoEditorModel, type ImageSource } from '../../src/extension/editor/editorModel';
-import { EditorSession } from '../../src/extension/editor/session';
+import { EditorSession, type SessionOptions } from '../../src/extension/editor/session';
 import { imageLookup } from '../../src/node/imageFiles';
 import type { Envelope } from '../../src/shared/protocol';
 
@@ -77,6 +77,8 @@ export function dataUrlSource(cocoFile: string, imageRoot?: string): ImageSource
 
 export async function openEditor(browser: Browser, opts: {
   file?: string; bytes?: Uint8Array; source?: ImageSource; theme?: string; state?: unknown; width?: number; height?: number;
+  /** More session options (problems, applyFix, thumbnail…). */
+  session?: Partial<SessionOptions>;
 } = {}): Promise<Harness> {
   await buildWebview();
   const file = opts.file ?? SAMPLE;
@@ -91,6 +93,7 @@ export async function openEditor(browser: Browser, opts: {
     source: opts.source ?? dataUrlSource(file),
     model: modelP,
     onEdit: (e) => edits.push(e),
+    ...opts.session,
   });
   await page.exposeFunction('__toHost', (m: unknown) => session.receive(m));
   await page.route(`${ORIGIN}/**`, (route) => {

@@ -6,9 +6,10 @@ import '@vscode-elements/elements/dist/vscode-option/index.js';
 import '@vscode-elements/elements/dist/vscode-progress-bar/index.js';
 import css from './styles.css';
 import {
-  webviewChannel, categoryColor, type AnnotationInfo, type CategoryInfo, type EditOp, type Envelope, type Id, type ImagePayload,
-  type InitPayload, type ViewState, type WebviewChannel,
+  webviewChannel, categoryColor, type AnnotationInfo, type CategoryInfo, type EditOp, type Envelope, type GridQuery, type Id, type ImagePayload,
+  type InitPayload, type ProblemInfo, type ViewState, type WebviewChannel,
 } from '../../src/shared/protocol';
+import { Grid } from './grid';
 import { buildShapes } from './shapes';
 import { Viewer, catKey } from './viewer';
 
@@ -43,6 +44,9 @@ const state: ViewState = {
   hiddenCategories: saved.hiddenCategories ?? [],
   fillOpacity: saved.fillOpacity ?? 0.45,
   outlineOnly: saved.outlineOnly ?? false,
+  mode: saved.mode ?? 'image',
+  grid: saved.grid ?? {},
+  gridScroll: saved.gridScroll ?? 0,
 };
 
 // ------------------------------------------------------------------ layout
@@ -59,7 +63,8 @@ const side = el('div', 'side');
 const status = el('div', 'status');
 const tooltip = el('div', 'tooltip');
 const missing = el('div', 'missing');
-main.append(toolbar, stageWrap, status);
+const gridBar = el('div', 'toolbar grid-bar');
+main.append(toolbar, gridBar, stageWrap, status);
 app.append(loading, main, side, tooltip);
 main.hidden = true;
 tooltip.hidden = true;
@@ -80,7 +85,8 @@ const prevBtn = button('◀', 'Previous image (← or k)', () => go(wanted - 1))
 const nextBtn = button('▶', 'Next image (→ or j)', () => go(wanted + 1));
 const counter = el('span', 'counter');
 const fileLabel = el('span', 'file');
-const problemBtn = button('Next problem', 'Next image with a problem (n)', () => nextProblem());
+const problemBtn = button('Next problem', 'Next problem, across images (n; N: previous)', () => stepProblem(1));
+const gridBtn = button('Grid', 'Thumbnail grid (g)', () => setMode(state.mode === 'grid' ? 'image' : 'grid'));
 const fitBtn = button('Fit', 'Fit (f)', () => viewer.fit());
 const oneBtn = button('1:1', 'Actual size (1)', () => { viewer.actualSize(); saveState(); });
 const opacity = el('input') as HTMLInputElement;
@@ -93,7 +99,7 @@ outline.checked = state.outlineOnly;
 outline.addEventListener('change', () => { viewer.opts.outlineOnly = state.outlineOnly = outline.checked; viewer.requestRender(); saveState(); });
 const opLabel = el('label', 'opacity-label', 'Fill ');
 opLabel.appendChild(opacity);
-toolbar.append(prevBtn, counter, nextBtn, fileLabel, el('span', 'spacer'), problemBtn, fitBtn, oneBtn, opLabel, outline);
+toolbar.append(gridBtn, prevBtn, counter, nextBtn, fileLabel, el('span', 'spacer'), problemBtn, fitBtn, oneBtn, opLabel, outline);
 
 function button(text: string, title: string, fn: () => void): HTMLElement {
   const b = document.createElement('vscode-button');
@@ -105,12 +111,14 @@ function button(text: string, title: string, fn: () => void): HTMLElement {
 }
 
 // Side panel
+const probHeader = el('h3', undefined, 'Problems');
+const probList = el('div', 'prob-list');
 const catHeader = el('h3', undefined, 'Categories');
 const catList = el('div', 'cat-list');
 const annHeader = el('h3', undefined, 'Annotations');
 const annList = el('div', 'ann-list');
 const details = el('div', 'details');
-side.append(catHeader, catList, annHeader, annList, details);
+side.append(probHeader, probList, annHeader, annList, details, catHeader, catList);
 
 // ------------------------------------------------------------------ state
 let init: InitPayload | undefined;
@@ -120,7 +128,12 @@ let current: ImagePayload | undefined;
 let index = 0;
 /** The image being fetched (key repeat moves from here, not from the one still shown). */
 let wanted = 0;
-let problems: Uint32Array = new Uint32Array(0);
+/** The check's problems tied to images, sorted by image (for n / N). */
+let problems: ProblemInfo[] = [];
+let problemSource: 'check' | 'none' = 'none';
+let fileLevelProblems = 0;
+/** Position in `problems` of the problem n / N went to last. */
+let cursor = -1;
 let loadSeq = 0;
 let readonly = false;
 
@@ -130,6 +143,7 @@ function saveState(): void {
   state.panX = viewer.panX;
   state.panY = viewer.panY;
   state.hiddenCategories = categories.filter((c) => hidden.has(catKey(c.id))).map((c) => c.id);
+  state.gridScroll = grid.scroller.scrollTop;
   vscode.setState(state);
 }
 
@@ -185,6 +199,8 @@ function renderAnnotationList(): void {
     const sw = el('span', 'swatch');
     sw.style.background = colorOf(a.categoryId);
     row.append(sw, el('span', undefined, annLabel(a)), el('span', 'kind', a.kind));
+    const np = problems.filter((p) => p.imageIndex === index && p.annotationId === a.id).length;
+    if (np) { const b = el('span', 'badge badge-warning', String(np)); b.title = `${np} problem${np === 1 ? '' : 's'}`; row.appendChild(b); }
     row.addEventListener('click', () => { viewer.select(a); renderAnnotationList(); renderDetails(); channel.notify('selected', { imageIndex: index, annotationId: a.id }); });
     annList.appendChild(row);
   }
@@ -198,6 +214,9 @@ function renderDetails(): void {
   const facts = el('div', 'facts');
   facts.textContent = `bbox ${a.bbox ? a.bbox.join(', ') : '—'} · area ${a.area ?? '—'} · ${a.kind}${a.iscrowd ? ' · crowd' : ''}`;
   details.append(facts);
+  details.append(button('Show in JSON', 'Open the JSON text beside, at this annotation', () => {
+    void channel.request('showInJson', { annotationIndex: a.index }).then((r) => { if (!r.ok) status.textContent = r.message ?? 'Cannot show the JSON text'; });
+  }));
   if (readonly) return;
   const sel = document.createElement('vscode-single-select') as HTMLElement & { value: string };
   sel.className = 'cat-select';
@@ -276,6 +295,7 @@ async function show(i: number, keepSelection = false): Promise<void> {
   viewer.renderNow();
   renderAnnotationList();
   renderDetails();
+  renderProblems();
   const ms = performance.now() - t0;
   status.textContent = `${payload.annotations.length} annotations · shown in ${ms.toFixed(0)} ms`;
   channel.notify('imageShown', { imageIndex: i, ms });
@@ -289,10 +309,168 @@ function go(i: number): void {
   void show(Math.max(0, Math.min(init.imageCount - 1, i)));
 }
 
-function nextProblem(): void {
-  if (!problems.length) { status.textContent = 'No problems found by the quick scan'; return; }
-  const next = problems.find((p) => p > wanted) ?? problems[0];
-  go(next);
+const SEV_ICON = { error: 'Error:', warning: 'Warning:', info: 'Info:' } as const;
+
+function setProblems(list: ProblemInfo[], source: 'check' | 'none', fileLevel: number): void {
+  const keyAtCursor = problems[cursor]?.key;
+  problems = list.filter((p) => p.imageIndex >= 0);
+  problemSource = source;
+  fileLevelProblems = fileLevel;
+  cursor = keyAtCursor === undefined ? -1 : problems.findIndex((p) => p.key === keyAtCursor);
+  renderProblems();
+  renderAnnotationList();
+  if (state.mode === 'grid') grid.invalidate();
+}
+
+/** n / N: the next (previous) problem across images, wrapping around. */
+function stepProblem(dir: 1 | -1): void {
+  if (!problems.length) {
+    status.textContent = problemSource === 'none' ? 'This file has not been checked yet (Labelscope: Check COCO File).' : 'No problems tied to an image.';
+    return;
+  }
+  const here = state.mode === 'grid' ? -1 : wanted;
+  let i: number;
+  if (cursor >= 0 && cursor < problems.length && problems[cursor].imageIndex === here) i = cursor + dir;
+  else if (dir > 0) i = problems.findIndex((p) => p.imageIndex >= here);
+  else { i = -1; for (let k = problems.length - 1; k >= 0; k--) if (problems[k].imageIndex <= here) { i = k; break; } }
+  if (i < 0 || i >= problems.length) i = dir > 0 ? 0 : problems.length - 1;
+  goToProblem(i);
+}
+
+function goToProblem(i: number): void {
+  cursor = i;
+  const p = problems[i];
+  if (state.mode === 'grid') setMode('image', false);
+  const selectIt = () => {
+    const a = p.annotationId === undefined ? undefined : current?.annotations.find((x) => x.id === p.annotationId);
+    viewer.select(a ?? null);
+    renderAnnotationList();
+    renderDetails();
+    renderProblems();
+    status.textContent = `${SEV_ICON[p.severity]} ${p.message} (${p.rule}) · problem ${i + 1} of ${problems.length}`;
+  };
+  if (p.imageIndex !== index || !current) void show(p.imageIndex).then(selectIt);
+  else selectIt();
+}
+
+function renderProblems(): void {
+  probList.replaceChildren();
+  const mine = problems.map((p, i) => [p, i] as const).filter(([p]) => p.imageIndex === index);
+  probHeader.textContent = `Problems (${mine.length})`;
+  probHeader.title = problemSource === 'none' ? 'Not checked yet' : `${problems.length} problems in ${new Set(problems.map((p) => p.imageIndex)).size} images${fileLevelProblems ? `; ${fileLevelProblems} not tied to an image` : ''}`;
+  if (problemSource === 'none') { probList.append(el('div', 'muted', 'Not checked yet.')); return; }
+  if (!mine.length) { probList.append(el('div', 'muted', 'None on this image.')); return; }
+  for (const [p, i] of mine) {
+    const row = el('div', `prob-row sev-${p.severity}`);
+    row.dataset.key = String(p.key);
+    if (i === cursor) row.classList.add('selected');
+    row.tabIndex = 0;
+    const msg = el('div', 'prob-msg', `${SEV_ICON[p.severity]} ${p.message}`);
+    const rule = el('div', 'prob-rule', `${p.rule}${p.annotationId !== undefined ? ` · annotation ${String(p.annotationId)}` : ''} · line ${p.line}`);
+    row.append(msg, rule);
+    row.addEventListener('click', (e) => { if (!(e.target as HTMLElement).closest('vscode-button')) goToProblem(i); });
+    row.addEventListener('keydown', (e) => { if (e.key === 'Enter' && e.target === row) goToProblem(i); });
+    if (p.fix && !readonly) {
+      const b = button(p.fix, `Apply this fix (as the quick fix in the JSON text)`, () => {
+        void channel.request('applyFix', { key: p.key }).then((r) => { status.textContent = r.ok ? `Fixed: ${p.fix}` : (r.message ?? 'The fix was not applied'); });
+      });
+      b.classList.add('fix-btn');
+      row.appendChild(b);
+    }
+    probList.appendChild(row);
+  }
+}
+
+// ------------------------------------------------------------------ grid
+const grid = new Grid(main, channel, {
+  open: (i) => { state.gridScroll = grid.scroller.scrollTop; setMode('image', false); go(i); },
+  queryChanged: (q) => { state.grid = q; gridCount.textContent = `${grid.count.toLocaleString()} of ${grid.total.toLocaleString()} images`; saveState(); },
+});
+main.insertBefore(grid.root, status);
+grid.root.hidden = true;
+const catFilter = select('All categories', 'Only images with this category');
+const ruleFilter = select('All images', 'Only images with problems of this rule');
+const sevFilter = select('Any severity', 'Only images with problems of at least this severity');
+for (const [v, t] of [['error', 'Errors'], ['warning', 'Warnings and errors'], ['info', 'Any problem']]) sevFilter.append(option(v, t));
+const sortSel = select('File order', 'Sort');
+sortSel.append(option('problems', 'Most problems first'), option('annotations', 'Most annotations first'));
+const emptyOnly = el('input') as HTMLInputElement;
+emptyOnly.type = 'checkbox';
+emptyOnly.className = 'empty-only';
+const emptyLabel = el('label', 'check-label');
+emptyLabel.append(emptyOnly, document.createTextNode(' No annotations'));
+const search = el('input', 'search') as HTMLInputElement;
+search.type = 'search';
+search.placeholder = 'File name…';
+search.setAttribute('aria-label', 'Search file names');
+const gridCount = el('span', 'grid-count');
+const backBtn = button('Image', 'Back to the image (g or Escape)', () => setMode('image'));
+gridBar.append(backBtn, search, catFilter, ruleFilter, sevFilter, emptyLabel, sortSel, el('span', 'spacer'), gridCount);
+gridBar.hidden = true;
+
+function select(first: string, title: string): HTMLSelectElement {
+  const s = el('select', 'filter') as HTMLSelectElement;
+  s.title = title;
+  s.setAttribute('aria-label', title);
+  s.append(option('', first));
+  s.addEventListener('change', () => runGridQuery());
+  return s;
+}
+function option(value: string, text: string): HTMLOptionElement {
+  const o = el('option', undefined, text) as HTMLOptionElement;
+  o.value = value;
+  return o;
+}
+let searchTimer = 0;
+search.addEventListener('input', () => { clearTimeout(searchTimer); searchTimer = window.setTimeout(runGridQuery, 150); });
+emptyOnly.addEventListener('change', () => runGridQuery());
+
+function fillGridFilters(): void {
+  const q = state.grid ?? {};
+  const cat = catFilter.value || (q.categories?.length ? catKey(q.categories[0]) : '');
+  catFilter.replaceChildren(option('', 'All categories'), ...categories.map((c) => option(catKey(c.id), `${c.name} (${c.count})`)));
+  catFilter.value = cat;
+  const rule = ruleFilter.value || q.rule || '';
+  const rules = [...new Set(problems.map((p) => p.rule))].sort();
+  ruleFilter.replaceChildren(option('', 'All images'), option('*', 'Any problem'), ...rules.map((r) => option(r, r)));
+  ruleFilter.value = rule;
+  if (!sevFilter.value && q.severity) sevFilter.value = q.severity;
+  if (!sortSel.value && q.sort && q.sort !== 'index') sortSel.value = q.sort;
+  if (!search.value && q.search) search.value = q.search;
+  if (q.noAnnotations) emptyOnly.checked = true;
+}
+
+function gridQuery(): GridQuery {
+  const cat = categories.find((c) => catKey(c.id) === catFilter.value);
+  return {
+    ...(cat ? { categories: [cat.id] } : {}),
+    ...(ruleFilter.value ? { rule: ruleFilter.value } : {}),
+    ...(sevFilter.value ? { severity: sevFilter.value as GridQuery['severity'] } : {}),
+    ...(emptyOnly.checked ? { noAnnotations: true } : {}),
+    ...(search.value.trim() ? { search: search.value.trim() } : {}),
+    ...(sortSel.value ? { sort: sortSel.value as GridQuery['sort'] } : {}),
+  };
+}
+
+function runGridQuery(): void { void grid.setQuery(gridQuery()); }
+
+function setMode(mode: 'image' | 'grid', focus = true): void {
+  state.mode = mode;
+  const g = mode === 'grid';
+  grid.root.hidden = !g;
+  gridBar.hidden = !g;
+  stageWrap.hidden = g;
+  toolbar.hidden = g;
+  side.hidden = g || !init;
+  document.body.dataset.mode = mode;
+  if (g) {
+    fillGridFilters();
+    void grid.setQuery(gridQuery(), state.gridScroll ?? 0).then(() => { grid.focusImage(index); if (focus) grid.scroller.focus(); });
+  } else {
+    viewer.resize();
+    if (focus) viewer.root.focus();
+  }
+  saveState();
 }
 
 // ------------------------------------------------------------------ protocol
@@ -307,8 +485,8 @@ channel.on('init', (p) => {
   init = p;
   readonly = p.readonly;
   viewer.opts.readonly = p.readonly;
-  problems = p.problemImages;
   setCategories(p.categories);
+  previewing = false;
   loading.hidden = true;
   main.hidden = false;
   side.hidden = false;
@@ -317,18 +495,47 @@ channel.on('init', (p) => {
   if (p.imageCount === 0) { status.textContent = 'This file has no images.'; return; }
   const restoreView = state.zoom !== null && state.imageIndex === start;
   void show(start).then(() => { if (restoreView) { viewer.setView(state.zoom!, state.panX, state.panY); } });
+  if (state.mode === 'grid') setMode('grid');
+});
+
+channel.on('problems', (p) => setProblems(p.problems, p.source, p.fileLevel));
+
+/** A first look at a big file while it is parsed: the first image with its overlays, no navigation yet. */
+let previewing = false;
+channel.on('preview', (p) => {
+  if (init) return;
+  previewing = true;
+  setCategories(p.categories);
+  loading.hidden = true;
+  main.hidden = false;
+  viewer.resize();
+  current = p.first;
+  index = wanted = p.first.image.index;
+  const info = p.first.image;
+  viewer.setShapes(buildShapes(p.first.annotations, p.first.geometry, (a) => colorOf(a.categoryId)));
+  viewer.setImage(undefined, info.width, info.height);
+  viewer.fit(false);
+  viewer.renderNow();
+  counter.textContent = '1 / …';
+  fileLabel.textContent = `${info.fileName}  ${info.width}×${info.height}`;
+  status.textContent = p.message;
+  document.body.dataset.preview = String(info.index);
+  if (info.src) void loadImage(info.src).then((img) => { if (previewing && img) { viewer.setImage(img, info.width, info.height); viewer.renderNow(); } });
 });
 
 channel.on('changed', (p) => {
-  problems = p.problemImages;
   setCategories(p.categories);
+  if (state.mode === 'grid') { fillGridFilters(); grid.invalidate(); }
   void show(index, true);
 });
 
 channel.on('reveal', ({ imageIndex, annotationId }) => {
+  if (state.mode === 'grid') setMode('image', false);
+  const k = problems.findIndex((p) => p.imageIndex === imageIndex && annotationId !== undefined && p.annotationId === annotationId);
+  if (k >= 0) cursor = k;
   void show(imageIndex).then(() => {
     const a = current?.annotations.find((x) => x.id === annotationId);
-    if (a) { viewer.select(a); renderAnnotationList(); renderDetails(); }
+    if (a) { viewer.select(a); renderAnnotationList(); renderDetails(); renderProblems(); viewer.root.focus(); }
   });
 });
 
@@ -341,12 +548,20 @@ channel.handle('getViewInfo', () => ({ imageIndex: index, selected: viewer.selec
 
 // ------------------------------------------------------------------ keys
 window.addEventListener('keydown', (e) => {
-  if ((e.target as HTMLElement).closest?.('vscode-single-select, input, vscode-textfield')) return;
+  if ((e.target as HTMLElement).closest?.('vscode-single-select, input, select, vscode-textfield')) return;
   if (e.ctrlKey || e.metaKey || e.altKey) return;
+  if (!init) return;
+  if (e.key === 'g') { setMode(state.mode === 'grid' ? 'image' : 'grid'); e.preventDefault(); return; }
+  if (state.mode === 'grid') {
+    if (e.key === 'Escape') { setMode('image'); e.preventDefault(); }
+    else if (e.key === 'n' || e.key === 'N') { stepProblem(e.key === 'n' ? 1 : -1); e.preventDefault(); }
+    return;
+  }
   switch (e.key) {
     case 'ArrowLeft': case 'k': go(wanted - 1); break;
     case 'ArrowRight': case 'j': go(wanted + 1); break;
-    case 'n': nextProblem(); break;
+    case 'n': stepProblem(1); break;
+    case 'N': stepProblem(-1); break;
     case 'f': viewer.fit(); break;
     case '1': viewer.actualSize(); saveState(); break;
     case '+': case '=': viewer.zoomAt(1.25, viewer.root.clientWidth / 2, viewer.root.clientHeight / 2); break;
@@ -361,6 +576,6 @@ window.addEventListener('keydown', (e) => {
 });
 
 // For tests and benchmarks (no effect in VS Code).
-(window as unknown as { labelscope: unknown }).labelscope = { viewer, channel, state: () => ({ index, current }) };
+(window as unknown as { labelscope: unknown }).labelscope = { viewer, grid, channel, state: () => ({ index, current, problems, cursor, mode: state.mode }) };
 
 channel.notify('ready', {});

@@ -49,6 +49,20 @@ export class Viewer {
   private cssH = 0;
   /** Durations of the last renders (ms), for the frame-time figures. */
   readonly frameTimes: number[] = [];
+  /**
+   * The overlays drawn once at one zoom over the view plus a margin: panning
+   * translates it, zooming scales it, and the real redraw waits until the view
+   * has been still for SETTLE_MS (or the data changed).
+   */
+  private cache?: { canvas: HTMLCanvasElement; key: string; zoom: number; panX: number; panY: number; margin: number };
+  /** The next rebuild draws the margin too (the view is being moved). */
+  private wantMargin = false;
+  private shapesVersion = 0;
+  private settleTimer = 0;
+  /** Full overlay redraws (cache rebuilds), for tests. */
+  overlayRedraws = 0;
+  static readonly MARGIN = 256;
+  static readonly SETTLE_MS = 140;
 
   constructor(parent: HTMLElement, readonly opts: ViewerOptions, private readonly ev: ViewerEvents) {
     this.root = document.createElement('div');
@@ -95,6 +109,7 @@ export class Viewer {
 
   setShapes(shapes: Shape[]): void {
     this.shapes = shapes;
+    this.shapesVersion++;
     if (this.selected) this.selected = shapes.find((s) => s.ann.id === this.selected!.id)?.ann ?? null;
     this.requestRender();
   }
@@ -311,11 +326,64 @@ export class Viewer {
     }
   }
 
+  private cacheKey(): string {
+    const o = this.opts;
+    return `${this.shapesVersion}|${o.fillOpacity}|${o.outlineOnly}|${[...o.hidden].sort().join(',')}|${this.cssW}x${this.cssH}@${this.dpr}`;
+  }
+
+  /** Forget the cached overlays (colors changed, a shape was edited in place). */
+  invalidateOverlays(): void { this.cache = undefined; this.requestRender(); }
+
   private drawOverlays(): void {
     const ctx = this.overlayCanvas.getContext('2d')!;
     ctx.setTransform(1, 0, 0, 1, 0, 0);
     ctx.clearRect(0, 0, this.overlayCanvas.width, this.overlayCanvas.height);
-    this.viewTransform(ctx);
+    const key = this.cacheKey();
+    const c = this.cache;
+    if (c && c.key === key) {
+      const m = c.margin;
+      const s = this.zoom / c.zoom;
+      const dx = this.panX - (m + c.panX) * s;
+      const dy = this.panY - (m + c.panY) * s;
+      const covers = dx <= 0.5 && dy <= 0.5 && dx + (this.cssW + 2 * m) * s >= this.cssW - 0.5 && dy + (this.cssH + 2 * m) * s >= this.cssH - 0.5;
+      if (s === 1) {
+        // Panning: the same bitmap, moved.
+        ctx.drawImage(c.canvas, Math.round(dx * this.dpr), Math.round(dy * this.dpr));
+      } else {
+        // Zooming: the bitmap scaled, until the view settles.
+        const k = this.dpr;
+        ctx.setTransform(k * s, 0, 0, k * s, k * dx, k * dy);
+        ctx.imageSmoothingEnabled = true;
+        ctx.drawImage(c.canvas, 0, 0, c.canvas.width / k, c.canvas.height / k);
+        ctx.setTransform(1, 0, 0, 1, 0, 0);
+      }
+      if (s !== 1 || !covers) {
+        // The real redraw (with a margin for the next pan) once the view has been still a moment.
+        clearTimeout(this.settleTimer);
+        this.settleTimer = window.setTimeout(() => { this.cache = undefined; this.wantMargin = true; this.requestRender(); }, Viewer.SETTLE_MS);
+      }
+      return;
+    }
+    // Redraw into the cache at this view, then show it. After a data change only the view
+    // (the fastest first frame); after a pan/zoom settles, the view and a margin around it.
+    const M = this.wantMargin ? Viewer.MARGIN : 0;
+    this.wantMargin = false;
+    const canvas = c?.canvas ?? document.createElement('canvas');
+    const W = Math.round((this.cssW + 2 * M) * this.dpr);
+    const H = Math.round((this.cssH + 2 * M) * this.dpr);
+    if (canvas.width !== W || canvas.height !== H) { canvas.width = W; canvas.height = H; }
+    const cctx = canvas.getContext('2d')!;
+    cctx.setTransform(1, 0, 0, 1, 0, 0);
+    cctx.clearRect(0, 0, W, H);
+    const k = this.dpr;
+    cctx.setTransform(k * this.zoom, 0, 0, k * this.zoom, k * (this.panX + M), k * (this.panY + M));
+    this.paintOverlays(cctx);
+    this.cache = { canvas, key, zoom: this.zoom, panX: this.panX, panY: this.panY, margin: M };
+    this.overlayRedraws++;
+    ctx.drawImage(canvas, -Math.round(M * this.dpr), -Math.round(M * this.dpr));
+  }
+
+  private paintOverlays(ctx: CanvasRenderingContext2D): void {
     const { fillOpacity, outlineOnly } = this.opts;
     const lw = 1.5 / this.zoom;
     ctx.imageSmoothingEnabled = false;

@@ -12,10 +12,24 @@ import * as vscode from 'vscode';
 import { loadConfigFor } from '../../node/config';
 import { writeFileAtomic } from '../../node/atomicWrite';
 import { imageLookup } from '../../node/imageFiles';
+import { Thumbnailer } from '../../node/thumbnails';
+import type { OutcomeProblem } from '../../node/checkWorkerProtocol';
 import type { Envelope } from '../../shared/protocol';
+import type { CheckService } from '../checkService';
+import { toWorkspaceEdit } from '../codeActions';
 import { CocoEditorModel, type ImageSource, type ModelEdit } from './editorModel';
 import { editorHtml } from './html';
-import { EditorSession } from './session';
+import { registerLinks } from './links';
+import { previewCoco } from './preview';
+import { EditorSession, type RevealTarget } from './session';
+
+/** VS Code does not sync text documents above this: "Show in JSON" says so instead. */
+export const MAX_TEXT_BYTES = 50 * 1024 * 1024;
+
+/** Open custom documents by URI (both view types), for reveal and problem updates. */
+const openDocuments = new Map<string, CocoCustomDocument>();
+/** Where a panel being opened by labelscope.revealInViewer should go. */
+const pendingReveals = new Map<string, RevealTarget>();
 
 export const COCO_EDITOR_VIEW_TYPE = 'labelscope.cocoEditor';
 /** The same editor for any *.json, offered in "Open With…" only (priority "option"). */
@@ -23,12 +37,20 @@ export const COCO_EDITOR_ANY_JSON_VIEW_TYPE = 'labelscope.cocoEditor.json';
 
 type Listener = (fraction: number, message: string) => void;
 
+/** Files above this show their first image (found by byte search) before the full parse is done. */
+export const PREVIEW_ABOVE_BYTES = 16 * 1024 * 1024;
+
 export class CocoCustomDocument implements vscode.CustomDocument {
   readonly model: Promise<CocoEditorModel>;
+  /** Raw bytes as soon as they are read (for the preview of big files). */
+  private bytesReady!: (b: Uint8Array | undefined) => void;
+  readonly bytes = new Promise<Uint8Array | undefined>((r) => { this.bytesReady = r; });
   private readonly abort = new AbortController();
   private readonly progressListeners = new Set<Listener>();
   private lastProgress: [number, string] = [0, 'Reading…'];
   readonly sessions = new Set<EditorSession>();
+  /** Check problems fixed in this document (hidden in the viewer until the next check). */
+  readonly fixed = new WeakSet<OutcomeProblem>();
   private readonly onDisposeEmitter = new vscode.EventEmitter<void>();
   readonly onDidDispose = this.onDisposeEmitter.event;
 
@@ -40,7 +62,11 @@ export class CocoCustomDocument implements vscode.CustomDocument {
   private async load(from: vscode.Uri): Promise<CocoEditorModel> {
     const t0 = Date.now();
     this.progress(0, 'Reading…');
-    const bytes = await fs.promises.readFile(from.fsPath, { signal: this.abort.signal });
+    let bytes: Uint8Array;
+    try { bytes = await fs.promises.readFile(from.fsPath, { signal: this.abort.signal }); } catch (e) { this.bytesReady(undefined); throw e; }
+    this.bytesReady(bytes);
+    // Let a preview run before the parse takes the thread.
+    if (bytes.length > PREVIEW_ABOVE_BYTES) await new Promise((r) => setTimeout(r, 0));
     const mb = (bytes.length / 1048576).toFixed(1);
     const model = await CocoEditorModel.load(bytes, this.uri.fsPath, {
       signal: this.abort.signal,
@@ -63,6 +89,8 @@ export class CocoCustomDocument implements vscode.CustomDocument {
 
   changed(): void { for (const s of this.sessions) s.changed(); }
 
+  problemsChanged(): void { for (const s of this.sessions) s.problemsChanged(); }
+
   dispose(): void {
     this.abort.abort();
     this.onDisposeEmitter.fire();
@@ -74,12 +102,54 @@ export class CocoEditorProvider implements vscode.CustomEditorProvider<CocoCusto
   private readonly changeEmitter = new vscode.EventEmitter<vscode.CustomDocumentEditEvent<CocoCustomDocument>>();
   readonly onDidChangeCustomDocument = this.changeEmitter.event;
 
-  constructor(private readonly context: vscode.ExtensionContext) {}
+  constructor(private readonly context: vscode.ExtensionContext, private readonly checks?: CheckService, private readonly thumbs?: Thumbnailer) {}
 
   openCustomDocument(uri: vscode.Uri, openContext: vscode.CustomDocumentOpenContext): CocoCustomDocument {
     if (uri.scheme !== 'file') throw new Error('Labelscope opens COCO files on disk only.');
     const backup = openContext.backupId ? vscode.Uri.parse(openContext.backupId) : undefined;
-    return new CocoCustomDocument(uri, backup);
+    const doc = new CocoCustomDocument(uri, backup);
+    openDocuments.set(uri.toString(), doc);
+    doc.onDidDispose(() => { if (openDocuments.get(uri.toString()) === doc) openDocuments.delete(uri.toString()); });
+    return doc;
+  }
+
+  /** A check fix from the viewer: through the text document when it is open (as the quick fix), else as bytes on this document. */
+  private async applyFix(document: CocoCustomDocument, p: OutcomeProblem, model: CocoEditorModel): Promise<{ ok: boolean; message?: string }> {
+    const fix = p.fix!;
+    const text = vscode.workspace.textDocuments.find((d) => d.uri.toString() === document.uri.toString());
+    if (text) {
+      const ok = await vscode.workspace.applyEdit(toWorkspaceEdit(document.uri, fix.edits));
+      return ok ? { ok } : { ok, message: 'The fix could not be applied to the open JSON text.' };
+    }
+    const edit = await model.prepareByteEdits(fix.title, fix.edits.map((e) => ({ start: e.start, end: e.end, newText: e.newText })));
+    if (typeof edit === 'string') return { ok: false, message: edit };
+    model.apply(edit);
+    document.fixed.add(p);
+    this.changeEmitter.fire({
+      document,
+      label: fix.title,
+      undo: async () => { (await document.model).undo(edit); document.fixed.delete(p); document.changed(); document.problemsChanged(); },
+      redo: async () => { (await document.model).apply(edit); document.fixed.add(p); document.changed(); document.problemsChanged(); },
+    });
+    document.changed();
+    document.problemsChanged();
+    return { ok: true };
+  }
+
+  private async showInJson(document: CocoCustomDocument, annotationIndex: number, model: CocoEditorModel): Promise<{ ok: boolean; message?: string }> {
+    const size = model.base.bytes.length;
+    if (size > MAX_TEXT_BYTES) {
+      const message = `This file is ${(size / 1048576).toFixed(0)} MB: VS Code opens JSON text only up to 50 MB, so it can't be shown as text. Use the viewer's details instead.`;
+      void vscode.window.showInformationMessage(`Labelscope: ${message}`);
+      return { ok: false, message };
+    }
+    const r = model.annotationRange(annotationIndex);
+    if (!r) return { ok: false, message: `No annotation at index ${annotationIndex}` };
+    const s = model.base.lines.positionAt(r.start);
+    const e = model.base.lines.positionAt(r.end);
+    const selection = new vscode.Range(s.line, s.character, e.line, e.character);
+    await vscode.window.showTextDocument(document.uri, { viewColumn: vscode.ViewColumn.Beside, selection, preview: true });
+    return { ok: true };
   }
 
   async resolveCustomEditor(document: CocoCustomDocument, panel: vscode.WebviewPanel): Promise<void> {
@@ -99,19 +169,35 @@ export class CocoEditorProvider implements vscode.CustomEditorProvider<CocoCusto
     const webview = panel.webview;
     webview.options = {
       enableScripts: true,
-      localResourceRoots: [vscode.Uri.joinPath(this.context.extensionUri, 'dist', 'webview'), ...[...roots].map((r) => vscode.Uri.file(r))],
+      localResourceRoots: [
+        vscode.Uri.joinPath(this.context.extensionUri, 'dist', 'webview'),
+        ...(this.thumbs ? [vscode.Uri.joinPath(this.context.globalStorageUri, 'thumbnails')] : []),
+        ...[...roots].map((r) => vscode.Uri.file(r)),
+      ],
     };
     const source: ImageSource = {
       find: (name) => ({ path: lookup.resolve(name), tried: lookup.candidates(name) }),
       toSrc: (p) => webview.asWebviewUri(vscode.Uri.file(p)).toString(),
     };
     const trusted = vscode.workspace.isTrusted;
+    const key = document.uri.toString();
+    const initialReveal = pendingReveals.get(key);
+    pendingReveals.delete(key);
+    const checks = this.checks;
+    const thumbs = this.thumbs;
     const session = new EditorSession({
       post: (msg: Envelope) => { void webview.postMessage(msg); },
       source,
       model: document.model,
       readonly: !trusted,
       onEdit: (edit) => this.fireEdit(document, edit),
+      initialReveal,
+      problems: checks ? () => checks.outcomeFor(document.uri)?.problems : undefined,
+      isFixed: (p) => document.fixed.has(p),
+      applyFix: (p, model) => this.applyFix(document, p, model),
+      showInJson: (i, model) => this.showInJson(document, i, model),
+      preview: document.bytes.then((b) => (b && b.length > PREVIEW_ABOVE_BYTES ? previewCoco(b, document.uri.fsPath, source) : undefined)),
+      thumbnail: thumbs ? async (p) => webview.asWebviewUri(vscode.Uri.file(await thumbs.thumbnail(p))).toString() : undefined,
     });
     document.sessions.add(session);
     const subs = [
@@ -128,6 +214,20 @@ export class CocoEditorProvider implements vscode.CustomEditorProvider<CocoCusto
       scriptUri: webview.asWebviewUri(vscode.Uri.joinPath(this.context.extensionUri, 'dist', 'webview', 'main.js')).toString(),
       title: path.basename(document.uri.fsPath),
     });
+  }
+
+  /** labelscope.revealInViewer: open (or bring forward) the viewer on that annotation / image. */
+  static async reveal(uri: vscode.Uri, target: RevealTarget): Promise<void> {
+    const doc = openDocuments.get(uri.toString());
+    if (doc && doc.sessions.size > 0) {
+      await vscode.commands.executeCommand('vscode.openWith', uri, COCO_EDITOR_VIEW_TYPE);
+      let found = false;
+      for (const s of doc.sessions) found = (await s.revealTarget(target)) || found;
+      if (!found) void vscode.window.showInformationMessage('Labelscope: that annotation or image is not in the file any more.');
+      return;
+    }
+    pendingReveals.set(uri.toString(), target);
+    await vscode.commands.executeCommand('vscode.openWith', uri, COCO_EDITOR_VIEW_TYPE);
   }
 
   private fireEdit(document: CocoCustomDocument, edit: ModelEdit): void {
@@ -172,21 +272,39 @@ export class CocoEditorProvider implements vscode.CustomEditorProvider<CocoCusto
   }
 }
 
-export function registerCocoEditor(context: vscode.ExtensionContext): void {
+export function registerCocoEditor(context: vscode.ExtensionContext, checks?: CheckService): void {
   // No retainContextWhenHidden: the webview restores from getState.
   const options = { supportsMultipleEditorsPerDocument: true };
+  const thumbs = new Thumbnailer({ cacheDir: path.join(context.globalStorageUri.fsPath, 'thumbnails') });
+  // The Problems panel changed: the check outcome of an open file may be new.
+  const onDiag = (vscode.languages as Partial<typeof vscode.languages>).onDidChangeDiagnostics;
+  if (onDiag) {
+    context.subscriptions.push(onDiag((e) => {
+      for (const uri of e.uris) openDocuments.get(uri.toString())?.problemsChanged();
+    }));
+  }
   context.subscriptions.push(
-    vscode.window.registerCustomEditorProvider(COCO_EDITOR_VIEW_TYPE, new CocoEditorProvider(context), options),
-    vscode.window.registerCustomEditorProvider(COCO_EDITOR_ANY_JSON_VIEW_TYPE, new CocoEditorProvider(context), options),
+    vscode.window.registerCustomEditorProvider(COCO_EDITOR_VIEW_TYPE, new CocoEditorProvider(context, checks, thumbs), options),
+    vscode.window.registerCustomEditorProvider(COCO_EDITOR_ANY_JSON_VIEW_TYPE, new CocoEditorProvider(context, checks, thumbs), options),
+    vscode.commands.registerCommand('labelscope.revealInViewer', async (uri?: vscode.Uri, target: RevealTarget = {}) => {
+      const u = uri ?? vscode.window.activeTextEditor?.document.uri;
+      if (u) await CocoEditorProvider.reveal(u, target);
+    }),
     vscode.commands.registerCommand('labelscope.openInViewer', async (uri?: vscode.Uri) => {
       const target = uri ?? vscode.window.activeTextEditor?.document.uri;
       if (!target) return;
       await vscode.commands.executeCommand('vscode.openWith', target, COCO_EDITOR_VIEW_TYPE);
     }),
+    ...registerLinks(checks),
     vscode.commands.registerCommand('labelscope.openAsText', async (uri?: vscode.Uri) => {
       const target = uri ?? (vscode.window.tabGroups.activeTabGroup.activeTab?.input as { uri?: vscode.Uri } | undefined)?.uri;
       if (!target) return;
       await vscode.commands.executeCommand('vscode.openWith', target, 'default');
     }),
   );
+}
+
+/** For tests: the open custom document of a URI. */
+export function openCocoDocument(uri: vscode.Uri): CocoCustomDocument | undefined {
+  return openDocuments.get(uri.toString());
 }

@@ -15,9 +15,13 @@ import { applyByteEdits } from '../../core/edits/applyByteEdits';
 import { insertProperty } from '../../core/edits/jsonEdits';
 import { rleCounts, segmentationKind, segmentationToRle } from '../../core/geometry';
 import type { ByteEdit } from '../../core/problems';
+import type { OutcomeProblem } from '../../node/checkWorkerProtocol';
 import type {
-  AnnotationInfo, CategoryInfo, EditOp, GeometryKind, Id, ImageGeometry, ImageInfo, ImagePayload, InitPayload,
+  AnnotationInfo, CategoryInfo, EditOp, GeometryKind, GridCell, GridQuery, Id, ImageGeometry, ImageInfo, ImagePayload, InitPayload,
+  ProblemInfo, ProblemsPayload,
 } from '../../shared/protocol';
+
+const SEVERITY_RANK = { error: 3, warning: 2, info: 1 } as const;
 
 export interface AnnOverride {
   deleted?: boolean;
@@ -27,13 +31,28 @@ export interface AnnOverride {
   area?: number;
 }
 
-/** One applied edit, as VS Code's undo stack holds it. */
-export interface ModelEdit {
+/** One applied edit of one annotation, as VS Code's undo stack holds it. */
+export interface AnnotationEdit {
+  readonly kind?: 'annotation';
   readonly label: string;
   readonly annotationIndex: number;
   readonly before: AnnOverride | undefined;
   readonly after: AnnOverride;
 }
+
+/**
+ * Byte edits applied to the base (a quick fix from the check, whose edits are
+ * byte ranges of the file as checked): the base is re-parsed; undo puts the old
+ * base back. Only made while there are no overrides (the ranges are of the base).
+ */
+export interface BaseEdit {
+  readonly kind: 'base';
+  readonly label: string;
+  readonly before: CocoDocument;
+  readonly after: CocoDocument;
+}
+
+export type ModelEdit = AnnotationEdit | BaseEdit;
 
 export interface ImageSource {
   /** The path of the image file, or undefined with the paths tried. */
@@ -119,35 +138,149 @@ export class CocoEditorModel {
     return n;
   }
 
-  /**
-   * Images with a defect that one pass over the annotations finds: a segmentation
-   * pycocotools can't read, a bbox that is not 4 finite numbers or leaves the image,
-   * an unknown category. (The full check lives in core/rules; this is for `n`.)
-   */
-  problemImages(): Uint32Array {
-    const cats = new Set(this.base.categoryEntries.map((e) => (isJsonObject(e.value) ? idOf(e.value.id) : undefined)));
-    const imageIndexById = new Map<IdKey, number>();
-    this.base.imageEntries.forEach((e, i) => {
-      const id = isJsonObject(e.value) ? idOf(e.value.id) : undefined;
-      if (id !== undefined && !imageIndexById.has(id)) imageIndexById.set(id, i);
+  private imageIndexById?: Map<IdKey, number>;
+  /** Index of the first image with this id. */
+  imageIndexOfId(id: IdKey): number | undefined {
+    if (!this.imageIndexById) {
+      const m = new Map<IdKey, number>();
+      this.base.imageEntries.forEach((e, i) => {
+        const v = isJsonObject(e.value) ? idOf(e.value.id) : undefined;
+        if (v !== undefined && !m.has(v)) m.set(v, i);
+      });
+      this.imageIndexById = m;
+    }
+    return this.imageIndexById.get(id);
+  }
+
+  /** The image a check problem belongs to: by annotation id, image id, else its JSON path. */
+  imageIndexOfProblem(p: Pick<OutcomeProblem, 'annotationId' | 'imageId' | 'jsonPath'>): number {
+    if (p.annotationId !== undefined) {
+      const i = this.imageIndexOfAnnotation(p.annotationId);
+      if (i !== undefined) return i;
+    }
+    if (p.imageId !== undefined) {
+      const i = this.imageIndexOfId(p.imageId);
+      if (i !== undefined) return i;
+    }
+    const m = /^\$?\.?(images|annotations)\[(\d+)\]/.exec(p.jsonPath ?? '');
+    if (m) {
+      const k = Number(m[2]);
+      if (m[1] === 'images') return k < this.imageCount ? k : -1;
+      const a = this.base.annotationEntries[k];
+      if (a && isJsonObject(a.value)) return this.imageIndexOfId(idOf(a.value.image_id) as IdKey) ?? -1;
+    }
+    return -1;
+  }
+
+  /** The check's problems as the viewer lists them (`hide`: problems already fixed here). */
+  problemsPayload(problems: readonly OutcomeProblem[] | undefined, hide?: (p: OutcomeProblem) => boolean): ProblemsPayload {
+    if (!problems) return { problems: [], source: 'none', fileLevel: 0 };
+    const out: ProblemInfo[] = [];
+    let fileLevel = 0;
+    problems.forEach((p, key) => {
+      if (hide?.(p)) return;
+      const imageIndex = this.imageIndexOfProblem(p);
+      if (imageIndex < 0) fileLevel++;
+      out.push({
+        key, rule: p.rule, severity: p.severity, message: p.message, imageIndex, line: p.line,
+        ...(p.annotationId !== undefined ? { annotationId: p.annotationId } : {}),
+        ...(p.fix ? { fix: p.fix.title } : {}),
+      });
     });
-    const bad = new Set<number>();
+    out.sort((x, y) => x.imageIndex - y.imageIndex || x.line - y.line || x.key - y.key);
+    return { problems: out, source: 'check', fileLevel };
+  }
+
+  // -------------------------------------------------------------------------
+  // Grid
+
+  private stats?: { version: number; counts: Uint32Array; cats: Map<string, Uint8Array> };
+  /** Per image: annotation count, and which categories it has (bitmap per category). */
+  private imageStats(): { counts: Uint32Array; cats: Map<string, Uint8Array> } {
+    if (this.stats?.version === this._version) return this.stats;
+    const n = this.imageCount;
+    const counts = new Uint32Array(n);
+    const cats = new Map<string, Uint8Array>();
+    const key = (c: Id) => `${typeof c}:${String(c)}`;
     this.base.annotationEntries.forEach((e, i) => {
-      const a = this.annotation(i);
-      if (!a || a.ov?.deleted) return;
-      const imgIndex = imageIndexById.get(idOf(a.value.image_id) as IdKey);
-      if (imgIndex === undefined || bad.has(imgIndex)) return;
-      const img = this.base.imageEntries[imgIndex].value as JsonObject;
-      const W = num(img.width) ?? Infinity;
-      const H = num(img.height) ?? Infinity;
-      const bbox = a.ov?.bbox ?? bboxOf(a.value.bbox);
-      const cat = a.ov?.categoryId ?? idOf(a.value.category_id);
-      const seg = a.value.segmentation;
-      const segBad = seg !== undefined && !(Array.isArray(seg) && seg.length === 0) && segmentationKind(seg) === 'invalid';
-      if (!bbox || bbox[2] <= 0 || bbox[3] <= 0 || bbox[0] < 0 || bbox[1] < 0 || bbox[0] + bbox[2] > W + 0.5 || bbox[1] + bbox[3] > H + 0.5
-        || cat === undefined || !cats.has(cat) || segBad) bad.add(imgIndex);
+      if (!isJsonObject(e.value)) return;
+      const ov = this.overrides.get(i);
+      if (ov?.deleted) return;
+      const img = this.imageIndexOfId(idOf(e.value.image_id) as IdKey);
+      if (img === undefined) return;
+      counts[img]++;
+      const c = ov?.categoryId ?? idOf(e.value.category_id);
+      if (c === undefined) return;
+      let bits = cats.get(key(c));
+      if (!bits) cats.set(key(c), (bits = new Uint8Array(n)));
+      bits[img] = 1;
     });
-    return Uint32Array.from([...bad].sort((x, y) => x - y));
+    this.stats = { version: this._version, counts, cats };
+    return this.stats;
+  }
+
+  /** Image indices matching a query, in display order. `problems`: the viewer's problem list. */
+  queryGrid(q: GridQuery, problems: readonly ProblemInfo[] = []): Uint32Array {
+    const { counts, cats } = this.imageStats();
+    const n = this.imageCount;
+    let keep = new Uint8Array(n).fill(1);
+    if (q.categories?.length) {
+      const any = new Uint8Array(n);
+      for (const c of q.categories) {
+        const bits = cats.get(`${typeof c}:${String(c)}`);
+        if (bits) for (let i = 0; i < n; i++) any[i] |= bits[i];
+      }
+      keep = any;
+    }
+    const probCount = new Uint32Array(n);
+    for (const p of problems) if (p.imageIndex >= 0 && p.imageIndex < n) probCount[p.imageIndex]++;
+    if (q.rule || q.severity) {
+      const min = q.severity ? SEVERITY_RANK[q.severity] : 0;
+      const hit = new Uint8Array(n);
+      for (const p of problems) {
+        if (p.imageIndex < 0 || p.imageIndex >= n) continue;
+        if (q.rule && q.rule !== '*' && p.rule !== q.rule) continue;
+        if (SEVERITY_RANK[p.severity] < min) continue;
+        hit[p.imageIndex] = 1;
+      }
+      for (let i = 0; i < n; i++) keep[i] &= hit[i];
+    }
+    if (q.noAnnotations) for (let i = 0; i < n; i++) if (counts[i] > 0) keep[i] = 0;
+    const needle = q.search?.trim().toLowerCase();
+    const out: number[] = [];
+    for (let i = 0; i < n; i++) {
+      if (!keep[i]) continue;
+      if (needle) {
+        const v = this.base.imageEntries[i].value;
+        const f = isJsonObject(v) && typeof v.file_name === 'string' ? v.file_name.toLowerCase() : '';
+        if (!f.includes(needle)) continue;
+      }
+      out.push(i);
+    }
+    if (q.sort === 'problems') out.sort((a, b) => probCount[b] - probCount[a] || a - b);
+    else if (q.sort === 'annotations') out.sort((a, b) => counts[b] - counts[a] || a - b);
+    return Uint32Array.from(out);
+  }
+
+  gridCells(indices: readonly number[], problems: readonly ProblemInfo[] = []): GridCell[] {
+    const { counts } = this.imageStats();
+    const want = new Map<number, GridCell>();
+    for (const i of indices) {
+      if (i < 0 || i >= this.imageCount) continue;
+      const v = this.base.imageEntries[i].value;
+      const o = isJsonObject(v) ? v : {};
+      want.set(i, {
+        index: i, fileName: typeof o.file_name === 'string' ? o.file_name : '', width: num(o.width) ?? 0, height: num(o.height) ?? 0,
+        annotations: counts[i], problems: 0,
+      });
+    }
+    for (const p of problems) {
+      const c = want.get(p.imageIndex);
+      if (!c) continue;
+      c.problems++;
+      if (!c.severity || SEVERITY_RANK[p.severity] > SEVERITY_RANK[c.severity]) c.severity = p.severity;
+    }
+    return [...want.values()];
   }
 
   init(imageIndex = 0, readonly = false): InitPayload {
@@ -156,7 +289,6 @@ export class CocoEditorModel {
       imageCount: this.imageCount,
       annotationCount: this.annotationCount(),
       categories: this.categories(),
-      problemImages: this.problemImages(),
       imageIndex: Math.max(0, Math.min(imageIndex, this.imageCount - 1)),
       readonly,
     };
@@ -249,15 +381,20 @@ export class CocoEditorModel {
   imageIndexOfAnnotation(annotationId: Id): number | undefined {
     const a = this.base.annotationsWithId(annotationId)[0];
     if (!a || !isJsonObject(a.value)) return undefined;
-    const img = this.base.imagesWithId(idOf(a.value.image_id) as IdKey)[0];
-    return img?.index;
+    return this.imageIndexOfId(idOf(a.value.image_id) as IdKey);
+  }
+
+  /** The byte range of an annotation in the base (for "Show in JSON"). */
+  annotationRange(annotationIndex: number): { start: number; end: number } | undefined {
+    const e = this.base.annotationEntries[annotationIndex];
+    return e ? { start: e.start, end: e.end } : undefined;
   }
 
   // -------------------------------------------------------------------------
   // Editing
 
   /** Validates an op and turns it into an edit (not yet applied); a string says why not. */
-  prepare(op: EditOp): ModelEdit | string {
+  prepare(op: EditOp): AnnotationEdit | string {
     const a = this.annotation(op.annotationIndex);
     if (!a) return `No annotation at index ${op.annotationIndex}`;
     if (a.ov?.deleted) return 'The annotation was deleted';
@@ -284,8 +421,35 @@ export class CocoEditorModel {
     }
   }
 
-  apply(edit: ModelEdit): void { this.set(edit.annotationIndex, edit.after); }
-  undo(edit: ModelEdit): void { this.set(edit.annotationIndex, edit.before); }
+  /**
+   * A quick fix's byte edits (ranges of the base bytes) as an edit of the base.
+   * A string says why not (there are unsaved annotation edits: the ranges would be off).
+   */
+  async prepareByteEdits(label: string, edits: readonly ByteEdit[]): Promise<BaseEdit | string> {
+    if (this.overrides.size > 0) return 'Save (or undo) the edits made in the viewer first: the fix was computed for the file as checked.';
+    const len = this.base.bytes.length;
+    if (edits.some((e) => e.start < 0 || e.end > len || e.start > e.end)) return 'The fix does not match this file any more (check again).';
+    const bytes = applyByteEdits(this.base.bytes, [...edits].sort((a, b) => a.start - b.start));
+    const after = await parseCocoAsync(bytes, { path: this.fileName });
+    return { kind: 'base', label, before: this.base, after };
+  }
+
+  apply(edit: ModelEdit): void {
+    if (edit.kind === 'base') { this.setBase(edit.after); return; }
+    this.set(edit.annotationIndex, edit.after);
+  }
+
+  undo(edit: ModelEdit): void {
+    if (edit.kind === 'base') { this.setBase(edit.before); return; }
+    this.set(edit.annotationIndex, edit.before);
+  }
+
+  private setBase(doc: CocoDocument): void {
+    this.base = doc;
+    this.overrides.clear();
+    this.imageIndexById = undefined;
+    this._version++;
+  }
 
   private set(index: number, ov: AnnOverride | undefined): void {
     if (ov && Object.keys(ov).length > 0) this.overrides.set(index, ov);
@@ -341,9 +505,5 @@ export class CocoEditorModel {
   }
 
   /** After revert: a new base, no overrides. */
-  reset(base: CocoDocument): void {
-    this.base = base;
-    this.overrides.clear();
-    this._version++;
-  }
+  reset(base: CocoDocument): void { this.setBase(base); }
 }

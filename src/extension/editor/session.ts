@@ -1,10 +1,19 @@
 /**
  * One open editor panel: serves the webview's requests from the model. Free of
- * `vscode`: the provider passes `post`, the image source and `onEdit` (which
- * fires onDidChangeCustomDocument), so this runs the same in tests.
+ * `vscode`: the provider passes `post`, the image source, `onEdit` (which
+ * fires onDidChangeCustomDocument) and the links to the check (problems, fixes,
+ * the JSON text), so this runs the same in tests.
  */
-import { hostChannel, type Envelope, type HostChannel } from '../../shared/protocol';
+import type { OutcomeProblem } from '../../node/checkWorkerProtocol';
+import { hostChannel, type Envelope, type HostChannel, type Id, type ProblemInfo, type ProblemsPayload } from '../../shared/protocol';
 import type { CocoEditorModel, ImageSource, ModelEdit } from './editorModel';
+
+/** Where to go when the panel opens or is revealed: an annotation, else an image. */
+export interface RevealTarget {
+  annotationId?: Id;
+  imageId?: Id;
+  jsonPath?: string;
+}
 
 export interface SessionOptions {
   post(msg: Envelope): void;
@@ -16,12 +25,28 @@ export interface SessionOptions {
   readonly?: boolean;
   /** Image to show first when the webview has no state (e.g. from a reveal). */
   initialImage?: number;
+  /** Go here once the webview is up (labelscope.revealInViewer). */
+  initialReveal?: RevealTarget;
+  /** The latest check outcome's problems for this file (undefined: not checked). */
+  problems?(): readonly OutcomeProblem[] | undefined;
+  /** Problems fixed in this document since that outcome (hidden from the list). */
+  isFixed?(p: OutcomeProblem): boolean;
+  /** Apply a problem's fix (text document open: WorkspaceEdit; else byte edits on the model). */
+  applyFix?(p: OutcomeProblem, model: CocoEditorModel): Promise<{ ok: boolean; message?: string }>;
+  /** Open the JSON text at an annotation. */
+  showInJson?(annotationIndex: number, model: CocoEditorModel): Promise<{ ok: boolean; message?: string }>;
+  /** Thumbnails of image files (host: sharp + disk cache). */
+  thumbnail?(path: string): Promise<string | undefined>;
+  /** A first look while the model loads (big files). */
+  preview?: Promise<import('../../shared/protocol').PreviewPayload | undefined>;
 }
 
 export class EditorSession {
   readonly channel: HostChannel;
   private model?: CocoEditorModel;
   private disposed = false;
+  private started = false;
+  private lastProblems: ProblemsPayload = { problems: [], source: 'none', fileLevel: 0 };
 
   constructor(private readonly o: SessionOptions) {
     this.channel = hostChannel(o.post);
@@ -36,6 +61,35 @@ export class EditorSession {
       this.changed();
       return { ok: true };
     });
+    this.channel.handle('applyFix', async ({ key }) => {
+      const model = await this.ready();
+      if (o.readonly) return { ok: false, message: 'This workspace is not trusted: the file is read-only.' };
+      const p = o.problems?.()?.[key];
+      if (!p?.fix) return { ok: false, message: 'This problem has no fix (or the check changed): check again.' };
+      if (!o.applyFix) return { ok: false, message: 'Fixes are not available here.' };
+      return o.applyFix(p, model);
+    });
+    this.channel.handle('showInJson', async ({ annotationIndex }) => {
+      const model = await this.ready();
+      if (!o.showInJson) return { ok: false, message: 'Not available here.' };
+      return o.showInJson(annotationIndex, model);
+    });
+    this.channel.handle('queryGrid', async (q) => {
+      const model = await this.ready();
+      const indices = model.queryGrid(q, this.lastProblems.problems);
+      return { indices, total: model.imageCount };
+    });
+    this.channel.handle('gridCells', async ({ indices }) => (await this.ready()).gridCells(indices, this.lastProblems.problems));
+    this.channel.handle('thumbnails', async ({ indices }) => {
+      const model = await this.ready();
+      return Promise.all(indices.map(async (i) => {
+        const info = model.imageInfo(i);
+        const found = info.fileName ? o.source.find(info.fileName) : { tried: [] };
+        if (!found.path) return null;
+        if (!o.thumbnail) return o.source.toSrc(found.path);
+        try { return (await o.thumbnail(found.path)) ?? null; } catch { return null; }
+      }));
+    });
     this.channel.on('ready', () => { void this.start(); });
   }
 
@@ -45,29 +99,60 @@ export class EditorSession {
   }
 
   private async start(): Promise<void> {
+    if (this.o.preview && !this.model) {
+      void this.o.preview.then((p) => { if (p && !this.disposed && !this.started) this.channel.notify('preview', p); }, () => {});
+    }
     try {
       const model = await this.ready();
-      if (!this.disposed) this.channel.notify('init', model.init(this.o.initialImage ?? 0, this.o.readonly));
+      if (this.disposed) return;
+      this.started = true;
+      const reveal = this.o.initialReveal;
+      const revealIndex = reveal ? this.targetIndex(model, reveal) : undefined;
+      this.channel.notify('init', model.init(revealIndex ?? this.o.initialImage ?? 0, this.o.readonly));
+      this.problemsChanged();
+      if (reveal && revealIndex !== undefined) this.channel.notify('reveal', { imageIndex: revealIndex, ...(reveal.annotationId !== undefined ? { annotationId: reveal.annotationId } : {}) });
     } catch (e) {
       if (!this.disposed) this.channel.notify('loadError', { message: e instanceof Error ? e.message : String(e) });
     }
+  }
+
+  private targetIndex(model: CocoEditorModel, t: RevealTarget): number | undefined {
+    const i = model.imageIndexOfProblem({ annotationId: t.annotationId, imageId: t.imageId, jsonPath: t.jsonPath ?? '' });
+    return i >= 0 ? i : undefined;
   }
 
   progress(fraction: number, message: string): void {
     if (!this.disposed) this.channel.notify('progress', { fraction, message });
   }
 
+  /** The check outcome changed (or a fix was applied / undone here): re-send the problem list. */
+  problemsChanged(): void {
+    const m = this.model;
+    if (!m || this.disposed || !this.started) return;
+    this.lastProblems = m.problemsPayload(this.o.problems?.(), this.o.isFixed);
+    this.channel.notify('problems', this.lastProblems);
+  }
+
+  get problems(): readonly ProblemInfo[] { return this.lastProblems.problems; }
+
   /** The model changed (edit here or in another panel, undo, redo, revert). */
   changed(): void {
     const m = this.model;
     if (!m || this.disposed) return;
-    this.channel.notify('changed', {
-      version: m.version, annotationCount: m.annotationCount(), categories: m.categories(), problemImages: m.problemImages(),
-    });
+    this.channel.notify('changed', { version: m.version, annotationCount: m.annotationCount(), categories: m.categories() });
   }
 
   reveal(imageIndex: number, annotationId?: number | string): void {
     this.channel.notify('reveal', { imageIndex, ...(annotationId !== undefined ? { annotationId } : {}) });
+  }
+
+  /** Go to an annotation or image of the file (from the Problems panel). */
+  async revealTarget(t: RevealTarget): Promise<boolean> {
+    const model = await this.ready();
+    const i = this.targetIndex(model, t);
+    if (i === undefined || this.disposed) return false;
+    this.reveal(i, t.annotationId);
+    return true;
   }
 
   receive(msg: unknown): void { this.channel.receive(msg); }

@@ -1,0 +1,222 @@
+/**
+ * The custom editor provider through the vscode mock: open, edits with undo/redo,
+ * save (only the edited bytes change), revert, backup, and the two-way link with
+ * the check (problems in the viewer, fixes, reveal from a diagnostic, Show in JSON, CodeLens).
+ */
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import * as mock from '../vscodeMock';
+import { activate } from '../../../src/extension/extension';
+import { InProcessCheckRunner } from '../../../src/extension/checkRunner';
+import { COCO_EDITOR_VIEW_TYPE, type CocoCustomDocument, type CocoEditorProvider } from '../../../src/extension/editor/cocoEditorProvider';
+import { OpenInViewerCodeLensProvider } from '../../../src/extension/editor/links';
+import { webviewChannel, type Envelope, type HostNotifications, type WebviewChannel } from '../../../src/shared/protocol';
+import { cocoText, negativeArea, tmpDir, waitFor } from '../helpers';
+
+const { __mock } = mock;
+const token = new vscode.CancellationTokenSource().token;
+
+interface Panel { web: WebviewChannel; notes: { method: string; params: unknown }[]; dispose(): void; html: () => string }
+
+/** A fake WebviewPanel joined to a webview-side channel by structured-cloned async messages. */
+async function openPanel(provider: CocoEditorProvider, doc: CocoCustomDocument): Promise<Panel> {
+  const toHost = new vscode.EventEmitter<unknown>();
+  const disposed = new vscode.EventEmitter<void>();
+  const notes: { method: string; params: unknown }[] = [];
+  const web = webviewChannel((m: Envelope) => queueMicrotask(() => toHost.fire(structuredClone(m))));
+  const webview = {
+    options: {}, html: '', cspSource: 'https://csp.test',
+    asWebviewUri: (u: vscode.Uri) => u,
+    postMessage: async (m: unknown) => { queueMicrotask(() => { const c = structuredClone(m) as Envelope; if (c.t === 'note') notes.push({ method: c.method, params: c.params }); web.receive(c); }); return true; },
+    onDidReceiveMessage: toHost.event,
+  };
+  const panel = { webview, onDidDispose: disposed.event };
+  await provider.resolveCustomEditor(doc, panel as never);
+  web.notify('ready', {});
+  return { web, notes, dispose: () => disposed.fire(), html: () => webview.html };
+}
+
+function note<K extends keyof HostNotifications>(p: Panel, method: K, after = 0): Promise<HostNotifications[K]> {
+  return waitFor(() => p.notes.slice(after).find((n) => n.method === method)?.params as HostNotifications[K] | undefined, `note ${method}`);
+}
+
+describe('COCO custom editor through the vscode mock', () => {
+  let dir: string;
+  let file: string;
+  let uri: vscode.Uri;
+  let context: ReturnType<typeof __mock.context>;
+  let api: ReturnType<typeof activate>;
+  let provider: CocoEditorProvider;
+  let events: vscode.CustomDocumentEditEvent<CocoCustomDocument>[];
+  const text0 = cocoText([-5, 10, -7]);
+
+  beforeEach(() => {
+    __mock.reset();
+    dir = tmpDir();
+    file = path.join(dir, 'instances_x.json');
+    fs.writeFileSync(file, text0);
+    uri = vscode.Uri.file(file);
+    context = __mock.context(dir);
+    api = activate(context as unknown as vscode.ExtensionContext, new InProcessCheckRunner([negativeArea]));
+    provider = __mock.state.customEditors.find((e) => e.viewType === COCO_EDITOR_VIEW_TYPE)!.provider as CocoEditorProvider;
+    events = [];
+    provider.onDidChangeCustomDocument((e) => { events.push(e as never); });
+    // vscode.openWith: open (or reuse) the custom document and resolve a new panel, as VS Code does.
+    const docs = new Map<string, CocoCustomDocument>();
+    __mock.state.commands.set('vscode.openWith', async (u: unknown) => {
+      const key = String(u);
+      let d = docs.get(key);
+      if (!d) docs.set(key, (d = provider.openCustomDocument(u as vscode.Uri, { backupId: undefined, untitledDocumentData: undefined }) as CocoCustomDocument));
+      opened.push(await openPanel(provider, d));
+    });
+    opened = [];
+  });
+  let opened: Panel[] = [];
+  afterEach(() => { for (const s of context.subscriptions) s.dispose(); fs.rmSync(dir, { recursive: true, force: true }); });
+
+  const openDoc = () => provider.openCustomDocument(uri, { backupId: undefined, untitledDocumentData: undefined }) as CocoCustomDocument;
+
+  it('open → init; a box edit is undoable (undo/redo) and a save changes only that bbox', async () => {
+    const doc = openDoc();
+    const p = await openPanel(provider, doc);
+    const init = await note(p, 'init');
+    assert.equal(init.imageCount, 1);
+    assert.match(p.html(), /script-src 'nonce-/);
+    const r = await p.web.request('edit', { op: 'setBbox', annotationIndex: 1, bbox: [2, 3, 10, 10] });
+    assert.deepEqual(r, { ok: true });
+    assert.equal(events.length, 1);
+    const model = await doc.model;
+    const edited = Buffer.from(model.bytes()).toString();
+    await events[0].undo();
+    assert.equal(Buffer.from(model.bytes()).toString(), text0, 'undo: the bytes as read');
+    await events[0].redo();
+    assert.equal(Buffer.from(model.bytes()).toString(), edited);
+    await provider.saveCustomDocument(doc, token);
+    const saved = fs.readFileSync(file, 'utf8');
+    // Exactly the second annotation's bbox value (and its area: no segmentation, so it follows the box) is replaced.
+    const at = text0.indexOf('"bbox": [', text0.indexOf('"bbox": [') + 1) + '"bbox": '.length;
+    const end = text0.indexOf(']', at) + 1;
+    assert.equal(saved, text0.slice(0, at) + '[2, 3, 10, 10]' + text0.slice(end).replace('"area": 10,', '"area": 100,'));
+    assert.deepEqual(JSON.parse(saved).annotations[1].bbox, [2, 3, 10, 10]);
+  });
+
+  it('revert restores the file; backup writes the edited bytes and a backup reopens with them', async () => {
+    const doc = openDoc();
+    const p = await openPanel(provider, doc);
+    await note(p, 'init');
+    await p.web.request('edit', { op: 'delete', annotationIndex: 0 });
+    const model = await doc.model;
+    const dirty = Buffer.from(model.bytes()).toString();
+    const dest = vscode.Uri.file(path.join(dir, 'backup', 'b1.json'));
+    const backup = await provider.backupCustomDocument(doc, { destination: dest }, token);
+    assert.equal(fs.readFileSync(dest.fsPath, 'utf8'), dirty);
+    const restored = provider.openCustomDocument(uri, { backupId: backup.id, untitledDocumentData: undefined }) as CocoCustomDocument;
+    assert.equal((await restored.model).annotationCount(), 2);
+    const n = p.notes.length;
+    await provider.revertCustomDocument(doc, token);
+    assert.equal(Buffer.from(model.bytes()).toString(), text0);
+    assert.equal((await note(p, 'changed', n)).annotationCount, 3);
+    backup.delete();
+  });
+
+  it('the viewer gets the check\'s problems (and again when they change); a fix applies as an undoable edit of the custom document', async () => {
+    const doc = openDoc();
+    const p = await openPanel(provider, doc);
+    await note(p, 'init');
+    const none = await note(p, 'problems');
+    assert.equal(none.source, 'none', 'not checked yet');
+    let n = p.notes.length;
+    await api.service.check(uri);
+    const probs = await note(p, 'problems', n);
+    assert.equal(probs.source, 'check');
+    assert.deepEqual(probs.problems.map((x) => [x.imageIndex, x.annotationId, x.fix, x.rule]), [
+      [0, 1, 'Make the area positive', 'coco/test-negative-area'],
+      [0, 3, 'Make the area positive', 'coco/test-negative-area'],
+    ]);
+    n = p.notes.length;
+    const r = await p.web.request('applyFix', { key: probs.problems[0].key });
+    assert.deepEqual(r, { ok: true });
+    const model = await doc.model;
+    assert.deepEqual(JSON.parse(Buffer.from(model.bytes()).toString()).annotations.map((a: { area: number }) => a.area), [5, 10, -7]);
+    assert.equal(events.length, 1, 'one undoable edit');
+    assert.equal(events[0].label, 'Make the area positive');
+    assert.equal(__mock.state.appliedEdits.length, 0, 'no WorkspaceEdit: the JSON text is not open');
+    assert.equal((await note(p, 'problems', n)).problems.length, 1, 'the fixed problem leaves the list');
+    n = p.notes.length;
+    await events[0].undo();
+    assert.equal(Buffer.from(model.bytes()).toString(), text0);
+    assert.equal((await note(p, 'problems', n)).problems.length, 2, 'undo brings it back');
+    await events[0].redo();
+    await provider.saveCustomDocument(doc, token);
+    assert.equal(fs.readFileSync(file, 'utf8'), text0.replace('"area": -5', '"area": 5'));
+  });
+
+  it('with the JSON text open, a fix goes through the same WorkspaceEdit as the quick fix', async () => {
+    const textDoc = __mock.openDocument(uri as unknown as mock.Uri, text0);
+    await waitFor(() => api.service.outcomeFor(uri), 'checked');
+    const doc = openDoc();
+    const p = await openPanel(provider, doc);
+    const probs = await waitFor(() => p.notes.filter((x) => x.method === 'problems').map((x) => x.params as HostNotifications['problems']).find((x) => x.source === 'check'), 'problems');
+    const r = await p.web.request('applyFix', { key: probs.problems[1].key });
+    assert.deepEqual(r, { ok: true });
+    assert.equal(__mock.state.appliedEdits.length, 1);
+    assert.equal(textDoc.getText(), text0.replace('"area": -7', '"area": 7'));
+    assert.equal(events.length, 0, 'the custom document is not edited');
+  });
+
+  it('"Show in Labelscope viewer" on a diagnostic opens the viewer on that image with the annotation selected', async () => {
+    const textDoc = __mock.openDocument(uri as unknown as mock.Uri, text0);
+    await waitFor(() => api.service.outcomeFor(uri), 'checked');
+    const d = (vscode.languages.getDiagnostics(uri) as vscode.Diagnostic[]).find((x) => x.message.includes('-7'))!;
+    const actions = await __mock.codeActions(textDoc, d.range as never);
+    assert.equal(actions[0].title, 'Make the area positive', 'the quick fix stays first');
+    const show = actions.find((a) => a.title === 'Show in Labelscope viewer')!;
+    assert.ok(show, 'offered');
+    assert.deepEqual(show.command!.arguments![1], { jsonPath: '$.annotations[2].area', annotationId: 3 });
+    await __mock.applyCodeAction(show);
+    assert.equal(opened.length, 1);
+    const reveal = await note(opened[0], 'reveal');
+    assert.deepEqual(reveal, { imageIndex: 0, annotationId: 3 });
+    // Already open: the same panel is told to go there.
+    const n = opened[0].notes.length;
+    await vscode.commands.executeCommand('labelscope.revealInViewer', uri, { annotationId: 1 });
+    assert.deepEqual(await note(opened[0], 'reveal', n), { imageIndex: 0, annotationId: 1 });
+  });
+
+  it('"Show in JSON" opens the text beside at the annotation; a file over 50 MB gets a message instead', async () => {
+    const doc = openDoc();
+    const p = await openPanel(provider, doc);
+    await note(p, 'init');
+    assert.deepEqual(await p.web.request('showInJson', { annotationIndex: 2 }), { ok: true });
+    const shown = __mock.state.shownDocuments[0];
+    assert.equal(shown.uri.toString(), uri.toString());
+    const o = shown.options as { viewColumn: number; selection: vscode.Range };
+    assert.equal(o.viewColumn, vscode.ViewColumn.Beside);
+    const lines = text0.split('\n');
+    assert.match(lines[o.selection.start.line], /^\s*\{$/);
+    assert.match(lines[o.selection.start.line + 1], /"id": 3/);
+    // Pretend the document is big.
+    const model = await doc.model;
+    const real = model.base;
+    Object.defineProperty(model, 'base', { value: { ...real, bytes: { length: 60 * 1048576 } }, configurable: true });
+    const r = await p.web.request('showInJson', { annotationIndex: 2 });
+    assert.equal(r.ok, false);
+    assert.match(r.message!, /60 MB.*50 MB/);
+    assert.equal(__mock.state.shownDocuments.length, 1);
+  });
+
+  it('CodeLens "Open in Labelscope" on line 1 of COCO-looking JSON only', () => {
+    const lens = new OpenInViewerCodeLensProvider();
+    const coco = __mock.openDocument(uri as unknown as mock.Uri, text0);
+    const other = __mock.openDocument(mock.Uri.file(path.join(dir, 'package.json')), '{"name": "x"}');
+    const l = lens.provideCodeLenses(coco as never);
+    assert.equal(l.length, 1);
+    assert.equal(l[0].range.start.line, 0);
+    assert.equal(l[0].command!.title, 'Open in Labelscope');
+    assert.equal(l[0].command!.command, 'labelscope.openInViewer');
+    assert.equal(lens.provideCodeLenses(other as never).length, 0);
+    assert.equal(__mock.state.codeLensProviders.length, 1, 'registered');
+  });
+});

@@ -1,0 +1,146 @@
+/** The viewer's side of the check link and the grid, in headless Chromium. */
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import type { Browser } from 'playwright-core';
+import type { OutcomeProblem } from '../../src/node/checkWorkerProtocol';
+import { Thumbnailer } from '../../src/node/thumbnails';
+import { CELL_H } from '../../webview-ui/src/grid';
+import { launch, openEditor, posted, SAMPLE, screenshot, waitShown, type Harness } from './harness';
+
+const problem = (o: Partial<OutcomeProblem>): OutcomeProblem => ({
+  rule: 'coco/test', severity: 'warning', message: 'm', jsonPath: '$', line: 1, column: 1, endLine: 1, endColumn: 2, ...o,
+});
+
+const selectedId = (h: Harness) => h.page.evaluate(() => (window as never as { labelscope: { viewer: { selected: { id: unknown } | null } } }).labelscope.viewer.selected?.id ?? null);
+
+describe('webview: problems and grid (chromium)', function () {
+  this.timeout(60000);
+  let browser: Browser;
+  let h: Harness;
+  before(async () => { browser = await launch(); });
+  after(async () => { await browser?.close(); });
+  afterEach(async () => { await h?.close(); });
+
+  it('lists the check\'s problems of the image with fix buttons; n / N walk them across images', async () => {
+    const problems = [
+      problem({ rule: 'coco/bbox-out-of-image', severity: 'error', message: 'Box leaves the image', annotationId: 2, line: 40, fix: { title: 'Clip the box', edits: [] } }),
+      problem({ rule: 'coco/area-mismatch', message: 'Area differs', annotationId: 4, line: 80 }),
+      problem({ rule: 'coco/image-file-missing', message: 'No file', imageId: 5, jsonPath: '$.images[4]', line: 30 }),
+      problem({ rule: 'coco/info', message: 'file level', line: 1 }),
+    ];
+    const fixed: number[] = [];
+    h = await openEditor(browser, { session: { problems: () => problems, applyFix: async (p) => { fixed.push(problems.indexOf(p)); return { ok: true }; } } });
+    await waitShown(h.page, 0);
+    await h.page.waitForSelector('.prob-row');
+    assert.equal(await h.page.locator('.prob-row').count(), 1);
+    assert.match(await h.page.textContent('.prob-row') ?? '', /Box leaves the image.*coco\/bbox-out-of-image.*annotation 2/s);
+    assert.equal(await h.page.textContent('.prob-row vscode-button'), 'Clip the box');
+    assert.equal(await h.page.locator('.ann-row[data-annotation-id="2"] .badge').count(), 1, 'the annotation is marked');
+    await h.page.click('.prob-row vscode-button');
+    await h.page.waitForFunction(() => document.querySelector('.status')?.textContent?.startsWith('Fixed'));
+    assert.deepEqual(fixed, [0], 'the fix went to the host with its key');
+    await h.page.keyboard.press('n');
+    await h.page.waitForFunction(() => document.querySelector('.prob-row.selected'));
+    assert.equal(await selectedId(h), 2, 'n: the first problem, its annotation selected');
+    await screenshot(h.page, 'problems-panel.png');
+    await h.page.keyboard.press('n');
+    await waitShown(h.page, 1);
+    await h.page.waitForFunction(() => (window as never as { labelscope: { viewer: { selected: { id: unknown } | null } } }).labelscope.viewer.selected?.id === 4);
+    await h.page.keyboard.press('n');
+    await waitShown(h.page, 4);
+    await h.page.keyboard.press('n');
+    await waitShown(h.page, 0); // wraps around
+    await h.page.keyboard.press('N');
+    await waitShown(h.page, 4);
+    const titles = await h.page.locator('.prob-row').allTextContents();
+    assert.equal(titles.length, 1);
+    assert.match(titles[0], /No file/);
+  });
+
+  it('"Show in JSON" asks the host for the selected annotation', async () => {
+    const asked: number[] = [];
+    h = await openEditor(browser, { session: { showInJson: async (i) => { asked.push(i); return { ok: false, message: 'too big to show' }; } } });
+    await waitShown(h.page, 0);
+    await h.page.click('.ann-row[data-annotation-id="3"]');
+    await h.page.click('vscode-button:has-text("Show in JSON")');
+    await h.page.waitForFunction(() => document.querySelector('.status')?.textContent === 'too big to show');
+    assert.deepEqual(asked, [2]);
+  });
+
+  it('grid: 100k images, only the visible cells in the DOM; filters narrow; Enter opens the image', async () => {
+    const N = 100_000;
+    const images: string[] = [];
+    const anns: string[] = [];
+    for (let i = 0; i < N; i++) {
+      images.push(`{"id": ${i + 1}, "file_name": "img_${String(i).padStart(6, '0')}.jpg", "width": 640, "height": 480}`);
+      if (i % 10 === 0) anns.push(`{"id": ${i + 1}, "image_id": ${i + 1}, "category_id": ${i % 20 === 0 ? 1 : 2}, "bbox": [10, 10, 50, 50], "area": 2500, "iscrowd": 0}`);
+    }
+    const bytes = Buffer.from(`{"images": [${images.join(',\n')}], "annotations": [${anns.join(',\n')}], "categories": [{"id": 1, "name": "a"}, {"id": 2, "name": "b"}]}`);
+    const problems = [problem({ annotationId: 21, severity: 'error', message: 'bad' }), problem({ imageId: 99_999, message: 'meh' })];
+    h = await openEditor(browser, {
+      file: '/virtual/instances_100k.json', bytes, source: { find: (n) => ({ tried: [`/virtual/${n}`] }), toSrc: (p) => p },
+      session: { problems: () => problems }, width: 1200, height: 800,
+    });
+    await waitShown(h.page, 0);
+    await h.page.keyboard.press('g');
+    await h.page.waitForFunction(() => document.querySelector('.grid-wrap')?.getAttribute('data-count') === '100000');
+    const dom = await h.page.evaluate(() => ({
+      cells: document.querySelectorAll('.grid-cell').length,
+      spacer: (document.querySelector('.grid-spacer') as HTMLElement).offsetHeight,
+      width: (document.querySelector('.grid') as HTMLElement).clientWidth,
+    }));
+    const cols = Math.floor(dom.width / 208);
+    assert.equal(dom.spacer, Math.ceil(N / cols) * CELL_H, 'the scroll height is that of all rows');
+    assert.ok(dom.cells > 0 && dom.cells <= cols * 6, `only visible rows in the DOM (${dom.cells} cells, ${cols} columns)`);
+    await h.page.waitForSelector('.grid-cell[data-index="0"] .ann-count:has-text("1 ann.")');
+    await screenshot(h.page, 'grid-100k.png');
+    await h.page.evaluate(() => { const g = document.querySelector('.grid') as HTMLElement; g.scrollTop = g.scrollHeight; });
+    await h.page.waitForSelector('.grid-cell[data-index="99999"]');
+    await h.page.waitForSelector('.grid-cell[data-index="99998"] .badge-warning');
+    assert.ok(await h.page.locator('.grid-cell').count() <= cols * 6);
+    // File-name search.
+    await h.page.fill('.grid-bar .search', 'img_00004');
+    await h.page.waitForFunction(() => document.querySelector('.grid-wrap')?.getAttribute('data-count') === '10');
+    await h.page.fill('.grid-bar .search', '');
+    // Category 1 (every 20th image), then "problems of any rule", then "no annotations".
+    const catOption = await h.page.$eval('.grid-bar select.filter', (s) => [...(s as HTMLSelectElement).options].find((o) => o.text.startsWith('a '))!.value);
+    await h.page.selectOption('.grid-bar select.filter >> nth=0', catOption);
+    await h.page.waitForFunction(() => document.querySelector('.grid-wrap')?.getAttribute('data-count') === '5000');
+    await h.page.selectOption('.grid-bar select.filter >> nth=0', '');
+    await h.page.selectOption('.grid-bar select.filter >> nth=1', '*');
+    await h.page.waitForFunction(() => document.querySelector('.grid-wrap')?.getAttribute('data-count') === '2');
+    assert.deepEqual(await h.page.$$eval('.grid-cell', (c) => c.map((x) => (x as HTMLElement).dataset.index)), ['20', '99998']);
+    await h.page.selectOption('.grid-bar select.filter >> nth=1', '');
+    await h.page.check('.grid-bar .empty-only');
+    await h.page.waitForFunction(() => document.querySelector('.grid-wrap')?.getAttribute('data-count') === '90000');
+    // Keyboard: → moves the focus, Enter opens that image.
+    await h.page.focus('.grid');
+    await h.page.keyboard.press('ArrowRight');
+    await h.page.keyboard.press('Enter');
+    await waitShown(h.page, 2);
+    assert.equal(await h.page.evaluate(() => document.body.dataset.mode), 'image');
+    const reqs = (await posted(h.page)).filter((m) => m.t === 'req' && m.method === 'gridCells');
+    const asked = reqs.reduce((n, m) => n + ((m as { params: { indices: number[] } }).params.indices.length), 0);
+    assert.ok(asked < 1000, `facts asked only for cells shown (${asked})`);
+  });
+
+  it('grid thumbnails made with sharp (missing file: "no image")', async () => {
+    const cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), 'labelscope-thumbs-'));
+    const thumbs = new Thumbnailer({ cacheDir });
+    h = await openEditor(browser, {
+      session: { thumbnail: async (p) => `data:image/webp;base64,${fs.readFileSync(await thumbs.thumbnail(p)).toString('base64')}` },
+    });
+    await waitShown(h.page, 0);
+    await h.page.keyboard.press('g');
+    await h.page.waitForSelector('.grid-cell[data-index="0"] img');
+    await h.page.waitForSelector('.grid-cell[data-index="4"] .thumb-missing');
+    const size = await h.page.$eval('.grid-cell[data-index="0"] img', (i) => [(i as HTMLImageElement).naturalWidth, (i as HTMLImageElement).naturalHeight]);
+    assert.deepEqual(size, [192, 144], '320×240 → 192 px on the longest side');
+    await screenshot(h.page, 'grid-thumbnails.png');
+    assert.equal(thumbs.made, 4);
+    fs.rmSync(cacheDir, { recursive: true, force: true });
+    assert.ok(fs.existsSync(SAMPLE));
+  });
+});
