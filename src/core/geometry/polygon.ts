@@ -52,11 +52,263 @@ export function polygonCounts(xy: ArrayLike<number>, h: number, w: number): numb
  * of p[2i+1] - p[2i].
  */
 export function polygonMaskArea(xy: ArrayLike<number>, h: number, w: number): number {
+  const fast = crossingArea(xy, h, w);
+  if (fast >= 0) return fast;
   const n = polygonBoundary(xy, h, w);
   const a = scratch;
   let area = 0;
   for (let i = 0; i + 1 < n; i += 2) area += a[i + 1] - a[i];
   return area;
+}
+
+// Largest coordinate the crossing path takes: 5x stays far below 2^31 (so `| 0` is C's (int)
+// truncation of the non-negative values involved) and below 2^26, where every product and sum
+// of the walk is exact enough that the arguments in crossingArea hold.
+const FAST_LIMIT = 1e6;
+
+/**
+ * polygonMaskArea without walking every upsampled boundary step, or -1 when the polygon is
+ * outside the domain where that is proven equal (a negative or huge coordinate, an empty
+ * image, fewer than one point).
+ *
+ * Why it is equal, for coordinates in [0, FAST_LIMIT) and h, w > 0: rleFrPoly records a
+ * boundary index only where consecutive walk points (u, v), (pu, pv) have u !== pu and
+ * xd = min(u, pu) satisfies (xd + 0.5) / 5 - 0.5 integral, i.e. min(u, pu) = 5x + 2 (the
+ * division is exact there and at least 0.2 from an integer elsewhere), with x in [0, w - 1];
+ * the index is x*h + clamp-ceil(min(v, pv)). Every value is >= 0, so each edge's first walk
+ * point has the u of the previous edge's last point (both are the rounded shared vertex:
+ * xs + fl(fl(a/b)*b) + 0.5 truncates to xe for these small integers), hence no record ever
+ * pairs points of two edges, and a zero-length edge (the INT_MIN case) records nothing. So
+ * the records are, per edge, the pairs of consecutive points t, t+1 (in the edge's own t
+ * order; min() is symmetric, so walk direction does not matter) whose u straddle 5x+2 | 5x+3:
+ * - |dx| >= |dy|: u = xs + t, so t = 5x + 2 - xs and yd = min(V(t), V(t+1)) with the same
+ *   V(t) = (int)(ys + s*t + 0.5) as the walk;
+ * - |dy| > |dx|: u = U(t) = (int)(xs + s*t + 0.5) is monotone in t and moves by at most 1 per
+ *   step (|s| < 1), v = ys + t: the unique t with U(t), U(t+1) on both sides gives yd = ys + t;
+ *   it is found from an estimate and corrected by evaluating U itself, so it is the walk's t.
+ * The walk is closed, so each column gets an even number of records; indices of column x lie
+ * in [x*h, x*h + h] and those of x+1 start at (x+1)*h, so the sorted list is the columns'
+ * sorted rows one after another, and with h*w appended the sum of p[2i+1] - p[2i] is
+ * polygonMaskArea's. That sum is taken here over the same indices, sorted the same way.
+ */
+function crossingArea(xy: ArrayLike<number>, h: number, w: number): number {
+  let n = crossingRecords(xy, h, w);
+  if (n < 0) return -1;
+  const buf = sortRecords(n);
+  buf[n++] = h * w;
+  let area = 0;
+  for (let i = 0; i + 1 < n; i += 2) area += buf[i + 1] - buf[i];
+  return area;
+}
+
+/** Sorts scratch[0, n) ascending (insertion sort for the usual handful); returns scratch. */
+function sortRecords(n: number): Uint32Array {
+  const buf = scratch;
+  if (n <= 48) {
+    for (let i = 1; i < n; i++) {
+      const x = buf[i];
+      let j = i - 1;
+      while (j >= 0 && buf[j] > x) { buf[j + 1] = buf[j]; j--; }
+      buf[j + 1] = x;
+    }
+  } else buf.subarray(0, n).sort();
+  return buf;
+}
+
+/**
+ * rleFrPoly's boundary indices (unsorted, without h*w) in scratch[0, n), returning n, taken
+ * only where the walk crosses a column centre (see crossingArea); -1 outside the proven domain.
+ * Leaves room for at least one more index.
+ */
+function crossingRecords(xy: ArrayLike<number>, h: number, w: number): number {
+  const k = Math.floor(xy.length / 2);
+  if (k < 1 || !(h > 0) || !(w > 0)) return -1;
+  for (let i = 0; i < 2 * k; i++) {
+    const v = xy[i];
+    if (!(v >= 0 && v < FAST_LIMIT)) return -1;
+  }
+  const wm1 = w - 1;
+  let buf = scratch;
+  let n = 0;
+  const x0 = (SCALE * xy[0] + 0.5) | 0;
+  const y0 = (SCALE * xy[1] + 0.5) | 0;
+  let xa = x0;
+  let ya = y0;
+  for (let j = 0; j < k; j++) {
+    let xb: number, yb: number;
+    if (j + 1 < k) {
+      xb = (SCALE * xy[2 * j + 2] + 0.5) | 0;
+      yb = (SCALE * xy[2 * j + 3] + 0.5) | 0;
+    } else {
+      xb = x0;
+      yb = y0;
+    }
+    let xs = xa, xe = xb, ys = ya, ye = yb;
+    xa = xb;
+    ya = yb;
+    const dx = xe > xs ? xe - xs : xs - xe;
+    const dy = ys > ye ? ys - ye : ye - ys;
+    if (dx === 0) continue; // u never changes: nothing recorded (covers the zero-length edge)
+    const flip = (dx >= dy && xs > xe) || (dx < dy && ys > ye);
+    if (flip) {
+      let t = xs; xs = xe; xe = t;
+      t = ys; ys = ye; ye = t;
+    }
+    // Columns this edge can record: min(u) = 5c + 2 within [min u, max u - 1].
+    const lo = xs < xe ? xs : xe;
+    const hi = xs < xe ? xe : xs;
+    let c = Math.ceil((lo - 2) / SCALE);
+    if (c < 0) c = 0;
+    let cEnd = Math.floor((hi - 3) / SCALE);
+    if (cEnd > wm1) cEnd = wm1;
+    if (c > cEnd) continue;
+    if (n + 2 * (cEnd - c + 1) + 2 > buf.length) {
+      const nb = new Uint32Array(Math.max(n + 2 * (cEnd - c + 1) + 2, buf.length * 2));
+      nb.set(buf.subarray(0, n));
+      buf = scratch = nb;
+    }
+    if (dx >= dy) {
+      const s = (ye - ys) / dx;
+      for (; c <= cEnd; c++) {
+        const t = SCALE * c + 2 - xs;
+        const v1 = (ys + s * t + 0.5) | 0;
+        const v2 = (ys + s * (t + 1) + 0.5) | 0;
+        let yd = v1 < v2 ? v1 : v2;
+        yd = (yd + 0.5) / SCALE - 0.5;
+        if (yd < 0) yd = 0;
+        else if (yd > h) yd = h;
+        buf[n++] = c * h + Math.ceil(yd);
+      }
+    } else {
+      const s = (xe - xs) / dy;
+      for (; c <= cEnd; c++) {
+        const m = SCALE * c + 2;
+        // The first t with U(t) on the far side of m | m+1 is tf; the record is at t = tf - 1.
+        let tf: number;
+        if (s > 0) {
+          tf = Math.ceil((m + 0.5 - xs) / s);
+          if (tf < 1) tf = 1;
+          if (tf > dy) tf = dy;
+          while (tf < dy && ((xs + s * tf + 0.5) | 0) <= m) tf++;
+          while (tf > 1 && ((xs + s * (tf - 1) + 0.5) | 0) > m) tf--;
+        } else {
+          tf = Math.floor((m + 0.5 - xs) / s) + 1;
+          if (tf < 1) tf = 1;
+          if (tf > dy) tf = dy;
+          while (tf < dy && ((xs + s * tf + 0.5) | 0) > m) tf++;
+          while (tf > 1 && ((xs + s * (tf - 1) + 0.5) | 0) <= m) tf--;
+        }
+        let yd = ys + tf - 1;
+        yd = (yd + 0.5) / SCALE - 0.5;
+        if (yd < 0) yd = 0;
+        else if (yd > h) yd = h;
+        buf[n++] = c * h + Math.ceil(yd);
+      }
+    }
+  }
+  return n;
+}
+
+// Rounded (upsampled) vertex ranges of the polygons of one polygonsMaskArea call.
+let ranges = new Int32Array(64);
+
+/**
+ * countsArea of pycocotools' merged mask of several polygons (polygonsToRle + rleArea), without
+ * merging when that is provably a plain sum: when every pair of polygons has disjoint rounded
+ * vertex ranges in u = (int)(5x + 0.5) or in v (touching allowed), their masks share no pixel.
+ * Proof: a polygon records column c only when its walk has u = 5c+2 and u = 5c+3, and every
+ * walk u lies between its rounded vertices' min and max (integer steps between them, or the
+ * monotone U(t) with exact endpoints), so u-ranges [a0, a1], [b0, b1] with a1 <= b0 cannot both
+ * contain 5c+2 and 5c+3. Likewise every walk v lies in the vertex v-range, the row of a record
+ * is a monotone function of v, and a column's mask is a union of runs between records, so
+ * v-disjoint polygons cover disjoint rows of each column. Falls back to the merge otherwise.
+ */
+export function polygonsMaskArea(polygons: ArrayLike<ArrayLike<number>>, h: number, w: number): number {
+  const np = polygons.length;
+  if (np === 0) return 0;
+  if (np === 1) return polygonMaskArea(polygons[0], h, w);
+  if (disjointRounded(polygons)) {
+    let area = 0;
+    for (let i = 0; i < np; i++) area += polygonMaskArea(polygons[i], h, w);
+    return area;
+  }
+  const merged = unionArea(polygons, h, w);
+  if (merged >= 0) return merged;
+  const counts = polygonsToRle(polygons, h, w).counts as number[];
+  let area = 0;
+  for (let i = 1; i < counts.length; i += 2) area += counts[i];
+  return area;
+}
+
+// Run start / end events of unionArea: 2*index (+1 for an end), exact in a double.
+let events = new Float64Array(1024);
+
+/**
+ * Area of the union of the polygons' masks (what unionCounts merges), or -1 outside the
+ * crossing path's domain. Each polygon's mask is the runs [p0, p1), [p2, p3), … of its sorted
+ * boundary indices (an even number of them in that domain, so the appended h*w closes
+ * nothing); the union's area is the measure covered by at least one run, swept over the
+ * sorted run events (ties add zero length, so their order does not matter).
+ */
+function unionArea(polygons: ArrayLike<ArrayLike<number>>, h: number, w: number): number {
+  let ne = 0;
+  for (let p = 0; p < polygons.length; p++) {
+    const n = crossingRecords(polygons[p], h, w);
+    if (n < 0 || n % 2 !== 0) return -1;
+    const buf = sortRecords(n);
+    if (ne + n > events.length) {
+      const nb = new Float64Array(Math.max(ne + n, events.length * 2));
+      nb.set(events.subarray(0, ne));
+      events = nb;
+    }
+    for (let i = 0; i < n; i += 2) {
+      events[ne++] = 2 * buf[i];
+      events[ne++] = 2 * buf[i + 1] + 1;
+    }
+  }
+  const ev = events.subarray(0, ne);
+  ev.sort();
+  let depth = 0, prev = 0, area = 0;
+  for (let i = 0; i < ne; i++) {
+    const e = ev[i];
+    const pos = Math.floor(e / 2);
+    if (depth > 0) area += pos - prev;
+    depth += e - 2 * pos === 1 ? -1 : 1;
+    prev = pos;
+  }
+  return area;
+}
+
+function disjointRounded(polygons: ArrayLike<ArrayLike<number>>): boolean {
+  const np = polygons.length;
+  if (ranges.length < 4 * np) ranges = new Int32Array(Math.max(4 * np, 2 * ranges.length));
+  const r = ranges;
+  for (let p = 0; p < np; p++) {
+    const xy = polygons[p];
+    const k = Math.floor(xy.length / 2);
+    if (k < 1) return false;
+    let u0 = 2147483647, u1 = -1, v0 = 2147483647, v1 = -1;
+    for (let i = 0; i < 2 * k; i += 2) {
+      const x = xy[i], y = xy[i + 1];
+      if (!(x >= 0 && x < FAST_LIMIT && y >= 0 && y < FAST_LIMIT)) return false;
+      const u = (SCALE * x + 0.5) | 0;
+      const v = (SCALE * y + 0.5) | 0;
+      if (u < u0) u0 = u;
+      if (u > u1) u1 = u;
+      if (v < v0) v0 = v;
+      if (v > v1) v1 = v;
+    }
+    r[4 * p] = u0; r[4 * p + 1] = u1; r[4 * p + 2] = v0; r[4 * p + 3] = v1;
+  }
+  for (let p = 0; p < np; p++) {
+    const au0 = r[4 * p], au1 = r[4 * p + 1], av0 = r[4 * p + 2], av1 = r[4 * p + 3];
+    for (let q = p + 1; q < np; q++) {
+      const bu0 = r[4 * q], bu1 = r[4 * q + 1], bv0 = r[4 * q + 2], bv1 = r[4 * q + 3];
+      if (au1 <= bu0 || bu1 <= au0 || av1 <= bv0 || bv1 <= av0) continue;
+      return false;
+    }
+  }
+  return true;
 }
 
 /** The sorted boundary indices of rleFrPoly, then h*w, in scratch[0, n); returns n. */

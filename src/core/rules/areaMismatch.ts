@@ -1,5 +1,5 @@
 import { isJsonObject, type JsonObject } from '../coco/document';
-import { polygonMaskArea } from '../geometry';
+import { polygonsMaskArea } from '../geometry';
 import { F_ALL_USABLE, F_BOXES_OVERLAP, SEG_POLYGONS, SEG_RLE, segmentationFacts } from './facts';
 import { annotationName, cheapArea, formatNumber, idsOf, maskArea, maskSourceOf, setAreaEdit } from './segmentationShared';
 import type { Rule } from './types';
@@ -50,7 +50,7 @@ export const areaMismatch: Rule = {
         const polys = ann.segmentation as number[][];
         const slot = facts.imageSlot[a];
         const h = facts.slotH[slot], w = facts.slotW[slot];
-        mask = polys.length === 1 ? polygonMaskArea(polys[0], h, w) : maskArea({ kind: 'polygons', polygons: polys, h, w });
+        mask = polygonsMaskArea(polys, h, w);
       } else {
         const src = maskSourceOf(doc, ann);
         if (!src) continue;

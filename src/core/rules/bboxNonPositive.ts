@@ -1,5 +1,5 @@
-import { isJsonObject } from '../coco/document';
-import { isNumericBbox } from './datasetStats';
+import type { JsonObject } from '../coco/document';
+import { B_NUMERIC, boxFacts } from './facts';
 import { idOf } from './schema';
 import type { Rule } from './types';
 
@@ -10,13 +10,15 @@ export const bboxNonPositive: Rule = {
   why: 'Boxes are [x, y, width, height], not [x1, y1, x2, y2]: a negative size (often a corner-format box) gives negative areas and IoUs; detectron2 and mmdetection drop or assert on empty boxes, and YOLO converters write negative sizes that Ultralytics rejects as corrupt labels.',
   example: { bad: '"bbox": [120, 80, 0, -15]', good: '"bbox": [120, 65, 4, 15]' },
   check(ctx) {
-    for (const entry of ctx.doc.annotationEntries) {
-      const value = entry.value;
-      if (!isJsonObject(value)) continue;
-      const bbox = value.bbox;
-      if (!isNumericBbox(bbox)) continue;
-      const w = bbox[2], h = bbox[3];
+    const box = boxFacts(ctx.doc);
+    const _B_NUMERIC = B_NUMERIC;
+    const entries = ctx.doc.annotationEntries;
+    for (let a = 0; a < box.count; a++) {
+      if ((box.flags[a] & _B_NUMERIC) === 0) continue;
+      const w = box.w[a], h = box.h[a];
       if (w > 0 && h > 0) continue;
+      const entry = entries[a];
+      const value = entry.value as JsonObject;
       const k = w <= 0 ? 2 : 3;
       const what = w <= 0 && h <= 0 ? `width ${w} and height ${h}` : w <= 0 ? `width ${w}` : `height ${h}`;
       ctx.report({

@@ -1,4 +1,5 @@
-import { isJsonObject } from '../coco/document';
+import { isJsonObject, type JsonObject } from '../coco/document';
+import { B_NUMERIC, boxFacts, segmentationFacts } from './facts';
 import { locate } from '../coco/locate';
 import { replaceRange } from '../edits/jsonEdits';
 import type { ByteEdit } from '../problems';
@@ -34,19 +35,29 @@ export const bboxOutOfImage: Rule = {
   defaultOptions: { tolerance: 1 },
   check(ctx) {
     const tol = typeof ctx.options.tolerance === 'number' ? ctx.options.tolerance : 1;
-    const sizes = imageSizes(ctx.doc);
-    for (const entry of ctx.doc.annotationEntries) {
-      const value = entry.value;
-      if (!isJsonObject(value)) continue;
-      const bbox = value.bbox;
-      if (!isNumericBbox(bbox)) continue;
-      const imageId = idOf(value.image_id);
-      const size = imageId === undefined ? undefined : sizes.get(imageId);
-      if (!size) continue;
-      const [x, y, w, h] = bbox;
+    // The shared box facts: numeric boxes, and imageSizes per image slot, without re-reading each annotation.
+    const doc = ctx.doc;
+    const seg = segmentationFacts(doc);
+    const box = boxFacts(doc);
+    const _B_NUMERIC = B_NUMERIC;
+    const entries = doc.annotationEntries;
+    const keyCount = seg.imageKeyCount;
+    for (let a = 0; a < box.count; a++) {
+      if ((box.flags[a] & _B_NUMERIC) === 0) continue;
+      const slot = seg.imageSlot[a];
+      if (slot < 0 || slot >= keyCount) continue;
+      const W = box.slotWidth[slot];
+      if (!(W > 0)) continue;
+      const H = box.slotHeight[slot];
+      const x = box.x[a], y = box.y[a], w = box.w[a], h = box.h[a];
       if (w <= 0 || h <= 0) continue; // coco/bbox-non-positive
-      const over = Math.max(-x, -y, x + w - size.width, y + h - size.height);
+      const over = Math.max(-x, -y, x + w - W, y + h - H);
       if (!(over > tol + EPS)) continue;
+      const entry = entries[a];
+      const value = entry.value as JsonObject;
+      const bbox = value.bbox as number[];
+      const imageId = idOf(value.image_id);
+      const size = { width: W, height: H };
       const sides: string[] = [];
       if (-x > tol + EPS) sides.push('left');
       if (-y > tol + EPS) sides.push('top');

@@ -1,4 +1,5 @@
-import { isJsonObject, type IdKey } from '../coco/document';
+import type { IdKey, JsonObject } from '../coco/document';
+import { B_WH_NUMBERS, boxFacts } from './facts';
 import { categoryCounts, categoryLabel } from './datasetStats';
 import { idOf } from './schema';
 import type { Rule } from './types';
@@ -31,14 +32,14 @@ export const bboxSizeOutlier: Rule = {
     const slots = new Int32Array(n).fill(-1);
     const count = new Float64Array(rows.length);
     const sum = new Float64Array(rows.length);
+    // Width and height from the shared box facts (4-element boxes whose w and h are numbers).
+    const box = boxFacts(doc);
+    const _B_WH_NUMBERS = B_WH_NUMBERS;
     for (let i = 0; i < n; i++) {
-      const value = entries[i].value;
-      if (!isJsonObject(value)) continue;
-      const b = value.bbox;
-      if (!Array.isArray(b) || b.length !== 4) continue;
-      const w = b[2], h = b[3];
-      if (typeof w !== 'number' || typeof h !== 'number' || !(w > 0) || !(h > 0) || !Number.isFinite(w * h)) continue;
-      const c = value.category_id;
+      if ((box.flags[i] & _B_WH_NUMBERS) === 0) continue;
+      const w = box.w[i], h = box.h[i];
+      if (!(w > 0) || !(h > 0) || !Number.isFinite(w * h)) continue;
+      const c = (entries[i].value as JsonObject).category_id;
       if (typeof c !== 'number' && typeof c !== 'string') continue;
       const slot = slotOf.get(c);
       if (slot === undefined) continue;
