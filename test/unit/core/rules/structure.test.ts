@@ -4,6 +4,7 @@
  */
 import * as assert from 'node:assert/strict';
 import { checkDocument } from '../../../../src/core/check';
+import { ALL_RULES, STRUCTURAL_RULE_IDS } from '../../../../src/core/rules';
 import { checkText, cocoText, parseText, problemPosition, uniquePositionOf } from './helpers';
 
 function clean(): Record<string, unknown> {
@@ -25,13 +26,14 @@ function clean(): Record<string, unknown> {
   };
 }
 
-const STRUCTURAL = [
-  'coco/invalid-json', 'coco/non-finite-number', 'coco/root-not-object', 'coco/missing-section',
-  'coco/section-wrong-type', 'coco/element-not-object', 'coco/missing-field', 'coco/wrong-type',
-  'coco/duplicate-id', 'coco/annotation-unknown-image', 'coco/annotation-unknown-category',
-];
+const STRUCTURAL = STRUCTURAL_RULE_IDS;
 
 describe('structural rules', () => {
+  it('every structural rule id names a registered rule', () => {
+    const ids = new Set(ALL_RULES.map((r) => r.id));
+    for (const id of STRUCTURAL) assert.ok(ids.has(id), id);
+  });
+
   it('the clean file gives no structural problem', () => {
     const doc = parseText(cocoText(clean()));
     const { problems } = checkDocument(doc, { only: STRUCTURAL });
