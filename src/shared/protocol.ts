@@ -23,6 +23,10 @@ export interface CategoryInfo {
   count: number;
   /** Stable palette slot (index in the category list). */
   colorIndex: number;
+  /** Keypoint names (person_keypoints style), when the category has keypoints. */
+  keypoints?: string[];
+  /** Pairs of 1-based keypoint indices to join with a line. */
+  skeleton?: [number, number][];
 }
 
 export interface ImageInfo {
@@ -50,6 +54,8 @@ export interface AnnotationInfo {
   area: number | null;
   iscrowd: boolean;
   kind: GeometryKind;
+  /** Flat [x, y, v, …] when the annotation has keypoints (v: 0 not labelled, 1 labelled hidden, 2 visible). */
+  keypoints?: number[];
 }
 
 /**
@@ -140,7 +146,12 @@ export interface InitPayload {
 export type EditOp =
   | { op: 'delete'; annotationIndex: number }
   | { op: 'setCategory'; annotationIndex: number; categoryId: Id }
-  | { op: 'setBbox'; annotationIndex: number; bbox: [number, number, number, number] };
+  /** Polygon annotations: the polygons are moved / scaled into the new box; RLE masks are refused. */
+  | { op: 'setBbox'; annotationIndex: number; bbox: [number, number, number, number] }
+  /** Replace a polygon annotation's polygons (vertex drag / insert / delete); bbox and area follow. */
+  | { op: 'setPolygons'; annotationIndex: number; polygons: number[][]; label?: string }
+  /** A new annotation at the end of the annotations array (a box is written as a 4-corner polygon). */
+  | { op: 'create'; imageIndex: number; categoryId: Id; polygons: number[][]; shape: 'box' | 'polygon' };
 
 /** A first look at a big file while the full parse runs: the first image with its annotations. */
 export interface PreviewPayload {
@@ -171,7 +182,8 @@ export interface ViewState {
 /** Requests the webview sends to the host, and their results. */
 export interface HostMethods {
   getImage: { params: { index: number }; result: ImagePayload };
-  edit: { params: EditOp; result: { ok: boolean; message?: string } };
+  /** `annotationId`: the new annotation's id (create). */
+  edit: { params: EditOp; result: { ok: boolean; message?: string; annotationId?: Id; annotationIndex?: number } };
   /** Apply a problem's quick fix (the same edits as the Problems panel's quick fix). */
   applyFix: { params: { key: number }; result: { ok: boolean; message?: string } };
   /** Open the JSON text beside, at this annotation's range. */

@@ -10,8 +10,9 @@ import {
   type InitPayload, type ProblemInfo, type ViewState, type WebviewChannel,
 } from '../../src/shared/protocol';
 import { Grid } from './grid';
-import { buildShapes } from './shapes';
-import { Viewer, catKey } from './viewer';
+import { buildShapes, buildShapesAsync, rleWorkerSettings } from './shapes';
+import { Minimap } from './minimap';
+import { Viewer, catKey, type Tool } from './viewer';
 
 interface VsCodeApi {
   postMessage(msg: unknown): void;
@@ -71,12 +72,18 @@ tooltip.hidden = true;
 side.hidden = true;
 
 const hidden = new Set(state.hiddenCategories.map(catKey));
-const viewer = new Viewer(stageWrap, { fillOpacity: state.fillOpacity, outlineOnly: state.outlineOnly, hidden, readonly: false }, {
+const viewer = new Viewer(stageWrap, {
+  fillOpacity: state.fillOpacity, outlineOnly: state.outlineOnly, hidden, readonly: false,
+  categoryOf: (a) => catById.get(catKey(a.categoryId)),
+}, {
   onSelect: (ann) => { renderAnnotationList(); renderDetails(); channel.notify('selected', { imageIndex: current?.image.index ?? 0, annotationId: ann?.id ?? null }); },
   onHover: (ann, x, y) => showTooltip(ann, x, y),
   onBoxEdit: (ann, bbox) => { void edit({ op: 'setBbox', annotationIndex: ann.index, bbox }); },
-  onViewChange: () => saveState(),
+  onPolygonsEdit: (ann, polygons, label) => { void edit({ op: 'setPolygons', annotationIndex: ann.index, polygons, label }); },
+  onCreate: (shape, polygons) => { void create(shape, polygons); },
+  onViewChange: () => { saveState(); minimap.render(); },
 });
+const minimap = new Minimap(stageWrap, viewer);
 stageWrap.appendChild(missing);
 missing.hidden = true;
 
@@ -99,7 +106,53 @@ outline.checked = state.outlineOnly;
 outline.addEventListener('change', () => { viewer.opts.outlineOnly = state.outlineOnly = outline.checked; viewer.requestRender(); saveState(); });
 const opLabel = el('label', 'opacity-label', 'Fill ');
 opLabel.appendChild(opacity);
-toolbar.append(gridBtn, prevBtn, counter, nextBtn, fileLabel, el('span', 'spacer'), problemBtn, fitBtn, oneBtn, opLabel, outline);
+// Drawing tools: select (v), box (b), polygon (p), with the category of new shapes.
+const toolBtns = new Map<Tool, HTMLElement>();
+const tools = el('span', 'tools');
+tools.setAttribute('role', 'radiogroup');
+tools.setAttribute('aria-label', 'Tool');
+for (const [t, text, title] of [['select', 'Select', 'Select and edit (v)'], ['box', 'Box', 'Draw a box (b)'], ['polygon', 'Polygon', 'Draw a polygon (p): click the points, Enter or double-click closes, Esc cancels']] as const) {
+  const b = button(text, title, () => setTool(t));
+  b.classList.add('tool-btn');
+  b.dataset.tool = t;
+  b.setAttribute('role', 'radio');
+  toolBtns.set(t, b);
+  tools.appendChild(b);
+}
+const newCat = el('select', 'filter new-cat') as HTMLSelectElement;
+newCat.title = 'Category of new shapes';
+newCat.setAttribute('aria-label', 'Category of new shapes');
+tools.appendChild(newCat);
+toolbar.append(gridBtn, prevBtn, counter, nextBtn, fileLabel, el('span', 'spacer'), tools, problemBtn, fitBtn, oneBtn, opLabel, outline);
+
+function setTool(t: Tool): void {
+  if (readonly && t !== 'select') { status.textContent = 'This workspace is not trusted: the file is read-only.'; return; }
+  viewer.setTool(t);
+  for (const [k, b] of toolBtns) {
+    const on = k === viewer.tool;
+    if (on) b.removeAttribute('secondary'); else b.setAttribute('secondary', '');
+    b.setAttribute('aria-checked', String(on));
+  }
+  document.body.dataset.tool = viewer.tool;
+  if (t !== 'select') status.textContent = t === 'box' ? 'Drag to draw a box.' : 'Click the points of the polygon; Enter or double-click closes it, Esc cancels.';
+}
+
+function fillNewCategory(): void {
+  const keep = newCat.value;
+  newCat.replaceChildren(...categories.map((c) => { const o = el('option', undefined, c.name) as HTMLOptionElement; o.value = catKey(c.id); return o; }));
+  if (keep && categories.some((c) => catKey(c.id) === keep)) newCat.value = keep;
+}
+
+async function create(shape: 'box' | 'polygon', polygons: number[][]): Promise<void> {
+  const cat = categories.find((c) => catKey(c.id) === newCat.value) ?? categories[0];
+  if (!cat || !current) { status.textContent = 'The file has no categories: add one in the JSON first.'; return; }
+  const r = await channel.request('edit', { op: 'create', imageIndex: current.image.index, categoryId: cat.id, polygons, shape });
+  if (!r.ok) { status.textContent = r.message ?? 'The shape was not added'; return; }
+  status.textContent = `Added annotation ${String(r.annotationId)} (${cat.name})`;
+  pendingSelect = r.annotationId;
+}
+/** Select this annotation when the next image payload arrives (a shape just created). */
+let pendingSelect: Id | undefined;
 
 function button(text: string, title: string, fn: () => void): HTMLElement {
   const b = document.createElement('vscode-button');
@@ -156,6 +209,7 @@ function setCategories(list: CategoryInfo[]): void {
   categories = list;
   catById = new Map(list.map((c) => [catKey(c.id), c]));
   renderCategories();
+  fillNewCategory();
 }
 
 function renderCategories(): void {
@@ -187,6 +241,18 @@ function annLabel(a: AnnotationInfo): string {
   return `#${String(a.id)} ${c?.name ?? `category ${String(a.categoryId)}`}${a.iscrowd ? ' (crowd)' : ''}`;
 }
 
+/** The hover card's lines: id, category, area, iscrowd, the annotation's problems. */
+function annFacts(a: AnnotationInfo): HTMLElement[] {
+  const c = catById.get(catKey(a.categoryId));
+  const mine = problems.filter((p) => p.imageIndex === index && p.annotationId === a.id);
+  const head = el('div', 'tip-head', `Annotation ${String(a.id)} · ${c?.name ?? `category ${String(a.categoryId)}`}`);
+  const facts = el('div', 'tip-facts', `area ${a.area ?? '—'} · iscrowd ${a.iscrowd ? 1 : 0} · ${a.kind}${a.keypoints ? ` · ${a.keypoints.filter((_, i) => i % 3 === 2).filter((v) => v > 0).length} keypoints` : ''}`);
+  const out = [head, facts];
+  if (mine.length) for (const p of mine) out.push(el('div', `tip-prob sev-${p.severity}`, `${SEV_ICON[p.severity]} ${p.message}`));
+  else out.push(el('div', 'tip-ok', problemSource === 'none' ? 'Not checked yet' : 'No problems'));
+  return out;
+}
+
 function renderAnnotationList(): void {
   annList.replaceChildren();
   if (!current) return;
@@ -201,10 +267,26 @@ function renderAnnotationList(): void {
     row.append(sw, el('span', undefined, annLabel(a)), el('span', 'kind', a.kind));
     const np = problems.filter((p) => p.imageIndex === index && p.annotationId === a.id).length;
     if (np) { const b = el('span', 'badge badge-warning', String(np)); b.title = `${np} problem${np === 1 ? '' : 's'}`; row.appendChild(b); }
-    row.addEventListener('click', () => { viewer.select(a); renderAnnotationList(); renderDetails(); channel.notify('selected', { imageIndex: index, annotationId: a.id }); });
+    row.tabIndex = 0;
+    row.setAttribute('role', 'option');
+    row.setAttribute('aria-selected', String(viewer.selected?.id === a.id));
+    const pick = () => { viewer.select(a); renderAnnotationList(); renderDetails(); channel.notify('selected', { imageIndex: index, annotationId: a.id }); (annList.querySelector(`.ann-row[data-annotation-id="${CSS.escape(String(a.id))}"]`) as HTMLElement | null)?.focus(); };
+    row.addEventListener('click', pick);
+    // Keyboard: the hover card shows for the focused row; Enter/Space selects, arrows move.
+    row.addEventListener('focus', () => { const r = row.getBoundingClientRect(); showTooltip(a, r.left - 4, r.bottom, true); viewer.hover = a; viewer.requestRender(); });
+    row.addEventListener('blur', () => { showTooltip(null, 0, 0); if (viewer.hover === a) { viewer.hover = null; viewer.requestRender(); } });
+    row.addEventListener('keydown', (e) => {
+      if (e.key === 'Enter' || e.key === ' ') { pick(); e.preventDefault(); e.stopPropagation(); }
+      else if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
+        const sib = (e.key === 'ArrowDown' ? row.nextElementSibling : row.previousElementSibling) as HTMLElement | null;
+        sib?.focus(); e.preventDefault(); e.stopPropagation();
+      }
+    });
     annList.appendChild(row);
   }
 }
+annList.setAttribute('role', 'listbox');
+annList.setAttribute('aria-label', 'Annotations of this image');
 
 function renderDetails(): void {
   details.replaceChildren();
@@ -235,13 +317,22 @@ function renderDetails(): void {
   details.append(el('label', undefined, 'Category'), sel, del);
 }
 
-function showTooltip(a: AnnotationInfo | null, x: number, y: number): void {
+function showTooltip(a: AnnotationInfo | null, x: number, y: number, leftOf = false): void {
   if (!a) { tooltip.hidden = true; return; }
   tooltip.hidden = false;
-  tooltip.textContent = `${annLabel(a)} · area ${a.area ?? '—'}`;
-  tooltip.style.left = `${x + 14}px`;
-  tooltip.style.top = `${y + 14}px`;
+  tooltip.replaceChildren(...annFacts(a));
+  tooltip.dataset.annotationId = String(a.id);
+  // Keep it inside the window.
+  const w = tooltip.offsetWidth;
+  const h = tooltip.offsetHeight;
+  let left = leftOf ? x - w : x + 14;
+  let top = leftOf ? y - h : y + 14;
+  left = Math.max(2, Math.min(window.innerWidth - w - 2, left));
+  top = Math.max(2, Math.min(window.innerHeight - h - 2, top));
+  tooltip.style.left = `${left}px`;
+  tooltip.style.top = `${top}px`;
 }
+tooltip.setAttribute('role', 'tooltip');
 
 async function edit(op: EditOp): Promise<void> {
   const r = await channel.request('edit', op);
@@ -271,17 +362,26 @@ async function show(i: number, keepSelection = false): Promise<void> {
   const t0 = performance.now();
   const payload = await channel.request('getImage', { index: i });
   if (seq !== loadSeq) return;
+  // RLE masks are decoded in a worker while the image file loads.
+  const shapesP = buildShapesAsync(payload.annotations, payload.geometry, (a) => colorOf(a.categoryId));
+  const imgP = payload.image.src ? loadImage(payload.image.src) : Promise.resolve(undefined);
+  const shapes = await shapesP;
+  if (seq !== loadSeq) return;
   const changedImage = i !== index || !current;
   index = i;
   current = payload;
   const info = payload.image;
   if (!keepSelection) viewer.select(null);
-  viewer.setShapes(buildShapes(payload.annotations, payload.geometry, (a) => colorOf(a.categoryId)));
+  viewer.setShapes(shapes);
+  if (pendingSelect !== undefined) {
+    const a = payload.annotations.find((x) => x.id === pendingSelect);
+    pendingSelect = undefined;
+    if (a) { viewer.select(a); channel.notify('selected', { imageIndex: i, annotationId: a.id }); }
+  }
   counter.textContent = `${i + 1} / ${init.imageCount}`;
   fileLabel.textContent = `${info.fileName}  ${info.width}×${info.height}`;
   fileLabel.title = `image id ${String(info.id)}`;
-  let img: HTMLImageElement | undefined;
-  if (info.src) img = await loadImage(info.src);
+  const img = await imgP;
   if (seq !== loadSeq) return;
   viewer.setImage(img, info.width || img?.naturalWidth || 0, info.height || img?.naturalHeight || 0);
   missing.hidden = !!img;
@@ -293,6 +393,7 @@ async function show(i: number, keepSelection = false): Promise<void> {
   }
   if (changedImage && !(state.zoom !== null && state.imageIndex === i)) viewer.fit(false);
   viewer.renderNow();
+  minimap.render();
   renderAnnotationList();
   renderDetails();
   renderProblems();
@@ -485,6 +586,8 @@ channel.on('init', (p) => {
   init = p;
   readonly = p.readonly;
   viewer.opts.readonly = p.readonly;
+  tools.hidden = p.readonly;
+  setTool('select');
   setCategories(p.categories);
   previewing = false;
   loading.hidden = true;
@@ -557,8 +660,11 @@ window.addEventListener('keydown', (e) => {
     else if (e.key === 'n' || e.key === 'N') { stepProblem(e.key === 'n' ? 1 : -1); e.preventDefault(); }
     return;
   }
+  if (e.key === 'Enter' && viewer.tool === 'polygon') { if (!viewer.finishPolygon()) status.textContent = 'A polygon needs at least 3 points.'; e.preventDefault(); return; }
   switch (e.key) {
-    case 'ArrowLeft': case 'k': go(wanted - 1); break;
+    case 'b': setTool('box'); break;
+    case 'p': setTool('polygon'); break;
+    case 'v': setTool('select'); break;
     case 'ArrowRight': case 'j': go(wanted + 1); break;
     case 'n': stepProblem(1); break;
     case 'N': stepProblem(-1); break;
@@ -566,9 +672,16 @@ window.addEventListener('keydown', (e) => {
     case '1': viewer.actualSize(); saveState(); break;
     case '+': case '=': viewer.zoomAt(1.25, viewer.root.clientWidth / 2, viewer.root.clientHeight / 2); break;
     case '-': viewer.zoomAt(0.8, viewer.root.clientWidth / 2, viewer.root.clientHeight / 2); break;
-    case 'Escape': viewer.select(null); renderAnnotationList(); renderDetails(); break;
+    case 'ArrowLeft': case 'k': go(wanted - 1); break;
+    case 'Escape':
+      if (viewer.cancelDrawing()) { status.textContent = 'Drawing cancelled.'; break; }
+      if (viewer.tool !== 'select') { setTool('select'); break; }
+      if (viewer.selectedVertex) { viewer.selectedVertex = null; viewer.requestRender(); break; }
+      viewer.select(null); renderAnnotationList(); renderDetails(); break;
     case 'Delete': case 'Backspace':
-      if (viewer.selected && !readonly) void edit({ op: 'delete', annotationIndex: viewer.selected.index });
+      if (readonly) break;
+      if (viewer.selectedVertex) { const why = viewer.deleteSelectedVertex(); if (why) status.textContent = why; break; }
+      if (viewer.selected) void edit({ op: 'delete', annotationIndex: viewer.selected.index });
       break;
     default: return;
   }
@@ -576,6 +689,6 @@ window.addEventListener('keydown', (e) => {
 });
 
 // For tests and benchmarks (no effect in VS Code).
-(window as unknown as { labelscope: unknown }).labelscope = { viewer, grid, channel, state: () => ({ index, current, problems, cursor, mode: state.mode }) };
+(window as unknown as { labelscope: unknown }).labelscope = { viewer, grid, channel, rleWorkerSettings, state: () => ({ index, current, problems, cursor, mode: state.mode }) };
 
 channel.notify('ready', {});

@@ -3,7 +3,7 @@
  * (hover, selection, drag handles). A view transform maps image pixels to CSS
  * pixels: screen = image * zoom + pan.
  */
-import type { AnnotationInfo, Id } from '../../src/shared/protocol';
+import type { AnnotationInfo, CategoryInfo, Id } from '../../src/shared/protocol';
 import { hatchTile, type Shape } from './shapes';
 
 export interface ViewerOptions {
@@ -11,18 +11,37 @@ export interface ViewerOptions {
   outlineOnly: boolean;
   hidden: Set<string>;
   readonly: boolean;
+  /** The category of an annotation (keypoint skeletons). */
+  categoryOf?(ann: AnnotationInfo): CategoryInfo | undefined;
 }
+
+export type Tool = 'select' | 'box' | 'polygon';
+type Box = [number, number, number, number];
 
 export interface ViewerEvents {
   onSelect(ann: AnnotationInfo | null): void;
   onHover(ann: AnnotationInfo | null, clientX: number, clientY: number): void;
   onBoxEdit(ann: AnnotationInfo, bbox: [number, number, number, number]): void;
+  /** New polygons of a polygon annotation (vertex moved / inserted / deleted). */
+  onPolygonsEdit?(ann: AnnotationInfo, polygons: number[][], label: string): void;
+  /** A shape drawn with the box or polygon tool (image coordinates). */
+  onCreate?(shape: 'box' | 'polygon', polygons: number[][]): void;
   onViewChange(): void;
 }
 
 type Drag =
   | { kind: 'pan'; x0: number; y0: number; panX: number; panY: number; moved: boolean }
-  | { kind: 'box'; x0: number; y0: number; handle: 'move' | 'nw' | 'ne' | 'sw' | 'se'; start: [number, number, number, number]; cur: [number, number, number, number]; moved: boolean; ann: AnnotationInfo };
+  | { kind: 'box'; x0: number; y0: number; handle: 'move' | 'nw' | 'ne' | 'sw' | 'se'; start: [number, number, number, number]; cur: [number, number, number, number]; moved: boolean; ann: AnnotationInfo; vertex?: { ring: number; i: number } }
+  | { kind: 'vertex'; x0: number; y0: number; ring: number; i: number; rings: number[][]; moved: boolean; ann: AnnotationInfo }
+  | { kind: 'draw-box'; x0: number; y0: number; start: [number, number]; cur: [number, number]; moved: boolean }
+  | { kind: 'click'; x0: number; y0: number; moved: boolean };
+
+/** Polygons moved and scaled from one box into another (as the host does). */
+export function fitRings(rings: number[][], from: Box, to: Box): number[][] {
+  const sx = from[2] > 0 ? to[2] / from[2] : 1;
+  const sy = from[3] > 0 ? to[3] / from[3] : 1;
+  return rings.map((p) => p.map((v, i) => (i % 2 === 0 ? to[0] + (v - from[0]) * sx : to[1] + (v - from[1]) * sy)));
+}
 
 export const catKey = (id: Id): string => `${typeof id}:${String(id)}`;
 
@@ -43,6 +62,14 @@ export class Viewer {
   selected: AnnotationInfo | null = null;
   hover: AnnotationInfo | null = null;
   private drag?: Drag;
+  tool: Tool = 'select';
+  /** The vertex picked on the selected polygon (Delete removes it). */
+  selectedVertex: { ring: number; i: number } | null = null;
+  /** Rings shown for the selected annotation until the host's answer arrives (after a vertex edit). */
+  private pendingRings?: { id: Id; rings: number[][] };
+  /** The polygon being drawn (image coordinates). */
+  drawing: number[] = [];
+  private pointer: [number, number] | null = null;
   private frame = 0;
   private dpr = 1;
   private cssW = 0;
@@ -77,7 +104,8 @@ export class Viewer {
     this.root.addEventListener('pointerdown', (e) => this.onDown(e));
     this.root.addEventListener('pointermove', (e) => this.onMove(e));
     this.root.addEventListener('pointerup', (e) => this.onUp(e));
-    this.root.addEventListener('pointerleave', () => { if (!this.drag) { this.hover = null; this.ev.onHover(null, 0, 0); this.requestRender(); } });
+    this.root.addEventListener('pointerleave', () => { if (!this.drag) { this.hover = null; this.pointer = null; this.ev.onHover(null, 0, 0); this.requestRender(); } });
+    this.root.addEventListener('dblclick', (e) => this.onDblClick(e));
   }
 
   private layer(cls: string): HTMLCanvasElement {
@@ -110,8 +138,76 @@ export class Viewer {
   setShapes(shapes: Shape[]): void {
     this.shapes = shapes;
     this.shapesVersion++;
+    this.pendingRings = undefined;
     if (this.selected) this.selected = shapes.find((s) => s.ann.id === this.selected!.id)?.ann ?? null;
+    const rings = this.selectedRings();
+    if (this.selectedVertex && !(rings && rings[this.selectedVertex.ring] && 2 * this.selectedVertex.i < rings[this.selectedVertex.ring].length)) this.selectedVertex = null;
     this.requestRender();
+  }
+
+  /** The rings of the selected polygon annotation (as edited, until the host answers). */
+  selectedRings(): number[][] | undefined {
+    const sel = this.selected;
+    if (!sel || sel.kind !== 'polygons') return undefined;
+    if (this.pendingRings && this.pendingRings.id === sel.id) return this.pendingRings.rings;
+    return this.shapes.find((s) => s.ann.id === sel.id)?.rings;
+  }
+
+  setTool(tool: Tool): void {
+    this.tool = this.opts.readonly ? 'select' : tool;
+    this.drawing = [];
+    this.root.style.cursor = this.tool === 'select' ? 'default' : 'crosshair';
+    this.requestRender();
+  }
+
+  /** Esc: cancel the polygon being drawn (true), else nothing to cancel (false). */
+  cancelDrawing(): boolean {
+    if (this.drawing.length === 0 && this.drag?.kind !== 'draw-box') return false;
+    this.drawing = [];
+    if (this.drag?.kind === 'draw-box') this.drag = undefined;
+    this.requestRender();
+    return true;
+  }
+
+  /** Enter / double-click: close the polygon being drawn (3 points at least). */
+  finishPolygon(): boolean {
+    const pts = this.drawing;
+    // Drop repeated points (a double-click adds its point twice).
+    const out: number[] = [];
+    for (let i = 0; i + 1 < pts.length; i += 2) {
+      const n = out.length;
+      if (n >= 2 && Math.hypot((pts[i] - out[n - 2]) * this.zoom, (pts[i + 1] - out[n - 1]) * this.zoom) < 3) continue;
+      out.push(pts[i], pts[i + 1]);
+    }
+    if (out.length < 6) return false;
+    this.drawing = [];
+    this.requestRender();
+    const r = (v: number) => Math.round(v * 100) / 100;
+    this.ev.onCreate?.('polygon', [out.map(r)]);
+    return true;
+  }
+
+  /** Delete the picked vertex; a string says why not (a polygon keeps 3 points). */
+  deleteSelectedVertex(): string | undefined {
+    const v = this.selectedVertex;
+    const rings = this.selectedRings();
+    const sel = this.selected;
+    if (!v || !rings || !sel) return 'No vertex selected';
+    const ring = rings[v.ring];
+    if (!ring || ring.length <= 6) return 'A polygon keeps at least 3 points';
+    const next = rings.map((r) => [...r]);
+    next[v.ring].splice(2 * v.i, 2);
+    this.selectedVertex = null;
+    this.commitRings(sel, next, 'Delete vertex');
+    return undefined;
+  }
+
+  private commitRings(ann: AnnotationInfo, rings: number[][], label: string): void {
+    const r = (v: number) => Math.round(v * 100) / 100;
+    const clean = rings.map((p) => p.map(r));
+    this.pendingRings = { id: ann.id, rings: clean };
+    this.requestRender();
+    this.ev.onPolygonsEdit?.(ann, clean, label);
   }
 
   fit(notify = true): void {
@@ -180,6 +276,7 @@ export class Viewer {
   }
 
   select(ann: AnnotationInfo | null): void {
+    if (ann?.id !== this.selected?.id) this.selectedVertex = null;
     this.selected = ann;
     this.requestRender();
   }
@@ -210,15 +307,82 @@ export class Viewer {
     return undefined;
   }
 
+  /** The vertex of the selected polygon under a screen point. */
+  private vertexAt(sx: number, sy: number): { ring: number; i: number } | undefined {
+    const rings = this.selectedRings();
+    if (!rings || this.opts.readonly) return undefined;
+    let best: { ring: number; i: number } | undefined;
+    let bd = 6;
+    rings.forEach((p, ring) => {
+      for (let k = 0; k + 1 < p.length; k += 2) {
+        const d = Math.hypot(p[k] * this.zoom + this.panX - sx, p[k + 1] * this.zoom + this.panY - sy);
+        if (d <= bd) { bd = d; best = { ring, i: k / 2 }; }
+      }
+    });
+    return best;
+  }
+
+  /** The edge of the selected polygon under a screen point, with the point on it (image coordinates). */
+  private edgeAt(sx: number, sy: number): { ring: number; i: number; x: number; y: number } | undefined {
+    const rings = this.selectedRings();
+    if (!rings || this.opts.readonly) return undefined;
+    let best: { ring: number; i: number; x: number; y: number } | undefined;
+    let bd = 6;
+    rings.forEach((p, ring) => {
+      const n = Math.floor(p.length / 2);
+      for (let k = 0; k < n; k++) {
+        const ax = p[2 * k] * this.zoom + this.panX, ay = p[2 * k + 1] * this.zoom + this.panY;
+        const j = (k + 1) % n;
+        const bx = p[2 * j] * this.zoom + this.panX, by = p[2 * j + 1] * this.zoom + this.panY;
+        const L = (bx - ax) ** 2 + (by - ay) ** 2;
+        const t = L > 0 ? Math.max(0, Math.min(1, ((sx - ax) * (bx - ax) + (sy - ay) * (by - ay)) / L)) : 0;
+        const d = Math.hypot(ax + t * (bx - ax) - sx, ay + t * (by - ay) - sy);
+        if (d <= bd) { bd = d; best = { ring, i: k, x: p[2 * k] + t * (p[2 * j] - p[2 * k]), y: p[2 * k + 1] + t * (p[2 * j + 1] - p[2 * k + 1]) }; }
+      }
+    });
+    return best;
+  }
+
+  /** Insert a vertex on the edge under a screen point (Alt+click, double-click). */
+  private insertVertexAt(sx: number, sy: number): boolean {
+    const sel = this.selected;
+    const rings = this.selectedRings();
+    const edge = this.edgeAt(sx, sy);
+    if (!sel || !rings || !edge) return false;
+    const next = rings.map((r) => [...r]);
+    next[edge.ring].splice(2 * (edge.i + 1), 0, edge.x, edge.y);
+    this.selectedVertex = { ring: edge.ring, i: edge.i + 1 };
+    this.commitRings(sel, next, 'Insert vertex');
+    return true;
+  }
+
+  private onDblClick(e: MouseEvent): void {
+    if (this.tool === 'polygon') { this.finishPolygon(); e.preventDefault(); return; }
+    if (this.tool !== 'select') return;
+    const [sx, sy] = this.local(e);
+    if (!this.vertexAt(sx, sy)) this.insertVertexAt(sx, sy);
+  }
+
   private onDown(e: PointerEvent): void {
     if (e.button !== 0 && e.button !== 1) return;
     this.root.focus();
     this.root.setPointerCapture?.(e.pointerId);
     const [sx, sy] = this.local(e);
+    if (e.button === 0 && this.tool !== 'select' && !this.opts.readonly) {
+      const p = this.toImage(sx, sy);
+      this.drag = this.tool === 'box' ? { kind: 'draw-box', x0: sx, y0: sy, start: p, cur: p, moved: false } : { kind: 'click', x0: sx, y0: sy, moved: false };
+      return;
+    }
+    if (e.button === 0 && e.altKey && this.insertVertexAt(sx, sy)) return;
     const handle = e.button === 0 ? this.handleAt(sx, sy) : undefined;
-    if (handle && this.selected?.bbox) {
+    // Box corners first: a vertex on a corner of its box is the rectangle case, where both do the same.
+    const vertex = e.button === 0 ? this.vertexAt(sx, sy) : undefined;
+    if (vertex && this.selected && (!handle || handle === 'move')) {
+      this.drag = { kind: 'vertex', x0: sx, y0: sy, ring: vertex.ring, i: vertex.i, rings: this.selectedRings()!.map((r) => [...r]), moved: false, ann: this.selected };
+    } else if (handle && this.selected?.bbox) {
       const b = [...this.selected.bbox] as [number, number, number, number];
-      this.drag = { kind: 'box', x0: sx, y0: sy, handle, start: b, cur: [...b], moved: false, ann: this.selected };
+      // A click (no drag) on a corner vertex still picks that vertex.
+      this.drag = { kind: 'box', x0: sx, y0: sy, handle, start: b, cur: [...b], moved: false, ann: this.selected, ...(vertex ? { vertex } : {}) };
     } else {
       this.drag = { kind: 'pan', x0: sx, y0: sy, panX: this.panX, panY: this.panY, moved: false };
     }
@@ -227,11 +391,17 @@ export class Viewer {
   private onMove(e: PointerEvent): void {
     const [sx, sy] = this.local(e);
     const d = this.drag;
+    this.pointer = [sx, sy];
+    if (!d && this.tool !== 'select') {
+      if (this.drawing.length) this.requestRender();
+      return;
+    }
     if (!d) {
       const [ix, iy] = this.toImage(sx, sy);
       const hit = this.hitTest(ix, iy);
       const h = this.handleAt(sx, sy);
-      this.root.style.cursor = h === 'move' ? 'move' : h === 'nw' || h === 'se' ? 'nwse-resize' : h ? 'nesw-resize' : 'default';
+      const v = !h || h === 'move' ? this.vertexAt(sx, sy) : undefined;
+      this.root.style.cursor = v ? 'pointer' : h === 'move' ? 'move' : h === 'nw' || h === 'se' ? 'nwse-resize' : h ? 'nesw-resize' : 'default';
       if (hit !== this.hover) { this.hover = hit; this.requestRender(); }
       this.ev.onHover(hit, e.clientX, e.clientY);
       return;
@@ -240,6 +410,15 @@ export class Viewer {
     const dy = sy - d.y0;
     if (!d.moved && Math.hypot(dx, dy) < 3) return;
     d.moved = true;
+    if (d.kind === 'click') return;
+    if (d.kind === 'draw-box') { d.cur = this.toImage(sx, sy); this.requestRender(); return; }
+    if (d.kind === 'vertex') {
+      const [ix, iy] = this.toImage(sx, sy);
+      d.rings[d.ring][2 * d.i] = ix;
+      d.rings[d.ring][2 * d.i + 1] = iy;
+      this.requestRender();
+      return;
+    }
     if (d.kind === 'pan') {
       this.panX = d.panX + dx;
       this.panY = d.panY + dy;
@@ -268,6 +447,29 @@ export class Viewer {
     const d = this.drag;
     this.drag = undefined;
     if (!d) return;
+    if (d.kind === 'click') {
+      if (!d.moved && this.tool === 'polygon') {
+        const [sx, sy] = this.local(e);
+        const [ix, iy] = this.toImage(sx, sy);
+        this.drawing.push(ix, iy);
+        this.requestRender();
+      }
+      return;
+    }
+    if (d.kind === 'draw-box') {
+      const [x0, y0] = d.start;
+      const [x1, y1] = d.cur;
+      const r = (v: number) => Math.round(v * 100) / 100;
+      const x = r(Math.min(x0, x1)), y = r(Math.min(y0, y1)), X = r(Math.max(x0, x1)), Y = r(Math.max(y0, y1));
+      this.requestRender();
+      if (d.moved && (X - x) * this.zoom >= 3 && (Y - y) * this.zoom >= 3) this.ev.onCreate?.('box', [[x, y, X, y, X, Y, x, Y]]);
+      return;
+    }
+    if (d.kind === 'vertex') {
+      if (d.moved) this.commitRings(d.ann, d.rings, 'Move vertex');
+      else { this.selectedVertex = { ring: d.ring, i: d.i }; this.requestRender(); }
+      return;
+    }
     if (d.kind === 'pan') {
       if (d.moved) { this.ev.onViewChange(); return; }
       const [sx, sy] = this.local(e);
@@ -279,8 +481,12 @@ export class Viewer {
     }
     if (d.moved) {
       // Shown at its new place until the host's answer replaces the shapes.
+      const rings = this.selectedRings();
+      if (rings && d.ann.bbox) this.pendingRings = { id: d.ann.id, rings: fitRings(rings, d.ann.bbox, d.cur) };
       d.ann.bbox = d.cur;
       this.ev.onBoxEdit(d.ann, d.cur);
+    } else if (d.vertex) {
+      this.selectedVertex = d.vertex;
     } else {
       const [sx, sy] = this.local(e);
       const [ix, iy] = this.toImage(sx, sy);
@@ -304,8 +510,11 @@ export class Viewer {
     this.drawOverlays();
     this.drawUi();
     this.frameTimes.push(performance.now() - t0);
-    if (this.frameTimes.length > 500) this.frameTimes.shift();
+    if (this.frameTimes.length > 500) this.frameTimes.shift();    this.afterRender?.();
   }
+
+  /** Called after each render (the minimap follows the view). */
+  afterRender?: () => void;
 
   private viewTransform(ctx: CanvasRenderingContext2D): void {
     const k = this.dpr;
@@ -412,6 +621,8 @@ export class Viewer {
       }
     }
     ctx.globalAlpha = 1;
+    for (const s of this.shapes) if (s.ann.keypoints && this.visible(s)) this.paintKeypoints(ctx, s);
+    ctx.globalAlpha = 1;
   }
 
   private drawUi(): void {
@@ -450,6 +661,94 @@ export class Viewer {
           ctx.strokeRect(hx - 4, hy - 4, 8, 8);
         }
       }
+    }
+    // The selected polygon: its outline as edited, and a handle per vertex.
+    let rings = this.selectedRings();
+    const vd = this.drag?.kind === 'vertex' && this.drag.moved ? this.drag : undefined;
+    if (vd) rings = vd.rings;
+    else if (drag && rings && sel?.bbox) rings = fitRings(rings, drag.start, drag.cur);
+    if (sel && rings) {
+      const path = new Path2D();
+      for (const p of rings) {
+        if (p.length < 4) continue;
+        path.moveTo(p[0] * this.zoom + this.panX, p[1] * this.zoom + this.panY);
+        for (let k = 2; k + 1 < p.length; k += 2) path.lineTo(p[k] * this.zoom + this.panX, p[k + 1] * this.zoom + this.panY);
+        path.closePath();
+      }
+      ctx.lineWidth = 3; ctx.strokeStyle = 'rgba(0,0,0,0.7)'; ctx.stroke(path);
+      ctx.lineWidth = 1.5; ctx.strokeStyle = '#FFFFFF'; ctx.stroke(path);
+      if (!this.opts.readonly) {
+        const sv = this.selectedVertex;
+        rings.forEach((p, ring) => {
+          for (let k = 0; k + 1 < p.length; k += 2) {
+            const hx = p[k] * this.zoom + this.panX;
+            const hy = p[k + 1] * this.zoom + this.panY;
+            const picked = sv && sv.ring === ring && sv.i === k / 2;
+            ctx.beginPath();
+            ctx.arc(hx, hy, picked ? 5 : 3.5, 0, Math.PI * 2);
+            ctx.fillStyle = picked ? '#FFD700' : '#FFFFFF';
+            ctx.fill();
+            ctx.lineWidth = 1;
+            ctx.strokeStyle = '#000000';
+            ctx.stroke();
+          }
+        });
+      }
+    }
+    // Drawing tools.
+    const db = this.drag?.kind === 'draw-box' ? this.drag : undefined;
+    if (db) {
+      const [x0, y0] = db.start;
+      const [x1, y1] = db.cur;
+      const b: Box = [Math.min(x0, x1), Math.min(y0, y1), Math.abs(x1 - x0), Math.abs(y1 - y0)];
+      const [x, y, w, h] = toS(b);
+      ctx.setLineDash([5, 3]);
+      ctx.lineWidth = 1.5;
+      ctx.strokeStyle = '#FFFFFF';
+      ctx.strokeRect(x, y, w, h);
+      ctx.setLineDash([]);
+    }
+    if (this.drawing.length >= 2) {
+      const pts = this.drawing;
+      ctx.beginPath();
+      ctx.moveTo(pts[0] * this.zoom + this.panX, pts[1] * this.zoom + this.panY);
+      for (let k = 2; k + 1 < pts.length; k += 2) ctx.lineTo(pts[k] * this.zoom + this.panX, pts[k + 1] * this.zoom + this.panY);
+      if (this.pointer) ctx.lineTo(this.pointer[0], this.pointer[1]);
+      ctx.setLineDash([5, 3]);
+      ctx.lineWidth = 1.5;
+      ctx.strokeStyle = '#FFFFFF';
+      ctx.stroke();
+      ctx.setLineDash([]);
+      ctx.fillStyle = '#FFFFFF';
+      for (let k = 0; k + 1 < pts.length; k += 2) ctx.fillRect(pts[k] * this.zoom + this.panX - 3, pts[k + 1] * this.zoom + this.panY - 3, 6, 6);
+    }
+  }
+
+  /** Keypoints over the overlays: skeleton lines, visible (v=2) filled, labelled-hidden (v=1) hollow, v=0 not drawn. */
+  private paintKeypoints(ctx: CanvasRenderingContext2D, s: Shape): void {
+    const kp = s.ann.keypoints;
+    if (!kp || kp.length < 3) return;
+    const cat = this.opts.categoryOf?.(s.ann);
+    const n = Math.floor(kp.length / 3);
+    const lw = 2 / this.zoom;
+    ctx.lineWidth = lw;
+    ctx.strokeStyle = s.color;
+    ctx.beginPath();
+    for (const [a, b] of cat?.skeleton ?? []) {
+      const i = a - 1, j = b - 1;
+      if (i < 0 || j < 0 || i >= n || j >= n || kp[3 * i + 2] <= 0 || kp[3 * j + 2] <= 0) continue;
+      ctx.moveTo(kp[3 * i], kp[3 * i + 1]);
+      ctx.lineTo(kp[3 * j], kp[3 * j + 1]);
+    }
+    ctx.stroke();
+    const rad = 3.5 / this.zoom;
+    for (let i = 0; i < n; i++) {
+      const v = kp[3 * i + 2];
+      if (v <= 0) continue;
+      ctx.beginPath();
+      ctx.arc(kp[3 * i], kp[3 * i + 1], rad, 0, Math.PI * 2);
+      if (v >= 2) { ctx.fillStyle = s.color; ctx.fill(); ctx.lineWidth = 1 / this.zoom; ctx.strokeStyle = '#000000'; ctx.stroke(); }
+      else { ctx.fillStyle = 'rgba(0,0,0,0)'; ctx.lineWidth = 1.5 / this.zoom; ctx.strokeStyle = s.color; ctx.stroke(); }
     }
   }
 }

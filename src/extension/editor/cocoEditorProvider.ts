@@ -236,9 +236,26 @@ export class CocoEditorProvider implements vscode.CustomEditorProvider<CocoCusto
     this.changeEmitter.fire({
       document,
       label: edit.label,
-      undo: async () => { (await document.model).undo(edit); document.changed(); },
-      redo: async () => { (await document.model).apply(edit); document.changed(); },
+      undo: async () => { (await document.model).undo(edit); document.changed(); void this.refreshDiagnostics(document); },
+      redo: async () => { (await document.model).apply(edit); document.changed(); void this.refreshDiagnostics(document); },
     });
+    void this.refreshDiagnostics(document);
+  }
+
+  /**
+   * The Problems panel follows viewer edits: files up to 50 MB are checked again as the
+   * bytes a save would write (debounced), unless the JSON text is open too (its own
+   * checks own the diagnostics then). Bigger files keep the last check until saved.
+   */
+  private async refreshDiagnostics(document: CocoCustomDocument, fromDisk = false): Promise<void> {
+    const checks = this.checks;
+    if (!checks) return;
+    const model = await document.model;
+    const size = model.base.bytes.length;
+    if (size > MAX_TEXT_BYTES) return;
+    if (vscode.workspace.textDocuments.some((d) => d.uri.toString() === document.uri.toString())) return;
+    const text = fromDisk ? undefined : new TextDecoder().decode(model.bytes());
+    checks.schedule(document.uri, { text, size, delayMs: 400 });
   }
 
   async saveCustomDocument(document: CocoCustomDocument, cancellation: vscode.CancellationToken): Promise<void> {
@@ -249,6 +266,7 @@ export class CocoEditorProvider implements vscode.CustomEditorProvider<CocoCusto
     const model = await document.model;
     if (cancellation.isCancellationRequested) return;
     await writeFileAtomic(destination.fsPath, model.bytes());
+    if (destination.toString() === document.uri.toString()) void this.refreshDiagnostics(document, true);
   }
 
   async revertCustomDocument(document: CocoCustomDocument, cancellation: vscode.CancellationToken): Promise<void> {
@@ -258,6 +276,7 @@ export class CocoEditorProvider implements vscode.CustomEditorProvider<CocoCusto
     const fresh = await CocoEditorModel.load(bytes, document.uri.fsPath);
     model.reset(fresh.base);
     document.changed();
+    void this.refreshDiagnostics(document, true);
   }
 
   async backupCustomDocument(document: CocoCustomDocument, context: vscode.CustomDocumentBackupContext, cancellation: vscode.CancellationToken): Promise<vscode.CustomDocumentBackup> {

@@ -13,7 +13,8 @@ import { locate } from '../../core/coco/locate';
 import { parseCoco, parseCocoAsync, type ParseAsyncOptions } from '../../core/coco/parse';
 import { applyByteEdits } from '../../core/edits/applyByteEdits';
 import { insertProperty } from '../../core/edits/jsonEdits';
-import { rleCounts, segmentationKind, segmentationToRle } from '../../core/geometry';
+import { checkDocument } from '../../core/check';
+import { polygonBbox, rleCounts, segmentationKind, segmentationToRle } from '../../core/geometry';
 import type { ByteEdit } from '../../core/problems';
 import type { OutcomeProblem } from '../../node/checkWorkerProtocol';
 import type {
@@ -21,14 +22,31 @@ import type {
   ProblemInfo, ProblemsPayload,
 } from '../../shared/protocol';
 
+import {
+  PER_ANNOTATION_RULES, appendElements, boxPolygon, cleanPolygons, elementStyle, elementText, fitPolygons, polygonFields, polygonsText, type Box,
+} from './geometryEdits';
+
 const SEVERITY_RANK = { error: 3, warning: 2, info: 1 } as const;
+
+/** Above this the re-check after an edit looks at the edited annotations alone (no re-parse of the file). */
+export const FULL_RECHECK_MAX_BYTES = 50 * 1024 * 1024;
 
 export interface AnnOverride {
   deleted?: boolean;
   categoryId?: Id;
   bbox?: [number, number, number, number];
-  /** Set with bbox when the annotation has no segmentation (area follows the box). */
+  /** Set with bbox when the annotation has no segmentation (area follows the box), or with segmentation. */
   area?: number;
+  /** New polygons (geometry edits of polygon annotations); bbox and area are set with them. */
+  segmentation?: number[][];
+}
+
+/** A new annotation appended to the annotations array (index = base length + position in `added`). */
+export interface CreateEdit {
+  readonly kind: 'create';
+  readonly label: string;
+  readonly annotationIndex: number;
+  readonly value: JsonObject;
 }
 
 /** One applied edit of one annotation, as VS Code's undo stack holds it. */
@@ -52,7 +70,7 @@ export interface BaseEdit {
   readonly after: CocoDocument;
 }
 
-export type ModelEdit = AnnotationEdit | BaseEdit;
+export type ModelEdit = AnnotationEdit | BaseEdit | CreateEdit;
 
 export interface ImageSource {
   /** The path of the image file, or undefined with the paths tried. */
@@ -83,6 +101,9 @@ export class CocoEditorModel {
   private overrides = new Map<number, AnnOverride>();
   private _version = 0;
 
+  /** Annotations created in the viewer, in order (written after the last annotation of the file). */
+  private added: JsonObject[] = [];
+
   constructor(public base: CocoDocument, readonly fileName: string) {}
 
   static async load(bytes: Uint8Array, fileName: string, opts: ParseAsyncOptions = {}): Promise<CocoEditorModel> {
@@ -96,24 +117,51 @@ export class CocoEditorModel {
 
   get version(): number { return this._version; }
   get imageCount(): number { return this.base.imageEntries.length; }
-  get isDirtyVsBase(): boolean { return this.overrides.size > 0; }
+  get isDirtyVsBase(): boolean { return this.overrides.size > 0 || this.added.length > 0; }
 
   // -------------------------------------------------------------------------
   // Reading
 
-  private annotation(index: number): { entry: Located; value: JsonObject; ov: AnnOverride | undefined } | undefined {
+  private annotation(index: number): { entry?: Located; value: JsonObject; ov: AnnOverride | undefined } | undefined {
+    const n = this.base.annotationEntries.length;
+    if (index >= n) {
+      const value = this.added[index - n];
+      return value ? { value, ov: this.overrides.get(index) } : undefined;
+    }
     const entry = this.base.annotationEntries[index];
     if (!entry || !isJsonObject(entry.value)) return undefined;
     return { entry, value: entry.value, ov: this.overrides.get(index) };
   }
 
+  /** Every annotation value with its index: the file's, then the ones created here. */
+  private forEachAnnotation(f: (value: unknown, index: number) => void): void {
+    this.base.annotationEntries.forEach((e, i) => f(e.value, i));
+    const n = this.base.annotationEntries.length;
+    this.added.forEach((v, k) => f(v, n + k));
+  }
+
+  /** Indices of annotations edited or created here (not deleted). */
+  editedIndices(): number[] {
+    const out: number[] = [];
+    for (const [i, ov] of this.overrides) if (!ov.deleted) out.push(i);
+    const n = this.base.annotationEntries.length;
+    this.added.forEach((_, k) => { if (!this.overrides.get(n + k)?.deleted && !out.includes(n + k)) out.push(n + k); });
+    return out.sort((a, b) => a - b);
+  }
+
+  /** An annotation's id as the webview knows it. */
+  annotationIdAt(index: number): Id | undefined {
+    const a = this.annotation(index);
+    return a ? idOf(a.value.id) ?? `#${index}` : undefined;
+  }
+
   categories(): CategoryInfo[] {
     const counts = new Map<IdKey, number>();
-    this.base.annotationEntries.forEach((e, i) => {
-      if (!isJsonObject(e.value)) return;
+    this.forEachAnnotation((v, i) => {
+      if (!isJsonObject(v)) return;
       const ov = this.overrides.get(i);
       if (ov?.deleted) return;
-      const c = ov?.categoryId ?? idOf(e.value.category_id);
+      const c = ov?.categoryId ?? idOf(v.category_id);
       if (c !== undefined) counts.set(c, (counts.get(c) ?? 0) + 1);
     });
     const out: CategoryInfo[] = [];
@@ -121,19 +169,23 @@ export class CocoEditorModel {
       if (!isJsonObject(e.value)) return;
       const id = idOf(e.value.id);
       if (id === undefined) return;
+      const kp = e.value.keypoints;
+      const sk = e.value.skeleton;
       out.push({
         id,
         name: typeof e.value.name === 'string' ? e.value.name : String(id),
         ...(typeof e.value.supercategory === 'string' ? { supercategory: e.value.supercategory } : {}),
         count: counts.get(id) ?? 0,
         colorIndex: i,
+        ...(Array.isArray(kp) ? { keypoints: kp.map(String) } : {}),
+        ...(Array.isArray(sk) ? { skeleton: sk.filter((p): p is [number, number] => Array.isArray(p) && p.length === 2 && p.every((x) => Number.isInteger(x))) } : {}),
       });
     });
     return out;
   }
 
   annotationCount(): number {
-    let n = this.base.annotationEntries.length;
+    let n = this.base.annotationEntries.length + this.added.length;
     for (const ov of this.overrides.values()) if (ov.deleted) n--;
     return n;
   }
@@ -202,14 +254,14 @@ export class CocoEditorModel {
     const counts = new Uint32Array(n);
     const cats = new Map<string, Uint8Array>();
     const key = (c: Id) => `${typeof c}:${String(c)}`;
-    this.base.annotationEntries.forEach((e, i) => {
-      if (!isJsonObject(e.value)) return;
+    this.forEachAnnotation((v, i) => {
+      if (!isJsonObject(v)) return;
       const ov = this.overrides.get(i);
       if (ov?.deleted) return;
-      const img = this.imageIndexOfId(idOf(e.value.image_id) as IdKey);
+      const img = this.imageIndexOfId(idOf(v.image_id) as IdKey);
       if (img === undefined) return;
       counts[img]++;
-      const c = ov?.categoryId ?? idOf(e.value.category_id);
+      const c = ov?.categoryId ?? idOf(v.category_id);
       if (c === undefined) return;
       let bits = cats.get(key(c));
       if (!bits) cats.set(key(c), (bits = new Uint8Array(n)));
@@ -317,7 +369,9 @@ export class CocoEditorModel {
   imagePayload(index: number, source?: ImageSource): ImagePayload {
     const image = this.imageInfo(index, source);
     const idKey = idOf((this.base.imageEntries[index].value as JsonObject | undefined)?.id);
-    const located = idKey === undefined ? [] : this.base.annotationsOfImage(idKey);
+    const located: { index: number }[] = idKey === undefined ? [] : [...this.base.annotationsOfImage(idKey)];
+    const nBase = this.base.annotationEntries.length;
+    this.added.forEach((v, k) => { if (idKey !== undefined && idOf(v.image_id) === idKey) located.push({ index: nBase + k }); });
     const annotations: AnnotationInfo[] = [];
     const ringStart: number[] = [0];
     const coordStart: number[] = [0];
@@ -331,7 +385,7 @@ export class CocoEditorModel {
       const a = this.annotation(entry.index);
       if (!a || a.ov?.deleted) continue;
       const v = a.value;
-      const seg = v.segmentation;
+      const seg = a.ov?.segmentation ?? v.segmentation;
       const kind = seg === undefined ? undefined : segmentationKind(seg);
       let gk: GeometryKind;
       let rh = 0;
@@ -364,6 +418,7 @@ export class CocoEditorModel {
         area: a.ov?.area ?? num(v.area),
         iscrowd: v.iscrowd === 1 || v.iscrowd === true,
         kind: gk,
+        ...(Array.isArray(v.keypoints) && v.keypoints.every((x) => typeof x === 'number') ? { keypoints: v.keypoints as number[] } : {}),
       });
     }
     const geometry: ImageGeometry = {
@@ -394,7 +449,8 @@ export class CocoEditorModel {
   // Editing
 
   /** Validates an op and turns it into an edit (not yet applied); a string says why not. */
-  prepare(op: EditOp): AnnotationEdit | string {
+  prepare(op: EditOp): AnnotationEdit | CreateEdit | string {
+    if (op.op === 'create') return this.prepareCreate(op);
     const a = this.annotation(op.annotationIndex);
     if (!a) return `No annotation at index ${op.annotationIndex}`;
     if (a.ov?.deleted) return 'The annotation was deleted';
@@ -411,14 +467,76 @@ export class CocoEditorModel {
       case 'setBbox': {
         const b = op.bbox;
         if (!Array.isArray(b) || b.length !== 4 || !b.every((x) => Number.isFinite(x)) || b[2] < 0 || b[3] < 0) return 'Invalid box';
-        const bbox = b.map((x) => Math.round(x * 100) / 100) as [number, number, number, number];
+        const bbox = b.map((x) => Math.round(x * 100) / 100) as Box;
+        const seg = cur.segmentation ?? a.value.segmentation;
+        const kind = seg === undefined ? undefined : segmentationKind(seg);
+        if (kind === 'rle' || kind === 'compressed-rle' || kind === 'rle-list') {
+          return `${name[0].toUpperCase()}${name.slice(1)} is an RLE mask: the viewer does not move or resize masks (only polygons and plain boxes). Edit it in the JSON text or re-draw it as a polygon.`;
+        }
+        if (kind === 'polygons') {
+          // The polygons go with the box: moved, and scaled from the old box into the new one.
+          const polys = seg as number[][];
+          const from = cur.bbox ?? bboxOf(a.value.bbox) ?? polygonBbox(polys);
+          const moved = from[2] === bbox[2] && from[3] === bbox[3];
+          const after = this.withPolygons(a.value, cur, fitPolygons(polys, from, bbox));
+          return { label: `${moved ? 'Move' : 'Resize'} ${name}`, annotationIndex: op.annotationIndex, before, after };
+        }
         const after: AnnOverride = { ...cur, bbox };
-        const seg = a.value.segmentation;
         const hasSeg = seg !== undefined && !(Array.isArray(seg) && seg.length === 0);
         if (!hasSeg) after.area = Math.round(bbox[2] * bbox[3] * 100) / 100;
         return { label: `Move box of ${name}`, annotationIndex: op.annotationIndex, before, after };
       }
+      case 'setPolygons': {
+        const seg = cur.segmentation ?? a.value.segmentation;
+        if (seg !== undefined && segmentationKind(seg) !== 'polygons' && !(Array.isArray(seg) && seg.length === 0)) return `${name} is not a polygon annotation`;
+        const polys = cleanPolygons(op.polygons);
+        if (typeof polys === 'string') return polys;
+        return { label: op.label ?? `Edit polygon of ${name}`, annotationIndex: op.annotationIndex, before, after: this.withPolygons(a.value, cur, polys) };
+      }
     }
+  }
+
+  /** Height and width of the image an annotation belongs to (0, 0 when unknown). */
+  private imageSizeOf(v: JsonObject): [number, number] {
+    const i = this.imageIndexOfId(idOf(v.image_id) as IdKey);
+    if (i === undefined) return [0, 0];
+    const img = this.base.imageEntries[i].value;
+    return isJsonObject(img) ? [num(img.height) ?? 0, num(img.width) ?? 0] : [0, 0];
+  }
+
+  /** An override with new polygons, their extent as bbox and pycocotools' mask area. */
+  private withPolygons(v: JsonObject, cur: AnnOverride, polys: number[][]): AnnOverride {
+    const [h, w] = this.imageSizeOf(v);
+    const { bbox, area } = polygonFields(polys, h, w);
+    return { ...cur, segmentation: polys, bbox, area };
+  }
+
+  private nextAnnotationId(): number {
+    let max = 0;
+    this.forEachAnnotation((v) => { if (isJsonObject(v) && typeof v.id === 'number' && Number.isFinite(v.id) && v.id > max) max = v.id; });
+    return Math.floor(max) + 1;
+  }
+
+  private prepareCreate(op: Extract<EditOp, { op: 'create' }>): CreateEdit | string {
+    const img = this.base.imageEntries[op.imageIndex];
+    if (!img || !isJsonObject(img.value)) return `No image at index ${op.imageIndex}`;
+    const imageId = idOf(img.value.id);
+    if (imageId === undefined) return 'The image has no id';
+    if (!this.base.categoriesWithId(op.categoryId).length) return `No category with id ${String(op.categoryId)}`;
+    let polys = cleanPolygons(op.polygons);
+    if (typeof polys === 'string') return polys;
+    if (op.shape === 'box') {
+      // A box is written as its 4-corner polygon, so instance-segmentation files stay consistent.
+      const b = polygonBbox(polys);
+      polys = [boxPolygon(b)];
+    }
+    const H = num(img.value.height) ?? 0;
+    const W = num(img.value.width) ?? 0;
+    const { bbox, area } = polygonFields(polys, H, W);
+    if (bbox[2] <= 0 || bbox[3] <= 0) return 'The shape is empty';
+    const id = this.nextAnnotationId();
+    const value: JsonObject = { id, image_id: imageId, category_id: op.categoryId, segmentation: polys, area, bbox, iscrowd: 0 };
+    return { kind: 'create', label: `Add ${op.shape} annotation ${id}`, annotationIndex: this.base.annotationEntries.length + this.added.length, value };
   }
 
   /**
@@ -426,7 +544,7 @@ export class CocoEditorModel {
    * A string says why not (there are unsaved annotation edits: the ranges would be off).
    */
   async prepareByteEdits(label: string, edits: readonly ByteEdit[]): Promise<BaseEdit | string> {
-    if (this.overrides.size > 0) return 'Save (or undo) the edits made in the viewer first: the fix was computed for the file as checked.';
+    if (this.isDirtyVsBase) return 'Save (or undo) the edits made in the viewer first: the fix was computed for the file as checked.';
     const len = this.base.bytes.length;
     if (edits.some((e) => e.start < 0 || e.end > len || e.start > e.end)) return 'The fix does not match this file any more (check again).';
     const bytes = applyByteEdits(this.base.bytes, [...edits].sort((a, b) => a.start - b.start));
@@ -436,16 +554,31 @@ export class CocoEditorModel {
 
   apply(edit: ModelEdit): void {
     if (edit.kind === 'base') { this.setBase(edit.after); return; }
+    if (edit.kind === 'create') {
+      const k = edit.annotationIndex - this.base.annotationEntries.length;
+      if (k !== this.added.length) throw new Error('Annotations created out of order');
+      this.added.push(edit.value);
+      this._version++;
+      return;
+    }
     this.set(edit.annotationIndex, edit.after);
   }
 
   undo(edit: ModelEdit): void {
     if (edit.kind === 'base') { this.setBase(edit.before); return; }
+    if (edit.kind === 'create') {
+      const k = edit.annotationIndex - this.base.annotationEntries.length;
+      if (k === this.added.length - 1) this.added.pop();
+      this.overrides.delete(edit.annotationIndex);
+      this._version++;
+      return;
+    }
     this.set(edit.annotationIndex, edit.before);
   }
 
   private setBase(doc: CocoDocument): void {
     this.base = doc;
+    this.added = [];
     this.overrides.clear();
     this.imageIndexById = undefined;
     this._version++;
@@ -462,7 +595,27 @@ export class CocoEditorModel {
     const doc = this.base;
     const entries = doc.annotationEntries;
     const edits: ByteEdit[] = [];
-    const deleted = [...this.overrides].filter(([, o]) => o.deleted).map(([i]) => i).sort((x, y) => x - y);
+    const nBase = entries.length;
+    const deleted = [...this.overrides].filter(([i, o]) => o.deleted && i < nBase).map(([i]) => i).sort((x, y) => x - y);
+    const section = doc.sections.get('annotations');
+    // New annotations (not deleted again), in the style of the file's last annotation.
+    const style = elementStyle(doc, entries, section);
+    const newTexts: string[] = [];
+    this.added.forEach((v, k) => {
+      const ov = this.overrides.get(nBase + k);
+      if (ov?.deleted) return;
+      const value: JsonObject = { ...v };
+      if (ov?.categoryId !== undefined) value.category_id = ov.categoryId;
+      if (ov?.segmentation) value.segmentation = ov.segmentation;
+      if (ov?.area !== undefined) value.area = ov.area;
+      if (ov?.bbox) value.bbox = ov.bbox;
+      newTexts.push(elementText(value, style));
+    });
+    if (newTexts.length && section && deleted.length === nBase && nBase > 0) {
+      // Every annotation of the file deleted: the array is written anew.
+      const edit = appendElements(doc, [], section, newTexts, style);
+      return edit ? [edit] : [];
+    }
     // Runs of deleted neighbours go in one edit so that no two edits share a comma.
     for (let k = 0; k < deleted.length;) {
       let j = k;
@@ -481,7 +634,7 @@ export class CocoEditorModel {
       k = j + 1;
     }
     for (const [i, ov] of this.overrides) {
-      if (ov.deleted) continue;
+      if (ov.deleted || i >= nBase) continue;
       const entry = entries[i];
       const setValue = (key: string, text: string) => {
         const r = locate(doc, entry, [key]);
@@ -494,8 +647,15 @@ export class CocoEditorModel {
         const sep = /,\s/.test(old) || !r ? ', ' : ',';
         setValue('bbox', `[${ov.bbox.map(fmtNum).join(sep)}]`);
       }
+      if (ov.segmentation) {
+        const r = locate(doc, entry, ['segmentation']);
+        const old = r ? new TextDecoder().decode(doc.bytes.subarray(r.start, Math.min(r.end, r.start + 200))) : '';
+        setValue('segmentation', polygonsText(ov.segmentation, /,\s/.test(old) || !r ? ', ' : ','));
+      }
       if (ov.area !== undefined) setValue('area', fmtNum(ov.area));
     }
+    const append = appendElements(doc, entries, section, newTexts, style);
+    if (append) edits.push(append);
     return edits;
   }
 
@@ -506,4 +666,59 @@ export class CocoEditorModel {
 
   /** After revert: a new base, no overrides. */
   reset(base: CocoDocument): void { this.setBase(base); }
+
+  // -------------------------------------------------------------------------
+  // Re-check of edited annotations
+
+  /**
+   * The per-annotation rules over the edited state, for the annotations at `indices`.
+   * Files up to `fullMaxBytes`: the pending bytes are re-parsed and checked (lines are
+   * the pending text's). Bigger files: a small document of just those annotations, their
+   * images and the categories is checked (lines: where the annotation starts in the file).
+   */
+  recheck(indices: readonly number[], fullMaxBytes = FULL_RECHECK_MAX_BYTES): { annotationId: Id; index: number; problems: Omit<ProblemInfo, 'key'>[] }[] {
+    const want = indices.map((i) => ({ index: i, a: this.annotation(i) })).filter((x) => x.a && !x.a.ov?.deleted);
+    if (!want.length) return [];
+    const ids = new Map<string, number>();
+    for (const w of want) ids.set(`${typeof w.a!.value.id}:${String(w.a!.value.id)}`, w.index);
+    const out = new Map<number, Omit<ProblemInfo, 'key'>[]>(want.map((w) => [w.index, []]));
+    const collect = (doc: CocoDocument, lineOf: (p: { start: number; annotationId?: Id }) => number) => {
+      for (const p of checkDocument(doc, { only: PER_ANNOTATION_RULES }).problems) {
+        if (p.annotationId === undefined) continue;
+        const i = ids.get(`${typeof p.annotationId}:${String(p.annotationId)}`);
+        if (i === undefined) continue;
+        out.get(i)!.push({
+          rule: p.rule, severity: p.severity, message: p.message, annotationId: p.annotationId,
+          imageIndex: this.imageIndexOfId(idOf(this.annotation(i)!.value.image_id) as IdKey) ?? -1,
+          line: lineOf(p),
+        });
+      }
+    };
+    const pendingSize = this.base.bytes.length;
+    if (pendingSize <= fullMaxBytes) {
+      const doc = parseCoco(this.bytes(), { path: this.fileName });
+      collect(doc, (p) => doc.lines.positionAt(p.start).line + 1);
+    } else {
+      const anns = want.map((w) => {
+        const a = w.a!;
+        const v: JsonObject = { ...a.value };
+        if (a.ov?.categoryId !== undefined) v.category_id = a.ov.categoryId;
+        if (a.ov?.segmentation) v.segmentation = a.ov.segmentation;
+        if (a.ov?.bbox) v.bbox = a.ov.bbox;
+        if (a.ov?.area !== undefined) v.area = a.ov.area;
+        return v;
+      });
+      const imageIds = new Set(anns.map((v) => `${typeof v.image_id}:${String(v.image_id)}`));
+      const images = this.base.imageEntries.map((e) => e.value).filter((v) => isJsonObject(v) && imageIds.has(`${typeof v.id}:${String(v.id)}`));
+      const mini = { images, annotations: anns, categories: this.base.categoryEntries.map((e) => e.value) };
+      const doc = parseCoco(new TextEncoder().encode(JSON.stringify(mini)), { path: this.fileName });
+      const startLine = (id: Id | undefined) => {
+        const i = id === undefined ? undefined : ids.get(`${typeof id}:${String(id)}`);
+        const e = i === undefined ? undefined : this.base.annotationEntries[i];
+        return e ? this.base.lines.positionAt(e.start).line + 1 : 0;
+      };
+      collect(doc, (p) => startLine(p.annotationId));
+    }
+    return want.map((w) => ({ annotationId: idOf(w.a!.value.id) ?? `#${w.index}`, index: w.index, problems: out.get(w.index)! }));
+  }
 }

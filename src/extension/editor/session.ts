@@ -37,6 +37,10 @@ export interface SessionOptions {
   showInJson?(annotationIndex: number, model: CocoEditorModel): Promise<{ ok: boolean; message?: string }>;
   /** Thumbnails of image files (host: sharp + disk cache). */
   thumbnail?(path: string): Promise<string | undefined>;
+  /** Re-check edited annotations after this many ms of quiet (0: at once; default 60). */
+  recheckDelayMs?: number;
+  /** Files above this many bytes re-check only the edited annotations (default 50 MB). */
+  recheckFullMaxBytes?: number;
   /** A first look while the model loads (big files). */
   preview?: Promise<import('../../shared/protocol').PreviewPayload | undefined>;
 }
@@ -47,6 +51,13 @@ export class EditorSession {
   private disposed = false;
   private started = false;
   private lastProblems: ProblemsPayload = { problems: [], source: 'none', fileLevel: 0 };
+  /** Problems of annotations edited in the viewer, from the re-check of the edited state (replace the check's). */
+  private local?: { version: number; ids: Set<string>; problems: ProblemInfo[] };
+  private recheckTimer?: ReturnType<typeof setTimeout>;
+  /** Resolves after the next re-check (tests). */
+  lastRecheck: Promise<void> = Promise.resolve();
+  /** Milliseconds the latest re-check took. */
+  recheckMs = 0;
 
   constructor(private readonly o: SessionOptions) {
     this.channel = hostChannel(o.post);
@@ -59,6 +70,7 @@ export class EditorSession {
       model.apply(edit);
       o.onEdit(edit);
       this.changed();
+      if (edit.kind === 'create') return { ok: true, annotationId: model.annotationIdAt(edit.annotationIndex), annotationIndex: edit.annotationIndex };
       return { ok: true };
     });
     this.channel.handle('applyFix', async ({ key }) => {
@@ -129,7 +141,17 @@ export class EditorSession {
   problemsChanged(): void {
     const m = this.model;
     if (!m || this.disposed || !this.started) return;
-    this.lastProblems = m.problemsPayload(this.o.problems?.(), this.o.isFixed);
+    const outcome = this.o.problems?.();
+    const local = this.local;
+    const key = (id: Id) => `${typeof id}:${String(id)}`;
+    const hide = (p: OutcomeProblem) => (this.o.isFixed?.(p) ?? false) || (!!local && p.annotationId !== undefined && local.ids.has(key(p.annotationId)));
+    const payload = m.problemsPayload(outcome, hide);
+    if (local) {
+      payload.problems.push(...local.problems);
+      payload.problems.sort((x, y) => x.imageIndex - y.imageIndex || x.line - y.line || x.key - y.key);
+      payload.source = 'check';
+    }
+    this.lastProblems = payload;
     this.channel.notify('problems', this.lastProblems);
   }
 
@@ -140,6 +162,41 @@ export class EditorSession {
     const m = this.model;
     if (!m || this.disposed) return;
     this.channel.notify('changed', { version: m.version, annotationCount: m.annotationCount(), categories: m.categories() });
+    this.scheduleRecheck();
+  }
+
+  /** Local problem keys start here (the check outcome's keys are positions in its list). */
+  static readonly LOCAL_KEY = 1_000_000_000;
+
+  /** Re-run the per-annotation rules on the edited annotations (after edit / undo / redo / revert). */
+  private scheduleRecheck(): void {
+    if (this.recheckTimer) clearTimeout(this.recheckTimer);
+    let done!: () => void;
+    this.lastRecheck = new Promise((r) => { done = r; });
+    this.recheckTimer = setTimeout(() => {
+      this.recheckTimer = undefined;
+      try { this.recheckNow(); } finally { done(); }
+    }, this.o.recheckDelayMs ?? 60);
+  }
+
+  recheckNow(): void {
+    const m = this.model;
+    if (!m || this.disposed) return;
+    const t0 = performance.now();
+    const edited = m.editedIndices();
+    if (!edited.length) {
+      this.local = undefined;
+    } else {
+      const res = m.recheck(edited, this.o.recheckFullMaxBytes);
+      let k = EditorSession.LOCAL_KEY;
+      this.local = {
+        version: m.version,
+        ids: new Set(res.map((r) => `${typeof r.annotationId}:${String(r.annotationId)}`)),
+        problems: res.flatMap((r) => r.problems.map((p) => ({ ...p, key: k++ }))),
+      };
+    }
+    this.recheckMs = performance.now() - t0;
+    if (this.started) this.problemsChanged();
   }
 
   reveal(imageIndex: number, annotationId?: number | string): void {
@@ -159,6 +216,7 @@ export class EditorSession {
 
   dispose(): void {
     this.disposed = true;
+    if (this.recheckTimer) clearTimeout(this.recheckTimer);
     this.channel.dispose();
   }
 }

@@ -76,7 +76,7 @@ describe('COCO editor host (no VS Code)', () => {
     assert.ok(p5.image.tried!.every((t) => t.endsWith('scene_005_missing.png')));
   });
 
-  it('a box edit + save changes only that annotation\'s bbox bytes on disk', async () => {
+  it('a box edit + save changes only that annotation\'s geometry bytes on disk (the polygon moves with the box)', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'labelscope-editor-'));
     const file = path.join(dir, 'instances_sample.json');
     fs.copyFileSync(SAMPLE, file);
@@ -94,15 +94,15 @@ describe('COCO editor host (no VS Code)', () => {
     await writeFileAtomic(file, session.bytes());
     const after = fs.readFileSync(file);
     const text = (b: Buffer) => b.toString('utf8');
-    // One differing span: annotation 0's bbox value; every other byte is identical.
+    // The polygon moved with the box: the segmentation and bbox values of annotation 0 are
+    // the only differing spans (the area of the moved 90×70 polygon stays 6300).
     const ann0 = session.base.annotationEntries[0];
+    const seg0 = locate(session.base, ann0, ['segmentation'])!;
     const r0 = locate(session.base, ann0, ['bbox'])!;
-    const newBbox = '[32, 41.5, 90, 70]';
     assert.equal(text(before.subarray(r0.start, r0.end)), '[30, 40, 90, 70]');
-    assert.equal(text(after.subarray(r0.start, r0.start + newBbox.length)), newBbox);
-    assert.ok(before.subarray(0, r0.start).equals(after.subarray(0, r0.start)), 'bytes before the bbox unchanged');
-    assert.ok(before.subarray(r0.end).equals(after.subarray(r0.start + newBbox.length)), 'bytes after the bbox unchanged');
-    assert.equal(after.length - before.length, newBbox.length - (r0.end - r0.start));
+    const expected = text(before.subarray(0, seg0.start)) + '[[32, 41.5, 122, 41.5, 122, 111.5, 32, 111.5]]'
+      + text(before.subarray(seg0.end, r0.start)) + '[32, 41.5, 90, 70]' + text(before.subarray(r0.end));
+    assert.equal(text(after), expected);
     fs.rmSync(dir, { recursive: true, force: true });
   });
 

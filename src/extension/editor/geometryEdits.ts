@@ -1,0 +1,141 @@
+/**
+ * Geometry of viewer edits, free of `vscode`: moving / scaling polygons into a box,
+ * bbox + area recomputed with the core's pycocotools-exact rasterizer, and the JSON
+ * text of new values / new annotations in the style of the file.
+ */
+import type { CocoDocument, JsonObject, Located } from '../../core/coco/document';
+import { polygonBbox, polygonsArea, polygonsToRle, rleArea } from '../../core/geometry';
+import type { ByteEdit } from '../../core/problems';
+
+export type Box = [number, number, number, number];
+
+export const r2 = (x: number): number => {
+  const v = Math.round(x * 100) / 100;
+  return Object.is(v, -0) ? 0 : v;
+};
+
+/** Polygons with every coordinate rounded to 2 decimals; a string says why they are not usable. */
+export function cleanPolygons(polys: unknown): number[][] | string {
+  if (!Array.isArray(polys) || polys.length === 0) return 'No polygon';
+  const out: number[][] = [];
+  for (const p of polys) {
+    if (!Array.isArray(p) || p.length % 2 !== 0) return 'A polygon has an odd number of coordinates';
+    if (p.length < 6) return 'A polygon needs at least 3 points';
+    if (!p.every((x) => typeof x === 'number' && Number.isFinite(x))) return 'A polygon has a coordinate that is not a finite number';
+    out.push(p.map(r2));
+  }
+  return out;
+}
+
+/** Polygons moved and scaled from box `from` into box `to` (a 0-wide / 0-high side is only moved). */
+export function fitPolygons(polys: readonly (readonly number[])[], from: Box, to: Box): number[][] {
+  const sx = from[2] > 0 ? to[2] / from[2] : 1;
+  const sy = from[3] > 0 ? to[3] / from[3] : 1;
+  return polys.map((p) => p.map((v, i) => (i % 2 === 0 ? r2(to[0] + (v - from[0]) * sx) : r2(to[1] + (v - from[1]) * sy))));
+}
+
+/** The COCO fields that follow from polygons: bbox = their extent, area = pycocotools' mask area. */
+export function polygonFields(polys: number[][], imageH: number, imageW: number): { bbox: Box; area: number } {
+  const b = polygonBbox(polys);
+  const bbox: Box = [r2(b[0]), r2(b[1]), r2(b[2]), r2(b[3])];
+  // pycocotools rasterizes into the image; without a usable image size only the shoelace area is known.
+  const area = imageH > 0 && imageW > 0 ? rleArea(polygonsToRle(polys, imageH, imageW)) : r2(polygonsArea(polys));
+  return { bbox, area };
+}
+
+export function boxPolygon(b: Box): number[] {
+  const [x, y, w, h] = b.map(r2);
+  return [x, y, r2(x + w), y, r2(x + w), r2(y + h), x, r2(y + h)];
+}
+
+const numText = (x: number): string => String(r2(x));
+
+/** `[[x, y, …], …]` with the separator the old value used (", " or ","). */
+export function polygonsText(polys: number[][], sep = ', '): string {
+  return `[${polys.map((p) => `[${p.map(numText).join(sep)}]`).join(sep)}]`;
+}
+
+function indentOf(bytes: Uint8Array, offset: number): string {
+  let s = offset;
+  while (s > 0 && bytes[s - 1] !== 0x0a) s--;
+  let i = s;
+  while (i < offset && (bytes[i] === 0x20 || bytes[i] === 0x09)) i++;
+  return new TextDecoder().decode(bytes.subarray(s, i));
+}
+
+/** The style of an existing annotation's text: one line or many, indents, separators. */
+export interface ElementStyle {
+  multiLine: boolean;
+  /** Indent of the element's own line (and of its closing brace). */
+  indent: string;
+  /** Indent of its members (multi-line). */
+  memberIndent: string;
+  colon: string;
+  comma: string;
+  /** Between two elements of the array: after the comma. */
+  between: string;
+}
+
+export function elementStyle(doc: CocoDocument, entries: readonly Located[], section: { valueStart: number } | undefined): ElementStyle {
+  const dec = new TextDecoder();
+  const last = entries[entries.length - 1];
+  const fallback: ElementStyle = { multiLine: true, indent: '    ', memberIndent: '      ', colon: ': ', comma: ', ', between: '\n    ' };
+  if (!last) {
+    if (!section) return fallback;
+    const ind = indentOf(doc.bytes, section.valueStart);
+    return { ...fallback, indent: ind + '  ', memberIndent: ind + '    ', between: '\n' + ind + '  ' };
+  }
+  const text = dec.decode(doc.bytes.subarray(last.start, last.end));
+  const multiLine = text.includes('\n');
+  const indent = indentOf(doc.bytes, last.start);
+  const m = /\{\s*?\n([ \t]*)"/.exec(text);
+  const memberIndent = m ? m[1] : indent + '  ';
+  const colon = /"[^"]*":\s/.test(text) ? ': ' : ':';
+  const comma = /,\s/.test(text.replace(/\n[ \t]*/g, '')) || /\[[^\]]*,\s/.test(text) ? ', ' : ',';
+  let between = '\n' + indent;
+  if (entries.length >= 2) {
+    const prev = entries[entries.length - 2];
+    const gap = dec.decode(doc.bytes.subarray(prev.end, last.start));
+    between = gap.replace(/^\s*,/, '');
+  } else if (section) {
+    between = dec.decode(doc.bytes.subarray(section.valueStart + 1, last.start));
+    if (!between.includes('\n')) between = comma === ', ' ? ' ' : '';
+  }
+  return { multiLine, indent, memberIndent, colon, comma, between };
+}
+
+/** One annotation's JSON text in a style (members in the given order). */
+export function elementText(value: JsonObject, st: ElementStyle): string {
+  const fmt = (v: unknown): string => {
+    if (Array.isArray(v)) return `[${v.map(fmt).join(st.comma)}]`;
+    if (typeof v === 'number') return numText(v);
+    return JSON.stringify(v);
+  };
+  const members = Object.entries(value).map(([k, v]) => `${JSON.stringify(k)}${st.colon}${fmt(v)}`);
+  if (!st.multiLine) return `{${members.join(st.comma)}}`;
+  return `{\n${members.map((m) => st.memberIndent + m).join(',\n')}\n${st.indent}}`;
+}
+
+/** An edit that appends elements after the last one of a top-level array (or fills an empty one). */
+export function appendElements(doc: CocoDocument, entries: readonly Located[], section: { valueStart: number; valueEnd: number } | undefined, texts: string[], st: ElementStyle): ByteEdit | undefined {
+  if (!texts.length || !section) return undefined;
+  const last = entries[entries.length - 1];
+  if (last) return { start: last.end, end: last.end, newText: texts.map((t) => `,${st.between}${t}`).join('') };
+  const closeIndent = indentOf(doc.bytes, section.valueStart);
+  const body = st.multiLine ? `[\n${texts.map((t) => st.indent + t).join(',\n')}\n${closeIndent}]` : `[${texts.join(', ')}]`;
+  return { start: section.valueStart, end: section.valueEnd, newText: body };
+}
+
+/**
+ * Rules that look at one annotation at a time (with its image and category): the ones
+ * re-run on the edited annotations after a viewer edit.
+ */
+export const PER_ANNOTATION_RULES: readonly string[] = [
+  'coco/annotation-id-zero', 'coco/annotation-unknown-category', 'coco/annotation-unknown-image',
+  'coco/area-invalid', 'coco/area-mismatch', 'coco/bbox-invalid', 'coco/bbox-non-positive', 'coco/bbox-out-of-image',
+  'coco/bbox-segmentation-mismatch', 'coco/bbox-tiny', 'coco/crowd-with-polygons', 'coco/iscrowd-invalid',
+  'coco/keypoints-length', 'coco/keypoints-outside-bbox', 'coco/missing-field', 'coco/num-keypoints-mismatch',
+  'coco/polygon-four-numbers', 'coco/polygon-odd-length', 'coco/polygon-outside-image', 'coco/polygon-self-intersecting',
+  'coco/polygon-too-short', 'coco/polygon-zero-area', 'coco/rle-counts-sum', 'coco/rle-invalid-string',
+  'coco/rle-size-mismatch', 'coco/segmentation-empty', 'coco/segmentation-flat-list', 'coco/wrong-type',
+];

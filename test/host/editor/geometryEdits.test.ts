@@ -1,0 +1,169 @@
+/** Viewer geometry edits on the host: polygons follow the box, vertex edits, new shapes, re-check. */
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { parseCoco } from '../../../src/core/coco/parse';
+import { locate } from '../../../src/core/coco/locate';
+import { polygonsToRle, rleArea } from '../../../src/core/geometry';
+import { CocoEditorModel } from '../../../src/extension/editor/editorModel';
+import { EditorSession } from '../../../src/extension/editor/session';
+import { webviewChannel, type Envelope, type ProblemsPayload } from '../../../src/shared/protocol';
+
+const SAMPLE = path.resolve(__dirname, '../../../sample/annotations/instances_sample.json');
+const dec = (b: Uint8Array) => Buffer.from(b).toString('utf8');
+
+/**
+ * Asserts that `after` differs from `before` only inside annotation `index`'s values of `keys`:
+ * everything before and after that annotation is byte-identical, and putting the old value
+ * texts back into the new annotation text gives the old annotation text.
+ */
+function assertOnlyValuesChanged(before: Uint8Array, after: Uint8Array, index: number, keys: string[]): void {
+  const a = parseCoco(before);
+  const b = parseCoco(after);
+  const ea = a.annotationEntries[index];
+  const eb = b.annotationEntries[index];
+  assert.equal(ea.start, eb.start, 'same start');
+  assert.ok(Buffer.from(before.subarray(0, ea.start)).equals(Buffer.from(after.subarray(0, eb.start))), 'bytes before the annotation unchanged');
+  assert.ok(Buffer.from(before.subarray(ea.end)).equals(Buffer.from(after.subarray(eb.end))), 'bytes after the annotation unchanged');
+  // Replace the new values by the old ones, last first.
+  let text = dec(after.subarray(eb.start, eb.end));
+  const ranges = keys.map((k) => ({ k, rb: locate(b, eb, [k])!, ra: locate(a, ea, [k])! })).sort((x, y) => y.rb.start - x.rb.start);
+  for (const { rb, ra } of ranges) {
+    text = text.slice(0, rb.start - eb.start) + dec(before.subarray(ra.start, ra.end)) + text.slice(rb.end - eb.start);
+  }
+  assert.equal(text, dec(before.subarray(ea.start, ea.end)), 'nothing else in the annotation changed');
+}
+
+const exactArea = (polys: number[][], h = 240, w = 320) => rleArea(polygonsToRle(polys, h, w));
+
+describe('viewer geometry edits (host)', () => {
+  const bytes = new Uint8Array(fs.readFileSync(SAMPLE));
+
+  it('moving the box of a polygon annotation moves its polygon; only segmentation / bbox / area text changes', () => {
+    const model = CocoEditorModel.fromBytes(bytes, SAMPLE);
+    // Annotation 1: [[30, 40, 120, 40, 120, 110, 30, 110]], bbox [30, 40, 90, 70].
+    const e = model.prepare({ op: 'setBbox', annotationIndex: 0, bbox: [42.257, 45.5, 90, 70] });
+    assert.notEqual(typeof e, 'string');
+    model.apply(e as never);
+    const out = model.bytes();
+    const ann = JSON.parse(dec(out)).annotations[0];
+    assert.deepEqual(ann.segmentation, [[42.26, 45.5, 132.26, 45.5, 132.26, 115.5, 42.26, 115.5]]);
+    assert.deepEqual(ann.bbox, [42.26, 45.5, 90, 70]);
+    assert.equal(ann.area, exactArea(ann.segmentation));
+    assertOnlyValuesChanged(bytes, out, 0, ['segmentation', 'bbox', 'area']);
+    // Undo gives the file back byte for byte.
+    model.undo(e as never);
+    assert.ok(Buffer.from(model.bytes()).equals(Buffer.from(bytes)));
+  });
+
+  it('resizing the box scales the polygon into the new box; bbox = polygon extent, area = pycocotools mask area', () => {
+    const model = CocoEditorModel.fromBytes(bytes, SAMPLE);
+    const e = model.prepare({ op: 'setBbox', annotationIndex: 0, bbox: [30, 40, 45, 140] });
+    model.apply(e as never);
+    const out = model.bytes();
+    const ann = JSON.parse(dec(out)).annotations[0];
+    assert.deepEqual(ann.segmentation, [[30, 40, 75, 40, 75, 180, 30, 180]]);
+    assert.deepEqual(ann.bbox, [30, 40, 45, 140]);
+    assert.equal(ann.area, exactArea([[30, 40, 75, 40, 75, 180, 30, 180]]));
+    assertOnlyValuesChanged(bytes, out, 0, ['segmentation', 'bbox', 'area']);
+  });
+
+  it('vertex edits (setPolygons): bbox and area recomputed; fewer than 3 points refused', () => {
+    const model = CocoEditorModel.fromBytes(bytes, SAMPLE);
+    // Drag vertex 2 of annotation 1 and insert one on the top edge.
+    const polys = [[30, 40, 75, 20.123, 120, 40, 150, 130, 30, 110]];
+    const e = model.prepare({ op: 'setPolygons', annotationIndex: 0, polygons: polys });
+    assert.notEqual(typeof e, 'string');
+    model.apply(e as never);
+    const out = model.bytes();
+    const ann = JSON.parse(dec(out)).annotations[0];
+    assert.deepEqual(ann.segmentation, [[30, 40, 75, 20.12, 120, 40, 150, 130, 30, 110]]);
+    assert.deepEqual(ann.bbox, [30, 20.12, 120, 109.88]);
+    assert.equal(ann.area, exactArea(ann.segmentation));
+    assert.notEqual(ann.area, 6300);
+    assertOnlyValuesChanged(bytes, out, 0, ['segmentation', 'bbox', 'area']);
+    assert.match(model.prepare({ op: 'setPolygons', annotationIndex: 0, polygons: [[1, 1, 5, 5]] }) as string, /at least 3 points/);
+  });
+
+  it('RLE masks: box move / resize is refused with a clear message', () => {
+    const model = CocoEditorModel.fromBytes(bytes, SAMPLE);
+    const i = model.base.annotationEntries.findIndex((e) => (e.value as { id: number }).id === 4);
+    const r = model.prepare({ op: 'setBbox', annotationIndex: i, bbox: [10, 10, 50, 50] });
+    assert.equal(typeof r, 'string');
+    assert.match(r as string, /RLE mask.*does not move or resize masks/);
+  });
+
+  it('a new box is appended as a 4-corner polygon annotation (id max+1) in the file\'s style; undo removes it', () => {
+    const model = CocoEditorModel.fromBytes(bytes, SAMPLE);
+    const e = model.prepare({ op: 'create', imageIndex: 1, categoryId: 3, polygons: [[10.004, 20, 60, 20, 60, 50, 10.004, 50]], shape: 'box' });
+    assert.notEqual(typeof e, 'string');
+    model.apply(e as never);
+    const out = model.bytes();
+    const doc = JSON.parse(dec(out));
+    const last = doc.annotations.at(-1);
+    assert.deepEqual(last, { id: 14, image_id: 2, category_id: 3, segmentation: [[10, 20, 60, 20, 60, 50, 10, 50]], area: 1500, bbox: [10, 20, 50, 30], iscrowd: 0 });
+    // Inserted right after the old last annotation, formatted like it; the rest is byte-identical.
+    const a = parseCoco(bytes);
+    const lastEnd = a.annotationEntries.at(-1)!.end;
+    const inserted = dec(out.subarray(lastEnd, out.length - (bytes.length - lastEnd)));
+    assert.equal(inserted, ',\n    {\n      "id": 14,\n      "image_id": 2,\n      "category_id": 3,\n      "segmentation": [[10, 20, 60, 20, 60, 50, 10, 50]],\n      "area": 1500,\n      "bbox": [10, 20, 50, 30],\n      "iscrowd": 0\n    }');
+    assert.ok(Buffer.from(out.subarray(0, lastEnd)).equals(Buffer.from(bytes.subarray(0, lastEnd))));
+    assert.ok(Buffer.from(out.subarray(out.length - (bytes.length - lastEnd))).equals(Buffer.from(bytes.subarray(lastEnd))));
+    // Shown with image 2; editable like any other.
+    const p = model.imagePayload(1);
+    assert.ok(p.annotations.some((x) => x.id === 14 && x.kind === 'polygons'));
+    const mv = model.prepare({ op: 'setBbox', annotationIndex: (e as { annotationIndex: number }).annotationIndex, bbox: [20, 20, 50, 30] });
+    model.apply(mv as never);
+    assert.deepEqual(JSON.parse(dec(model.bytes())).annotations.at(-1).segmentation, [[20, 20, 70, 20, 70, 50, 20, 50]]);
+    model.undo(mv as never);
+    model.undo(e as never);
+    assert.ok(Buffer.from(model.bytes()).equals(Buffer.from(bytes)), 'undo: the file as it was');
+  });
+
+  it('a new annotation in a one-line file stays on one line; all annotations deleted + one added stays valid', () => {
+    const text = '{"images": [{"id": 1, "file_name": "a.png", "width": 100, "height": 100}],\n"annotations": [{"id": 5, "image_id": 1, "category_id": 1, "bbox": [1,1,2,2], "area": 4}],\n"categories": [{"id": 1, "name": "x"}]}';
+    const model = CocoEditorModel.fromBytes(Buffer.from(text), 'x.json');
+    model.apply(model.prepare({ op: 'create', imageIndex: 0, categoryId: 1, polygons: [[10, 10, 20, 10, 15, 30]], shape: 'polygon' }) as never);
+    const out = dec(model.bytes());
+    assert.ok(out.includes('"area": 4}, {"id": 6, "image_id": 1, "category_id": 1, "segmentation": [[10, 10, 20, 10, 15, 30]], "area": 100, "bbox": [10, 10, 10, 20], "iscrowd": 0}],'), out);
+    model.apply(model.prepare({ op: 'delete', annotationIndex: 0 }) as never);
+    const doc = JSON.parse(dec(model.bytes()));
+    assert.deepEqual(doc.annotations.map((a: { id: number }) => a.id), [6]);
+  });
+
+  it('the re-check after an edit replaces the edited annotation\'s problems (full re-parse and per-annotation paths)', async () => {
+    for (const fullMax of [Infinity, 0]) {
+      const model = CocoEditorModel.fromBytes(bytes, SAMPLE);
+      const notes: ProblemsPayload[] = [];
+      let session!: EditorSession;
+      const web = webviewChannel((m: Envelope) => queueMicrotask(() => session.receive(structuredClone(m))));
+      session = new EditorSession({
+        post: (m) => queueMicrotask(() => web.receive(structuredClone(m))),
+        source: { find: () => ({ tried: [] }), toSrc: (p) => p },
+        model: Promise.resolve(model),
+        onEdit: () => {},
+        recheckDelayMs: 0,
+        recheckFullMaxBytes: fullMax,
+      });
+      web.on('problems', (p) => notes.push(p));
+      const init = new Promise((r) => web.on('init', r));
+      web.notify('ready', {});
+      await init;
+      // Move annotation 1's box half out of the 320×240 image.
+      const r = await web.request('edit', { op: 'setBbox', annotationIndex: 0, bbox: [280, 40, 90, 70] });
+      assert.equal(r.ok, true);
+      await session.lastRecheck;
+      await new Promise((res) => setTimeout(res, 10));
+      const last = notes.at(-1)!;
+      const mine = last.problems.filter((p) => p.annotationId === 1);
+      assert.ok(mine.some((p) => p.rule === 'coco/polygon-outside-image' || p.rule === 'coco/bbox-out-of-image'), `${fullMax}: ${JSON.stringify(mine)}`);
+      assert.ok(mine.every((p) => p.key >= EditorSession.LOCAL_KEY && p.imageIndex === 0));
+      // Back in the image: the problems go away.
+      await web.request('edit', { op: 'setBbox', annotationIndex: 0, bbox: [30, 40, 90, 70] });
+      await session.lastRecheck;
+      await new Promise((res) => setTimeout(res, 10));
+      assert.deepEqual(notes.at(-1)!.problems.filter((p) => p.annotationId === 1), []);
+      session.dispose();
+    }
+  });
+});
