@@ -13,7 +13,7 @@ import * as http from 'node:http';
 import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type FrameLocator, type Locator, type Page } from 'playwright-core';
 
 export const REPO_ROOT = path.resolve(__dirname, '..', '..');
 export const ARTIFACTS_DIR = path.join(REPO_ROOT, 'test-artifacts', 'e2e');
@@ -24,6 +24,8 @@ const DEFAULT_VSIX = path.join(REPO_ROOT, '.cache', 'labelscope-e2e.vsix');
 const FALLBACK_VSCODEIGNORE = path.join(__dirname, 'fallback.vscodeignore');
 
 const log = (msg: string): void => console.log(`    [e2e] ${msg}`);
+/** The outer iframe of a webview in the browser workbench (see CodeServerSession.webview). */
+const WEBVIEW_IFRAME = 'iframe.webview';
 
 // ------------------------------------------------------------------ packaging
 
@@ -219,6 +221,9 @@ export class CodeServerSession {
       'extensions.autoUpdate': false,
       'telemetry.telemetryLevel': 'off',
       'update.mode': 'none',
+      // VS Code in a browser defaults files.autoSave to "afterDelay" (1 s; desktop: "off"), so an
+      // edit would be saved behind the test's back and a tab never shows dirty. Tests save explicitly.
+      'files.autoSave': 'off',
       ...opts.settings,
     };
     fs.writeFileSync(path.join(this.userDataDir, 'User', 'settings.json'), JSON.stringify(settings, null, 2));
@@ -315,8 +320,11 @@ export class CodeServerSession {
     await this.page.locator('.part.editor').click({ position: { x: 20, y: 20 } });
   }
 
-  /** Open a workspace file via Quick Open (Ctrl+P) and wait for its editor tab to be active. */
-  async openFile(relPath: string): Promise<void> {
+  /**
+   * Open a workspace file via Quick Open (Ctrl+P) and wait for its editor tab to be active.
+   * `editor: 'text'` (default) waits for a text editor, `'webview'` for a custom editor's webview.
+   */
+  async openFile(relPath: string, opts: { editor?: 'text' | 'webview' } = {}): Promise<void> {
     const base = path.posix.basename(relPath);
     await this.focusWorkbench();
     await this.page.keyboard.press('Control+P');
@@ -328,7 +336,76 @@ export class CodeServerSession {
     await row.waitFor({ state: 'visible', timeout: 60_000 });
     await row.click();
     await this.page.locator(`.tabs-container .tab.active[aria-label*="${base}"]`).waitFor({ state: 'visible' });
-    await this.page.locator('.editor-instance .monaco-editor .view-lines').first().waitFor({ state: 'visible' });
+    if ((opts.editor ?? 'text') === 'text') {
+      await this.page.locator('.editor-instance .monaco-editor .view-lines').first().waitFor({ state: 'visible' });
+    } else {
+      await this.page.locator(WEBVIEW_IFRAME).first().waitFor({ state: 'visible' });
+    }
+  }
+
+  /** The active editor tab. */
+  activeTab(): Locator {
+    return this.page.locator('.part.editor .tabs-container .tab.active');
+  }
+
+  /** Whether the active editor tab shows unsaved changes. */
+  async activeTabDirty(): Promise<boolean> {
+    return (await this.activeTab().getAttribute('class') ?? '').split(/\s+/).includes('dirty');
+  }
+
+  /**
+   * The content document of a webview (custom editor or webview panel). Webviews are nested
+   * iframes in the browser workbench: an outer `iframe.webview` (the host page) and the inner
+   * `#active-frame` holding the extension's HTML. `index` picks among several open webviews.
+   */
+  webview(index = 0): FrameLocator {
+    return this.page.locator(WEBVIEW_IFRAME).nth(index).contentFrame().locator('iframe#active-frame').contentFrame();
+  }
+
+  /** The (rendered) Problems row whose text satisfies `pred`; waits for it. */
+  async problemRow(pred: (row: string) => boolean, what: string, timeoutMs = 60_000): Promise<Locator> {
+    const rows = await this.waitForProblem(pred, what, timeoutMs);
+    // By its text, not its index (a virtualized list's DOM order need not be the visual order).
+    // The message part only: innerText (what `pred` saw) and the textContent that hasText matches
+    // differ around the "source(code)" label.
+    const text = rows.find(pred)!;
+    const message = text.split(/ labelscope\b/)[0] || text;
+    return this.page.locator('.markers-panel .monaco-list-row').filter({ hasText: message }).first();
+  }
+
+  /**
+   * Apply a code action at the text editor's cursor: Ctrl+. opens the code action widget and
+   * the first action whose title contains `title` is chosen. Returns the titles offered.
+   */
+  async applyCodeAction(title: string): Promise<string[]> {
+    const widget = this.page.locator('.action-widget');
+    await this.page.keyboard.press('Control+.');
+    await widget.waitFor({ state: 'visible', timeout: 30_000 });
+    const rows = widget.locator('.monaco-list-row.action');
+    await rows.first().waitFor({ state: 'visible' });
+    const titles = (await rows.evaluateAll((els) => els.map((e) => (e as HTMLElement).innerText.replace(/\s+/g, ' ').trim())));
+    const wanted = titles.findIndex((t) => t.includes(title));
+    if (wanted < 0) {
+      await this.page.keyboard.press('Escape');
+      throw new Error(`no code action titled ${JSON.stringify(title)}; offered: ${JSON.stringify(titles)}`);
+    }
+    // Keyboard, not a click: the widget opens with a pointer-blocking layer over the workbench
+    // (.context-view-pointerBlock) that swallows clicks until the mouse moves.
+    const focusedIndex = async () => {
+      const label = (await widget.locator('.monaco-list-row.action.focused').first().innerText().catch(() => '')).replace(/\s+/g, ' ').trim();
+      return titles.indexOf(label);
+    };
+    for (let i = 0; i <= titles.length && (await focusedIndex()) !== wanted; i++) await this.page.keyboard.press('ArrowDown');
+    if ((await focusedIndex()) !== wanted) throw new Error(`could not focus code action ${JSON.stringify(titles[wanted])}`);
+    await this.page.keyboard.press('Enter');
+    await widget.waitFor({ state: 'hidden' });
+    return titles;
+  }
+
+  /** Ctrl+S in whatever has focus; waits until the active tab is no longer dirty. */
+  async saveActive(timeoutMs = 30_000): Promise<void> {
+    await this.page.keyboard.press('Control+S');
+    await waitFor('the active tab to be saved (not dirty)', () => this.activeTabDirty(), (d) => !d, timeoutMs, 200);
   }
 
   /** Run a command from the command palette (F1) by its exact label, e.g. "View: Toggle Problems". */
@@ -479,6 +556,10 @@ export class CodeServerSession {
     if (this.closed) return;
     this.closed = true;
     try {
+      if (!failed && failureName) {
+        // A pass clears the failure screenshot an earlier run of this test left behind.
+        fs.rmSync(path.join(ARTIFACTS_DIR, `FAILED-${failureName.replace(/[^\w.-]+/g, '-')}.png`), { force: true });
+      }
       if (failed) {
         if (this.page && failureName) {
           try {
