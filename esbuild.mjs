@@ -25,6 +25,8 @@ const node = {
 const builds = [
   { ...node, entryPoints: { extension: 'src/extension/extension.ts' }, outdir: 'dist' },
   { ...node, entryPoints: { checkWorker: 'src/node/checkWorker.ts' }, outdir: 'dist' },
+  // Started by src/node/parallelLoad.ts (from the extension, the check worker and the CLI) to scan big files.
+  { ...node, entryPoints: { scanWorker: 'src/node/parallelLoadWorker.ts' }, outdir: 'dist' },
   { ...node, entryPoints: { cli: 'src/cli/main.ts' }, outdir: 'dist' },
   { ...node, entryPoints: { core: 'src/lib.ts' }, outdir: 'dist' },
 ];

@@ -29,24 +29,62 @@ async function tryImport<T>(spec: string): Promise<T | undefined> {
   }
 }
 
+/** CPU time of the whole process (every thread) since `from`, ms. */
+function cpuMsSince(from: NodeJS.CpuUsage): number {
+  const u = process.cpuUsage(from);
+  return (u.user + u.system) / 1000;
+}
+
+/** loadCoco as the CLI calls it (src/node/checkFile.ts passes onProgress: files from 32 MiB load on two threads), then the check. */
+async function loadAndCheck(file: string, rules: 'structural' | 'all'): Promise<CaseResult> {
+  const { loadCoco } = await import('../src/node/loadCoco');
+  const { checkDocument } = await import('../src/core/check/index');
+  const { ALL_RULES, STRUCTURAL_RULE_IDS } = await import('../src/core/rules/index');
+  const c0 = process.cpuUsage();
+  const t0 = performance.now();
+  let threads = 1;
+  const doc = await loadCoco(file, { onProgress: () => {}, onThreads: (i) => { threads = i.threads; } });
+  const t1 = performance.now();
+  const result = checkDocument(doc, rules === 'structural' ? { only: STRUCTURAL_RULE_IDS } : {});
+  const t2 = performance.now();
+  const slowest = Object.entries(result.summary.ruleMs).sort((x, y) => y[1] - x[1]).slice(0, 3).map(([id, ms]) => `${id.replace('coco/', '')}:${ms}`).join(',');
+  return {
+    wallMs: t2 - t0, loadMs: t1 - t0, checkMs: t2 - t1, cpuMs: cpuMsSince(c0), threads,
+    rules: rules === 'structural' ? STRUCTURAL_RULE_IDS.length : ALL_RULES.length,
+    annotations: doc.annotationEntries.length, problems: result.problems.length, slowest,
+  };
+}
+
 export const CASES: BenchCase[] = [
   {
     name: 'json-parse',
     title: '(a) readFileSync + whole-file JSON.parse',
     async run(file) {
+      const c0 = process.cpuUsage();
       const t0 = performance.now();
       const text = readFileSync(file, 'utf8');
       const value = JSON.parse(text) as { annotations: unknown[] };
       const wallMs = performance.now() - t0;
-      return { wallMs, annotations: value.annotations.length };
+      return { wallMs, cpuMs: cpuMsSince(c0), annotations: value.annotations.length };
     },
   },
   {
     name: 'load-check',
-    title: '(b) loadCocoSync + checkDocument',
+    title: '(b) loadCoco + structural checks (foundation)',
+    run: (file) => loadAndCheck(file, 'structural'),
+  },
+  {
+    name: 'load-check-all',
+    title: '(c) loadCoco + every rule (full check)',
+    run: (file) => loadAndCheck(file, 'all'),
+  },
+  {
+    name: 'load-check-single',
+    title: 'loadCocoSync (one thread) + checkDocument',
     async run(file) {
       const { loadCocoSync } = await import('../src/node/loadCoco');
       const check = await tryImport<{ checkDocument?: (doc: unknown) => { problems: unknown[] } }>('../src/core/check/index');
+      const c0 = process.cpuUsage();
       const t0 = performance.now();
       const doc = loadCocoSync(file);
       const t1 = performance.now();
@@ -56,9 +94,32 @@ export const CASES: BenchCase[] = [
       else note = 'checkDocument not found: the check was not measured';
       const t2 = performance.now();
       return {
-        wallMs: t2 - t0, loadMs: t1 - t0, checkMs: check?.checkDocument ? t2 - t1 : undefined,
+        wallMs: t2 - t0, loadMs: t1 - t0, checkMs: check?.checkDocument ? t2 - t1 : undefined, cpuMs: cpuMsSince(c0),
         annotations: doc.annotationEntries.length, parseIssues: doc.parseIssues.length, problems, note,
       };
+    },
+  },
+  {
+    name: 'load-parallel',
+    title: 'loadCoco alone (as the CLI: 2 threads from 32 MiB)',
+    async run(file) {
+      const { loadCoco } = await import('../src/node/loadCoco');
+      const c0 = process.cpuUsage();
+      const t0 = performance.now();
+      let threads = 1;
+      const doc = await loadCoco(file, { onProgress: () => {}, onThreads: (i) => { threads = i.threads; } });
+      return { wallMs: performance.now() - t0, cpuMs: cpuMsSince(c0), threads, annotations: doc.annotationEntries.length };
+    },
+  },
+  {
+    name: 'load-single',
+    title: 'loadCocoSync alone (one thread)',
+    async run(file) {
+      const { loadCocoSync } = await import('../src/node/loadCoco');
+      const c0 = process.cpuUsage();
+      const t0 = performance.now();
+      const doc = loadCocoSync(file);
+      return { wallMs: performance.now() - t0, cpuMs: cpuMsSince(c0), annotations: doc.annotationEntries.length };
     },
   },
   {

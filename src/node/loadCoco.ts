@@ -1,10 +1,20 @@
 /** Reads a COCO file from disk and parses it (bytes, not a text document: train2017 is 450 MB). */
 import { readFileSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import type { CocoDocument } from '../core/coco/document';
 import { parseCoco, parseCocoAsync, type ParseAsyncOptions } from '../core/coco/parse';
+import { loadCocoParallel, type ParallelLoadOptions } from './parallelLoad';
 
-export interface LoadOptions extends ParseAsyncOptions {}
+export interface LoadOptions extends ParseAsyncOptions, Pick<ParallelLoadOptions, 'onThreads'> {
+  /**
+   * Files of at least this many bytes are scanned in a worker thread while this
+   * one parses (loadCocoParallel). Default 32 MiB; Infinity: always one thread.
+   */
+  parallelFromBytes?: number;
+}
+
+/** Default for LoadOptions.parallelFromBytes: below it a worker's start-up costs more than it saves. */
+export const PARALLEL_FROM_BYTES = 32 << 20;
 
 /** An Error naming the path and the OS reason; `code` is the OS code (ENOENT …). */
 export class CocoReadError extends Error {
@@ -29,6 +39,13 @@ function wrap(path: string, e: unknown): never {
 
 /** Reads and parses `path`. Rejects with CocoReadError when it can't be read; parse problems are in `doc.parseIssues`. */
 export async function loadCoco(path: string, opts: LoadOptions = {}): Promise<CocoDocument> {
+  let size = -1;
+  try {
+    size = (await stat(path)).size;
+  } catch {
+    // readFile below reports it
+  }
+  if (size >= (opts.parallelFromBytes ?? PARALLEL_FROM_BYTES)) return loadCocoParallel(path, opts);
   let bytes: Uint8Array;
   try {
     bytes = await readFile(path, opts.signal ? { signal: opts.signal } : undefined);

@@ -9,6 +9,11 @@
  *
  * Never throws on bad input, never recurses: the result carries at most one
  * `coco/invalid-json` issue, at the first error.
+ *
+ * Two halves joined by a `ScanSink`: the `Scanner` reads the structure and says
+ * where each element and member value is; the `DocumentBuilder` parses them.
+ * `parseCoco` runs both on one thread; `src/node/parallelLoad.ts` runs the
+ * scanner in a worker and replays its findings into a builder.
  */
 import { ARRAY_SECTIONS, CocoDocument, type JsonKind, type Located, type ParseIssue, type Section } from './document';
 import { formatJsonPath } from './jsonPath';
@@ -48,38 +53,38 @@ const SECTION_SET: ReadonlySet<string> = new Set(ARRAY_SECTIONS);
 
 type MutableSection = { -readonly [K in keyof Section]: Section[K] };
 
-interface NonFiniteToken { start: number; end: number; value: number }
-
 function tokenText(value: number): string {
   return Number.isNaN(value) ? 'NaN' : value > 0 ? 'Infinity' : '-Infinity';
 }
 
-class Parser {
+/**
+ * What the scanner finds, in file order. `nf`: the value holds a bare
+ * NaN/Infinity token (or something that starts like one).
+ */
+export interface ScanSink {
+  /** A member of the top-level object begins (its key, value kind known). */
+  member(key: string): void;
+  /** An element of the current member's array (a section array). */
+  element(start: number, end: number, nf: boolean): void;
+  /** The current member's whole value, when it is not a section array. */
+  value(start: number, end: number, nf: boolean): void;
+  /** An issue found by the scanner itself (non-finite tokens under a non-object root). */
+  issue(issue: ParseIssue): void;
+  /** A structural error; the scanner stops after it. */
+  invalid(offset: number, message: string): void;
+}
+
+/** Parses what the scanner finds: element values, `info`, issues. */
+export class DocumentBuilder implements ScanSink {
   readonly bytes: Uint8Array;
   readonly len: number;
   readonly maxDepth: number;
-  i = 0;
-  state: S = S.Root;
-  rootKind: JsonKind | undefined;
-  readonly sections = new Map<string, Section>();
   readonly lists: Record<string, Located[]> = { images: [], annotations: [], categories: [], licenses: [] };
   info?: Located;
   readonly issues: ParseIssue[] = [];
   invalidSeen = false;
-  private bom = 0;
-
-  // The member being read.
   private key = '';
-  private section?: MutableSection;
-  private target?: Located[];
-  // Skip mode: a container inside an element or a member value.
-  private readonly stack: Uint8Array;
-  private depth = 0;
-  private skipStart = 0;
-  private skipBase = 0;
-  private skipOwner: Owner = Owner.Member;
-  private nf: NonFiniteToken[] = [];
-
+  private target: Located[] = [];
   private readonly utf8Slice?: (start: number, end: number) => string;
   private decoder?: TextDecoder;
 
@@ -87,13 +92,9 @@ class Parser {
     this.bytes = bytes;
     this.len = bytes.length;
     this.maxDepth = Math.max(1, opts.maxDepth ?? 512);
-    this.stack = new Uint8Array(this.maxDepth + 1);
     const b = bytes as Uint8Array & { utf8Slice?: (s: number, e: number) => string };
     if (typeof b.utf8Slice === 'function') this.utf8Slice = b.utf8Slice;
-    if (this.len >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) this.i = this.bom = 3;
   }
-
-  get done(): boolean { return this.state === S.Done; }
 
   decode(start: number, end: number): string {
     if (this.utf8Slice) return this.utf8Slice.call(this.bytes, start, end);
@@ -101,241 +102,40 @@ class Parser {
     return this.decoder.decode(this.bytes.subarray(start, end));
   }
 
-  private invalid(offset: number, message: string, jsonPath?: string): void {
+  member(key: string): void {
+    this.key = key;
+    if (SECTION_SET.has(key)) this.target = this.lists[key] = [];
+    if (key === 'info') this.info = undefined;
+  }
+
+  element(start: number, end: number, nf: boolean): void {
+    const list = this.target;
+    const index = list.length;
+    list.push({ index, value: this.parseValue(start, end, [this.key, index], 2, nf), start, end });
+  }
+
+  value(start: number, end: number, nf: boolean): void {
+    if (this.key === 'info') {
+      this.info = { index: 0, value: this.parseValue(start, end, ['info'], 1, nf), start, end };
+    } else if (nf || this.bytes[start] === 0x7b || this.bytes[start] === 0x5b) {
+      this.parseValue(start, end, [this.key], 1, nf); // to validate it and report its issues; the value is not kept
+    }
+  }
+
+  issue(issue: ParseIssue): void {
+    this.issues.push(issue);
+  }
+
+  invalid(offset: number, message: string, jsonPath?: string): void {
     if (this.invalidSeen) return;
     this.invalidSeen = true;
     const start = Math.min(offset, this.len);
     this.issues.push({ rule: 'coco/invalid-json', message, start, end: Math.min(start + 1, this.len), ...(jsonPath ? { jsonPath } : {}) });
   }
 
-  /** A structural error: report it and stop reading. */
-  private stop(offset: number, message: string): void {
-    this.invalid(offset, message);
-    if (this.section && this.section.valueEnd < 0) this.section.valueEnd = Math.min(offset, this.len);
-    this.state = S.Done;
-  }
-
-  private where(): string {
-    switch (this.state) {
-      case S.ArrFirst: case S.ArrValue: case S.ArrAfter: return `the "${this.key}" array`;
-      case S.Skip: return this.skipOwner === Owner.Element ? `the "${this.key}" array` : `the "${this.key}" value`;
-      default: return 'the top-level object';
-    }
-  }
-
-  /** Runs until `limit` bytes are read (or the end). */
-  run(limit: number): void {
-    const bytes = this.bytes;
-    const len = this.len;
-    if (limit > len) limit = len;
-    for (;;) {
-      if (this.state === S.Skip) {
-        if (!this.skip(limit)) return;
-        continue;
-      }
-      if (this.state === S.Done) return;
-      let i = skipWs(bytes, this.i, len);
-      this.i = i;
-      if (i >= len) { this.eof(); return; }
-      if (i >= limit) return;
-      const c = bytes[i];
-      switch (this.state) {
-        case S.Root: {
-          if (c === 0x7b) { this.rootKind = 'object'; this.i = i + 1; this.state = S.KeyFirst; continue; }
-          this.rootKind = kindOfByte(c);
-          if (this.rootKind === undefined) { this.stop(i, `Expected a JSON value at the start of the file, found ${describeByte(bytes, i)}`); return; }
-          this.nonObjectRoot(i);
-          return;
-        }
-        case S.KeyFirst:
-        case S.Key: {
-          if (c === 0x7d && this.state === S.KeyFirst) { this.i = i + 1; this.state = S.End; continue; }
-          if (c !== 0x22) {
-            this.stop(i, c === 0x7d && this.state === S.Key
-              ? "Unexpected '}': expected a property name after ',' (trailing comma)"
-              : `Expected a property name in double quotes in the top-level object, found ${describeByte(bytes, i)}`);
-            return;
-          }
-          const e = scanString(bytes, i, len);
-          if (e < 0) { this.stop(lastError.offset, lastError.message); return; }
-          this.key = decodeKey(bytes, i, e);
-          this.section = undefined;
-          this.target = undefined;
-          this.skipStart = i; // key start, kept for the section
-          this.i = e;
-          this.state = S.Colon;
-          continue;
-        }
-        case S.Colon:
-          if (c !== 0x3a) { this.stop(i, `Expected ':' after the property name "${this.key}", found ${describeByte(bytes, i)}`); return; }
-          this.i = i + 1;
-          this.state = S.MemberValue;
-          continue;
-        case S.MemberValue: {
-          const kind = kindOfByte(c);
-          if (kind === undefined) { this.stop(i, `Expected a value for "${this.key}", found ${describeByte(bytes, i)}`); return; }
-          const section: MutableSection = { name: this.key, keyStart: this.skipStart, valueStart: i, valueEnd: -1, kind };
-          this.section = section;
-          this.sections.delete(this.key); // a repeated key: the last one wins, in file order
-          this.sections.set(this.key, section);
-          if (SECTION_SET.has(this.key)) this.lists[this.key] = [];
-          if (this.key === 'info') this.info = undefined;
-          if (c === 0x5b && SECTION_SET.has(this.key)) {
-            this.target = this.lists[this.key];
-            this.i = i + 1;
-            this.state = S.ArrFirst;
-            continue;
-          }
-          if (c === 0x5b || c === 0x7b) { this.enterSkip(i, 1, Owner.Member); continue; }
-          const e = this.primitive(i);
-          if (e < 0) return;
-          this.finishMember(i, e);
-          continue;
-        }
-        case S.AfterMember:
-          if (c === 0x2c) { this.i = i + 1; this.state = S.Key; continue; }
-          if (c === 0x7d) { this.i = i + 1; this.state = S.End; continue; }
-          this.stop(i, `Expected ',' or '}' after the value of "${this.key}" in the top-level object, found ${describeByte(bytes, i)}`);
-          return;
-        case S.ArrFirst:
-        case S.ArrValue: {
-          if (c === 0x5d && this.state === S.ArrFirst) { this.closeArray(i); continue; }
-          if (c === 0x5d) { this.stop(i, `Unexpected ']': expected an element after ',' in the "${this.key}" array (trailing comma)`); return; }
-          if (c === 0x7b || c === 0x5b) { this.enterSkip(i, 2, Owner.Element); continue; }
-          const e = this.primitive(i);
-          if (e < 0) return;
-          this.addElement(i, e);
-          this.state = S.ArrAfter;
-          continue;
-        }
-        case S.ArrAfter:
-          if (c === 0x2c) { this.i = i + 1; this.state = S.ArrValue; continue; }
-          if (c === 0x5d) { this.closeArray(i); continue; }
-          this.stop(i, `Expected ',' or ']' after an element of the "${this.key}" array, found ${describeByte(bytes, i)}`);
-          return;
-        case S.End:
-          this.stop(i, `Unexpected ${describeByte(bytes, i)} after the end of the top-level object (trailing data)`);
-          return;
-      }
-    }
-  }
-
-  private primitive(i: number): number {
-    const e = scanPrimitive(this.bytes, i, this.len, true);
-    if (e < 0) { this.stop(lastError.offset, lastError.message); return -1; }
-    const nf = nonFiniteAt(this.bytes, i, e);
-    this.nf = nf && nf.length === e - i ? [{ start: i, end: e, value: nf.value }] : [];
-    this.i = e;
-    return e;
-  }
-
-  private closeArray(i: number): void {
-    this.section!.valueEnd = i + 1;
-    this.target = undefined;
-    this.i = i + 1;
-    this.state = S.AfterMember;
-  }
-
-  private enterSkip(i: number, base: number, owner: Owner): void {
-    this.skipStart = i;
-    this.skipBase = base;
-    this.skipOwner = owner;
-    this.depth = 0;
-    this.nf = [];
-    this.state = S.Skip;
-  }
-
-  /** The hot loop: follows strings and brackets until the container at skipStart closes. */
-  private skip(limit: number): boolean {
-    const bytes = this.bytes;
-    const len = this.len;
-    const stack = this.stack;
-    const cap = this.maxDepth - this.skipBase;
-    let d = this.depth;
-    let i = d === 0 ? this.skipStart : this.i;
-    while (i < limit) {
-      const c = bytes[i];
-      const t = CLS[c];
-      if (t === 0) { i++; continue; }
-      if (t === 1) {
-        i++;
-        for (;;) {
-          if (i >= len) { this.skipError(i, 'Unexpected end of file inside a string'); return true; }
-          const x = bytes[i];
-          if (x === 0x22) break;
-          i += x === 0x5c ? 2 : 1;
-        }
-        i++;
-        continue;
-      }
-      if (t === 2) {
-        if (d >= cap) { this.skipError(i, `Nesting deeper than ${this.maxDepth} levels`); return true; }
-        stack[d++] = c;
-        i++;
-        continue;
-      }
-      if (t === 3) {
-        if (d === 0 || stack[d - 1] !== c - 2) { this.skipError(i, `Unexpected ${describeByte(bytes, i)}: brackets do not match`); return true; }
-        d--;
-        i++;
-        if (d === 0) {
-          this.depth = 0;
-          this.i = i;
-          this.finishSkip(i);
-          return true;
-        }
-        continue;
-      }
-      // N or I outside a string: a bare non-finite token (or garbage JSON.parse will report).
-      const s = c === 0x49 && i > 0 && bytes[i - 1] === 0x2d ? i - 1 : i;
-      const nf = nonFiniteAt(bytes, s, len);
-      if (nf) { this.nf.push({ start: s, end: s + nf.length, value: nf.value }); i = s + nf.length; } else i++;
-    }
-    this.depth = d;
-    this.i = i;
-    if (i >= len) { this.skipError(len, `Unexpected end of file inside ${this.where()}`); return true; }
-    return false;
-  }
-
-  /** The fast loop saw an error: find the first one exactly with the strict walker, then stop. */
-  private skipError(offset: number, message: string): void {
-    const r = walkJson(this.bytes, this.skipStart, this.len, {
-      maxDepth: this.maxDepth - this.skipBase,
-      depthAbove: this.skipBase,
-      context: this.where(),
-    });
-    const e: SyntaxErr = r.error && r.error.offset <= offset ? r.error : { offset, message };
-    this.stop(e.offset, e.message);
-  }
-
-  private finishSkip(end: number): void {
-    if (this.skipOwner === Owner.Element) {
-      this.addElement(this.skipStart, end);
-      this.state = S.ArrAfter;
-    } else {
-      this.finishMember(this.skipStart, end);
-    }
-  }
-
-  private finishMember(start: number, end: number): void {
-    this.section!.valueEnd = end;
-    if (this.key === 'info') {
-      this.info = { index: 0, value: this.parseValue(start, end, ['info'], 1), start, end };
-    } else if (this.nf.length > 0 || this.bytes[start] === 0x7b || this.bytes[start] === 0x5b) {
-      this.parseValue(start, end, [this.key], 1); // to validate it and report its issues; the value is not kept
-    }
-    this.state = S.AfterMember;
-  }
-
-  private addElement(start: number, end: number): void {
-    const list = this.target!;
-    const index = list.length;
-    list.push({ index, value: this.parseValue(start, end, [this.key, index], 2), start, end });
-  }
-
   /** JSON.parse of one value's bytes; undefined (and an issue) when it is not valid JSON. */
-  private parseValue(start: number, end: number, base: PathSegment[], depthAbove: number): unknown {
-    if (this.nf.length === 0) {
+  parseValue(start: number, end: number, base: PathSegment[], depthAbove: number, nf: boolean): unknown {
+    if (!nf) {
       try {
         return JSON.parse(this.decode(start, end));
       } catch (e) {
@@ -404,12 +204,262 @@ class Parser {
     return value;
   }
 
+}
+/** Reads the structure: the top-level object, its members, each section array's elements. */
+export class Scanner {
+  readonly bytes: Uint8Array;
+  readonly len: number;
+  readonly maxDepth: number;
+  readonly sink: ScanSink;
+  i = 0;
+  state: S = S.Root;
+  rootKind: JsonKind | undefined;
+  readonly sections = new Map<string, Section>();
+  private bom = 0;
+
+  // The member being read.
+  private key = '';
+  private section?: MutableSection;
+  // Skip mode: a container inside an element or a member value.
+  private readonly stack: Uint8Array;
+  private depth = 0;
+  private skipStart = 0;
+  private skipBase = 0;
+  private skipOwner: Owner = Owner.Member;
+  private nf = false;
+
+  constructor(bytes: Uint8Array, opts: ParseOptions, sink: ScanSink) {
+    this.bytes = bytes;
+    this.len = bytes.length;
+    this.maxDepth = Math.max(1, opts.maxDepth ?? 512);
+    this.sink = sink;
+    this.stack = new Uint8Array(this.maxDepth + 1);
+    if (this.len >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) this.i = this.bom = 3;
+  }
+
+  get done(): boolean { return this.state === S.Done; }
+
+  /** A structural error: report it and stop reading. */
+  private stop(offset: number, message: string): void {
+    this.sink.invalid(offset, message);
+    if (this.section && this.section.valueEnd < 0) this.section.valueEnd = Math.min(offset, this.len);
+    this.state = S.Done;
+  }
+
+  private where(): string {
+    switch (this.state) {
+      case S.ArrFirst: case S.ArrValue: case S.ArrAfter: return `the "${this.key}" array`;
+      case S.Skip: return this.skipOwner === Owner.Element ? `the "${this.key}" array` : `the "${this.key}" value`;
+      default: return 'the top-level object';
+    }
+  }
+
+  /** Runs until `limit` bytes are read (or the end). */
+  run(limit: number): void {
+    const bytes = this.bytes;
+    const len = this.len;
+    if (limit > len) limit = len;
+    for (;;) {
+      if (this.state === S.Skip) {
+        if (!this.skip(limit)) return;
+        continue;
+      }
+      if (this.state === S.Done) return;
+      let i = skipWs(bytes, this.i, len);
+      this.i = i;
+      if (i >= len) { this.eof(); return; }
+      if (i >= limit) return;
+      const c = bytes[i];
+      switch (this.state) {
+        case S.Root: {
+          if (c === 0x7b) { this.rootKind = 'object'; this.i = i + 1; this.state = S.KeyFirst; continue; }
+          this.rootKind = kindOfByte(c);
+          if (this.rootKind === undefined) { this.stop(i, `Expected a JSON value at the start of the file, found ${describeByte(bytes, i)}`); return; }
+          this.nonObjectRoot(i);
+          return;
+        }
+        case S.KeyFirst:
+        case S.Key: {
+          if (c === 0x7d && this.state === S.KeyFirst) { this.i = i + 1; this.state = S.End; continue; }
+          if (c !== 0x22) {
+            this.stop(i, c === 0x7d && this.state === S.Key
+              ? "Unexpected '}': expected a property name after ',' (trailing comma)"
+              : `Expected a property name in double quotes in the top-level object, found ${describeByte(bytes, i)}`);
+            return;
+          }
+          const e = scanString(bytes, i, len);
+          if (e < 0) { this.stop(lastError.offset, lastError.message); return; }
+          this.key = decodeKey(bytes, i, e);
+          this.section = undefined;
+          this.skipStart = i; // key start, kept for the section
+          this.i = e;
+          this.state = S.Colon;
+          continue;
+        }
+        case S.Colon:
+          if (c !== 0x3a) { this.stop(i, `Expected ':' after the property name "${this.key}", found ${describeByte(bytes, i)}`); return; }
+          this.i = i + 1;
+          this.state = S.MemberValue;
+          continue;
+        case S.MemberValue: {
+          const kind = kindOfByte(c);
+          if (kind === undefined) { this.stop(i, `Expected a value for "${this.key}", found ${describeByte(bytes, i)}`); return; }
+          const section: MutableSection = { name: this.key, keyStart: this.skipStart, valueStart: i, valueEnd: -1, kind };
+          this.section = section;
+          this.sections.delete(this.key); // a repeated key: the last one wins, in file order
+          this.sections.set(this.key, section);
+          this.sink.member(this.key);
+          if (c === 0x5b && SECTION_SET.has(this.key)) {
+            this.i = i + 1;
+            this.state = S.ArrFirst;
+            continue;
+          }
+          if (c === 0x5b || c === 0x7b) { this.enterSkip(i, 1, Owner.Member); continue; }
+          const e = this.primitive(i);
+          if (e < 0) return;
+          this.finishMember(i, e);
+          continue;
+        }
+        case S.AfterMember:
+          if (c === 0x2c) { this.i = i + 1; this.state = S.Key; continue; }
+          if (c === 0x7d) { this.i = i + 1; this.state = S.End; continue; }
+          this.stop(i, `Expected ',' or '}' after the value of "${this.key}" in the top-level object, found ${describeByte(bytes, i)}`);
+          return;
+        case S.ArrFirst:
+        case S.ArrValue: {
+          if (c === 0x5d && this.state === S.ArrFirst) { this.closeArray(i); continue; }
+          if (c === 0x5d) { this.stop(i, `Unexpected ']': expected an element after ',' in the "${this.key}" array (trailing comma)`); return; }
+          if (c === 0x7b || c === 0x5b) { this.enterSkip(i, 2, Owner.Element); continue; }
+          const e = this.primitive(i);
+          if (e < 0) return;
+          this.addElement(i, e);
+          this.state = S.ArrAfter;
+          continue;
+        }
+        case S.ArrAfter:
+          if (c === 0x2c) { this.i = i + 1; this.state = S.ArrValue; continue; }
+          if (c === 0x5d) { this.closeArray(i); continue; }
+          this.stop(i, `Expected ',' or ']' after an element of the "${this.key}" array, found ${describeByte(bytes, i)}`);
+          return;
+        case S.End:
+          this.stop(i, `Unexpected ${describeByte(bytes, i)} after the end of the top-level object (trailing data)`);
+          return;
+      }
+    }
+  }
+
+  private primitive(i: number): number {
+    const e = scanPrimitive(this.bytes, i, this.len, true);
+    if (e < 0) { this.stop(lastError.offset, lastError.message); return -1; }
+    const nf = nonFiniteAt(this.bytes, i, e);
+    this.nf = nf !== undefined && nf.length === e - i;
+    this.i = e;
+    return e;
+  }
+
+  private closeArray(i: number): void {
+    this.section!.valueEnd = i + 1;
+    this.i = i + 1;
+    this.state = S.AfterMember;
+  }
+
+  private enterSkip(i: number, base: number, owner: Owner): void {
+    this.skipStart = i;
+    this.skipBase = base;
+    this.skipOwner = owner;
+    this.depth = 0;
+    this.nf = false;
+    this.state = S.Skip;
+  }
+
+  /** The hot loop: follows strings and brackets until the container at skipStart closes. */
+  private skip(limit: number): boolean {
+    const bytes = this.bytes;
+    const len = this.len;
+    const stack = this.stack;
+    const cap = this.maxDepth - this.skipBase;
+    let d = this.depth;
+    let i = d === 0 ? this.skipStart : this.i;
+    while (i < limit) {
+      const c = bytes[i];
+      const t = CLS[c];
+      if (t === 0) { i++; continue; }
+      if (t === 1) {
+        i++;
+        for (;;) {
+          if (i >= len) { this.skipError(i, 'Unexpected end of file inside a string'); return true; }
+          const x = bytes[i];
+          if (x === 0x22) break;
+          i += x === 0x5c ? 2 : 1;
+        }
+        i++;
+        continue;
+      }
+      if (t === 2) {
+        if (d >= cap) { this.skipError(i, `Nesting deeper than ${this.maxDepth} levels`); return true; }
+        stack[d++] = c;
+        i++;
+        continue;
+      }
+      if (t === 3) {
+        if (d === 0 || stack[d - 1] !== c - 2) { this.skipError(i, `Unexpected ${describeByte(bytes, i)}: brackets do not match`); return true; }
+        d--;
+        i++;
+        if (d === 0) {
+          this.depth = 0;
+          this.i = i;
+          this.finishSkip(i);
+          return true;
+        }
+        continue;
+      }
+      // N or I outside a string: a bare non-finite token (or garbage JSON.parse will report).
+      const s = c === 0x49 && i > 0 && bytes[i - 1] === 0x2d ? i - 1 : i;
+      const nf = nonFiniteAt(bytes, s, len);
+      if (nf) { this.nf = true; i = s + nf.length; } else i++;
+    }
+    this.depth = d;
+    this.i = i;
+    if (i >= len) { this.skipError(len, `Unexpected end of file inside ${this.where()}`); return true; }
+    return false;
+  }
+
+  /** The fast loop saw an error: find the first one exactly with the strict walker, then stop. */
+  private skipError(offset: number, message: string): void {
+    const r = walkJson(this.bytes, this.skipStart, this.len, {
+      maxDepth: this.maxDepth - this.skipBase,
+      depthAbove: this.skipBase,
+      context: this.where(),
+    });
+    const e: SyntaxErr = r.error && r.error.offset <= offset ? r.error : { offset, message };
+    this.stop(e.offset, e.message);
+  }
+
+  private finishSkip(end: number): void {
+    if (this.skipOwner === Owner.Element) {
+      this.addElement(this.skipStart, end);
+      this.state = S.ArrAfter;
+    } else {
+      this.finishMember(this.skipStart, end);
+    }
+  }
+
+  private finishMember(start: number, end: number): void {
+    this.section!.valueEnd = end;
+    this.sink.value(start, end, this.nf);
+    this.state = S.AfterMember;
+  }
+
+  private addElement(start: number, end: number): void {
+    this.sink.element(start, end, this.nf);
+  }
+
   private nonObjectRoot(i: number): void {
     const r = walkJson(this.bytes, i, this.len, {
       maxDepth: this.maxDepth,
       context: 'the top-level value',
       onNonFinite: (path, s, e, value) => {
-        this.issues.push({
+        this.sink.issue({
           rule: 'coco/non-finite-number',
           message: `Bare ${tokenText(value)} is not valid JSON (Python's json.dump writes it; strict JSON readers reject the file)`,
           start: s, end: e, jsonPath: formatJsonPath(path),
@@ -437,27 +487,30 @@ class Parser {
     }
   }
 
-  document(path?: string): CocoDocument {
-    return new CocoDocument({
-      bytes: this.bytes,
-      path,
-      rootKind: this.rootKind,
-      sections: this.sections,
-      images: this.lists.images,
-      annotations: this.lists.annotations,
-      categories: this.lists.categories,
-      licenses: this.lists.licenses,
-      info: this.info,
-      parseIssues: this.issues.sort((a, b) => a.start - b.start),
-    });
-  }
+}
+
+/** The document from a builder and the scanner's structure (sections, root kind). */
+export function buildDocument(b: DocumentBuilder, sections: Map<string, Section>, rootKind: JsonKind | undefined, path?: string): CocoDocument {
+  return new CocoDocument({
+    bytes: b.bytes,
+    path,
+    rootKind,
+    sections,
+    images: b.lists.images,
+    annotations: b.lists.annotations,
+    categories: b.lists.categories,
+    licenses: b.lists.licenses,
+    info: b.info,
+    parseIssues: b.issues.sort((a, b) => a.start - b.start),
+  });
 }
 
 /** Parses COCO JSON bytes. Never throws on bad input: problems become `doc.parseIssues`. */
 export function parseCoco(bytes: Uint8Array, opts: ParseOptions = {}): CocoDocument {
-  const p = new Parser(bytes, opts);
+  const b = new DocumentBuilder(bytes, opts);
+  const p = new Scanner(bytes, opts, b);
   p.run(bytes.length);
-  return p.document(opts.path);
+  return buildDocument(b, p.sections, p.rootKind, opts.path);
 }
 
 function defaultYield(): Promise<void> {
@@ -482,7 +535,8 @@ export async function parseCocoAsync(bytes: Uint8Array, opts: ParseAsyncOptions 
   const yieldNow = opts.yieldNow ?? defaultYield;
   const check = () => { if (opts.signal?.aborted) throw abortError(opts.signal.reason); };
   check();
-  const p = new Parser(bytes, opts);
+  const b = new DocumentBuilder(bytes, opts);
+  const p = new Scanner(bytes, opts, b);
   const len = bytes.length;
   while (!p.done) {
     p.run(p.i + slice);
@@ -491,7 +545,7 @@ export async function parseCocoAsync(bytes: Uint8Array, opts: ParseAsyncOptions 
     await yieldNow();
     check();
   }
-  const doc = p.document(opts.path);
+  const doc = buildDocument(b, p.sections, p.rootKind, opts.path);
   opts.onProgress?.(1);
   return doc;
 }

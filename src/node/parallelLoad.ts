@@ -1,0 +1,229 @@
+/**
+ * Loads a COCO file on two threads: this thread reads the file into a
+ * SharedArrayBuffer, a worker runs the scanner over the bytes read so far and
+ * posts element ranges in batches, and this thread JSON.parses each batch as it
+ * arrives. Read, scan and parse overlap. The result is the document `parseCoco`
+ * gives for the same bytes: the worker only replays the scanner's sink calls
+ * (parse.ts `ScanSink`), and the same `DocumentBuilder` parses them here, in
+ * the same order.
+ *
+ * Falls back to the one-thread parse when no worker can be started (no
+ * dist/scanWorker.js and no tsx), or when the worker fails.
+ */
+import { existsSync } from 'node:fs';
+import { open } from 'node:fs/promises';
+import { join } from 'node:path';
+import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
+import type { CocoDocument, ParseIssue } from '../core/coco/document';
+import { abortError, buildDocument, DocumentBuilder, parseCoco, parseCocoAsync, type ParseAsyncOptions } from '../core/coco/parse';
+import { CocoReadError } from './loadCoco';
+import { CTL_READ, CTL_SLOTS, CTL_STARTED, CTL_STATE, FRONTIER_MARGIN, Op, SCAN_PROTOCOL, type ScanWorkerData, type ScanWorkerMessage } from './parallelLoadProtocol';
+
+export interface ParallelLoadOptions extends ParseAsyncOptions {
+  /** The worker posts at least every this many bytes scanned (default 4 MiB). */
+  scanSliceBytes?: number;
+  /** First read size (default 1 MiB; each next read doubles, up to 8 MiB). Small values are for tests. */
+  readChunkBytes?: number;
+  /** For tests: start reading only once the worker runs, and pause 1 ms after each read, so the scan meets the read frontier. */
+  waitForWorker?: boolean;
+  /** How close to the read frontier the worker scans (default 4096 bytes). Small values are for tests. */
+  frontierMargin?: number;
+  /** For tests: the worker script to run (a .js file, or a .ts file run through tsx). Null: no worker. */
+  workerScript?: string | null;
+  /** Told how the file was parsed: on 2 threads, or on 1 and why. */
+  onThreads?: (info: { threads: 1 | 2; batches: number; reason?: string }) => void;
+}
+
+/** How the scan worker is started: the bundled dist/scanWorker.js, else the .ts source through tsx. */
+function workerSource(explicit?: string | null): { script: string; eval: boolean } | undefined {
+  if (explicit === null) return undefined;
+  const candidates = explicit ? [explicit] : [join(__dirname, 'scanWorker.js'), join(__dirname, 'parallelLoadWorker.ts')];
+  for (const file of candidates) {
+    if (!existsSync(file)) continue;
+    if (!file.endsWith('.ts')) return { script: file, eval: false };
+    let tsx: string;
+    try {
+      tsx = require.resolve('tsx/cjs');
+    } catch {
+      continue;
+    }
+    // tsx's CommonJS hook only: much cheaper to start than `--import tsx` (ESM hooks thread).
+    return { script: `require(${JSON.stringify(tsx)}); require(${JSON.stringify(file)});`, eval: true };
+  }
+  return undefined;
+}
+
+interface Started { worker: Worker; port: MessagePort; ctl: Int32Array }
+
+function startWorker(src: { script: string; eval: boolean }, bytes: SharedArrayBuffer, length: number, opts: ParallelLoadOptions): Started | undefined {
+  const control = new SharedArrayBuffer(CTL_SLOTS * 4);
+  const { port1, port2 } = new MessageChannel();
+  const data: ScanWorkerData = {
+    kind: 'labelscope-scan', protocol: SCAN_PROTOCOL, bytes, length, control, port: port2, maxDepth: opts.maxDepth,
+    sliceBytes: Math.max(256, opts.scanSliceBytes ?? 4 << 20),
+    frontierMargin: Math.max(16, opts.frontierMargin ?? FRONTIER_MARGIN),
+  };
+  try {
+    // execArgv [] : not the parent's `--import tsx` or heap flags; the scan needs neither.
+    const worker = new Worker(src.script, { eval: src.eval, workerData: data, transferList: [port2], execArgv: [], stdout: false, stderr: false });
+    worker.unref();
+    return { worker, port: port1, ctl: new Int32Array(control) };
+  } catch {
+    port1.close();
+    return undefined;
+  }
+}
+
+/** Reads the file into `bytes` in order, telling `onRead` how far it got after each chunk. */
+async function readInto(path: string, bytes: Uint8Array, signal?: AbortSignal, onRead?: (read: number) => void, firstChunk = 1 << 20, pause = false): Promise<void> {
+  const fh = await open(path, 'r');
+  try {
+    let chunk = Math.max(1, firstChunk); // small first: the worker starts scanning sooner
+    let off = 0;
+    while (off < bytes.length) {
+      if (signal?.aborted) throw abortError(signal.reason);
+      const { bytesRead } = await fh.read(bytes, off, Math.min(chunk, bytes.length - off), off);
+      if (bytesRead === 0) break; // the file shrank: parse what is there
+      off += bytesRead;
+      onRead?.(off);
+      if (pause) await new Promise((resolve) => setTimeout(resolve, 1));
+      chunk = Math.min(chunk * 2, Math.max(8 << 20, firstChunk));
+    }
+    if (off < bytes.length) bytes.fill(0x20, off); // trailing spaces: same JSON as the shorter file
+  } finally {
+    await fh.close();
+  }
+}
+
+/**
+ * Reads and parses `path` on two threads (see the file comment). Rejects with
+ * CocoReadError when the file can't be read, AbortError when `signal` aborts.
+ */
+export async function loadCocoParallel(path: string, opts: ParallelLoadOptions = {}): Promise<CocoDocument> {
+  const { signal } = opts;
+  if (signal?.aborted) throw abortError(signal.reason);
+  let size: number;
+  try {
+    const fh = await open(path, 'r');
+    try { size = (await fh.stat()).size; } finally { await fh.close(); }
+    if (size > 2 ** 31 - 1) throw Object.assign(new Error('too large'), { code: 'ERR_FS_FILE_TOO_LARGE' });
+  } catch (e) {
+    throw new CocoReadError(path, e);
+  }
+  const shared = new SharedArrayBuffer(size);
+  const bytes = Buffer.from(shared, 0, size); // a Buffer: utf8Slice, the fast decode
+  const single = async () => {
+    await readInto(path, bytes, signal).catch((e) => readFailed(path, e));
+    return opts.onProgress || signal || opts.sliceBytes || opts.yieldNow
+      ? parseCocoAsync(bytes, { ...opts, path })
+      : parseCoco(bytes, { path, maxDepth: opts.maxDepth });
+  };
+  const src = workerSource(opts.workerScript);
+  const started = src ? startWorker(src, shared, size, opts) : undefined;
+  if (!started) {
+    opts.onThreads?.({ threads: 1, batches: 0, reason: src ? 'the worker could not be started' : 'no worker script (dist/scanWorker.js, or the .ts source with tsx)' });
+    return single();
+  }
+  const { ctl } = started;
+  const giveUp = () => {
+    Atomics.store(ctl, CTL_STATE, -1);
+    Atomics.notify(ctl, CTL_STATE);
+    Atomics.notify(ctl, CTL_READ);
+    started.port.close();
+    void started.worker.terminate();
+  };
+  const parsed = consume(started, bytes, path, opts);
+  if (opts.waitForWorker) {
+    let exited = false;
+    started.worker.once('exit', () => { exited = true; });
+    while (!exited && Atomics.load(ctl, CTL_STARTED) === 0) await new Promise((resolve) => setTimeout(resolve, 2));
+  }
+  const read = readInto(path, bytes, signal, (n) => { Atomics.store(ctl, CTL_READ, n); Atomics.notify(ctl, CTL_READ); }, opts.readChunkBytes, opts.waitForWorker).then(
+    () => { Atomics.store(ctl, CTL_READ, size); Atomics.store(ctl, CTL_STATE, 1); Atomics.notify(ctl, CTL_READ); },
+    (e) => { giveUp(); readFailed(path, e); },
+  );
+  let doc: CocoDocument | undefined;
+  try {
+    [doc] = await Promise.all([parsed, read]);
+  } finally {
+    giveUp();
+  }
+  if (doc) return doc;
+  opts.onThreads?.({ threads: 1, batches: 0, reason: 'the worker failed' });
+  return single(); // the bytes may not all be read: single() reads them again
+}
+
+function readFailed(path: string, e: unknown): never {
+  if ((e as Error)?.name === 'AbortError') throw e;
+  throw new CocoReadError(path, e);
+}
+
+/** Parses the worker's batches as they come. Undefined when the worker fails before its end message. */
+function consume(started: Started, bytes: Buffer, path: string, opts: ParallelLoadOptions): Promise<CocoDocument | undefined> {
+  const { worker, port } = started;
+  const { signal, onProgress } = opts;
+  const builder = new DocumentBuilder(bytes, opts);
+  const len = bytes.length;
+  return new Promise<CocoDocument | undefined>((resolve, reject) => {
+    let settled = false;
+    let batches = 0;
+    const finish = (f: () => void) => {
+      if (settled) return;
+      settled = true;
+      port.off('message', onMessage);
+      worker.off('error', onFail);
+      worker.off('exit', onExit);
+      signal?.removeEventListener('abort', onAbort);
+      f();
+    };
+    const onFail = () => finish(() => resolve(undefined));
+    // 'exit' can overtake the last messages (they travel on another channel): take those first.
+    const onExit = () => {
+      for (let m = receiveMessageOnPort(port); m && !settled; m = receiveMessageOnPort(port)) onMessage(m.message as ScanWorkerMessage);
+      onFail();
+    };
+    const onAbort = () => finish(() => reject(abortError(signal!.reason)));
+    const onMessage = (m: ScanWorkerMessage) => {
+      if (settled) return;
+      try {
+        if (m.type === 'batch') {
+          batches++;
+          const at = replay(builder, m.ops, m.n, m.extras);
+          if (onProgress && len > 0) onProgress(Math.min(at / len, 0.999));
+        } else if (m.type === 'end') {
+          const doc = buildDocument(builder, m.sections, m.rootKind, path);
+          finish(() => resolve(doc));
+          opts.onThreads?.({ threads: 2, batches });
+          onProgress?.(1);
+        } else {
+          onFail();
+        }
+      } catch (e) {
+        finish(() => reject(e));
+      }
+    };
+    port.on('message', onMessage);
+    worker.on('error', onFail);
+    worker.on('exit', onExit);
+    signal?.addEventListener('abort', onAbort, { once: true });
+    if (signal?.aborted) onAbort();
+  });
+}
+
+/** Replays one batch of sink calls into the builder; returns the furthest byte offset reached. */
+export function replay(builder: DocumentBuilder, ops: Float64Array, n: number, extras: unknown[]): number {
+  let at = 0;
+  for (let k = 0; k < n; k += 3) {
+    const a = ops[k + 1], b = ops[k + 2];
+    switch (ops[k] as Op) {
+      case Op.Element: builder.element(a, b, false); at = b; break;
+      case Op.ElementNf: builder.element(a, b, true); at = b; break;
+      case Op.Value: builder.value(a, b, false); at = b; break;
+      case Op.ValueNf: builder.value(a, b, true); at = b; break;
+      case Op.Member: builder.member(extras[a] as string); break;
+      case Op.Issue: builder.issue(extras[a] as ParseIssue); break;
+      case Op.Invalid: builder.invalid(a, extras[b] as string); at = a; break;
+    }
+  }
+  return at;
+}

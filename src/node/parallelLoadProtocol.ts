@@ -1,0 +1,52 @@
+/** Messages between parallelLoad.ts and its scan worker (parallelLoadWorker.ts). */
+import type { MessagePort } from 'node:worker_threads';
+import type { JsonKind, Section } from '../core/coco/document';
+
+/** Sink calls, as the first of each [op, a, b] triple. */
+export const enum Op {
+  /** a: index of the key in extras */
+  Member = 0,
+  /** [a, b): an element's bytes */
+  Element = 1,
+  ElementNf = 2,
+  /** [a, b): a member's value */
+  Value = 3,
+  ValueNf = 4,
+  /** a: index of the ParseIssue in extras */
+  Issue = 5,
+  /** a: offset, b: index of the message in extras */
+  Invalid = 6,
+}
+
+/** Int32 slots of the control SharedArrayBuffer (parent → worker). */
+export const CTL_READ = 0; // bytes read into the shared buffer so far (in file order)
+export const CTL_STATE = 1; // 0 reading, 1 all read, -1 give up
+export const CTL_STARTED = 2; // worker → parent: 1 once the worker runs
+export const CTL_SLOTS = 3;
+/**
+ * The worker scans no closer than this to the read frontier. Tokens can run
+ * past it: a run that did (see `safe` in the worker) is discarded and redone.
+ */
+export const FRONTIER_MARGIN = 4096;
+
+/** Bumped when the messages or the control slots change: a stale dist/scanWorker.js refuses to run. */
+export const SCAN_PROTOCOL = 2;
+
+export interface ScanWorkerData {
+  kind: 'labelscope-scan';
+  protocol: number;
+  bytes: SharedArrayBuffer;
+  length: number;
+  control: SharedArrayBuffer;
+  port: MessagePort;
+  maxDepth?: number;
+  /** Bytes scanned between posts, at most (the first posts are smaller). */
+  sliceBytes: number;
+  /** See FRONTIER_MARGIN. */
+  frontierMargin: number;
+}
+
+export type ScanWorkerMessage =
+  | { type: 'batch'; ops: Float64Array; n: number; extras: unknown[] }
+  | { type: 'end'; sections: Map<string, Section>; rootKind: JsonKind | undefined }
+  | { type: 'failed'; message: string };

@@ -1,0 +1,114 @@
+/**
+ * Worker-thread entry (bundled as dist/scanWorker.js): runs the COCO scanner
+ * over the shared file bytes while the parent reads them in, and posts what
+ * it finds in batches, so the parent can JSON.parse elements while the scan
+ * (and the read) go on. See parallelLoad.ts.
+ */
+import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
+import type { ParseIssue } from '../core/coco/document';
+import { Scanner, type ScanSink } from '../core/coco/parse';
+import { CTL_READ, CTL_STARTED, CTL_STATE, Op, SCAN_PROTOCOL, type ScanWorkerData, type ScanWorkerMessage } from './parallelLoadProtocol';
+
+/**
+ * Records sink calls as [op, a, b] triples (strings and issues ride along in
+ * `extras`) until `post` or `drop`. `skip`: drop this many calls first (a
+ * rescan repeating what was posted already).
+ */
+class Recorder implements ScanSink {
+  private ops = new Float64Array(3 * 1024);
+  private n = 0;
+  private extras: unknown[] = [];
+  /** Calls posted so far. */
+  posted = 0;
+  skip = 0;
+
+  constructor(private readonly port: MessagePort) {}
+
+  private put(op: number, a: number, b: number): void {
+    let ops = this.ops;
+    let n = this.n;
+    if (n + 3 > ops.length) {
+      const grown = new Float64Array(ops.length * 2);
+      grown.set(ops);
+      this.ops = ops = grown;
+    }
+    ops[n++] = op; ops[n++] = a; ops[n++] = b;
+    this.n = n;
+  }
+
+  member(key: string): void { if (this.skip > 0) { this.skip--; return; } this.put(Op.Member, this.extras.push(key) - 1, 0); }
+  element(start: number, end: number, nf: boolean): void { if (this.skip > 0) { this.skip--; return; } this.put(nf ? Op.ElementNf : Op.Element, start, end); }
+  value(start: number, end: number, nf: boolean): void { if (this.skip > 0) { this.skip--; return; } this.put(nf ? Op.ValueNf : Op.Value, start, end); }
+  issue(issue: ParseIssue): void { if (this.skip > 0) { this.skip--; return; } this.put(Op.Issue, this.extras.push(issue) - 1, 0); }
+  invalid(offset: number, message: string): void { if (this.skip > 0) { this.skip--; return; } this.put(Op.Invalid, offset, this.extras.push(message) - 1); }
+
+  send(m: ScanWorkerMessage, transfer?: ArrayBuffer[]): void {
+    this.port.postMessage(m, transfer);
+  }
+
+  /** Posts the calls recorded since the last post. */
+  post(): void {
+    if (this.n === 0) return;
+    const ops = this.ops;
+    this.send({ type: 'batch', ops, n: this.n, extras: this.extras }, [ops.buffer as ArrayBuffer]);
+    this.posted += this.n / 3;
+    this.ops = new Float64Array(Math.max(3 * 1024, ops.length));
+    this.n = 0;
+    this.extras = [];
+  }
+
+  /** Forgets the calls recorded since the last post. */
+  drop(): void {
+    this.n = 0;
+    this.extras = [];
+  }
+}
+
+function main(): void {
+  const data = workerData as ScanWorkerData;
+  const ctl = new Int32Array(data.control);
+  const rec = new Recorder(data.port);
+  const size = data.length;
+  Atomics.store(ctl, CTL_STARTED, 1);
+  try {
+    if (data.protocol !== SCAN_PROTOCOL) throw new Error(`scan worker protocol ${SCAN_PROTOCOL}, asked for ${data.protocol}: rebuild`);
+    const bytes = new Uint8Array(data.bytes, 0, size);
+    // Made once the first bytes are read: the constructor looks for a BOM.
+    let scanner: Scanner | undefined;
+    const fresh = () => new Scanner(bytes, { maxDepth: data.maxDepth }, rec);
+    let slice = Math.min(256 << 10, data.sliceBytes); // small first posts: the parent starts parsing sooner
+    let unsafe = false;
+    for (;;) {
+      const state = Atomics.load(ctl, CTL_STATE);
+      if (state < 0) return;
+      const read = state === 1 ? size : Atomics.load(ctl, CTL_READ);
+      if (read < size) {
+        // Scan only what is read. A run that ended at or past the frontier, or stopped
+        // (an error, maybe from bytes not read yet), may have seen unread bytes:
+        // its calls are dropped, and once all is read a fresh scanner redoes the file.
+        const limit = read - data.frontierMargin;
+        if (unsafe || (scanner?.i ?? 0) >= limit) { Atomics.wait(ctl, CTL_READ, read, 100); continue; }
+        scanner ??= fresh(); // limit > 0: more than the margin (≥ 16 bytes) is read
+        scanner.run(Math.min(scanner.i + slice, limit));
+        if (scanner.done || scanner.i >= read) { rec.drop(); unsafe = true; continue; }
+      } else {
+        if (unsafe) {
+          scanner = fresh();
+          rec.skip = rec.posted;
+          unsafe = false;
+        }
+        scanner ??= fresh();
+        if (scanner.done) break;
+        scanner.run(scanner.i + slice);
+      }
+      rec.post();
+      slice = Math.min(slice * 2, data.sliceBytes);
+    }
+    rec.post();
+    rec.send({ type: 'end', sections: scanner!.sections, rootKind: scanner!.rootKind });
+  } catch (e) {
+    rec.send({ type: 'failed', message: (e as Error)?.stack ?? String(e) });
+  }
+}
+
+if (parentPort && workerData && (workerData as ScanWorkerData).kind === 'labelscope-scan') main();
