@@ -4,8 +4,9 @@
  * offers the rule's fix, applying it and saving (Ctrl+S) removes the diagnostic, and the
  * file on disk differs from the original only in the fixed value.
  *
- *   - coco/bbox-out-of-image: the sample's annotation 13 (bbox [290, 200, 50, 50] on a
- *     320×240 image) is clipped to [290, 200, 30, 40]: two number tokens replaced.
+ *   - coco/bbox-out-of-image: the sample's annotation 13 (a 50×50 square polygon and box at
+ *     (290, 200) on a 320×240 image) is clipped to the image: its polygon, bbox and area change,
+ *     nothing else, and no bbox/segmentation mismatch appears in exchange.
  *   - coco/iscrowd-invalid: a copy of the sample where annotation 8 has no "iscrowd"; the fix
  *     inserts `"iscrowd": 0` into that object and nothing else.
  *
@@ -47,6 +48,8 @@ interface Scenario {
   line: number;
   /** Line the cursor is on after the Problems row revealed the diagnostic (its range's end). */
   cursorLine: number;
+  /** Rule ids that must have no Problems row once the fix is saved. */
+  goneRules?: string[];
   /** Checks on the exact change; `before`/`after` are the whole file texts. */
   checkDiff(d: ReturnType<typeof textDiff>, before: string, after: string): void;
 }
@@ -110,6 +113,10 @@ describe('e2e: quick fix from the Problems panel (text editor)', function () {
       60_000,
     );
     await session.screenshot(`quickfix-${tag}-after`);
+    if (s.goneRules) {
+      const rows = await session.problemRows();
+      for (const rule of s.goneRules) assert.ok(!rows.some((r) => r.includes(rule)), `no ${rule} row after the fix; rows: ${JSON.stringify(rows)}`);
+    }
 
     const after = await waitFor('the fixed file on disk', async () => fs.readFileSync(file, 'utf8'), (t) => t !== before, 15_000, 200);
     const d = textDiff(before, after);
@@ -117,22 +124,31 @@ describe('e2e: quick fix from the Problems panel (text editor)', function () {
     s.checkDiff(d, before, after);
   }
 
-  it('coco/bbox-out-of-image: clips annotation 13\'s box; only its w and h change on disk', async function () {
+  it('coco/bbox-out-of-image: clips annotation 13 to the image; only its polygon, box and area change on disk', async function () {
     await run({
       rule: 'coco/bbox-out-of-image',
       folder: () => SAMPLE,
-      fixTitle: 'Clip the box to the image',
+      fixTitle: 'Clip the polygons to the image',
+      // The same fix settles the polygon's own warning and must not create a mismatch.
+      goneRules: ['coco/polygon-outside-image', 'coco/bbox-segmentation-mismatch', 'coco/area-mismatch'],
       line: 149,
       cursorLine: 149,
       checkDiff(d, before, after) {
-        const oldBox = '"bbox": [290, 200, 50, 50]';
-        const newBox = '"bbox": [290, 200, 30, 40]';
-        assert.equal(before.split(oldBox).length, 2, 'the sample has annotation 13\'s box once');
-        // Everything else byte-identical: the new file is exactly the old one with this box replaced.
-        assert.equal(after, before.replace(oldBox, newBox));
-        assert.equal(lineOf(before, d.start), 149);
-        const ann13 = (JSON.parse(after).annotations as { id: number; bbox: number[] }[]).filter((a) => a.id === 13);
-        assert.deepEqual(ann13.map((a) => a.bbox), [[290, 200, 30, 40]]);
+        const replacements: [string, string][] = [
+          ['[[290, 200, 340, 200, 340, 250, 290, 250]]', '[[290, 200, 320, 200, 320, 240, 290, 240]]'],
+          ['"area": 2500', '"area": 1200'],
+          ['"bbox": [290, 200, 50, 50]', '"bbox": [290, 200, 30, 40]'],
+        ];
+        let expected = before;
+        for (const [from, to] of replacements) {
+          assert.equal(before.split(from).length, 2, `the sample has ${from} once`);
+          expected = expected.replace(from, to);
+        }
+        // Everything else byte-identical.
+        assert.equal(after, expected);
+        assert.equal(lineOf(before, d.start), 147);
+        const ann13 = (JSON.parse(after).annotations as { id: number; bbox: number[]; area: number }[]).filter((a) => a.id === 13);
+        assert.deepEqual(ann13.map((a) => [a.bbox, a.area]), [[[290, 200, 30, 40], 1200]]);
       },
     });
   });

@@ -5,6 +5,7 @@ import { replaceRange } from '../edits/jsonEdits';
 import type { ByteEdit } from '../problems';
 import { imageSizes, isNumericBbox } from './datasetStats';
 import { idOf } from './schema';
+import { clipAnnotationFix, polygonsLeaveImage } from './clipToImage';
 import type { Rule } from './types';
 
 /** Float noise allowed on top of the tolerance (600.3 + 39.7 is 640.0000000000001). */
@@ -76,6 +77,9 @@ export const bboxOutOfImage: Rule = {
     const index = (problem.data as { index?: number } | undefined)?.index;
     const entry = index === undefined ? undefined : doc.annotationEntries[index];
     if (!entry || !isJsonObject(entry.value)) return undefined;
+    // When the polygons leave the image too, clipping only the box would leave them
+    // disagreeing (coco/bbox-segmentation-mismatch): clip the polygons and derive the box.
+    if (polygonsLeaveImage(doc, entry.value)) return clipAnnotationFix(doc, index);
     const bbox = entry.value.bbox;
     const imageId = idOf(entry.value.image_id);
     const size = imageId === undefined ? undefined : imageSizes(doc).get(imageId);

@@ -1,6 +1,7 @@
 import type { JsonObject } from '../coco/document';
 import { segmentationFacts } from './facts';
 import { annotationName, idsOf, isUsablePolygon, formatNumber } from './segmentationShared';
+import { clipAnnotationFix } from './clipToImage';
 import type { Rule } from './types';
 
 export const polygonOutsideImage: Rule = {
@@ -39,8 +40,12 @@ export const polygonOutsideImage: Rule = {
           message: `${annotationName(ann)}: polygon ${k} has point (${formatNumber(poly[worst])}, ${formatNumber(poly[worst + 1])}), ${formatNumber(excess)} px outside its ${w}×${h} image.`,
           at: ctx.place('annotations', entry, ['segmentation', k]),
           ...idsOf(ann),
+          data: { index: entry.index },
         });
       }
     }
+  },
+  fix(doc, problem) {
+    return clipAnnotationFix(doc, (problem.data as { index?: number } | undefined)?.index);
   },
 };

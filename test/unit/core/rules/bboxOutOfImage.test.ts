@@ -67,4 +67,20 @@ describe(RULE, () => {
     assert.equal(problems.length, 1);
     assert.equal(ruleById(RULE)!.fix!(doc, problems[0]), undefined);
   });
+
+  it('fix: when the polygons leave the image too, clips them and derives the box from them', () => {
+    const t = cocoText(dataset({
+      images: [image(1, { width: 320, height: 240 })],
+      annotations: [annotation(13, 1, 1, [290, 200, 50, 50], { segmentation: [[290, 200, 340, 200, 340, 250, 290, 250]], area: 2500 })],
+      categories: [category(1, 'box')],
+    }));
+    const { doc, problems } = checkText(t, 'coco/bbox-out-of-image');
+    assert.equal(problems.length, 1);
+    const fix = fixOf(doc, problems[0]);
+    assert.match(fix.title, /Clip the polygons/);
+    assert.equal(applyFix(doc, fix), t
+      .replace('[[290, 200, 340, 200, 340, 250, 290, 250]]', '[[290, 200, 320, 200, 320, 240, 290, 240]]')
+      .replace('[290, 200, 50, 50]', '[290, 200, 30, 40]')
+      .replace('"area": 2500', '"area": 1200'));
+  });
 });
