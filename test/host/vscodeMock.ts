@@ -474,7 +474,7 @@ const workspaceEvents = {
   save: new EventEmitter<MockTextDocument>(),
   config: new EventEmitter<{ affectsConfiguration(section: string): boolean }>(),
 };
-const windowEvents = { activeEditor: new EventEmitter<unknown>() };
+const windowEvents = { activeEditor: new EventEmitter<unknown>(), selection: new EventEmitter<unknown>() };
 
 class MockStatusBarItem {
   text = '';
@@ -628,6 +628,7 @@ export const window = {
   activeTextEditor: undefined as { document: MockTextDocument; selection: Selection } | undefined,
   visibleTextEditors: [] as unknown[],
   onDidChangeActiveTextEditor: windowEvents.activeEditor.event,
+  onDidChangeTextEditorSelection: windowEvents.selection.event,
   createStatusBarItem(a?: string | StatusBarAlignment, b?: StatusBarAlignment | number, c?: number): MockStatusBarItem {
     const item = typeof a === 'string' ? new MockStatusBarItem(a, (b as StatusBarAlignment) ?? StatusBarAlignment.Left, c) : new MockStatusBarItem(undefined, a ?? StatusBarAlignment.Left, b as number | undefined);
     state.statusBarItems.push(item);
@@ -740,6 +741,7 @@ export const __mock = {
     diagnosticsChanged.dispose();
     for (const e of Object.values(workspaceEvents)) e.dispose();
     windowEvents.activeEditor.dispose();
+    windowEvents.selection.dispose();
     workspace.textDocuments = [];
     workspace.workspaceFolders = undefined;
     workspace.isTrusted = true;
@@ -756,6 +758,12 @@ export const __mock = {
     workspace.textDocuments = workspace.textDocuments.filter((d) => d !== doc);
     doc.isClosed = true;
     workspaceEvents.close.fire(doc);
+  },
+  /** Moves the cursor of a text editor on `doc` (as a click in the Problems panel does) and fires onDidChangeTextEditorSelection. */
+  setSelection(doc: MockTextDocument, selection: Selection): void {
+    const textEditor = { document: doc, selection, selections: [selection] };
+    window.activeTextEditor = textEditor as never;
+    windowEvents.selection.fire({ textEditor, selections: [selection], kind: 3 });
   },
   setActiveEditor(doc: MockTextDocument | undefined): void {
     window.activeTextEditor = doc ? { document: doc, selection: new Selection(0, 0, 0, 0) } : undefined;

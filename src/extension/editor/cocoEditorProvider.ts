@@ -315,12 +315,53 @@ export function registerCocoEditor(context: vscode.ExtensionContext, checks?: Ch
       await vscode.commands.executeCommand('vscode.openWith', target, COCO_EDITOR_VIEW_TYPE);
     }),
     ...registerLinks(checks),
+    followTextCursor(),
     vscode.commands.registerCommand('labelscope.openAsText', async (uri?: vscode.Uri) => {
       const target = uri ?? (vscode.window.tabGroups.activeTabGroup.activeTab?.input as { uri?: vscode.Uri } | undefined)?.uri;
       if (!target) return;
       await vscode.commands.executeCommand('vscode.openWith', target, 'default');
     }),
   );
+}
+
+/**
+ * VS Code hands custom editors no range when a Problems row is clicked (microsoft/vscode
+ * #205209, #211351: out of scope), so the link goes through the text: with the JSON open
+ * as text beside the viewer, moving its cursor into an annotation (a click on a problem
+ * does that) selects that annotation in the viewer, without taking focus.
+ */
+function followTextCursor(): vscode.Disposable {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const sub = vscode.window.onDidChangeTextEditorSelection((e) => {
+    const doc = openDocuments.get(e.textEditor.document.uri.toString());
+    if (!doc || doc.sessions.size === 0 || e.textEditor.document.isDirty) return;
+    const active = e.selections[0]?.active;
+    if (!active) return;
+    if (timer) clearTimeout(timer);
+    timer = setTimeout(async () => {
+      const model = await doc.model;
+      const base = model.base;
+      const index = entryIndexAt(base.annotationEntries, base.lines.offsetAt(active.line, active.character));
+      if (index === undefined) return;
+      const value = base.annotationEntries[index].value as { id?: unknown } | undefined;
+      const id = typeof value?.id === 'number' || typeof value?.id === 'string' ? value.id : undefined;
+      for (const s of doc.sessions) await s.revealTarget({ jsonPath: `$.annotations[${index}]`, annotationId: id });
+    }, 120);
+  });
+  return new vscode.Disposable(() => { if (timer) clearTimeout(timer); sub.dispose(); });
+}
+
+/** The element whose byte range holds `offset` (binary search over sorted ranges). */
+export function entryIndexAt(entries: readonly { start: number; end: number }[], offset: number): number | undefined {
+  let lo = 0, hi = entries.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const e = entries[mid];
+    if (offset < e.start) hi = mid - 1;
+    else if (offset >= e.end) lo = mid + 1;
+    else return mid;
+  }
+  return undefined;
 }
 
 /** For tests: the open custom document of a URI. */

@@ -185,6 +185,23 @@ describe('COCO custom editor through the vscode mock', () => {
     assert.deepEqual(await note(opened[0], 'reveal', n), { imageIndex: 0, annotationId: 1 });
   });
 
+  it('the JSON cursor beside the viewer selects the annotation it is in (how a Problems click reaches the viewer)', async () => {
+    await vscode.commands.executeCommand('vscode.openWith', uri, COCO_EDITOR_VIEW_TYPE);
+    const panel = opened[0];
+    await note(panel, 'init');
+    const textDoc = __mock.openDocument(uri as unknown as mock.Uri, text0);
+    // The cursor inside the third annotation's text, as clicking its problem puts it.
+    const at = text0.indexOf('-7');
+    const n = panel.notes.length;
+    __mock.setSelection(textDoc, new mock.Selection(textDoc.positionAt(at), textDoc.positionAt(at)) as never);
+    assert.deepEqual(await note(panel, 'reveal', n), { imageIndex: 0, annotationId: 3 });
+    // Outside any annotation (line 1): nothing happens.
+    const m = panel.notes.length;
+    __mock.setSelection(textDoc, new mock.Selection(0, 0, 0, 0) as never);
+    await new Promise((r) => setTimeout(r, 300));
+    assert.equal(panel.notes.slice(m).filter((x) => x.method === 'reveal').length, 0);
+  });
+
   it('"Show in JSON" opens the text beside at the annotation; a file over 50 MB gets a message instead', async () => {
     const doc = openDoc();
     const p = await openPanel(provider, doc);
