@@ -6,6 +6,7 @@
  */
 import type { Rle } from './rle';
 import { unionCounts } from './rle';
+import { polygonEdgesMeet } from './polygonEdges';
 
 const SCALE = 5;
 const INT_MIN = -2147483648;
@@ -363,53 +364,38 @@ function polygonBoundary(xy: ArrayLike<number>, h: number, w: number): number {
         nb.set(buf.subarray(0, n));
         buf = scratch = nb;
       }
-      if (dx >= dy) {
-        const s = (ye - ys) / dx;
-        for (let d = 0; d <= dx; d++) {
-          const t = flip ? dx - d : d;
-          const u = t + xs;
+      // Walk the edge one step along its longer axis; the other coordinate is rounded.
+      const alongX = dx >= dy;
+      const steps = alongX ? dx : dy;
+      const s = alongX ? (ye - ys) / dx : (xe - xs) / dy;
+      for (let d = 0; d <= steps; d++) {
+        const t = flip ? steps - d : d;
+        let u: number;
+        let v: number;
+        if (alongX) {
+          u = t + xs;
           // dx == 0 means 0/0 = NaN in C and (int)NaN is INT_MIN on x86.
-          const v = dx === 0 ? INT_MIN : toInt(ys + s * t + 0.5);
-          if (started) {
-            if (u !== pu) {
-              let xd = u < pu ? u : u - 1;
-              xd = (xd + 0.5) / SCALE - 0.5;
-              if (Math.floor(xd) === xd && xd >= 0 && xd <= wm1) {
-                let yd = v < pv ? v : pv;
-                yd = (yd + 0.5) / SCALE - 0.5;
-                if (yd < 0) yd = 0;
-                else if (yd > h) yd = h;
-                yd = Math.ceil(yd);
-                buf[n++] = xd * h + yd;
-              }
-            }
-          } else started = true;
-          pu = u;
-          pv = v;
+          v = dx === 0 ? INT_MIN : toInt(ys + s * t + 0.5);
+        } else {
+          v = t + ys;
+          u = toInt(xs + s * t + 0.5);
         }
-      } else {
-        const s = (xe - xs) / dy;
-        for (let d = 0; d <= dy; d++) {
-          const t = flip ? dy - d : d;
-          const v = t + ys;
-          const u = toInt(xs + s * t + 0.5);
-          if (started) {
-            if (u !== pu) {
-              let xd = u < pu ? u : u - 1;
-              xd = (xd + 0.5) / SCALE - 0.5;
-              if (Math.floor(xd) === xd && xd >= 0 && xd <= wm1) {
-                let yd = v < pv ? v : pv;
-                yd = (yd + 0.5) / SCALE - 0.5;
-                if (yd < 0) yd = 0;
-                else if (yd > h) yd = h;
-                yd = Math.ceil(yd);
-                buf[n++] = xd * h + yd;
-              }
+        if (started) {
+          if (u !== pu) {
+            let xd = u < pu ? u : u - 1;
+            xd = (xd + 0.5) / SCALE - 0.5;
+            if (Math.floor(xd) === xd && xd >= 0 && xd <= wm1) {
+              let yd = v < pv ? v : pv;
+              yd = (yd + 0.5) / SCALE - 0.5;
+              if (yd < 0) yd = 0;
+              else if (yd > h) yd = h;
+              yd = Math.ceil(yd);
+              buf[n++] = xd * h + yd;
             }
-          } else started = true;
-          pu = u;
-          pv = v;
-        }
+          }
+        } else started = true;
+        pu = u;
+        pv = v;
       }
     }
   }
@@ -501,31 +487,6 @@ export function polygonBbox(poly: ArrayLike<number> | ArrayLike<ArrayLike<number
   return [x0, y0, x1 - x0, y1 - y0];
 }
 
-function orient(ax: number, ay: number, bx: number, by: number, cx: number, cy: number): number {
-  const v = (bx - ax) * (cy - ay) - (by - ay) * (cx - ax);
-  return v > 0 ? 1 : v < 0 ? -1 : 0;
-}
-
-function onSegment(ax: number, ay: number, bx: number, by: number, px: number, py: number): boolean {
-  return Math.min(ax, bx) <= px && px <= Math.max(ax, bx) && Math.min(ay, by) <= py && py <= Math.max(ay, by);
-}
-
-function segmentsIntersect(
-  ax: number, ay: number, bx: number, by: number,
-  cx: number, cy: number, dx: number, dy: number,
-): boolean {
-  const o1 = orient(ax, ay, bx, by, cx, cy);
-  const o2 = orient(ax, ay, bx, by, dx, dy);
-  const o3 = orient(cx, cy, dx, dy, ax, ay);
-  const o4 = orient(cx, cy, dx, dy, bx, by);
-  if (o1 !== o2 && o3 !== o4) return true;
-  if (o1 === 0 && onSegment(ax, ay, bx, by, cx, cy)) return true;
-  if (o2 === 0 && onSegment(ax, ay, bx, by, dx, dy)) return true;
-  if (o3 === 0 && onSegment(cx, cy, dx, dy, ax, ay)) return true;
-  if (o4 === 0 && onSegment(cx, cy, dx, dy, bx, by)) return true;
-  return false;
-}
-
 /**
  * True when the closed polygon's boundary touches or crosses itself: two non-adjacent edges
  * intersect (including touching at a point), or two adjacent edges fold back onto each other.
@@ -550,22 +511,7 @@ export function polygonSelfIntersects(poly: ArrayLike<number>): boolean {
   const n = xs.length;
   if (n < 3) return false;
   for (let i = 0; i < n; i++) {
-    const i2 = (i + 1) % n;
-    for (let j = i + 1; j < n; j++) {
-      const j2 = (j + 1) % n;
-      const adjacent = j === i2 || i === j2;
-      if (adjacent) {
-        // Shared vertex: only a fold-back (collinear overlap) counts.
-        const [sx, sy, ox, oy, qx, qy] =
-          j === i2 ? [xs[i2], ys[i2], xs[i], ys[i], xs[j2], ys[j2]] : [xs[i], ys[i], xs[i2], ys[i2], xs[j], ys[j]];
-        if (orient(sx, sy, ox, oy, qx, qy) === 0) {
-          const dot = (ox - sx) * (qx - sx) + (oy - sy) * (qy - sy);
-          if (dot > 0) return true;
-        }
-        continue;
-      }
-      if (segmentsIntersect(xs[i], ys[i], xs[i2], ys[i2], xs[j], ys[j], xs[j2], ys[j2])) return true;
-    }
+    for (let j = i + 1; j < n; j++) if (polygonEdgesMeet(xs, ys, n, i, j)) return true;
   }
   return false;
 }

@@ -20,85 +20,82 @@ export function rleCounts(rle: Rle): number[] {
   return typeof rle.counts === 'string' ? rleFromString(rle.counts) : rle.counts;
 }
 
+/** Run lengths of pixels fed one by one in column-major order (nonzero = 1), starting with zeros. */
+class RunLengthEncoder {
+  private readonly counts: number[] = [];
+  private value = 0;
+  private run = 0;
+
+  push(pixel: number): void {
+    const v = pixel ? 1 : 0;
+    if (v !== this.value) {
+      this.counts.push(this.run);
+      this.run = 0;
+      this.value = v;
+    }
+    this.run++;
+  }
+
+  finish(): number[] {
+    this.counts.push(this.run);
+    return this.counts;
+  }
+}
+
 /** Encode a ROW-major mask (like ImageData's layout; any nonzero byte counts as 1). */
 export function rleEncode(mask: ArrayLike<number>, h: number, w: number): Rle {
-  const counts: number[] = [];
-  let p = 0;
-  let c = 0;
+  const encoder = new RunLengthEncoder();
   for (let x = 0; x < w; x++) {
-    for (let i = x, y = 0; y < h; y++, i += w) {
-      const v = mask[i] ? 1 : 0;
-      if (v !== p) {
-        counts.push(c);
-        c = 0;
-        p = v;
-      }
-      c++;
-    }
+    for (let i = x, y = 0; y < h; y++, i += w) encoder.push(mask[i]);
   }
-  counts.push(c);
-  return { size: [h, w], counts };
+  return { size: [h, w], counts: encoder.finish() };
 }
 
 /** Encode a COLUMN-major (Fortran order, as pycocotools' `encode` wants) mask; nonzero = 1. */
 export function rleEncodeColumnMajor(mask: ArrayLike<number>, h: number, w: number): Rle {
-  const counts: number[] = [];
+  const encoder = new RunLengthEncoder();
   const a = h * w;
-  let p = 0;
-  let c = 0;
-  for (let j = 0; j < a; j++) {
-    const v = mask[j] ? 1 : 0;
-    if (v !== p) {
-      counts.push(c);
-      c = 0;
-      p = v;
-    }
-    c++;
-  }
-  counts.push(c);
-  return { size: [h, w], counts };
+  for (let j = 0; j < a; j++) encoder.push(mask[j]);
+  return { size: [h, w], counts: encoder.finish() };
 }
 
 /**
- * Decode to a ROW-major h*w mask of 0/1. Runs beyond h*w are ignored (C would overflow); a
- * short RLE leaves the rest 0.
+ * Calls `fill(start, end)` for every run of ones, as a column-major pixel range. Runs beyond
+ * h*w are ignored (C would overflow); a short RLE leaves the rest 0.
  */
-export function rleDecode(rle: Rle): Uint8Array {
-  const [h, w] = rle.size;
+function forEachRunOfOnes(rle: Rle, fill: (start: number, end: number) => void): void {
   const cnts = rleCounts(rle);
-  const a = h * w;
-  const out = new Uint8Array(a);
+  const a = rle.size[0] * rle.size[1];
   let pos = 0;
   for (let j = 0; j < cnts.length && pos < a; j++) {
     const end = Math.min(a, pos + cnts[j]);
-    if (j & 1) {
-      let y = pos % h;
-      let x = (pos - y) / h;
-      for (let q = pos; q < end; q++) {
-        out[y * w + x] = 1;
-        if (++y === h) {
-          y = 0;
-          x++;
-        }
-      }
-    }
+    if (j & 1) fill(pos, end);
     pos = end;
   }
+}
+
+/** Decode to a ROW-major h*w mask of 0/1 (see forEachRunOfOnes for short and long RLEs). */
+export function rleDecode(rle: Rle): Uint8Array {
+  const [h, w] = rle.size;
+  const out = new Uint8Array(h * w);
+  forEachRunOfOnes(rle, (start, end) => {
+    let y = start % h;
+    let x = (start - y) / h;
+    for (let q = start; q < end; q++) {
+      out[y * w + x] = 1;
+      if (++y === h) {
+        y = 0;
+        x++;
+      }
+    }
+  });
   return out;
 }
 
 /** Decode to a COLUMN-major mask (pycocotools' `decode` layout). */
 export function rleDecodeColumnMajor(rle: Rle): Uint8Array {
-  const [h, w] = rle.size;
-  const cnts = rleCounts(rle);
-  const a = h * w;
-  const out = new Uint8Array(a);
-  let pos = 0;
-  for (let j = 0; j < cnts.length && pos < a; j++) {
-    const end = Math.min(a, pos + cnts[j]);
-    if (j & 1) out.fill(1, pos, end);
-    pos = end;
-  }
+  const out = new Uint8Array(rle.size[0] * rle.size[1]);
+  forEachRunOfOnes(rle, (start, end) => out.fill(1, start, end));
   return out;
 }
 
@@ -149,38 +146,60 @@ export function countsToBbox(cnts: ArrayLike<number>, h: number, w: number): [nu
   return [xs, ys, (xe - xs + 1) >>> 0, (ye - ys + 1) >>> 0];
 }
 
+/**
+ * Two count arrays of the same mask size walked in lockstep, as maskApi's rleMerge and rleIou
+ * do: each step consumes the shortest remaining run of either, so within a step neither mask
+ * changes value. `a` / `b` are 1 while inside a run of ones.
+ */
+class RunPair {
+  a = 0;
+  b = 0;
+  private leftA: number;
+  private leftB: number;
+  private nextA = 1;
+  private nextB = 1;
+
+  constructor(private readonly A: ArrayLike<number>, private readonly B: ArrayLike<number>) {
+    this.leftA = A.length ? A[0] : 0;
+    this.leftB = B.length ? B[0] : 0;
+  }
+
+  /** Length of the next step: the shorter of the two current runs. */
+  stepLength(): number {
+    return this.leftA < this.leftB ? this.leftA : this.leftB;
+  }
+
+  /** Consumes `c` pixels of both, entering the next run where one ends; returns what is left of the current runs (0 at the end). */
+  advance(c: number): number {
+    const A = this.A;
+    const B = this.B;
+    this.leftA -= c;
+    if (!this.leftA && this.nextA < A.length) {
+      this.leftA = A[this.nextA++];
+      this.a ^= 1;
+    }
+    this.leftB -= c;
+    if (!this.leftB && this.nextB < B.length) {
+      this.leftB = B[this.nextB++];
+      this.b ^= 1;
+    }
+    return this.leftA + this.leftB;
+  }
+}
+
 /** maskApi's pairwise merge of two count arrays (union or intersection). */
 function mergeCounts(A: ArrayLike<number>, B: ArrayLike<number>, intersect: boolean): number[] {
   const out: number[] = [];
-  let ca = A.length ? A[0] : 0;
-  let cb = B.length ? B[0] : 0;
+  const runs = new RunPair(A, B);
   let v = 0;
-  let va = 0;
-  let vb = 0;
-  let a = 1;
-  let b = 1;
   let cc = 0;
   let ct = 1;
-  const am = A.length;
-  const bm = B.length;
   while (ct > 0) {
-    const c = ca < cb ? ca : cb;
+    const c = runs.stepLength();
     cc += c;
-    ct = 0;
-    ca -= c;
-    if (!ca && a < am) {
-      ca = A[a++];
-      va ^= 1;
-    }
-    ct += ca;
-    cb -= c;
-    if (!cb && b < bm) {
-      cb = B[b++];
-      vb ^= 1;
-    }
-    ct += cb;
+    ct = runs.advance(c);
     const vp = v;
-    v = intersect ? va & vb : va | vb;
+    v = intersect ? runs.a & runs.b : runs.a | runs.b;
     if (v !== vp || ct === 0) {
       out.push(cc);
       cc = 0;
@@ -249,36 +268,17 @@ export function rleIou(dt: Rle[], gt: Rle[], iscrowd?: ArrayLike<boolean | numbe
 
 /** IoU of two count arrays of the same size (crowd: intersection / area(dt)). */
 export function countsIou(A: ArrayLike<number>, B: ArrayLike<number>, crowd = false): number {
-  let ca = A.length ? A[0] : 0;
-  let cb = B.length ? B[0] : 0;
-  const ka = A.length;
-  const kb = B.length;
-  let va = 0;
-  let vb = 0;
-  let a = 1;
-  let b = 1;
+  const runs = new RunPair(A, B);
   let i = 0;
   let u = 0;
   let ct = 1;
   while (ct > 0) {
-    const c = ca < cb ? ca : cb;
-    if (va || vb) {
+    const c = runs.stepLength();
+    if (runs.a || runs.b) {
       u += c;
-      if (va && vb) i += c;
+      if (runs.a && runs.b) i += c;
     }
-    ct = 0;
-    ca -= c;
-    if (!ca && a < ka) {
-      ca = A[a++];
-      va ^= 1;
-    }
-    ct += ca;
-    cb -= c;
-    if (!cb && b < kb) {
-      cb = B[b++];
-      vb ^= 1;
-    }
-    ct += cb;
+    ct = runs.advance(c);
   }
   if (i === 0) u = 1;
   else if (crowd) u = countsArea(A);

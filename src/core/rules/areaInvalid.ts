@@ -1,5 +1,5 @@
 import { isJsonObject } from '../coco/document';
-import { annotationName, formatNumber, idsOf, recomputedArea, setAreaEdit } from './segmentationShared';
+import { annotationEntryOfData, annotationName, formatNumber, idsOf, recomputedArea, setAreaEdit } from './segmentationShared';
 import type { Rule } from './types';
 
 export const areaInvalid: Rule = {
@@ -33,9 +33,8 @@ export const areaInvalid: Rule = {
     }
   },
   fix(doc, problem) {
-    const index = (problem.data as { index?: number } | undefined)?.index;
-    const entry = index === undefined ? undefined : doc.annotationEntries[index];
-    if (!entry || !isJsonObject(entry.value)) return undefined;
+    const entry = annotationEntryOfData(doc, problem);
+    if (!entry) return undefined;
     const area = recomputedArea(doc, entry.value);
     if (!area || !(area.value > 0)) return undefined;
     const edit = setAreaEdit(doc, entry, area.value);

@@ -1,7 +1,7 @@
-import { isJsonObject, type JsonObject } from '../coco/document';
+import type { JsonObject } from '../coco/document';
 import { polygonsMaskArea } from '../geometry';
 import { F_ALL_USABLE, F_BOXES_OVERLAP, SEG_POLYGONS, SEG_RLE, segmentationFacts } from './facts';
-import { annotationName, cheapArea, formatNumber, idsOf, maskArea, maskSourceOf, setAreaEdit } from './segmentationShared';
+import { annotationEntryOfData, annotationName, cheapArea, formatNumber, idsOf, maskArea, maskSourceOf, setAreaEdit } from './segmentationShared';
 import type { Rule } from './types';
 
 /** Below this shoelace area a polygon is always rasterized: pixel effects dominate. */
@@ -69,9 +69,8 @@ export const areaMismatch: Rule = {
     }
   },
   fix(doc, problem) {
-    const d = problem.data as { index?: number; maskArea?: number } | undefined;
-    const entry = d?.index === undefined ? undefined : doc.annotationEntries[d.index];
-    if (!entry || !isJsonObject(entry.value)) return undefined;
+    const entry = annotationEntryOfData(doc, problem);
+    if (!entry) return undefined;
     const src = maskSourceOf(doc, entry.value);
     if (!src) return undefined;
     const value = maskArea(src);

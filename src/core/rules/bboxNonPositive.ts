@@ -1,5 +1,5 @@
 import type { JsonObject } from '../coco/document';
-import { B_NUMERIC, boxFacts } from './facts';
+import { forEachNumericBox } from './boxFacts';
 import { idOf } from './schema';
 import type { Rule } from './types';
 
@@ -10,14 +10,8 @@ export const bboxNonPositive: Rule = {
   why: 'Boxes are [x, y, width, height], not [x1, y1, x2, y2]: a negative size (often a corner-format box) gives negative areas and IoUs; detectron2 and mmdetection drop or assert on empty boxes, and YOLO converters write negative sizes that Ultralytics rejects as corrupt labels.',
   example: { bad: '"bbox": [120, 80, 0, -15]', good: '"bbox": [120, 65, 4, 15]' },
   check(ctx) {
-    const box = boxFacts(ctx.doc);
-    const _B_NUMERIC = B_NUMERIC;
-    const entries = ctx.doc.annotationEntries;
-    for (let a = 0; a < box.count; a++) {
-      if ((box.flags[a] & _B_NUMERIC) === 0) continue;
-      const w = box.w[a], h = box.h[a];
-      if (w > 0 && h > 0) continue;
-      const entry = entries[a];
+    forEachNumericBox(ctx.doc, (entry, w, h) => {
+      if (w > 0 && h > 0) return;
       const value = entry.value as JsonObject;
       const k = w <= 0 ? 2 : 3;
       const what = w <= 0 && h <= 0 ? `width ${w} and height ${h}` : w <= 0 ? `width ${w}` : `height ${h}`;
@@ -26,6 +20,6 @@ export const bboxNonPositive: Rule = {
         at: ctx.place('annotations', entry, ['bbox', k]),
         annotationId: idOf(value.id),
       });
-    }
+    });
   },
 };

@@ -1,5 +1,6 @@
 import { isJsonObject, type JsonObject } from '../coco/document';
-import { B_NUMERIC, boxFacts, segmentationFacts } from './facts';
+import { B_NUMERIC, boxFacts } from './boxFacts';
+import { segmentationFacts } from './facts';
 import { locate } from '../coco/locate';
 import { replaceRange } from '../edits/jsonEdits';
 import type { ByteEdit } from '../problems';

@@ -1,8 +1,8 @@
-import { isJsonObject, type JsonObject } from '../coco/document';
+import type { JsonObject } from '../coco/document';
 import { F_ALL_USABLE, SEG_POLYGONS, SEG_RLE, segmentationFacts } from './facts';
 import { locate } from '../coco/locate';
 import { replaceRange } from '../edits/jsonEdits';
-import { annotationName, finiteBbox, formatBox, idsOf, maskArea, maskBox, maskSourceOf, setAreaEdit } from './segmentationShared';
+import { annotationEntryOfData, annotationName, finiteBbox, formatBox, idsOf, maskArea, maskBox, maskSourceOf, setAreaEdit } from './segmentationShared';
 import type { Rule } from './types';
 
 export const bboxSegmentationMismatch: Rule = {
@@ -58,9 +58,8 @@ export const bboxSegmentationMismatch: Rule = {
     }
   },
   fix(doc, problem) {
-    const index = (problem.data as { index?: number } | undefined)?.index;
-    const entry = index === undefined ? undefined : doc.annotationEntries[index];
-    if (!entry || !isJsonObject(entry.value)) return undefined;
+    const entry = annotationEntryOfData(doc, problem);
+    if (!entry) return undefined;
     const src = maskSourceOf(doc, entry.value);
     const r = locate(doc, entry, ['bbox']);
     if (!src || !r) return undefined;

@@ -1,5 +1,5 @@
 import type { IdKey, JsonObject } from '../coco/document';
-import { B_WH_NUMBERS, boxFacts } from './facts';
+import { B_WH_NUMBERS, boxFacts } from './boxFacts';
 import { categoryCounts, categoryLabel } from './datasetStats';
 import { idOf } from './schema';
 import type { Rule } from './types';

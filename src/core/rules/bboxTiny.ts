@@ -1,5 +1,5 @@
 import type { JsonObject } from '../coco/document';
-import { B_NUMERIC, boxFacts } from './facts';
+import { forEachNumericBox } from './boxFacts';
 import { idOf } from './schema';
 import type { Rule } from './types';
 
@@ -12,21 +12,15 @@ export const bboxTiny: Rule = {
   defaultOptions: { minSize: 1 },
   check(ctx) {
     const minSize = typeof ctx.options.minSize === 'number' ? ctx.options.minSize : 1;
-    const box = boxFacts(ctx.doc);
-    const _B_NUMERIC = B_NUMERIC;
-    const entries = ctx.doc.annotationEntries;
-    for (let a = 0; a < box.count; a++) {
-      if ((box.flags[a] & _B_NUMERIC) === 0) continue;
-      const w = box.w[a], h = box.h[a];
-      if (w <= 0 || h <= 0) continue; // coco/bbox-non-positive
-      if (w >= minSize && h >= minSize) continue;
-      const entry = entries[a];
+    forEachNumericBox(ctx.doc, (entry, w, h) => {
+      if (w <= 0 || h <= 0) return; // coco/bbox-non-positive
+      if (w >= minSize && h >= minSize) return;
       const value = entry.value as JsonObject;
       ctx.report({
         message: `Annotation ${JSON.stringify(value.id)} has a tiny box (${w} × ${h} px, smaller than ${minSize} px).`,
         at: ctx.place('annotations', entry, ['bbox']),
         annotationId: idOf(value.id),
       });
-    }
+    });
   },
 };

@@ -1,5 +1,4 @@
-import { isJsonObject } from '../coco/document';
-import { SEG_POLYGONS, segmentationFacts } from './facts';
+import { forEachAnnotationOfKind, SEG_POLYGONS } from './facts';
 import { annotationName, idsOf, isPolygonList } from './segmentationShared';
 import type { Rule } from './types';
 
@@ -10,20 +9,13 @@ export const crowdWithPolygons: Rule = {
   why: 'COCOeval treats every iscrowd=1 object as an "ignore" region that detections may match for free, so a mislabeled single object silently vanishes from the evaluation; many converters (Ultralytics, mmdetection pipelines, YOLO exports) drop crowd objects, and tools that expect crowd masks as RLE raise on the polygons.',
   example: { bad: '"iscrowd": 1, "segmentation": [[10, 10, 50, 10, 50, 40]]', good: '"iscrowd": 0, "segmentation": [[10, 10, 50, 10, 50, 40]]' },
   check(ctx) {
-    // Locals: imported bindings are property getters in CommonJS output, not free in a hot loop.
-    const _SEG_POLYGONS = SEG_POLYGONS;
-    const facts = segmentationFacts(ctx.doc);
-    const entries = ctx.doc.annotationEntries;
-    for (let a = 0; a < facts.count; a++) {
-      if (facts.kind[a] !== _SEG_POLYGONS) continue;
-      const entry = entries[a];
-      const ann = entry.value;
-      if (!isJsonObject(ann) || (ann.iscrowd !== 1 && ann.iscrowd !== true) || !isPolygonList(ann.segmentation)) continue;
+    forEachAnnotationOfKind(ctx.doc, SEG_POLYGONS, (entry, ann) => {
+      if ((ann.iscrowd !== 1 && ann.iscrowd !== true) || !isPolygonList(ann.segmentation)) return;
       ctx.report({
         message: `${annotationName(ann)} is marked iscrowd: 1 but its segmentation is ${ann.segmentation.length} polygon${ann.segmentation.length === 1 ? '' : 's'}: COCOeval will treat it as an ignore region, and many converters drop it. Use iscrowd: 0 for a single object, or an RLE mask for a crowd.`,
         at: ctx.place('annotations', entry, ['iscrowd']),
         ...idsOf(ann),
       });
-    }
+    });
   },
 };

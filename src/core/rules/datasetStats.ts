@@ -2,16 +2,9 @@
  * Facts several rules need about a whole document (image sizes by id, annotations
  * per category, the largest annotation id), computed once per document and cached.
  */
-import { isJsonObject, type CocoDocument, type IdKey, type JsonObject } from '../coco/document';
-
-function cached<T>(compute: (doc: CocoDocument) => T): (doc: CocoDocument) => T {
-  const cache = new WeakMap<CocoDocument, T>();
-  return (doc) => {
-    let v = cache.get(doc);
-    if (v === undefined) { v = compute(doc); cache.set(doc, v); }
-    return v;
-  };
-}
+import { isJsonObject, type CocoDocument, type IdKey, type JsonObject, type Located } from '../coco/document';
+import { idOf } from './schema';
+import { cachedPerDocument } from './documentCache';
 
 export function isFiniteNumber(v: unknown): v is number {
   return typeof v === 'number' && Number.isFinite(v);
@@ -25,7 +18,7 @@ export function isNumericBbox(b: unknown): b is [number, number, number, number]
 export interface ImageSize { readonly width: number; readonly height: number }
 
 /** Width and height of every image whose size is usable (positive finite numbers), by id; the first image wins a duplicate id. */
-export const imageSizes = cached((doc): Map<IdKey, ImageSize> => {
+export const imageSizes = cachedPerDocument((doc): Map<IdKey, ImageSize> => {
   const map = new Map<IdKey, ImageSize>();
   for (const e of doc.imageEntries) {
     const v = e.value;
@@ -40,7 +33,7 @@ export const imageSizes = cached((doc): Map<IdKey, ImageSize> => {
 });
 
 /** The first category object per id. */
-export const categoriesById = cached((doc): Map<IdKey, JsonObject> => {
+export const categoriesById = cachedPerDocument((doc): Map<IdKey, JsonObject> => {
   const map = new Map<IdKey, JsonObject>();
   for (const e of doc.categoryEntries) {
     const v = e.value;
@@ -60,7 +53,7 @@ export interface CategoryCount {
 }
 
 /** Annotations per category, one row per distinct category id, in file order. */
-export const categoryCounts = cached((doc): CategoryCount[] => {
+export const categoryCounts = cachedPerDocument((doc): CategoryCount[] => {
   const rows: CategoryCount[] = [];
   const seen = new Set<IdKey>();
   for (const e of doc.categoryEntries) {
@@ -75,7 +68,7 @@ export const categoryCounts = cached((doc): CategoryCount[] => {
 });
 
 /** The largest numeric annotation id (0 when none) and how many annotations have id 0. */
-export const annotationIdStats = cached((doc): { max: number; zeros: number } => {
+export const annotationIdStats = cachedPerDocument((doc): { max: number; zeros: number } => {
   let max = 0, zeros = 0;
   for (const e of doc.annotationEntries) {
     const v = e.value;
@@ -94,7 +87,7 @@ export function categoryLabel(row: { id: IdKey; name: string }): string {
 }
 
 /** Number of keypoint names of every category that has a "keypoints" list, by id. */
-export const keypointCategories = cached((doc): Map<IdKey, { names: number; index: number }> => {
+export const keypointCategories = cachedPerDocument((doc): Map<IdKey, { names: number; index: number }> => {
   const map = new Map<IdKey, { names: number; index: number }>();
   for (const e of doc.categoryEntries) {
     const v = e.value;
@@ -104,3 +97,26 @@ export const keypointCategories = cached((doc): Map<IdKey, { names: number; inde
   }
   return map;
 });
+
+/** The keypoint names a category declares (keypointCategories' value). */
+export interface KeypointCategory { readonly names: number; readonly index: number }
+
+/**
+ * Calls `fn` for every annotation that has "keypoints" and whose category declares keypoint
+ * names (keypointCategories), in file order.
+ */
+export function forEachKeypointAnnotation(
+  doc: CocoDocument,
+  fn: (entry: Located, ann: JsonObject, categoryId: IdKey, category: KeypointCategory) => void,
+): void {
+  const kpCats = keypointCategories(doc);
+  if (kpCats.size === 0) return;
+  for (const entry of doc.annotationEntries) {
+    const ann = entry.value;
+    if (!isJsonObject(ann) || !('keypoints' in ann)) continue;
+    const categoryId = idOf(ann.category_id);
+    const category = categoryId === undefined ? undefined : kpCats.get(categoryId);
+    if (!category) continue;
+    fn(entry, ann, categoryId as IdKey, category);
+  }
+}

@@ -11,6 +11,7 @@
  * Every flag is conservative: a clear flag is a proof that the rule has nothing to report.
  */
 import type { CocoDocument, IdKey, JsonObject, Located } from '../coco/document';
+import { cachedPerDocument } from './documentCache';
 
 /** The annotation is not a JSON object. */
 export const SEG_NOT_OBJECT = 0;
@@ -72,21 +73,12 @@ export interface SegmentationFacts {
   readonly excess: Float64Array;
 }
 
-const cache = new WeakMap<CocoDocument, SegmentationFacts>();
-
 /** document's isJsonObject, local: a module-local call stays cheap in the hot pass. */
 function isJsonObject(value: unknown): value is JsonObject {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-export function segmentationFacts(doc: CocoDocument): SegmentationFacts {
-  let f = cache.get(doc);
-  if (!f) {
-    f = computeFacts(doc);
-    cache.set(doc, f);
-  }
-  return f;
-}
+export const segmentationFacts: (doc: CocoDocument) => SegmentationFacts = cachedPerDocument(computeFacts);
 
 // Per-polygon boxes of the annotation being scanned (for cheapArea's overlap test).
 let bx0 = new Float64Array(16), by0 = new Float64Array(16), bx1 = new Float64Array(16), by1 = new Float64Array(16);
@@ -297,73 +289,25 @@ export function forEachFlaggedPolygon(
   }
 }
 
-/** The bbox is an array of exactly 4 finite numbers (isNumericBbox). */
-export const B_NUMERIC = 1;
-/** The bbox is an array of 4 whose width and height (elements 2 and 3) are numbers (finite or not). */
-export const B_WH_NUMBERS = 2;
-
-export interface BoxFacts {
-  readonly count: number;
-  /** B_* bits per annotation (0 for non-objects and boxes that are not 4-element arrays). */
-  readonly flags: Uint8Array;
-  /** bbox[0..3] where B_WH_NUMBERS (x, y only meaningful with B_NUMERIC). */
-  readonly x: Float64Array;
-  readonly y: Float64Array;
-  readonly w: Float64Array;
-  readonly h: Float64Array;
-  /** imageSizes (datasetStats) per image slot of segmentationFacts: positive finite width/height, else 0. */
-  readonly slotWidth: Float64Array;
-  readonly slotHeight: Float64Array;
-}
-
-const boxCache = new WeakMap<CocoDocument, BoxFacts>();
-
-/** One pass over the annotations' bboxes, shared by the bbox rules; cached per document. */
-export function boxFacts(doc: CocoDocument): BoxFacts {
-  let f = boxCache.get(doc);
-  if (!f) {
-    f = computeBoxFacts(doc);
-    boxCache.set(doc, f);
-  }
-  return f;
-}
-
-function computeBoxFacts(doc: CocoDocument): BoxFacts {
-  const seg = segmentationFacts(doc);
+/**
+ * Calls `fn` for every annotation whose segmentation is of `kind` (a SEG_* other than
+ * SEG_NOT_OBJECT, so the annotation is an object), in file order.
+ */
+export function forEachAnnotationOfKind(doc: CocoDocument, kind: number, fn: (entry: Located, ann: JsonObject) => void): void {
+  const facts = segmentationFacts(doc);
+  const kinds = facts.kind;
   const entries = doc.annotationEntries;
-  const n = entries.length;
-  const flags = new Uint8Array(n);
-  const x = new Float64Array(n), y = new Float64Array(n), w = new Float64Array(n), h = new Float64Array(n);
-  for (let a = 0; a < n; a++) {
-    const ann = entries[a].value;
-    if (!isJsonObject(ann)) continue;
-    const b = ann.bbox;
-    if (!Array.isArray(b) || b.length !== 4) continue;
-    const b0 = b[0], b1 = b[1], b2 = b[2], b3 = b[3];
-    if (typeof b2 !== 'number' || typeof b3 !== 'number') continue;
-    let fl = B_WH_NUMBERS;
-    w[a] = b2; h[a] = b3;
-    if (typeof b0 === 'number' && typeof b1 === 'number' && b0 - b0 === 0 && b1 - b1 === 0 && b2 - b2 === 0 && b3 - b3 === 0) {
-      fl |= B_NUMERIC;
-      x[a] = b0; y[a] = b1;
-    }
-    flags[a] = fl;
+  for (let a = 0; a < facts.count; a++) {
+    if (kinds[a] !== kind) continue;
+    const entry = entries[a];
+    fn(entry, entry.value as JsonObject);
   }
-  // imageSizes' rule (first image per id, positive finite width and height) on the same slots.
-  const slotWidth = new Float64Array(seg.slotW.length), slotHeight = new Float64Array(seg.slotW.length);
-  const seen = new Uint8Array(seg.imageKeyCount);
-  for (const e of doc.imageEntries) {
-    const img = e.value;
-    if (!isJsonObject(img)) continue;
-    const id = img.id;
-    if (typeof id !== 'number' && typeof id !== 'string') continue;
-    const s = seg.slots.get(id);
-    if (s === undefined || s >= seg.imageKeyCount || seen[s]) continue;
-    seen[s] = 1;
-    const iw = img.width, ih = img.height;
-    if (typeof iw === 'number' && typeof ih === 'number' && iw - iw === 0 && ih - ih === 0 && iw > 0 && ih > 0) {
-      slotWidth[s] = iw; slotHeight[s] = ih;
-    }
-  }
-  return { count: n, flags, x, y, w, h, slotWidth, slotHeight };
+}
+
+/** An RLE dict as isRleObject (segmentationShared) recognizes it. */
+export interface RleObject { size: unknown; counts: unknown }
+
+/** Calls `fn` for every annotation whose segmentation is an RLE dict (SEG_RLE), in file order. */
+export function forEachRleAnnotation(doc: CocoDocument, fn: (entry: Located, ann: JsonObject, rle: RleObject) => void): void {
+  forEachAnnotationOfKind(doc, SEG_RLE, (entry, ann) => fn(entry, ann, ann.segmentation as unknown as RleObject));
 }

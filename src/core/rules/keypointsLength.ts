@@ -1,5 +1,4 @@
-import { isJsonObject } from '../coco/document';
-import { keypointCategories } from './datasetStats';
+import { forEachKeypointAnnotation } from './datasetStats';
 import { describeJson, idOf } from './schema';
 import type { Rule } from './types';
 
@@ -10,17 +9,10 @@ export const keypointsLength: Rule = {
   why: 'COCOeval computeOks reshapes keypoints as [x, y, v] triples against the category\'s sigmas and fails with a broadcast error when the length differs; Ultralytics pose converters read kpt_shape from the category and misalign every joint after the first missing one.',
   example: { bad: '"categories": [{"id": 1, "keypoints": ["nose", "eye"], …}], … "keypoints": [10, 20, 2]', good: '"keypoints": [10, 20, 2, 14, 18, 1]' },
   check(ctx) {
-    const kpCats = keypointCategories(ctx.doc);
-    if (kpCats.size === 0) return;
-    for (const entry of ctx.doc.annotationEntries) {
-      const value = entry.value;
-      if (!isJsonObject(value) || !('keypoints' in value)) continue;
-      const categoryId = idOf(value.category_id);
-      const cat = categoryId === undefined ? undefined : kpCats.get(categoryId);
-      if (!cat) continue;
+    forEachKeypointAnnotation(ctx.doc, (entry, value, categoryId, cat) => {
       const kp = value.keypoints;
       const expected = 3 * cat.names;
-      if (Array.isArray(kp) && kp.length === expected) continue;
+      if (Array.isArray(kp) && kp.length === expected) return;
       ctx.report({
         message: Array.isArray(kp)
           ? `Annotation ${JSON.stringify(value.id)} has ${kp.length} keypoint values; category ${JSON.stringify(categoryId)} names ${cat.names} keypoints, so ${expected} are expected (x, y, v each).`
@@ -29,6 +21,6 @@ export const keypointsLength: Rule = {
         annotationId: idOf(value.id),
         categoryId,
       });
-    }
+    });
   },
 };

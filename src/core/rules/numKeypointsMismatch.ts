@@ -1,6 +1,6 @@
 import { isJsonObject, type JsonObject } from '../coco/document';
 import { insertProperty, replaceRange } from '../edits/jsonEdits';
-import { keypointCategories } from './datasetStats';
+import { forEachKeypointAnnotation } from './datasetStats';
 import { idOf } from './schema';
 import type { Rule } from './types';
 
@@ -23,16 +23,10 @@ export const numKeypointsMismatch: Rule = {
   why: 'COCOeval ignores ground truth with num_keypoints == 0 when evaluating keypoints (and raises KeyError when it is absent): a wrong count hides annotated people from OKS, or scores empty ones as misses.',
   example: { bad: '"keypoints": [10, 20, 2, 0, 0, 0], "num_keypoints": 2', good: '"keypoints": [10, 20, 2, 0, 0, 0], "num_keypoints": 1' },
   check(ctx) {
-    const kpCats = keypointCategories(ctx.doc);
-    if (kpCats.size === 0) return;
-    for (const entry of ctx.doc.annotationEntries) {
-      const value = entry.value;
-      if (!isJsonObject(value) || !('keypoints' in value)) continue;
-      const categoryId = idOf(value.category_id);
-      const cat = categoryId === undefined ? undefined : kpCats.get(categoryId);
-      if (!cat || !Array.isArray(value.keypoints) || value.keypoints.length !== 3 * cat.names) continue; // coco/keypoints-length
+    forEachKeypointAnnotation(ctx.doc, (entry, value, categoryId, cat) => {
+      if (!Array.isArray(value.keypoints) || value.keypoints.length !== 3 * cat.names) return; // coco/keypoints-length
       const visible = visibleCount(value.keypoints);
-      if (visible === undefined) continue;
+      if (visible === undefined) return;
       const annotationId = idOf(value.id);
       if (!('num_keypoints' in value)) {
         ctx.report({
@@ -41,16 +35,16 @@ export const numKeypointsMismatch: Rule = {
           annotationId, categoryId,
           data: { index: entry.index, visible, missing: true },
         });
-        continue;
+        return;
       }
-      if (value.num_keypoints === visible) continue;
+      if (value.num_keypoints === visible) return;
       ctx.report({
         message: `Annotation ${JSON.stringify(value.id)} has num_keypoints ${JSON.stringify(value.num_keypoints)} but ${visible} keypoint${visible === 1 ? ' is' : 's are'} labeled (visibility > 0).`,
         at: ctx.place('annotations', entry, ['num_keypoints']),
         annotationId, categoryId,
         data: { index: entry.index, visible },
       });
-    }
+    });
   },
   fix(doc, problem) {
     const data = problem.data as { index?: number; missing?: boolean } | undefined;

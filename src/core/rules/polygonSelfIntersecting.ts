@@ -1,6 +1,7 @@
 import { annotationName, idsOf, isUsablePolygon, isZeroAreaPolygon } from './segmentationShared';
 import { F_SELF_SUSPECT, forEachFlaggedPolygon } from './facts';
 import type { Rule } from './types';
+import { polygonEdgesMeet } from '../geometry/polygonEdges';
 
 export const polygonSelfIntersecting: Rule = {
   id: 'coco/polygon-self-intersecting',
@@ -22,15 +23,6 @@ export const polygonSelfIntersecting: Rule = {
     });
   },
 };
-
-function orient(ax: number, ay: number, bx: number, by: number, cx: number, cy: number): number {
-  const v = (bx - ax) * (cy - ay) - (by - ay) * (cx - ax);
-  return v > 0 ? 1 : v < 0 ? -1 : 0;
-}
-
-function onSegment(ax: number, ay: number, bx: number, by: number, px: number, py: number): boolean {
-  return Math.min(ax, bx) <= px && px <= Math.max(ax, bx) && Math.min(ay, by) <= py && py <= Math.max(ay, by);
-}
 
 /**
  * Same answer as geometry's polygonSelfIntersects (same vertex clean-up, same edge tests:
@@ -65,7 +57,7 @@ export function selfIntersects(poly: ArrayLike<number>): boolean {
     for (let i = 0; i < n; i++) {
       for (let j = i + 1; j < n; j++) {
         if (x1[j] < x0[i] || x0[j] > x1[i] || y1[j] < y0[i] || y0[j] > y1[i]) continue;
-        if (edgesMeet(xs, ys, n, i, j)) return true;
+        if (polygonEdgesMeet(xs, ys, n, i, j)) return true;
       }
     }
     return false;
@@ -83,7 +75,7 @@ export function selfIntersects(poly: ArrayLike<number>): boolean {
     for (let t = 0; t < keep; t++) {
       const b = active[t];
       if (y1[b] < y0[a] || y0[b] > y1[a]) continue;
-      if (edgesMeet(xs, ys, n, a < b ? a : b, a < b ? b : a)) return true;
+      if (polygonEdgesMeet(xs, ys, n, a < b ? a : b, a < b ? b : a)) return true;
     }
     active.push(a);
   }
@@ -96,34 +88,4 @@ function grow(m: number): void {
   const size = Math.max(m, scratchX.length * 2);
   scratchX = new Float64Array(size); scratchY = new Float64Array(size);
   scratchX0 = new Float64Array(size); scratchX1 = new Float64Array(size); scratchY0 = new Float64Array(size); scratchY1 = new Float64Array(size);
-}
-
-/** Edge i (i → i+1) against edge j (j → j+1), i < j, as polygonSelfIntersects tests them. */
-function edgesMeet(xs: Float64Array, ys: Float64Array, n: number, i: number, j: number): boolean {
-  const i2 = (i + 1) % n;
-  const j2 = (j + 1) % n;
-  if (j === i2 || i === j2) {
-    // Shared vertex: only a fold-back (collinear overlap) counts.
-    const first = j === i2;
-    const sx = first ? xs[i2] : xs[i], sy = first ? ys[i2] : ys[i];
-    const ox = first ? xs[i] : xs[i2], oy = first ? ys[i] : ys[i2];
-    const qx = first ? xs[j2] : xs[j], qy = first ? ys[j2] : ys[j];
-    if (orient(sx, sy, ox, oy, qx, qy) === 0) {
-      const dot = (ox - sx) * (qx - sx) + (oy - sy) * (qy - sy);
-      if (dot > 0) return true;
-    }
-    return false;
-  }
-  const ax = xs[i], ay = ys[i], bx = xs[i2], by = ys[i2];
-  const cx = xs[j], cy = ys[j], dx = xs[j2], dy = ys[j2];
-  const o1 = orient(ax, ay, bx, by, cx, cy);
-  const o2 = orient(ax, ay, bx, by, dx, dy);
-  const o3 = orient(cx, cy, dx, dy, ax, ay);
-  const o4 = orient(cx, cy, dx, dy, bx, by);
-  if (o1 !== o2 && o3 !== o4) return true;
-  if (o1 === 0 && onSegment(ax, ay, bx, by, cx, cy)) return true;
-  if (o2 === 0 && onSegment(ax, ay, bx, by, dx, dy)) return true;
-  if (o3 === 0 && onSegment(cx, cy, dx, dy, ax, ay)) return true;
-  if (o4 === 0 && onSegment(cx, cy, dx, dy, bx, by)) return true;
-  return false;
 }

@@ -1,6 +1,5 @@
-import { isJsonObject } from '../coco/document';
-import { SEG_RLE, segmentationFacts } from './facts';
-import { annotationName, idsOf, imageSizeOf, isRleObject, rleSizeOf } from './segmentationShared';
+import { forEachRleAnnotation } from './facts';
+import { annotationName, idsOf, imageSizeOf, rleSizeOf } from './segmentationShared';
 import type { Rule } from './types';
 
 export const rleSizeMismatch: Rule = {
@@ -10,25 +9,17 @@ export const rleSizeMismatch: Rule = {
   why: "pycocotools decodes an RLE with its own size, so annToMask returns an array of the wrong shape: COCOeval's rleIou returns -1 against masks of the image size, and training pipelines crash when stacking masks ([w, h] written for [h, w] is the usual cause).",
   example: { bad: '"height": 480, "width": 640 … "segmentation": {"size": [640, 480], "counts": "…"}', good: '"segmentation": {"size": [480, 640], "counts": "…"}' },
   check(ctx) {
-    // Locals: imported bindings are property getters in CommonJS output, not free in a hot loop.
-    const _SEG_RLE = SEG_RLE;
-    const facts = segmentationFacts(ctx.doc);
-    const entries = ctx.doc.annotationEntries;
-    for (let a = 0; a < facts.count; a++) {
-      if (facts.kind[a] !== _SEG_RLE) continue;
-      const entry = entries[a];
-      const ann = entry.value;
-      if (!isJsonObject(ann) || !isRleObject(ann.segmentation)) continue;
-      const size = rleSizeOf(ann.segmentation.size);
-      if (!size) continue;
+    forEachRleAnnotation(ctx.doc, (entry, ann, rle) => {
+      const size = rleSizeOf(rle.size);
+      if (!size) return;
       const img = imageSizeOf(ctx.doc, ann);
-      if (!img || (size[0] === img.h && size[1] === img.w)) continue;
+      if (!img || (size[0] === img.h && size[1] === img.w)) return;
       const swapped = size[0] === img.w && size[1] === img.h;
       ctx.report({
         message: `${annotationName(ann)}: RLE size is [${size[0]}, ${size[1]}] but its image is ${img.h} high and ${img.w} wide: size must be [height, width] = [${img.h}, ${img.w}]${swapped ? ' (it looks like [width, height])' : ''}.`,
         at: ctx.place('annotations', entry, ['segmentation', 'size']),
         ...idsOf(ann),
       });
-    }
+    });
   },
 };

@@ -8,7 +8,7 @@
  */
 import type { CocoDocument, JsonObject, Located } from '../coco/document';
 import { isJsonObject } from '../coco/document';
-import { countsArea, countsToBbox, polygonCounts, unionCounts } from '../geometry';
+import { countsArea, countsToBbox, polygonArea, polygonBbox, polygonCounts, unionCounts } from '../geometry';
 import { locate } from '../coco/locate';
 import { insertProperty, removeElement, replaceRange } from '../edits/jsonEdits';
 import type { ByteEdit } from '../problems';
@@ -83,16 +83,8 @@ export function polygonShapeDefect(poly: unknown): PolygonShapeDefect | undefine
 export function isZeroAreaPolygon(poly: Polygon): boolean {
   const n = poly.length - (poly.length % 2);
   if (n < 2) return true;
-  let s = 0;
-  let px = poly[n - 2];
-  let py = poly[n - 1];
-  for (let i = 0; i < n; i += 2) {
-    const x = poly[i];
-    const y = poly[i + 1];
-    s += px * y - x * py;
-    px = x;
-    py = y;
-  }
+  // Fewer than 3 points: polygonArea says 0, as the shoelace sum of 1 or 2 points is exactly 0.
+  const area = polygonArea(poly);
   const x0 = poly[0];
   const y0 = poly[1];
   // The point farthest from the first fixes the line's direction.
@@ -107,7 +99,7 @@ export function isZeroAreaPolygon(poly: Polygon): boolean {
   if (far < 0) return true; // all points coincide
   const len = Math.sqrt(d2);
   const eps = 1e-9 * Math.max(1, len);
-  if (Math.abs(s) / 2 > eps * len * (n / 2)) return false;
+  if (area > eps * len * (n / 2)) return false;
   const ux = (poly[far] - x0) / len;
   const uy = (poly[far + 1] - y0) / len;
   for (let i = 2; i < n; i += 2) {
@@ -259,22 +251,8 @@ export function cheapArea(src: MaskSource): number | undefined {
     }
   }
   let s = 0;
-  for (const p of polys) s += shoelace(p);
+  for (const p of polys) s += polygonArea(p);
   return s;
-}
-
-function shoelace(poly: readonly number[]): number {
-  const n = poly.length - (poly.length % 2);
-  if (n < 6) return 0;
-  let s = 0;
-  let px = poly[n - 2];
-  let py = poly[n - 1];
-  for (let i = 0; i < n; i += 2) {
-    s += px * poly[i + 1] - poly[i] * py;
-    px = poly[i];
-    py = poly[i + 1];
-  }
-  return Math.abs(s) / 2;
 }
 
 /**
@@ -283,19 +261,7 @@ function shoelace(poly: readonly number[]): number {
  */
 export function maskBox(src: MaskSource): [number, number, number, number] {
   if (src.kind === 'rle') return countsToBbox(src.counts, src.h, src.w);
-  let x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity;
-  for (const p of src.polygons) {
-    for (let i = 0; i + 1 < p.length; i += 2) {
-      const x = p[i];
-      const y = p[i + 1];
-      if (x < x0) x0 = x;
-      if (x > x1) x1 = x;
-      if (y < y0) y0 = y;
-      if (y > y1) y1 = y;
-    }
-  }
-  if (x0 > x1) return [0, 0, 0, 0];
-  return [x0, y0, x1 - x0, y1 - y0];
+  return polygonBbox(src.polygons);
 }
 
 /** `[x, y, w, h]` with finite numbers and non-negative size, else undefined. */
@@ -354,6 +320,16 @@ export function entryOfProblem(doc: CocoDocument, problem: { jsonPath: string })
   const m = /^\$\.annotations\[(\d+)\]/.exec(problem.jsonPath);
   if (!m) return undefined;
   return doc.annotationEntries[Number(m[1])];
+}
+
+/** An annotations entry whose value is a JSON object. */
+export type AnnotationEntry = Located<JsonObject>;
+
+/** The annotation a fix edits: the entry a problem's `data.index` names, when it is an object. */
+export function annotationEntryOfData(doc: CocoDocument, problem: { data?: unknown }): AnnotationEntry | undefined {
+  const index = (problem.data as { index?: number } | undefined)?.index;
+  const entry = index === undefined ? undefined : doc.annotationEntries[index];
+  return entry && isJsonObject(entry.value) ? (entry as AnnotationEntry) : undefined;
 }
 
 /** Degenerate: covers no pixel in pycocotools (fewer than 3 points, or collinear). */

@@ -128,3 +128,21 @@ export function annotation(id: number, imageId: number, categoryId: number, bbox
 export function category(id: number, name: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
   return { id, name, supercategory: 'thing', ...extra };
 }
+
+/** One 640×480 image, one category and annotation 11 with this `segmentation`: the polygon rules' fixture. */
+export function textWithSegmentation(segmentation: unknown): string {
+  return cocoText(dataset({
+    images: [image(1)],
+    annotations: [annotation(11, 1, 1, [10, 10, 40, 30], { segmentation })],
+    categories: [category(1, 'cat')],
+  }));
+}
+
+/** One 5×4 image and crowd annotation 11 whose RLE is `{"size": [4, 5], "counts": counts}`: the RLE rules' fixture. */
+export function textWithRleCounts(counts: unknown): string {
+  return cocoText(dataset({
+    images: [image(1, { width: 5, height: 4 })],
+    annotations: [annotation(11, 1, 1, [0, 0, 2, 2], { iscrowd: 1, segmentation: { size: [4, 5], counts } })],
+    categories: [category(1, 'cat')],
+  }));
+}

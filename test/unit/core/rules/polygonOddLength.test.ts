@@ -1,19 +1,11 @@
 import * as assert from 'node:assert/strict';
-import { annotation, category, checkText, cocoText, dataset, image, problemPosition, positionWithin } from './helpers';
+import { checkText, positionWithin, problemPosition, textWithSegmentation } from './helpers';
 
 const RULE = 'coco/polygon-odd-length';
 
-function text(segmentation: unknown): string {
-  return cocoText(dataset({
-    images: [image(1)],
-    annotations: [annotation(11, 1, 1, [10, 10, 40, 30], { segmentation })],
-    categories: [category(1, 'cat')],
-  }));
-}
-
 describe(RULE, () => {
   it('reports an odd count at the polygon', () => {
-    const t = text([[1, 1, 9, 1, 9, 9], [10, 10, 50, 10, 50, 40, 10]]);
+    const t = textWithSegmentation([[1, 1, 9, 1, 9, 9], [10, 10, 50, 10, 50, 40, 10]]);
     const { doc, problems } = checkText(t, RULE);
     assert.equal(problems.length, 1);
     assert.deepEqual(problemPosition(doc, problems[0]), positionWithin(t, '[10, 10, 50, 10, 50, 40, 10]', '['));
@@ -21,8 +13,8 @@ describe(RULE, () => {
   });
 
   it('says nothing about even counts, and leaves 5 numbers to polygon-too-short', () => {
-    assert.deepEqual(checkText(text([[10, 10, 50, 10, 50, 40, 10, 40]]), RULE).problems, []);
-    assert.deepEqual(checkText(text([[10, 10, 50, 10, 50]]), RULE).problems, []);
-    assert.equal(checkText(text([[10, 10, 50, 10, 50]]), 'coco/polygon-too-short').problems.length, 1);
+    assert.deepEqual(checkText(textWithSegmentation([[10, 10, 50, 10, 50, 40, 10, 40]]), RULE).problems, []);
+    assert.deepEqual(checkText(textWithSegmentation([[10, 10, 50, 10, 50]]), RULE).problems, []);
+    assert.equal(checkText(textWithSegmentation([[10, 10, 50, 10, 50]]), 'coco/polygon-too-short').problems.length, 1);
   });
 });
