@@ -27,15 +27,11 @@ export interface Place {
   readonly end: number;
 }
 
-export interface ReportInput {
+/** What a rule reports: a message at a place, plus the ids and facts a Problem carries. */
+export type ReportInput = Pick<Problem, 'annotationId' | 'imageId' | 'categoryId' | 'related' | 'data'> & {
   readonly message: string;
   readonly at: Place;
-  readonly annotationId?: number | string;
-  readonly imageId?: number | string;
-  readonly categoryId?: number | string;
-  readonly related?: readonly RelatedLocation[];
-  readonly data?: unknown;
-}
+};
 
 /** What a rule may ask of the world outside the document; absent in pure runs. */
 export interface FileAccess {
