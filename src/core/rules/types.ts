@@ -1,5 +1,5 @@
 import type { CocoDocument, Located } from '../coco/document';
-import type { ByteEdit, Problem, RelatedLocation, Severity } from '../problems';
+import type { ByteEdit, Problem, Severity } from '../problems';
 
 /** A fix a rule offers for one of its problems: a title and minimal byte edits. */
 export interface Fix {
