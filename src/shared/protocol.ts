@@ -39,6 +39,18 @@ export interface ImageInfo {
   src?: string;
   /** Paths tried when the file was not found. */
   tried?: string[];
+  /**
+   * Pixel size of the file's stored grid, when the host read it. For a converted image
+   * (TIFF, 16-bit, CMYK, over 8192 px…) `src` is a smaller 8-bit PNG: the viewer
+   * stretches it to width × height (these when the JSON has none), so overlays keep
+   * the JSON's image coordinates.
+   */
+  pixelWidth?: number;
+  pixelHeight?: number;
+  /** Why `src` is a converted copy of the file (e.g. "tiff, too large"); absent when it is the file itself. */
+  converted?: string;
+  /** The file was found but can't be shown (its conversion failed): why. */
+  displayError?: string;
 }
 
 export type GeometryKind = 'polygons' | 'rle' | 'box' | 'invalid';

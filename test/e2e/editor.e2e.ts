@@ -15,8 +15,14 @@
  *      move-box edit has done both while this test was written). The Problems panel drops the
  *      coco/bbox-out-of-image row of annotation 13 after the save (re-check of the saved file).
  *
+ *   4. (a second test) With the JSON open as text beside the viewer ("Show in JSON"), clicking
+ *      that Problems row moves the text cursor into annotation 13 and the viewer selects it
+ *      (VS Code gives custom editors no range on a Problems click, microsoft/vscode#205209).
+ *      This needs the text to be the file's default editor (see the test): for instances_*.json,
+ *      whose default is the viewer, a Problems click reveals the viewer without a range.
+ *
  * Screenshots: test-artifacts/e2e/editor-overlays.png, editor-problem-clicked.png,
- * editor-box-dragged.png, editor-saved.png.
+ * editor-box-dragged.png, editor-saved.png, editor-problem-followed.png.
  *
  * The viewer's test hook `window.labelscope.viewer` (webview-ui/src/main.ts) gives the view
  * transform (screen = image * zoom + pan) so the test can aim at image pixels.
@@ -277,7 +283,66 @@ describe('e2e: the Labelscope COCO viewer (custom editor)', function () {
     // Textually too: with the bbox and segmentation values cut out, annotation 13's text is unchanged.
     assert.equal(cutValues(new13, ['bbox', 'segmentation']), cutValues(old13, ['bbox', 'segmentation']), 'annotation 13 text changed outside bbox/segmentation');
   });
+
+  it('with the JSON open as text beside the viewer, a Problems click selects annotation 13 in the viewer', async function () {
+    // A Problems click opens the file with its DEFAULT editor in the active group, even when that
+    // group shows the file as text (VS Code's editor resolver sets the default editor id as the
+    // override before it looks at the group): with the viewer as default for instances_*.json the
+    // click only reveals a viewer, with no range. The text has to be the default for the cursor
+    // path to work, as it is for any *.json the viewer opens through "Open With…" (priority
+    // "option"); here the user setting makes it so for instances_*.json, and the viewer is
+    // opened with "Labelscope: Open in COCO Viewer".
+    session = await CodeServerSession.launch({ folder: SAMPLE, name: 'editor-follow', settings: { 'workbench.editorAssociations': { 'instances_*.json': 'default' } } });
+    const s = session;
+    await s.openFile(COCO_FILE, { editor: 'text' });
+    await s.runCommand('Labelscope: Open in COCO Viewer');
+    const wv = s.webview();
+    await wv.locator('body[data-shown^="0:"]').waitFor({ state: 'attached', timeout: 90_000 });
+    // The viewer opened as a second tab beside the text: close the text tab (the first), a middle click.
+    const tabs0 = s.page.locator('.part.editor .tabs-container .tab');
+    assert.equal(await tabs0.count(), 2);
+    await tabs0.first().click({ button: 'middle' });
+    await tabs0.nth(1).waitFor({ state: 'detached', timeout: 10_000 });
+    await expectNoTextEditor(s);
+    await wv.locator('body[data-shown^="0:"]').waitFor({ state: 'attached', timeout: 30_000 });
+    await expectNoTextEditor(s);
+
+    // VS Code gives custom editors no range on a Problems click (microsoft/vscode#205209): the
+    // supported path is the JSON text beside the viewer, whose cursor the viewer follows.
+    // Open it with the viewer's own "Show in JSON" on a selected annotation (annotation 1).
+    await wv.locator('.ann-row[data-annotation-id="1"]').click();
+    await waitFor('annotation 1 to be selected', () => viewOf(wv), (x) => x.selected === 1, 10_000, 200);
+    await wv.locator('vscode-button', { hasText: 'Show in JSON' }).click();
+    await s.page.locator('.part.editor .editor-instance .monaco-editor .view-lines').first().waitFor({ state: 'visible', timeout: 30_000 });
+    const groups = await s.page.locator('.part.editor .editor-group-container').count();
+    assert.equal(groups, 2, 'the JSON text opens in a second editor group, beside the viewer');
+    assert.equal(await s.page.locator(WEBVIEW_SELECTOR).count(), 1, 'the viewer is still open');
+
+    // The Problems row of annotation 13: VS Code moves the text cursor there, the viewer follows.
+    const isRow = (r: string) => r.includes('coco/bbox-out-of-image') && r.includes('Annotation 13');
+    const row = await s.problemRow(isRow, 'coco/bbox-out-of-image on annotation 13', 90_000);
+    // VS Code reveals the problem in the ACTIVE group's editor of the file: the text's group must
+    // be the active one (with the viewer's group active, the click reveals the viewer, with no range).
+    // Opening the Problems panel clicked into the editor area (the viewer's group): activate the
+    // text group again by its tab, which leaves its cursor where it is.
+    const textGroup = s.page.locator('.part.editor .editor-group-container').filter({ has: s.page.locator('.monaco-editor') });
+    await textGroup.locator('.tabs-container .tab').first().click();
+    await s.page.locator('.part.editor .editor-group-container.active .monaco-editor').waitFor({ state: 'visible', timeout: 10_000 });
+    assert.equal(await viewOf(wv).then((x) => x.selected), 1, 'still annotation 1 before the Problems click');
+    const t0 = Date.now();
+    await row.click();
+    const v = await waitFor('the viewer to select annotation 13 after the Problems click', () => viewOf(wv), (x) => x.selected === 13, 15_000, 100);
+    const ms = Date.now() - t0;
+    await wv.locator('.ann-row.selected[data-annotation-id="13"]').waitFor({ state: 'visible', timeout: 10_000 });
+    assert.equal(await wv.locator('body').getAttribute('data-shown').then((x) => x?.split(':')[0]), '0', 'scene_001.png (image 0) is shown');
+    const cursorLine = await s.page.locator('.part.editor .monaco-editor .current-line').count();
+    const tabs = await s.page.locator('.part.editor .tabs-container .tab').evaluateAll((els) => els.map((e) => e.getAttribute('aria-label') ?? ''));
+    console.log(`    [e2e] Problems click with the text beside: annotation 13 selected in the viewer after ${ms} ms (zoom ${v.zoom.toFixed(3)}); tabs ${JSON.stringify(tabs)}; current-line markers ${cursorLine}`);
+    await s.screenshot('editor-problem-followed');
+  });
 });
+
+const WEBVIEW_SELECTOR = 'iframe.webview';
 
 /** `text` (one JSON object) with the values of `keys` replaced by "…" (string-aware bracket scan). */
 function cutValues(text: string, keys: string[]): string {

@@ -360,7 +360,9 @@ async function show(i: number, keepSelection = false): Promise<void> {
   const seq = ++loadSeq;
   wanted = i;
   const t0 = performance.now();
-  const payload = await channel.request('getImage', { index: i });
+  // The host converts TIFF / 16-bit / huge images first (once; cached on disk): say so when it takes a while.
+  const slow = setTimeout(() => { if (seq === loadSeq) status.textContent = 'Preparing the image for display…'; }, 400);
+  const payload = await channel.request('getImage', { index: i }).finally(() => clearTimeout(slow));
   if (seq !== loadSeq) return;
   // RLE masks are decoded in a worker while the image file loads.
   const shapesP = buildShapesAsync(payload.annotations, payload.geometry, (a) => colorOf(a.categoryId));
@@ -380,18 +382,26 @@ async function show(i: number, keepSelection = false): Promise<void> {
   }
   counter.textContent = `${i + 1} / ${init.imageCount}`;
   fileLabel.textContent = `${info.fileName}  ${info.width}×${info.height}`;
-  fileLabel.title = `image id ${String(info.id)}`;
+  fileLabel.title = `image id ${String(info.id)}${info.converted ? ` · shown converted (${info.converted})` : ''}`;
   const img = await imgP;
   if (seq !== loadSeq) return;
-  viewer.setImage(img, info.width || img?.naturalWidth || 0, info.height || img?.naturalHeight || 0);
+  // Image coordinates are the JSON's width × height, else the file's pixel size: a converted
+  // (downscaled) bitmap is stretched to it, never drawn at its own naturalWidth.
+  viewer.setImage(img, info.width || info.pixelWidth || img?.naturalWidth || 0, info.height || info.pixelHeight || img?.naturalHeight || 0);
   missing.hidden = !!img;
-  if (!img) {
+  if (!img && info.displayError) {
+    missing.replaceChildren(el('strong', undefined, `Image can't be shown: ${info.fileName}`), el('div', undefined, info.displayError));
+  } else if (!img) {
     missing.replaceChildren(el('strong', undefined, `Image not found: ${info.fileName}`));
     const ul = el('ul');
     for (const t of info.tried ?? (info.src ? [info.src] : [])) ul.appendChild(el('li', undefined, t));
     missing.append(el('div', undefined, info.src ? 'The file could not be decoded:' : 'Looked in:'), ul);
   }
-  if (changedImage && !(state.zoom !== null && state.imageIndex === i)) viewer.fit(false);
+  if (changedImage && !(state.zoom !== null && state.imageIndex === i)) {
+    viewer.fit(false);
+    // The overlays may have been cached at the last image's view while this one loaded: redraw at the fitted view.
+    viewer.invalidateOverlays();
+  }
   viewer.renderNow();
   minimap.render();
   renderAnnotationList();

@@ -13,6 +13,7 @@ import { loadConfigFor } from '../../node/config';
 import { writeFileAtomic } from '../../node/atomicWrite';
 import { imageLookup } from '../../node/imageFiles';
 import { Thumbnailer } from '../../node/thumbnails';
+import { DisplayImages } from '../../node/displayImage';
 import type { OutcomeProblem } from '../../node/checkWorkerProtocol';
 import type { Envelope } from '../../shared/protocol';
 import type { CheckService } from '../checkService';
@@ -102,7 +103,7 @@ export class CocoEditorProvider implements vscode.CustomEditorProvider<CocoCusto
   private readonly changeEmitter = new vscode.EventEmitter<vscode.CustomDocumentEditEvent<CocoCustomDocument>>();
   readonly onDidChangeCustomDocument = this.changeEmitter.event;
 
-  constructor(private readonly context: vscode.ExtensionContext, private readonly checks?: CheckService, private readonly thumbs?: Thumbnailer) {}
+  constructor(private readonly context: vscode.ExtensionContext, private readonly checks?: CheckService, private readonly thumbs?: Thumbnailer, private readonly display?: DisplayImages) {}
 
   openCustomDocument(uri: vscode.Uri, openContext: vscode.CustomDocumentOpenContext): CocoCustomDocument {
     if (uri.scheme !== 'file') throw new Error('Labelscope opens COCO files on disk only.');
@@ -172,6 +173,7 @@ export class CocoEditorProvider implements vscode.CustomEditorProvider<CocoCusto
       localResourceRoots: [
         vscode.Uri.joinPath(this.context.extensionUri, 'dist', 'webview'),
         ...(this.thumbs ? [vscode.Uri.joinPath(this.context.globalStorageUri, 'thumbnails')] : []),
+        ...(this.display ? [vscode.Uri.joinPath(this.context.globalStorageUri, 'display')] : []),
         ...[...roots].map((r) => vscode.Uri.file(r)),
       ],
     };
@@ -185,6 +187,7 @@ export class CocoEditorProvider implements vscode.CustomEditorProvider<CocoCusto
     pendingReveals.delete(key);
     const checks = this.checks;
     const thumbs = this.thumbs;
+    const display = this.display;
     const session = new EditorSession({
       post: (msg: Envelope) => { void webview.postMessage(msg); },
       source,
@@ -197,6 +200,11 @@ export class CocoEditorProvider implements vscode.CustomEditorProvider<CocoCusto
       applyFix: (p, model) => this.applyFix(document, p, model),
       showInJson: (i, model) => this.showInJson(document, i, model),
       preview: document.bytes.then((b) => (b && b.length > PREVIEW_ABOVE_BYTES ? previewCoco(b, document.uri.fsPath, source) : undefined)),
+      // TIFF, 16-bit, CMYK and images over 8192 px reach the webview as PNGs made with sharp.
+      displayImage: display ? async (p) => {
+        const d = await display.prepare(p);
+        return { src: webview.asWebviewUri(vscode.Uri.file(d.path)).toString(), width: d.width, height: d.height, converted: d.converted ? d.reasons.join(', ') : undefined };
+      } : undefined,
       thumbnail: thumbs ? async (p) => webview.asWebviewUri(vscode.Uri.file(await thumbs.thumbnail(p))).toString() : undefined,
     });
     document.sessions.add(session);
@@ -295,6 +303,7 @@ export function registerCocoEditor(context: vscode.ExtensionContext, checks?: Ch
   // No retainContextWhenHidden: the webview restores from getState.
   const options = { supportsMultipleEditorsPerDocument: true };
   const thumbs = new Thumbnailer({ cacheDir: path.join(context.globalStorageUri.fsPath, 'thumbnails') });
+  const display = new DisplayImages({ cacheDir: path.join(context.globalStorageUri.fsPath, 'display') });
   // The Problems panel changed: the check outcome of an open file may be new.
   const onDiag = (vscode.languages as Partial<typeof vscode.languages>).onDidChangeDiagnostics;
   if (onDiag) {
@@ -303,8 +312,8 @@ export function registerCocoEditor(context: vscode.ExtensionContext, checks?: Ch
     }));
   }
   context.subscriptions.push(
-    vscode.window.registerCustomEditorProvider(COCO_EDITOR_VIEW_TYPE, new CocoEditorProvider(context, checks, thumbs), options),
-    vscode.window.registerCustomEditorProvider(COCO_EDITOR_ANY_JSON_VIEW_TYPE, new CocoEditorProvider(context, checks, thumbs), options),
+    vscode.window.registerCustomEditorProvider(COCO_EDITOR_VIEW_TYPE, new CocoEditorProvider(context, checks, thumbs, display), options),
+    vscode.window.registerCustomEditorProvider(COCO_EDITOR_ANY_JSON_VIEW_TYPE, new CocoEditorProvider(context, checks, thumbs, display), options),
     vscode.commands.registerCommand('labelscope.revealInViewer', async (uri?: vscode.Uri, target: RevealTarget = {}) => {
       const u = uri ?? vscode.window.activeTextEditor?.document.uri;
       if (u) await CocoEditorProvider.reveal(u, target);

@@ -5,7 +5,7 @@
  * the JSON text), so this runs the same in tests.
  */
 import type { OutcomeProblem } from '../../node/checkWorkerProtocol';
-import { hostChannel, type Envelope, type HostChannel, type Id, type ProblemInfo, type ProblemsPayload } from '../../shared/protocol';
+import { hostChannel, type Envelope, type HostChannel, type Id, type ImagePayload, type ProblemInfo, type ProblemsPayload } from '../../shared/protocol';
 import type { CocoEditorModel, ImageSource, ModelEdit } from './editorModel';
 
 /** Where to go when the panel opens or is revealed: an annotation, else an image. */
@@ -35,6 +35,12 @@ export interface SessionOptions {
   applyFix?(p: OutcomeProblem, model: CocoEditorModel): Promise<{ ok: boolean; message?: string }>;
   /** Open the JSON text at an annotation. */
   showInJson?(annotationIndex: number, model: CocoEditorModel): Promise<{ ok: boolean; message?: string }>;
+  /**
+   * What the webview loads for an image file (host: the file itself, or a PNG converted
+   * with sharp for TIFF / 16-bit / CMYK / huge files, see node/displayImage). Rejects with
+   * the reason when the file can't be shown. Absent: `source.toSrc` of the file.
+   */
+  displayImage?(path: string): Promise<{ src: string; width: number; height: number; converted?: string }>;
   /** Thumbnails of image files (host: sharp + disk cache). */
   thumbnail?(path: string): Promise<string | undefined>;
   /** Re-check edited annotations after this many ms of quiet (0: at once; default 60). */
@@ -61,7 +67,7 @@ export class EditorSession {
 
   constructor(private readonly o: SessionOptions) {
     this.channel = hostChannel(o.post);
-    this.channel.handle('getImage', async ({ index }) => (await this.ready()).imagePayload(index, o.source));
+    this.channel.handle('getImage', async ({ index }) => this.forDisplay((await this.ready()).imagePayload(index, o.source)));
     this.channel.handle('edit', async (op) => {
       const model = await this.ready();
       if (o.readonly) return { ok: false, message: 'This workspace is not trusted: the file is read-only.' };
@@ -103,6 +109,25 @@ export class EditorSession {
       }));
     });
     this.channel.on('ready', () => { void this.start(); });
+  }
+
+  /** The image as the webview can show it: converted when needed, with the file's pixel size. */
+  private async forDisplay(payload: ImagePayload): Promise<ImagePayload> {
+    const info = payload.image;
+    if (!this.o.displayImage || !info.src || !info.fileName) return payload;
+    const file = this.o.source.find(info.fileName).path;
+    if (!file) return payload;
+    try {
+      const d = await this.o.displayImage(file);
+      info.src = d.src;
+      if (d.width && d.height) { info.pixelWidth = d.width; info.pixelHeight = d.height; }
+      if (d.converted) info.converted = d.converted;
+    } catch (e) {
+      delete info.src;
+      info.tried = [file];
+      info.displayError = e instanceof Error ? e.message : String(e);
+    }
+    return payload;
   }
 
   private async ready(): Promise<CocoEditorModel> {

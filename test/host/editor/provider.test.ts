@@ -18,7 +18,7 @@ import { cocoText, negativeArea, tmpDir, waitFor } from '../helpers';
 const { __mock } = mock;
 const token = new vscode.CancellationTokenSource().token;
 
-interface Panel { web: WebviewChannel; notes: { method: string; params: unknown }[]; dispose(): void; html: () => string }
+interface Panel { web: WebviewChannel; notes: { method: string; params: unknown }[]; dispose(): void; html: () => string; roots: () => string[] }
 
 /** A fake WebviewPanel joined to a webview-side channel by structured-cloned async messages. */
 async function openPanel(provider: CocoEditorProvider, doc: CocoCustomDocument): Promise<Panel> {
@@ -35,7 +35,7 @@ async function openPanel(provider: CocoEditorProvider, doc: CocoCustomDocument):
   const panel = { webview, onDidDispose: disposed.event };
   await provider.resolveCustomEditor(doc, panel as never);
   web.notify('ready', {});
-  return { web, notes, dispose: () => disposed.fire(), html: () => webview.html };
+  return { web, notes, dispose: () => disposed.fire(), html: () => webview.html, roots: () => ((webview.options as { localResourceRoots?: vscode.Uri[] }).localResourceRoots ?? []).map((u) => u.fsPath) };
 }
 
 function note<K extends keyof HostNotifications>(p: Panel, method: K, after = 0): Promise<HostNotifications[K]> {
@@ -222,6 +222,32 @@ describe('COCO custom editor through the vscode mock', () => {
     assert.equal(r.ok, false);
     assert.match(r.message!, /60 MB.*50 MB/);
     assert.equal(__mock.state.shownDocuments.length, 1);
+  });
+
+  it('a TIFF image reaches the webview converted (PNG in globalStorage/display, a resource root) with its pixel size; a JPEG as it is', async function () {
+    this.timeout(20000);
+    const { default: sharp } = await import('sharp');
+    await sharp({ create: { width: 40, height: 30, channels: 3, background: '#ff8000' } }).tiff().toFile(path.join(dir, 'a.tif'));
+    await sharp({ create: { width: 40, height: 30, channels: 3, background: '#ff8000' } }).jpeg().toFile(path.join(dir, 'b.jpg'));
+    const f = path.join(dir, 'instances_img.json');
+    fs.writeFileSync(f, JSON.stringify({
+      images: [{ id: 1, file_name: 'a.tif', width: 40, height: 30 }, { id: 2, file_name: 'b.jpg', width: 40, height: 30 }],
+      categories: [{ id: 1, name: 'c' }], annotations: [],
+    }));
+    const doc = provider.openCustomDocument(vscode.Uri.file(f), { backupId: undefined, untitledDocumentData: undefined }) as CocoCustomDocument;
+    const p = await openPanel(provider, doc);
+    await note(p, 'init');
+    const displayDir = path.join(context.globalStorageUri.fsPath, 'display');
+    assert.ok(p.roots().includes(displayDir), `resource roots: ${p.roots().join(', ')}`);
+    const a = await p.web.request('getImage', { index: 0 });
+    assert.ok(a.image.src && vscode.Uri.parse(a.image.src).fsPath.startsWith(displayDir + path.sep), a.image.src);
+    assert.match(a.image.src!, /\.png$/);
+    assert.equal(a.image.converted, 'tiff');
+    assert.deepEqual([a.image.pixelWidth, a.image.pixelHeight], [40, 30]);
+    const b = await p.web.request('getImage', { index: 1 });
+    assert.equal(vscode.Uri.parse(b.image.src!).fsPath, path.join(dir, 'b.jpg'));
+    assert.equal(b.image.converted, undefined);
+    p.dispose();
   });
 
   it('CodeLens "Open in Labelscope" on line 1 of COCO-looking JSON only', () => {
