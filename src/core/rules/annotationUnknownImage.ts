@@ -1,5 +1,4 @@
 import { isJsonObject } from '../coco/document';
-import { segmentationFacts } from './facts';
 import { idOf } from './schema';
 import type { Rule } from './types';
 
@@ -11,17 +10,17 @@ export const annotationUnknownImage: Rule = {
   example: { bad: '"images": [{"id": 1, …}], "annotations": [{"image_id": 2, …}]', good: '"annotations": [{"image_id": 1, …}]' },
   check(ctx) {
     if (ctx.doc.sections.get('images')?.kind !== 'array') return;
-    // The facts give each annotation's image_id a slot; slots below imageKeyCount are image ids.
-    const facts = segmentationFacts(ctx.doc);
-    const entries = ctx.doc.annotationEntries;
-    for (let a = 0; a < facts.count; a++) {
-      const slot = facts.imageSlot[a];
-      if (slot < facts.imageKeyCount) continue; // a known image, or no usable image_id (-1)
-      const entry = entries[a];
+    // A plain id set: this structural rule must not pay for the segmentation facts.
+    const imageIds = new Set<number | string>();
+    for (const image of ctx.doc.imageEntries) {
+      const id = isJsonObject(image.value) ? idOf(image.value.id) : undefined;
+      if (id !== undefined) imageIds.add(id);
+    }
+    for (const entry of ctx.doc.annotationEntries) {
       const value = entry.value;
       if (!isJsonObject(value)) continue;
       const imageId = idOf(value.image_id);
-      if (imageId === undefined || ctx.doc.imagesWithId(imageId).length > 0) continue;
+      if (imageId === undefined || imageIds.has(imageId)) continue;
       ctx.report({
         message: `Annotation ${JSON.stringify(value.id)} refers to image ${JSON.stringify(imageId)}, which is not in "images".`,
         at: ctx.place('annotations', entry, ['image_id']),
