@@ -187,4 +187,29 @@ export const CASES: BenchCase[] = [
       return { wallMs, polygons, annotations: items.length, polygonsPerSec: Math.round(polygons / (wallMs / 1000)) };
     },
   },
+  {
+    name: 'polygon-rle-50',
+    title: 'polygonsToRle, 50-vertex polygons on 480×640',
+    async run() {
+      const { polygonsToRle, rleArea } = await import('../src/core/geometry');
+      // 64 star-like 50-vertex polygons (radius 40–100 px) cycled 20,000 times.
+      const polys: number[][] = [];
+      for (let i = 0; i < 64; i++) {
+        const p: number[] = [];
+        const cx = 100 + ((i * 37) % 440), cy = 80 + ((i * 53) % 320);
+        for (let j = 0; j < 50; j++) {
+          const a = (2 * Math.PI * j) / 50, r = 40 + ((j * 7919 + i) % 60);
+          p.push(cx + r * Math.cos(a), cy + r * Math.sin(a));
+        }
+        polys.push(p);
+      }
+      for (let i = 0; i < 500; i++) polygonsToRle([polys[i % 64]], 480, 640); // warm up
+      const n = 20000;
+      let area = 0;
+      const t0 = performance.now();
+      for (let i = 0; i < n; i++) area += rleArea(polygonsToRle([polys[i % 64]], 480, 640));
+      const wallMs = performance.now() - t0;
+      return { wallMs, polygons: n, meanArea: Math.round(area / n), polygonsPerSec: Math.round(n / (wallMs / 1000)) };
+    },
+  },
 ];

