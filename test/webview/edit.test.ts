@@ -212,6 +212,26 @@ describe('webview editing (chromium)', function () {
     await screenshot(h.page, 'keypoints.png');
   });
 
+  it('keypoints move with their box: drawn at the new place, saved by the host with the box', async () => {
+    const doc = JSON.parse(fs.readFileSync(SAMPLE, 'utf8'));
+    doc.categories.push({ id: 9, name: 'person', supercategory: 'person', keypoints: ['a', 'b', 'c', 'd'], skeleton: [[1, 2], [3, 4]] });
+    doc.annotations.push({ id: 99, image_id: 1, category_id: 9, bbox: [150, 20, 120, 40], area: 4800, iscrowd: 0, num_keypoints: 3,
+      keypoints: [160, 30, 2, 220, 30, 2, 260, 30, 1, 0, 0, 0] });
+    h = await openEditor(browser, { bytes: Buffer.from(JSON.stringify(doc, null, 2)) });
+    await waitShown(h.page, 0);
+    assert.ok((await pixelAt(h.page, 160, 30)).overlay[3] > 150, 'keypoint 1 before');
+    await selectAt(200, 50);
+    await drag([200, 50], [215, 60]);
+    await waitShown(h.page, 0, 1);
+    const ann = annOf(h, 99);
+    const [dx, dy] = [ann.bbox[0] - 150, ann.bbox[1] - 20];
+    assert.ok(dx > 10 && dy > 6, `moved (${dx}, ${dy})`);
+    const r = (v: number) => Math.round(v * 100) / 100;
+    assert.deepEqual(ann.keypoints, [r(160 + dx), r(30 + dy), 2, r(220 + dx), r(30 + dy), 2, r(260 + dx), r(30 + dy), 1, 0, 0, 0], 'labeled keypoints moved with the box; the unlabeled one kept');
+    assert.equal((await pixelAt(h.page, 160, 30)).overlay[3], 0, 'nothing at the old place');
+    assert.ok((await pixelAt(h.page, 160 + dx, 30 + dy)).overlay[3] > 150, 'keypoint 1 at its new place');
+  });
+
   it('minimap: hidden when the image fits; shown when zoomed in, with the viewport; a click pans there', async () => {
     h = await openEditor(browser);
     await waitShown(h.page, 0);

@@ -7,7 +7,7 @@ import type { Browser } from 'playwright-core';
 import type { OutcomeProblem } from '../../src/node/checkWorkerProtocol';
 import { Thumbnailer } from '../../src/node/thumbnails';
 import { CELL_H } from '../../webview-ui/src/grid';
-import { launch, openEditor, posted, SAMPLE, screenshot, waitShown, type Harness } from './harness';
+import { launch, openEditor, posted, SAMPLE, screenshot, toScreen, waitShown, type Harness } from './harness';
 
 const problem = (o: Partial<OutcomeProblem>): OutcomeProblem => ({
   rule: 'coco/test', severity: 'warning', message: 'm', jsonPath: '$', line: 1, column: 1, endLine: 1, endColumn: 2, ...o,
@@ -66,6 +66,31 @@ describe('webview: problems and grid (chromium)', function () {
     await h.page.click('.ann-row[data-annotation-id="3"]');
     await h.page.click('vscode-button:has-text("Show in JSON")');
     await h.page.waitForFunction(() => document.querySelector('.status')?.textContent === 'too big to show');
+    assert.deepEqual(asked, [2]);
+  });
+
+  it('"Show in JSON" on a box drawn in the viewer and not saved: a clear message, the host is not asked to open the text', async () => {
+    const asked: number[] = [];
+    h = await openEditor(browser, { session: { showInJson: async (i) => { asked.push(i); return { ok: true }; } } });
+    await waitShown(h.page, 0);
+    await h.page.locator('.stage').focus();
+    await h.page.keyboard.press('b');
+    const [ax, ay] = await toScreen(h.page, 140, 170);
+    const [bx, by] = await toScreen(h.page, 200, 220);
+    await h.page.mouse.move(ax, ay);
+    await h.page.mouse.down();
+    await h.page.mouse.move(bx, by, { steps: 5 });
+    await h.page.mouse.up();
+    await waitShown(h.page, 0, 1);
+    await h.page.waitForSelector('.ann-row.selected[data-annotation-id="14"]');
+    await h.page.click('vscode-button:has-text("Show in JSON")');
+    await h.page.waitForFunction(() => document.querySelector('.status')?.textContent === 'Save the file first: this annotation is not in the file on disk yet');
+    assert.deepEqual(asked, []);
+    // An annotation of the file still goes to the host.
+    await h.page.click('.ann-row[data-annotation-id="3"]');
+    await h.page.click('vscode-button:has-text("Show in JSON")');
+    await h.page.waitForFunction(() => (window as never as { __posted: { method?: string }[] }).__posted.filter((m) => m.method === 'showInJson').length === 2);
+    await h.page.waitForTimeout(50);
     assert.deepEqual(asked, [2]);
   });
 

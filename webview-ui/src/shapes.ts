@@ -2,10 +2,20 @@
 import type { AnnotationInfo, ImageGeometry } from '../../src/shared/protocol';
 
 export interface Mask {
+  /** The RLE's size (the image's). */
   h: number;
   w: number;
-  /** Column-major bits (pycocotools order). */
+  /**
+   * The mask's extent in the image, from its counts: every set pixel is in columns x … x+bw-1,
+   * rows y … y+bh-1 (bw = bh = 0 for an empty mask). The bits and bitmaps cover this box only.
+   */
+  x: number;
+  y: number;
+  bw: number;
+  bh: number;
+  /** Column-major bits of the box (pycocotools order): pixel (ix, iy) is bits[(ix - x) * bh + (iy - y)]. */
   bits: Uint8Array;
+  /** bw × bh bitmaps, drawn at (x, y). */
   fill: HTMLCanvasElement;
   edge: HTMLCanvasElement;
 }
@@ -36,45 +46,93 @@ function canvas(w: number, h: number): HTMLCanvasElement {
   return c;
 }
 
-/** counts[from, to) → column-major bits of h × w. */
-export function decodeCounts(counts: Uint32Array, from: number, to: number, h: number, w: number): Uint8Array {
+/** What rasterMask gives: the box, its bits, and the tinted fill and outline as RGBA (bw × bh, row-major). */
+export interface MaskRaster {
+  x: number;
+  y: number;
+  bw: number;
+  bh: number;
+  bits: Uint8Array;
+  F: Uint8ClampedArray;
+  E: Uint8ClampedArray;
+}
+
+/**
+ * counts[from, to) of an h × w RLE (column-major runs, first run unset) → the mask cropped to its
+ * extent: bits, fill (crowd: hatched) and 1-px outline of that box only, so memory and work follow
+ * the mask's size, not the image's. Self-contained (no outside names): the worker runs its source.
+ */
+export function rasterMask(counts: ArrayLike<number>, from: number, to: number, h: number, w: number, r: number, g: number, b: number, crowd: boolean): MaskRaster {
   const n = h * w;
-  const bits = new Uint8Array(n);
-  let p = 0;
-  let v = 0;
+  // The extent: a run inside one column widens the rows by its own; one that crosses a column
+  // boundary covers the bottom of a column and the top of the next, so every row.
+  let x0 = w, x1 = -1, y0 = h, y1 = -1;
+  let p = 0, v = 0;
   for (let i = from; i < to && p < n; i++) {
     const c = counts[i];
-    if (v) bits.fill(1, p, Math.min(n, p + c));
+    if (v && c > 0) {
+      const e = Math.min(n, p + c) - 1;
+      const ca = Math.floor(p / h), cb = Math.floor(e / h);
+      if (ca < x0) x0 = ca;
+      if (cb > x1) x1 = cb;
+      if (ca === cb) {
+        if (p - ca * h < y0) y0 = p - ca * h;
+        if (e - cb * h > y1) y1 = e - cb * h;
+      } else { y0 = 0; y1 = h - 1; }
+    }
     p += c;
     v ^= 1;
   }
-  return bits;
-}
-
-function buildMask(bits: Uint8Array, h: number, w: number, rgb: [number, number, number], crowd: boolean): Mask {
-  const fill = canvas(w, h);
-  const edge = canvas(w, h);
-  const fd = new ImageData(w, h);
-  const ed = new ImageData(w, h);
-  const F = fd.data;
-  const E = ed.data;
-  const [r, g, b] = rgb;
-  for (let x = 0; x < w; x++) {
-    const col = x * h;
-    for (let y = 0; y < h; y++) {
-      if (!bits[col + y]) continue;
-      const o = (y * w + x) * 4;
-      // Crowd: diagonal hatching (solid stripes, faint between).
+  if (x1 < 0) return { x: 0, y: 0, bw: 0, bh: 0, bits: new Uint8Array(0), F: new Uint8ClampedArray(0), E: new Uint8ClampedArray(0) };
+  const bw = x1 - x0 + 1, bh = y1 - y0 + 1;
+  const bits = new Uint8Array(bw * bh);
+  p = 0; v = 0;
+  for (let i = from; i < to && p < n; i++) {
+    const c = counts[i];
+    if (v && c > 0) {
+      const e = Math.min(n, p + c);
+      // One fill per column the run touches.
+      for (let s = p; s < e;) {
+        const col = Math.floor(s / h);
+        const t = Math.min(e, (col + 1) * h);
+        const o = (col - x0) * bh - y0 - col * h;
+        bits.fill(1, o + s, o + t);
+        s = t;
+      }
+    }
+    p += c;
+    v ^= 1;
+  }
+  const F = new Uint8ClampedArray(bw * bh * 4);
+  const E = new Uint8ClampedArray(bw * bh * 4);
+  for (let cx = 0; cx < bw; cx++) {
+    const col = cx * bh;
+    const x = x0 + cx;
+    for (let cy = 0; cy < bh; cy++) {
+      if (!bits[col + cy]) continue;
+      const y = y0 + cy;
+      const o = (cy * bw + cx) * 4;
+      // Crowd: diagonal hatching (solid stripes, faint between), in image coordinates.
       const a = crowd ? (((x + y) % 8) < 3 ? 255 : 70) : 255;
       F[o] = r; F[o + 1] = g; F[o + 2] = b; F[o + 3] = a;
-      const border = y === 0 || y === h - 1 || x === 0 || x === w - 1
-        || !bits[col + y - 1] || !bits[col + y + 1] || !bits[col - h + y] || !bits[col + h + y];
+      // A pixel on the image's edge or next to an unset one. Past the box every pixel is unset
+      // (and the image's edges are edges of the box), so the box's edges count as such.
+      const border = cy === 0 || cy === bh - 1 || cx === 0 || cx === bw - 1
+        || !bits[col + cy - 1] || !bits[col + cy + 1] || !bits[col - bh + cy] || !bits[col + bh + cy];
       if (border) { E[o] = r; E[o + 1] = g; E[o + 2] = b; E[o + 3] = 255; }
     }
   }
-  fill.getContext('2d')!.putImageData(fd, 0, 0);
-  edge.getContext('2d')!.putImageData(ed, 0, 0);
-  return { h, w, bits, fill, edge };
+  return { x: x0, y: y0, bw, bh, bits, F, E };
+}
+
+function canvasFrom(rgba: Uint8ClampedArray, w: number, h: number): HTMLCanvasElement {
+  const c = canvas(w, h);
+  if (w > 0 && h > 0) c.getContext('2d')!.putImageData(new ImageData(rgba as Uint8ClampedArray<ArrayBuffer>, w, h), 0, 0);
+  return c;
+}
+
+function maskFrom(m: MaskRaster, h: number, w: number): Mask {
+  return { h, w, x: m.x, y: m.y, bw: m.bw, bh: m.bh, bits: m.bits, fill: canvasFrom(m.F, m.bw, m.bh), edge: canvasFrom(m.E, m.bw, m.bh) };
 }
 
 export function buildShapes(annotations: AnnotationInfo[], g: ImageGeometry, colorOf: (ann: AnnotationInfo) => string, masks?: Map<number, Mask>): Shape[] {
@@ -101,7 +159,7 @@ export function buildShapes(annotations: AnnotationInfo[], g: ImageGeometry, col
     } else if (ann.kind === 'rle') {
       const h = g.rleSize[2 * k];
       const w = g.rleSize[2 * k + 1];
-      s.mask = masks?.get(k) ?? buildMask(decodeCounts(g.counts, g.rleStart[k], g.rleStart[k + 1], h, w), h, w, rgb, ann.iscrowd);
+      s.mask = masks?.get(k) ?? maskFrom(rasterMask(g.counts, g.rleStart[k], g.rleStart[k + 1], h, w, rgb[0], rgb[1], rgb[2], ann.iscrowd), h, w);
       if (!ann.bbox) s.size = h * w;
     } else if (ann.kind === 'box' && ann.bbox) {
       const [x, y, w, h] = ann.bbox;
@@ -137,53 +195,39 @@ export function hatchTile(color: string): HTMLCanvasElement {
 // RLE masks decoded in a Worker (blob: URL, allowed by the CSP's worker-src), with the
 // main-thread path as the fallback (no Worker, or it failed).
 
-/** The worker's code as plain text (no bundler helpers, no eval): counts → bits + fill/edge RGBA. */
-const WORKER_SRC = `
+/**
+ * The worker's code as plain text (no bundler helpers, no eval): rasterMask's own source (the same
+ * pixels as the main thread's path), and a loop over the jobs of one image.
+ */
+const WORKER_SRC = `const rasterMask = ${rasterMask.toString()};
 self.onmessage = (e) => {
   const { id, jobs, counts } = e.data;
   const out = [];
   const transfer = [];
   for (const j of jobs) {
-    const { h, w, from, to, r, g, b, crowd } = j;
-    const n = h * w;
-    const bits = new Uint8Array(n);
-    let p = 0, v = 0;
-    for (let i = from; i < to && p < n; i++) { const c = counts[i]; if (v) bits.fill(1, p, Math.min(n, p + c)); p += c; v ^= 1; }
-    const F = new Uint8ClampedArray(n * 4);
-    const E = new Uint8ClampedArray(n * 4);
-    for (let x = 0; x < w; x++) {
-      const col = x * h;
-      for (let y = 0; y < h; y++) {
-        if (!bits[col + y]) continue;
-        const o = (y * w + x) * 4;
-        const a = crowd ? (((x + y) % 8) < 3 ? 255 : 70) : 255;
-        F[o] = r; F[o + 1] = g; F[o + 2] = b; F[o + 3] = a;
-        const border = y === 0 || y === h - 1 || x === 0 || x === w - 1
-          || !bits[col + y - 1] || !bits[col + y + 1] || !bits[col - h + y] || !bits[col + h + y];
-        if (border) { E[o] = r; E[o + 1] = g; E[o + 2] = b; E[o + 3] = 255; }
-      }
-    }
-    out.push({ bits, F, E });
-    transfer.push(bits.buffer, F.buffer, E.buffer);
+    const m = rasterMask(counts, j.from, j.to, j.h, j.w, j.r, j.g, j.b, j.crowd);
+    out.push(m);
+    transfer.push(m.bits.buffer, m.F.buffer, m.E.buffer);
   }
   self.postMessage({ id, out }, transfer);
 };`;
 
 let worker: Worker | null | undefined;
 let workerSeq = 0;
-const waiting = new Map<number, { resolve(v: { bits: Uint8Array; F: Uint8ClampedArray; E: Uint8ClampedArray }[]): void; reject(e: unknown): void }>();
+const waiting = new Map<number, { resolve(v: MaskRaster[]): void; reject(e: unknown): void }>();
 
-/** Whether RLE masks go to the worker (tests switch it off to compare). */
-export const rleWorkerSettings = { enabled: true };
+/** Whether RLE masks go to the worker (tests switch it off to compare); `batches`: images the worker decoded. */
+export const rleWorkerSettings = { enabled: true, batches: 0 };
 
 function getWorker(): Worker | null {
   if (worker !== undefined) return worker;
   try {
     const url = URL.createObjectURL(new Blob([WORKER_SRC], { type: 'text/javascript' }));
     worker = new Worker(url);
-    worker.onmessage = (e: MessageEvent<{ id: number; out: { bits: Uint8Array; F: Uint8ClampedArray; E: Uint8ClampedArray }[] }>) => {
+    worker.onmessage = (e: MessageEvent<{ id: number; out: MaskRaster[] }>) => {
       const w = waiting.get(e.data.id);
       waiting.delete(e.data.id);
+      rleWorkerSettings.batches++;
       w?.resolve(e.data.out);
     };
     worker.onerror = (e) => {
@@ -198,12 +242,6 @@ function getWorker(): Worker | null {
   return worker;
 }
 
-function canvasFrom(rgba: Uint8ClampedArray, w: number, h: number): HTMLCanvasElement {
-  const c = canvas(w, h);
-  c.getContext('2d')!.putImageData(new ImageData(rgba as Uint8ClampedArray<ArrayBuffer>, Math.max(1, w), Math.max(1, h)), 0, 0);
-  return c;
-}
-
 /** buildShapes, with the RLE masks decoded off the main thread when a Worker is available. */
 export async function buildShapesAsync(annotations: AnnotationInfo[], g: ImageGeometry, colorOf: (ann: AnnotationInfo) => string): Promise<Shape[]> {
   const rle = annotations.map((a, k) => [a, k] as const).filter(([a, k]) => a.kind === 'rle' && g.rleSize[2 * k] * g.rleSize[2 * k + 1] > 0);
@@ -213,7 +251,7 @@ export async function buildShapesAsync(annotations: AnnotationInfo[], g: ImageGe
     const [r, gg, b] = hexToRgb(colorOf(a));
     return { h: g.rleSize[2 * k], w: g.rleSize[2 * k + 1], from: g.rleStart[k], to: g.rleStart[k + 1], r, g: gg, b, crowd: a.iscrowd };
   });
-  let out: { bits: Uint8Array; F: Uint8ClampedArray; E: Uint8ClampedArray }[];
+  let out: MaskRaster[];
   try {
     const id = ++workerSeq;
     out = await new Promise((resolve, reject) => {
@@ -224,10 +262,6 @@ export async function buildShapesAsync(annotations: AnnotationInfo[], g: ImageGe
     return buildShapes(annotations, g, colorOf);
   }
   const masks = new Map<number, Mask>();
-  rle.forEach(([, k], j) => {
-    const { h, w: ww } = jobs[j];
-    const o = out[j];
-    masks.set(k, { h, w: ww, bits: o.bits, fill: canvasFrom(o.F, ww, h), edge: canvasFrom(o.E, ww, h) });
-  });
+  rle.forEach(([, k], j) => masks.set(k, maskFrom(out[j], jobs[j].h, jobs[j].w)));
   return buildShapes(annotations, g, colorOf, masks);
 }

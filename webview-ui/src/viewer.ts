@@ -43,6 +43,18 @@ export function fitRings(rings: number[][], from: Box, to: Box): number[][] {
   return rings.map((p) => p.map((v, i) => (i % 2 === 0 ? to[0] + (v - from[0]) * sx : to[1] + (v - from[1]) * sy)));
 }
 
+/** Labeled keypoints (v > 0) moved and scaled from one box into another (as the host does). */
+export function fitKeypoints(kp: number[], from: Box, to: Box): number[] {
+  const sx = from[2] > 0 ? to[2] / from[2] : 1;
+  const sy = from[3] > 0 ? to[3] / from[3] : 1;
+  const r = (v: number) => Math.round(v * 100) / 100;
+  return kp.map((v, i) => {
+    const t = i - (i % 3);
+    if (i % 3 === 2 || t + 2 >= kp.length || !(kp[t + 2] > 0)) return v;
+    return i % 3 === 0 ? r(to[0] + (v - from[0]) * sx) : r(to[1] + (v - from[1]) * sy);
+  });
+}
+
 export const catKey = (id: Id): string => `${typeof id}:${String(id)}`;
 
 export class Viewer {
@@ -264,9 +276,10 @@ export class Viewer {
       if (s.path) {
         if (ctx.isPointInPath(s.path, ix, iy, 'evenodd')) return s.ann;
       } else if (s.mask) {
-        const x = Math.floor(ix);
-        const y = Math.floor(iy);
-        if (x >= 0 && y >= 0 && x < s.mask.w && y < s.mask.h && s.mask.bits[x * s.mask.h + y]) return s.ann;
+        const m = s.mask;
+        const x = Math.floor(ix) - m.x;
+        const y = Math.floor(iy) - m.y;
+        if (x >= 0 && y >= 0 && x < m.bw && y < m.bh && m.bits[x * m.bh + y]) return s.ann;
       } else if (s.ann.bbox) {
         const [x, y, w, h] = s.ann.bbox;
         if (ix >= x && iy >= y && ix <= x + w && iy <= y + h) return s.ann;
@@ -483,6 +496,8 @@ export class Viewer {
       // Shown at its new place until the host's answer replaces the shapes.
       const rings = this.selectedRings();
       if (rings && d.ann.bbox) this.pendingRings = { id: d.ann.id, rings: fitRings(rings, d.ann.bbox, d.cur) };
+      // Keypoints go with the box (not with RLE masks, which the host does not move).
+      if (d.ann.keypoints && d.ann.bbox && d.ann.kind !== 'rle') { d.ann.keypoints = fitKeypoints(d.ann.keypoints, d.ann.bbox, d.cur); this.invalidateOverlays(); }
       d.ann.bbox = d.cur;
       this.ev.onBoxEdit(d.ann, d.cur);
     } else if (d.vertex) {
@@ -612,12 +627,15 @@ export class Viewer {
         ctx.stroke(s.path);
         ctx.setLineDash([]);
       } else if (s.mask) {
+        // The mask's bitmaps cover its box only: drawn at the box's place in the image.
+        const m = s.mask;
+        if (m.bw === 0 || m.bh === 0) continue;
         if (!outlineOnly) {
           ctx.globalAlpha = s.ann.iscrowd ? Math.min(1, fillOpacity * 1.6) : fillOpacity;
-          ctx.drawImage(s.mask.fill, 0, 0);
+          ctx.drawImage(m.fill, m.x, m.y);
         }
         ctx.globalAlpha = 1;
-        ctx.drawImage(s.mask.edge, 0, 0);
+        ctx.drawImage(m.edge, m.x, m.y);
       }
     }
     ctx.globalAlpha = 1;
@@ -693,6 +711,20 @@ export class Viewer {
             ctx.stroke();
           }
         });
+      }
+    }
+    // Keypoints of the box being dragged, where they will go.
+    if (sel && drag && sel.keypoints && sel.bbox && sel.kind !== 'rle') {
+      const kp = fitKeypoints(sel.keypoints, drag.start, drag.cur);
+      ctx.lineWidth = 1;
+      for (let i = 0; i + 2 < kp.length; i += 3) {
+        if (!(kp[i + 2] > 0)) continue;
+        ctx.beginPath();
+        ctx.arc(kp[i] * this.zoom + this.panX, kp[i + 1] * this.zoom + this.panY, 3.5, 0, Math.PI * 2);
+        ctx.fillStyle = '#FFFFFF';
+        ctx.fill();
+        ctx.strokeStyle = '#000000';
+        ctx.stroke();
       }
     }
     // Drawing tools.

@@ -144,11 +144,10 @@ export class CocoEditorProvider implements vscode.CustomEditorProvider<CocoCusto
       void vscode.window.showInformationMessage(`Labelscope: ${message}`);
       return { ok: false, message };
     }
-    const r = model.annotationRange(annotationIndex);
-    if (!r) return { ok: false, message: `No annotation at index ${annotationIndex}` };
-    const s = model.base.lines.positionAt(r.start);
-    const e = model.base.lines.positionAt(r.end);
-    const selection = new vscode.Range(s.line, s.character, e.line, e.character);
+    // In the file on disk: the base, or the bytes saved from here (new annotations only once saved).
+    const r = model.jsonRange(annotationIndex);
+    if (typeof r === 'string') return { ok: false, message: r };
+    const selection = new vscode.Range(r.start.line, r.start.character, r.end.line, r.end.character);
     await vscode.window.showTextDocument(document.uri, { viewColumn: vscode.ViewColumn.Beside, selection, preview: true });
     return { ok: true };
   }
@@ -273,8 +272,12 @@ export class CocoEditorProvider implements vscode.CustomEditorProvider<CocoCusto
   async saveCustomDocumentAs(document: CocoCustomDocument, destination: vscode.Uri, cancellation: vscode.CancellationToken): Promise<void> {
     const model = await document.model;
     if (cancellation.isCancellationRequested) return;
-    await writeFileAtomic(destination.fsPath, model.bytes());
-    if (destination.toString() === document.uri.toString()) void this.refreshDiagnostics(document, true);
+    const bytes = model.bytes();
+    await writeFileAtomic(destination.fsPath, bytes);
+    if (destination.toString() === document.uri.toString()) {
+      model.markSaved(bytes.length <= MAX_TEXT_BYTES ? bytes : undefined);
+      void this.refreshDiagnostics(document, true);
+    }
   }
 
   async revertCustomDocument(document: CocoCustomDocument, cancellation: vscode.CancellationToken): Promise<void> {

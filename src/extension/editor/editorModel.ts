@@ -23,13 +23,17 @@ import type {
 } from '../../shared/protocol';
 
 import {
-  PER_ANNOTATION_RULES, appendElements, boxPolygon, cleanPolygons, elementStyle, elementText, fitPolygons, polygonFields, polygonsText, type Box,
+  PER_ANNOTATION_RULES, appendElements, boxPolygon, cleanPolygons, elementStyle, elementText, fitKeypoints, fitPolygons, keypointsText, polygonFields,
+  polygonsText, type Box,
 } from './geometryEdits';
 
 const SEVERITY_RANK = { error: 3, warning: 2, info: 1 } as const;
 
 /** Above this the re-check after an edit looks at the edited annotations alone (no re-parse of the file). */
 export const FULL_RECHECK_MAX_BYTES = 50 * 1024 * 1024;
+
+/** "Show in JSON" on an annotation drawn in the viewer and not saved yet. */
+export const NOT_ON_DISK = 'Save the file first: this annotation is not in the file on disk yet';
 
 export interface AnnOverride {
   deleted?: boolean;
@@ -39,6 +43,8 @@ export interface AnnOverride {
   area?: number;
   /** New polygons (geometry edits of polygon annotations); bbox and area are set with them. */
   segmentation?: number[][];
+  /** Keypoints moved / scaled with the box (labeled ones only); set with bbox. */
+  keypoints?: number[];
 }
 
 /** A new annotation appended to the annotations array (index = base length + position in `added`). */
@@ -87,6 +93,11 @@ function bboxOf(v: unknown): [number, number, number, number] | null {
   return b.every((x) => x !== null) ? (b as [number, number, number, number]) : null;
 }
 
+/** A keypoints value the viewer can use: numbers only. */
+function keypointsOf(v: unknown): number[] | undefined {
+  return Array.isArray(v) && v.every((x) => typeof x === 'number' && Number.isFinite(x)) ? (v as number[]) : undefined;
+}
+
 function idOf(v: unknown): Id | undefined {
   return typeof v === 'number' || typeof v === 'string' ? v : undefined;
 }
@@ -103,6 +114,13 @@ export class CocoEditorModel {
 
   /** Annotations created in the viewer, in order (written after the last annotation of the file). */
   private added: JsonObject[] = [];
+
+  /**
+   * The file as last saved from here (the base stays the bytes as read, for undo): which annotation
+   * index is which element of its annotations array, and its bytes (for "Show in JSON"; parsed on
+   * demand). Undefined: what is on disk is the base.
+   */
+  private saved?: { index: Map<number, number>; bytes?: Uint8Array; doc?: CocoDocument };
 
   constructor(public base: CocoDocument, readonly fileName: string) {}
 
@@ -418,7 +436,7 @@ export class CocoEditorModel {
         area: a.ov?.area ?? num(v.area),
         iscrowd: v.iscrowd === 1 || v.iscrowd === true,
         kind: gk,
-        ...(Array.isArray(v.keypoints) && v.keypoints.every((x) => typeof x === 'number') ? { keypoints: v.keypoints as number[] } : {}),
+        ...(a.ov?.keypoints ? { keypoints: [...a.ov.keypoints] } : Array.isArray(v.keypoints) && v.keypoints.every((x) => typeof x === 'number') ? { keypoints: v.keypoints as number[] } : {}),
       });
     }
     const geometry: ImageGeometry = {
@@ -443,6 +461,48 @@ export class CocoEditorModel {
   annotationRange(annotationIndex: number): { start: number; end: number } | undefined {
     const e = this.base.annotationEntries[annotationIndex];
     return e ? { start: e.start, end: e.end } : undefined;
+  }
+
+  /**
+   * Where an annotation's text is in the file on disk (for "Show in JSON"): lines and characters of
+   * its start and end, in the base or, once saved from here, in the saved bytes. A string says why
+   * not (created in the viewer and not saved yet; unknown index; saved bytes not kept).
+   */
+  jsonRange(annotationIndex: number): { start: { line: number; character: number }; end: { line: number; character: number } } | string {
+    const nBase = this.base.annotationEntries.length;
+    const exists = annotationIndex >= 0 && annotationIndex < nBase + this.added.length;
+    let doc = this.base;
+    let at = annotationIndex;
+    if (this.saved) {
+      const j = this.saved.index.get(annotationIndex);
+      if (j === undefined) return exists ? NOT_ON_DISK : `No annotation at index ${annotationIndex}`;
+      if (!this.saved.bytes) return 'The saved file is too big to show as text.';
+      doc = this.saved.doc ??= parseCoco(this.saved.bytes, { path: this.fileName });
+      at = j;
+    } else if (annotationIndex >= nBase) {
+      return exists ? NOT_ON_DISK : `No annotation at index ${annotationIndex}`;
+    }
+    const e = doc.annotationEntries[at];
+    if (!e) return `No annotation at index ${annotationIndex}`;
+    return { start: doc.lines.positionAt(e.start), end: doc.lines.positionAt(e.end) };
+  }
+
+  /** False for an annotation created in the viewer and not in the file on disk yet (not saved since). */
+  isOnDisk(annotationIndex: number): boolean {
+    const nBase = this.base.annotationEntries.length;
+    if (annotationIndex < 0 || annotationIndex >= nBase + this.added.length) return true; // unknown: not this case
+    return this.saved ? this.saved.index.has(annotationIndex) : annotationIndex < nBase;
+  }
+
+  /**
+   * `bytes` (this.bytes() now) were written to the file: from now on "Show in JSON" finds
+   * annotations there. Without `bytes` (a file too big to show as text) only which ones are in it.
+   */
+  markSaved(bytes?: Uint8Array): void {
+    const index = new Map<number, number>();
+    let j = 0;
+    this.forEachAnnotation((_, i) => { if (!this.overrides.get(i)?.deleted) index.set(i, j++); });
+    this.saved = { index, bytes };
   }
 
   // -------------------------------------------------------------------------
@@ -474,14 +534,15 @@ export class CocoEditorModel {
           return `${name[0].toUpperCase()}${name.slice(1)} is an RLE mask: the viewer does not move or resize masks (only polygons and plain boxes). Edit it in the JSON text or re-draw it as a polygon.`;
         }
         if (kind === 'polygons') {
-          // The polygons go with the box: moved, and scaled from the old box into the new one.
+          // The polygons (and labeled keypoints) go with the box: moved, and scaled from the old box into the new one.
           const polys = seg as number[][];
           const from = cur.bbox ?? bboxOf(a.value.bbox) ?? polygonBbox(polys);
           const moved = from[2] === bbox[2] && from[3] === bbox[3];
-          const after = this.withPolygons(a.value, cur, fitPolygons(polys, from, bbox));
+          const after = this.withKeypoints(a.value, this.withPolygons(a.value, cur, fitPolygons(polys, from, bbox)), from, bbox);
           return { label: `${moved ? 'Move' : 'Resize'} ${name}`, annotationIndex: op.annotationIndex, before, after };
         }
-        const after: AnnOverride = { ...cur, bbox };
+        const from = cur.bbox ?? bboxOf(a.value.bbox);
+        const after: AnnOverride = from ? this.withKeypoints(a.value, { ...cur, bbox }, from, bbox) : { ...cur, bbox };
         const hasSeg = seg !== undefined && !(Array.isArray(seg) && seg.length === 0);
         if (!hasSeg) after.area = Math.round(bbox[2] * bbox[3] * 100) / 100;
         return { label: `Move box of ${name}`, annotationIndex: op.annotationIndex, before, after };
@@ -502,6 +563,18 @@ export class CocoEditorModel {
     if (i === undefined) return [0, 0];
     const img = this.base.imageEntries[i].value;
     return isJsonObject(img) ? [num(img.height) ?? 0, num(img.width) ?? 0] : [0, 0];
+  }
+
+  /**
+   * The labeled keypoints moved / scaled from box `from` into `to` (as the polygons are), when the
+   * annotation has keypoints and one of them moves; else the override as it is.
+   */
+  private withKeypoints(v: JsonObject, ov: AnnOverride, from: Box, to: Box): AnnOverride {
+    const kp = ov.keypoints ?? keypointsOf(v.keypoints);
+    if (!kp) return ov;
+    const moved = fitKeypoints(kp, from, to);
+    if (moved.every((x, i) => x === kp[i])) return ov;
+    return { ...ov, keypoints: moved };
   }
 
   /** An override with new polygons, their extent as bbox and pycocotools' mask area. */
@@ -578,6 +651,7 @@ export class CocoEditorModel {
 
   private setBase(doc: CocoDocument): void {
     this.base = doc;
+    this.saved = undefined;
     this.added = [];
     this.overrides.clear();
     this.imageIndexById = undefined;
@@ -609,6 +683,7 @@ export class CocoEditorModel {
       if (ov?.segmentation) value.segmentation = ov.segmentation;
       if (ov?.area !== undefined) value.area = ov.area;
       if (ov?.bbox) value.bbox = ov.bbox;
+      if (ov?.keypoints) value.keypoints = ov.keypoints;
       newTexts.push(elementText(value, style));
     });
     if (newTexts.length && section && deleted.length === nBase && nBase > 0) {
@@ -653,6 +728,11 @@ export class CocoEditorModel {
         setValue('segmentation', polygonsText(ov.segmentation, /,\s/.test(old) || !r ? ', ' : ','));
       }
       if (ov.area !== undefined) setValue('area', fmtNum(ov.area));
+      if (ov.keypoints) {
+        const r = locate(doc, entry, ['keypoints']);
+        const old = r ? new TextDecoder().decode(doc.bytes.subarray(r.start, Math.min(r.end, r.start + 200))) : '';
+        setValue('keypoints', keypointsText(ov.keypoints, /,\s/.test(old) || !r ? ', ' : ','));
+      }
     }
     const append = appendElements(doc, entries, section, newTexts, style);
     if (append) edits.push(append);
@@ -706,6 +786,7 @@ export class CocoEditorModel {
         if (a.ov?.segmentation) v.segmentation = a.ov.segmentation;
         if (a.ov?.bbox) v.bbox = a.ov.bbox;
         if (a.ov?.area !== undefined) v.area = a.ov.area;
+        if (a.ov?.keypoints) v.keypoints = a.ov.keypoints;
         return v;
       });
       const imageIds = new Set(anns.map((v) => `${typeof v.image_id}:${String(v.image_id)}`));

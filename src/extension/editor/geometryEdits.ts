@@ -34,6 +34,27 @@ export function fitPolygons(polys: readonly (readonly number[])[], from: Box, to
   return polys.map((p) => p.map((v, i) => (i % 2 === 0 ? r2(to[0] + (v - from[0]) * sx) : r2(to[1] + (v - from[1]) * sy))));
 }
 
+/**
+ * Keypoints [x, y, v, …] moved and scaled from box `from` into box `to` like polygons: the labeled
+ * ones (v > 0) only; v and the unlabeled ones are kept as they are. A trailing partial triple stays.
+ */
+export function fitKeypoints(kp: readonly number[], from: Box, to: Box): number[] {
+  const sx = from[2] > 0 ? to[2] / from[2] : 1;
+  const sy = from[3] > 0 ? to[3] / from[3] : 1;
+  const out = [...kp];
+  for (let i = 0; i + 2 < kp.length; i += 3) {
+    if (!(kp[i + 2] > 0)) continue;
+    out[i] = r2(to[0] + (kp[i] - from[0]) * sx);
+    out[i + 1] = r2(to[1] + (kp[i + 1] - from[1]) * sy);
+  }
+  return out;
+}
+
+/** `[x, y, v, …]` with the separator the old value used; untouched numbers as they were. */
+export function keypointsText(kp: readonly number[], sep = ', '): string {
+  return `[${kp.map((x) => (Object.is(x, -0) ? '0' : String(x))).join(sep)}]`;
+}
+
 /** The COCO fields that follow from polygons: bbox = their extent, area = pycocotools' mask area. */
 export function polygonFields(polys: number[][], imageH: number, imageW: number): { bbox: Box; area: number } {
   const b = polygonBbox(polys);

@@ -6,7 +6,7 @@
  */
 import type { OutcomeProblem } from '../../node/checkWorkerProtocol';
 import { hostChannel, type Envelope, type HostChannel, type Id, type ImagePayload, type ProblemInfo, type ProblemsPayload } from '../../shared/protocol';
-import type { CocoEditorModel, ImageSource, ModelEdit } from './editorModel';
+import { NOT_ON_DISK, type CocoEditorModel, type ImageSource, type ModelEdit } from './editorModel';
 
 /** Where to go when the panel opens or is revealed: an annotation, else an image. */
 export interface RevealTarget {
@@ -90,6 +90,8 @@ export class EditorSession {
     this.channel.handle('showInJson', async ({ annotationIndex }) => {
       const model = await this.ready();
       if (!o.showInJson) return { ok: false, message: 'Not available here.' };
+      // Drawn here and not saved yet: say so rather than open the text at nothing.
+      if (!model.isOnDisk(annotationIndex)) return { ok: false, message: NOT_ON_DISK };
       return o.showInJson(annotationIndex, model);
     });
     this.channel.handle('queryGrid', async (q) => {

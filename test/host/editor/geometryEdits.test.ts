@@ -85,6 +85,101 @@ describe('viewer geometry edits (host)', () => {
     assert.match(model.prepare({ op: 'setPolygons', annotationIndex: 0, polygons: [[1, 1, 5, 5]] }) as string, /at least 3 points/);
   });
 
+  describe('keypoints move with their box', () => {
+    // A person with a polygon and keypoints (one unlabeled: 0, 0, 0), one with a box and keypoints only, a neighbour.
+    const text = `{
+  "images": [{"id": 1, "file_name": "p.png", "width": 400, "height": 300}],
+  "annotations": [
+    {
+      "id": 1,
+      "image_id": 1,
+      "category_id": 1,
+      "segmentation": [[100, 50, 200, 50, 200, 250, 100, 250]],
+      "area": 20000,
+      "bbox": [100, 50, 100, 200],
+      "iscrowd": 0,
+      "num_keypoints": 3,
+      "keypoints": [150, 60, 2, 0, 0, 0, 120, 200, 1, 180.5, 240, 2]
+    },
+    {
+      "id": 2,
+      "image_id": 1,
+      "category_id": 1,
+      "bbox": [10,20,40,80],
+      "area": 3200,
+      "iscrowd": 0,
+      "keypoints": [20,30,2,40,90,2,0,0,0],
+      "num_keypoints": 2
+    },
+    {
+      "id": 3,
+      "image_id": 1,
+      "category_id": 1,
+      "bbox": [300, 100, 20, 20],
+      "area": 400,
+      "iscrowd": 0
+    }
+  ],
+  "categories": [{"id": 1, "name": "person", "keypoints": ["a", "b", "c", "d"], "skeleton": [[1, 3]]}]
+}
+`;
+    const bytes0 = new Uint8Array(Buffer.from(text));
+
+    it('moving the box of a polygon annotation moves its labeled keypoints; only keypoints / bbox / segmentation / area text changes', () => {
+      const model = CocoEditorModel.fromBytes(bytes0, 'person.json');
+      const e = model.prepare({ op: 'setBbox', annotationIndex: 0, bbox: [110.004, 40, 100, 200] });
+      assert.notEqual(typeof e, 'string');
+      model.apply(e as never);
+      const out = model.bytes();
+      const ann = JSON.parse(dec(out)).annotations[0];
+      assert.deepEqual(ann.keypoints, [160, 50, 2, 0, 0, 0, 130, 190, 1, 190.5, 230, 2], 'labeled ones moved by (10, -10); the unlabeled one stays 0, 0, 0');
+      assert.deepEqual(ann.segmentation, [[110, 40, 210, 40, 210, 240, 110, 240]]);
+      assert.deepEqual(ann.bbox, [110, 40, 100, 200]);
+      assertOnlyValuesChanged(bytes0, out, 0, ['keypoints', 'segmentation', 'bbox', 'area']);
+      assert.ok(dec(out).includes('"keypoints": [160, 50, 2, 0, 0, 0, 130, 190, 1, 190.5, 230, 2]'), 'written in the file\'s style');
+      // The webview gets the moved keypoints; undo gives the file back byte for byte.
+      assert.deepEqual(model.imagePayload(0).annotations[0].keypoints, ann.keypoints);
+      model.undo(e as never);
+      assert.ok(Buffer.from(model.bytes()).equals(Buffer.from(bytes0)));
+    });
+
+    it('resizing scales the labeled keypoints into the new box (polygon and box-only annotations)', () => {
+      const model = CocoEditorModel.fromBytes(bytes0, 'person.json');
+      // Twice as wide, half as high, anchored at the top-left corner.
+      model.apply(model.prepare({ op: 'setBbox', annotationIndex: 0, bbox: [100, 50, 200, 100] }) as never);
+      // Box only: moved to (0, 0) and half the size; "," separators kept.
+      model.apply(model.prepare({ op: 'setBbox', annotationIndex: 1, bbox: [0, 0, 20, 40] }) as never);
+      const out = model.bytes();
+      const doc = JSON.parse(dec(out));
+      assert.deepEqual(doc.annotations[0].keypoints, [200, 55, 2, 0, 0, 0, 140, 125, 1, 261, 145, 2]);
+      assert.deepEqual(doc.annotations[0].segmentation, [[100, 50, 300, 50, 300, 150, 100, 150]]);
+      assert.deepEqual(doc.annotations[1].keypoints, [5, 5, 2, 15, 35, 2, 0, 0, 0]);
+      assert.deepEqual(doc.annotations[1].bbox, [0, 0, 20, 40]);
+      assert.equal(doc.annotations[1].area, 800);
+      assert.ok(dec(out).includes('"keypoints": [5,5,2,15,35,2,0,0,0]'), 'the old separators');
+      // Annotation 2 alone: only its keypoints / bbox / area text changed.
+      const solo = CocoEditorModel.fromBytes(bytes0, 'person.json');
+      solo.apply(solo.prepare({ op: 'setBbox', annotationIndex: 1, bbox: [0, 0, 20, 40] }) as never);
+      assertOnlyValuesChanged(bytes0, solo.bytes(), 1, ['keypoints', 'bbox', 'area']);
+      // Annotation 3 (no keypoints) moves as before: no keypoints member appears.
+      const other = CocoEditorModel.fromBytes(bytes0, 'person.json');
+      other.apply(other.prepare({ op: 'setBbox', annotationIndex: 2, bbox: [310, 100, 20, 20] }) as never);
+      assert.ok(!('keypoints' in JSON.parse(dec(other.bytes())).annotations[2]));
+      assertOnlyValuesChanged(bytes0, other.bytes(), 2, ['bbox', 'area']);
+    });
+
+    it('a second move starts from the moved keypoints; the re-check sees them', () => {
+      const model = CocoEditorModel.fromBytes(bytes0, 'person.json');
+      model.apply(model.prepare({ op: 'setBbox', annotationIndex: 1, bbox: [20, 20, 40, 80] }) as never);
+      model.apply(model.prepare({ op: 'setBbox', annotationIndex: 1, bbox: [20, 30, 40, 80] }) as never);
+      assert.deepEqual(JSON.parse(dec(model.bytes())).annotations[1].keypoints, [30, 40, 2, 50, 100, 2, 0, 0, 0]);
+      for (const full of [Infinity, 0]) {
+        const found = model.recheck([1], full)[0].problems.map((p) => p.rule);
+        assert.ok(!found.includes('coco/keypoints-outside-bbox'), `${full}: ${found.join(', ')}`);
+      }
+    });
+  });
+
   it('RLE masks: box move / resize is refused with a clear message', () => {
     const model = CocoEditorModel.fromBytes(bytes, SAMPLE);
     const i = model.base.annotationEntries.findIndex((e) => (e.value as { id: number }).id === 4);

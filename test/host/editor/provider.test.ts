@@ -224,6 +224,40 @@ describe('COCO custom editor through the vscode mock', () => {
     assert.equal(__mock.state.shownDocuments.length, 1);
   });
 
+  it('"Show in JSON" on an annotation drawn in the viewer: "save first" until saved, then the saved text (also after a delete before it)', async () => {
+    const doc = openDoc();
+    const p = await openPanel(provider, doc);
+    await note(p, 'init');
+    const created = await p.web.request('edit', { op: 'create', imageIndex: 0, categoryId: 1, polygons: [[5, 5, 50, 5, 50, 40, 5, 40]], shape: 'box' });
+    assert.equal(created.ok, true);
+    const idx = created.annotationIndex!;
+    assert.equal(idx, 3);
+    const r = await p.web.request('showInJson', { annotationIndex: idx });
+    assert.deepEqual(r, { ok: false, message: 'Save the file first: this annotation is not in the file on disk yet' });
+    assert.equal(__mock.state.shownDocuments.length, 0, 'nothing opened');
+    // The file's own annotations still open where they are on disk.
+    assert.deepEqual(await p.web.request('showInJson', { annotationIndex: 2 }), { ok: true });
+    // Delete the first annotation too, then save: the new one and the third are found in the saved text.
+    assert.equal((await p.web.request('edit', { op: 'delete', annotationIndex: 0 })).ok, true);
+    await provider.saveCustomDocument(doc, token);
+    const lines = fs.readFileSync(file, 'utf8').split('\n');
+    const selectionOf = async (i: number) => {
+      const n = __mock.state.shownDocuments.length;
+      assert.deepEqual(await p.web.request('showInJson', { annotationIndex: i }), { ok: true });
+      assert.equal(__mock.state.shownDocuments.length, n + 1);
+      return (__mock.state.shownDocuments[n].options as { selection: vscode.Range }).selection;
+    };
+    const sNew = await selectionOf(idx);
+    assert.match(lines[sNew.start.line], /^\s*\{$/);
+    assert.match(lines[sNew.start.line + 1], /"id": 4,/);
+    assert.match(lines[sNew.end.line], /^\s*\}$/);
+    const s3 = await selectionOf(2);
+    assert.match(lines[s3.start.line + 1], /"id": 3,/);
+    // Drawn after the save: "save first" again.
+    const later = await p.web.request('edit', { op: 'create', imageIndex: 0, categoryId: 1, polygons: [[60, 60, 90, 60, 90, 90]], shape: 'polygon' });
+    assert.match((await p.web.request('showInJson', { annotationIndex: later.annotationIndex! })).message!, /^Save the file first/);
+  });
+
   it('a TIFF image reaches the webview converted (PNG in globalStorage/display, a resource root) with its pixel size; a JPEG as it is', async function () {
     this.timeout(20000);
     const { default: sharp } = await import('sharp');
