@@ -1,8 +1,6 @@
 /** What a check reports. Byte offsets, not lines: the presenters (CLI, editor) turn them into positions. */
 export type Severity = 'error' | 'warning' | 'info';
 
-export const SEVERITY_ORDER: Record<Severity, number> = { error: 0, warning: 1, info: 2 };
-
 export interface RelatedLocation {
   readonly message: string;
   readonly jsonPath: string;

@@ -1,4 +1,5 @@
 /** Which JSON files are COCO files worth checking. */
+import { minimatch } from 'minimatch';
 
 /** Default globs for files that are clearly COCO (configurable: labelscope.cocoFilePatterns). */
 export const DEFAULT_COCO_PATTERNS = [
@@ -17,4 +18,10 @@ export function looksLikeCoco(head: string): boolean {
   const trimmed = head.replace(/^\uFEFF/, '').trimStart();
   if (!trimmed.startsWith('{')) return false;
   return /"(images|annotations|categories)"\s*:/.test(head);
+}
+
+/** Whether a file's path matches one of the COCO name globs (the defaults plus the user's). */
+export function matchesCocoPatterns(filePath: string, extraPatterns: readonly string[] = []): boolean {
+  const p = filePath.replace(/\\/g, '/');
+  return [...DEFAULT_COCO_PATTERNS, ...extraPatterns].some((g) => minimatch(p, g, { dot: true }));
 }

@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { WorkerCheckRunner, type CheckRunner } from './checkRunner';
 import { CheckService, readSettings } from './checkService';
-import { DEFAULT_COCO_PATTERNS, looksLikeCoco } from './cocoFiles';
+import { DEFAULT_COCO_PATTERNS, looksLikeCoco, matchesCocoPatterns } from './cocoFiles';
 import { DIAGNOSTIC_SOURCE } from './diagnostics';
 import { LabelscopeCodeActionProvider } from './codeActions';
 import { registerFixCommands, type FixCommandOptions } from './fixCommands';
@@ -123,9 +123,7 @@ export function deactivate(): void {
 }
 
 function matchesPatterns(uri: vscode.Uri): boolean {
-  const p = uri.path;
-  const base = p.split('/').pop() ?? '';
-  return /^instances_.*\.json$/.test(base) || /^person_keypoints_.*\.json$/.test(base) || /(_|\.)coco\.json$/.test(base) || /\/annotations\/[^/]+\.json$/.test(p);
+  return matchesCocoPatterns(uri.path, readSettings(uri).cocoFilePatterns);
 }
 
 function fileSize(file: string): number {

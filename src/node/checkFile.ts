@@ -2,7 +2,6 @@
  * Load a COCO file from disk and run every rule: the one pipeline the CLI and
  * the extension's worker share, so both report the same problems.
  */
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { checkDocument, type CheckResult } from '../core/check';
 import type { CocoDocument } from '../core/coco/document';
@@ -55,7 +54,8 @@ export function fileAccessFor(cocoFile: string, imageRoot?: string): FileAccess 
 export async function checkFile(file: string, opts: CheckFileOptions = {}): Promise<CheckFileResult> {
   const t0 = performance.now();
   const loaded = opts.configFile ? readConfigFile(opts.configFile) : loadConfigFor(file);
-  const config = mergeConfigs(loaded.config, opts.overrides, opts.images !== undefined ? { imageRoot: opts.images } : undefined);
+  // Where images live is decided once, by imageRootFor (each source has its own base folder).
+  const config = mergeConfigs(loaded.config, opts.overrides);
   opts.onProgress?.('read', 0);
   const doc = opts.bytes
     ? parseCoco(opts.bytes, { path: file })
@@ -82,6 +82,3 @@ function resolveFrom(configPath: string, rel: string): string {
   return path.resolve(path.dirname(configPath), rel);
 }
 
-export function fileExists(file: string): boolean {
-  try { return fs.statSync(file).isFile(); } catch { return false; }
-}

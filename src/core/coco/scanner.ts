@@ -14,9 +14,6 @@ export const enum Ch {
   LBracket = 0x5b, Backslash = 0x5c, RBracket = 0x5d, LowerE = 0x65, LBrace = 0x7b, RBrace = 0x7d,
 }
 
-export function isWs(c: number): boolean {
-  return c === Ch.Space || c === Ch.Lf || c === Ch.Cr || c === Ch.Tab;
-}
 
 export function skipWs(bytes: Uint8Array, i: number, end: number): number {
   while (i < end) {

@@ -32,17 +32,6 @@ export const imageSizes = cachedPerDocument((doc): Map<IdKey, ImageSize> => {
   return map;
 });
 
-/** The first category object per id. */
-export const categoriesById = cachedPerDocument((doc): Map<IdKey, JsonObject> => {
-  const map = new Map<IdKey, JsonObject>();
-  for (const e of doc.categoryEntries) {
-    const v = e.value;
-    if (!isJsonObject(v)) continue;
-    const id = v.id;
-    if ((typeof id === 'number' || typeof id === 'string') && !map.has(id)) map.set(id, v);
-  }
-  return map;
-});
 
 export interface CategoryCount {
   /** Index of the category in "categories" (the first one with its id). */

@@ -292,11 +292,6 @@ export function formatBox(b: readonly number[]): string {
   return `[${b.map(formatNumber).join(', ')}]`;
 }
 
-/** Number of vertices, for messages. */
-export function describePolygon(poly: readonly unknown[]): string {
-  return `${poly.length} number${poly.length === 1 ? '' : 's'}`;
-}
-
 /** Annotation ids and image ids for a report. */
 export function idsOf(ann: JsonObject): { annotationId?: number | string; imageId?: number | string; categoryId?: number | string } {
   const out: { annotationId?: number | string; imageId?: number | string; categoryId?: number | string } = {};
@@ -313,13 +308,6 @@ export function idsOf(ann: JsonObject): { annotationId?: number | string; imageI
 export function annotationName(ann: JsonObject): string {
   const id = idOf(ann.id);
   return id !== undefined ? `Annotation ${JSON.stringify(id)}` : 'This annotation';
-}
-
-/** The annotation entry a problem was reported on (by its json path's index). */
-export function entryOfProblem(doc: CocoDocument, problem: { jsonPath: string }): Located | undefined {
-  const m = /^\$\.annotations\[(\d+)\]/.exec(problem.jsonPath);
-  if (!m) return undefined;
-  return doc.annotationEntries[Number(m[1])];
 }
 
 /** An annotations entry whose value is a JSON object. */

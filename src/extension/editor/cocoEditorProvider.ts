@@ -376,7 +376,3 @@ export function entryIndexAt(entries: readonly { start: number; end: number }[],
   return undefined;
 }
 
-/** For tests: the open custom document of a URI. */
-export function openCocoDocument(uri: vscode.Uri): CocoCustomDocument | undefined {
-  return openDocuments.get(uri.toString());
-}
