@@ -17,6 +17,8 @@ import { StatusBar } from './statusBar';
 const EDIT_DEBOUNCE_MS = 400;
 /** At most this many files are checked by the start-up workspace scan. */
 const WORKSPACE_SCAN_LIMIT = 100;
+/** Files above this are not checked by the start-up scan, only when opened or asked for. */
+const STARTUP_SCAN_MAX_BYTES = 50 * 1024 * 1024;
 
 export interface LabelscopeApi {
   service: CheckService;
@@ -109,7 +111,11 @@ export function activate(context: vscode.ExtensionContext, runner?: CheckRunner,
     for (const p of patterns) {
       for (const uri of await vscode.workspace.findFiles(p, '**/node_modules/**', WORKSPACE_SCAN_LIMIT)) found.set(uri.toString(), uri);
     }
-    const list = [...found.values()].filter((u) => sniffFile(u.fsPath)).slice(0, WORKSPACE_SCAN_LIMIT);
+    // The start-up scan leaves big files for when they are opened (or the explicit command):
+    // activation must not queue minutes of parsing.
+    const list = [...found.values()]
+      .filter((u) => (explicit || fileSize(u.fsPath) <= STARTUP_SCAN_MAX_BYTES) && sniffFile(u.fsPath))
+      .slice(0, WORKSPACE_SCAN_LIMIT);
     if (explicit && list.length === 0) void vscode.window.showInformationMessage('Labelscope: no COCO files found in this workspace.');
     for (const uri of list) void svc.check(uri, { size: fileSize(uri.fsPath) });
   }

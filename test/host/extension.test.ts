@@ -36,6 +36,20 @@ describe('extension host (mock vscode)', () => {
     assert.equal(vscode.CodeActionKind.SourceFixAll.append('labelscope').value, 'source.fixAll.labelscope');
   });
 
+  it('the start-up scan checks small COCO files and leaves files over 50 MB for the explicit command', async () => {
+    const small = write('instances_small.json', cocoText([5]));
+    // A COCO head, then a sparse tail to 51 MB: big on disk, instant to make.
+    const big = write('instances_big.json', cocoText([5]));
+    fs.truncateSync(big.fsPath, 51 * 1024 * 1024);
+    (vscode.workspace as unknown as { workspaceFolders: unknown }).workspaceFolders = [{ uri: vscode.Uri.file(dir), name: 'ws', index: 0 }];
+    const api = start();
+    await waitFor(() => api.service.outcomeFor(small), 'the small file checked at start-up');
+    await new Promise((r) => setTimeout(r, 200));
+    assert.equal(api.service.outcomeFor(big), undefined, 'the big file is not parsed at activation');
+    await vscode.commands.executeCommand('labelscope.checkWorkspace');
+    await waitFor(() => api.service.outcomeFor(big), 'the big file checked on request');
+  });
+
   it('registers commands, the code action provider and the status bar item', () => {
     start();
     for (const c of ['labelscope.checkFile', 'labelscope.checkWorkspace', 'labelscope.fixAll', 'labelscope.fixAllOfRule']) assert.ok(__mock.state.commands.has(c), c);

@@ -89,9 +89,10 @@ export function sectionPlace(doc: CocoDocument, name?: string): Place {
     const s = doc.sections.get(name);
     if (s) return { jsonPath: jsonPath(name, undefined, []), start: s.valueStart, end: s.valueEnd };
   }
-  // The whole document: point at its first byte so editors don't underline 450 MB.
-  let start = 0;
-  while (start < doc.bytes.length && (doc.bytes[start] === 0x20 || doc.bytes[start] === 0x0a || doc.bytes[start] === 0x0d || doc.bytes[start] === 0x09 || doc.bytes[start] === 0xef || doc.bytes[start] === 0xbb || doc.bytes[start] === 0xbf)) start++;
+  // The whole document: point at its first token so editors don't underline 450 MB.
+  const b = doc.bytes;
+  let start = b[0] === 0xef && b[1] === 0xbb && b[2] === 0xbf ? 3 : 0; // UTF-8 BOM
+  while (start < b.length && (b[start] === 0x20 || b[start] === 0x0a || b[start] === 0x0d || b[start] === 0x09)) start++;
   return { jsonPath: '$', start, end: Math.min(start + 1, doc.bytes.length) };
 }
 
