@@ -8,6 +8,17 @@ import type { ByteEdit } from '../problems';
 
 const WS = new Set([0x20, 0x09, 0x0a, 0x0d]);
 
+/** A coordinate rounded to 2 decimals, the precision COCO files print (never -0). */
+export function round2(v: number): number {
+  const r = Math.round(v * 100) / 100;
+  return Object.is(r, -0) ? 0 : r;
+}
+
+/** A number printed compactly with at most 2 decimals (`12`, `3.5`, `7.25`), as COCO writes boxes. */
+export function formatNumber(v: number): string {
+  return String(round2(v));
+}
+
 /** Replace the bytes of a located value with new JSON text. */
 export function replaceRange(range: { start: number; end: number }, newText: string): ByteEdit {
   return { start: range.start, end: range.end, newText };

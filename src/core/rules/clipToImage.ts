@@ -6,7 +6,7 @@
  */
 import { isJsonObject, type CocoDocument, type JsonObject } from '../coco/document';
 import { locate } from '../coco/locate';
-import { replaceRange } from '../edits/jsonEdits';
+import { replaceRange, round2 } from '../edits/jsonEdits';
 import { polygonBbox, polygonsMaskArea } from '../geometry';
 import type { ByteEdit } from '../problems';
 import { formatBox, formatNumber, imageSizeOf, isZeroAreaPolygon, setAreaEdit, usablePolygons } from './segmentationShared';
@@ -37,7 +37,7 @@ export function clipPolygonToRect(poly: readonly number[], w: number, h: number)
   }
   // Keep the clipped points exactly on the image edge after rounding to 2 decimals,
   // and drop repeated points (a corner cut by two edges is produced twice).
-  const rounded = pts.map((v, k) => Math.min(Math.max(Math.round(v * 100) / 100, 0), k % 2 === 0 ? w : h));
+  const rounded = pts.map((v, k) => Math.min(Math.max(round2(v), 0), k % 2 === 0 ? w : h));
   const out: number[] = [];
   for (let i = 0; i < rounded.length; i += 2) {
     const n = out.length;

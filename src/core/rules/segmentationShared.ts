@@ -10,7 +10,9 @@ import type { CocoDocument, JsonObject, Located } from '../coco/document';
 import { isJsonObject } from '../coco/document';
 import { countsArea, countsToBbox, polygonArea, polygonBbox, polygonCounts, unionCounts } from '../geometry';
 import { locate } from '../coco/locate';
-import { insertProperty, removeElement, replaceRange } from '../edits/jsonEdits';
+import { formatNumber, insertProperty, removeElement, replaceRange } from '../edits/jsonEdits';
+
+export { formatNumber };
 import type { ByteEdit } from '../problems';
 import { idOf } from './schema';
 import type { Fix } from './types';
@@ -282,11 +284,6 @@ export function boxIou(a: readonly number[], b: readonly number[]): number {
   return i / (a[2] * a[3] + b[2] * b[3] - i);
 }
 
-/** A number printed compactly, at most 2 decimals, as COCO writes boxes (`12`, `3.5`, `7.25`). */
-export function formatNumber(v: number): string {
-  const r = Math.round(v * 100) / 100;
-  return String(Object.is(r, -0) ? 0 : r);
-}
 
 export function formatBox(b: readonly number[]): string {
   return `[${b.map(formatNumber).join(', ')}]`;

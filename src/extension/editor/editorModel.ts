@@ -12,7 +12,8 @@ import { isJsonObject } from '../../core/coco/document';
 import { locate } from '../../core/coco/locate';
 import { parseCoco, parseCocoAsync, type ParseAsyncOptions } from '../../core/coco/parse';
 import { applyByteEdits } from '../../core/edits/applyByteEdits';
-import { insertProperty } from '../../core/edits/jsonEdits';
+import { formatNumber, insertProperty, round2 } from '../../core/edits/jsonEdits';
+import { idOf } from '../../core/rules/schema';
 import { checkDocument } from '../../core/check';
 import { polygonBbox, rleCounts, segmentationKind, segmentationToRle } from '../../core/geometry';
 import type { ByteEdit } from '../../core/problems';
@@ -98,15 +99,7 @@ function keypointsOf(v: unknown): number[] | undefined {
   return Array.isArray(v) && v.every((x) => typeof x === 'number' && Number.isFinite(x)) ? (v as number[]) : undefined;
 }
 
-function idOf(v: unknown): Id | undefined {
-  return typeof v === 'number' || typeof v === 'string' ? v : undefined;
-}
 
-/** 2 decimals at most, the way COCO files print coordinates. */
-export function fmtNum(x: number): string {
-  const v = Math.round(x * 100) / 100;
-  return Object.is(v, -0) ? '0' : String(v);
-}
 
 export class CocoEditorModel {
   private overrides = new Map<number, AnnOverride>();
@@ -527,7 +520,7 @@ export class CocoEditorModel {
       case 'setBbox': {
         const b = op.bbox;
         if (!Array.isArray(b) || b.length !== 4 || !b.every((x) => Number.isFinite(x)) || b[2] < 0 || b[3] < 0) return 'Invalid box';
-        const bbox = b.map((x) => Math.round(x * 100) / 100) as Box;
+        const bbox = b.map(round2) as Box;
         const seg = cur.segmentation ?? a.value.segmentation;
         const kind = seg === undefined ? undefined : segmentationKind(seg);
         if (kind === 'rle' || kind === 'compressed-rle' || kind === 'rle-list') {
@@ -720,14 +713,14 @@ export class CocoEditorModel {
         const r = locate(doc, entry, ['bbox']);
         const old = r ? new TextDecoder().decode(doc.bytes.subarray(r.start, r.end)) : '';
         const sep = /,\s/.test(old) || !r ? ', ' : ',';
-        setValue('bbox', `[${ov.bbox.map(fmtNum).join(sep)}]`);
+        setValue('bbox', `[${ov.bbox.map(formatNumber).join(sep)}]`);
       }
       if (ov.segmentation) {
         const r = locate(doc, entry, ['segmentation']);
         const old = r ? new TextDecoder().decode(doc.bytes.subarray(r.start, Math.min(r.end, r.start + 200))) : '';
         setValue('segmentation', polygonsText(ov.segmentation, /,\s/.test(old) || !r ? ', ' : ','));
       }
-      if (ov.area !== undefined) setValue('area', fmtNum(ov.area));
+      if (ov.area !== undefined) setValue('area', formatNumber(ov.area));
       if (ov.keypoints) {
         const r = locate(doc, entry, ['keypoints']);
         const old = r ? new TextDecoder().decode(doc.bytes.subarray(r.start, Math.min(r.end, r.start + 200))) : '';

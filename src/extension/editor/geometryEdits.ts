@@ -6,13 +6,10 @@
 import type { CocoDocument, JsonObject, Located } from '../../core/coco/document';
 import { polygonBbox, polygonsArea, polygonsToRle, rleArea } from '../../core/geometry';
 import type { ByteEdit } from '../../core/problems';
+import { round2 } from '../../core/edits/jsonEdits';
 
 export type Box = [number, number, number, number];
 
-export const r2 = (x: number): number => {
-  const v = Math.round(x * 100) / 100;
-  return Object.is(v, -0) ? 0 : v;
-};
 
 /** Polygons with every coordinate rounded to 2 decimals; a string says why they are not usable. */
 export function cleanPolygons(polys: unknown): number[][] | string {
@@ -22,7 +19,7 @@ export function cleanPolygons(polys: unknown): number[][] | string {
     if (!Array.isArray(p) || p.length % 2 !== 0) return 'A polygon has an odd number of coordinates';
     if (p.length < 6) return 'A polygon needs at least 3 points';
     if (!p.every((x) => typeof x === 'number' && Number.isFinite(x))) return 'A polygon has a coordinate that is not a finite number';
-    out.push(p.map(r2));
+    out.push(p.map(round2));
   }
   return out;
 }
@@ -31,7 +28,7 @@ export function cleanPolygons(polys: unknown): number[][] | string {
 export function fitPolygons(polys: readonly (readonly number[])[], from: Box, to: Box): number[][] {
   const sx = from[2] > 0 ? to[2] / from[2] : 1;
   const sy = from[3] > 0 ? to[3] / from[3] : 1;
-  return polys.map((p) => p.map((v, i) => (i % 2 === 0 ? r2(to[0] + (v - from[0]) * sx) : r2(to[1] + (v - from[1]) * sy))));
+  return polys.map((p) => p.map((v, i) => (i % 2 === 0 ? round2(to[0] + (v - from[0]) * sx) : round2(to[1] + (v - from[1]) * sy))));
 }
 
 /**
@@ -44,8 +41,8 @@ export function fitKeypoints(kp: readonly number[], from: Box, to: Box): number[
   const out = [...kp];
   for (let i = 0; i + 2 < kp.length; i += 3) {
     if (!(kp[i + 2] > 0)) continue;
-    out[i] = r2(to[0] + (kp[i] - from[0]) * sx);
-    out[i + 1] = r2(to[1] + (kp[i + 1] - from[1]) * sy);
+    out[i] = round2(to[0] + (kp[i] - from[0]) * sx);
+    out[i + 1] = round2(to[1] + (kp[i + 1] - from[1]) * sy);
   }
   return out;
 }
@@ -58,18 +55,18 @@ export function keypointsText(kp: readonly number[], sep = ', '): string {
 /** The COCO fields that follow from polygons: bbox = their extent, area = pycocotools' mask area. */
 export function polygonFields(polys: number[][], imageH: number, imageW: number): { bbox: Box; area: number } {
   const b = polygonBbox(polys);
-  const bbox: Box = [r2(b[0]), r2(b[1]), r2(b[2]), r2(b[3])];
+  const bbox: Box = [round2(b[0]), round2(b[1]), round2(b[2]), round2(b[3])];
   // pycocotools rasterizes into the image; without a usable image size only the shoelace area is known.
-  const area = imageH > 0 && imageW > 0 ? rleArea(polygonsToRle(polys, imageH, imageW)) : r2(polygonsArea(polys));
+  const area = imageH > 0 && imageW > 0 ? rleArea(polygonsToRle(polys, imageH, imageW)) : round2(polygonsArea(polys));
   return { bbox, area };
 }
 
 export function boxPolygon(b: Box): number[] {
-  const [x, y, w, h] = b.map(r2);
-  return [x, y, r2(x + w), y, r2(x + w), r2(y + h), x, r2(y + h)];
+  const [x, y, w, h] = b.map(round2);
+  return [x, y, round2(x + w), y, round2(x + w), round2(y + h), x, round2(y + h)];
 }
 
-const numText = (x: number): string => String(r2(x));
+const numText = (x: number): string => String(round2(x));
 
 /** `[[x, y, …], …]` with the separator the old value used (", " or ","). */
 export function polygonsText(polys: number[][], sep = ', '): string {
