@@ -7,7 +7,7 @@ import { readFile } from 'node:fs/promises';
 import type { CocoDocument } from '../core/coco/document';
 import { LineIndex } from '../core/coco/lineIndex';
 import { DEFAULT_MAX_PROBLEMS_PER_RULE } from '../core/config';
-import { applyByteEdits, nonOverlapping } from '../core/edits/applyByteEdits';
+import { applyByteEdits } from '../core/edits/applyByteEdits';
 import type { ByteEdit, Problem } from '../core/problems';
 import { ALL_RULES } from '../core/rules';
 import type { Fix, Rule } from '../core/rules/types';
@@ -82,17 +82,16 @@ export function pickNonOverlapping(fixes: readonly Fix[]): { edits: ByteEdit[]; 
     if (t.e.start < end) dropped.add(t.i);
     else end = Math.max(end, t.e.end);
   }
-  const candidate = tagged.filter((t) => !dropped.has(t.i)).map((t) => t.e);
-  // The kept fixes' edits are a subset of a non-overlapping sweep; nonOverlapping is the guard.
-  const { kept, dropped: extra } = nonOverlapping(candidate);
-  return { edits: kept, applied: fixes.length - dropped.size, skipped: dropped.size + (extra.length > 0 ? 1 : 0) };
+  // The sweep kept only edits that start at or after every kept edit's end: no overlap is left.
+  const edits = tagged.filter((t) => !dropped.has(t.i)).map((t) => t.e);
+  return { edits, applied: fixes.length - dropped.size, skipped: dropped.size };
 }
 
 /**
- * Composes edits: `a` against `orig` gives `mid`, `b` against `mid` gives `out`;
+ * Composes edits: `a` against `orig` gives `mid`, `b` against `mid` gives `out` (passed in);
  * returns edits against `orig` that give `out`, touching only what a or b touched.
  */
-export function composeEdits(a: readonly ByteEdit[], mid: Uint8Array, b: readonly ByteEdit[], out: Uint8Array): ByteEdit[] {
+export function composeEdits(a: readonly ByteEdit[], b: readonly ByteEdit[], out: Uint8Array): ByteEdit[] {
   const enc = new TextEncoder();
   type Span = { s: number; t: number; dA: number; dB: number };
   const spans: Span[] = [];
@@ -123,7 +122,6 @@ export function composeEdits(a: readonly ByteEdit[], mid: Uint8Array, b: readonl
     dABefore += dA;
     dBBefore += dB;
   }
-  void mid;
   return result;
 }
 
@@ -166,7 +164,7 @@ export async function fixAllBytes(
     const { edits, applied } = pickNonOverlapping(fixes);
     const next = applyByteEdits(bytes, edits);
     if (sameBytes(next, bytes)) break; // fixes that change nothing would loop forever
-    composed = passes === 0 ? edits : composeEdits(composed, bytes, edits, next);
+    composed = passes === 0 ? edits : composeEdits(composed, edits, next);
     bytes = next;
     fixed += applied;
     passes++;

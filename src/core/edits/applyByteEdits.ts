@@ -22,19 +22,6 @@ export function sortEdits(edits: readonly ByteEdit[]): ByteEdit[] {
   return sorted;
 }
 
-/** Drops edits that overlap an earlier one (fix-all applies the rest and re-checks). */
-export function nonOverlapping(edits: readonly ByteEdit[]): { kept: ByteEdit[]; dropped: ByteEdit[] } {
-  const sorted = [...edits].sort((a, b) => a.start - b.start || a.end - b.end);
-  const kept: ByteEdit[] = [];
-  const dropped: ByteEdit[] = [];
-  let end = -1;
-  for (const e of sorted) {
-    if (e.start < end) dropped.push(e);
-    else { kept.push(e); end = Math.max(end, e.end); }
-  }
-  return { kept, dropped };
-}
-
 export function applyByteEdits(bytes: Uint8Array, edits: readonly ByteEdit[]): Uint8Array {
   if (edits.length === 0) return bytes;
   const sorted = sortEdits(edits);
