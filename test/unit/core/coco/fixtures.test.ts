@@ -1,18 +1,14 @@
 import * as assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadCoco, loadCocoSync } from '../../../../src/node/loadCoco';
+import { SHARED_FIXTURES, requireSharedFixtures } from '../../../sharedFixtures';
 
-const FIXTURES = join(__dirname, '../../../../../shared/fixtures');
+const FIXTURES = SHARED_FIXTURES;
 
 describe('loadCoco on real fixture files', function () {
-  before(function () {
-    if (!existsSync(FIXTURES)) {
-      console.log(`    (skipped: fixtures folder ${FIXTURES} is absent)`);
-      this.skip();
-    }
-  });
+  before(function () { requireSharedFixtures(this); });
 
   it('pycococreator example: 1 image, 3 annotations (one crowd RLE), 1 category', async () => {
     const file = join(FIXTURES, 'pycococreator/example_data/annotations/coco_example.json');

@@ -2,10 +2,11 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
+import { SHARED_FIXTURES, requireSharedFixtures } from '../../../sharedFixtures';
 import { rleArea, rleEncode, rleIou, rleToBbox, segmentationToRle, type Rle } from '../../../../src/core/geometry';
 
 // Real files made by pycococreator (see /work/shared/README.md): 256x256, one PNG per instance.
-const dir = join(__dirname, '../../../../../shared/fixtures/pycococreator/example_data/annotations');
+const dir = join(SHARED_FIXTURES, 'pycococreator/example_data/annotations');
 
 async function pngMask(file: string): Promise<Rle> {
   const { data, info } = await sharp(join(dir, file)).raw().toBuffer({ resolveWithObject: true });
@@ -17,7 +18,8 @@ async function pngMask(file: string): Promise<Rle> {
 describe('geometry: pycococreator example (real PNG masks + COCO file)', () => {
   let coco: any;
   const masks: Record<string, Rle> = {};
-  before(async () => {
+  before(async function () {
+    requireSharedFixtures(this);
     coco = JSON.parse(readFileSync(join(dir, 'coco_example.json'), 'utf8'));
     for (const f of ['100_1.png', '100_2.png', '100_crowd_1.png']) masks[f] = await pngMask(f);
   });

@@ -3,12 +3,13 @@
  * repo; skipped when absent).
  */
 import * as assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { checkDocument } from '../../../../src/core/check';
 import { parseCoco } from '../../../../src/core/coco/parse';
+import { SHARED_FIXTURES, requireSharedFixtures } from '../../../sharedFixtures';
 
-const SHARED = path.resolve(__dirname, '../../../../../shared/fixtures');
+const SHARED = SHARED_FIXTURES;
 const RULES = [
   'coco/segmentation-flat-list', 'coco/polygon-too-short', 'coco/polygon-four-numbers', 'coco/polygon-odd-length',
   'coco/polygon-outside-image', 'coco/polygon-zero-area', 'coco/polygon-self-intersecting', 'coco/segmentation-empty',
@@ -21,10 +22,11 @@ function check(file: string) {
   return checkDocument(doc, { only: RULES }).problems;
 }
 
-describe('segmentation rules on real files', () => {
+describe('segmentation rules on real files', function () {
+  before(function () { requireSharedFixtures(this); });
+
   it('pycococreator: the crowd RLE disagrees with its own bbox; the polygon objects are clean', function () {
     const file = path.join(SHARED, 'pycococreator/example_data/annotations/coco_example.json');
-    if (!existsSync(file)) this.skip();
     const problems = check(file);
     assert.ok(problems.length > 0);
     // Annotation 3 is the crowd region (iscrowd 1, uncompressed RLE); 1 and 2 are polygons.
@@ -44,7 +46,6 @@ describe('segmentation rules on real files', () => {
 
   it('labelme2coco: PIL-rasterized areas and boxes pass the default tolerances; no errors at all', function () {
     const file = path.join(SHARED, 'labelme/instance_segmentation/data_dataset_coco/annotations.json');
-    if (!existsSync(file)) this.skip();
     const problems = check(file);
     assert.deepEqual(problems.filter((p) => p.severity === 'error').map((p) => p.message), []);
     assert.deepEqual(problems.filter((p) => p.rule === 'coco/area-mismatch' || p.rule === 'coco/bbox-segmentation-mismatch'), []);
