@@ -308,12 +308,9 @@ export function registerCocoEditor(context: vscode.ExtensionContext, checks?: Ch
   const thumbs = new Thumbnailer({ cacheDir: path.join(context.globalStorageUri.fsPath, 'thumbnails') });
   const display = new DisplayImages({ cacheDir: path.join(context.globalStorageUri.fsPath, 'display') });
   // The Problems panel changed: the check outcome of an open file may be new.
-  const onDiag = (vscode.languages as Partial<typeof vscode.languages>).onDidChangeDiagnostics;
-  if (onDiag) {
-    context.subscriptions.push(onDiag((e) => {
-      for (const uri of e.uris) openDocuments.get(uri.toString())?.problemsChanged();
-    }));
-  }
+  context.subscriptions.push(vscode.languages.onDidChangeDiagnostics((e) => {
+    for (const uri of e.uris) openDocuments.get(uri.toString())?.problemsChanged();
+  }));
   context.subscriptions.push(
     vscode.window.registerCustomEditorProvider(COCO_EDITOR_VIEW_TYPE, new CocoEditorProvider(context, checks, thumbs, display), options),
     vscode.window.registerCustomEditorProvider(COCO_EDITOR_ANY_JSON_VIEW_TYPE, new CocoEditorProvider(context, checks, thumbs, display), options),
@@ -326,7 +323,7 @@ export function registerCocoEditor(context: vscode.ExtensionContext, checks?: Ch
       if (!target) return;
       await vscode.commands.executeCommand('vscode.openWith', target, COCO_EDITOR_VIEW_TYPE);
     }),
-    ...registerLinks(checks),
+    ...registerLinks(),
     followTextCursor(),
     vscode.commands.registerCommand('labelscope.openAsText', async (uri?: vscode.Uri) => {
       const target = uri ?? (vscode.window.tabGroups.activeTabGroup.activeTab?.input as { uri?: vscode.Uri } | undefined)?.uri;

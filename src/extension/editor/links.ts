@@ -56,8 +56,6 @@ export function withRevealActions(inner: vscode.CodeActionProvider, checks: Chec
   };
 }
 
-export function registerLinks(_checks?: CheckService): vscode.Disposable[] {
-  const languages = vscode.languages as Partial<typeof vscode.languages>;
-  if (!languages.registerCodeLensProvider) return [];
-  return [languages.registerCodeLensProvider([{ language: 'json', scheme: 'file' }, { language: 'jsonc', scheme: 'file' }], new OpenInViewerCodeLensProvider())];
+export function registerLinks(): vscode.Disposable[] {
+  return [vscode.languages.registerCodeLensProvider([{ language: 'json', scheme: 'file' }, { language: 'jsonc', scheme: 'file' }], new OpenInViewerCodeLensProvider())];
 }
