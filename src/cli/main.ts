@@ -1,160 +1,48 @@
 #!/usr/bin/env node
 /**
- * `labelscope check <coco.json>`: the editor's checks, headless, for CI.
- * Exit codes: 0 no errors, 1 at least one error, 2 the input could not be read
- * (or the command line is wrong).
+ * `labelscope <command> …`: the extension's engines, headless. Each sub-command lives in
+ * `commands/`; this file only dispatches. Exit codes: 0 fine, 1 problems found (errors), 2 the
+ * input could not be read or the command line is wrong.
  */
-import * as fs from 'node:fs';
-import * as path from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { parseArgs } from 'node:util';
-import { ALL_RULES } from '../core/rules';
-import { OUTPUT_FORMATS, formatJson, formatJunit, formatSarif, formatText, type OutputFormat, type Report } from '../core/report/formats';
-import { positionProblems } from '../core/report/located';
-import { checkFile } from '../node/checkFile';
+import { COMMANDS } from './commands';
+import { CHECK_USAGE } from './commands/check';
+import { VERSION, defaultIo, type CliIo } from './io';
 
-declare const LABELSCOPE_VERSION: string;
-const VERSION = typeof LABELSCOPE_VERSION === 'string' ? LABELSCOPE_VERSION : '0.0.0-dev';
+export type { CliIo } from './io';
 
-const USAGE = `Usage: labelscope check <coco.json> [options]
+function usage(): string {
+  const width = Math.max(...COMMANDS.map((c) => c.name.length));
+  const rows = COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`).join('\n');
+  return `Usage: labelscope <command> [options]
 
-Checks a COCO annotation file with every Labelscope rule.
+Commands:
+${rows}
 
-Options:
-  --images DIR       folder the images' file_name values are relative to
-  --format FORMAT    text (default), json, sarif (GitHub code scanning) or junit
-  --config FILE      a .labelscope.json to use instead of the nearest one
-  --output FILE      write the report to FILE instead of standard output
-  --no-image-files   do not look for image files on disk
-  -h, --help         show this help
-  -v, --version      print the version
+Run \`labelscope <command> --help\` for a command's options.
 
-Exit status: 0 no errors, 1 errors found, 2 the input could not be read.
-`;
-
-export interface CliIo {
-  stdout: (s: string) => void;
-  stderr: (s: string) => void;
-  stderrIsTTY: boolean;
+${CHECK_USAGE}`;
 }
-
-const defaultIo: CliIo = {
-  stdout: (s) => process.stdout.write(s),
-  stderr: (s) => process.stderr.write(s),
-  stderrIsTTY: Boolean(process.stderr.isTTY),
-};
 
 export async function main(argv: string[], io: CliIo = defaultIo): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: {
-        images: { type: 'string' },
-        format: { type: 'string', default: 'text' },
-        config: { type: 'string' },
-        output: { type: 'string' },
-        'no-image-files': { type: 'boolean', default: false },
-        help: { type: 'boolean', short: 'h', default: false },
-        version: { type: 'boolean', short: 'v', default: false },
-      },
-    });
-  } catch (e) {
-    io.stderr(`labelscope: ${(e as Error).message}\n\n${USAGE}`);
-    return 2;
+  const [first, ...rest] = argv;
+  if (first === undefined) { io.stderr(usage()); return 2; }
+  if (first === '-h' || first === '--help' || first === 'help') { io.stdout(usage()); return 0; }
+  if (first === '-v' || first === '--version') { io.stdout(`${VERSION}\n`); return 0; }
+  const command = COMMANDS.find((c) => c.name === first);
+  if (command) return command.run(rest, io);
+  // Options before the command word (`labelscope --format json check f.json`) worked before
+  // sub-commands existed: hand such a line to check, whose parser finds its command word itself.
+  if (first.startsWith('-') && argv.includes('check')) {
+    const i = argv.indexOf('check');
+    return COMMANDS[0].run([...argv.slice(0, i), ...argv.slice(i + 1)], io);
   }
-  const { values, positionals } = parsed;
-  if (values.version) { io.stdout(`${VERSION}\n`); return 0; }
-  if (values.help || positionals.length === 0) { (values.help ? io.stdout : io.stderr)(USAGE); return values.help ? 0 : 2; }
-  const [command, file, ...rest] = positionals;
-  if (command !== 'check') { io.stderr(`labelscope: unknown command "${command}"\n\n${USAGE}`); return 2; }
-  if (!file) { io.stderr(`labelscope: check needs a COCO file\n\n${USAGE}`); return 2; }
-  if (rest.length > 0) { io.stderr(`labelscope: unexpected arguments: ${rest.join(' ')}\n`); return 2; }
-  const format = values.format as OutputFormat;
-  if (!OUTPUT_FORMATS.includes(format)) { io.stderr(`labelscope: --format must be one of ${OUTPUT_FORMATS.join(', ')}\n`); return 2; }
-
-  let size = 0;
-  try {
-    const st = fs.statSync(file);
-    if (!st.isFile()) throw Object.assign(new Error('not a regular file'), { code: 'EISDIR' });
-    size = st.size;
-    fs.accessSync(file, fs.constants.R_OK);
-  } catch (e) {
-    io.stderr(`labelscope: cannot read ${file}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}\n`);
-    return 2;
-  }
-  if (values.config && !fs.existsSync(values.config)) { io.stderr(`labelscope: cannot read config ${values.config}: no such file\n`); return 2; }
-
-  const progress = makeProgress(io, size);
-  let result;
-  try {
-    result = await checkFile(file, {
-      images: values.images,
-      configFile: values.config,
-      checkImageFiles: !values['no-image-files'],
-      onProgress: progress.update,
-    });
-  } catch (e) {
-    progress.done();
-    io.stderr(`labelscope: cannot read ${file}: ${(e as Error).message}\n`);
-    return 2;
-  }
-  progress.done();
-  for (const err of result.configErrors) io.stderr(`labelscope: config: ${err}\n`);
-
-  const report: Report = {
-    file,
-    problems: positionProblems(result.doc, result.problems),
-    summary: { ...result.summary, durationMs: Math.round(result.durationMs) },
-  };
-  const text =
-    format === 'json' ? formatJson(report)
-    : format === 'sarif' ? formatSarif(report, ALL_RULES, VERSION, toSarifUri(file))
-    : format === 'junit' ? formatJunit(report, ALL_RULES)
-    : formatText(report);
-  if (values.output) {
-    try {
-      fs.writeFileSync(values.output, text);
-    } catch (e) {
-      io.stderr(`labelscope: cannot write ${values.output}: ${(e as Error).message}\n`);
-      return 2;
-    }
-  } else {
-    io.stdout(text);
-  }
-  return result.summary.errors > 0 ? 1 : 0;
-}
-
-/** SARIF wants a URI; a relative one keeps GitHub code scanning's paths repo-relative. */
-function toSarifUri(file: string): string {
-  return path.isAbsolute(file) ? pathToFileURL(file).href : file.split(path.sep).map(encodeURIComponent).join('/');
-}
-
-/** Progress on stderr for files over 20 MB: a live line on a terminal, a few lines in CI logs. */
-function makeProgress(io: CliIo, size: number) {
-  const enabled = size > 20 * 1024 * 1024;
-  let lastPrinted = -1;
-  let lastPhase = '';
-  return {
-    update(phase: string, fraction: number) {
-      if (!enabled) return;
-      const pct = Math.floor(fraction * 100);
-      if (io.stderrIsTTY) {
-        if (pct !== lastPrinted || phase !== lastPhase) io.stderr(`\rlabelscope: ${phase} ${pct}%   `);
-      } else if (phase !== lastPhase || pct >= lastPrinted + 25) {
-        io.stderr(`labelscope: ${phase} ${pct}%\n`);
-      } else return;
-      lastPrinted = pct;
-      lastPhase = phase;
-    },
-    done() {
-      if (enabled && io.stderrIsTTY) io.stderr('\r\x1b[K');
-    },
-  };
+  io.stderr(`labelscope: unknown command "${first}"\n\n${usage()}`);
+  return 2;
 }
 
 if (require.main === module) {
+  // A closed pipe (`labelscope check … | head`) is the reader's choice, not an error to report.
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => { if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0); else throw e; });
   main(process.argv.slice(2)).then(
     (code) => { process.exitCode = code; },
     (e) => { process.stderr.write(`labelscope: internal error: ${(e as Error)?.stack ?? e}\n`); process.exitCode = 2; },
