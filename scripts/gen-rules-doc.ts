@@ -7,7 +7,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ALL_RULES } from '../src/core/rules';
-import type { Rule } from '../src/core/rules/types';
+import type { Rule } from '../src/core/ruleKit/types';
 
 export const ROOT = path.resolve(__dirname, '..');
 export const RULES_DOC = path.join(ROOT, 'docs', 'rules.md');

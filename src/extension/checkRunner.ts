@@ -1,7 +1,7 @@
 /** Runs a check off the extension host's thread (worker) or in-process (tests). */
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
-import type { Rule } from '../core/rules/types';
+import type { Rule } from '../core/ruleKit/types';
 import { runFixAll } from '../node/fixes';
 import { runCheck } from '../node/runCheck';
 import type { CheckOutcome, CheckRequest, CheckWorkerMessage, FixAllOutcome, FixAllRequest, WorkerRequest } from '../node/checkWorkerProtocol';

@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import { checkDocument, type CheckResult } from '../core/check';
 import type { CocoDocument } from '../core/coco/document';
 import { mergeConfigs, type LabelscopeConfig } from '../core/config';
-import type { FileAccess, Rule } from '../core/rules/types';
+import type { FileAccess, Rule } from '../core/ruleKit/types';
 import { loadConfigFor, readConfigFile } from './config';
 import { imageLookup } from './imageFiles';
 import { loadCoco } from './loadCoco';

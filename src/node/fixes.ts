@@ -10,7 +10,7 @@ import { DEFAULT_MAX_PROBLEMS_PER_RULE } from '../core/config';
 import { applyByteEdits } from '../core/edits/applyByteEdits';
 import type { ByteEdit, Problem } from '../core/problems';
 import { ALL_RULES } from '../core/rules';
-import type { Fix, Rule } from '../core/rules/types';
+import type { Fix, Rule } from '../core/ruleKit/types';
 import { writeFileAtomic } from './atomicWrite';
 import { checkFile, type CheckFileOptions } from './checkFile';
 import { CocoReadError } from './loadCoco';

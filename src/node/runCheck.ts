@@ -1,7 +1,7 @@
 /** One check, start to finish, producing what the editor shows. Runs in the worker or in-process. */
 import { DEFAULT_MAX_PROBLEMS_PER_RULE } from '../core/config';
 import { positionProblems } from '../core/report/located';
-import type { Rule } from '../core/rules/types';
+import type { Rule } from '../core/ruleKit/types';
 import { checkFile } from './checkFile';
 import type { CheckOutcome, CheckRequest, FixAllOutcome, WorkerRequest } from './checkWorkerProtocol';
 import { attachFixes, runFixAll } from './fixes';

@@ -4,7 +4,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { isJsonObject } from '../../src/core/coco/document';
 import { replaceRange } from '../../src/core/edits/jsonEdits';
-import type { Rule } from '../../src/core/rules/types';
+import type { Rule } from '../../src/core/ruleKit/types';
 
 /** "area" must not be negative; fix: its absolute value. */
 export const negativeArea: Rule = {

@@ -8,7 +8,7 @@ import { jsonPath } from '../coco/jsonPath';
 import { ruleSetting, type LabelscopeConfig } from '../config';
 import type { Problem, Severity } from '../problems';
 import { ALL_RULES } from '../rules';
-import type { FileAccess, Place, ReportInput, Rule, RuleContext } from '../rules/types';
+import type { FileAccess, Place, ReportInput, Rule, RuleContext } from '../ruleKit/types';
 
 export interface CheckSummary {
   images: number;

@@ -3,7 +3,7 @@
  * scripts parse them, so add fields, never rename or remove one.
  */
 import type { CheckSummary } from '../check';
-import type { RuleMeta } from '../rules/types';
+import type { RuleMeta } from '../ruleKit/types';
 import type { PositionedProblem } from './located';
 
 export type OutputFormat = 'text' | 'json' | 'sarif' | 'junit';

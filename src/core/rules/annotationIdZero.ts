@@ -1,7 +1,7 @@
 import { isJsonObject } from '../coco/document';
 import { replaceRange } from '../edits/jsonEdits';
-import { annotationIdStats } from './datasetStats';
-import type { Rule } from './types';
+import { annotationIdStats } from '../ruleKit/datasetStats';
+import type { Rule } from '../ruleKit/types';
 
 export const annotationIdZero: Rule = {
   id: 'coco/annotation-id-zero',

@@ -1,7 +1,7 @@
 import { isJsonObject } from '../coco/document';
 import { removeElement } from '../edits/jsonEdits';
-import { idOf } from './schema';
-import type { Rule } from './types';
+import { idOf } from '../ruleKit/schema';
+import type { Rule } from '../ruleKit/types';
 
 export const annotationUnknownCategory: Rule = {
   id: 'coco/annotation-unknown-category',

@@ -1,6 +1,6 @@
 import { isJsonObject } from '../coco/document';
-import { annotationEntryOfData, annotationName, formatNumber, idsOf, recomputedArea, setAreaEdit } from './segmentationShared';
-import type { Rule } from './types';
+import { annotationEntryOfData, annotationName, formatNumber, idsOf, recomputedArea, setAreaEdit } from '../ruleKit/segmentationShared';
+import type { Rule } from '../ruleKit/types';
 
 export const areaInvalid: Rule = {
   id: 'coco/area-invalid',

@@ -1,8 +1,8 @@
 import type { JsonObject } from '../coco/document';
 import { polygonsMaskArea } from '../geometry';
-import { F_ALL_USABLE, F_BOXES_OVERLAP, SEG_POLYGONS, SEG_RLE, segmentationFacts } from './facts';
-import { annotationEntryOfData, annotationName, cheapArea, formatNumber, idsOf, maskArea, maskSourceOf, setAreaEdit } from './segmentationShared';
-import type { Rule } from './types';
+import { F_ALL_USABLE, F_BOXES_OVERLAP, SEG_POLYGONS, SEG_RLE, segmentationFacts } from '../ruleKit/facts';
+import { annotationEntryOfData, annotationName, cheapArea, formatNumber, idsOf, maskArea, maskSourceOf, setAreaEdit } from '../ruleKit/segmentationShared';
+import type { Rule } from '../ruleKit/types';
 
 /** Below this shoelace area a polygon is always rasterized: pixel effects dominate. */
 const TINY_AREA = 64;

@@ -1,6 +1,6 @@
 import { isJsonObject } from '../coco/document';
-import { describeJson, idOf } from './schema';
-import type { Rule } from './types';
+import { describeJson, idOf } from '../ruleKit/schema';
+import type { Rule } from '../ruleKit/types';
 
 export const bboxInvalid: Rule = {
   id: 'coco/bbox-invalid',

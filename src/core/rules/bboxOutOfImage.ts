@@ -1,13 +1,13 @@
 import { isJsonObject, type JsonObject } from '../coco/document';
-import { B_NUMERIC, boxFacts } from './boxFacts';
-import { segmentationFacts } from './facts';
+import { B_NUMERIC, boxFacts } from '../ruleKit/boxFacts';
+import { segmentationFacts } from '../ruleKit/facts';
 import { locate } from '../coco/locate';
 import { replaceRange } from '../edits/jsonEdits';
 import type { ByteEdit } from '../problems';
-import { imageSizes, isNumericBbox } from './datasetStats';
-import { idOf } from './schema';
-import { clipAnnotationFix, polygonsLeaveImage } from './clipToImage';
-import type { Rule } from './types';
+import { imageSizes, isNumericBbox } from '../ruleKit/datasetStats';
+import { idOf } from '../ruleKit/schema';
+import { clipAnnotationFix, polygonsLeaveImage } from '../ruleKit/clipToImage';
+import type { Rule } from '../ruleKit/types';
 
 /** Float noise allowed on top of the tolerance (600.3 + 39.7 is 640.0000000000001). */
 const EPS = 1e-6;

@@ -1,9 +1,9 @@
 import type { JsonObject } from '../coco/document';
-import { F_ALL_USABLE, SEG_POLYGONS, SEG_RLE, segmentationFacts } from './facts';
+import { F_ALL_USABLE, SEG_POLYGONS, SEG_RLE, segmentationFacts } from '../ruleKit/facts';
 import { locate } from '../coco/locate';
 import { replaceRange } from '../edits/jsonEdits';
-import { annotationEntryOfData, annotationName, finiteBbox, formatBox, idsOf, maskArea, maskBox, maskSourceOf, setAreaEdit } from './segmentationShared';
-import type { Rule } from './types';
+import { annotationEntryOfData, annotationName, finiteBbox, formatBox, idsOf, maskArea, maskBox, maskSourceOf, setAreaEdit } from '../ruleKit/segmentationShared';
+import type { Rule } from '../ruleKit/types';
 
 export const bboxSegmentationMismatch: Rule = {
   id: 'coco/bbox-segmentation-mismatch',

@@ -1,8 +1,8 @@
 import type { IdKey, JsonObject } from '../coco/document';
-import { B_WH_NUMBERS, boxFacts } from './boxFacts';
-import { categoryCounts, categoryLabel } from './datasetStats';
-import { idOf } from './schema';
-import type { Rule } from './types';
+import { B_WH_NUMBERS, boxFacts } from '../ruleKit/boxFacts';
+import { categoryCounts, categoryLabel } from '../ruleKit/datasetStats';
+import { idOf } from '../ruleKit/schema';
+import type { Rule } from '../ruleKit/types';
 
 function fmtArea(a: number): string {
   return a >= 100 ? String(Math.round(a)) : String(Number(a.toPrecision(3)));

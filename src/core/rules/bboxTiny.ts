@@ -1,7 +1,7 @@
 import type { JsonObject } from '../coco/document';
-import { forEachNumericBox } from './boxFacts';
-import { idOf } from './schema';
-import type { Rule } from './types';
+import { forEachNumericBox } from '../ruleKit/boxFacts';
+import { idOf } from '../ruleKit/schema';
+import type { Rule } from '../ruleKit/types';
 
 export const bboxTiny: Rule = {
   id: 'coco/bbox-tiny',

@@ -1,5 +1,5 @@
 import { isJsonObject } from '../coco/document';
-import type { Rule } from './types';
+import type { Rule } from '../ruleKit/types';
 
 export const categoryIdsNotContiguous: Rule = {
   id: 'coco/category-ids-not-contiguous',

@@ -1,5 +1,5 @@
-import { categoryCounts, categoryLabel } from './datasetStats';
-import type { Rule } from './types';
+import { categoryCounts, categoryLabel } from '../ruleKit/datasetStats';
+import type { Rule } from '../ruleKit/types';
 
 export const categoryUnused: Rule = {
   id: 'coco/category-unused',

@@ -1,5 +1,5 @@
-import { categoryCounts, categoryLabel, type CategoryCount } from './datasetStats';
-import type { Rule } from './types';
+import { categoryCounts, categoryLabel, type CategoryCount } from '../ruleKit/datasetStats';
+import type { Rule } from '../ruleKit/types';
 
 export const classImbalance: Rule = {
   id: 'coco/class-imbalance',

@@ -1,6 +1,6 @@
-import { forEachAnnotationOfKind, SEG_POLYGONS } from './facts';
-import { annotationName, idsOf, isPolygonList } from './segmentationShared';
-import type { Rule } from './types';
+import { forEachAnnotationOfKind, SEG_POLYGONS } from '../ruleKit/facts';
+import { annotationName, idsOf, isPolygonList } from '../ruleKit/segmentationShared';
+import type { Rule } from '../ruleKit/types';
 
 export const crowdWithPolygons: Rule = {
   id: 'coco/crowd-with-polygons',

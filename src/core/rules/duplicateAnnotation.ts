@@ -1,11 +1,11 @@
 import { isJsonObject, type CocoDocument, type IdKey, type JsonObject, type Located } from '../coco/document';
-import { segmentationFacts } from './facts';
+import { segmentationFacts } from '../ruleKit/facts';
 import { locate } from '../coco/locate';
 import { removeElement } from '../edits/jsonEdits';
 import { countsIou } from '../geometry';
-import { idOf } from './schema';
-import { annotationName, boxIou, finiteBbox, idsOf, maskCounts, maskSourceOf } from './segmentationShared';
-import type { Rule, RuleContext } from './types';
+import { idOf } from '../ruleKit/schema';
+import { annotationName, boxIou, finiteBbox, idsOf, maskCounts, maskSourceOf } from '../ruleKit/segmentationShared';
+import type { Rule, RuleContext } from '../ruleKit/types';
 
 /** Pairs below this box IoU are never compared mask to mask. */
 const BOX_GATE = 0.9;

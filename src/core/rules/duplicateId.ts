@@ -1,8 +1,8 @@
 import { isJsonObject } from '../coco/document';
 import { replaceRange } from '../edits/jsonEdits';
-import { annotationIdStats } from './datasetStats';
-import { NOUN, idOf } from './schema';
-import type { Rule } from './types';
+import { annotationIdStats } from '../ruleKit/datasetStats';
+import { NOUN, idOf } from '../ruleKit/schema';
+import type { Rule } from '../ruleKit/types';
 
 const SECTIONS = ['images', 'annotations', 'categories'] as const;
 

@@ -1,6 +1,6 @@
 import { ARRAY_SECTIONS, isJsonObject } from '../coco/document';
-import { NOUN, describeJson } from './schema';
-import type { Rule } from './types';
+import { NOUN, describeJson } from '../ruleKit/schema';
+import type { Rule } from '../ruleKit/types';
 
 export const elementNotObject: Rule = {
   id: 'coco/element-not-object',

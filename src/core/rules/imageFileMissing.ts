@@ -1,6 +1,6 @@
 import { isJsonObject } from '../coco/document';
-import { idOf } from './schema';
-import type { Rule } from './types';
+import { idOf } from '../ruleKit/schema';
+import type { Rule } from '../ruleKit/types';
 
 export const imageFileMissing: Rule = {
   id: 'coco/image-file-missing',

@@ -1,6 +1,6 @@
 import { isJsonObject } from '../coco/document';
-import { segmentationFacts } from './facts';
-import type { Rule } from './types';
+import { segmentationFacts } from '../ruleKit/facts';
+import type { Rule } from '../ruleKit/types';
 
 export const imageWithoutAnnotations: Rule = {
   id: 'coco/image-without-annotations',

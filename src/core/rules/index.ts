@@ -13,7 +13,7 @@ import { missingSection } from './missingSection';
 import { nonFiniteNumber } from './nonFiniteNumber';
 import { rootNotObject } from './rootNotObject';
 import { sectionWrongType } from './sectionWrongType';
-import type { Rule } from './types';
+import type { Rule } from '../ruleKit/types';
 import { wrongType } from './wrongType';
 import { missingInfo } from './missingInfo';
 import { duplicateCategoryName } from './duplicateCategoryName';
@@ -125,4 +125,4 @@ export function ruleById(id: string): Rule | undefined {
   return ALL_RULES.find((r) => r.id === id);
 }
 
-export type { Rule, RuleMeta, RuleContext, Fix } from './types';
+export type { Rule, RuleMeta, RuleContext, Fix } from '../ruleKit/types';

@@ -1,4 +1,4 @@
-import type { Rule } from './types';
+import type { Rule } from '../ruleKit/types';
 
 export const invalidJson: Rule = {
   id: 'coco/invalid-json',

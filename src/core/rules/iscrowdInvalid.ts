@@ -1,7 +1,7 @@
 import { isJsonObject } from '../coco/document';
 import { insertProperty } from '../edits/jsonEdits';
-import { idOf } from './schema';
-import type { Rule } from './types';
+import { idOf } from '../ruleKit/schema';
+import type { Rule } from '../ruleKit/types';
 
 function isRleObject(seg: unknown): boolean {
   return isJsonObject(seg) && 'counts' in seg;

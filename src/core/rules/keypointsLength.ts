@@ -1,6 +1,6 @@
-import { forEachKeypointAnnotation } from './datasetStats';
-import { describeJson, idOf } from './schema';
-import type { Rule } from './types';
+import { forEachKeypointAnnotation } from '../ruleKit/datasetStats';
+import { describeJson, idOf } from '../ruleKit/schema';
+import type { Rule } from '../ruleKit/types';
 
 export const keypointsLength: Rule = {
   id: 'coco/keypoints-length',

@@ -1,7 +1,7 @@
 import { isJsonObject } from '../coco/document';
-import { isNumericBbox, keypointCategories } from './datasetStats';
-import { idOf } from './schema';
-import type { Rule } from './types';
+import { isNumericBbox, keypointCategories } from '../ruleKit/datasetStats';
+import { idOf } from '../ruleKit/schema';
+import type { Rule } from '../ruleKit/types';
 
 export const keypointsOutsideBbox: Rule = {
   id: 'coco/keypoints-outside-bbox',

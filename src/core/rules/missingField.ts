@@ -1,6 +1,6 @@
 import { ARRAY_SECTIONS, isJsonObject } from '../coco/document';
-import { FIELDS, NOUN, idOf } from './schema';
-import type { Rule } from './types';
+import { FIELDS, NOUN, idOf } from '../ruleKit/schema';
+import type { Rule } from '../ruleKit/types';
 
 export const missingField: Rule = {
   id: 'coco/missing-field',

@@ -1,5 +1,5 @@
 import { insertTopLevelProperty } from '../edits/jsonEdits';
-import type { Rule } from './types';
+import type { Rule } from '../ruleKit/types';
 
 const SECTIONS: Record<string, string> = { info: '{}', licenses: '[]' };
 

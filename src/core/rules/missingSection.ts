@@ -1,4 +1,4 @@
-import type { Rule } from './types';
+import type { Rule } from '../ruleKit/types';
 
 const REQUIRED = ['images', 'annotations', 'categories'] as const;
 

@@ -1,8 +1,8 @@
 import { isJsonObject, type JsonObject } from '../coco/document';
 import { insertProperty, replaceRange } from '../edits/jsonEdits';
-import { forEachKeypointAnnotation } from './datasetStats';
-import { idOf } from './schema';
-import type { Rule } from './types';
+import { forEachKeypointAnnotation } from '../ruleKit/datasetStats';
+import { idOf } from '../ruleKit/schema';
+import type { Rule } from '../ruleKit/types';
 
 /** Keypoints with visibility > 0, or undefined when the list is not [x, y, v] triples. */
 function visibleCount(kp: unknown): number | undefined {

@@ -1,6 +1,6 @@
-import { annotationName, idsOf, polygonShapeDefect } from './segmentationShared';
-import { F_FOUR, forEachFlaggedPolygon } from './facts';
-import type { Rule } from './types';
+import { annotationName, idsOf, polygonShapeDefect } from '../ruleKit/segmentationShared';
+import { F_FOUR, forEachFlaggedPolygon } from '../ruleKit/facts';
+import type { Rule } from '../ruleKit/types';
 
 export const polygonFourNumbers: Rule = {
   id: 'coco/polygon-four-numbers',

@@ -1,8 +1,8 @@
 import type { JsonObject } from '../coco/document';
-import { segmentationFacts } from './facts';
-import { annotationName, idsOf, isUsablePolygon, formatNumber } from './segmentationShared';
-import { clipAnnotationFix } from './clipToImage';
-import type { Rule } from './types';
+import { segmentationFacts } from '../ruleKit/facts';
+import { annotationName, idsOf, isUsablePolygon, formatNumber } from '../ruleKit/segmentationShared';
+import { clipAnnotationFix } from '../ruleKit/clipToImage';
+import type { Rule } from '../ruleKit/types';
 
 export const polygonOutsideImage: Rule = {
   id: 'coco/polygon-outside-image',

@@ -1,6 +1,6 @@
-import { annotationName, idsOf, isUsablePolygon, isZeroAreaPolygon } from './segmentationShared';
-import { F_SELF_SUSPECT, forEachFlaggedPolygon } from './facts';
-import type { Rule } from './types';
+import { annotationName, idsOf, isUsablePolygon, isZeroAreaPolygon } from '../ruleKit/segmentationShared';
+import { F_SELF_SUSPECT, forEachFlaggedPolygon } from '../ruleKit/facts';
+import type { Rule } from '../ruleKit/types';
 import { polygonEdgesMeet } from '../geometry/polygonEdges';
 
 export const polygonSelfIntersecting: Rule = {

@@ -1,6 +1,6 @@
-import { dropPolygonFix, annotationName, idsOf, polygonShapeDefect } from './segmentationShared';
-import { F_TOO_SHORT, forEachFlaggedPolygon } from './facts';
-import type { Rule } from './types';
+import { dropPolygonFix, annotationName, idsOf, polygonShapeDefect } from '../ruleKit/segmentationShared';
+import { F_TOO_SHORT, forEachFlaggedPolygon } from '../ruleKit/facts';
+import type { Rule } from '../ruleKit/types';
 
 export const polygonTooShort: Rule = {
   id: 'coco/polygon-too-short',

@@ -1,6 +1,6 @@
-import { annotationName, dropPolygonFix, idsOf, isUsablePolygon, isZeroAreaPolygon } from './segmentationShared';
-import { F_ZERO_SUSPECT, forEachFlaggedPolygon } from './facts';
-import type { Rule } from './types';
+import { annotationName, dropPolygonFix, idsOf, isUsablePolygon, isZeroAreaPolygon } from '../ruleKit/segmentationShared';
+import { F_ZERO_SUSPECT, forEachFlaggedPolygon } from '../ruleKit/facts';
+import type { Rule } from '../ruleKit/types';
 
 export const polygonZeroArea: Rule = {
   id: 'coco/polygon-zero-area',

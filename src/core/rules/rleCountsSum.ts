@@ -1,6 +1,6 @@
-import { forEachRleAnnotation } from './facts';
-import { annotationName, decodeRleString, idsOf, rleSizeOf } from './segmentationShared';
-import type { Rule } from './types';
+import { forEachRleAnnotation } from '../ruleKit/facts';
+import { annotationName, decodeRleString, idsOf, rleSizeOf } from '../ruleKit/segmentationShared';
+import type { Rule } from '../ruleKit/types';
 
 export const rleCountsSum: Rule = {
   id: 'coco/rle-counts-sum',

@@ -1,6 +1,6 @@
-import { forEachRleAnnotation } from './facts';
-import { annotationName, decodeRleString, idsOf } from './segmentationShared';
-import type { Rule } from './types';
+import { forEachRleAnnotation } from '../ruleKit/facts';
+import { annotationName, decodeRleString, idsOf } from '../ruleKit/segmentationShared';
+import type { Rule } from '../ruleKit/types';
 
 export const rleInvalidString: Rule = {
   id: 'coco/rle-invalid-string',

@@ -1,6 +1,6 @@
-import { forEachRleAnnotation } from './facts';
-import { annotationName, idsOf, imageSizeOf, rleSizeOf } from './segmentationShared';
-import type { Rule } from './types';
+import { forEachRleAnnotation } from '../ruleKit/facts';
+import { annotationName, idsOf, imageSizeOf, rleSizeOf } from '../ruleKit/segmentationShared';
+import type { Rule } from '../ruleKit/types';
 
 export const rleSizeMismatch: Rule = {
   id: 'coco/rle-size-mismatch',

@@ -1,4 +1,4 @@
-import type { Rule } from './types';
+import type { Rule } from '../ruleKit/types';
 
 const EXPECTED: Record<string, 'array' | 'object'> = {
   images: 'array', annotations: 'array', categories: 'array', licenses: 'array', info: 'object',

@@ -1,6 +1,6 @@
-import { SEG_EMPTY, SEG_NOT_OBJECT, SEG_OTHER, segmentationFacts } from './facts';
-import { annotationName, idsOf } from './segmentationShared';
-import type { Rule } from './types';
+import { SEG_EMPTY, SEG_NOT_OBJECT, SEG_OTHER, segmentationFacts } from '../ruleKit/facts';
+import { annotationName, idsOf } from '../ruleKit/segmentationShared';
+import type { Rule } from '../ruleKit/types';
 
 export const segmentationEmpty: Rule = {
   id: 'coco/segmentation-empty',

@@ -1,7 +1,7 @@
 import { locate } from '../coco/locate';
-import { forEachAnnotationOfKind, SEG_FLAT } from './facts';
-import { annotationEntryOfData, annotationName, idsOf, isFlatList } from './segmentationShared';
-import type { Rule } from './types';
+import { forEachAnnotationOfKind, SEG_FLAT } from '../ruleKit/facts';
+import { annotationEntryOfData, annotationName, idsOf, isFlatList } from '../ruleKit/segmentationShared';
+import type { Rule } from '../ruleKit/types';
 
 export const segmentationFlatList: Rule = {
   id: 'coco/segmentation-flat-list',

@@ -1,6 +1,6 @@
 import { ARRAY_SECTIONS, isJsonObject } from '../coco/document';
-import { FIELDS, NOUN, idOf, typeMismatch } from './schema';
-import type { Rule } from './types';
+import { FIELDS, NOUN, idOf, typeMismatch } from '../ruleKit/schema';
+import type { Rule } from '../ruleKit/types';
 
 export const wrongType: Rule = {
   id: 'coco/wrong-type',

@@ -13,7 +13,7 @@ import { locate } from '../../core/coco/locate';
 import { parseCoco, parseCocoAsync, type ParseAsyncOptions } from '../../core/coco/parse';
 import { applyByteEdits } from '../../core/edits/applyByteEdits';
 import { formatNumber, insertProperty, round2 } from '../../core/edits/jsonEdits';
-import { idOf } from '../../core/rules/schema';
+import { idOf } from '../../core/ruleKit/schema';
 import { checkDocument } from '../../core/check';
 import { polygonBbox, rleCounts, segmentationKind, segmentationToRle } from '../../core/geometry';
 import type { ByteEdit } from '../../core/problems';

@@ -13,7 +13,7 @@ import type { LabelscopeConfig } from '../../../../src/core/config';
 import { applyByteEdits } from '../../../../src/core/edits/applyByteEdits';
 import type { Problem } from '../../../../src/core/problems';
 import { ruleById } from '../../../../src/core/rules';
-import type { Fix } from '../../../../src/core/rules/types';
+import type { Fix } from '../../../../src/core/ruleKit/types';
 
 /**
  * Pretty JSON the way many exporters write it: objects one member per line,

@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { checkDocument } from '../../../../src/core/check';
-import { clipPolygonToRect } from '../../../../src/core/rules/clipToImage';
+import { clipPolygonToRect } from '../../../../src/core/ruleKit/clipToImage';
 import { annotation, applyFix, category, checkText, cocoText, dataset, fixOf, image, parseText, problemPosition, positionWithin } from './helpers';
 
 const RULE = 'coco/polygon-outside-image';
