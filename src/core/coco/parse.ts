@@ -86,7 +86,7 @@ export class DocumentBuilder implements ScanSink {
   private key = '';
   private target: Located[] = [];
   private readonly utf8Slice?: (start: number, end: number) => string;
-  private decoder?: TextDecoder;
+  private decoder?: InstanceType<typeof TextDecoder>; // the type Node, browsers and the core room all declare
 
   constructor(bytes: Uint8Array, opts: ParseOptions) {
     this.bytes = bytes;

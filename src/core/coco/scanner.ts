@@ -213,7 +213,7 @@ export interface WalkResult {
 const enum W { Value, ArrFirst, KeyFirst, Key, Colon, After }
 const K_OBJ = 1, K_ARR = 2;
 
-let keyDecoder: TextDecoder | undefined;
+let keyDecoder: InstanceType<typeof TextDecoder> | undefined;
 export function decodeKey(bytes: Uint8Array, start: number, end: number): string {
   // Plain ASCII keys without escapes (every COCO key) skip the decoder.
   let plain = end - start <= 64;
