@@ -143,7 +143,7 @@ async function main() {
   annotations.push({ id: annId++, image_id: 42, category_id: 1, segmentation: [[10, 10, 40, 10, 40, 40, 10, 40]], area: 900, bbox: [10, 10, 30, 30], iscrowd: 0 }); // coco/annotation-unknown-image
   annotations.push({ id: annId++, image_id: 4, category_id: 7, segmentation: [[150, 100, 170, 100, 170, 120, 150, 120]], area: 400, bbox: [150, 100, 20, 20], iscrowd: 0 }); // coco/annotation-unknown-category
   annotations.push({ id: 3, image_id: 4, category_id: 2, segmentation: [circlePolygon(60, 60, 10, 12)], area: 300, bbox: [50, 50, 20, 20], iscrowd: 0 }); // coco/duplicate-id (twin of annotation 3)
-  annotations.push({ id: annId++, image_id: 1, category_id: 1, segmentation: [[290, 200, 340, 200, 340, 250, 290, 250]], area: 2500, bbox: [290, 200, 50, 50], iscrowd: 0 }); // box leaves the 320×240 image
+  annotations.push({ id: annId, image_id: 1, category_id: 1, segmentation: [[290, 200, 340, 200, 340, 250, 290, 250]], area: 2500, bbox: [290, 200, 50, 50], iscrowd: 0 }); // box leaves the 320×240 image
 
   const coco = {
     info: { description: 'Labelscope sample dataset (synthetic scenes rendered by scripts/make-sample.ts)', version: '1.0', year: 2026, contributor: 'Labelscope', date_created: '2026-11-22' },

@@ -12,6 +12,8 @@ import { DIAGNOSTIC_SOURCE } from './diagnostics';
 import { LabelscopeCodeActionProvider } from './codeActions';
 import { registerFixCommands, type FixCommandOptions } from './fixCommands';
 import { StatusBar } from './statusBar';
+import { registerCocoEditor } from './editor/cocoEditorProvider';
+import { withRevealActions } from './editor/links';
 
 /** Edits are re-checked after this much quiet. */
 const EDIT_DEBOUNCE_MS = 400;
@@ -47,7 +49,7 @@ export function activate(context: vscode.ExtensionContext, runner?: CheckRunner,
   });
   service = svc;
   context.subscriptions.push(log, diagnostics, status, svc);
-  (require('./editor/cocoEditorProvider') as typeof import('./editor/cocoEditorProvider')).registerCocoEditor(context, svc);
+  registerCocoEditor(context, svc);
 
   const isCocoDocument = (doc: vscode.TextDocument): boolean =>
     doc.uri.scheme === 'file' && (doc.languageId === 'json' || doc.fileName.endsWith('.json')) &&
@@ -78,7 +80,7 @@ export function activate(context: vscode.ExtensionContext, runner?: CheckRunner,
     vscode.languages.registerCodeActionsProvider(
       [{ language: 'json', scheme: 'file' }, { language: 'jsonc', scheme: 'file' }],
       // The quick fixes, then "Show in Labelscope viewer" (src/extension/editor/links.ts).
-      (require('./editor/links') as typeof import('./editor/links')).withRevealActions(new LabelscopeCodeActionProvider(svc), svc),
+      withRevealActions(new LabelscopeCodeActionProvider(svc), svc),
       { providedCodeActionKinds: LabelscopeCodeActionProvider.providedCodeActionKinds },
     ),
     ...registerFixCommands(svc, options),

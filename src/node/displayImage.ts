@@ -84,8 +84,6 @@ export class DisplayImages {
   private readonly maxPixels: number;
   /** Conversions made (not from the cache), for tests. */
   made = 0;
-  /** Milliseconds of the latest conversion (not from the cache). */
-  lastMs = 0;
 
   constructor(private readonly o: DisplayImagesOptions) {
     this.maxSide = o.maxSide ?? DISPLAY_MAX_SIDE;
@@ -128,14 +126,13 @@ export class DisplayImages {
     } catch (e) {
       // Not readable by sharp (BMP, say), or no sharp (a VSIX without its binaries): a browser-friendly file goes as it is.
       if (BROWSER_EXTS.has(path.extname(file).toLowerCase())) return { path: file, converted: false, width: 0, height: 0, displayWidth: 0, displayHeight: 0, reasons: [] };
-      throw new Error(`Can't read ${path.basename(file)}: ${e instanceof Error ? e.message : String(e)}`);
+      throw new Error(`Can't read ${path.basename(file)}: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
     }
     const w = meta.width ?? 0, h = meta.height ?? 0;
     const reasons = conversionReasons(file, meta, this.maxSide, this.maxPixels);
     if (!reasons.length) return { path: file, converted: false, width: w, height: h, displayWidth: w, displayHeight: h, reasons };
     await this.slot();
     try {
-      const t0 = performance.now();
       const [dw, dh] = displaySize(w, h, this.maxSide, this.maxPixels);
       // No .rotate(): the stored grid (see the top of this file). Multi-page TIFFs: the first page.
       let img = sharp(file, { failOn: 'none', limitInputPixels: false, sequentialRead: true });
@@ -148,10 +145,9 @@ export class DisplayImages {
       const d: DisplayImage = { path: out, converted: true, width: w, height: h, displayWidth: dw, displayHeight: dh, reasons };
       await writeAtomic(`${base}.json`, Buffer.from(JSON.stringify(d)));
       this.made++;
-      this.lastMs = performance.now() - t0;
       return d;
     } catch (e) {
-      throw new Error(`Can't convert ${path.basename(file)} (${reasons.join(', ')}) for display: ${e instanceof Error ? e.message : String(e)}`);
+      throw new Error(`Can't convert ${path.basename(file)} (${reasons.join(', ')}) for display: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
     } finally {
       this.release();
     }

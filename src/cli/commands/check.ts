@@ -67,7 +67,7 @@ async function run(argv: string[], io: CliIo): Promise<number> {
   const format = values.format as OutputFormat;
   if (!OUTPUT_FORMATS.includes(format)) { io.stderr(`labelscope: --format must be one of ${OUTPUT_FORMATS.join(', ')}\n`); return 2; }
 
-  let size = 0;
+  let size: number;
   try {
     const st = fs.statSync(file);
     if (!st.isFile()) throw Object.assign(new Error('not a regular file'), { code: 'EISDIR' });

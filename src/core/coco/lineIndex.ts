@@ -18,7 +18,6 @@ for (let b = 0; b < 256; b++) UNITS[b] = (b & 0xc0) === 0x80 ? 0 : b >= 0xf0 ? 2
 
 export class LineIndex {
   private lines?: Float64Array; // line number at each checkpoint
-  private lineStarts?: Float64Array; // byte offset where that line starts (after the last '\n' before it)
   private cols?: Float64Array; // UTF-16 column at the checkpoint
 
   constructor(private readonly bytes: Uint8Array) {}
@@ -34,19 +33,18 @@ export class LineIndex {
     const len = bytes.length;
     const n = (len >>> SHIFT) + 1;
     const lines = new Float64Array(n);
-    const lineStarts = new Float64Array(n);
     const cols = new Float64Array(n);
-    let line = 0, lineStart = 0, col = 0;
+    let line = 0, col = 0;
     for (let k = 0; k < n; k++) {
       const from = k * STEP;
-      lines[k] = line; lineStarts[k] = lineStart; cols[k] = col;
+      lines[k] = line; cols[k] = col;
       const to = Math.min(from + STEP, len);
       for (let i = from; i < to; i++) {
         const b = bytes[i];
-        if (b === 10) { line++; lineStart = i + 1; col = 0; } else col += UNITS[b];
+        if (b === 10) { line++; col = 0; } else col += UNITS[b];
       }
     }
-    this.lines = lines; this.lineStarts = lineStarts; this.cols = cols;
+    this.lines = lines; this.cols = cols;
     return n;
   }
 

@@ -265,7 +265,7 @@ export class Scanner {
         continue;
       }
       if (this.state === S.Done) return;
-      let i = skipWs(bytes, this.i, len);
+      const i = skipWs(bytes, this.i, len);
       this.i = i;
       if (i >= len) { this.eof(); return; }
       if (i >= limit) return;

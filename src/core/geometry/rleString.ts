@@ -49,7 +49,6 @@ export function rleFromString(str: string): number[] {
     const code0 = str.charCodeAt(p);
     if (code0 === 0) break;
     let x = 0;
-    let k = 0;
     let scale = 1; // 2^(5k)
     let more = true;
     while (more) {
@@ -58,7 +57,6 @@ export function rleFromString(str: string): number[] {
       x += (c & 0x1f) * scale;
       more = (c & 0x20) !== 0;
       p++;
-      k++;
       scale *= 32;
       if (!more && c & 0x10) x -= scale; // x |= -1 << 5k
     }

@@ -1,4 +1,4 @@
-import { isJsonObject, type CocoDocument, type IdKey, type JsonObject, type Located } from '../coco/document';
+import { type CocoDocument, type IdKey, type JsonObject, type Located } from '../coco/document';
 import { segmentationFacts } from '../ruleKit/facts';
 import { locate } from '../coco/locate';
 import { removeElement } from '../edits/jsonEdits';

@@ -12,7 +12,7 @@ import * as path from 'node:path';
 import { ALL_RULES } from '../../../src/core/rules';
 import { checkFile } from '../../../src/node/checkFile';
 
-type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Obj = Record<string, any>;
 interface Dataset { info?: Obj; licenses?: Obj[]; images: Obj[]; annotations: Obj[]; categories: Obj[] }
 interface Plant { rule: string; jsonPath: string }
 

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { annotation, applyFix, category, checkText, cocoText, dataset, fixOf, image, problemPosition, uniquePositionOf } from './helpers';
+import { annotation, applyFix, category, checkText, cocoText, dataset, fixOf, image, problemPosition } from './helpers';
 
 const RULE = 'coco/annotation-id-zero';
 
