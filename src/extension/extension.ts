@@ -12,6 +12,7 @@ import { DIAGNOSTIC_SOURCE } from './diagnostics';
 import { LabelscopeCodeActionProvider } from './codeActions';
 import { registerFixCommands, type FixCommandOptions } from './fixCommands';
 import { StatusBar } from './statusBar';
+import { VSCODE_TEXT_DOCUMENT_MAX_BYTES } from '../core/limits';
 import { registerCocoEditor } from './editor/cocoEditorProvider';
 import { withRevealActions } from './editor/links';
 
@@ -20,7 +21,7 @@ const EDIT_DEBOUNCE_MS = 400;
 /** At most this many files are checked by the start-up workspace scan. */
 const WORKSPACE_SCAN_LIMIT = 100;
 /** Files above this are not checked by the start-up scan, only when opened or asked for. */
-const STARTUP_SCAN_MAX_BYTES = 50 * 1024 * 1024;
+const STARTUP_SCAN_MAX_BYTES = VSCODE_TEXT_DOCUMENT_MAX_BYTES;
 
 export interface LabelscopeApi {
   service: CheckService;

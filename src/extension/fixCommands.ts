@@ -11,9 +11,10 @@ import { applyEditsToFile } from '../node/fixes';
 import { CancelledError } from './checkRunner';
 import { readSettings, type CheckService } from './checkService';
 import { FIX_ALL_COMMAND, FIX_ALL_OF_RULE_COMMAND, toWorkspaceEdit } from './codeActions';
+import { VSCODE_TEXT_DOCUMENT_MAX_BYTES } from '../core/limits';
 
 /** VS Code does not sync files above 50 MB to extensions as text documents. */
-export const DEFAULT_LARGE_FILE_BYTES = 50 * 1024 * 1024;
+export const DEFAULT_LARGE_FILE_BYTES = VSCODE_TEXT_DOCUMENT_MAX_BYTES;
 export const APPLY_AND_SAVE = 'Apply and Save';
 
 export interface FixCommandOptions {

@@ -2,15 +2,24 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
-export async function writeFileAtomic(file: string, data: Uint8Array): Promise<void> {
+export interface AtomicWriteOptions {
+  /**
+   * fsync before the rename (default true): the user's data survives a power cut.
+   * Caches that can be remade (thumbnails, display copies) pass false: still never
+   * half-written, just not forced to disk.
+   */
+  durable?: boolean;
+}
+
+export async function writeFileAtomic(file: string, data: Uint8Array, opts: AtomicWriteOptions = {}): Promise<void> {
   const dir = path.dirname(file);
-  const tmp = path.join(dir, `.${path.basename(file)}.labelscope-${process.pid}-${Date.now()}.tmp`);
+  const tmp = path.join(dir, `.${path.basename(file)}.labelscope-${process.pid}-${Date.now()}-${Math.random().toString(36).slice(2, 8)}.tmp`);
   let mode: number | undefined;
   try { mode = (await fs.promises.stat(file)).mode; } catch { /* new file */ }
   const handle = await fs.promises.open(tmp, 'w', mode);
   try {
     await handle.writeFile(data);
-    await handle.sync();
+    if (opts.durable !== false) await handle.sync();
   } catch (e) {
     await handle.close();
     await fs.promises.rm(tmp, { force: true });

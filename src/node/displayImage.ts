@@ -16,6 +16,8 @@
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { writeFileAtomic } from './atomicWrite';
+import { Semaphore } from './semaphore';
 
 /** Longest side the webview gets (larger images are downscaled to this). */
 export const DISPLAY_MAX_SIDE = 8192;
@@ -75,8 +77,7 @@ export function displaySize(w: number, h: number, maxSide = DISPLAY_MAX_SIDE, ma
 }
 
 export class DisplayImages {
-  private active = 0;
-  private readonly waiting: (() => void)[] = [];
+  private readonly conversions: Semaphore;
   private readonly inflight = new Map<string, Promise<DisplayImage>>();
   /** Recent answers (a metadata read per image shown is cheap, but not free). */
   private readonly memo = new Map<string, DisplayImage>();
@@ -88,6 +89,7 @@ export class DisplayImages {
   constructor(private readonly o: DisplayImagesOptions) {
     this.maxSide = o.maxSide ?? DISPLAY_MAX_SIDE;
     this.maxPixels = o.maxPixels ?? DISPLAY_MAX_PIXELS;
+    this.conversions = new Semaphore(o.concurrency ?? 2);
   }
 
   /**
@@ -131,41 +133,24 @@ export class DisplayImages {
     const w = meta.width ?? 0, h = meta.height ?? 0;
     const reasons = conversionReasons(file, meta, this.maxSide, this.maxPixels);
     if (!reasons.length) return { path: file, converted: false, width: w, height: h, displayWidth: w, displayHeight: h, reasons };
-    await this.slot();
-    try {
-      const [dw, dh] = displaySize(w, h, this.maxSide, this.maxPixels);
-      // No .rotate(): the stored grid (see the top of this file). Multi-page TIFFs: the first page.
-      let img = sharp(file, { failOn: 'none', limitInputPixels: false, sequentialRead: true });
-      if (dw !== w || dh !== h) img = img.resize(dw, dh, { fit: 'fill', kernel: 'lanczos3' });
-      // 16-bit / float → 8-bit, CMYK (with its ICC profile, else a generic one) → sRGB.
-      const out = `${base}.png`;
-      const buf = await img.toColourspace('srgb').png({ compressionLevel: 3, adaptiveFiltering: false }).toBuffer();
-      await fs.promises.mkdir(path.dirname(out), { recursive: true });
-      await writeAtomic(out, buf);
-      const d: DisplayImage = { path: out, converted: true, width: w, height: h, displayWidth: dw, displayHeight: dh, reasons };
-      await writeAtomic(`${base}.json`, Buffer.from(JSON.stringify(d)));
-      this.made++;
-      return d;
-    } catch (e) {
-      throw new Error(`Can't convert ${path.basename(file)} (${reasons.join(', ')}) for display: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
-    } finally {
-      this.release();
-    }
+    return this.conversions.run(async () => {
+      try {
+        const [dw, dh] = displaySize(w, h, this.maxSide, this.maxPixels);
+        // No .rotate(): the stored grid (see the top of this file). Multi-page TIFFs: the first page.
+        let img = sharp(file, { failOn: 'none', limitInputPixels: false, sequentialRead: true });
+        if (dw !== w || dh !== h) img = img.resize(dw, dh, { fit: 'fill', kernel: 'lanczos3' });
+        // 16-bit / float → 8-bit, CMYK (with its ICC profile, else a generic one) → sRGB.
+        const out = `${base}.png`;
+        const buf = await img.toColourspace('srgb').png({ compressionLevel: 3, adaptiveFiltering: false }).toBuffer();
+        await fs.promises.mkdir(path.dirname(out), { recursive: true });
+        await writeFileAtomic(out, buf, { durable: false }); // a cache: remade if lost
+        const d: DisplayImage = { path: out, converted: true, width: w, height: h, displayWidth: dw, displayHeight: dh, reasons };
+        await writeFileAtomic(`${base}.json`, Buffer.from(JSON.stringify(d)), { durable: false });
+        this.made++;
+        return d;
+      } catch (e) {
+        throw new Error(`Can't convert ${path.basename(file)} (${reasons.join(', ')}) for display: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
+      }
+    });
   }
-
-  private slot(): Promise<void> {
-    if (this.active < (this.o.concurrency ?? 2)) { this.active++; return Promise.resolve(); }
-    return new Promise((resolve) => this.waiting.push(() => { this.active++; resolve(); }));
-  }
-
-  private release(): void {
-    this.active--;
-    this.waiting.shift()?.();
-  }
-}
-
-async function writeAtomic(file: string, data: Buffer): Promise<void> {
-  const tmp = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
-  await fs.promises.writeFile(tmp, data);
-  await fs.promises.rename(tmp, file);
 }

@@ -6,6 +6,8 @@
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { writeFileAtomic } from './atomicWrite';
+import { Semaphore } from './semaphore';
 
 export const THUMB_SIZE = 192;
 
@@ -19,8 +21,7 @@ export interface ThumbnailerOptions {
 }
 
 export class Thumbnailer {
-  private active = 0;
-  private readonly waiting: (() => void)[] = [];
+  private readonly decodes: Semaphore;
   private readonly inflight = new Map<string, Promise<string>>();
   readonly format: 'jpeg' | 'webp';
   readonly size: number;
@@ -30,6 +31,7 @@ export class Thumbnailer {
   constructor(private readonly o: ThumbnailerOptions) {
     this.format = o.format ?? 'webp';
     this.size = o.size ?? THUMB_SIZE;
+    this.decodes = new Semaphore(o.concurrency ?? 4);
   }
 
   /** The cache file for an image (made if absent). Rejects when the image can't be decoded. */
@@ -47,8 +49,7 @@ export class Thumbnailer {
 
   private async make(file: string, out: string): Promise<string> {
     try { await fs.promises.access(out); return out; } catch { /* not cached */ }
-    await this.slot();
-    try {
+    return this.decodes.run(async () => {
       const { default: sharp } = await import('sharp');
       const img = sharp(file, { failOn: 'none', limitInputPixels: 1 << 30 })
         .rotate()
@@ -57,23 +58,9 @@ export class Thumbnailer {
         .toColourspace('srgb');
       const buf = this.format === 'jpeg' ? await img.flatten({ background: '#808080' }).jpeg({ quality: 78 }).toBuffer() : await img.webp({ quality: 75 }).toBuffer();
       await fs.promises.mkdir(path.dirname(out), { recursive: true });
-      const tmp = `${out}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
-      await fs.promises.writeFile(tmp, buf);
-      await fs.promises.rename(tmp, out);
+      await writeFileAtomic(out, buf, { durable: false }); // a cache: remade if lost
       this.made++;
       return out;
-    } finally {
-      this.release();
-    }
-  }
-
-  private slot(): Promise<void> {
-    if (this.active < (this.o.concurrency ?? 4)) { this.active++; return Promise.resolve(); }
-    return new Promise((resolve) => this.waiting.push(() => { this.active++; resolve(); }));
-  }
-
-  private release(): void {
-    this.active--;
-    this.waiting.shift()?.();
+    });
   }
 }

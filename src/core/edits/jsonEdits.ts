@@ -8,24 +8,16 @@ import type { ByteEdit } from '../problems';
 
 const WS = new Set([0x20, 0x09, 0x0a, 0x0d]);
 
-/** A coordinate rounded to 2 decimals, the precision COCO files print (never -0). */
-export function round2(v: number): number {
-  const r = Math.round(v * 100) / 100;
-  return Object.is(r, -0) ? 0 : r;
-}
-
-/** A number printed compactly with at most 2 decimals (`12`, `3.5`, `7.25`), as COCO writes boxes. */
-export function formatNumber(v: number): string {
-  return String(round2(v));
-}
+// Kept here too for the modules that import them from the edits (src/core/numbers.ts is their home).
+export { formatNumber, round2 } from '../numbers';
 
 /** Replace the bytes of a located value with new JSON text. */
 export function replaceRange(range: { start: number; end: number }, newText: string): ByteEdit {
   return { start: range.start, end: range.end, newText };
 }
 
-/** The whitespace that starts the line `offset` is on. */
-function indentAt(bytes: Uint8Array, offset: number): string {
+/** The whitespace that starts the line `offset` is on (the one indent helper: edits match their neighbours). */
+export function indentAt(bytes: Uint8Array, offset: number): string {
   let lineStart = offset;
   while (lineStart > 0 && bytes[lineStart - 1] !== 0x0a) lineStart--;
   let i = lineStart;
