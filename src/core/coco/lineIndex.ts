@@ -19,6 +19,10 @@ for (let b = 0; b < 256; b++) UNITS[b] = (b & 0xc0) === 0x80 ? 0 : b >= 0xf0 ? 2
 export class LineIndex {
   private lines?: Float64Array; // line number at each checkpoint
   private cols?: Float64Array; // UTF-16 column at the checkpoint
+  /** The last answer of positionAt (a cursor for lookups in increasing order). */
+  private lastOffset = 0;
+  private lastLine = 0;
+  private lastCol = 0;
 
   constructor(private readonly bytes: Uint8Array) {}
 
@@ -55,11 +59,15 @@ export class LineIndex {
     if (offset > bytes.length) offset = bytes.length;
     if (!(offset > 0)) return { line: 0, character: 0 };
     const k = Math.floor(offset / STEP);
-    let line = this.lines![k], col = this.cols![k];
-    for (let i = k * STEP; i < offset; i++) {
+    let from = k * STEP, line = this.lines![k], col = this.cols![k];
+    // Callers mostly ask in increasing order (problems sorted by offset): walk on from the
+    // last answer when it is nearer than the checkpoint, so n lookups cost one pass, not n × 32 KiB.
+    if (this.lastOffset <= offset && this.lastOffset > from) { from = this.lastOffset; line = this.lastLine; col = this.lastCol; }
+    for (let i = from; i < offset; i++) {
       const b = bytes[i];
       if (b === 10) { line++; col = 0; } else col += UNITS[b];
     }
+    this.lastOffset = offset; this.lastLine = line; this.lastCol = col;
     return { line, character: col };
   }
 

@@ -54,6 +54,18 @@ describe('LineIndex', () => {
     }
   });
 
+  it('lookups in any order give the same answers (the forward cursor never leaks between lookups)', () => {
+    const text = ('ab😀é漢\r\n'.repeat(3000) + 'z'.repeat(70000) + '😀').repeat(2);
+    const bytes = enc(text);
+    const fresh = (o: number) => new LineIndex(bytes).positionAt(o);
+    const li = new LineIndex(bytes);
+    let seed = 7;
+    const offsets: number[] = [];
+    for (let k = 0; k < 300; k++) { seed = (seed * 1103515245 + 12345) % 2147483648; offsets.push(seed % (bytes.length + 10)); }
+    const sorted = [...offsets].sort((a, b) => a - b);
+    for (const o of [...sorted, ...offsets, ...sorted.map((x) => Math.max(0, x - 3))]) assert.deepEqual(li.positionAt(o), fresh(o), `offset ${o}`);
+  });
+
   it('large files across many 64 KiB checkpoints (one long line and many lines)', () => {
     // A checkpoint boundary falls inside multi-byte characters here.
     const unit = 'ab😀é漢\r\n';
