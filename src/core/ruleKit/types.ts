@@ -37,6 +37,8 @@ export type ReportInput = Pick<Problem, 'annotationId' | 'imageId' | 'categoryId
 export interface FileAccess {
   /** Whether the image named by an image's `file_name` exists; with the paths tried. */
   imageExists(fileName: string): { found: boolean; tried: readonly string[] };
+  /** The folders images are looked up in (as users should read them), for the one "no image found at all" problem. */
+  readonly roots?: readonly string[];
 }
 
 export interface RuleContext {

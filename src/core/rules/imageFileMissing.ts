@@ -1,4 +1,4 @@
-import { isJsonObject } from '../coco/document';
+import { isJsonObject, type Located } from '../coco/document';
 import { idOf } from '../ruleKit/schema';
 import type { Rule } from '../ruleKit/types';
 
@@ -11,15 +11,32 @@ export const imageFileMissing: Rule = {
   check(ctx) {
     const files = ctx.files;
     if (!files) return;
+    const missing: { entry: Located; fileName: string; tried: () => readonly string[] }[] = [];
+    let looked = 0;
     for (const entry of ctx.doc.imageEntries) {
       const value = entry.value;
       if (!isJsonObject(value) || typeof value.file_name !== 'string' || value.file_name === '') continue;
-      const { found, tried } = files.imageExists(value.file_name);
-      if (found) continue;
+      looked++;
+      const result = files.imageExists(value.file_name);
+      if (!result.found) missing.push({ entry, fileName: value.file_name, tried: () => result.tried });
+    }
+    // None found at all: a wrong image folder (or images not downloaded), one problem, not one per image.
+    if (looked > 1 && missing.length === looked) {
+      const roots = files.roots ?? missing[0].tried();
       ctx.report({
-        message: `Image file ${JSON.stringify(value.file_name)} not found; tried ${tried.slice(0, 3).join(', ')}${tried.length > 3 ? ` and ${tried.length - 3} more` : ''}.`,
+        message: `No image file was found for any of the ${looked.toLocaleString('en-US')} images; looked in ${roots.join(', ')} (relative to the JSON file). ` +
+          'Point --images (CLI), "imageRoot" in .labelscope.json or the labelscope.imageRoot setting at the image folder.',
+        at: ctx.sectionPlace('images'),
+        data: { allMissing: true, count: looked, roots },
+      });
+      return;
+    }
+    for (const { entry, fileName, tried } of missing) {
+      const t = tried();
+      ctx.report({
+        message: `Image file ${JSON.stringify(fileName)} not found; tried ${t.slice(0, 3).join(', ')}${t.length > 3 ? ` and ${t.length - 3} more` : ''}.`,
         at: ctx.place('images', entry, ['file_name']),
-        imageId: idOf(value.id),
+        imageId: idOf((entry.value as { id?: unknown }).id),
       });
     }
   },

@@ -68,7 +68,8 @@ describe('CLI (labelscope check)', function () {
         const found = await cli(['check', json, '--images', '../rel/pics', '--format', 'json']);
         assert.equal(JSON.parse(found.stdout).summary.byRule['coco/image-file-missing'], undefined, found.stdout);
         const notFound = await cli(['check', json, '--images', 'rel/pics', '--format', 'json']);
-        assert.equal(JSON.parse(notFound.stdout).summary.byRule['coco/image-file-missing'], 2);
+        // Neither image found: one problem for the wrong folder, not one per image.
+        assert.equal(JSON.parse(notFound.stdout).summary.byRule['coco/image-file-missing'], 1);
       } finally {
         process.chdir(cwd);
         fs.rmSync(elsewhere, { recursive: true, force: true });
@@ -190,9 +191,31 @@ describe('CLI (labelscope check)', function () {
       }
     });
 
+    it('no image found at all: ONE coco/image-file-missing naming the folders tried and the count; a partial miss lists each file', async () => {
+      const many = path.join(dir, 'many.json');
+      fs.writeFileSync(many, JSON.stringify(cleanCoco(300)));
+      try {
+        const none = JSON.parse((await cli(['check', many, '--format', 'json', '--images', path.join(dir, '..', 'no-such-folder')])).stdout);
+        const missing = none.problems.filter((p: { rule: string }) => p.rule === 'coco/image-file-missing');
+        assert.equal(missing.length, 1);
+        assert.equal(missing[0].jsonPath, '$.images');
+        assert.match(missing[0].message, /any of the 300 images; looked in \.\.\/no-such-folder\/, \.\/, images\/, \.\.\/images\/, \.\.\/ \(relative to the JSON file\)/);
+        assert.match(missing[0].message, /--images/);
+        // pics/ holds img1.jpg and img2.jpg: the other 298 are listed one by one, each at its file_name.
+        const some = JSON.parse((await cli(['check', many, '--format', 'json', '--images', path.join(dir, 'pics')])).stdout);
+        const each = some.problems.filter((p: { rule: string }) => p.rule === 'coco/image-file-missing');
+        assert.equal(each.length, 298);
+        assert.equal(each[0].jsonPath, '$.images[2].file_name');
+        assert.equal(each[0].imageId, 3);
+        assert.match(each[0].message, /"img3\.jpg" not found; tried pics\/img3\.jpg, img3\.jpg, images\/img3\.jpg and 2 more/);
+      } finally {
+        fs.rmSync(many);
+      }
+    });
+
     it('--images is where image files are looked up', async () => {
       const without = JSON.parse((await cli(['check', clean, '--format', 'json', '--images', path.join(dir, 'elsewhere')])).stdout);
-      assert.equal(without.problems.filter((p: { rule: string }) => p.rule === 'coco/image-file-missing').length, 2);
+      assert.equal(without.problems.filter((p: { rule: string }) => p.rule === 'coco/image-file-missing').length, 1);
       const withImages = JSON.parse((await cli(['check', clean, '--format', 'json', '--images', path.join(dir, 'pics')])).stdout);
       assert.equal(withImages.problems.filter((p: { rule: string }) => p.rule === 'coco/image-file-missing').length, 0);
       const off = JSON.parse((await cli(['check', clean, '--format', 'json', '--no-image-files'])).stdout);
