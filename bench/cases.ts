@@ -2,7 +2,8 @@
  * Benchmark cases. Each runs alone in a child process (bench/child.ts) so its
  * peak RSS is its own. Add a case: push onto CASES; `run` returns figures.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { annotationPolygons, prng } from './generate';
 
 export interface CaseResult {
@@ -74,8 +75,26 @@ export const CASES: BenchCase[] = [
     run: (file) => loadAndCheck(file, 'structural'),
   },
   {
+    name: 'cli-json',
+    title: '(c) labelscope check FILE --format json (built CLI)',
+    async run(file) {
+      // The bundle users run (bench/run.ts builds it first), in this process so its peak RSS is measured.
+      const { main } = require(join(__dirname, '..', 'dist', 'cli.js')) as typeof import('../src/cli/main');
+      const out = join(__dirname, '.data', 'cli-json.out.json');
+      const c0 = process.cpuUsage();
+      const t0 = performance.now();
+      let stdout = '';
+      const code = await main(['check', file, '--format', 'json'], { stdout: (s) => { stdout += s; }, stderr: () => {}, stderrIsTTY: false });
+      writeFileSync(out, stdout);
+      const wallMs = performance.now() - t0;
+      const report = JSON.parse(stdout) as { problems: unknown[]; summary: { ruleMs: Record<string, number>; durationMs: number } };
+      const slowest = Object.entries(report.summary.ruleMs).sort((x, y) => y[1] - x[1]).slice(0, 3).map(([id, ms]) => `${id.replace('coco/', '')}:${ms}`).join(',');
+      return { wallMs, cpuMs: cpuMsSince(c0), exit: code, problems: report.problems.length, outputMB: Buffer.byteLength(stdout) / 1e6, slowest };
+    },
+  },
+  {
     name: 'load-check-all',
-    title: '(c) loadCoco + every rule (full check)',
+    title: 'loadCoco + every rule (no positions, no output)',
     run: (file) => loadAndCheck(file, 'all'),
   },
   {
