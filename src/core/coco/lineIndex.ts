@@ -3,9 +3,9 @@
  * counts them: a line ends at '\n' ('\r' stays part of the line's text), a
  * column counts UTF-16 code units (a 4-byte UTF-8 sequence is 2 units).
  *
- * A checkpoint every 64 KiB (lines before it, start of its line, column at it)
- * is built lazily in one pass, so each lookup scans at most 64 KiB, even in a
- * 450 MB file on one line.
+ * A checkpoint every 64 KiB (lines before it, column at it) is built lazily in
+ * one pass, so each lookup scans at most 64 KiB, even in a 450 MB file on one
+ * line; lookups in increasing order walk on from the previous answer instead.
  */
 export interface Position { /** 0-based */ line: number; /** 0-based, UTF-16 code units */ character: number; }
 
