@@ -5,6 +5,8 @@ import { existsSync, readFileSync } from 'node:fs';
 
 const watch = process.argv.includes('--watch');
 const production = process.argv.includes('--production');
+// Tests build the release bundles into a temp folder of their own (test/unit/releaseBundles.ts).
+const dist = process.env.LABELSCOPE_DIST_DIR ?? 'dist';
 const pkg = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8'));
 
 /** Native modules and the editor API are provided at run time, never bundled. */
@@ -23,12 +25,12 @@ const node = {
 };
 
 const builds = [
-  { ...node, entryPoints: { extension: 'src/extension/extension.ts' }, outdir: 'dist' },
-  { ...node, entryPoints: { checkWorker: 'src/node/checkWorker.ts' }, outdir: 'dist' },
+  { ...node, entryPoints: { extension: 'src/extension/extension.ts' }, outdir: dist },
+  { ...node, entryPoints: { checkWorker: 'src/node/checkWorker.ts' }, outdir: dist },
   // Started by src/node/parallelLoad.ts (from the extension, the check worker and the CLI) to scan big files.
-  { ...node, entryPoints: { scanWorker: 'src/node/parallelLoadWorker.ts' }, outdir: 'dist' },
-  { ...node, entryPoints: { cli: 'src/cli/main.ts' }, outdir: 'dist' },
-  { ...node, entryPoints: { core: 'src/lib.ts' }, outdir: 'dist' },
+  { ...node, entryPoints: { scanWorker: 'src/node/parallelLoadWorker.ts' }, outdir: dist },
+  { ...node, entryPoints: { cli: 'src/cli/main.ts' }, outdir: dist },
+  { ...node, entryPoints: { core: 'src/lib.ts' }, outdir: dist },
 ];
 
 if (existsSync('webview-ui/src/main.ts')) {
@@ -40,7 +42,7 @@ if (existsSync('webview-ui/src/main.ts')) {
     sourcemap: !production,
     minify: production,
     entryPoints: { main: 'webview-ui/src/main.ts' },
-    outdir: 'dist/webview',
+    outdir: `${dist}/webview`,
     loader: { '.css': 'text' },
     logLevel: 'info',
   });

@@ -7,9 +7,14 @@ import * as path from 'node:path';
 
 export const SHARED_FIXTURES = path.resolve(__dirname, '..', '..', 'shared', 'fixtures');
 
-/** Call from `before`/`it` with mocha's `this`: skips, saying why, when the fixtures are absent. */
+/**
+ * Call from `before`/`it` with mocha's `this`: skips, saying why, when the fixtures are absent.
+ * In CI (CI set, as GitHub Actions and most runners set it) a missing folder fails instead:
+ * a test that skips in CI would be a test that never runs.
+ */
 export function requireSharedFixtures(ctx: Mocha.Context): void {
   if (existsSync(SHARED_FIXTURES)) return;
+  if (process.env.CI) throw new Error(`fixtures folder ${SHARED_FIXTURES} is absent, and CI is set: these tests must run in CI`);
   console.log(`    (skipped: fixtures folder ${SHARED_FIXTURES} is absent; it sits beside the repo in CI)`);
   ctx.skip();
 }

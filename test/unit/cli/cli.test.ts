@@ -5,6 +5,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { main, type CliIo } from '../../../src/cli/main';
 import { ALL_RULES } from '../../../src/core/rules';
+import { releaseBundles } from '../releaseBundles';
 
 const ROOT = path.resolve(__dirname, '../../..');
 
@@ -242,9 +243,9 @@ describe('CLI (labelscope check)', function () {
     });
   });
 
-  it('the built dist/cli.js runs as a program (spawn)', function () {
-    const bin = path.join(ROOT, 'dist', 'cli.js');
-    if (!fs.existsSync(bin)) this.skip();
+  it('the built cli.js (production build, minified) runs as a program (spawn)', function () {
+    this.timeout(120000);
+    const bin = path.join(releaseBundles(), 'cli.js');
     const r = spawnSync(process.execPath, [bin, 'check', bad, '--format', 'json', '--images', path.join(dir, 'pics')], { encoding: 'utf8' });
     assert.equal(r.status, 1, r.stderr);
     assert.equal(JSON.parse(r.stdout).summary.byRule['coco/duplicate-id'], 1);
