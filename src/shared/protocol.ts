@@ -331,14 +331,5 @@ export type WebviewChannel = RpcChannel<HostMethods, WebviewMethods, WebviewNoti
 export function hostChannel(post: (msg: Envelope) => void): HostChannel { return new RpcChannel(post); }
 export function webviewChannel(post: (msg: Envelope) => void): WebviewChannel { return new RpcChannel(post); }
 
-// ---------------------------------------------------------------------------
-// Palette: Paul Tol's "muted" + "bright" qualitative schemes (color-blind safe), stable by slot.
-
-export const PALETTE: readonly string[] = [
-  '#0077BB', '#EE7733', '#009988', '#CC3311', '#33BBEE', '#EE3377', '#BBBBBB', '#332288',
-  '#88CCEE', '#44AA99', '#117733', '#999933', '#DDCC77', '#CC6677', '#882255', '#AA4499',
-];
-
-export function categoryColor(colorIndex: number): string {
-  return PALETTE[((colorIndex % PALETTE.length) + PALETTE.length) % PALETTE.length];
-}
+// The palette lives in ./palette (not a message type); re-exported for the modules that import it from here.
+export { PALETTE, categoryColor } from './palette';
