@@ -16,6 +16,7 @@ import { join } from 'node:path';
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
 import type { CocoDocument, ParseIssue } from '../core/coco/document';
 import { abortError, buildDocument, DocumentBuilder, parseCoco, parseCocoAsync, type ParseAsyncOptions } from '../core/coco/parse';
+import { type LineCheckpoints } from '../core/coco/lineIndex';
 import { CocoReadError } from './loadCoco';
 import { CTL_READ, CTL_SLOTS, CTL_STARTED, CTL_STATE, FRONTIER_MARGIN, Op, SCAN_PROTOCOL, type ScanWorkerData, type ScanWorkerMessage } from './parallelLoadProtocol';
 
@@ -183,6 +184,7 @@ function consume(started: Started, bytes: Buffer, path: string, opts: ParallelLo
       onFail();
     };
     const onAbort = () => finish(() => reject(abortError(signal!.reason)));
+    let lines: LineCheckpoints | undefined;
     const onMessage = (m: ScanWorkerMessage) => {
       if (settled) return;
       try {
@@ -190,8 +192,11 @@ function consume(started: Started, bytes: Buffer, path: string, opts: ParallelLo
           batches++;
           const at = replay(builder, m.ops, m.n, m.extras);
           if (onProgress && len > 0) onProgress(Math.min(at / len, 0.999));
+        } else if (m.type === 'lines') {
+          lines = { lines: m.lines, cols: m.cols };
         } else if (m.type === 'end') {
           const doc = buildDocument(builder, m.sections, m.rootKind, path);
+          if (lines) doc.lines.adopt(lines);
           finish(() => resolve(doc));
           opts.onThreads?.({ threads: 2, batches });
           onProgress?.(1);

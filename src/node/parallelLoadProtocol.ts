@@ -30,7 +30,7 @@ export const CTL_SLOTS = 3;
 export const FRONTIER_MARGIN = 4096;
 
 /** Bumped when the messages or the control slots change: a stale dist/scanWorker.js refuses to run. */
-export const SCAN_PROTOCOL = 2;
+export const SCAN_PROTOCOL = 3;
 
 export interface ScanWorkerData {
   kind: 'labelscope-scan';
@@ -48,5 +48,7 @@ export interface ScanWorkerData {
 
 export type ScanWorkerMessage =
   | { type: 'batch'; ops: Float64Array; n: number; extras: unknown[] }
+  /** The document's line checkpoints (LineIndex), computed here while the parent parses; sent before 'end'. */
+  | { type: 'lines'; lines: Float64Array; cols: Float64Array }
   | { type: 'end'; sections: Map<string, Section>; rootKind: JsonKind | undefined }
   | { type: 'failed'; message: string };

@@ -7,6 +7,7 @@
 import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
 import type { ParseIssue } from '../core/coco/document';
 import { Scanner, type ScanSink } from '../core/coco/parse';
+import { lineCheckpoints } from '../core/coco/lineIndex';
 import { CTL_READ, CTL_STARTED, CTL_STATE, Op, SCAN_PROTOCOL, type ScanWorkerData, type ScanWorkerMessage } from './parallelLoadProtocol';
 
 /**
@@ -105,6 +106,9 @@ function main(): void {
       slice = Math.min(slice * 2, data.sliceBytes);
     }
     rec.post();
+    // The parent is still parsing the batches: build the line index's checkpoints on this core meanwhile.
+    const { lines, cols } = lineCheckpoints(bytes);
+    rec.send({ type: 'lines', lines, cols }, [lines.buffer as ArrayBuffer, cols.buffer as ArrayBuffer]);
     rec.send({ type: 'end', sections: scanner!.sections, rootKind: scanner!.rootKind });
   } catch (e) {
     rec.send({ type: 'failed', message: (e as Error)?.stack ?? String(e) });

@@ -16,6 +16,28 @@ const STEP = 1 << SHIFT; // 64 KiB
 const UNITS = new Uint8Array(256);
 for (let b = 0; b < 256; b++) UNITS[b] = (b & 0xc0) === 0x80 ? 0 : b >= 0xf0 ? 2 : 1;
 
+/** Line number and UTF-16 column at every 64 KiB of a byte buffer. */
+export interface LineCheckpoints { lines: Float64Array; cols: Float64Array }
+
+/** One pass over `bytes`: the checkpoints LineIndex looks up from. */
+export function lineCheckpoints(bytes: Uint8Array): LineCheckpoints {
+  const len = bytes.length;
+  const n = (len >>> SHIFT) + 1;
+  const lines = new Float64Array(n);
+  const cols = new Float64Array(n);
+  let line = 0, col = 0;
+  for (let k = 0; k < n; k++) {
+    const from = k * STEP;
+    lines[k] = line; cols[k] = col;
+    const to = Math.min(from + STEP, len);
+    for (let i = from; i < to; i++) {
+      const b = bytes[i];
+      if (b === 10) { line++; col = 0; } else col += UNITS[b];
+    }
+  }
+  return { lines, cols };
+}
+
 export class LineIndex {
   private lines?: Float64Array; // line number at each checkpoint
   private cols?: Float64Array; // UTF-16 column at the checkpoint
@@ -31,25 +53,20 @@ export class LineIndex {
     return this.positionAt(this.bytes.length).line + 1;
   }
 
+  /**
+   * Takes checkpoints computed elsewhere (lineCheckpoints over the same bytes, on the
+   * scan worker while this thread parses). Ignored when they don't fit or are already built.
+   */
+  adopt(checkpoints: LineCheckpoints): void {
+    if (this.lines || checkpoints.lines.length !== (this.bytes.length >>> SHIFT) + 1 || checkpoints.cols.length !== checkpoints.lines.length) return;
+    this.lines = checkpoints.lines; this.cols = checkpoints.cols;
+  }
+
   private build(): number {
     if (this.lines) return this.lines.length;
-    const bytes = this.bytes;
-    const len = bytes.length;
-    const n = (len >>> SHIFT) + 1;
-    const lines = new Float64Array(n);
-    const cols = new Float64Array(n);
-    let line = 0, col = 0;
-    for (let k = 0; k < n; k++) {
-      const from = k * STEP;
-      lines[k] = line; cols[k] = col;
-      const to = Math.min(from + STEP, len);
-      for (let i = from; i < to; i++) {
-        const b = bytes[i];
-        if (b === 10) { line++; col = 0; } else col += UNITS[b];
-      }
-    }
+    const { lines, cols } = lineCheckpoints(this.bytes);
     this.lines = lines; this.cols = cols;
-    return n;
+    return lines.length;
   }
 
   /** Position of a byte offset (clamped to the file). */

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { CocoDocument } from '../../../src/core/coco/document';
 import { parseCoco } from '../../../src/core/coco/parse';
+import { LineIndex } from '../../../src/core/coco/lineIndex';
 import { CocoReadError, loadCoco } from '../../../src/node/loadCoco';
 import { loadCocoParallel, type ParallelLoadOptions } from '../../../src/node/parallelLoad';
 import { generate } from '../../../bench/generate';
@@ -134,6 +135,22 @@ describe('loadCocoParallel', function () {
     const expected = parseCoco(readFileSync(file), { path: file });
     assert.ok(expected.annotationEntries.length > 10000);
     assertSameDoc(await loadCocoParallel(file, twoThreads()), expected, 'bench x0.02');
+  });
+
+  it('takes the line index from the worker: every position as a fresh LineIndex gives it', async function () {
+    const file = await generate(0.02);
+    const bytes = readFileSync(file);
+    const doc = await loadCocoParallel(file, twoThreads());
+    assert.ok((doc.lines as unknown as { lines?: Float64Array }).lines, 'checkpoints adopted before any lookup');
+    const fresh = new LineIndex(bytes);
+    for (let k = 0; k <= 400; k++) {
+      const offset = Math.floor((bytes.length * k) / 400) - (k % 3);
+      assert.deepEqual(doc.lines.positionAt(offset), fresh.positionAt(offset), `offset ${offset}`);
+    }
+    // A checkpoint set that does not fit these bytes is refused (the index builds its own).
+    const other = new LineIndex(bytes);
+    other.adopt({ lines: new Float64Array(2), cols: new Float64Array(2) });
+    assert.deepEqual(other.positionAt(bytes.length), fresh.positionAt(bytes.length));
   });
 
   it('runs the bundled scanWorker.js (production build, minified) the same way', async function () {
