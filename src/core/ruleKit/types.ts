@@ -1,4 +1,5 @@
 import type { CocoDocument, Located } from '../coco/document';
+import type { CocoKind } from '../coco/kind';
 import type { ByteEdit, Problem, Severity } from '../problems';
 
 /** A fix a rule offers for one of its problems: a title and minimal byte edits. */
@@ -18,6 +19,8 @@ export interface RuleMeta {
   readonly why: string;
   /** A small example of the defect, and of its fixed form when the rule has a fix. */
   readonly example?: { readonly bad: string; readonly good?: string };
+  /** The kinds of file this rule applies to (default: instances, keypoints, stuff); it does not run on others. */
+  readonly kinds?: readonly CocoKind[];
 }
 
 /** A place inside the document to report at. */
@@ -41,6 +44,10 @@ export interface FileAccess {
 
 export interface RuleContext {
   readonly doc: CocoDocument;
+  /** The file's kind (detected, or forced by `.labelscope.json`). */
+  readonly kind: CocoKind;
+  /** The ground truth a results file is checked against (CLI --gt), when given. */
+  readonly groundTruth?: CocoDocument;
   /** Present when the caller can look at the disk (CLI, extension host). */
   readonly files?: FileAccess;
   /** The rule's options from the config, merged over its defaults. */

@@ -14,7 +14,7 @@ export const areaInvalid: Rule = {
       if (!isJsonObject(ann)) continue;
       if (!('area' in ann)) {
         ctx.report({
-          message: `${annotationName(ann)} has no "area": COCOeval raises KeyError on it (pycocotools only computes areas for results, not for ground truth).`,
+          message: `${annotationName(ann, entry.index)} has no "area": COCOeval raises KeyError on it (pycocotools only computes areas for results, not for ground truth).`,
           at: ctx.place('annotations', entry),
           ...idsOf(ann),
           data: { index: entry.index },
@@ -25,7 +25,7 @@ export const areaInvalid: Rule = {
       // Non-numbers are coco/wrong-type's, NaN and Infinity coco/non-finite-number's.
       if (typeof area !== 'number' || !Number.isFinite(area) || area > 0) continue;
       ctx.report({
-        message: `${annotationName(ann)} has area ${formatNumber(area)}: an object's area must be positive; COCOeval ignores it in every area range.`,
+        message: `${annotationName(ann, entry.index)} has area ${formatNumber(area)}: an object's area must be positive; COCOeval ignores it in every area range.`,
         at: ctx.place('annotations', entry, ['area']),
         ...idsOf(ann),
         data: { index: entry.index },

@@ -61,7 +61,7 @@ export const areaMismatch: Rule = {
       if (Math.abs(mask - area) <= tol(mask)) continue;
       const pct = Math.round((Math.abs(area - mask) / mask) * 100);
       ctx.report({
-        message: `${annotationName(ann)}: area is ${formatNumber(area)} but its ${isRle ? 'RLE mask' : 'polygon mask (as pycocotools rasterizes it)'} covers ${mask} px (${area > mask ? '+' : '-'}${pct}%).`,
+        message: `${annotationName(ann, entry.index)}: area is ${formatNumber(area)} but its ${isRle ? 'RLE mask' : 'polygon mask (as pycocotools rasterizes it)'} covers ${mask} px (${area > mask ? '+' : '-'}${pct}%).`,
         at: ctx.place('annotations', entry, ['area']),
         ...idsOf(ann),
         data: { index: entry.index, maskArea: mask },

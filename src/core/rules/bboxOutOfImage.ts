@@ -1,3 +1,4 @@
+import { annotationName } from '../ruleKit/segmentationShared';
 import { isJsonObject, type JsonObject } from '../coco/document';
 import { B_NUMERIC, boxFacts } from '../ruleKit/boxFacts';
 import { segmentationFacts } from '../ruleKit/facts';
@@ -66,7 +67,7 @@ export const bboxOutOfImage: Rule = {
       if (x + w - size.width > tol + EPS) sides.push('right');
       if (y + h - size.height > tol + EPS) sides.push('bottom');
       ctx.report({
-        message: `Annotation ${JSON.stringify(value.id)}: box [${bbox.join(', ')}] leaves image ${JSON.stringify(imageId)} (${size.width} × ${size.height}) by ${Number(over.toFixed(2))} px at the ${sides.join(' and ')}.`,
+        message: `${annotationName(value, entry.index)}: box [${bbox.join(', ')}] leaves image ${JSON.stringify(imageId)} (${size.width} × ${size.height}) by ${Number(over.toFixed(2))} px at the ${sides.join(' and ')}.`,
         at: ctx.place('annotations', entry, ['bbox']),
         annotationId: idOf(value.id),
         imageId,

@@ -50,7 +50,7 @@ export const bboxSegmentationMismatch: Rule = {
       if (iou >= minIou || edgesWithin(bbox[0], bbox[1], bbox[2], bbox[3], sx, sy, sw, sh, tol)) continue;
       const segBox = [sx, sy, sw, sh];
       ctx.report({
-        message: `${annotationName(ann)}: bbox ${formatBox(bbox)} does not match its ${isRle ? 'RLE mask' : 'polygons'}, which span ${formatBox(segBox)} (IoU ${iou.toFixed(2)}).`,
+        message: `${annotationName(ann, entry.index)}: bbox ${formatBox(bbox)} does not match its ${isRle ? 'RLE mask' : 'polygons'}, which span ${formatBox(segBox)} (IoU ${iou.toFixed(2)}).`,
         at: ctx.place('annotations', entry, ['bbox']),
         ...idsOf(ann),
         data: { index: entry.index },

@@ -1,3 +1,4 @@
+import { annotationName } from '../ruleKit/segmentationShared';
 import type { IdKey, JsonObject } from '../coco/document';
 import { B_WH_NUMBERS, boxFacts } from '../ruleKit/boxFacts';
 import { categoryCounts, categoryLabel } from '../ruleKit/datasetStats';
@@ -70,7 +71,7 @@ export const bboxSizeOutlier: Rule = {
       const value = entries[i].value as Record<string, unknown>;
       const center = log ? `the geometric mean of its category's box areas (${fmtArea(Math.exp(mean[s]))} px², measured on log(area))` : `the mean of its category's box areas (${fmtArea(mean[s])} px², linear)`;
       ctx.report({
-        message: `Annotation ${JSON.stringify(value.id)}: box area ${fmtArea(area)} px² is ${Math.abs(z).toFixed(1)} σ ${z > 0 ? 'above' : 'below'} ${center} for category ${categoryLabel(row)}, over ${count[s]} boxes.`,
+        message: `${annotationName(value, entries[i].index)}: box area ${fmtArea(area)} px² is ${Math.abs(z).toFixed(1)} σ ${z > 0 ? 'above' : 'below'} ${center} for category ${categoryLabel(row)}, over ${count[s]} boxes.`,
         at: ctx.place('annotations', entries[i], ['bbox']),
         annotationId: idOf(value.id),
         categoryId: row.id,

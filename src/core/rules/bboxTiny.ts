@@ -1,3 +1,4 @@
+import { annotationName } from '../ruleKit/segmentationShared';
 import type { JsonObject } from '../coco/document';
 import { forEachNumericBox } from '../ruleKit/boxFacts';
 import { idOf } from '../ruleKit/schema';
@@ -17,7 +18,7 @@ export const bboxTiny: Rule = {
       if (w >= minSize && h >= minSize) return;
       const value = entry.value as JsonObject;
       ctx.report({
-        message: `Annotation ${JSON.stringify(value.id)} has a tiny box (${w} × ${h} px, smaller than ${minSize} px).`,
+        message: `${annotationName(value, entry.index)} has a tiny box (${w} × ${h} px, smaller than ${minSize} px).`,
         at: ctx.place('annotations', entry, ['bbox']),
         annotationId: idOf(value.id),
       });

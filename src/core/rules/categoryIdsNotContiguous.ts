@@ -1,9 +1,11 @@
+import { INSTANCE_KINDS } from '../coco/kind';
 import { isJsonObject } from '../coco/document';
 import type { Rule } from '../ruleKit/types';
 
 export const categoryIdsNotContiguous: Rule = {
   id: 'coco/category-ids-not-contiguous',
   defaultSeverity: 'info',
+  kinds: [...INSTANCE_KINDS, 'panoptic', 'image-info'],
   description: 'Category ids are not exactly 1..N.',
   why: 'Converters to YOLO and Ultralytics turn category ids into class indices (COCO\'s 91 ids → 80 classes); with gaps or a 0 (labelme\'s "_background_") the mapping differs between tools and class indices no longer match the model\'s names.',
   example: { bad: '"categories": [{"id": 0, "name": "_background_"}, {"id": 1, "name": "cat"}, {"id": 5, "name": "dog"}]', good: '"categories": [{"id": 1, "name": "cat"}, {"id": 2, "name": "dog"}]' },

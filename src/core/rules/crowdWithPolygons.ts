@@ -12,7 +12,7 @@ export const crowdWithPolygons: Rule = {
     forEachAnnotationOfKind(ctx.doc, SEG_POLYGONS, (entry, ann) => {
       if ((ann.iscrowd !== 1 && ann.iscrowd !== true) || !isPolygonList(ann.segmentation)) return;
       ctx.report({
-        message: `${annotationName(ann)} is marked iscrowd: 1 but its segmentation is ${ann.segmentation.length} polygon${ann.segmentation.length === 1 ? '' : 's'}: COCOeval will treat it as an ignore region, and many converters drop it. Use iscrowd: 0 for a single object, or an RLE mask for a crowd.`,
+        message: `${annotationName(ann, entry.index)} is marked iscrowd: 1 but its segmentation is ${ann.segmentation.length} polygon${ann.segmentation.length === 1 ? '' : 's'}: COCOeval will treat it as an ignore region, and many converters drop it. Use iscrowd: 0 for a single object, or an RLE mask for a crowd.`,
         at: ctx.place('annotations', entry, ['iscrowd']),
         ...idsOf(ann),
       });

@@ -111,11 +111,11 @@ function checkGroup(ctx: RuleContext, items: Item[], minIou: number, reported: S
       const twinPlace = ctx.place('annotations', first.entry, ['id']);
       ctx.report({
         message: exact
-          ? `${annotationName(ann)} duplicates annotation ${JSON.stringify(twin.id)} exactly (same image, category, bbox and segmentation).`
-          : `${annotationName(ann)} covers the same object as annotation ${JSON.stringify(twin.id)} (same image and category, ${sim.by} IoU ${sim.iou.toFixed(3)}).`,
+          ? `${annotationName(ann, second.entry.index)} duplicates ${annotationName(twin, first.entry.index).replace(/^The a|^A/, 'a')} exactly (same image, category, bbox and segmentation).`
+          : `${annotationName(ann, second.entry.index)} covers the same object as ${annotationName(twin, first.entry.index).replace(/^The a|^A/, 'a')} (same image and category, ${sim.by} IoU ${sim.iou.toFixed(3)}).`,
         at: ctx.place('annotations', second.entry, ['id']),
         ...idsOf(ann),
-        related: [{ message: `The annotation it duplicates (id ${JSON.stringify(twin.id)})`, ...twinPlace }],
+        related: [{ message: `The annotation it duplicates (${twin.id !== undefined ? `id ${JSON.stringify(twin.id)}` : `index ${first.entry.index}`})`, ...twinPlace }],
         data: { index: second.entry.index, twin: first.entry.index, exact },
       });
     }

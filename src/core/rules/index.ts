@@ -51,16 +51,22 @@ import { areaInvalid } from './areaInvalid';
 import { areaMismatch } from './areaMismatch';
 import { bboxSegmentationMismatch } from './bboxSegmentationMismatch';
 import { duplicateAnnotation } from './duplicateAnnotation';
+import { notCocoFile } from './notCocoFile';
+import { optionalSectionWrongType } from './optionalSectionWrongType';
+import { optionalFieldWrongType } from './optionalFieldWrongType';
 
 export const ALL_RULES: readonly Rule[] = [
   invalidJson,
   nonFiniteNumber,
   rootNotObject,
+  notCocoFile,
   missingSection,
   sectionWrongType,
+  optionalSectionWrongType,
   elementNotObject,
   missingField,
   wrongType,
+  optionalFieldWrongType,
   duplicateId,
   annotationUnknownImage,
   annotationUnknownCategory,
@@ -111,6 +117,7 @@ export const STRUCTURAL_RULE_IDS: readonly string[] = [
   'coco/invalid-json',
   'coco/non-finite-number',
   'coco/root-not-object',
+  'coco/not-coco-file',
   'coco/missing-section',
   'coco/section-wrong-type',
   'coco/element-not-object',

@@ -1,3 +1,4 @@
+import { annotationName } from '../ruleKit/segmentationShared';
 import { isJsonObject } from '../coco/document';
 import { insertProperty } from '../edits/jsonEdits';
 import { idOf } from '../ruleKit/schema';
@@ -20,7 +21,7 @@ export const iscrowdInvalid: Rule = {
       const annotationId = idOf(value.id);
       if (!('iscrowd' in value)) {
         ctx.report({
-          message: `Annotation ${JSON.stringify(value.id)} has no "iscrowd"; COCOeval raises KeyError without it.`,
+          message: `${annotationName(value, entry.index)} has no "iscrowd"; COCOeval raises KeyError without it.`,
           at: ctx.place('annotations', entry),
           annotationId,
           data: { missing: true, index: entry.index },
@@ -31,7 +32,7 @@ export const iscrowdInvalid: Rule = {
       // Non-integers are coco/wrong-type's.
       if (typeof v !== 'number' || !Number.isInteger(v) || v === 0 || v === 1) continue;
       ctx.report({
-        message: `Annotation ${JSON.stringify(value.id)} has iscrowd ${v}; it must be 0 (an object) or 1 (a crowd region).`,
+        message: `${annotationName(value, entry.index)} has iscrowd ${v}; it must be 0 (an object) or 1 (a crowd region).`,
         at: ctx.place('annotations', entry, ['iscrowd']),
         annotationId,
         data: { index: entry.index },

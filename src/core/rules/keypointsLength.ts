@@ -1,3 +1,4 @@
+import { annotationName } from '../ruleKit/segmentationShared';
 import { forEachKeypointAnnotation } from '../ruleKit/datasetStats';
 import { describeJson, idOf } from '../ruleKit/schema';
 import type { Rule } from '../ruleKit/types';
@@ -15,8 +16,8 @@ export const keypointsLength: Rule = {
       if (Array.isArray(kp) && kp.length === expected) return;
       ctx.report({
         message: Array.isArray(kp)
-          ? `Annotation ${JSON.stringify(value.id)} has ${kp.length} keypoint values; category ${JSON.stringify(categoryId)} names ${cat.names} keypoints, so ${expected} are expected (x, y, v each).`
-          : `Annotation ${JSON.stringify(value.id)}: "keypoints" is ${describeJson(kp)}, not a list of ${expected} numbers.`,
+          ? `${annotationName(value, entry.index)} has ${kp.length} keypoint values; category ${JSON.stringify(categoryId)} names ${cat.names} keypoints, so ${expected} are expected (x, y, v each).`
+          : `${annotationName(value, entry.index)}: "keypoints" is ${describeJson(kp)}, not a list of ${expected} numbers.`,
         at: ctx.place('annotations', entry, ['keypoints']),
         annotationId: idOf(value.id),
         categoryId,

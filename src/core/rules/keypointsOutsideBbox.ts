@@ -1,3 +1,4 @@
+import { annotationName } from '../ruleKit/segmentationShared';
 import { isJsonObject } from '../coco/document';
 import { isNumericBbox, keypointCategories } from '../ruleKit/datasetStats';
 import { idOf } from '../ruleKit/schema';
@@ -34,7 +35,7 @@ export const keypointsOutsideBbox: Rule = {
       }
       if (first < 0) continue;
       ctx.report({
-        message: `Annotation ${JSON.stringify(value.id)}: keypoint ${first / 3} at (${kp[first]}, ${kp[first + 1]})${count > 1 ? ` and ${count - 1} more` : ''} lie${count > 1 ? '' : 's'} outside its box [${bbox.join(', ')}].`,
+        message: `${annotationName(value, entry.index)}: keypoint ${first / 3} at (${kp[first]}, ${kp[first + 1]})${count > 1 ? ` and ${count - 1} more` : ''} lie${count > 1 ? '' : 's'} outside its box [${bbox.join(', ')}].`,
         at: ctx.place('annotations', entry, ['keypoints', first]),
         annotationId: idOf(value.id),
         categoryId,

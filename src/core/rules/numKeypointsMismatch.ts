@@ -1,3 +1,4 @@
+import { annotationName } from '../ruleKit/segmentationShared';
 import { isJsonObject, type JsonObject } from '../coco/document';
 import { insertProperty, replaceRange } from '../edits/jsonEdits';
 import { forEachKeypointAnnotation } from '../ruleKit/datasetStats';
@@ -30,7 +31,7 @@ export const numKeypointsMismatch: Rule = {
       const annotationId = idOf(value.id);
       if (!('num_keypoints' in value)) {
         ctx.report({
-          message: `Annotation ${JSON.stringify(value.id)} has keypoints but no "num_keypoints" (${visible} are visible); COCOeval reads it.`,
+          message: `${annotationName(value, entry.index)} has keypoints but no "num_keypoints" (${visible} are visible); COCOeval reads it.`,
           at: ctx.place('annotations', entry),
           annotationId, categoryId,
           data: { index: entry.index, visible, missing: true },
@@ -39,7 +40,7 @@ export const numKeypointsMismatch: Rule = {
       }
       if (value.num_keypoints === visible) return;
       ctx.report({
-        message: `Annotation ${JSON.stringify(value.id)} has num_keypoints ${JSON.stringify(value.num_keypoints)} but ${visible} keypoint${visible === 1 ? ' is' : 's are'} labeled (visibility > 0).`,
+        message: `${annotationName(value, entry.index)} has num_keypoints ${JSON.stringify(value.num_keypoints)} but ${visible} keypoint${visible === 1 ? ' is' : 's are'} labeled (visibility > 0).`,
         at: ctx.place('annotations', entry, ['num_keypoints']),
         annotationId, categoryId,
         data: { index: entry.index, visible },

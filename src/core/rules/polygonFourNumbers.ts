@@ -15,7 +15,7 @@ export const polygonFourNumbers: Rule = {
         ? 'pycocotools reads a first entry of 4 numbers as a box [x, y, w, h], not a polygon'
         : 'as a polygon these 2 points cover no pixel';
       ctx.report({
-        message: `${annotationName(ann)}: polygon ${k} has exactly 4 numbers: ${how}. Write the box as a 4-point polygon.`,
+        message: `${annotationName(ann, entry.index)}: polygon ${k} has exactly 4 numbers: ${how}. Write the box as a 4-point polygon.`,
         at: ctx.place('annotations', entry, ['segmentation', k]),
         ...idsOf(ann),
       });

@@ -12,7 +12,7 @@ export const polygonOddLength: Rule = {
     forEachFlaggedPolygon(ctx.doc, F_ODD, (entry, ann, poly, k) => {
       if (polygonShapeDefect(poly) !== 'odd-length') return;
       ctx.report({
-        message: `${annotationName(ann)}: polygon ${k} has ${poly.length} numbers, an odd count: coordinates must come in x, y pairs.`,
+        message: `${annotationName(ann, entry.index)}: polygon ${k} has ${poly.length} numbers, an odd count: coordinates must come in x, y pairs.`,
         at: ctx.place('annotations', entry, ['segmentation', k]),
         ...idsOf(ann),
       });

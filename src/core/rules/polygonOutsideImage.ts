@@ -37,7 +37,7 @@ export const polygonOutsideImage: Rule = {
         }
         if (worst < 0) continue;
         ctx.report({
-          message: `${annotationName(ann)}: polygon ${k} has point (${formatNumber(poly[worst])}, ${formatNumber(poly[worst + 1])}), ${formatNumber(excess)} px outside its ${w}×${h} image.`,
+          message: `${annotationName(ann, entry.index)}: polygon ${k} has point (${formatNumber(poly[worst])}, ${formatNumber(poly[worst + 1])}), ${formatNumber(excess)} px outside its ${w}×${h} image.`,
           at: ctx.place('annotations', entry, ['segmentation', k]),
           ...idsOf(ann),
           data: { index: entry.index },

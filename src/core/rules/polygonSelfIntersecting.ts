@@ -16,7 +16,7 @@ export const polygonSelfIntersecting: Rule = {
       if (poly.length > 2 * maxV || !isUsablePolygon(poly) || isZeroAreaPolygon(poly)) return;
       if (!selfIntersects(poly)) return;
       ctx.report({
-        message: `${annotationName(ann)}: polygon ${k} crosses or touches itself; pycocotools' even-odd fill leaves a hole where it overlaps.`,
+        message: `${annotationName(ann, entry.index)}: polygon ${k} crosses or touches itself; pycocotools' even-odd fill leaves a hole where it overlaps.`,
         at: ctx.place('annotations', entry, ['segmentation', k]),
         ...idsOf(ann),
       });

@@ -12,7 +12,7 @@ export const polygonTooShort: Rule = {
     forEachFlaggedPolygon(ctx.doc, F_TOO_SHORT, (entry, ann, poly, k, seg) => {
       if (polygonShapeDefect(poly) !== 'too-short') return;
       ctx.report({
-        message: `${annotationName(ann)}: polygon ${k} has ${poly.length} number${poly.length === 1 ? '' : 's'}; a polygon needs at least 3 points (6 numbers).${seg.length === 1 ? ' It is the only polygon: this annotation has no mask.' : ''}`,
+        message: `${annotationName(ann, entry.index)}: polygon ${k} has ${poly.length} number${poly.length === 1 ? '' : 's'}; a polygon needs at least 3 points (6 numbers).${seg.length === 1 ? ' It is the only polygon: this annotation has no mask.' : ''}`,
         at: ctx.place('annotations', entry, ['segmentation', k]),
         ...idsOf(ann),
         data: { index: entry.index, polygon: k },

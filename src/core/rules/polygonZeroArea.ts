@@ -12,7 +12,7 @@ export const polygonZeroArea: Rule = {
     forEachFlaggedPolygon(ctx.doc, F_ZERO_SUSPECT, (entry, ann, poly, k) => {
       if (!isUsablePolygon(poly) || !isZeroAreaPolygon(poly)) return;
       ctx.report({
-        message: `${annotationName(ann)}: polygon ${k} has zero area: its ${poly.length / 2} points lie on one line.`,
+        message: `${annotationName(ann, entry.index)}: polygon ${k} has zero area: its ${poly.length / 2} points lie on one line.`,
         at: ctx.place('annotations', entry, ['segmentation', k]),
         ...idsOf(ann),
         data: { index: entry.index, polygon: k },

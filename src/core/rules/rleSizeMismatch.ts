@@ -16,7 +16,7 @@ export const rleSizeMismatch: Rule = {
       if (!img || (size[0] === img.h && size[1] === img.w)) return;
       const swapped = size[0] === img.w && size[1] === img.h;
       ctx.report({
-        message: `${annotationName(ann)}: RLE size is [${size[0]}, ${size[1]}] but its image is ${img.h} high and ${img.w} wide: size must be [height, width] = [${img.h}, ${img.w}]${swapped ? ' (it looks like [width, height])' : ''}.`,
+        message: `${annotationName(ann, entry.index)}: RLE size is [${size[0]}, ${size[1]}] but its image is ${img.h} high and ${img.w} wide: size must be [height, width] = [${img.h}, ${img.w}]${swapped ? ' (it looks like [width, height])' : ''}.`,
         at: ctx.place('annotations', entry, ['segmentation', 'size']),
         ...idsOf(ann),
       });

@@ -31,7 +31,7 @@ export const segmentationEmpty: Rule = {
       const entry = entries[i];
       const ann = entry.value as Record<string, unknown>;
       ctx.report({
-        message: `${annotationName(ann)} has an empty segmentation, but ${withMask} of the ${objects} annotations in this file have a mask: pycocotools' annToRLE raises on [].`,
+        message: `${annotationName(ann, entry.index)} has an empty segmentation, but ${withMask} of the ${objects} annotations in this file have a mask: pycocotools' annToRLE raises on [].`,
         at: ctx.place('annotations', entry, ['segmentation']),
         ...idsOf(ann),
       });

@@ -13,7 +13,7 @@ export const segmentationFlatList: Rule = {
     forEachAnnotationOfKind(ctx.doc, SEG_FLAT, (entry, ann) => {
       if (!isFlatList(ann.segmentation)) return;
       ctx.report({
-        message: `${annotationName(ann)}: "segmentation" is a flat list of ${ann.segmentation.length} numbers; polygons must be nested: [[x1, y1, x2, y2, …]].`,
+        message: `${annotationName(ann, entry.index)}: "segmentation" is a flat list of ${ann.segmentation.length} numbers; polygons must be nested: [[x1, y1, x2, y2, …]].`,
         at: ctx.place('annotations', entry, ['segmentation']),
         ...idsOf(ann),
         data: { index: entry.index },
