@@ -5,7 +5,7 @@
 import * as path from 'node:path';
 import { checkDocument, type CheckResult } from '../core/check';
 import type { CocoDocument } from '../core/coco/document';
-import { mergeConfigs, type LabelscopeConfig } from '../core/config';
+import { kindForFile, mergeConfigs, type LabelscopeConfig } from '../core/config';
 import type { FileAccess, Rule } from '../core/ruleKit/types';
 import { loadConfigFor, readConfigFile } from './config';
 import { imageLookup } from './imageFiles';
@@ -29,6 +29,8 @@ export interface CheckFileOptions {
   rules?: readonly Rule[];
   /** Only these rule ids (fix-all checks just the rules it fixes). */
   only?: readonly string[];
+  /** A ground-truth COCO file a results file refers to (CLI --gt). */
+  groundTruth?: string;
 }
 
 export interface CheckFileResult extends CheckResult {
@@ -62,7 +64,9 @@ export async function checkFile(file: string, opts: CheckFileOptions = {}): Prom
     : await loadCoco(file, { onProgress: (f: number) => opts.onProgress?.('parse', f), signal: opts.signal });
   opts.onProgress?.('check', 0);
   const files = opts.checkImageFiles === false ? undefined : fileAccessFor(file, imageRootFor(file, opts, loaded));
-  const result = checkDocument(doc, { config, files, rules: opts.rules, only: opts.only, onProgress: (f) => { opts.onProgress?.('check', f); return opts.signal?.aborted === true; } });
+  const kind = kindForFile(config, path.relative(loaded.path ? path.dirname(loaded.path) : path.dirname(path.resolve(file)), path.resolve(file)).split(path.sep).join('/'));
+  const groundTruth = opts.groundTruth ? await loadCoco(opts.groundTruth, { signal: opts.signal }) : undefined;
+  const result = checkDocument(doc, { config, files, kind, groundTruth, rules: opts.rules, only: opts.only, onProgress: (f) => { opts.onProgress?.('check', f); return opts.signal?.aborted === true; } });
   return { ...result, doc, config, configPath: loaded.path, configErrors: loaded.errors, durationMs: performance.now() - t0 };
 }
 

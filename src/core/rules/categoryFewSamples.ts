@@ -15,7 +15,7 @@ export const categoryFewSamples: Rule = {
     for (const row of categoryCounts(doc)) {
       if (row.count === 0 || row.count > few) continue; // 0 is coco/category-unused
       ctx.report({
-        message: `Category ${categoryLabel(row)} has only ${row.count} annotation${row.count === 1 ? '' : 's'} (threshold ${few}).`,
+        message: `Category ${categoryLabel(row)} has only ${row.count} annotation${row.count === 1 ? '' : 's'}; categories with ${few === 1 ? 'a single annotation' : `${few} or fewer`} are reported (option fewSamples).`,
         at: ctx.place('categories', doc.categoryEntries[row.index], ['id']),
         categoryId: row.id,
         data: { count: row.count },

@@ -2,6 +2,9 @@ import { INSTANCE_KINDS } from '../coco/kind';
 import { isJsonObject } from '../coco/document';
 import type { Rule } from '../ruleKit/types';
 
+/** Names exporters give a background / void class. */
+const BACKGROUND_NAME = /^_*(background|bg|void|ignore|unlabel+ed)_*$/i;
+
 export const categoryIdsNotContiguous: Rule = {
   id: 'coco/category-ids-not-contiguous',
   defaultSeverity: 'info',
@@ -27,7 +30,9 @@ export const categoryIdsNotContiguous: Rule = {
       if (id >= 1 && id <= n) continue;
       const sorted = [...ids].sort((a, b) => a - b);
       const shown = sorted.length > 12 ? `${sorted.slice(0, 12).join(', ')}, …` : sorted.join(', ');
-      const zero = id === 0 && typeof value.name === 'string' ? ` (${JSON.stringify(value.name)}: labelme's background class?)` : '';
+      // labelme2coco writes a "_background_" class with id 0; only a name like that gets the hint.
+      const zero = id === 0 && typeof value.name === 'string'
+        ? ` (${JSON.stringify(value.name)}${BACKGROUND_NAME.test(value.name) ? ": labelme's background class?" : ''})` : '';
       ctx.report({
         message: `Category ids are not 1..${n}: category ${id}${zero} is outside that range (ids: ${shown}). Tools that map ids to class indices will disagree.`,
         at: ctx.place('categories', entry, ['id']),

@@ -22,7 +22,7 @@ export const imageWithoutAnnotations: Rule = {
       if (typeof id !== 'number' && typeof id !== 'string') continue;
       if (facts.slotHasAnnotation[facts.slots.get(id) as number] === 1) continue;
       ctx.report({
-        message: `Image ${JSON.stringify(id)}${typeof value.file_name === 'string' ? ` (${JSON.stringify(value.file_name)})` : ''} has no annotations.`,
+        message: `Image ${JSON.stringify(id)}${typeof value.file_name === 'string' ? ` (${JSON.stringify(value.file_name)})` : ''} has no ${ctx.kind === 'captions' ? 'captions' : 'annotations'}.`,
         at: ctx.place('images', entry, ['id']),
         imageId: id,
       });

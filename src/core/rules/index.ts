@@ -51,6 +51,22 @@ import { areaInvalid } from './areaInvalid';
 import { areaMismatch } from './areaMismatch';
 import { bboxSegmentationMismatch } from './bboxSegmentationMismatch';
 import { duplicateAnnotation } from './duplicateAnnotation';
+import { resultScoreInvalid } from './resultScoreInvalid';
+import { resultScoreRange } from './resultScoreRange';
+import { resultUnknownImage } from './resultUnknownImage';
+import { resultUnknownCategory } from './resultUnknownCategory';
+import { resultKeypointsLength } from './resultKeypointsLength';
+import { resultRleSizeMismatch } from './resultRleSizeMismatch';
+import { resultTooManyPerImage } from './resultTooManyPerImage';
+import { resultDuplicate } from './resultDuplicate';
+import { resultBboxMaskMismatch } from './resultBboxMaskMismatch';
+import { captionInvalid } from './captionInvalid';
+import { areaBboxMismatch } from './areaBboxMismatch';
+import { panopticSegmentInvalid } from './panopticSegmentInvalid';
+import { panopticDuplicateSegmentId } from './panopticDuplicateSegmentId';
+import { panopticUnknownCategory } from './panopticUnknownCategory';
+import { panopticIsthingInvalid } from './panopticIsthingInvalid';
+import { panopticSegmentAreaBbox } from './panopticSegmentAreaBbox';
 import { notCocoFile } from './notCocoFile';
 import { optionalSectionWrongType } from './optionalSectionWrongType';
 import { optionalFieldWrongType } from './optionalFieldWrongType';
@@ -104,9 +120,25 @@ export const ALL_RULES: readonly Rule[] = [
   crowdWithPolygons,
   areaInvalid,
   areaMismatch,
+  areaBboxMismatch,
   bboxSegmentationMismatch,
   duplicateAnnotation,
   imageFileMissing,
+  resultScoreInvalid,
+  resultScoreRange,
+  resultUnknownImage,
+  resultUnknownCategory,
+  resultKeypointsLength,
+  resultRleSizeMismatch,
+  resultTooManyPerImage,
+  resultDuplicate,
+  resultBboxMaskMismatch,
+  captionInvalid,
+  panopticSegmentInvalid,
+  panopticDuplicateSegmentId,
+  panopticUnknownCategory,
+  panopticIsthingInvalid,
+  panopticSegmentAreaBbox,
 ];
 
 /**
