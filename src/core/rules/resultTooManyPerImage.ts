@@ -32,7 +32,7 @@ export const resultTooManyPerImage: Rule = {
       const first = scored[maxDets].e;
       ctx.report({
         message: `Image ${JSON.stringify(imageId)} has ${list.length} detections of category ${JSON.stringify(categoryId)}; COCOeval keeps only the ${maxDets} highest-scoring, so ${list.length - maxDets} never count.`,
-        at: ctx.place('annotations', first, ['image_id']),
+        at: ctx.place('annotations', first),
         imageId,
         ...(categoryId !== null ? { categoryId } : {}),
         data: { count: list.length },
