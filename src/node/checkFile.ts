@@ -11,6 +11,8 @@ import { loadConfigFor, readConfigFile } from './config';
 import { imageLookup } from './imageFiles';
 import { loadCoco } from './loadCoco';
 import { parseCoco } from '../core/coco/parse';
+import { detectKind } from '../core/coco/kind';
+import { loadPanopticPngs } from './panopticPng';
 
 export interface CheckFileOptions {
   /** Image folder (CLI --images); overrides the config's imageRoot. */
@@ -66,6 +68,11 @@ export async function checkFile(file: string, opts: CheckFileOptions = {}): Prom
   const files = opts.checkImageFiles === false ? undefined : fileAccessFor(file, imageRootFor(file, opts, loaded));
   const kind = kindForFile(config, path.relative(loaded.path ? path.dirname(loaded.path) : path.dirname(path.resolve(file)), path.resolve(file)).split(path.sep).join('/'));
   const groundTruth = opts.groundTruth ? await loadCoco(opts.groundTruth, { signal: opts.signal }) : undefined;
+  if (files && (kind ?? detectKind(doc).kind) === 'panoptic') {
+    // Panoptic PNGs are read here, before the (synchronous) rules look at them.
+    const pngs = await loadPanopticPngs(doc, file, { imageRoot: imageRootFor(file, opts, loaded), signal: opts.signal });
+    files.panopticPng = (fileName) => pngs.get(fileName);
+  }
   const result = checkDocument(doc, { config, files, kind, groundTruth, rules: opts.rules, only: opts.only, onProgress: (f) => { opts.onProgress?.('check', f); return opts.signal?.aborted === true; } });
   return { ...result, doc, config, configPath: loaded.path, configErrors: loaded.errors, durationMs: performance.now() - t0 };
 }

@@ -40,7 +40,20 @@ export type ReportInput = Pick<Problem, 'annotationId' | 'imageId' | 'categoryId
 export interface FileAccess {
   /** Whether the image named by an image's `file_name` exists; with the paths tried. */
   imageExists(fileName: string): { found: boolean; tried: readonly string[] };
+  /**
+   * A panoptic annotation's PNG, read before the rules ran (rules are synchronous):
+   * undefined when nobody looked (not a panoptic file, or no disk access).
+   */
+  panopticPng?(fileName: string): PanopticPngFacts | undefined;
 }
+
+/** One segment of a panoptic PNG: its pixels and box ([x, y, w, h], w = x_max - x_min + 1). */
+export interface PngSegment { readonly area: number; readonly bbox: readonly [number, number, number, number] }
+
+/** What a panoptic PNG holds, by segment id (R + 256·G + 256²·B; 0 = void is left out). */
+export type PanopticPngFacts =
+  | { readonly found: true; readonly width: number; readonly height: number; readonly segments: ReadonlyMap<number, PngSegment> }
+  | { readonly found: false; readonly tried: readonly string[]; readonly error?: string };
 
 export interface RuleContext {
   readonly doc: CocoDocument;

@@ -67,6 +67,9 @@ import { panopticDuplicateSegmentId } from './panopticDuplicateSegmentId';
 import { panopticUnknownCategory } from './panopticUnknownCategory';
 import { panopticIsthingInvalid } from './panopticIsthingInvalid';
 import { panopticSegmentAreaBbox } from './panopticSegmentAreaBbox';
+import { panopticPngMissing } from './panopticPngMissing';
+import { panopticPngSegmentsMismatch } from './panopticPngSegmentsMismatch';
+import { panopticSegmentPngArea } from './panopticSegmentPngArea';
 import { notCocoFile } from './notCocoFile';
 import { optionalSectionWrongType } from './optionalSectionWrongType';
 import { optionalFieldWrongType } from './optionalFieldWrongType';
@@ -139,6 +142,9 @@ export const ALL_RULES: readonly Rule[] = [
   panopticUnknownCategory,
   panopticIsthingInvalid,
   panopticSegmentAreaBbox,
+  panopticPngMissing,
+  panopticPngSegmentsMismatch,
+  panopticSegmentPngArea,
 ];
 
 /**

@@ -203,14 +203,16 @@ const SEPARATE: Record<string, Separate> = {
   'coco/panoptic-unknown-category': (d) => { const c = panopticOf(d); c.annotations[12].segments_info[0].category_id = 99; return { text: serialize(c), plant: { rule: 'coco/panoptic-unknown-category', jsonPath: P(12, 0) } }; },
   'coco/panoptic-isthing-invalid': (d) => { const c = panopticOf(d); delete c.categories[1].isthing; return { text: serialize(c), plant: { rule: 'coco/panoptic-isthing-invalid', jsonPath: '$.categories[1]' } }; },
   'coco/panoptic-segment-area-bbox': (d) => { const c = panopticOf(d); c.annotations[13].segments_info[0].area = 1e6; return { text: serialize(c), plant: { rule: 'coco/panoptic-segment-area-bbox', jsonPath: P(13, 0) } }; },
+  // Its PNGs are not written here, so the first annotation's is missing (the others too; one is enough).
+  'coco/panoptic-png-missing': (d) => ({ text: serialize(panopticOf(d)), plant: { rule: 'coco/panoptic-png-missing', jsonPath: A(0) } }),
   'coco/single-category': (d) => ({
     text: serialize({ ...d, categories: [d.categories[0]], annotations: d.annotations.map((a) => { const { keypoints: _k, num_keypoints: _n, ...b } = a; return { ...b, category_id: 1 }; }) }),
     plant: { rule: 'coco/single-category', jsonPath: '$' },
   }),
 };
 
-/** Rules whose defect this test cannot plant in a file: none today. */
-const NOT_PLANTABLE = new Set<string>();
+/** Rules whose defect this test cannot plant in a file: these need panoptic PNGs, planted in test/unit/node/panopticPng.test.ts. */
+const NOT_PLANTABLE = new Set<string>(['coco/panoptic-png-segments-mismatch', 'coco/panoptic-segment-png-area']);
 
 /** Text a message must never show: a value JavaScript failed to print. */
 const BROKEN_TEXT = /undefined|NaN|\[object Object\]/;
