@@ -8,7 +8,7 @@ export const duplicateCategoryName: Rule = {
   defaultSeverity: 'error',
   kinds: [...INSTANCE_KINDS, 'panoptic', 'image-info', 'results-wrapped'],
   description: 'Two categories have the same name.',
-  why: 'Converters that map classes by name (YOLO data.yaml, Ultralytics, FiftyOne, Datumaro) merge the two into one class or keep only the last; COCOeval reports them as two classes, so per-class AP no longer matches the trained model.',
+  why: 'mmdetection maps its classes to category ids by name (CocoDataset: coco.get_cat_ids(cat_names=classes)), so one name gets two ids and every later class is shifted; converters that map classes by name (YOLO data.yaml, Ultralytics, FiftyOne, Datumaro) merge the two into one class or keep only the last; COCOeval reports them as two classes, so per-class AP no longer matches the trained model.',
   example: { bad: '"categories": [{"id": 1, "name": "car"}, {"id": 2, "name": "car"}]', good: '"categories": [{"id": 1, "name": "car"}, {"id": 2, "name": "truck"}]' },
   check(ctx) {
     const entries = ctx.doc.categoryEntries;
