@@ -1,3 +1,4 @@
+import { INSTANCE_KINDS } from '../coco/kind';
 import { isJsonObject } from '../coco/document';
 import { annotationEntryOfData, annotationName, finiteBbox, formatNumber, idsOf, isRleObject, recomputedArea, setAreaEdit, usablePolygons } from '../ruleKit/segmentationShared';
 import type { Rule } from '../ruleKit/types';
@@ -5,6 +6,7 @@ import type { Rule } from '../ruleKit/types';
 export const areaBboxMismatch: Rule = {
   id: 'coco/area-bbox-mismatch',
   defaultSeverity: 'warning',
+  kinds: INSTANCE_KINDS,
   description: 'An annotation\'s "area" is larger than its bbox\'s w × h (impossible), or — without a mask — differs from w × h (by more than 10% and 2 px by default).',
   why: 'COCOeval sorts ground truth into small / medium / large by the stored area: a box-only annotation whose area is the whole image\'s lands in "large" and APs / APm come out -1 or wrong. Real box-only exports (Roboflow, CVAT, VisDrone) store w × h, which is also what pycocotools\' loadRes computes for boxes; no mask can cover more than its box.',
   example: { bad: '"bbox": [10, 20, 30, 40], "segmentation": [], "area": 307200', good: '"bbox": [10, 20, 30, 40], "segmentation": [], "area": 1200' },

@@ -1,3 +1,4 @@
+import { INSTANCE_KINDS } from '../coco/kind';
 import { isJsonObject } from '../coco/document';
 import { annotationEntryOfData, annotationName, formatNumber, idsOf, recomputedArea, setAreaEdit } from '../ruleKit/segmentationShared';
 import type { Rule } from '../ruleKit/types';
@@ -5,6 +6,7 @@ import type { Rule } from '../ruleKit/types';
 export const areaInvalid: Rule = {
   id: 'coco/area-invalid',
   defaultSeverity: 'error',
+  kinds: INSTANCE_KINDS,
   description: 'An annotation\'s "area" is missing, zero or negative.',
   why: "COCOeval reads g['area'] for every ground-truth object to pick its area range: a missing area raises KeyError; area 0 files the object under \"small\" whatever its size (it is still evaluated, in \"all\" too), a negative area falls outside every range and is ignored; mmdetection's CocoDataset skips objects with area <= 0 when training.",
   example: { bad: '"bbox": [10, 20, 30, 40], "area": 0', good: '"bbox": [10, 20, 30, 40], "area": 1200' },

@@ -1,9 +1,11 @@
+import { INSTANCE_KINDS } from '../coco/kind';
 import { categoryCounts, categoryLabel } from '../ruleKit/datasetStats';
 import type { Rule } from '../ruleKit/types';
 
 export const categoryFewSamples: Rule = {
   id: 'coco/category-few-samples',
   defaultSeverity: 'warning',
+  kinds: INSTANCE_KINDS,
   description: 'A category has at most `fewSamples` annotations (default 1).',
   why: 'A model cannot learn a class from one example, and a train/val split leaves it out of one side, so COCOeval reports AP -1 or 0 for it; usually a typo in a label name (a "dgo" next to "dog"). Datumaro\'s validator flags it as "few samples in label".',
   example: { bad: '"categories": [… {"id": 7, "name": "dgo"}]  (1 annotation)', good: '"categories": [… {"id": 7, "name": "dog"}]  (the annotation moved to "dog")' },

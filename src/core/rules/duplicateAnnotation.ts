@@ -1,3 +1,4 @@
+import { INSTANCE_KINDS } from '../coco/kind';
 import { isJsonObject, type CocoDocument, type IdKey, type JsonObject, type Located } from '../coco/document';
 import { segmentationFacts } from '../ruleKit/facts';
 import { locate } from '../coco/locate';
@@ -19,6 +20,7 @@ interface Item {
 export const duplicateAnnotation: Rule = {
   id: 'coco/duplicate-annotation',
   defaultSeverity: 'warning',
+  kinds: INSTANCE_KINDS,
   description: 'Two annotations of one image and one category cover the same object (mask IoU ≥ 0.95 by default).',
   why: 'A duplicated object is counted twice: COCOeval matches only one of the two with a detection and scores the other as a miss, capping recall below 1; training sees the object twice (double loss weight, conflicting NMS targets). Exports merged twice, or a shape pasted over itself, are the usual cause.',
   example: { bad: '{"id": 1, "image_id": 3, "category_id": 2, "bbox": [5, 5, 20, 20], …}, {"id": 2, "image_id": 3, "category_id": 2, "bbox": [5, 5, 20, 20], …}', good: '{"id": 1, "image_id": 3, "category_id": 2, "bbox": [5, 5, 20, 20], …}' },

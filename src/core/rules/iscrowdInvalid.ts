@@ -1,3 +1,4 @@
+import { INSTANCE_KINDS } from '../coco/kind';
 import { annotationName } from '../ruleKit/segmentationShared';
 import { isJsonObject } from '../coco/document';
 import { insertProperty } from '../edits/jsonEdits';
@@ -11,6 +12,7 @@ function isRleObject(seg: unknown): boolean {
 export const iscrowdInvalid: Rule = {
   id: 'coco/iscrowd-invalid',
   defaultSeverity: 'warning',
+  kinds: INSTANCE_KINDS,
   description: 'An annotation has no "iscrowd", or one that is not 0 or 1.',
   why: 'COCOeval reads int(o["iscrowd"]) for every ground-truth object and raises KeyError when it is missing; any value other than 0 turns the object into an "ignore" region that matches everything and never counts as missed.',
   example: { bad: '{"id": 3, "image_id": 1, "category_id": 2, "bbox": [1, 2, 3, 4]}', good: '{"id": 3, "image_id": 1, "category_id": 2, "bbox": [1, 2, 3, 4], "iscrowd": 0}' },

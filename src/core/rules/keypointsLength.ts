@@ -1,3 +1,4 @@
+import { INSTANCE_KINDS } from '../coco/kind';
 import { annotationName } from '../ruleKit/segmentationShared';
 import { forEachKeypointAnnotation } from '../ruleKit/datasetStats';
 import { describeJson, idOf } from '../ruleKit/schema';
@@ -6,6 +7,7 @@ import type { Rule } from '../ruleKit/types';
 export const keypointsLength: Rule = {
   id: 'coco/keypoints-length',
   defaultSeverity: 'error',
+  kinds: INSTANCE_KINDS,
   description: 'An annotation\'s "keypoints" is not 3 numbers (x, y, visibility) per keypoint name of its category.',
   why: 'COCOeval computeOks reshapes keypoints as [x, y, v] triples against the category\'s sigmas and fails with a broadcast error when the length differs; Ultralytics pose converters read kpt_shape from the category and misalign every joint after the first missing one.',
   example: { bad: '"categories": [{"id": 1, "keypoints": ["nose", "eye"], …}], … "keypoints": [10, 20, 2]', good: '"keypoints": [10, 20, 2, 14, 18, 1]' },

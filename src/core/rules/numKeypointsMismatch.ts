@@ -1,3 +1,4 @@
+import { INSTANCE_KINDS } from '../coco/kind';
 import { annotationName } from '../ruleKit/segmentationShared';
 import { isJsonObject, type JsonObject } from '../coco/document';
 import { insertProperty, replaceRange } from '../edits/jsonEdits';
@@ -20,6 +21,7 @@ function visibleCount(kp: unknown): number | undefined {
 export const numKeypointsMismatch: Rule = {
   id: 'coco/num-keypoints-mismatch',
   defaultSeverity: 'warning',
+  kinds: INSTANCE_KINDS,
   description: '"num_keypoints" is missing or differs from the number of keypoints with visibility > 0.',
   why: 'COCOeval ignores ground truth with num_keypoints == 0 when evaluating keypoints (and raises KeyError when it is absent): a wrong count hides annotated people from OKS, or scores empty ones as misses.',
   example: { bad: '"keypoints": [10, 20, 2, 0, 0, 0], "num_keypoints": 2', good: '"keypoints": [10, 20, 2, 0, 0, 0], "num_keypoints": 1' },

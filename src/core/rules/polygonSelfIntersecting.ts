@@ -1,3 +1,4 @@
+import { INSTANCE_KINDS } from '../coco/kind';
 import { annotationName, idsOf, isUsablePolygon, isZeroAreaPolygon } from '../ruleKit/segmentationShared';
 import { F_SELF_SUSPECT, forEachFlaggedPolygon } from '../ruleKit/facts';
 import type { Rule } from '../ruleKit/types';
@@ -6,6 +7,7 @@ import { polygonEdgesMeet } from '../geometry/polygonEdges';
 export const polygonSelfIntersecting: Rule = {
   id: 'coco/polygon-self-intersecting',
   defaultSeverity: 'warning',
+  kinds: INSTANCE_KINDS,
   description: 'A polygon\'s outline crosses or touches itself.',
   why: 'pycocotools fills polygons by the even-odd rule, so where a bow-tie outline overlaps itself the mask gets a hole and the area shrinks; shapely calls such polygons invalid (area, buffer and intersection give wrong results), and converters that use it drop or "repair" them unpredictably.',
   example: { bad: '"segmentation": [[0, 0, 10, 10, 10, 0, 0, 10]]', good: '"segmentation": [[0, 0, 10, 0, 10, 10, 0, 10]]' },

@@ -3,6 +3,8 @@ import { detectKind, kindFromFileName } from '../../../../src/core/coco/kind';
 import { parseCoco } from '../../../../src/core/coco/parse';
 import { checkDocument } from '../../../../src/core/check';
 import { globToRegExp, kindForFile, parseConfig } from '../../../../src/core/config';
+import { ALL_RULES } from '../../../../src/core/rules';
+import type { Rule } from '../../../../src/core/ruleKit/types';
 
 const parse = (text: string, path?: string) => parseCoco(new TextEncoder().encode(text), { path });
 
@@ -63,5 +65,14 @@ describe('kind of a COCO file (core/coco/kind)', () => {
     const doc = parse('{"images": [], "annotations": [], "categories": []}');
     const { summary } = checkDocument(doc, { kind: 'captions' });
     assert.deepEqual([summary.kind, summary.kindSource], ['captions', 'config']);
+  });
+
+  it('every rule declares its kinds; a rule that does not apply does not run', () => {
+    assert.deepEqual(ALL_RULES.filter((r) => !r.kinds || r.kinds.length === 0).map((r) => r.id), []);
+    const ran: string[] = [];
+    const probe = (id: string, kinds: Rule['kinds']): Rule => ({ id, kinds, defaultSeverity: 'info', description: '', why: '', check: () => { ran.push(id); } });
+    const doc = parse('{"images": [], "annotations": [{"id": 1, "image_id": 1, "caption": "x"}]}');
+    checkDocument(doc, { rules: [probe('t/captions', ['captions']), probe('t/instances', ['instances']), probe('t/default', undefined)] });
+    assert.deepEqual(ran, ['t/captions']);
   });
 });
