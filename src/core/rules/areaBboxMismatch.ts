@@ -1,6 +1,8 @@
 import { INSTANCE_KINDS } from '../coco/kind';
-import { isJsonObject } from '../coco/document';
-import { annotationEntryOfData, annotationName, finiteBbox, formatNumber, idsOf, isRleObject, recomputedArea, setAreaEdit, usablePolygons } from '../ruleKit/segmentationShared';
+import type { JsonObject } from '../coco/document';
+import { B_NUMERIC, boxFacts } from '../ruleKit/boxFacts';
+import { F_ALL_USABLE, SEG_POLYGONS, SEG_RLE, segmentationFacts } from '../ruleKit/facts';
+import { annotationEntryOfData, annotationName, formatNumber, idsOf, recomputedArea, setAreaEdit } from '../ruleKit/segmentationShared';
 import type { Rule } from '../ruleKit/types';
 
 export const areaBboxMismatch: Rule = {
@@ -14,24 +16,32 @@ export const areaBboxMismatch: Rule = {
   check(ctx) {
     const rel = typeof ctx.options.relTolerance === 'number' ? ctx.options.relTolerance : 0.1;
     const abs = typeof ctx.options.absTolerance === 'number' ? ctx.options.absTolerance : 2;
-    for (const entry of ctx.doc.annotationEntries) {
-      const ann = entry.value;
-      if (!isJsonObject(ann)) continue;
+    // The shared facts: numeric boxes and segmentation kinds, without re-reading each annotation.
+    const box = boxFacts(ctx.doc);
+    const seg = segmentationFacts(ctx.doc);
+    const _B_NUMERIC = B_NUMERIC, _SEG_POLYGONS = SEG_POLYGONS, _SEG_RLE = SEG_RLE, _F_ALL_USABLE = F_ALL_USABLE;
+    const entries = ctx.doc.annotationEntries;
+    for (let a = 0; a < box.count; a++) {
+      if ((box.flags[a] & _B_NUMERIC) === 0) continue; // coco/bbox-invalid
+      const bw = box.w[a], bh = box.h[a];
+      if (!(bw > 0 && bh > 0)) continue; // coco/bbox-non-positive
+      const entry = entries[a];
+      const ann = entry.value as JsonObject;
       const area = ann.area;
-      const box = finiteBbox(ann.bbox);
-      if (typeof area !== 'number' || !Number.isFinite(area) || area <= 0 || !box) continue; // coco/area-invalid, coco/bbox-invalid
-      const boxArea = box[2] * box[3];
-      if (!(boxArea > 0)) continue; // coco/bbox-non-positive
-      const hasMask = usablePolygons(ann.segmentation) !== undefined || isRleObject(ann.segmentation);
+      if (typeof area !== 'number' || !Number.isFinite(area) || area <= 0) continue; // coco/area-invalid
+      const boxArea = bw * bh;
+      const kind = seg.kind[a];
+      const hasMask = (kind === _SEG_POLYGONS && (seg.flags[a] & _F_ALL_USABLE) !== 0) || kind === _SEG_RLE;
       const tol = Math.max(abs, rel * boxArea);
       // A mask lies inside its box (pixels, so up to a pixel's rounding on each side).
-      const tooLarge = area > boxArea + Math.max(abs, 2 * (box[2] + box[3]) + 4);
+      const tooLarge = area > boxArea + Math.max(abs, 2 * (bw + bh) + 4);
       if (hasMask ? !tooLarge : Math.abs(area - boxArea) <= tol) continue;
+      const b = [box.x[a], box.y[a], bw, bh];
       const pct = Math.round((Math.abs(area - boxArea) / boxArea) * 100);
       ctx.report({
         message: tooLarge
-          ? `${annotationName(ann, entry.index)}: area ${formatNumber(area)} is larger than its box (${formatNumber(box[2])} × ${formatNumber(box[3])} = ${formatNumber(boxArea)}), which no object inside the box can cover (+${pct}%).`
-          : `${annotationName(ann, entry.index)} has no mask and area ${formatNumber(area)}, but its box is ${formatNumber(box[2])} × ${formatNumber(box[3])} = ${formatNumber(boxArea)} (${area > boxArea ? '+' : '-'}${pct}%); COCOeval picks small / medium / large by the stored area.`,
+          ? `${annotationName(ann, entry.index)}: area ${formatNumber(area)} is larger than its box (${formatNumber(b[2])} × ${formatNumber(b[3])} = ${formatNumber(boxArea)}), which no object inside the box can cover (+${pct}%).`
+          : `${annotationName(ann, entry.index)} has no mask and area ${formatNumber(area)}, but its box is ${formatNumber(b[2])} × ${formatNumber(b[3])} = ${formatNumber(boxArea)} (${area > boxArea ? '+' : '-'}${pct}%); COCOeval picks small / medium / large by the stored area.`,
         at: ctx.place('annotations', entry, ['area']),
         ...idsOf(ann),
         data: { index: entry.index, boxArea, hasMask },
