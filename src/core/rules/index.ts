@@ -70,6 +70,7 @@ import { panopticSegmentAreaBbox } from './panopticSegmentAreaBbox';
 import { panopticPngMissing } from './panopticPngMissing';
 import { panopticPngSegmentsMismatch } from './panopticPngSegmentsMismatch';
 import { panopticSegmentPngArea } from './panopticSegmentPngArea';
+import { resultListInconsistent } from './resultListInconsistent';
 import { notCocoFile } from './notCocoFile';
 import { optionalSectionWrongType } from './optionalSectionWrongType';
 import { optionalFieldWrongType } from './optionalFieldWrongType';
@@ -127,6 +128,7 @@ export const ALL_RULES: readonly Rule[] = [
   bboxSegmentationMismatch,
   duplicateAnnotation,
   imageFileMissing,
+  resultListInconsistent,
   resultScoreInvalid,
   resultScoreRange,
   resultUnknownImage,

@@ -14,6 +14,8 @@ export const missingField: Rule = {
   check(ctx) {
     for (const section of ARRAY_SECTIONS) {
       const required = fieldsFor(ctx.kind, section).filter((f) => f.required);
+      // pycocotools' createIndex reads ann["category_id"] of every annotation once "categories" exists, captions too.
+      if (section === 'annotations' && ctx.kind === 'captions' && ctx.doc.sections.has('categories')) required.push({ name: 'category_id', type: 'id', required: true });
       if (required.length === 0) continue;
       for (const entry of ctx.doc.entries(section)) {
         const value = entry.value;

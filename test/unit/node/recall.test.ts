@@ -183,6 +183,7 @@ const SEPARATE: Record<string, Separate> = {
   'coco/section-wrong-type': (d) => ({ text: serialize({ ...d, annotations: {} }), plant: { rule: 'coco/section-wrong-type', jsonPath: '$.annotations' } }),
   'coco/optional-section-wrong-type': (d) => ({ text: serialize({ ...d, info: null }), plant: { rule: 'coco/optional-section-wrong-type', jsonPath: '$.info' } }),
   'coco/not-coco-file': () => ({ text: JSON.stringify({ version: '5.4.1', flags: {}, shapes: [{ label: 'cat', points: [[1, 2], [3, 4]], shape_type: 'rectangle' }], imagePath: 'a.jpg', imageData: null }), plant: { rule: 'coco/not-coco-file', jsonPath: '$' } }),
+  'coco/result-list-inconsistent': (d) => resultsText(d, (r) => { delete r[708].bbox; r[708].segmentation = { size: [H, W], counts: [W * H] }; return 708; }, 'coco/result-list-inconsistent'),
   'coco/result-score-invalid': (d) => resultsText(d, (r) => { delete r[700].score; return 700; }, 'coco/result-score-invalid'),
   'coco/result-score-range': (d) => resultsText(d, (r) => { r[701].score = 3.7; return 701; }, 'coco/result-score-range'),
   'coco/result-unknown-image': (d) => resultsText(d, (r) => { r[702].image_id = 99999999; return 702; }, 'coco/result-unknown-image'),

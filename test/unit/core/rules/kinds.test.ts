@@ -253,6 +253,24 @@ describe('kinds of COCO file: clean and defective twins', () => {
     assert.deepEqual(problems.map((p) => [p.rule, p.jsonPath]), [['coco/result-score-range', '$[2].score']]);
   });
 
+  it('results list loadRes cannot read: empty, or a later detection without the bbox the first one has', () => {
+    assert.deepEqual(run('[]').problems.map((p) => [p.rule, p.severity]), [['coco/result-list-inconsistent', 'error']]);
+    const text = cocoText([
+      { image_id: 1, category_id: 1, bbox: [10, 20, 30, 40], score: 0.9 },
+      { image_id: 1, category_id: 1, segmentation: { size: [H, W], counts: [W * H] }, score: 0.8 },
+    ]);
+    const { problems } = assertFoundAtLines(text, [{ rule: 'coco/result-list-inconsistent', marker: '"score": 0.8', element: true }]);
+    assert.match(problems.find((p) => p.rule === 'coco/result-list-inconsistent')!.message, /^Detection 1 has no "bbox", but the first result has one/);
+  });
+
+  it('captions with a "categories" section need category_id (pycocotools indexes it then)', () => {
+    const c = structuredClone(CLEAN.captions) as Record<string, unknown>;
+    c.categories = [];
+    const { problems } = run(cocoText(c));
+    assert.deepEqual(errorsOf(problems).length, 3);
+    assert.ok(problems.every((p) => p.rule === 'coco/missing-field' && /has no "category_id"/.test(p.message)));
+  });
+
   it('results wrapped in a dataset object: detections checked, no missing id / area / iscrowd noise', () => {
     const c = structuredClone(CLEAN['results-wrapped']) as { annotations: Record<string, unknown>[] };
     c.annotations[1].score = 'high';
