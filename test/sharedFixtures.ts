@@ -5,7 +5,8 @@
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 
-export const SHARED_FIXTURES = path.resolve(__dirname, '..', '..', 'shared', 'fixtures');
+/** LABELSCOPE_SHARED_FIXTURES points elsewhere (a worktree one level deeper than the main checkout). */
+export const SHARED_FIXTURES = process.env.LABELSCOPE_SHARED_FIXTURES ?? path.resolve(__dirname, '..', '..', 'shared', 'fixtures');
 
 /**
  * Call from `before`/`it` with mocha's `this`: skips, saying why, when the fixtures are absent.

@@ -3,6 +3,7 @@
  * and the editor agree. Parsing never throws: mistakes come back as messages.
  */
 import type { Severity } from './problems';
+import { COCO_KINDS, isCocoKind, type CocoKind } from './coco/kind';
 
 export type RuleSetting = Severity | 'off' | { severity?: Severity | 'off'; options?: Record<string, unknown> };
 
@@ -13,6 +14,12 @@ export interface LabelscopeConfig {
   imageRoot?: string;
   /** At most this many diagnostics per rule in the Problems panel (the CLI lists all). */
   maxProblemsPerRule?: number;
+  /**
+   * Check files matching a glob as this kind instead of the detected one:
+   * `{"preds/*.json": "results", "**\/captions_*.json": "captions"}`. A pattern without
+   * '/' matches the file name; with '/', the path relative to the config's folder.
+   */
+  kinds?: Record<string, CocoKind>;
 }
 
 export const DEFAULT_MAX_PROBLEMS_PER_RULE = 500;
@@ -77,7 +84,48 @@ export function validateConfig(raw: unknown, source = CONFIG_FILE_NAME): ParsedC
     if (typeof n === 'number' && Number.isInteger(n) && n > 0) config.maxProblemsPerRule = n;
     else errors.push(`${source}: "maxProblemsPerRule" must be a positive integer`);
   }
+  if (obj.kinds !== undefined) {
+    if (typeof obj.kinds !== 'object' || obj.kinds === null || Array.isArray(obj.kinds)) {
+      errors.push(`${source}: "kinds" must be an object of file pattern -> kind`);
+    } else {
+      config.kinds = {};
+      for (const [pattern, kind] of Object.entries(obj.kinds as Record<string, unknown>)) {
+        if (isCocoKind(kind)) config.kinds[pattern] = kind;
+        else errors.push(`${source}: kinds["${pattern}"] must be one of ${COCO_KINDS.join(', ')}`);
+      }
+    }
+  }
   return { config, errors };
+}
+
+/** A glob (`*`, `**`, `?`) as a regular expression over '/'-separated paths. */
+export function globToRegExp(glob: string): RegExp {
+  let re = '';
+  for (let i = 0; i < glob.length; i++) {
+    const c = glob[i];
+    if (c === '*') {
+      if (glob[i + 1] === '*') {
+        i++;
+        if (glob[i + 1] === '/') { i++; re += '(?:.*/)?'; } else re += '.*';
+      } else re += '[^/]*';
+    } else if (c === '?') re += '[^/]';
+    else re += c.replace(/[.+^${}()|[\]\\]/g, '\\$&');
+  }
+  return new RegExp(`^${re}$`);
+}
+
+/**
+ * The kind `.labelscope.json` forces for a file, given its path relative to the
+ * config's folder ('/'-separated); the first matching pattern wins.
+ */
+export function kindForFile(config: LabelscopeConfig | undefined, relativePath: string): CocoKind | undefined {
+  if (!config?.kinds) return undefined;
+  const rel = relativePath.replace(/\\/g, '/');
+  const name = rel.split('/').pop() ?? rel;
+  for (const [pattern, kind] of Object.entries(config.kinds)) {
+    if (globToRegExp(pattern).test(pattern.includes('/') ? rel : name)) return kind;
+  }
+  return undefined;
 }
 
 /** Later configs win, rule by rule (workspace file, then editor settings). */
@@ -88,6 +136,7 @@ export function mergeConfigs(...configs: (LabelscopeConfig | undefined)[]): Labe
     if (c.rules) out.rules = { ...out.rules, ...c.rules };
     if (c.imageRoot !== undefined) out.imageRoot = c.imageRoot;
     if (c.maxProblemsPerRule !== undefined) out.maxProblemsPerRule = c.maxProblemsPerRule;
+    if (c.kinds) out.kinds = { ...out.kinds, ...c.kinds };
   }
   return out;
 }

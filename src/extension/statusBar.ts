@@ -1,6 +1,7 @@
 /** The status bar item: problem counts for the file in view, or check progress. */
 import * as vscode from 'vscode';
 import type { CheckOutcome } from '../node/checkWorkerProtocol';
+import { KIND_LABEL } from '../core/coco/kind';
 
 export class StatusBar implements vscode.Disposable {
   readonly item: vscode.StatusBarItem;
@@ -35,8 +36,10 @@ export class StatusBar implements vscode.Disposable {
     for (const o of list) { errors += o.summary.errors; warnings += o.summary.warnings; infos += o.summary.infos; }
     const plural = (n: number, w: string) => `${n} ${w}${n === 1 ? '' : 's'}`;
     const icon = errors > 0 ? '$(error)' : warnings > 0 ? '$(warning)' : '$(pass)';
-    this.item.text = `${icon} Labelscope: ${plural(errors, 'error')}, ${plural(warnings, 'warning')}`;
-    const scope = active ? active.file : `${list.length} COCO file${list.length === 1 ? '' : 's'}`;
+    // The file in view says what kind of COCO file it was checked as (captions, panoptic, results …).
+    const kind = active?.summary.kind;
+    this.item.text = `${icon} Labelscope: ${plural(errors, 'error')}, ${plural(warnings, 'warning')}${kind && kind !== 'instances' ? ` · ${kind}` : ''}`;
+    const scope = active ? `${active.file}${kind ? `\n${KIND_LABEL[kind]}` : ''}` : `${list.length} COCO file${list.length === 1 ? '' : 's'}`;
     this.item.tooltip = `Labelscope — ${scope}\n${plural(errors, 'error')}, ${plural(warnings, 'warning')}, ${infos} info\nClick to open the Problems panel.`;
     this.item.backgroundColor = errors > 0 ? new vscode.ThemeColor('statusBarItem.errorBackground') : undefined;
     this.item.show();

@@ -5,12 +5,14 @@
 import * as path from 'node:path';
 import { checkDocument, type CheckResult } from '../core/check';
 import type { CocoDocument } from '../core/coco/document';
-import { mergeConfigs, type LabelscopeConfig } from '../core/config';
+import { kindForFile, mergeConfigs, type LabelscopeConfig } from '../core/config';
 import type { FileAccess, Rule } from '../core/ruleKit/types';
 import { loadConfigFor, readConfigFile } from './config';
 import { imageLookup } from './imageFiles';
 import { loadCoco } from './loadCoco';
 import { parseCoco } from '../core/coco/parse';
+import { detectKind } from '../core/coco/kind';
+import { loadPanopticPngs } from './panopticPng';
 
 export interface CheckFileOptions {
   /** Image folder (CLI --images); overrides the config's imageRoot. */
@@ -29,6 +31,8 @@ export interface CheckFileOptions {
   rules?: readonly Rule[];
   /** Only these rule ids (fix-all checks just the rules it fixes). */
   only?: readonly string[];
+  /** A ground-truth COCO file a results file refers to (CLI --gt). */
+  groundTruth?: string;
 }
 
 export interface CheckFileResult extends CheckResult {
@@ -65,7 +69,14 @@ export async function checkFile(file: string, opts: CheckFileOptions = {}): Prom
     : await loadCoco(file, { onProgress: (f: number) => opts.onProgress?.('parse', f), signal: opts.signal });
   opts.onProgress?.('check', 0);
   const files = opts.checkImageFiles === false ? undefined : fileAccessFor(file, imageRootFor(file, opts, loaded));
-  const result = checkDocument(doc, { config, files, rules: opts.rules, only: opts.only, onProgress: (f) => { opts.onProgress?.('check', f); return opts.signal?.aborted === true; } });
+  const kind = kindForFile(config, path.relative(loaded.path ? path.dirname(loaded.path) : path.dirname(path.resolve(file)), path.resolve(file)).split(path.sep).join('/'));
+  const groundTruth = opts.groundTruth ? await loadCoco(opts.groundTruth, { signal: opts.signal }) : undefined;
+  if (files && (kind ?? detectKind(doc).kind) === 'panoptic') {
+    // Panoptic PNGs are read here, before the (synchronous) rules look at them.
+    const pngs = await loadPanopticPngs(doc, file, { imageRoot: imageRootFor(file, opts, loaded), signal: opts.signal });
+    files.panopticPng = (fileName) => pngs.get(fileName);
+  }
+  const result = checkDocument(doc, { config, files, kind, groundTruth, rules: opts.rules, only: opts.only, onProgress: (f) => { opts.onProgress?.('check', f); return opts.signal?.aborted === true; } });
   return { ...result, doc, config, configPath: loaded.path, configErrors: loaded.errors, durationMs: performance.now() - t0 };
 }
 

@@ -30,7 +30,7 @@ export const CTL_SLOTS = 3;
 export const FRONTIER_MARGIN = 4096;
 
 /** Bumped when the messages or the control slots change: a stale dist/scanWorker.js refuses to run. */
-export const SCAN_PROTOCOL = 3;
+export const SCAN_PROTOCOL = 4; // 3: line-index checkpoints from the scan worker; 4: a top-level array is scanned as a results list (ROOT_ARRAY_KEY)
 
 export interface ScanWorkerData {
   kind: 'labelscope-scan';

@@ -74,6 +74,16 @@ describe('extension host (mock vscode)', () => {
     assert.match(__mock.state.statusBarItems[0].text, /2 errors/);
   });
 
+  it('the status bar names the kind of the file in view when it is not instances (captions here)', async () => {
+    const uri = write('captions_val.json', JSON.stringify({ info: {}, licenses: [], images: [{ id: 1, file_name: 'a.jpg', width: 4, height: 4 }], annotations: [{ id: 1, image_id: 1, caption: 'A cat.' }] }, null, 1));
+    const api = start();
+    const doc = open(uri);
+    __mock.setActiveEditor(doc);
+    await waitFor(() => api.service.outcomeFor(uri), `a check of the captions file ${JSON.stringify(__mock.state.outputChannels[0]?.lines)}`);
+    await waitFor(() => /· captions/.test(__mock.state.statusBarItems[0].text), `status bar text: ${__mock.state.statusBarItems[0]?.text}`);
+    assert.match(__mock.state.statusBarItems[0].tooltip ?? '', /COCO captions/);
+  });
+
   it('duplicate ids carry related information pointing at the twin', async () => {
     start();
     const uri = write('instances_dup.json', cocoText([5, 6]).replace('"id": 2,', '"id": 1,'));

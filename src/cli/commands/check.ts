@@ -16,10 +16,14 @@ import type { CliCommand } from './index';
 
 export const CHECK_USAGE = `Usage: labelscope check <coco.json> [options]
 
-Checks a COCO annotation file with every Labelscope rule.
+Checks a COCO file with the Labelscope rules that apply to its kind (instances,
+keypoints, stuff, captions, panoptic, image-info, results; detected from the
+content, or forced by "kinds" in .labelscope.json).
 
 Options:
   --images DIR       folder the images' file_name values are relative to
+  --gt FILE          ground-truth COCO file a results file is checked against
+                     (unknown image_id / category_id, keypoint counts, RLE sizes)
   --format FORMAT    text (default), json, sarif (GitHub code scanning) or junit
   --config FILE      a .labelscope.json to use instead of the nearest one
   --output FILE      write the report to FILE instead of standard output
@@ -45,6 +49,7 @@ async function run(argv: string[], io: CliIo): Promise<number> {
       allowPositionals: true,
       options: {
         images: { type: 'string' },
+        gt: { type: 'string' },
         format: { type: 'string', default: 'text' },
         config: { type: 'string' },
         output: { type: 'string' },
@@ -77,6 +82,7 @@ async function run(argv: string[], io: CliIo): Promise<number> {
     io.stderr(`labelscope: cannot read ${file}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}\n`);
     return 2;
   }
+  if (values.gt && !fs.existsSync(values.gt)) { io.stderr(`labelscope: cannot read ground truth ${values.gt}: no such file\n`); return 2; }
   if (values.config && !fs.existsSync(values.config)) { io.stderr(`labelscope: cannot read config ${values.config}: no such file\n`); return 2; }
 
   const progress = makeProgress(io, size);
@@ -85,6 +91,7 @@ async function run(argv: string[], io: CliIo): Promise<number> {
     result = await checkFile(file, {
       images: values.images,
       configFile: values.config,
+      ...(values.gt ? { groundTruth: values.gt } : {}),
       checkImageFiles: !values['no-image-files'],
       onProgress: progress.update,
     });

@@ -4,13 +4,18 @@
  */
 import type { CocoDocument, Located } from '../coco/document';
 import { locate } from '../coco/locate';
-import { jsonPath } from '../coco/jsonPath';
+import { formatJsonPath, jsonPath } from '../coco/jsonPath';
 import { ruleSetting, type LabelscopeConfig } from '../config';
 import type { Problem, Severity } from '../problems';
 import { ALL_RULES } from '../rules';
 import type { FileAccess, Place, ReportInput, Rule, RuleContext } from '../ruleKit/types';
+import { INSTANCE_KINDS, assignKind, detectKind, kindOf, type CocoKind, type KindInfo } from '../coco/kind';
 
 export interface CheckSummary {
+  /** What kind of COCO file this is (instances, captions, panoptic, results …, or not-coco). */
+  kind: CocoKind;
+  /** How the kind was decided: content, file-name or config. */
+  kindSource: KindInfo['source'];
   images: number;
   annotations: number;
   categories: number;
@@ -35,6 +40,10 @@ export interface CheckOptions {
   rules?: readonly Rule[];
   /** Disk access for rules that look at image files. */
   files?: FileAccess;
+  /** Check as this kind of file instead of the detected one (`.labelscope.json` "kinds"). */
+  kind?: CocoKind;
+  /** A ground-truth dataset a results file refers to (CLI --gt). */
+  groundTruth?: CocoDocument;
   /** Called between rules with the share of rules done; return true to stop early. */
   onProgress?: (fraction: number) => boolean | void;
 }
@@ -46,9 +55,12 @@ export function makeContext(
   options: Record<string, unknown>,
   sink: (p: Problem) => void,
   files?: FileAccess,
+  groundTruth?: CocoDocument,
 ): RuleContext {
   return {
     doc,
+    kind: kindOf(doc).kind,
+    ...(groundTruth ? { groundTruth } : {}),
     options,
     files,
     report(input: ReportInput) {
@@ -77,11 +89,14 @@ export function placeIn(
   entry: Located,
   path: readonly (string | number)[] = [],
 ): Place {
+  // A results list (top-level array) keeps its elements as annotations; their paths start at the root.
+  const pathOf = (p: readonly (string | number)[]) =>
+    section === 'annotations' && doc.rootKind === 'array' ? formatJsonPath([entry.index, ...p]) : jsonPath(section, entry.index, p);
   if (path.length > 0) {
     const range = locate(doc, entry, path as (string | number)[]);
-    if (range) return { jsonPath: jsonPath(section, entry.index, path as (string | number)[]), ...range };
+    if (range) return { jsonPath: pathOf(path), ...range };
   }
-  return { jsonPath: jsonPath(section, entry.index, []), start: entry.start, end: entry.end };
+  return { jsonPath: pathOf([]), start: entry.start, end: entry.end };
 }
 
 export function sectionPlace(doc: CocoDocument, name?: string): Place {
@@ -96,8 +111,21 @@ export function sectionPlace(doc: CocoDocument, name?: string): Place {
   return { jsonPath: '$', start, end: Math.min(start + 1, doc.bytes.length) };
 }
 
+/** Whether `rule` runs on a file of `kind` (rules without `kinds` apply to instance-like files). */
+export function ruleApplies(rule: Pick<Rule, 'kinds'>, kind: CocoKind): boolean {
+  return (rule.kinds ?? INSTANCE_KINDS).includes(kind);
+}
+
+/** Decides the document's kind for this run (forced or detected) and remembers it for the rules. */
+export function settleKind(doc: CocoDocument, forced?: CocoKind): KindInfo {
+  const info: KindInfo = forced ? { kind: forced, source: 'config' } : detectKind(doc);
+  assignKind(doc, info);
+  return info;
+}
+
 export function checkDocument(doc: CocoDocument, opts: CheckOptions = {}): CheckResult {
-  const rules = (opts.rules ?? ALL_RULES).filter((r) => !opts.only || opts.only.includes(r.id));
+  const kind = settleKind(doc, opts.kind).kind;
+  const rules = (opts.rules ?? ALL_RULES).filter((r) => (!opts.only || opts.only.includes(r.id)) && ruleApplies(r, kind));
   const problems: Problem[] = [];
   const ruleMs: Record<string, number> = {};
   const sink = (p: Problem) => { problems.push(p); };
@@ -107,7 +135,7 @@ export function checkDocument(doc: CocoDocument, opts: CheckOptions = {}): Check
     if (setting.severity !== 'off') {
       const t0 = performance.now();
       try {
-        rule.check(makeContext(doc, rule, setting.severity, setting.options, sink, opts.files));
+        rule.check(makeContext(doc, rule, setting.severity, setting.options, sink, opts.files, opts.groundTruth));
       } catch (e) {
         // A rule bug must not hide every other problem: report it where users see it.
         problems.push({
@@ -136,7 +164,10 @@ export function summarize(doc: CocoDocument, problems: readonly Problem[], ruleM
     else if (p.severity === 'warning') warnings++;
     else infos++;
   }
+  const kind = kindOf(doc);
   return {
+    kind: kind.kind,
+    kindSource: kind.source,
     images: doc.imageEntries.length,
     annotations: doc.annotationEntries.length,
     categories: doc.categoryEntries.length,

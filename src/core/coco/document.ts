@@ -51,6 +51,14 @@ export interface ParseIssue {
 export const ARRAY_SECTIONS = ['images', 'annotations', 'categories', 'licenses'] as const;
 export type ArraySectionName = (typeof ARRAY_SECTIONS)[number];
 
+/**
+ * The member key the scanner reports for a top-level array (a results list: the
+ * detections `COCO.loadRes` reads). Its elements are kept as `annotationEntries`
+ * and their JSON paths start at the root (`$[3].score`). A NUL-prefixed name no
+ * exporter writes as a key.
+ */
+export const ROOT_ARRAY_KEY = '\u0000root-array';
+
 /** The key that ids are indexed under: numbers and strings are kept apart (`1` ≠ `"1"`). */
 export type IdKey = number | string;
 

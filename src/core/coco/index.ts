@@ -4,3 +4,4 @@ export { parseCoco, parseCocoAsync, abortError, type ParseOptions, type ParseAsy
 export { locate, locateIn, locateKey, type ByteRange, type KeyRange } from './locate';
 export { jsonPath, formatJsonPath } from './jsonPath';
 export { walkJson, type PathSegment, type WalkOptions, type WalkResult } from './scanner';
+export * from './kind';

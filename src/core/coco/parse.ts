@@ -15,7 +15,7 @@
  * `parseCoco` runs both on one thread; `src/node/parallelLoad.ts` runs the
  * scanner in a worker and replays its findings into a builder.
  */
-import { ARRAY_SECTIONS, CocoDocument, type JsonKind, type Located, type ParseIssue, type Section } from './document';
+import { ARRAY_SECTIONS, CocoDocument, ROOT_ARRAY_KEY, type JsonKind, type Located, type ParseIssue, type Section } from './document';
 import { formatJsonPath } from './jsonPath';
 import {
   decodeKey, describeByte, kindOfByte, lastError, nonFiniteAt, scanPrimitive, scanString, skipWs, walkJson,
@@ -85,6 +85,8 @@ export class DocumentBuilder implements ScanSink {
   invalidSeen = false;
   private key = '';
   private target: Located[] = [];
+  /** The top level is an array: its elements' paths start at the root. */
+  private rootArray = false;
   private readonly utf8Slice?: (start: number, end: number) => string;
   private decoder?: InstanceType<typeof TextDecoder>; // the type Node, browsers and the core room all declare
 
@@ -104,6 +106,7 @@ export class DocumentBuilder implements ScanSink {
 
   member(key: string): void {
     this.key = key;
+    if (key === ROOT_ARRAY_KEY) { this.target = this.lists.annotations = []; this.rootArray = true; return; }
     if (SECTION_SET.has(key)) this.target = this.lists[key] = [];
     if (key === 'info') this.info = undefined;
   }
@@ -111,7 +114,8 @@ export class DocumentBuilder implements ScanSink {
   element(start: number, end: number, nf: boolean): void {
     const list = this.target;
     const index = list.length;
-    list.push({ index, value: this.parseValue(start, end, [this.key, index], 2, nf), start, end });
+    const base: PathSegment[] = this.rootArray ? [index] : [this.key, index];
+    list.push({ index, value: this.parseValue(start, end, base, this.rootArray ? 1 : 2, nf), start, end });
   }
 
   value(start: number, end: number, nf: boolean): void {
@@ -246,7 +250,12 @@ export class Scanner {
     this.state = S.Done;
   }
 
+  private arrayName(): string {
+    return this.key === ROOT_ARRAY_KEY ? 'the top-level array' : `the "${this.key}" array`;
+  }
+
   private where(): string {
+    if (this.key === ROOT_ARRAY_KEY && this.state !== S.End) return 'the top-level array';
     switch (this.state) {
       case S.ArrFirst: case S.ArrValue: case S.ArrAfter: return `the "${this.key}" array`;
       case S.Skip: return this.skipOwner === Owner.Element ? `the "${this.key}" array` : `the "${this.key}" value`;
@@ -273,6 +282,7 @@ export class Scanner {
       switch (this.state) {
         case S.Root: {
           if (c === 0x7b) { this.rootKind = 'object'; this.i = i + 1; this.state = S.KeyFirst; continue; }
+          if (c === 0x5b) { this.rootArray(i); continue; }
           this.rootKind = kindOfByte(c);
           if (this.rootKind === undefined) { this.stop(i, `Expected a JSON value at the start of the file, found ${describeByte(bytes, i)}`); return; }
           this.nonObjectRoot(i);
@@ -328,8 +338,8 @@ export class Scanner {
         case S.ArrFirst:
         case S.ArrValue: {
           if (c === 0x5d && this.state === S.ArrFirst) { this.closeArray(i); continue; }
-          if (c === 0x5d) { this.stop(i, `Unexpected ']': expected an element after ',' in the "${this.key}" array (trailing comma)`); return; }
-          if (c === 0x7b || c === 0x5b) { this.enterSkip(i, 2, Owner.Element); continue; }
+          if (c === 0x5d) { this.stop(i, `Unexpected ']': expected an element after ',' in ${this.arrayName()} (trailing comma)`); return; }
+          if (c === 0x7b || c === 0x5b) { this.enterSkip(i, this.key === ROOT_ARRAY_KEY ? 1 : 2, Owner.Element); continue; }
           const e = this.primitive(i);
           if (e < 0) return;
           this.addElement(i, e);
@@ -339,10 +349,10 @@ export class Scanner {
         case S.ArrAfter:
           if (c === 0x2c) { this.i = i + 1; this.state = S.ArrValue; continue; }
           if (c === 0x5d) { this.closeArray(i); continue; }
-          this.stop(i, `Expected ',' or ']' after an element of the "${this.key}" array, found ${describeByte(bytes, i)}`);
+          this.stop(i, `Expected ',' or ']' after an element of ${this.arrayName()}, found ${describeByte(bytes, i)}`);
           return;
         case S.End:
-          this.stop(i, `Unexpected ${describeByte(bytes, i)} after the end of the top-level object (trailing data)`);
+          this.stop(i, `Unexpected ${describeByte(bytes, i)} after the end of the top-level ${this.rootKind === 'array' ? 'array' : 'object'} (trailing data)`);
           return;
       }
     }
@@ -360,7 +370,20 @@ export class Scanner {
   private closeArray(i: number): void {
     this.section!.valueEnd = i + 1;
     this.i = i + 1;
-    this.state = S.AfterMember;
+    this.state = this.key === ROOT_ARRAY_KEY ? S.End : S.AfterMember;
+  }
+
+  /**
+   * A top-level array (a results list): its elements are scanned like a section's,
+   * reported under ROOT_ARRAY_KEY, so each keeps its byte range. No section is recorded.
+   */
+  private rootArray(i: number): void {
+    this.rootKind = 'array';
+    this.key = ROOT_ARRAY_KEY;
+    this.section = { name: ROOT_ARRAY_KEY, keyStart: i, valueStart: i, valueEnd: -1, kind: 'array' };
+    this.sink.member(ROOT_ARRAY_KEY);
+    this.i = i + 1;
+    this.state = S.ArrFirst;
   }
 
   private enterSkip(i: number, base: number, owner: Owner): void {

@@ -63,6 +63,8 @@ export function formatSarif(report: Report, rules: readonly RuleMeta[], toolVers
           },
         },
         artifacts: [{ location: { uri: fileUri } }],
+        // The file's kind (instances, captions, panoptic, results …) and how it was decided.
+        properties: { kind: report.summary.kind, kindSource: report.summary.kindSource },
         results: report.problems.map((p) => ({
           ruleId: p.rule,
           ...(ruleIndex.has(p.rule) ? { ruleIndex: ruleIndex.get(p.rule) } : {}),

@@ -302,9 +302,10 @@ export function idsOf(ann: JsonObject): { annotationId?: number | string; imageI
 }
 
 /** "Annotation 12" / "This annotation" for messages. */
-export function annotationName(ann: JsonObject): string {
+export function annotationName(ann: JsonObject, index?: number): string {
   const id = idOf(ann.id);
-  return id !== undefined ? `Annotation ${JSON.stringify(id)}` : 'This annotation';
+  if (id !== undefined) return `Annotation ${JSON.stringify(id)}`;
+  return index !== undefined ? `The annotation at index ${index} (it has no id)` : 'This annotation';
 }
 
 /** An annotations entry whose value is a JSON object. */

@@ -1,4 +1,5 @@
 import type { CocoDocument, Located } from '../coco/document';
+import type { CocoKind } from '../coco/kind';
 import type { ByteEdit, Problem, Severity } from '../problems';
 
 /** A fix a rule offers for one of its problems: a title and minimal byte edits. */
@@ -18,6 +19,8 @@ export interface RuleMeta {
   readonly why: string;
   /** A small example of the defect, and of its fixed form when the rule has a fix. */
   readonly example?: { readonly bad: string; readonly good?: string };
+  /** The kinds of file this rule applies to (default: instances, keypoints, stuff); it does not run on others. */
+  readonly kinds?: readonly CocoKind[];
 }
 
 /** A place inside the document to report at. */
@@ -39,10 +42,27 @@ export interface FileAccess {
   imageExists(fileName: string): { found: boolean; tried: readonly string[] };
   /** The folders images are looked up in (as users should read them), for the one "no image found at all" problem. */
   readonly roots?: readonly string[];
+  /**
+   * A panoptic annotation's PNG, read before the rules ran (rules are synchronous):
+   * undefined when nobody looked (not a panoptic file, or no disk access).
+   */
+  panopticPng?(fileName: string): PanopticPngFacts | undefined;
 }
+
+/** One segment of a panoptic PNG: its pixels and box ([x, y, w, h], w = x_max - x_min + 1). */
+export interface PngSegment { readonly area: number; readonly bbox: readonly [number, number, number, number] }
+
+/** What a panoptic PNG holds, by segment id (R + 256·G + 256²·B; 0 = void is left out). */
+export type PanopticPngFacts =
+  | { readonly found: true; readonly width: number; readonly height: number; readonly segments: ReadonlyMap<number, PngSegment> }
+  | { readonly found: false; readonly tried: readonly string[]; readonly error?: string };
 
 export interface RuleContext {
   readonly doc: CocoDocument;
+  /** The file's kind (detected, or forced by `.labelscope.json`). */
+  readonly kind: CocoKind;
+  /** The ground truth a results file is checked against (CLI --gt), when given. */
+  readonly groundTruth?: CocoDocument;
   /** Present when the caller can look at the disk (CLI, extension host). */
   readonly files?: FileAccess;
   /** The rule's options from the config, merged over its defaults. */

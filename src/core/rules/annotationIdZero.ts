@@ -1,3 +1,4 @@
+import { INSTANCE_KINDS } from '../coco/kind';
 import { isJsonObject } from '../coco/document';
 import { replaceRange } from '../edits/jsonEdits';
 import { annotationIdStats } from '../ruleKit/datasetStats';
@@ -6,6 +7,7 @@ import type { Rule } from '../ruleKit/types';
 export const annotationIdZero: Rule = {
   id: 'coco/annotation-id-zero',
   defaultSeverity: 'warning',
+  kinds: INSTANCE_KINDS,
   description: 'An annotation has id 0.',
   why: 'COCOeval records matches in its gtm/dtm arrays by annotation id and treats 0 as "unmatched": a ground-truth box with id 0 is never counted as matched, so AP drops (a labelme2coco export scores 0.949 instead of 1.0 against itself).',
   example: { bad: '"annotations": [{"id": 0, …}, {"id": 1, …}]', good: '"annotations": [{"id": 2, …}, {"id": 1, …}]' },

@@ -1,3 +1,5 @@
+import { annotationName } from '../ruleKit/segmentationShared';
+import { INSTANCE_KINDS } from '../coco/kind';
 import { isJsonObject } from '../coco/document';
 import { removeElement } from '../edits/jsonEdits';
 import { idOf } from '../ruleKit/schema';
@@ -6,6 +8,7 @@ import type { Rule } from '../ruleKit/types';
 export const annotationUnknownCategory: Rule = {
   id: 'coco/annotation-unknown-category',
   defaultSeverity: 'error',
+  kinds: [...INSTANCE_KINDS, 'results-wrapped'],
   description: 'An annotation\'s category_id names no category in "categories".',
   why: 'COCOeval skips it without a word (AP looks fine, objects are missing); YOLO converters index a class list with it and crash or write a wrong class.',
   example: { bad: '"categories": [{"id": 1, "name": "cat"}], "annotations": [{"category_id": 4, …}]', good: '"annotations": [{"category_id": 1, …}]' },
@@ -17,7 +20,7 @@ export const annotationUnknownCategory: Rule = {
       const categoryId = idOf(value.category_id);
       if (categoryId === undefined || ctx.doc.categoryById(categoryId) !== undefined) continue;
       ctx.report({
-        message: `Annotation ${JSON.stringify(value.id)} has category_id ${JSON.stringify(categoryId)}, which is not in "categories".`,
+        message: `${annotationName(value, entry.index)} has category_id ${JSON.stringify(categoryId)}, which is not in "categories".`,
         at: ctx.place('annotations', entry, ['category_id']),
         annotationId: idOf(value.id),
         categoryId,

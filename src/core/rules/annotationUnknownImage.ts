@@ -1,3 +1,5 @@
+import { annotationName } from '../ruleKit/segmentationShared';
+import { INSTANCE_KINDS } from '../coco/kind';
 import { isJsonObject } from '../coco/document';
 import { idOf } from '../ruleKit/schema';
 import type { Rule } from '../ruleKit/types';
@@ -5,6 +7,7 @@ import type { Rule } from '../ruleKit/types';
 export const annotationUnknownImage: Rule = {
   id: 'coco/annotation-unknown-image',
   defaultSeverity: 'error',
+  kinds: [...INSTANCE_KINDS, 'captions', 'panoptic', 'results-wrapped'],
   description: 'An annotation\'s image_id names no image in "images".',
   why: 'pycocotools.COCO builds imgToAnns without checking, so the annotation is never evaluated; COCOeval and detectron2 silently drop it, and some converters raise KeyError.',
   example: { bad: '"images": [{"id": 1, …}], "annotations": [{"image_id": 2, …}]', good: '"annotations": [{"image_id": 1, …}]' },
@@ -22,7 +25,7 @@ export const annotationUnknownImage: Rule = {
       const imageId = idOf(value.image_id);
       if (imageId === undefined || imageIds.has(imageId)) continue;
       ctx.report({
-        message: `Annotation ${JSON.stringify(value.id)} refers to image ${JSON.stringify(imageId)}, which is not in "images".`,
+        message: `${annotationName(value, entry.index)} refers to image ${JSON.stringify(imageId)}, which is not in "images".`,
         at: ctx.place('annotations', entry, ['image_id']),
         annotationId: idOf(value.id),
         imageId,

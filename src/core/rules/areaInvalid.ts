@@ -1,3 +1,4 @@
+import { INSTANCE_KINDS } from '../coco/kind';
 import { isJsonObject } from '../coco/document';
 import { annotationEntryOfData, annotationName, formatNumber, idsOf, recomputedArea, setAreaEdit } from '../ruleKit/segmentationShared';
 import type { Rule } from '../ruleKit/types';
@@ -5,8 +6,9 @@ import type { Rule } from '../ruleKit/types';
 export const areaInvalid: Rule = {
   id: 'coco/area-invalid',
   defaultSeverity: 'error',
+  kinds: INSTANCE_KINDS,
   description: 'An annotation\'s "area" is missing, zero or negative.',
-  why: "COCOeval reads g['area'] for every ground-truth object to pick its area range: a missing area raises KeyError, and an area ≤ 0 puts the object outside every range (\"small\" included), so it is ignored and AP is wrong; detectron2 and mmdetection filter such objects out of training.",
+  why: "COCOeval reads g['area'] for every ground-truth object to pick its area range: a missing area raises KeyError; area 0 files the object under \"small\" whatever its size (it is still evaluated, in \"all\" too), a negative area falls outside every range and is ignored; mmdetection's CocoDataset skips objects with area <= 0 when training.",
   example: { bad: '"bbox": [10, 20, 30, 40], "area": 0', good: '"bbox": [10, 20, 30, 40], "area": 1200' },
   check(ctx) {
     for (const entry of ctx.doc.annotationEntries) {
@@ -14,7 +16,7 @@ export const areaInvalid: Rule = {
       if (!isJsonObject(ann)) continue;
       if (!('area' in ann)) {
         ctx.report({
-          message: `${annotationName(ann)} has no "area": COCOeval raises KeyError on it (pycocotools only computes areas for results, not for ground truth).`,
+          message: `${annotationName(ann, entry.index)} has no "area": COCOeval raises KeyError on it (pycocotools only computes areas for results, not for ground truth).`,
           at: ctx.place('annotations', entry),
           ...idsOf(ann),
           data: { index: entry.index },
@@ -25,7 +27,7 @@ export const areaInvalid: Rule = {
       // Non-numbers are coco/wrong-type's, NaN and Infinity coco/non-finite-number's.
       if (typeof area !== 'number' || !Number.isFinite(area) || area > 0) continue;
       ctx.report({
-        message: `${annotationName(ann)} has area ${formatNumber(area)}: an object's area must be positive; COCOeval ignores it in every area range.`,
+        message: `${annotationName(ann, entry.index)} has area ${formatNumber(area)}: an object's area must be positive; ${area === 0 ? 'COCOeval files it under "small" whatever its size' : 'COCOeval ignores it in every area range'}, and mmdetection drops it from training.`,
         at: ctx.place('annotations', entry, ['area']),
         ...idsOf(ann),
         data: { index: entry.index },

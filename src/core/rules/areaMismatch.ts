@@ -1,3 +1,4 @@
+import { INSTANCE_KINDS } from '../coco/kind';
 import type { JsonObject } from '../coco/document';
 import { polygonsMaskArea } from '../geometry';
 import { F_ALL_USABLE, F_BOXES_OVERLAP, SEG_POLYGONS, SEG_RLE, segmentationFacts } from '../ruleKit/facts';
@@ -10,6 +11,7 @@ const TINY_AREA = 64;
 export const areaMismatch: Rule = {
   id: 'coco/area-mismatch',
   defaultSeverity: 'warning',
+  kinds: INSTANCE_KINDS,
   description: 'An annotation\'s "area" differs from the area of its own mask (by more than 10% and 2 px by default).',
   why: "COCOeval sorts objects into small / medium / large by the stored area, not the mask: a wrong area moves objects between APs, APm and APl and ignores some of them; losses that weight by area (and dataset statistics) are skewed. Areas copied from the bbox, or left over after editing a polygon, are the usual cause.",
   example: { bad: '"segmentation": [[0, 0, 10, 0, 10, 10, 0, 10]], "area": 400', good: '"segmentation": [[0, 0, 10, 0, 10, 10, 0, 10]], "area": 100' },
@@ -61,7 +63,7 @@ export const areaMismatch: Rule = {
       if (Math.abs(mask - area) <= tol(mask)) continue;
       const pct = Math.round((Math.abs(area - mask) / mask) * 100);
       ctx.report({
-        message: `${annotationName(ann)}: area is ${formatNumber(area)} but its ${isRle ? 'RLE mask' : 'polygon mask (as pycocotools rasterizes it)'} covers ${mask} px (${area > mask ? '+' : '-'}${pct}%).`,
+        message: `${annotationName(ann, entry.index)}: area is ${formatNumber(area)} but its ${isRle ? 'RLE mask' : 'polygon mask (as pycocotools rasterizes it)'} covers ${mask} px (${area > mask ? '+' : '-'}${pct}%).`,
         at: ctx.place('annotations', entry, ['area']),
         ...idsOf(ann),
         data: { index: entry.index, maskArea: mask },

@@ -1,3 +1,5 @@
+import { annotationName } from '../ruleKit/segmentationShared';
+import { INSTANCE_KINDS, RESULT_KINDS } from '../coco/kind';
 import type { JsonObject } from '../coco/document';
 import { forEachNumericBox } from '../ruleKit/boxFacts';
 import { idOf } from '../ruleKit/schema';
@@ -6,6 +8,7 @@ import type { Rule } from '../ruleKit/types';
 export const bboxNonPositive: Rule = {
   id: 'coco/bbox-non-positive',
   defaultSeverity: 'error',
+  kinds: [...INSTANCE_KINDS, ...RESULT_KINDS],
   description: 'A bbox has a width or height of zero or less.',
   why: 'Boxes are [x, y, width, height], not [x1, y1, x2, y2]: a negative size (often a corner-format box) gives negative areas and IoUs; detectron2 and mmdetection drop or assert on empty boxes, and YOLO converters write negative sizes that Ultralytics rejects as corrupt labels.',
   example: { bad: '"bbox": [120, 80, 0, -15]', good: '"bbox": [120, 65, 4, 15]' },
@@ -16,7 +19,7 @@ export const bboxNonPositive: Rule = {
       const k = w <= 0 ? 2 : 3;
       const what = w <= 0 && h <= 0 ? `width ${w} and height ${h}` : w <= 0 ? `width ${w}` : `height ${h}`;
       ctx.report({
-        message: `Annotation ${JSON.stringify(value.id)} has a box with ${what}: width and height must be positive (COCO boxes are [x, y, width, height]).`,
+        message: `${annotationName(value, entry.index)} has a box with ${what}: width and height must be positive (COCO boxes are [x, y, width, height]).`,
         at: ctx.place('annotations', entry, ['bbox', k]),
         annotationId: idOf(value.id),
       });

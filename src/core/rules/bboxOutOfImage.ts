@@ -1,3 +1,5 @@
+import { INSTANCE_KINDS } from '../coco/kind';
+import { annotationName } from '../ruleKit/segmentationShared';
 import { isJsonObject, type JsonObject } from '../coco/document';
 import { B_NUMERIC, boxFacts } from '../ruleKit/boxFacts';
 import { segmentationFacts } from '../ruleKit/facts';
@@ -31,6 +33,7 @@ function formatDown(v: number, decimals: number): string {
 export const bboxOutOfImage: Rule = {
   id: 'coco/bbox-out-of-image',
   defaultSeverity: 'warning',
+  kinds: INSTANCE_KINDS,
   description: 'A bbox extends beyond its image by more than `tolerance` pixels (default 1).',
   why: 'Converters clip or reject such boxes differently: Ultralytics drops labels with normalized coordinates outside 0..1 as corrupt, albumentations raises "Expected x_max to be in [0, 1]", and detectron2 clips them, so the same dataset trains on different boxes in each tool.',
   example: { bad: '"width": 640, … "bbox": [600, 10, 60, 20]', good: '"width": 640, … "bbox": [600, 10, 40, 20]' },
@@ -66,7 +69,7 @@ export const bboxOutOfImage: Rule = {
       if (x + w - size.width > tol + EPS) sides.push('right');
       if (y + h - size.height > tol + EPS) sides.push('bottom');
       ctx.report({
-        message: `Annotation ${JSON.stringify(value.id)}: box [${bbox.join(', ')}] leaves image ${JSON.stringify(imageId)} (${size.width} × ${size.height}) by ${Number(over.toFixed(2))} px at the ${sides.join(' and ')}.`,
+        message: `${annotationName(value, entry.index)}: box [${bbox.join(', ')}] leaves image ${JSON.stringify(imageId)} (${size.width} × ${size.height}) by ${Number(over.toFixed(2))} px at the ${sides.join(' and ')}.`,
         at: ctx.place('annotations', entry, ['bbox']),
         annotationId: idOf(value.id),
         imageId,

@@ -1,3 +1,4 @@
+import { INSTANCE_KINDS } from '../coco/kind';
 import type { JsonObject } from '../coco/document';
 import { F_ALL_USABLE, SEG_POLYGONS, SEG_RLE, segmentationFacts } from '../ruleKit/facts';
 import { locate } from '../coco/locate';
@@ -8,6 +9,7 @@ import type { Rule } from '../ruleKit/types';
 export const bboxSegmentationMismatch: Rule = {
   id: 'coco/bbox-segmentation-mismatch',
   defaultSeverity: 'warning',
+  kinds: INSTANCE_KINDS,
   description: "An annotation's bbox does not match its segmentation's extent (IoU below 0.9 and an edge more than 1 px off, by default).",
   why: 'Box detectors train on bbox and mask heads on segmentation: when they disagree the two heads learn different objects, COCOeval bbox and segm scores diverge, and crops or mosaics cut by the box lose part of the mask. A box left over after editing the polygon, or written as [x1, y1, x2, y2], is the usual cause.',
   example: { bad: '"bbox": [0, 0, 50, 50], "segmentation": [[10, 10, 30, 10, 30, 30, 10, 30]]', good: '"bbox": [10, 10, 20, 20], "segmentation": [[10, 10, 30, 10, 30, 30, 10, 30]]' },
@@ -50,7 +52,7 @@ export const bboxSegmentationMismatch: Rule = {
       if (iou >= minIou || edgesWithin(bbox[0], bbox[1], bbox[2], bbox[3], sx, sy, sw, sh, tol)) continue;
       const segBox = [sx, sy, sw, sh];
       ctx.report({
-        message: `${annotationName(ann)}: bbox ${formatBox(bbox)} does not match its ${isRle ? 'RLE mask' : 'polygons'}, which span ${formatBox(segBox)} (IoU ${iou.toFixed(2)}).`,
+        message: `${annotationName(ann, entry.index)}: bbox ${formatBox(bbox)} does not match its ${isRle ? 'RLE mask' : 'polygons'}, which span ${formatBox(segBox)} (IoU ${iou.toFixed(2)}).`,
         at: ctx.place('annotations', entry, ['bbox']),
         ...idsOf(ann),
         data: { index: entry.index },

@@ -1,3 +1,5 @@
+import { INSTANCE_KINDS } from '../coco/kind';
+import { annotationName } from '../ruleKit/segmentationShared';
 import type { IdKey, JsonObject } from '../coco/document';
 import { B_WH_NUMBERS, boxFacts } from '../ruleKit/boxFacts';
 import { categoryCounts, categoryLabel } from '../ruleKit/datasetStats';
@@ -11,6 +13,7 @@ function fmtArea(a: number): string {
 export const bboxSizeOutlier: Rule = {
   id: 'coco/bbox-size-outlier',
   defaultSeverity: 'info',
+  kinds: INSTANCE_KINDS,
   description: 'A box\'s area is more than `sigma` standard deviations (default 5) from the mean of its category, on log(area) by default (option space: "log" | "linear"), and at least `minFactor` (default 2) times larger or smaller.',
   why: 'A box far larger or smaller than every other box of its class is usually a wrong label or a box in the wrong units (normalized or [x1, y1, x2, y2] coordinates); it skews anchor statistics and is learned as a real example. Datumaro\'s validator flags it as "far from label mean".',
   example: { bad: '"category_id": 3, "bbox": [0, 0, 1920, 1080]  (other "cup" boxes are ~40 × 40)', good: '"category_id": 3, "bbox": [812, 400, 42, 38]' },
@@ -70,7 +73,7 @@ export const bboxSizeOutlier: Rule = {
       const value = entries[i].value as Record<string, unknown>;
       const center = log ? `the geometric mean of its category's box areas (${fmtArea(Math.exp(mean[s]))} px², measured on log(area))` : `the mean of its category's box areas (${fmtArea(mean[s])} px², linear)`;
       ctx.report({
-        message: `Annotation ${JSON.stringify(value.id)}: box area ${fmtArea(area)} px² is ${Math.abs(z).toFixed(1)} σ ${z > 0 ? 'above' : 'below'} ${center} for category ${categoryLabel(row)}, over ${count[s]} boxes.`,
+        message: `${annotationName(value, entries[i].index)}: box area ${fmtArea(area)} px² is ${Math.abs(z).toFixed(1)} σ ${z > 0 ? 'above' : 'below'} ${center} for category ${categoryLabel(row)}, over ${count[s]} boxes.`,
         at: ctx.place('annotations', entries[i], ['bbox']),
         annotationId: idOf(value.id),
         categoryId: row.id,

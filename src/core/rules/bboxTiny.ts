@@ -1,3 +1,5 @@
+import { INSTANCE_KINDS } from '../coco/kind';
+import { annotationName } from '../ruleKit/segmentationShared';
 import type { JsonObject } from '../coco/document';
 import { forEachNumericBox } from '../ruleKit/boxFacts';
 import { idOf } from '../ruleKit/schema';
@@ -6,6 +8,7 @@ import type { Rule } from '../ruleKit/types';
 export const bboxTiny: Rule = {
   id: 'coco/bbox-tiny',
   defaultSeverity: 'warning',
+  kinds: INSTANCE_KINDS,
   description: 'A bbox is narrower or lower than minSize pixels (default 1).',
   why: 'A sub-pixel box is almost always a stray click or a rounding artifact; it has no pixels after rasterization (an empty mask), Ultralytics drops it as a degenerate label, and it costs COCOeval AP as an object no model can find.',
   example: { bad: '"bbox": [310, 42, 0.4, 12]', good: '"bbox": [310, 42, 6, 12]' },
@@ -17,7 +20,7 @@ export const bboxTiny: Rule = {
       if (w >= minSize && h >= minSize) return;
       const value = entry.value as JsonObject;
       ctx.report({
-        message: `Annotation ${JSON.stringify(value.id)} has a tiny box (${w} × ${h} px, smaller than ${minSize} px).`,
+        message: `${annotationName(value, entry.index)} has a tiny box (${w} × ${h} px, smaller than ${minSize} px).`,
         at: ctx.place('annotations', entry, ['bbox']),
         annotationId: idOf(value.id),
       });

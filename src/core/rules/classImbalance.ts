@@ -1,9 +1,11 @@
+import { INSTANCE_KINDS } from '../coco/kind';
 import { categoryCounts, categoryLabel, type CategoryCount } from '../ruleKit/datasetStats';
 import type { Rule } from '../ruleKit/types';
 
 export const classImbalance: Rule = {
   id: 'coco/class-imbalance',
   defaultSeverity: 'warning',
+  kinds: INSTANCE_KINDS,
   description: 'The most frequent category has more than `ratio` times (default 50) the annotations of the least frequent one.',
   why: 'Detectors trained on such data rarely predict the rare class (its AP is near 0 while mAP looks fine); plan resampling (detectron2 RepeatFactorTrainingSampler, mmdetection ClassBalancedDataset) or more data. Datumaro\'s validator flags it as "imbalanced labels".',
   example: { bad: '"person": 5000 annotations, "toaster": 3', good: '"person": 5000 annotations, "toaster": 400 (or resampled)' },

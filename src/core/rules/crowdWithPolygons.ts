@@ -1,3 +1,4 @@
+import { INSTANCE_KINDS } from '../coco/kind';
 import { forEachAnnotationOfKind, SEG_POLYGONS } from '../ruleKit/facts';
 import { annotationName, idsOf, isPolygonList } from '../ruleKit/segmentationShared';
 import type { Rule } from '../ruleKit/types';
@@ -5,6 +6,7 @@ import type { Rule } from '../ruleKit/types';
 export const crowdWithPolygons: Rule = {
   id: 'coco/crowd-with-polygons',
   defaultSeverity: 'warning',
+  kinds: INSTANCE_KINDS,
   description: 'An annotation has "iscrowd": 1 but a polygon segmentation (COCO crowd regions are RLE).',
   why: 'COCOeval treats every iscrowd=1 object as an "ignore" region that detections may match for free, so a mislabeled single object silently vanishes from the evaluation; many converters (Ultralytics, mmdetection pipelines, YOLO exports) drop crowd objects, and tools that expect crowd masks as RLE raise on the polygons.',
   example: { bad: '"iscrowd": 1, "segmentation": [[10, 10, 50, 10, 50, 40]]', good: '"iscrowd": 0, "segmentation": [[10, 10, 50, 10, 50, 40]]' },
@@ -12,7 +14,7 @@ export const crowdWithPolygons: Rule = {
     forEachAnnotationOfKind(ctx.doc, SEG_POLYGONS, (entry, ann) => {
       if ((ann.iscrowd !== 1 && ann.iscrowd !== true) || !isPolygonList(ann.segmentation)) return;
       ctx.report({
-        message: `${annotationName(ann)} is marked iscrowd: 1 but its segmentation is ${ann.segmentation.length} polygon${ann.segmentation.length === 1 ? '' : 's'}: COCOeval will treat it as an ignore region, and many converters drop it. Use iscrowd: 0 for a single object, or an RLE mask for a crowd.`,
+        message: `${annotationName(ann, entry.index)} is marked iscrowd: 1 but its segmentation is ${ann.segmentation.length} polygon${ann.segmentation.length === 1 ? '' : 's'}: COCOeval will treat it as an ignore region, and many converters drop it. Use iscrowd: 0 for a single object, or an RLE mask for a crowd.`,
         at: ctx.place('annotations', entry, ['iscrowd']),
         ...idsOf(ann),
       });

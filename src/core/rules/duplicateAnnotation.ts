@@ -1,4 +1,5 @@
-import { type CocoDocument, type IdKey, type JsonObject, type Located } from '../coco/document';
+import { INSTANCE_KINDS } from '../coco/kind';
+import { isJsonObject, type CocoDocument, type IdKey, type JsonObject, type Located } from '../coco/document';
 import { segmentationFacts } from '../ruleKit/facts';
 import { locate } from '../coco/locate';
 import { removeElement } from '../edits/jsonEdits';
@@ -19,6 +20,7 @@ interface Item {
 export const duplicateAnnotation: Rule = {
   id: 'coco/duplicate-annotation',
   defaultSeverity: 'warning',
+  kinds: INSTANCE_KINDS,
   description: 'Two annotations of one image and one category cover the same object (mask IoU ≥ 0.95 by default).',
   why: 'A duplicated object is counted twice: COCOeval matches only one of the two with a detection and scores the other as a miss, capping recall below 1; training sees the object twice (double loss weight, conflicting NMS targets). Exports merged twice, or a shape pasted over itself, are the usual cause.',
   example: { bad: '{"id": 1, "image_id": 3, "category_id": 2, "bbox": [5, 5, 20, 20], …}, {"id": 2, "image_id": 3, "category_id": 2, "bbox": [5, 5, 20, 20], …}', good: '{"id": 1, "image_id": 3, "category_id": 2, "bbox": [5, 5, 20, 20], …}' },
@@ -111,11 +113,11 @@ function checkGroup(ctx: RuleContext, items: Item[], minIou: number, reported: S
       const twinPlace = ctx.place('annotations', first.entry, ['id']);
       ctx.report({
         message: exact
-          ? `${annotationName(ann)} duplicates annotation ${JSON.stringify(twin.id)} exactly (same image, category, bbox and segmentation).`
-          : `${annotationName(ann)} covers the same object as annotation ${JSON.stringify(twin.id)} (same image and category, ${sim.by} IoU ${sim.iou.toFixed(3)}).`,
+          ? `${annotationName(ann, second.entry.index)} duplicates ${annotationName(twin, first.entry.index).replace(/^The a|^A/, 'a')} exactly (same image, category, bbox and segmentation).`
+          : `${annotationName(ann, second.entry.index)} covers the same object as ${annotationName(twin, first.entry.index).replace(/^The a|^A/, 'a')} (same image and category, ${sim.by} IoU ${sim.iou.toFixed(3)}).`,
         at: ctx.place('annotations', second.entry, ['id']),
         ...idsOf(ann),
-        related: [{ message: `The annotation it duplicates (id ${JSON.stringify(twin.id)})`, ...twinPlace }],
+        related: [{ message: `The annotation it duplicates (${twin.id !== undefined ? `id ${JSON.stringify(twin.id)}` : `index ${first.entry.index}`})`, ...twinPlace }],
         data: { index: second.entry.index, twin: first.entry.index, exact },
       });
     }

@@ -1,3 +1,4 @@
+import { DATASET_KINDS } from '../coco/kind';
 import { isJsonObject } from '../coco/document';
 import { idOf } from '../ruleKit/schema';
 import type { Rule } from '../ruleKit/types';
@@ -5,6 +6,7 @@ import type { Rule } from '../ruleKit/types';
 export const duplicateFileName: Rule = {
   id: 'coco/duplicate-file-name',
   defaultSeverity: 'warning',
+  kinds: [...DATASET_KINDS, 'results-wrapped'],
   description: 'Two images have the same file_name.',
   why: 'The two image records point at one file: its objects are split over two image ids, so COCOeval counts the file twice with half of its boxes each (false negatives), and converters to YOLO write one label file and overwrite the other.',
   example: { bad: '"images": [{"id": 1, "file_name": "a.jpg"}, {"id": 2, "file_name": "a.jpg"}]', good: '"images": [{"id": 1, "file_name": "a.jpg"}, {"id": 2, "file_name": "b.jpg"}]' },
@@ -18,7 +20,7 @@ export const duplicateFileName: Rule = {
       if (first === undefined) { firstByName.set(value.file_name, entry.index); continue; }
       const twin = entries[first].value as Record<string, unknown>;
       ctx.report({
-        message: `file_name ${JSON.stringify(value.file_name)} is used by image ${JSON.stringify(value.id)} and by image ${JSON.stringify(twin.id)} (images[${first}]).`,
+        message: `file_name ${JSON.stringify(value.file_name)} is used by ${value.id !== undefined ? `image ${JSON.stringify(value.id)}` : `images[${entry.index}]`} and by ${twin.id !== undefined ? `image ${JSON.stringify(twin.id)} (images[${first}])` : `images[${first}]`}.`,
         at: ctx.place('images', entry, ['file_name']),
         imageId: idOf(value.id),
         related: [{ message: `First image with file_name ${JSON.stringify(value.file_name)}`, ...ctx.place('images', entries[first], ['file_name']) }],

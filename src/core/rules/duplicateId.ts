@@ -1,3 +1,4 @@
+import { DATASET_KINDS } from '../coco/kind';
 import { isJsonObject } from '../coco/document';
 import { replaceRange } from '../edits/jsonEdits';
 import { annotationIdStats } from '../ruleKit/datasetStats';
@@ -9,6 +10,7 @@ const SECTIONS = ['images', 'annotations', 'categories'] as const;
 export const duplicateId: Rule = {
   id: 'coco/duplicate-id',
   defaultSeverity: 'error',
+  kinds: [...DATASET_KINDS, 'results-wrapped'],
   description: 'Two images, two annotations or two categories share an id.',
   why: 'pycocotools keeps only the last object per id in its index: a duplicate image id re-attaches the other image\'s annotations, a duplicate annotation id breaks COCOeval matching, a duplicate category id merges two classes.',
   example: { bad: '"annotations": [{"id": 5, …}, {"id": 5, …}]', good: '"annotations": [{"id": 5, …}, {"id": 6, …}]' },

@@ -1,3 +1,4 @@
+import { ANY_COCO_KIND } from '../coco/kind';
 import { ARRAY_SECTIONS, isJsonObject } from '../coco/document';
 import { NOUN, describeJson } from '../ruleKit/schema';
 import type { Rule } from '../ruleKit/types';
@@ -5,6 +6,7 @@ import type { Rule } from '../ruleKit/types';
 export const elementNotObject: Rule = {
   id: 'coco/element-not-object',
   defaultSeverity: 'error',
+  kinds: ANY_COCO_KIND,
   description: 'An element of "images", "annotations", "categories" or "licenses" is not an object.',
   why: 'Loaders read fields such as ann["image_id"] from every element; a number or list there raises a TypeError in pycocotools and stops training before the first batch.',
   example: { bad: '"images": [1, 2]', good: '"images": [{"id": 1, "file_name": "a.jpg", "width": 640, "height": 480}]' },

@@ -1,3 +1,4 @@
+import { DATASET_KINDS } from '../coco/kind';
 import { isJsonObject, type Located } from '../coco/document';
 import { idOf } from '../ruleKit/schema';
 import type { Rule } from '../ruleKit/types';
@@ -5,6 +6,7 @@ import type { Rule } from '../ruleKit/types';
 export const imageFileMissing: Rule = {
   id: 'coco/image-file-missing',
   defaultSeverity: 'warning',
+  kinds: DATASET_KINDS,
   description: 'The file named by an image\'s file_name is not found next to the JSON or under the image root.',
   why: 'Training data loaders open every image; a missing file raises FileNotFoundError mid-epoch (detectron2, mmdetection) or is skipped silently (Ultralytics warns once and drops the labels).',
   example: { bad: '"file_name": "images/000042.jpg"  (no such file)', good: '"file_name": "000042.jpg"  (with --images pointing at the folder)' },

@@ -1,3 +1,4 @@
+import { INSTANCE_KINDS } from '../coco/kind';
 import { isJsonObject } from '../coco/document';
 import { segmentationFacts } from '../ruleKit/facts';
 import type { Rule } from '../ruleKit/types';
@@ -5,6 +6,7 @@ import type { Rule } from '../ruleKit/types';
 export const imageWithoutAnnotations: Rule = {
   id: 'coco/image-without-annotations',
   defaultSeverity: 'info',
+  kinds: [...INSTANCE_KINDS, 'captions'],
   description: 'An image has no annotations.',
   why: 'Often intended (background images), but a missing export is the usual cause: detectron2 drops such images by default (FILTER_EMPTY_ANNOTATIONS) and mmdetection with filter_empty_gt, so the images silently never reach training.',
   example: { bad: '"images": [{"id": 7, …}], "annotations": []', good: '"annotations": [{"image_id": 7, …}]' },
@@ -20,7 +22,7 @@ export const imageWithoutAnnotations: Rule = {
       if (typeof id !== 'number' && typeof id !== 'string') continue;
       if (facts.slotHasAnnotation[facts.slots.get(id) as number] === 1) continue;
       ctx.report({
-        message: `Image ${JSON.stringify(id)}${typeof value.file_name === 'string' ? ` (${JSON.stringify(value.file_name)})` : ''} has no annotations.`,
+        message: `Image ${JSON.stringify(id)}${typeof value.file_name === 'string' ? ` (${JSON.stringify(value.file_name)})` : ''} has no ${ctx.kind === 'captions' ? 'captions' : 'annotations'}.`,
         at: ctx.place('images', entry, ['id']),
         imageId: id,
       });

@@ -51,16 +51,42 @@ import { areaInvalid } from './areaInvalid';
 import { areaMismatch } from './areaMismatch';
 import { bboxSegmentationMismatch } from './bboxSegmentationMismatch';
 import { duplicateAnnotation } from './duplicateAnnotation';
+import { resultScoreInvalid } from './resultScoreInvalid';
+import { resultScoreRange } from './resultScoreRange';
+import { resultUnknownImage } from './resultUnknownImage';
+import { resultUnknownCategory } from './resultUnknownCategory';
+import { resultKeypointsLength } from './resultKeypointsLength';
+import { resultRleSizeMismatch } from './resultRleSizeMismatch';
+import { resultTooManyPerImage } from './resultTooManyPerImage';
+import { resultDuplicate } from './resultDuplicate';
+import { resultBboxMaskMismatch } from './resultBboxMaskMismatch';
+import { captionInvalid } from './captionInvalid';
+import { areaBboxMismatch } from './areaBboxMismatch';
+import { panopticSegmentInvalid } from './panopticSegmentInvalid';
+import { panopticDuplicateSegmentId } from './panopticDuplicateSegmentId';
+import { panopticUnknownCategory } from './panopticUnknownCategory';
+import { panopticIsthingInvalid } from './panopticIsthingInvalid';
+import { panopticSegmentAreaBbox } from './panopticSegmentAreaBbox';
+import { panopticPngMissing } from './panopticPngMissing';
+import { panopticPngSegmentsMismatch } from './panopticPngSegmentsMismatch';
+import { panopticSegmentPngArea } from './panopticSegmentPngArea';
+import { resultListInconsistent } from './resultListInconsistent';
+import { notCocoFile } from './notCocoFile';
+import { optionalSectionWrongType } from './optionalSectionWrongType';
+import { optionalFieldWrongType } from './optionalFieldWrongType';
 
 export const ALL_RULES: readonly Rule[] = [
   invalidJson,
   nonFiniteNumber,
   rootNotObject,
+  notCocoFile,
   missingSection,
   sectionWrongType,
+  optionalSectionWrongType,
   elementNotObject,
   missingField,
   wrongType,
+  optionalFieldWrongType,
   duplicateId,
   annotationUnknownImage,
   annotationUnknownCategory,
@@ -98,9 +124,29 @@ export const ALL_RULES: readonly Rule[] = [
   crowdWithPolygons,
   areaInvalid,
   areaMismatch,
+  areaBboxMismatch,
   bboxSegmentationMismatch,
   duplicateAnnotation,
   imageFileMissing,
+  resultListInconsistent,
+  resultScoreInvalid,
+  resultScoreRange,
+  resultUnknownImage,
+  resultUnknownCategory,
+  resultKeypointsLength,
+  resultRleSizeMismatch,
+  resultTooManyPerImage,
+  resultDuplicate,
+  resultBboxMaskMismatch,
+  captionInvalid,
+  panopticSegmentInvalid,
+  panopticDuplicateSegmentId,
+  panopticUnknownCategory,
+  panopticIsthingInvalid,
+  panopticSegmentAreaBbox,
+  panopticPngMissing,
+  panopticPngSegmentsMismatch,
+  panopticSegmentPngArea,
 ];
 
 /**
@@ -111,6 +157,7 @@ export const STRUCTURAL_RULE_IDS: readonly string[] = [
   'coco/invalid-json',
   'coco/non-finite-number',
   'coco/root-not-object',
+  'coco/not-coco-file',
   'coco/missing-section',
   'coco/section-wrong-type',
   'coco/element-not-object',

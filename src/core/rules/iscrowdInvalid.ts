@@ -1,3 +1,5 @@
+import { INSTANCE_KINDS } from '../coco/kind';
+import { annotationName } from '../ruleKit/segmentationShared';
 import { isJsonObject } from '../coco/document';
 import { insertProperty } from '../edits/jsonEdits';
 import { idOf } from '../ruleKit/schema';
@@ -10,6 +12,7 @@ function isRleObject(seg: unknown): boolean {
 export const iscrowdInvalid: Rule = {
   id: 'coco/iscrowd-invalid',
   defaultSeverity: 'warning',
+  kinds: INSTANCE_KINDS,
   description: 'An annotation has no "iscrowd", or one that is not 0 or 1.',
   why: 'COCOeval reads int(o["iscrowd"]) for every ground-truth object and raises KeyError when it is missing; any value other than 0 turns the object into an "ignore" region that matches everything and never counts as missed.',
   example: { bad: '{"id": 3, "image_id": 1, "category_id": 2, "bbox": [1, 2, 3, 4]}', good: '{"id": 3, "image_id": 1, "category_id": 2, "bbox": [1, 2, 3, 4], "iscrowd": 0}' },
@@ -20,7 +23,7 @@ export const iscrowdInvalid: Rule = {
       const annotationId = idOf(value.id);
       if (!('iscrowd' in value)) {
         ctx.report({
-          message: `Annotation ${JSON.stringify(value.id)} has no "iscrowd"; COCOeval raises KeyError without it.`,
+          message: `${annotationName(value, entry.index)} has no "iscrowd"; COCOeval raises KeyError without it.`,
           at: ctx.place('annotations', entry),
           annotationId,
           data: { missing: true, index: entry.index },
@@ -31,7 +34,7 @@ export const iscrowdInvalid: Rule = {
       // Non-integers are coco/wrong-type's.
       if (typeof v !== 'number' || !Number.isInteger(v) || v === 0 || v === 1) continue;
       ctx.report({
-        message: `Annotation ${JSON.stringify(value.id)} has iscrowd ${v}; it must be 0 (an object) or 1 (a crowd region).`,
+        message: `${annotationName(value, entry.index)} has iscrowd ${v}; it must be 0 (an object) or 1 (a crowd region).`,
         at: ctx.place('annotations', entry, ['iscrowd']),
         annotationId,
         data: { index: entry.index },

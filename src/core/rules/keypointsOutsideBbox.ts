@@ -1,3 +1,5 @@
+import { INSTANCE_KINDS } from '../coco/kind';
+import { annotationName } from '../ruleKit/segmentationShared';
 import { isJsonObject } from '../coco/document';
 import { isNumericBbox, keypointCategories } from '../ruleKit/datasetStats';
 import { idOf } from '../ruleKit/schema';
@@ -6,6 +8,7 @@ import type { Rule } from '../ruleKit/types';
 export const keypointsOutsideBbox: Rule = {
   id: 'coco/keypoints-outside-bbox',
   defaultSeverity: 'warning',
+  kinds: INSTANCE_KINDS,
   description: 'A labeled keypoint (visibility > 0) lies outside its annotation\'s bbox by more than `tolerance` pixels (default 1).',
   why: 'Usually a keypoint attached to the wrong person or a box drawn after the pose: top-down pose models (mmpose, HRNet) crop by the box and lose the joint, and Ultralytics pose training learns a box that does not cover its keypoints.',
   example: { bad: '"bbox": [100, 100, 50, 80], "keypoints": [20, 30, 2, …]', good: '"bbox": [100, 100, 50, 80], "keypoints": [120, 130, 2, …]' },
@@ -34,7 +37,7 @@ export const keypointsOutsideBbox: Rule = {
       }
       if (first < 0) continue;
       ctx.report({
-        message: `Annotation ${JSON.stringify(value.id)}: keypoint ${first / 3} at (${kp[first]}, ${kp[first + 1]})${count > 1 ? ` and ${count - 1} more` : ''} lie${count > 1 ? '' : 's'} outside its box [${bbox.join(', ')}].`,
+        message: `${annotationName(value, entry.index)}: keypoint ${first / 3} at (${kp[first]}, ${kp[first + 1]})${count > 1 ? ` and ${count - 1} more` : ''} lie${count > 1 ? '' : 's'} outside its box [${bbox.join(', ')}].`,
         at: ctx.place('annotations', entry, ['keypoints', first]),
         annotationId: idOf(value.id),
         categoryId,

@@ -1,25 +1,31 @@
+import { ANY_COCO_KIND } from '../coco/kind';
 import { ARRAY_SECTIONS, isJsonObject } from '../coco/document';
-import { FIELDS, NOUN, idOf } from '../ruleKit/schema';
+import { idOf } from '../ruleKit/schema';
 import type { Rule } from '../ruleKit/types';
+import { fieldsFor, nounFor } from '../ruleKit/kindFields';
 
 export const missingField: Rule = {
   id: 'coco/missing-field',
   defaultSeverity: 'error',
-  description: 'An image, annotation or category lacks a required field (id, image_id, category_id, bbox, width, height, file_name, name).',
+  kinds: ANY_COCO_KIND,
+  description: 'An image, annotation or category lacks a field its kind of file requires (instances: id, image_id, category_id, bbox; captions: id, image_id; panoptic: image_id, file_name, segments_info; results: image_id, category_id; images: id, width, height, file_name; categories: id, name).',
   why: 'pycocotools indexes ann["image_id"], img["id"] and cat["id"] directly and raises KeyError; Ultralytics and detectron2 converters need width/height to normalize boxes and file_name to find the image.',
   example: { bad: '{"id": 7, "category_id": 1, "bbox": [0, 0, 5, 5]}', good: '{"id": 7, "image_id": 1, "category_id": 1, "bbox": [0, 0, 5, 5]}' },
   check(ctx) {
     for (const section of ARRAY_SECTIONS) {
-      const required = FIELDS[section].filter((f) => f.required);
+      const required = fieldsFor(ctx.kind, section).filter((f) => f.required);
+      // pycocotools' createIndex reads ann["category_id"] of every annotation once "categories" exists, captions too.
+      if (section === 'annotations' && ctx.kind === 'captions' && ctx.doc.sections.has('categories')) required.push({ name: 'category_id', type: 'id', required: true });
       if (required.length === 0) continue;
       for (const entry of ctx.doc.entries(section)) {
         const value = entry.value;
         if (!isJsonObject(value)) continue;
         for (const field of required) {
           if (field.name in value) continue;
+          if (field.name === 'category_id' && ctx.kind === 'results' && 'caption' in value) continue; // caption results have none
           const id = idOf(value.id);
           ctx.report({
-            message: `This ${NOUN[section]}${id !== undefined ? ` (id ${JSON.stringify(id)})` : ''} has no "${field.name}".`,
+            message: `This ${nounFor(ctx.kind, section)}${id !== undefined ? ` (id ${JSON.stringify(id)})` : ` at index ${entry.index}`} has no "${field.name}".`,
             at: ctx.place(section, entry),
             ...(section === 'annotations' ? { annotationId: id } : section === 'images' ? { imageId: id } : section === 'categories' ? { categoryId: id } : {}),
             data: { field: field.name },

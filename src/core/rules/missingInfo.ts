@@ -1,3 +1,4 @@
+import { DATASET_KINDS } from '../coco/kind';
 import { insertTopLevelProperty } from '../edits/jsonEdits';
 import type { Rule } from '../ruleKit/types';
 
@@ -6,6 +7,7 @@ const SECTIONS: Record<string, string> = { info: '{}', licenses: '[]' };
 export const missingInfo: Rule = {
   id: 'coco/missing-info',
   defaultSeverity: 'info',
+  kinds: DATASET_KINDS,
   description: 'The optional "info" or "licenses" section is missing.',
   why: 'pycocotools does not need them, but some importers do: older Detectron and CVAT COCO importers read dataset["info"] / dataset["licenses"] and reject the file with a KeyError.',
   example: { bad: '{"images": [], "annotations": [], "categories": []}', good: '{"info": {}, "licenses": [], "images": [], "annotations": [], "categories": []}' },

@@ -1,3 +1,5 @@
+import { INSTANCE_KINDS } from '../coco/kind';
+import { annotationName } from '../ruleKit/segmentationShared';
 import { isJsonObject, type JsonObject } from '../coco/document';
 import { insertProperty, replaceRange } from '../edits/jsonEdits';
 import { forEachKeypointAnnotation } from '../ruleKit/datasetStats';
@@ -19,6 +21,7 @@ function visibleCount(kp: unknown): number | undefined {
 export const numKeypointsMismatch: Rule = {
   id: 'coco/num-keypoints-mismatch',
   defaultSeverity: 'warning',
+  kinds: INSTANCE_KINDS,
   description: '"num_keypoints" is missing or differs from the number of keypoints with visibility > 0.',
   why: 'COCOeval ignores ground truth with num_keypoints == 0 when evaluating keypoints (and raises KeyError when it is absent): a wrong count hides annotated people from OKS, or scores empty ones as misses.',
   example: { bad: '"keypoints": [10, 20, 2, 0, 0, 0], "num_keypoints": 2', good: '"keypoints": [10, 20, 2, 0, 0, 0], "num_keypoints": 1' },
@@ -30,7 +33,7 @@ export const numKeypointsMismatch: Rule = {
       const annotationId = idOf(value.id);
       if (!('num_keypoints' in value)) {
         ctx.report({
-          message: `Annotation ${JSON.stringify(value.id)} has keypoints but no "num_keypoints" (${visible} are visible); COCOeval reads it.`,
+          message: `${annotationName(value, entry.index)} has keypoints but no "num_keypoints" (${visible} are visible); COCOeval reads it.`,
           at: ctx.place('annotations', entry),
           annotationId, categoryId,
           data: { index: entry.index, visible, missing: true },
@@ -39,7 +42,7 @@ export const numKeypointsMismatch: Rule = {
       }
       if (value.num_keypoints === visible) return;
       ctx.report({
-        message: `Annotation ${JSON.stringify(value.id)} has num_keypoints ${JSON.stringify(value.num_keypoints)} but ${visible} keypoint${visible === 1 ? ' is' : 's are'} labeled (visibility > 0).`,
+        message: `${annotationName(value, entry.index)} has num_keypoints ${JSON.stringify(value.num_keypoints)} but ${visible} keypoint${visible === 1 ? ' is' : 's are'} labeled (visibility > 0).`,
         at: ctx.place('annotations', entry, ['num_keypoints']),
         annotationId, categoryId,
         data: { index: entry.index, visible },

@@ -1,3 +1,4 @@
+import { INSTANCE_KINDS } from '../coco/kind';
 import type { JsonObject } from '../coco/document';
 import { segmentationFacts } from '../ruleKit/facts';
 import { annotationName, idsOf, isUsablePolygon, formatNumber } from '../ruleKit/segmentationShared';
@@ -7,6 +8,7 @@ import type { Rule } from '../ruleKit/types';
 export const polygonOutsideImage: Rule = {
   id: 'coco/polygon-outside-image',
   defaultSeverity: 'warning',
+  kinds: INSTANCE_KINDS,
   description: "A polygon has points outside its image (beyond the tolerance, 1 px by default).",
   why: "pycocotools clips the mask to the image silently, so area and bbox computed from the polygon disagree with the mask; Ultralytics' converter writes normalized coordinates outside [0, 1] (rejected or clipped at load), and augmentation libraries (albumentations) raise on out-of-range points.",
   example: { bad: '"width": 100 … "segmentation": [[90, 10, 130, 10, 95, 40]]', good: '"segmentation": [[90, 10, 100, 10, 95, 40]]' },
@@ -37,7 +39,7 @@ export const polygonOutsideImage: Rule = {
         }
         if (worst < 0) continue;
         ctx.report({
-          message: `${annotationName(ann)}: polygon ${k} has point (${formatNumber(poly[worst])}, ${formatNumber(poly[worst + 1])}), ${formatNumber(excess)} px outside its ${w}×${h} image.`,
+          message: `${annotationName(ann, entry.index)}: polygon ${k} has point (${formatNumber(poly[worst])}, ${formatNumber(poly[worst + 1])}), ${formatNumber(excess)} px outside its ${w}×${h} image.`,
           at: ctx.place('annotations', entry, ['segmentation', k]),
           ...idsOf(ann),
           data: { index: entry.index },

@@ -1,3 +1,4 @@
+import { INSTANCE_KINDS } from '../coco/kind';
 import { annotationName, idsOf, isUsablePolygon, isZeroAreaPolygon } from '../ruleKit/segmentationShared';
 import { F_SELF_SUSPECT, forEachFlaggedPolygon } from '../ruleKit/facts';
 import type { Rule } from '../ruleKit/types';
@@ -6,6 +7,7 @@ import { polygonEdgesMeet } from '../geometry/polygonEdges';
 export const polygonSelfIntersecting: Rule = {
   id: 'coco/polygon-self-intersecting',
   defaultSeverity: 'warning',
+  kinds: INSTANCE_KINDS,
   description: 'A polygon\'s outline crosses or touches itself.',
   why: 'pycocotools fills polygons by the even-odd rule, so where a bow-tie outline overlaps itself the mask gets a hole and the area shrinks; shapely calls such polygons invalid (area, buffer and intersection give wrong results), and converters that use it drop or "repair" them unpredictably.',
   example: { bad: '"segmentation": [[0, 0, 10, 10, 10, 0, 0, 10]]', good: '"segmentation": [[0, 0, 10, 0, 10, 10, 0, 10]]' },
@@ -16,7 +18,7 @@ export const polygonSelfIntersecting: Rule = {
       if (poly.length > 2 * maxV || !isUsablePolygon(poly) || isZeroAreaPolygon(poly)) return;
       if (!selfIntersects(poly)) return;
       ctx.report({
-        message: `${annotationName(ann)}: polygon ${k} crosses or touches itself; pycocotools' even-odd fill leaves a hole where it overlaps.`,
+        message: `${annotationName(ann, entry.index)}: polygon ${k} crosses or touches itself; pycocotools' even-odd fill leaves a hole where it overlaps.`,
         at: ctx.place('annotations', entry, ['segmentation', k]),
         ...idsOf(ann),
       });

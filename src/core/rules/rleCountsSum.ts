@@ -1,3 +1,4 @@
+import { INSTANCE_KINDS, RESULT_KINDS } from '../coco/kind';
 import { forEachRleAnnotation } from '../ruleKit/facts';
 import { annotationName, decodeRleString, idsOf, rleSizeOf } from '../ruleKit/segmentationShared';
 import type { Rule } from '../ruleKit/types';
@@ -5,6 +6,7 @@ import type { Rule } from '../ruleKit/types';
 export const rleCountsSum: Rule = {
   id: 'coco/rle-counts-sum',
   defaultSeverity: 'error',
+  kinds: [...INSTANCE_KINDS, ...RESULT_KINDS],
   description: "An RLE's run lengths do not add up to height × width (or are not non-negative integers).",
   why: "pycocotools' maskApi trusts the counts: too few leave the rest of the mask empty, too many write past the mask (decode is undefined behaviour in C), so annToMask, area and COCOeval IoU are wrong or crash; a mask encoded row-major or for another image size is the usual cause.",
   example: { bad: '"segmentation": {"size": [2, 2], "counts": [1, 2]}', good: '"segmentation": {"size": [2, 2], "counts": [1, 2, 1]}' },
@@ -32,7 +34,7 @@ export const rleCountsSum: Rule = {
       if (skip) return;
       if (bad >= 0) {
         ctx.report({
-          message: `${annotationName(ann)}: RLE counts[${bad}] is ${counts[bad]}; run lengths must be non-negative integers.`,
+          message: `${annotationName(ann, entry.index)}: RLE counts[${bad}] is ${counts[bad]}; run lengths must be non-negative integers.`,
           at: ctx.place('annotations', entry, ['segmentation', 'counts']), ...idsOf(ann),
         });
         return;
@@ -40,7 +42,7 @@ export const rleCountsSum: Rule = {
       const expected = size[0] * size[1];
       if (sum === expected) return;
       ctx.report({
-        message: `${annotationName(ann)}: RLE counts sum to ${sum}, but size [${size[0]}, ${size[1]}] needs exactly ${expected} (${sum < expected ? `${expected - sum} pixels short` : `${sum - expected} pixels too many`}).`,
+        message: `${annotationName(ann, entry.index)}: RLE counts sum to ${sum}, but size [${size[0]}, ${size[1]}] needs exactly ${expected} (${sum < expected ? `${expected - sum} pixels short` : `${sum - expected} pixels too many`}).`,
         at: ctx.place('annotations', entry, ['segmentation', 'counts']), ...idsOf(ann),
       });
     });

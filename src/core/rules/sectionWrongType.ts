@@ -1,13 +1,16 @@
+import { DATASET_KINDS } from '../coco/kind';
 import type { Rule } from '../ruleKit/types';
 
+/** The sections loaders iterate; "info" and "licenses" are coco/optional-section-wrong-type's (nothing reads them). */
 const EXPECTED: Record<string, 'array' | 'object'> = {
-  images: 'array', annotations: 'array', categories: 'array', licenses: 'array', info: 'object',
+  images: 'array', annotations: 'array', categories: 'array',
 };
 
 export const sectionWrongType: Rule = {
   id: 'coco/section-wrong-type',
   defaultSeverity: 'error',
-  description: '"images", "annotations", "categories" or "licenses" is not an array, or "info" is not an object.',
+  kinds: [...DATASET_KINDS, 'results-wrapped'],
+  description: '"images", "annotations" or "categories" is not an array.',
   why: 'Loaders iterate these sections; an object or null where a list belongs raises a TypeError (pycocotools) or is silently read as empty (some converters).',
   example: { bad: '"annotations": {}', good: '"annotations": []' },
   check(ctx) {

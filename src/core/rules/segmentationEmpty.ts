@@ -1,3 +1,4 @@
+import { INSTANCE_KINDS } from '../coco/kind';
 import { SEG_EMPTY, SEG_NOT_OBJECT, SEG_OTHER, segmentationFacts } from '../ruleKit/facts';
 import { annotationName, idsOf } from '../ruleKit/segmentationShared';
 import type { Rule } from '../ruleKit/types';
@@ -5,6 +6,7 @@ import type { Rule } from '../ruleKit/types';
 export const segmentationEmpty: Rule = {
   id: 'coco/segmentation-empty',
   defaultSeverity: 'error',
+  kinds: INSTANCE_KINDS,
   description: 'An annotation of an instance-segmentation dataset has "segmentation": [].',
   why: "pycocotools' annToRLE passes [] to frPyObjects, which raises; COCOeval segm and every mask-training pipeline (detectron2, mmdetection) crash or drop the object. Only reported when most annotations of the file do have a mask, so detection-only files are left alone.",
   example: { bad: '"segmentation": []', good: '"segmentation": [[10, 10, 50, 10, 50, 40]]' },
@@ -31,7 +33,7 @@ export const segmentationEmpty: Rule = {
       const entry = entries[i];
       const ann = entry.value as Record<string, unknown>;
       ctx.report({
-        message: `${annotationName(ann)} has an empty segmentation, but ${withMask} of the ${objects} annotations in this file have a mask: pycocotools' annToRLE raises on [].`,
+        message: `${annotationName(ann, entry.index)} has an empty segmentation, but ${withMask} of the ${objects} annotations in this file have a mask: pycocotools' annToRLE raises on [].`,
         at: ctx.place('annotations', entry, ['segmentation']),
         ...idsOf(ann),
       });

@@ -1,3 +1,4 @@
+import { INSTANCE_KINDS } from '../coco/kind';
 import { locate } from '../coco/locate';
 import { forEachAnnotationOfKind, SEG_FLAT } from '../ruleKit/facts';
 import { annotationEntryOfData, annotationName, idsOf, isFlatList } from '../ruleKit/segmentationShared';
@@ -6,6 +7,7 @@ import type { Rule } from '../ruleKit/types';
 export const segmentationFlatList: Rule = {
   id: 'coco/segmentation-flat-list',
   defaultSeverity: 'error',
+  kinds: INSTANCE_KINDS,
   description: 'A polygon segmentation is a flat list of numbers, not a list of polygons.',
   why: "pycocotools' frPyObjects reads each element of `segmentation` as one polygon: with a flat list every number becomes a \"polygon\", so annToRLE / annToMask raise (TypeError), and COCOeval segm, detectron2 and mmdetection crash on the file.",
   example: { bad: '"segmentation": [10, 10, 50, 10, 50, 40]', good: '"segmentation": [[10, 10, 50, 10, 50, 40]]' },
@@ -13,7 +15,7 @@ export const segmentationFlatList: Rule = {
     forEachAnnotationOfKind(ctx.doc, SEG_FLAT, (entry, ann) => {
       if (!isFlatList(ann.segmentation)) return;
       ctx.report({
-        message: `${annotationName(ann)}: "segmentation" is a flat list of ${ann.segmentation.length} numbers; polygons must be nested: [[x1, y1, x2, y2, …]].`,
+        message: `${annotationName(ann, entry.index)}: "segmentation" is a flat list of ${ann.segmentation.length} numbers; polygons must be nested: [[x1, y1, x2, y2, …]].`,
         at: ctx.place('annotations', entry, ['segmentation']),
         ...idsOf(ann),
         data: { index: entry.index },

@@ -11,6 +11,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { ALL_RULES } from '../../../src/core/rules';
 import { checkFile } from '../../../src/node/checkFile';
+import { rleEncode } from '../../../src/core/geometry/rle';
 
 type Obj = Record<string, any>;
 interface Dataset { info?: Obj; licenses?: Obj[]; images: Obj[]; annotations: Obj[]; categories: Obj[] }
@@ -75,8 +76,41 @@ function picker() {
 type Pick = ReturnType<typeof picker>;
 /** Mutates the dataset in place and says where the defect is. */
 type InPlace = (d: Dataset, pick: Pick) => Plant | Plant[];
-/** Makes a separate file (defects of the whole document). */
-type Separate = (d: Dataset) => { text: string; plant: Plant };
+/**
+ * Makes a separate file (defects of the whole document, or another kind of file:
+ * results, captions, panoptic). `gt`: check it with the clean dataset as --gt.
+ */
+type Separate = (d: Dataset) => { text: string; plant: Plant; gt?: boolean };
+
+/** The clean dataset's boxes as a results list (what a detector writes for COCO.loadRes). */
+function resultsOf(d: Dataset): Obj[] {
+  return d.annotations.slice(0, 2000).map((a, i) => ({ image_id: a.image_id, category_id: a.category_id, bbox: a.bbox, score: Number((0.5 + (i % 50) / 100).toFixed(2)) }));
+}
+const R = (k: number) => `$[${k}]`;
+function resultsText(d: Dataset, plant: (dets: Obj[]) => number | void, rule: string): { text: string; plant: Plant; gt: boolean } {
+  const dets = resultsOf(d);
+  const k = plant(dets);
+  return { text: `[\n${dets.map((e) => JSON.stringify(e)).join(',\n')}\n]\n`, plant: { rule, jsonPath: k === undefined ? '$' : R(k) }, gt: true };
+}
+/** A captions file of the clean dataset's images (two captions each). */
+function captionsOf(d: Dataset): Dataset {
+  return { info: d.info, licenses: d.licenses, images: d.images, categories: [], annotations: d.images.flatMap((im, i) => [0, 1].map((j) => ({ id: 2 * i + j + 1, image_id: im.id, caption: `A photo number ${i} (${j}).` }))) } as Dataset;
+}
+/** A panoptic file: one PNG per image, its boxes as segments. */
+function panopticOf(d: Dataset): Dataset {
+  const byImage = new Map<number, Obj[]>();
+  d.annotations.forEach((a, i) => {
+    const list = byImage.get(a.image_id) ?? [];
+    list.push({ id: 1000 + i, category_id: a.category_id, iscrowd: 0, bbox: a.bbox, area: a.area });
+    byImage.set(a.image_id, list);
+  });
+  return {
+    info: d.info, licenses: d.licenses, images: d.images,
+    categories: d.categories.map((c) => ({ id: c.id, name: c.name, supercategory: c.supercategory, isthing: c.id <= 3 ? 1 : 0, color: [c.id, 0, 0] })),
+    annotations: d.images.map((im) => ({ image_id: im.id, file_name: im.file_name.replace('.jpg', '.png'), segments_info: byImage.get(im.id) ?? [] })),
+  };
+}
+const P = (k: number, s: number) => `$.annotations[${k}].segments_info[${s}]`;
 
 const IN_PLACE: Record<string, InPlace> = {
   'coco/non-finite-number': (d, p) => { const k = p(1); d.annotations[k].area = '__NaN__'; return { rule: 'coco/non-finite-number', jsonPath: A(k) }; },
@@ -137,6 +171,8 @@ const IN_PLACE: Record<string, InPlace> = {
   'coco/area-mismatch': (d, p) => { const k = p(1); d.annotations[k].area *= 3; return { rule: 'coco/area-mismatch', jsonPath: A(k) }; },
   'coco/bbox-segmentation-mismatch': (d, p) => { const k = p(1); const b = d.annotations[k].bbox; b[0] = b[0] > W / 2 ? b[0] - 40 : b[0] + 40; return { rule: 'coco/bbox-segmentation-mismatch', jsonPath: A(k) }; },
   'coco/duplicate-annotation': (d, p) => { const k = p(1); const prev = d.annotations[k - 5]; d.annotations[k] = { ...structuredClone(prev), id: d.annotations[k].id }; return { rule: 'coco/duplicate-annotation', jsonPath: A(k) }; },
+  'coco/area-bbox-mismatch': (d, p) => { const k = p(1); const [, , w, h] = d.annotations[k].bbox; d.annotations[k].area = 2 * w * h; return { rule: 'coco/area-bbox-mismatch', jsonPath: A(k) }; },
+  'coco/optional-field-wrong-type': (d) => { d.categories[2].supercategory = null; return { rule: 'coco/optional-field-wrong-type', jsonPath: '$.categories[2]' }; },
   'coco/image-file-missing': (d) => { d.images[1700].file_name = 'no-such-image.jpg'; return { rule: 'coco/image-file-missing', jsonPath: I(1700) }; },
 };
 
@@ -145,14 +181,45 @@ const SEPARATE: Record<string, Separate> = {
   'coco/root-not-object': (d) => ({ text: JSON.stringify(d.images), plant: { rule: 'coco/root-not-object', jsonPath: '$' } }),
   'coco/missing-section': (d) => { const { categories: _c, ...rest } = d; return { text: serialize(rest), plant: { rule: 'coco/missing-section', jsonPath: '$' } }; },
   'coco/section-wrong-type': (d) => ({ text: serialize({ ...d, annotations: {} }), plant: { rule: 'coco/section-wrong-type', jsonPath: '$.annotations' } }),
+  'coco/optional-section-wrong-type': (d) => ({ text: serialize({ ...d, info: null }), plant: { rule: 'coco/optional-section-wrong-type', jsonPath: '$.info' } }),
+  'coco/not-coco-file': () => ({ text: JSON.stringify({ version: '5.4.1', flags: {}, shapes: [{ label: 'cat', points: [[1, 2], [3, 4]], shape_type: 'rectangle' }], imagePath: 'a.jpg', imageData: null }), plant: { rule: 'coco/not-coco-file', jsonPath: '$' } }),
+  'coco/result-list-inconsistent': (d) => resultsText(d, (r) => { delete r[708].bbox; r[708].segmentation = { size: [H, W], counts: [W * H] }; return 708; }, 'coco/result-list-inconsistent'),
+  'coco/result-score-invalid': (d) => resultsText(d, (r) => { delete r[700].score; return 700; }, 'coco/result-score-invalid'),
+  'coco/result-score-range': (d) => resultsText(d, (r) => { r[701].score = 3.7; return 701; }, 'coco/result-score-range'),
+  'coco/result-unknown-image': (d) => resultsText(d, (r) => { r[702].image_id = 99999999; return 702; }, 'coco/result-unknown-image'),
+  'coco/result-unknown-category': (d) => resultsText(d, (r) => { r[703].category_id = 0; return 703; }, 'coco/result-unknown-category'),
+  'coco/result-keypoints-length': (d) => resultsText(d, (r) => { r[704].keypoints = [1, 2, 0.5, 3]; return 704; }, 'coco/result-keypoints-length'),
+  'coco/result-rle-size-mismatch': (d) => resultsText(d, (r) => { r[705].segmentation = { size: [W, H], counts: [W * H] }; return 705; }, 'coco/result-rle-size-mismatch'),
+  'coco/result-too-many-per-image': (d) => resultsText(d, (r) => { for (let i = 0; i < 101; i++) r.push({ image_id: 7, category_id: 2, bbox: [i, i, 20, 20], score: 0.3 - i / 1000 }); }, 'coco/result-too-many-per-image'),
+  'coco/result-duplicate': (d) => resultsText(d, (r) => { r.push({ ...r[706] }); return r.length - 1; }, 'coco/result-duplicate'),
+  'coco/result-bbox-mask-mismatch': (d) => resultsText(d, (r) => {
+    const mask = new Uint8Array(W * H);
+    for (let y = 200; y < 230; y++) for (let x = 300; x < 340; x++) mask[y * W + x] = 1;
+    r[707].segmentation = rleEncode(mask, H, W); r[707].bbox = [10, 10, 40, 30];
+    return 707;
+  }, 'coco/result-bbox-mask-mismatch'),
+  'coco/caption-invalid': (d) => { const c = captionsOf(d); c.annotations[33].caption = ''; return { text: serialize(c), plant: { rule: 'coco/caption-invalid', jsonPath: A(33) } }; },
+  'coco/panoptic-segment-invalid': (d) => { const c = panopticOf(d); delete c.annotations[10].segments_info[0].id; return { text: serialize(c), plant: { rule: 'coco/panoptic-segment-invalid', jsonPath: P(10, 0) } }; },
+  'coco/panoptic-duplicate-segment-id': (d) => { const c = panopticOf(d); const s = c.annotations[11].segments_info; s[1].id = s[0].id; return { text: serialize(c), plant: { rule: 'coco/panoptic-duplicate-segment-id', jsonPath: P(11, 1) } }; },
+  'coco/panoptic-unknown-category': (d) => { const c = panopticOf(d); c.annotations[12].segments_info[0].category_id = 99; return { text: serialize(c), plant: { rule: 'coco/panoptic-unknown-category', jsonPath: P(12, 0) } }; },
+  'coco/panoptic-isthing-invalid': (d) => { const c = panopticOf(d); delete c.categories[1].isthing; return { text: serialize(c), plant: { rule: 'coco/panoptic-isthing-invalid', jsonPath: '$.categories[1]' } }; },
+  'coco/panoptic-segment-area-bbox': (d) => { const c = panopticOf(d); c.annotations[13].segments_info[0].area = 1e6; return { text: serialize(c), plant: { rule: 'coco/panoptic-segment-area-bbox', jsonPath: P(13, 0) } }; },
+  // Its PNGs are not written here, so the first annotation's is missing (the others too; one is enough).
+  'coco/panoptic-png-missing': (d) => ({ text: serialize(panopticOf(d)), plant: { rule: 'coco/panoptic-png-missing', jsonPath: A(0) } }),
   'coco/single-category': (d) => ({
     text: serialize({ ...d, categories: [d.categories[0]], annotations: d.annotations.map((a) => { const { keypoints: _k, num_keypoints: _n, ...b } = a; return { ...b, category_id: 1 }; }) }),
     plant: { rule: 'coco/single-category', jsonPath: '$' },
   }),
 };
 
-/** Rules whose defect this test cannot plant in a file: none today. */
-const NOT_PLANTABLE = new Set<string>();
+/** Rules whose defect this test cannot plant in a file: these need panoptic PNGs, planted in test/unit/node/panopticPng.test.ts. */
+const NOT_PLANTABLE = new Set<string>(['coco/panoptic-png-segments-mismatch', 'coco/panoptic-segment-png-area']);
+
+/** Text a message must never show: a value JavaScript failed to print. */
+const BROKEN_TEXT = /undefined|NaN|\[object Object\]/;
+/** Messages that print a wrong value; coco/non-finite-number names the bare NaN token it found, on purpose. */
+const brokenMessages = (problems: readonly { rule: string; message: string }[]) =>
+  problems.filter((p) => p.rule !== 'coco/non-finite-number' && BROKEN_TEXT.test(p.message)).map((p) => `${p.rule}: ${p.message}`);
 
 const found = (problems: readonly { rule: string; jsonPath: string }[], plant: Plant) =>
   problems.some((p) => p.rule === plant.rule && (p.jsonPath === plant.jsonPath || p.jsonPath.startsWith(plant.jsonPath + '.') || p.jsonPath.startsWith(plant.jsonPath + '[') || plant.jsonPath === '$'));
@@ -197,19 +264,25 @@ describe('planted-defect recall (checkFile pipeline)', function () {
     fs.writeFileSync(file, serialize(d));
     const result = await checkFile(file);
     const missed = plants.filter((p) => !found(result.problems, p));
+    const broken = brokenMessages(result.problems);
+    const cleanFile = path.join(dir, 'instances_clean.json');
+    if (!fs.existsSync(cleanFile)) fs.writeFileSync(cleanFile, serialize(cleanDataset()));
 
     const base = cleanDataset();
     for (const [rule, make] of Object.entries(SEPARATE)) {
       if (!known.has(rule)) continue;
-      const { text, plant } = make(base);
+      const { text, plant, gt } = make(base);
       const f = path.join(dir, `instances_${rule.replace('/', '_')}.json`);
       fs.writeFileSync(f, text);
       plants.push(plant);
-      if (!found((await checkFile(f)).problems, plant)) missed.push(plant);
+      const { problems } = await checkFile(f, gt ? { groundTruth: cleanFile } : {});
+      if (!found(problems, plant)) missed.push(plant);
+      broken.push(...brokenMessages(problems));
     }
     const rules = new Set(plants.map((p) => p.rule));
     const recall = (plants.length - missed.length) / plants.length;
     console.log(`      recall ${(recall * 100).toFixed(1)}%: ${plants.length - missed.length}/${plants.length} plants found, ${rules.size} rules, ${result.summary.annotations} annotations`);
     assert.deepEqual(missed, [], 'missed plants');
+    assert.deepEqual(broken, [], 'messages showing undefined, NaN or [object Object]');
   });
 });

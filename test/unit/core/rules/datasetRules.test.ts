@@ -52,7 +52,7 @@ describe('coco/category-few-samples', () => {
     const t = text(['cat', 'dgo', 'dog', 'cow'], [3, 1, 2, 0]);
     const { doc, problems } = checkText(t, RULE);
     assert.equal(problems.length, 1);
-    assert.equal(problems[0].message, 'Category "dgo" (id 2) has only 1 annotation (threshold 1).');
+    assert.equal(problems[0].message, 'Category "dgo" (id 2) has only 1 annotation; categories with a single annotation are reported (option fewSamples).');
     assert.deepEqual(problemPosition(doc, problems[0]), idPosition(t, 2, 'dgo'));
   });
   it('fewSamples option; more is clean', () => {

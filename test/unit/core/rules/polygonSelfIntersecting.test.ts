@@ -63,4 +63,24 @@ describe(RULE, () => {
     }
     for (const cross of [true, false]) assert.equal(selfIntersects(ring(300, cross)), polygonSelfIntersects(ring(300, cross)));
   });
+
+  it('finds outlines that touch themselves: a vertex visited twice, an edge run twice, a vertex on another edge', () => {
+    const touching: Record<string, number[]> = {
+      'vertex visited twice (pinch)': [10, 10, 30, 30, 50, 10, 50, 50, 30, 30, 10, 50],
+      'keyhole: an edge run there and back': [10, 10, 50, 10, 50, 50, 30, 50, 30, 30, 30, 50, 10, 50],
+      'the whole outline run twice': [10, 10, 50, 10, 50, 50, 10, 50, 10, 10, 50, 10, 50, 50, 10, 50],
+      'collinear overlapping edges': [10, 10, 50, 10, 50, 30, 30, 30, 30, 10, 20, 10, 20, 40, 10, 40],
+      'a vertex on another edge': [10, 10, 50, 10, 50, 50, 30, 10, 10, 50],
+    };
+    for (const [name, poly] of Object.entries(touching)) {
+      const { problems } = checkText(text([poly]), RULE);
+      assert.equal(problems.length, 1, name);
+      assert.match(problems[0].message, /crosses or touches itself/, name);
+      assert.equal(selfIntersects(poly), true, name);
+    }
+    // Above 64 vertices (the sweep): a ring whose first vertex is visited again halfway.
+    const big = ring(100, false);
+    big.splice(100, 0, big[0], big[1]);
+    assert.equal(checkText(text([big]), RULE).problems.length, 1);
+  });
 });

@@ -89,7 +89,9 @@ describe('structural rules', () => {
     c.info = [];
     const text = cocoText(c);
     const { doc, problems } = checkText(text, 'coco/section-wrong-type');
-    assert.equal(problems.length, 2);
+    assert.equal(problems.length, 1, 'info is coco/optional-section-wrong-type\'s (nothing reads it)');
+    const optional = checkText(text, 'coco/optional-section-wrong-type').problems;
+    assert.deepEqual(optional.map((p) => [p.severity, p.jsonPath]), [['warning', '$.info']]);
     const ann = problems.find((p) => p.message.startsWith('"annotations"'))!;
     assert.deepEqual(problemPosition(doc, ann), (() => { const p = uniquePositionOf(text, '"annotations": {}'); return { line: p.line, character: p.character + '"annotations": '.length }; })());
   });
