@@ -1,5 +1,5 @@
 import { INSTANCE_KINDS } from '../coco/kind';
-import { isJsonObject, type CocoDocument, type IdKey, type JsonObject, type Located } from '../coco/document';
+import { type CocoDocument, type IdKey, type JsonObject, type Located } from '../coco/document';
 import { segmentationFacts } from '../ruleKit/facts';
 import { locate } from '../coco/locate';
 import { removeElement } from '../edits/jsonEdits';
