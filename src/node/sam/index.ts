@@ -4,3 +4,4 @@ export * from './samModel';
 export * from './imageInput';
 export * from './embeddingCache';
 export * from './segmenter';
+export * from './grabcut';
