@@ -5,3 +5,5 @@ export * from './imageInput';
 export * from './embeddingCache';
 export * from './segmenter';
 export * from './grabcut';
+export * from './segmentBoxes';
+export * from './modelStore';
