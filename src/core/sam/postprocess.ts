@@ -30,27 +30,38 @@ function axisWeights(inSize: number, outSize: number): { i0: Int32Array; i1: Int
 /**
  * Bilinear resize of a row-major plane (`stride` values per row) of logical size inH x inW
  * to outH x outW; with `keepH` / `keepW` only the top-left keepH x keepW of the output is
- * computed (the rest of the returned keepH x keepW plane is all of it).
+ * computed (the rest of the returned keepH x keepW plane is all of it). Separable: a
+ * horizontal pass over the source rows the kept output rows use, then a vertical pass, with
+ * the same arithmetic per pixel as the 2-D formula (rows interpolated first, in doubles).
  */
 export function resizeBilinear(
   src: ArrayLike<number>, inH: number, inW: number, stride: number,
   outH: number, outW: number, keepH = outH, keepW = outW,
 ): Float32Array {
+  const out = new Float32Array(keepH * keepW);
+  if (inH === outH && inW === outW) {
+    // Scale 1: every source index is exact (weight 0), so this is a copy.
+    for (let y = 0; y < keepH; y++) for (let x = 0; x < keepW; x++) out[y * keepW + x] = src[y * stride + x];
+    return out;
+  }
   const ys = axisWeights(inH, outH);
   const xs = axisWeights(inW, outW);
-  const out = new Float32Array(keepH * keepW);
-  for (let y = 0; y < keepH; y++) {
-    const r0 = ys.i0[y] * stride;
-    const r1 = ys.i1[y] * stride;
-    const wy = ys.w1[y];
+  const lastRow = keepH > 0 ? ys.i1[keepH - 1] : -1;
+  const rows = new Float64Array((lastRow + 1) * keepW);
+  for (let r = 0; r <= lastRow; r++) {
+    const base = r * stride;
+    const o = r * keepW;
     for (let x = 0; x < keepW; x++) {
-      const c0 = xs.i0[x];
-      const c1 = xs.i1[x];
       const wx = xs.w1[x];
-      const top = src[r0 + c0] * (1 - wx) + src[r0 + c1] * wx;
-      const bottom = src[r1 + c0] * (1 - wx) + src[r1 + c1] * wx;
-      out[y * keepW + x] = top * (1 - wy) + bottom * wy;
+      rows[o + x] = src[base + xs.i0[x]] * (1 - wx) + src[base + xs.i1[x]] * wx;
     }
+  }
+  for (let y = 0; y < keepH; y++) {
+    const t = ys.i0[y] * keepW;
+    const b = ys.i1[y] * keepW;
+    const wy = ys.w1[y];
+    const o = y * keepW;
+    for (let x = 0; x < keepW; x++) out[o + x] = rows[t + x] * (1 - wy) + rows[b + x] * wy;
   }
   return out;
 }

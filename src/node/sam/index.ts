@@ -7,3 +7,4 @@ export * from './segmenter';
 export * from './grabcut';
 export * from './segmentBoxes';
 export * from './modelStore';
+export * from './download';
