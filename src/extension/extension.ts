@@ -48,6 +48,8 @@ export function activate(context: vscode.ExtensionContext, runner?: CheckRunner,
   service = svc;
   context.subscriptions.push(log, diagnostics, status, svc);
   (require('./editor/cocoEditorProvider') as typeof import('./editor/cocoEditorProvider')).registerCocoEditor(context, svc);
+  // SAM: Segment Boxes, Download Model, the model's status bar item (onnxruntime-node loads on first use).
+  (require('./sam') as typeof import('./sam')).registerSam(context, log, { largeFileBytes: options.largeFileBytes });
 
   const isCocoDocument = (doc: vscode.TextDocument): boolean =>
     doc.uri.scheme === 'file' && (doc.languageId === 'json' || doc.fileName.endsWith('.json')) &&
