@@ -6,9 +6,9 @@
  * segmentation (`mask.area` / `mask.toBbox` of `annToRLE`), so they agree with the checks.
  */
 import { maskToPolygons } from '../geometry/contours';
-import { rleArea, rleEncode, rleToBbox, type Rle } from '../geometry/rle';
+import { polygonCounts } from '../geometry/polygon';
+import { countsArea, countsToBbox, rleArea, rleEncode, rleEncodeColumnMajor, rleToBbox } from '../geometry/rle';
 import { rleToString } from '../geometry/rleString';
-import { segmentationToRle } from '../geometry/segmentation';
 
 export type MaskFormat = 'polygon' | 'rle';
 export const MASK_FORMATS: readonly MaskFormat[] = ['polygon', 'rle'];
@@ -34,8 +34,28 @@ export function maskToCoco(mask: ArrayLike<number>, h: number, w: number, format
   }
   const polygons = maskToPolygons(mask, h, w, { holes: 'bridge', tolerance: opts.tolerance ?? 0 });
   if (polygons.length === 0) return undefined;
-  const rle = segmentationToRle(polygons, h, w) as Rle;
-  const area = rleArea(rle);
+  const union = polygonsUnionCounts(polygons, h, w);
+  const area = countsArea(union);
   if (area === 0) return undefined;
-  return { segmentation: polygons, area, bbox: rleToBbox(rle) };
+  return { segmentation: polygons, area, bbox: countsToBbox(union, h, w) };
+}
+
+/**
+ * pycocotools' annToRLE of a polygon list (frPyObjects + merge = union of each polygon's
+ * rleFrPoly), as counts: each polygon's runs are painted into one column-major buffer, then
+ * encoded once — linear in the mask size, where merging pairwise is quadratic in the number
+ * of polygons (a speckled mask can trace to thousands).
+ */
+export function polygonsUnionCounts(polygons: readonly number[][], h: number, w: number): number[] {
+  const buf = new Uint8Array(h * w);
+  for (const p of polygons) {
+    const counts = polygonCounts(p, h, w);
+    let pos = 0;
+    for (let j = 0; j < counts.length; j++) {
+      const end = Math.min(buf.length, pos + counts[j]);
+      if (j & 1) buf.fill(1, pos, end);
+      pos = end;
+    }
+  }
+  return rleEncodeColumnMajor(buf, h, w).counts as number[];
 }

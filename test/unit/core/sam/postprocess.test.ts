@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import {
-  candidatePlane, lowResToImageLogits, maskToCoco, rankCandidates, resizeBilinear, samFrame, thresholdLogits,
+  candidatePlane, lowResToImageLogits, maskToCoco, polygonsUnionCounts, rankCandidates, resizeBilinear, samFrame, thresholdLogits,
 } from '../../../../src/core/sam';
 import { rleDecode, rleFromString, segmentationToRle, rleArea } from '../../../../src/core/geometry';
 
@@ -96,5 +96,13 @@ describe('sam/annotation: mask -> COCO', () => {
   it('an empty mask gives nothing to write', () => {
     assert.equal(maskToCoco(new Uint8Array(20), 4, 5, 'rle'), undefined);
     assert.equal(maskToCoco(new Uint8Array(20), 4, 5, 'polygon'), undefined);
+  });
+});
+
+describe('sam/annotation: polygonsUnionCounts', () => {
+  it('equals pycocotools annToRLE (frPyObjects + merge) for overlapping and separate polygons', () => {
+    const polys = [[1, 1, 9, 1, 9, 7, 1, 7], [5, 3, 14, 3, 14, 12, 5, 12], [16, 0.5, 19.5, 0.5, 18, 6]];
+    const want = segmentationToRle(polys, 13, 21)!;
+    assert.deepEqual(polygonsUnionCounts(polys, 13, 21), want.counts);
   });
 });
