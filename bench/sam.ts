@@ -6,7 +6,8 @@
  *     low_res_masks, so onnxruntime skips the upscaling, then upscale the chosen one in JS),
  *     both including thresholding the chosen mask; intra-op threads 1 and 2;
  *  2. the MobileSAM encoder (1024²);
- *  3. click -> mask -> polygons with a cached embedding (the host side of a preview);
+ *  3. click -> preview mask with a cached embedding (the host side of a preview), and the
+ *     accept step (polygon tracing);
  *  4. embedding cache hits (memory, disk).
  * Medians; the machine's load average is printed beside them, since the machine is shared.
  */
@@ -18,6 +19,7 @@ import sharp from 'sharp';
 import {
   candidatePlane, encodePrompt, lowResToImageLogits, maskToCoco, rankCandidates, samFrame, thresholdLogits,
 } from '../src/core/sam';
+import { rleEncode } from '../src/core/geometry';
 import { EmbeddingCache, SamModel, SamSegmenter } from '../src/node/sam';
 
 const SHARED = process.env.LABELSCOPE_SHARED_DIR ?? path.resolve(__dirname, '..', '..', 'shared');
@@ -104,12 +106,20 @@ async function main() {
     results.encoderMs = median(encodeRuns);
     console.log(`\nMobileSAM encoder, 2 threads, 1024 x 683 image: ${median(encodeRuns).toFixed(0)} ms (runs ${encodeRuns.map((x) => x.toFixed(0)).join(', ')}; load ${load()})`);
 
+    // The preview: what the viewer gets after a click (mask as RLE counts).
     const click = await time(ROUNDS, 3, async () => {
       const r = await segmenter.segment(img, { points: [{ x: 500, y: 300, positive: true }] });
-      maskToCoco(r.mask, r.height, r.width, 'polygon');
+      rleEncode(r.mask, r.height, r.width);
     });
-    results.clickToPolygonsMs = click;
-    console.log(`click -> mask -> polygons (cached embedding, 2 threads, 1024 x 683): ${click.toFixed(1)} ms (load ${load()})`);
+    results.clickToPreviewMs = click;
+    console.log(`click -> preview mask (cached embedding, 2 threads, 1024 x 683): ${click.toFixed(1)} ms (load ${load()})`);
+    // Accepting: the mask traced to polygons. Random weights give a speckled mask (thousands of
+    // tiny parts), far slower to trace than a real object's mask: an upper bound.
+    const r = await segmenter.segment(img, { points: [{ x: 500, y: 300, positive: true }] });
+    const accept = await time(3, 0, async () => { maskToCoco(r.mask, r.height, r.width, 'polygon'); });
+    const parts = (maskToCoco(r.mask, r.height, r.width, 'polygon')?.segmentation as number[][] | undefined)?.length ?? 0;
+    results.acceptPolygonsMs = accept;
+    console.log(`accept -> polygons of that (speckled, ${parts} parts) mask: ${accept.toFixed(0)} ms; as RLE: ${(await time(5, 1, async () => { maskToCoco(r.mask, r.height, r.width, 'rle'); })).toFixed(1)} ms`);
 
     const memHit = await time(ROUNDS, 2, () => segmenter.embed(img));
     const diskHit = await time(5, 1, () => new SamSegmenter(model, new EmbeddingCache({ dir: cacheDir })).embed(img));
