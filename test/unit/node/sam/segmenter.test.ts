@@ -14,7 +14,7 @@ import sharp from 'sharp';
 import { rleDecode, rleFromString, segmentationToRle } from '../../../../src/core/geometry';
 import { SamModelError } from '../../../../src/core/sam';
 import { EmbeddingCache, resultToCoco, SamModel, SamSegmenter } from '../../../../src/node/sam';
-import { TINY_DISK_RADIUS, tinySam1Decoder, tinySam1Encoder, tinySam2Decoder, tinySam2Encoder } from './tinySamModels';
+import { TINY_DISK_RADIUS, tinySam1Decoder, tinySam1EmbeddedEncoder, tinySam1Encoder, tinySam2Decoder, tinySam2Encoder } from './tinySamModels';
 
 const COLOUR = [200, 100, 50];
 
@@ -153,6 +153,24 @@ describe('node/sam: the whole path with tiny SAM-interface models', function () 
     assert.ok(want.margin > 0.1);
     assert.deepEqual(diff(second.mask, want.mask, W), []);
     assert.equal(second.timings.cacheHit, true);
+  });
+
+  it('SAM 1 with preprocessing inside (input_image [H, W, 3]): fed the resized HWC RGB, 0-255, no padding; masks as SAM 1', async () => {
+    fs.writeFileSync(path.join(dir, 'e1hwc.onnx'), tinySam1EmbeddedEncoder());
+    const m = await SamModel.load({ encoderPath: path.join(dir, 'e1hwc.onnx'), decoderPath: path.join(dir, 'd1.onnx') });
+    try {
+      assert.equal(m.encoderSpec.embeddedPreprocessing, true);
+      const seg = new SamSegmenter(m);
+      const { embedding } = await seg.embed(portrait);
+      const t = embedding.tensors[0].data;
+      // The mean over the fed image is the colour itself: no normalisation, no zero padding
+      // (padding would pull it to 200 * 658 / 1024 = 128.5). sharp's resize leaves a few edge
+      // pixels one level darker (measured mean 199.97), hence the 0.1 tolerance.
+      assert.ok(Math.abs(t[0] - 200) < 0.1 && Math.abs(t[4096] - 100) < 0.1 && Math.abs(t[2 * 4096] - 50) < 0.1, `${t[0]}, ${t[4096]}, ${t[8192]}`);
+      const box = [20, 15, 60, 101];
+      const r = await seg.segment(portrait, { box });
+      assert.deepEqual(diff(r.mask, expectedBox(H, W, box), H), []);
+    } finally { await m.release(); }
   });
 
   it('SAM 2: image stretched to 1024², no padding, candidate 1 of 3, exact pixels for a click and a box', async () => {

@@ -84,6 +84,23 @@ export function tinySam1Encoder(inputName = 'input_image'): Uint8Array {
   return model(g, [valueInfo(inputName, [1, 3, 1024, 1024])], [valueInfo('image_embeddings', [1, 256, 64, 64])], 'tiny_sam1_encoder');
 }
 
+/**
+ * SAM 1 exported with its preprocessing inside (samexporter --use-preprocess): `input_image`
+ * [H, W, 3] float RGB of the resized image. Here: channel c of the embedding = the mean of
+ * colour c % 3 over the fed image, everywhere: the test reads it to see that the HWC image
+ * arrived unnormalised and unpadded.
+ */
+export function tinySam1EmbeddedEncoder(): Uint8Array {
+  const g = new GraphBuilder();
+  const mean = g.op('ReduceMean', ['input_image'], { axes: [0, 1], keepdims: 0 }); // [3]
+  const idx = `i_gather`;
+  g.initializers.push({ name: idx, dims: [256], dataType: onnx.TensorProto.DataType.INT64, rawData: new Uint8Array(BigInt64Array.from(Array.from({ length: 256 }, (_, c) => BigInt(c % 3))).buffer) });
+  const perChannel = g.op('Gather', [mean, idx], { axis: 0 }); // [256]
+  const col = g.op('Reshape', [perChannel, g.ints([1, 256, 1, 1])]);
+  g.op('Expand', [col, g.ints([1, 256, 64, 64])], {}, 'image_embeddings');
+  return model(g, [valueInfo('input_image', ['height', 'width', 3])], [valueInfo('image_embeddings', [1, 256, 64, 64])], 'tiny_sam1_embedded_encoder');
+}
+
 export function tinySam2Encoder(): Uint8Array {
   const g = new GraphBuilder();
   pooledFeatures(g, 'image', 4, 32, 'high_res_feats_0');
