@@ -10,7 +10,14 @@ let loading: Promise<OrtModule> | undefined;
 
 export function loadOrt(): Promise<OrtModule> {
   // A plain require keeps esbuild from inlining anything (the module is in `external`).
-  loading ??= Promise.resolve().then(() => require('onnxruntime-node') as OrtModule);
+  loading ??= Promise.resolve().then(() => {
+    try {
+      return require('onnxruntime-node') as OrtModule;
+    } catch (e) {
+      loading = undefined; // a later install can be picked up without a restart
+      throw new Error(`onnxruntime-node could not be loaded (${(e as Error).message.split('\n')[0]}); SAM models need it — the GrabCut fallback works without it`);
+    }
+  });
   return loading;
 }
 
