@@ -9,8 +9,8 @@ const production = process.argv.includes('--production');
 const dist = process.env.LABELSCOPE_DIST_DIR ?? 'dist';
 const pkg = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8'));
 
-/** Native modules and the editor API are provided at run time, never bundled. */
-const external = ['vscode', 'sharp', 'onnxruntime-node'];
+/** Native modules and the editor API are provided at run time, never bundled (opencv-js: ~10 MB of WebAssembly the SAM fallback loads lazily). */
+const external = ['vscode', 'sharp', 'onnxruntime-node', '@techstark/opencv-js'];
 
 const node = {
   bundle: true,

@@ -14,6 +14,7 @@ import { registerFixCommands, type FixCommandOptions } from './fixCommands';
 import { StatusBar } from './statusBar';
 import { VSCODE_TEXT_DOCUMENT_MAX_BYTES } from '../core/limits';
 import { registerCocoEditor } from './editor/cocoEditorProvider';
+import { registerSam } from './sam';
 import { withRevealActions } from './editor/links';
 
 /** Edits are re-checked after this much quiet. */
@@ -51,6 +52,8 @@ export function activate(context: vscode.ExtensionContext, runner?: CheckRunner,
   service = svc;
   context.subscriptions.push(log, diagnostics, status, svc);
   registerCocoEditor(context, svc);
+  // SAM: Segment Boxes, Download Model, the model's status bar item (onnxruntime-node loads on first use).
+  registerSam(context, log, { largeFileBytes: options.largeFileBytes });
 
   const isCocoDocument = (doc: vscode.TextDocument): boolean =>
     doc.uri.scheme === 'file' && (doc.languageId === 'json' || doc.fileName.endsWith('.json')) &&

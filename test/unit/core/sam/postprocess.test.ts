@@ -1,0 +1,108 @@
+import assert from 'node:assert/strict';
+import {
+  candidatePlane, lowResToImageLogits, maskToCoco, polygonsUnionCounts, rankCandidates, resizeBilinear, samFrame, thresholdLogits,
+} from '../../../../src/core/sam';
+import { rleDecode, rleFromString, segmentationToRle, rleArea } from '../../../../src/core/geometry';
+
+describe('sam/postprocess: resizing logits', () => {
+  it('bilinear with align_corners=False, as torch F.interpolate (2x2 -> 4x4 and 4 -> 2)', () => {
+    // torch.nn.functional.interpolate(torch.tensor([[[[0.,1.],[2.,3.]]]]), (4,4), mode='bilinear', align_corners=False)
+    const up = resizeBilinear([0, 1, 2, 3], 2, 2, 2, 4, 4);
+    assert.deepEqual(Array.from(up), [0, 0.25, 0.75, 1, 0.5, 0.75, 1.25, 1.5, 1.5, 1.75, 2.25, 2.5, 2, 2.25, 2.75, 3]);
+    assert.deepEqual(Array.from(resizeBilinear([0, 1, 2, 3], 1, 4, 4, 1, 2)), [0.5, 2.5]);
+  });
+
+  // Low-res logits that rise linearly along x: logit = (u - 64), u = x_low + 0.5 the continuous
+  // coordinate. Bilinear keeps linear ramps, so the mask edge lands where the continuous
+  // coordinate in the 1024 frame is 256 — at x = 256 * W / newW in the original, if and only if
+  // the padded part of the 1024 frame is cropped off before the last resize.
+  const ramp = Float32Array.from({ length: 256 * 256 }, (_, i) => (i % 256) + 0.5 - 64);
+
+  it('SAM 1: crops the padding before resizing to the original (portrait 37 x 51)', () => {
+    const f = samFrame(51, 37, 'longest-side'); // newW = 743: the right 281 columns are padding
+    const logits = lowResToImageLogits(ramp, 256, f);
+    assert.equal(logits.length, 51 * 37);
+    const mask = thresholdLogits(logits);
+    const edge = (256 * 37) / 743; // 12.75: pixel 12 (centre 12.5) out, 13 (centre 13.5) in
+    for (let y = 0; y < 51; y++) {
+      for (let x = 0; x < 37; x++) assert.equal(mask[y * 37 + x], x + 0.5 > edge ? 1 : 0, `y${y} x${x}`);
+    }
+    // Had the padding been kept, the edge would be at 256 * 37 / 1024 = 9.25.
+    assert.equal(mask[10], 0);
+  });
+
+  it('SAM 2: the image was stretched, so 256² goes straight to H x W', () => {
+    const f = samFrame(51, 37, 'stretch');
+    const mask = thresholdLogits(lowResToImageLogits(ramp, 256, f));
+    const edge = (64 / 256) * 37; // 9.25
+    for (let x = 0; x < 37; x++) assert.equal(mask[20 * 37 + x], x + 0.5 > edge ? 1 : 0, `x${x}`);
+  });
+
+  it('threshold: logit > 0 is foreground (0 itself is not)', () => {
+    assert.deepEqual(Array.from(thresholdLogits([-1, 0, 1e-6, 5])), [0, 0, 1, 1]);
+  });
+
+  it('candidatePlane picks one channel of [1, C, S, S] and names a bad index', () => {
+    const t = Float32Array.from({ length: 2 * 4 }, (_, i) => i);
+    assert.deepEqual(Array.from(candidatePlane(t, 1, 2)), [4, 5, 6, 7]);
+    assert.throws(() => candidatePlane(t, 2, 2), /out of range \(2 candidates\)/);
+  });
+});
+
+describe('sam/postprocess: choosing the candidate', () => {
+  it('SAM 1 (4 outputs): index 0 for single-mask prompts, best of 1-3 for multimask', () => {
+    const iou = [0.99, 0.5, 0.8, 0.7];
+    assert.deepEqual(rankCandidates(iou, false), [0, 2, 3, 1]);
+    assert.deepEqual(rankCandidates(iou, true), [2, 3, 1, 0]);
+  });
+  it('other counts (SAM 2: 3) rank every candidate, ties by index', () => {
+    assert.deepEqual(rankCandidates([0.2, 0.9, 0.9], true), [1, 2, 0]);
+    assert.deepEqual(rankCandidates([0.4], false), [0]);
+  });
+});
+
+describe('sam/annotation: mask -> COCO', () => {
+  // 9 x 11 mask: a 7 x 9 ring (a 3 x 3 hole) and a separate 2 x 1 blob.
+  const h = 9;
+  const w = 11;
+  const mask = new Uint8Array(h * w);
+  for (let y = 1; y < 8; y++) for (let x = 1; x < 8; x++) mask[y * w + x] = 1;
+  for (let y = 3; y < 6; y++) for (let x = 3; x < 6; x++) mask[y * w + x] = 0;
+  mask[2 * w + 9] = 1;
+  mask[3 * w + 9] = 1;
+  const pixels = mask.reduce((a, b) => a + b, 0); // 49 - 9 + 2 = 42
+
+  it('RLE: compressed counts that decode to the mask, pycocotools area and bbox', () => {
+    const r = maskToCoco(mask, h, w, 'rle')!;
+    assert.ok(!Array.isArray(r.segmentation));
+    const seg = r.segmentation as { size: [number, number]; counts: string };
+    assert.deepEqual(seg.size, [9, 11]);
+    assert.deepEqual(Array.from(rleDecode({ size: seg.size, counts: rleFromString(seg.counts) })), Array.from(mask));
+    assert.equal(r.area, 42);
+    assert.deepEqual(r.bbox, [1, 1, 9, 7]);
+  });
+
+  it('polygons: one per part, the hole bridged so pycocotools rasterizes it empty', () => {
+    const r = maskToCoco(mask, h, w, 'polygon')!;
+    const polys = r.segmentation as number[][];
+    assert.equal(polys.length, 2);
+    const back = segmentationToRle(polys, h, w)!;
+    assert.deepEqual(Array.from(rleDecode(back)), Array.from(mask));
+    assert.equal(r.area, pixels);
+    assert.equal(r.area, rleArea(back));
+    assert.deepEqual(r.bbox, [1, 1, 9, 7]);
+  });
+
+  it('an empty mask gives nothing to write', () => {
+    assert.equal(maskToCoco(new Uint8Array(20), 4, 5, 'rle'), undefined);
+    assert.equal(maskToCoco(new Uint8Array(20), 4, 5, 'polygon'), undefined);
+  });
+});
+
+describe('sam/annotation: polygonsUnionCounts', () => {
+  it('equals pycocotools annToRLE (frPyObjects + merge) for overlapping and separate polygons', () => {
+    const polys = [[1, 1, 9, 1, 9, 7, 1, 7], [5, 3, 14, 3, 14, 12, 5, 12], [16, 0.5, 19.5, 0.5, 18, 6]];
+    const want = segmentationToRle(polys, 13, 21)!;
+    assert.deepEqual(polygonsUnionCounts(polys, 13, 21), want.counts);
+  });
+});
