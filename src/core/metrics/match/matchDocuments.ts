@@ -1,0 +1,159 @@
+/**
+ * Match the objects of two COCO documents image by image:
+ *   0. an image whose annotations are byte-identical in A and B (same order) costs nothing;
+ *   1. (sameIdsFirst) annotations with the same id are paired whatever their overlap;
+ *   2. per label, an optimal assignment on 1 − similarity, pairs under the threshold dropped;
+ *   3. (crossCategory) the leftovers of every label together: pairs found here are label conflicts.
+ */
+import { isJsonObject, type CocoDocument, type IdKey, type Located } from '../../coco/document';
+import { assignOptimal } from './assign';
+import { makeMatchObject, type MatchObject } from './objects';
+import { pairCategories, pairImages } from './pairing';
+import { similarity } from './similarity';
+import { DEFAULT_MATCH_OPTIONS, type DocumentMatch, type ImageMatch, type MatchOptions, type ObjectPair } from './types';
+
+export function matchDocuments(A: CocoDocument, B: CocoDocument, options: MatchOptions = {}): DocumentMatch {
+  const opts = { ...DEFAULT_MATCH_OPTIONS, ...withoutUndefined(options) };
+  delete (opts as MatchOptions).onImage;
+  const categories = pairCategories(A, B, opts.categoriesBy);
+  const byImageA = annotationsByImageEntry(A);
+  const byImageB = annotationsByImageEntry(B);
+  const imagePairs = pairImages(A, B);
+  const images: ImageMatch[] = [];
+  let done = 0;
+  for (const p of imagePairs) {
+    options.onImage?.(done++, imagePairs.length);
+    const annA = p.a === undefined ? [] : byImageA.lists[p.a] ?? [];
+    const annB = p.b === undefined ? [] : byImageB.lists[p.b] ?? [];
+    if (p.a === undefined || p.b === undefined) {
+      images.push({ a: p.a, b: p.b, pairs: [], onlyA: annA.map((e) => e.index), onlyB: annB.map((e) => e.index), identical: false });
+      continue;
+    }
+    images.push(matchImage(A, B, p.a, p.b, p.pairedBy, annA, annB, categories.keyOfA, categories.keyOfB, opts));
+  }
+  return { images, categories, orphansA: byImageA.orphans, orphansB: byImageB.orphans, options: opts };
+}
+
+function withoutUndefined<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+/** Annotations grouped by the entry index of their image (the first image with that id). */
+function annotationsByImageEntry(doc: CocoDocument): { lists: (Located[] | undefined)[]; orphans: number } {
+  const entryOfId = new Map<IdKey, number>();
+  for (const e of doc.imageEntries) {
+    const id = isJsonObject(e.value) ? e.value.id : undefined;
+    if ((typeof id === 'number' || typeof id === 'string') && !entryOfId.has(id)) entryOfId.set(id, e.index);
+  }
+  const lists: (Located[] | undefined)[] = new Array(doc.imageEntries.length);
+  let orphans = 0;
+  for (const e of doc.annotationEntries) {
+    const imageId = isJsonObject(e.value) ? e.value.image_id : undefined;
+    const i = typeof imageId === 'number' || typeof imageId === 'string' ? entryOfId.get(imageId) : undefined;
+    if (i === undefined) { orphans++; continue; }
+    (lists[i] ??= []).push(e);
+  }
+  return { lists, orphans };
+}
+
+/** The element's bytes are the same in both files. */
+export function sameBytes(A: CocoDocument, a: Located, B: CocoDocument, b: Located): boolean {
+  const n = a.end - a.start;
+  if (n !== b.end - b.start) return false;
+  const x = A.bytes, y = B.bytes;
+  for (let i = 0, p = a.start, q = b.start; i < n; i++, p++, q++) if (x[p] !== y[q]) return false;
+  return true;
+}
+
+const keyOf = (map: Map<IdKey, string>, v: unknown): string | undefined => {
+  const c = isJsonObject(v) ? v.category_id : undefined;
+  return typeof c === 'number' || typeof c === 'string' ? map.get(c) : undefined;
+};
+const idOf = (v: unknown): IdKey | undefined => {
+  const id = isJsonObject(v) ? v.id : undefined;
+  return typeof id === 'number' || typeof id === 'string' ? id : undefined;
+};
+
+function imageSize(doc: CocoDocument, i: number): { h: number; w: number } {
+  const v = doc.imageEntries[i].value;
+  const h = isJsonObject(v) && Number.isInteger(v.height) ? (v.height as number) : 0;
+  const w = isJsonObject(v) && Number.isInteger(v.width) ? (v.width as number) : 0;
+  return { h, w };
+}
+
+function matchImage(
+  A: CocoDocument, B: CocoDocument, ia: number, ib: number, pairedBy: 'id' | 'file_name' | undefined,
+  annA: Located[], annB: Located[], keyOfA: Map<IdKey, string>, keyOfB: Map<IdKey, string>,
+  opts: typeof DEFAULT_MATCH_OPTIONS,
+): ImageMatch {
+  const pairs: ObjectPair[] = [];
+  // 0. Byte-identical image: pair in order, measure nothing.
+  if (annA.length === annB.length && annA.every((a, k) => sameBytes(A, a, B, annB[k]))) {
+    for (let k = 0; k < annA.length; k++) {
+      const la = keyOf(keyOfA, annA[k].value);
+      pairs.push({ a: annA[k].index, b: annB[k].index, similarity: 1, kind: 'identical', by: 'identical', sameLabel: la !== undefined && la === keyOf(keyOfB, annB[k].value) });
+    }
+    return { a: ia, b: ib, pairedBy, pairs, onlyA: [], onlyB: [], identical: true };
+  }
+  const sa = imageSize(A, ia), sb = imageSize(B, ib);
+  const objA = annA.map((e) => makeMatchObject(e.index, e.value, keyOf(keyOfA, e.value), sa.h, sa.w));
+  const objB = annB.map((e) => makeMatchObject(e.index, e.value, keyOf(keyOfB, e.value), sb.h, sb.w));
+  const freeA = new Set(objA.keys());
+  const freeB = new Set(objB.keys());
+  const addPair = (i: number, j: number, value: number, kind: ObjectPair['kind'], by: ObjectPair['by']) => {
+    freeA.delete(i);
+    freeB.delete(j);
+    pairs.push({ a: objA[i].entry, b: objB[j].entry, similarity: value, kind, by, sameLabel: objA[i].label !== undefined && objA[i].label === objB[j].label });
+  };
+
+  // 1. Same ids (the first of duplicated ids only); identical bytes need no measuring.
+  if (opts.sameIdsFirst) {
+    const bOfId = new Map<IdKey, number>();
+    objB.forEach((o, j) => { const id = idOf(o.value); if (id !== undefined && !bOfId.has(id)) bOfId.set(id, j); });
+    objA.forEach((o, i) => {
+      const id = idOf(o.value);
+      const j = id === undefined ? undefined : bOfId.get(id);
+      if (j === undefined || !freeB.has(j)) return;
+      if (sameBytes(A, annA[i], B, annB[j])) addPair(i, j, 1, 'identical', 'identical');
+      else { const s = similarity(o, objB[j], opts.oksSigma); addPair(i, j, s.value, s.kind, 'id'); }
+    });
+  }
+
+  // 2. Per label, optimal assignment.
+  const groups = new Map<string, { a: number[]; b: number[] }>();
+  const group = (label: string | undefined) => {
+    const k = label ?? '\u0000unknown';
+    let g = groups.get(k);
+    if (!g) groups.set(k, (g = { a: [], b: [] }));
+    return g;
+  };
+  for (const i of freeA) group(objA[i].label).a.push(i);
+  for (const j of freeB) group(objB[j].label).b.push(j);
+  const kinds = new Map<string, ObjectPair['kind']>();
+  const measure = (i: number, j: number, threshold: number) => {
+    const s = similarity(objA[i], objB[j], opts.oksSigma, threshold);
+    kinds.set(`${i},${j}`, s.kind);
+    return s.value;
+  };
+  for (const g of groups.values()) {
+    for (const m of assignOptimal(g.a.length, g.b.length, (r, c, t) => measure(g.a[r], g.b[c], t), opts.iouThreshold)) {
+      const i = g.a[m.row], j = g.b[m.col];
+      addPair(i, j, m.similarity, kinds.get(`${i},${j}`) ?? 'box', 'overlap');
+    }
+  }
+
+  // 3. Leftovers across labels: label conflicts.
+  if (opts.crossCategory && freeA.size > 0 && freeB.size > 0) {
+    const ra = [...freeA], rb = [...freeB];
+    for (const m of assignOptimal(ra.length, rb.length, (r, c, t) => measure(ra[r], rb[c], t), opts.iouThreshold)) {
+      const i = ra[m.row], j = rb[m.col];
+      addPair(i, j, m.similarity, kinds.get(`${i},${j}`) ?? 'box', 'cross-category');
+    }
+  }
+  return {
+    a: ia, b: ib, pairedBy, pairs,
+    onlyA: [...freeA].map((i) => objA[i].entry),
+    onlyB: [...freeB].map((j) => objB[j].entry),
+    identical: false,
+  };
+}
