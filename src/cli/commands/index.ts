@@ -4,6 +4,8 @@
  */
 import type { CliIo } from '../io';
 import { checkCommand } from './check';
+import { agreeCommand } from './agree';
+import { diffCommand } from './diff';
 
 export interface CliCommand {
   /** The word after `labelscope`. */
@@ -16,4 +18,6 @@ export interface CliCommand {
 
 export const COMMANDS: CliCommand[] = [
   checkCommand,
+  agreeCommand,
+  diffCommand,
 ];
