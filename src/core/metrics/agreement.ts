@@ -227,7 +227,7 @@ export function computeAgreement(A: CocoDocument, B: CocoDocument, options: Agre
       const low = p.similarity < lowOverlap;
       if (low) conflict({ type: 'low_overlap', message: `${labelName(ca)}: ${p.kind === 'oks' ? 'OKS' : 'IoU'} ${fmt(p.similarity)} < ${lowOverlap}`, ...base });
       let attrsOk = true;
-      if (sameLabel) {
+      if (sameLabel && p.kind !== 'identical') {
         const diff = attributeDifferences(va, vb);
         if (diff.length > 0) {
           attrsOk = false;

@@ -106,11 +106,22 @@ function matchImage(
     pairs.push({ a: objA[i].entry, b: objB[j].entry, similarity: value, kind, by, sameLabel: objA[i].label !== undefined && objA[i].label === objB[j].label });
   };
 
+  // 0b. Objects byte-identical to one on the other side (ids included) pair without measuring.
+  const bOfLength = new Map<number, number[]>();
+  annB.forEach((e, j) => { const n = e.end - e.start; const l = bOfLength.get(n); if (l) l.push(j); else bOfLength.set(n, [j]); });
+  annA.forEach((e, i) => {
+    const list = bOfLength.get(e.end - e.start);
+    if (!list) return;
+    const k = list.findIndex((j) => freeB.has(j) && sameBytes(A, e, B, annB[j]));
+    if (k >= 0) addPair(i, list[k], 1, 'identical', 'identical');
+  });
+
   // 1. Same ids (the first of duplicated ids only); identical bytes need no measuring.
   if (opts.sameIdsFirst) {
     const bOfId = new Map<IdKey, number>();
     objB.forEach((o, j) => { const id = idOf(o.value); if (id !== undefined && !bOfId.has(id)) bOfId.set(id, j); });
     objA.forEach((o, i) => {
+      if (!freeA.has(i)) return;
       const id = idOf(o.value);
       const j = id === undefined ? undefined : bOfId.get(id);
       if (j === undefined || !freeB.has(j)) return;
