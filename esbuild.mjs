@@ -27,6 +27,8 @@ const builds = [
   { ...node, entryPoints: { checkWorker: 'src/node/checkWorker.ts' }, outdir: 'dist' },
   // Started by src/node/parallelLoad.ts (from the extension, the check worker and the CLI) to scan big files.
   { ...node, entryPoints: { scanWorker: 'src/node/parallelLoadWorker.ts' }, outdir: 'dist' },
+  // Started by src/extension/compare/runner.ts: agreement and diffs off the extension host's thread.
+  { ...node, entryPoints: { compareWorker: 'src/node/compare/compareWorker.ts' }, outdir: 'dist' },
   { ...node, entryPoints: { cli: 'src/cli/main.ts' }, outdir: 'dist' },
   { ...node, entryPoints: { core: 'src/lib.ts' }, outdir: 'dist' },
 ];
@@ -45,6 +47,12 @@ if (existsSync('webview-ui/src/main.ts')) {
     logLevel: 'info',
   });
 }
+
+// The compare report (agreement and diff), its own entry point.
+builds.push({
+  bundle: true, platform: 'browser', target: 'chrome120', format: 'iife', sourcemap: !production, minify: production,
+  entryPoints: { compare: 'webview-ui/src/reports/compare/main.ts' }, outdir: 'dist/webview', logLevel: 'info',
+});
 
 if (watch) {
   for (const b of builds) await (await esbuild.context(b)).watch();
