@@ -6,7 +6,7 @@
  * overlap. Bytes that differ only in formatting (key order, spacing, `1.0` vs `1`) are no change.
  */
 import { isJsonObject, type CocoDocument, type IdKey, type JsonObject } from '../coco/document';
-import { matchDocuments, type MatchOptions, type ObjectPair } from './match';
+import { matchDocuments, sameBytes, type MatchOptions, type ObjectPair } from './match';
 
 export interface DiffOptions extends Pick<MatchOptions, 'iouThreshold' | 'onImage'> {}
 
@@ -115,7 +115,7 @@ function changedKeys(a: JsonObject, b: JsonObject, skip: Set<string>): string[] 
 }
 
 export function diffDocuments(OLD: CocoDocument, NEW: CocoDocument, options: DiffOptions = {}): CocoDiff {
-  const match = matchDocuments(OLD, NEW, { iouThreshold: options.iouThreshold, onImage: options.onImage, sameIdsFirst: true, crossCategory: true, categoriesBy: 'id' });
+  const match = matchDocuments(OLD, NEW, { iouThreshold: options.iouThreshold, onImage: options.onImage, sameIdsFirst: true, crossCategory: true, categoriesBy: 'id', identicalPairs: false });
   const labels = new Map(match.categories.labels.map((l) => [l.key, l]));
   const catName = (doc: 'old' | 'new', v: JsonObject): string | undefined => {
     const c = v.category_id;
@@ -167,11 +167,11 @@ export function diffDocuments(OLD: CocoDocument, NEW: CocoDocument, options: Dif
       continue;
     }
     if (str(oldImg, 'file_name') !== str(newImg, 'file_name')) diff.images.renamed.push({ id: base.imageId, oldFileName: str(oldImg, 'file_name'), newFileName: str(newImg, 'file_name'), entryOld: im.a, entryNew: im.b });
-    if (isJsonObject(oldImg) && isJsonObject(newImg)) {
+    if (isJsonObject(oldImg) && isJsonObject(newImg) && !sameBytes(OLD, OLD.imageEntries[im.a], NEW, NEW.imageEntries[im.b])) {
       const fields = changedKeys(oldImg, newImg, new Set(['file_name']));
       if (fields.length) diff.images.changed.push({ id: base.imageId, fileName: base.fileName, fields, entryOld: im.a, entryNew: im.b });
     }
-    if (im.identical) { diff.summary.annotationsUnchanged += im.pairs.length; continue; }
+    if (im.identical) { diff.summary.annotationsUnchanged += im.identicalCount; continue; }
     const changed: AnnotationChange[] = [];
     for (const p of im.pairs) {
       const c = describePair(p);

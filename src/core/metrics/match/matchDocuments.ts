@@ -23,13 +23,23 @@ export function matchDocuments(A: CocoDocument, B: CocoDocument, options: MatchO
   let done = 0;
   for (const p of imagePairs) {
     options.onImage?.(done++, imagePairs.length);
-    const annA = p.a === undefined ? [] : byImageA.lists[p.a] ?? [];
-    const annB = p.b === undefined ? [] : byImageB.lists[p.b] ?? [];
+    const [a0, a1] = p.a === undefined ? [0, 0] : byImageA.range(p.a);
+    const [b0, b1] = p.b === undefined ? [0, 0] : byImageB.range(p.b);
     if (p.a === undefined || p.b === undefined) {
-      images.push({ a: p.a, b: p.b, pairs: [], onlyA: annA.map((e) => e.index), onlyB: annB.map((e) => e.index), identical: false });
+      images.push({ a: p.a, b: p.b, pairs: [], onlyA: [...byImageA.order.subarray(a0, a1)], onlyB: [...byImageB.order.subarray(b0, b1)], identical: false, identicalCount: 0 });
       continue;
     }
-    images.push(matchImage(A, B, p.a, p.b, p.pairedBy, annA, annB, categories.keyOfA, categories.keyOfB, opts));
+    // 0. Byte-identical image (same annotations, same order): nothing to measure, nothing allocated.
+    let identical = a1 - a0 === b1 - b0;
+    for (let k = 0; identical && k < a1 - a0; k++) identical = sameBytes(A, A.annotationEntries[byImageA.order[a0 + k]], B, B.annotationEntries[byImageB.order[b0 + k]]);
+    if (identical && !opts.identicalPairs) {
+      images.push({ a: p.a, b: p.b, pairedBy: p.pairedBy, pairs: [], onlyA: [], onlyB: [], identical: true, identicalCount: a1 - a0 });
+      continue;
+    }
+    const annA: Located[] = [], annB: Located[] = [];
+    for (let k = a0; k < a1; k++) annA.push(A.annotationEntries[byImageA.order[k]]);
+    for (let k = b0; k < b1; k++) annB.push(B.annotationEntries[byImageB.order[k]]);
+    images.push(matchImage(A, B, p.a, p.b, p.pairedBy, annA, annB, categories.keyOfA, categories.keyOfB, opts, identical));
   }
   return { images, categories, orphansA: byImageA.orphans, orphansB: byImageB.orphans, options: opts };
 }
@@ -38,29 +48,50 @@ function withoutUndefined<T extends object>(o: T): Partial<T> {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
 
-/** Annotations grouped by the entry index of their image (the first image with that id). */
-function annotationsByImageEntry(doc: CocoDocument): { lists: (Located[] | undefined)[]; orphans: number } {
+/**
+ * Annotations grouped by the entry index of their image (the first image with that id), in file
+ * order: a counting sort into one Int32Array, so a 860k-annotation file allocates no list per image.
+ */
+function annotationsByImageEntry(doc: CocoDocument): { order: Int32Array; range(image: number): [number, number]; orphans: number } {
   const entryOfId = new Map<IdKey, number>();
   for (const e of doc.imageEntries) {
     const id = isJsonObject(e.value) ? e.value.id : undefined;
     if ((typeof id === 'number' || typeof id === 'string') && !entryOfId.has(id)) entryOfId.set(id, e.index);
   }
-  const lists: (Located[] | undefined)[] = new Array(doc.imageEntries.length);
+  const n = doc.annotationEntries.length;
+  const imageOf = new Int32Array(n);
+  const offsets = new Int32Array(doc.imageEntries.length + 1);
   let orphans = 0;
-  for (const e of doc.annotationEntries) {
-    const imageId = isJsonObject(e.value) ? e.value.image_id : undefined;
+  for (let k = 0; k < n; k++) {
+    const v = doc.annotationEntries[k].value;
+    const imageId = isJsonObject(v) ? v.image_id : undefined;
     const i = typeof imageId === 'number' || typeof imageId === 'string' ? entryOfId.get(imageId) : undefined;
-    if (i === undefined) { orphans++; continue; }
-    (lists[i] ??= []).push(e);
+    if (i === undefined) { imageOf[k] = -1; orphans++; continue; }
+    imageOf[k] = i;
+    offsets[i + 1]++;
   }
-  return { lists, orphans };
+  for (let i = 0; i < doc.imageEntries.length; i++) offsets[i + 1] += offsets[i];
+  const fill = offsets.slice(0, doc.imageEntries.length);
+  const order = new Int32Array(n - orphans);
+  for (let k = 0; k < n; k++) if (imageOf[k] >= 0) order[fill[imageOf[k]]++] = k;
+  return { order, range: (i) => [offsets[i], offsets[i + 1]], orphans };
 }
+
+/**
+ * memcmp when the host has one: Node's Buffer.prototype.compare takes ranges and works on any
+ * Uint8Array. Looked up on globalThis (core imports no `node:` module); the webview falls back to
+ * the loop below.
+ */
+const nativeCompare = (globalThis as { Buffer?: { prototype: { compare?: unknown } } }).Buffer?.prototype.compare as
+  | ((this: Uint8Array, target: Uint8Array, targetStart: number, targetEnd: number, sourceStart: number, sourceEnd: number) => number)
+  | undefined;
 
 /** The element's bytes are the same in both files. */
 export function sameBytes(A: CocoDocument, a: Located, B: CocoDocument, b: Located): boolean {
   const n = a.end - a.start;
   if (n !== b.end - b.start) return false;
   const x = A.bytes, y = B.bytes;
+  if (nativeCompare && n > 32) return nativeCompare.call(x, y, b.start, b.end, a.start, a.end) === 0;
   for (let i = 0, p = a.start, q = b.start; i < n; i++, p++, q++) if (x[p] !== y[q]) return false;
   return true;
 }
@@ -84,16 +115,16 @@ function imageSize(doc: CocoDocument, i: number): { h: number; w: number } {
 function matchImage(
   A: CocoDocument, B: CocoDocument, ia: number, ib: number, pairedBy: 'id' | 'file_name' | undefined,
   annA: Located[], annB: Located[], keyOfA: Map<IdKey, string>, keyOfB: Map<IdKey, string>,
-  opts: typeof DEFAULT_MATCH_OPTIONS,
+  opts: typeof DEFAULT_MATCH_OPTIONS, identical: boolean,
 ): ImageMatch {
   const pairs: ObjectPair[] = [];
   // 0. Byte-identical image: pair in order, measure nothing.
-  if (annA.length === annB.length && annA.every((a, k) => sameBytes(A, a, B, annB[k]))) {
+  if (identical) {
     for (let k = 0; k < annA.length; k++) {
       const la = keyOf(keyOfA, annA[k].value);
       pairs.push({ a: annA[k].index, b: annB[k].index, similarity: 1, kind: 'identical', by: 'identical', sameLabel: la !== undefined && la === keyOf(keyOfB, annB[k].value) });
     }
-    return { a: ia, b: ib, pairedBy, pairs, onlyA: [], onlyB: [], identical: true };
+    return { a: ia, b: ib, pairedBy, pairs, onlyA: [], onlyB: [], identical: true, identicalCount: annA.length };
   }
   const sa = imageSize(A, ia), sb = imageSize(B, ib);
   const objA = annA.map((e) => makeMatchObject(e.index, e.value, keyOf(keyOfA, e.value), sa.h, sa.w));
@@ -166,5 +197,6 @@ function matchImage(
     onlyA: [...freeA].map((i) => objA[i].entry),
     onlyB: [...freeB].map((j) => objB[j].entry),
     identical: false,
+    identicalCount: pairs.reduce((n, p) => n + (p.kind === 'identical' ? 1 : 0), 0),
   };
 }

@@ -37,11 +37,13 @@ export function pairImages(A: CocoDocument, B: CocoDocument): ImagePair[] {
     const bi = id === undefined ? undefined : bById.get(id);
     if (bi !== undefined && fileOf(B.imageEntries[bi].value) === fileOf(e.value)) take(e.index, bi, 'id');
   }
-  for (const e of A.imageEntries) {
+  // Usually every image pairs in the first pass; the others only look at what is left.
+  const left = A.imageEntries.filter((e) => !pairOfA[e.index]);
+  for (const e of left) {
     const f = fileOf(e.value);
     if (f !== undefined) take(e.index, bByFile.get(f), 'file_name');
   }
-  for (const e of A.imageEntries) {
+  for (const e of left) {
     const id = idOf(e.value);
     if (id !== undefined) take(e.index, bById.get(id), 'id');
   }

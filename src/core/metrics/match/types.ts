@@ -15,6 +15,8 @@ export interface MatchOptions {
   categoriesBy?: 'id' | 'name';
   /** OKS sigma per keypoint when a category has no known sigmas (CVAT's default 0.09). */
   oksSigma?: number;
+  /** List the pairs of byte-identical images (default true); false leaves them out (only `identicalCount`), as diffs need. */
+  identicalPairs?: boolean;
   /** Checked between images; throwing from it (an AbortError) stops the match. */
   onImage?: (done: number, total: number) => void;
 }
@@ -49,6 +51,8 @@ export interface ImageMatch {
   readonly onlyB: number[];
   /** Every annotation of the image is byte-identical in A and B, in the same order (nothing was measured). */
   readonly identical: boolean;
+  /** How many object pairs are byte-identical (with identicalPairs: false, these are not in `pairs` for identical images). */
+  readonly identicalCount: number;
 }
 
 /** One category label shared by both sides. */
@@ -84,4 +88,5 @@ export const DEFAULT_MATCH_OPTIONS: Required<Omit<MatchOptions, 'onImage'>> = {
   crossCategory: true,
   categoriesBy: 'name',
   oksSigma: 0.09,
+  identicalPairs: true,
 };
