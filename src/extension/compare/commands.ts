@@ -72,7 +72,8 @@ export function registerCompareCommands(context: vscode.ExtensionContext): vscod
       list.push(d);
     }
     diagnostics.set(b, list);
-    const message: CompareToWebview = { type: 'agree', fileA: name(a), fileB: name(b), report: r, ms: out.ms };
+    // Images in full agreement are left out of the webview's copy (a train2017-size report has 118k).
+    const message: CompareToWebview = { type: 'agree', fileA: name(a), fileB: name(b), report: { ...r, perImage: r.perImage.filter((i) => i.score > 0) }, ms: out.ms };
     openComparePanel(context, `Agreement: ${path.basename(b.fsPath)}`, message, {
       reveal: (m) => { const rg = m.conflict !== undefined ? out.conflictRanges[m.conflict] : null; if (rg) void showRange(b, rg); },
     });
