@@ -115,7 +115,10 @@ async function main() {
   const base = results.load?.wallMs as number | undefined;
   console.log(`\nfile: ${file} (${(statSync(file).size / 1e6).toFixed(1)} MB, scale ${scale}), node ${process.version}, ${cpus().length} cpus`);
   for (const m of ['diff', 'agree']) {
-    const w = results[m]?.wallMs as number | undefined;
+    const r = results[m];
+    // Within one process: its own load of both files against the whole run (robust to the machine's load changing between children).
+    if (r?.wallMs && r.loadMs) console.log(`(${m}) / its own load of both files: ${((r.wallMs as number) / (r.loadMs as number)).toFixed(2)}× (work ${((r.workMs as number) / 1000).toFixed(1)} s after ${((r.loadMs as number) / 1000).toFixed(1)} s of loading)`);
+    const w = r?.wallMs as number | undefined;
     if (w && base) console.log(`(${m}) / (load both) wall ratio: ${(w / base).toFixed(2)}×${m === 'diff' ? ` (target ≤ ${TARGET_RATIO}×) ${w / base <= TARGET_RATIO ? 'OK' : 'OVER'}` : ''}`);
   }
 }
