@@ -70,15 +70,20 @@ describe('e2e: Compare with HEAD', function () {
     await row.focus();
     await row.press('Enter');
 
-    // The JSON text editor now selects annotation 13 (its first line is `{`, the next `"id": 13,`).
-    const line = await waitFor('the cursor in annotation 13', async () => {
-      const status = session!.page.locator('.statusbar-item[id="status.editor.selection"]');
-      return (await status.count()) ? await status.innerText() : '';
-    }, (s) => /Ln \d+/.test(s), 30_000, 300);
-    const ln = Number(/Ln (\d+)/.exec(line)![1]);
+    // The JSON text editor now selects annotation 13's element: the status bar shows the cursor
+    // at its end (the closing brace after `"id": 13,`) and how much is selected.
     const lines = fs.readFileSync(path.join(folder, COCO_FILE), 'utf8').split('\n');
-    console.log(`    [e2e] selection: ${line} → ${lines[ln - 1].trim()} / ${lines[ln].trim()}`);
-    assert.match(lines[ln], /"id": 13,/);
+    const idLine = lines.findIndex((l) => l.includes('"id": 13,'));
+    const closing = lines.findIndex((l, i) => i > idLine && l.trim().startsWith('}'));
+    const element = lines.slice(idLine - 1, closing + 1).join('\n').trim();
+    const status = await waitFor('the selection of annotation 13', async () => {
+      const item = session!.page.locator('.statusbar-item[id="status.editor.selection"]');
+      return (await item.count()) ? await item.innerText() : '';
+    }, (s) => /Ln \d+, Col \d+ \(\d+ selected\)/.test(s), 30_000, 300);
+    console.log(`    [e2e] selection: ${status}; annotation 13 is lines ${idLine}–${closing + 1}, ${element.length} characters`);
+    const [, ln, selected] = /Ln (\d+), Col \d+ \((\d+) selected\)/.exec(status)!.map(Number);
+    assert.equal(ln, closing + 1);
+    assert.equal(selected, element.length);
     await session.screenshot('compare-with-head');
   });
 });
