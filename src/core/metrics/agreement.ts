@@ -142,7 +142,9 @@ const fmt = (x: number) => x.toFixed(2);
 
 export function computeAgreement(A: CocoDocument, B: CocoDocument, options: AgreementOptions = {}): AgreementReport {
   const lowOverlap = options.lowOverlap ?? 0.8;
-  const match = matchDocuments(A, B, options);
+  // Pairs of identical images are made per image below and dropped right after: a train2017-size
+  // match would otherwise keep 860k pair objects alive (old-generation GC over a 2.5 GB heap).
+  const match = matchDocuments(A, B, { ...options, identicalPairs: false });
   const { labels } = match.categories;
   const keyIndex = new Map(labels.map((l, i) => [l.key, i]));
   const unknownIdx = labels.length; // objects whose category is in neither list
@@ -155,8 +157,10 @@ export function computeAgreement(A: CocoDocument, B: CocoDocument, options: Agre
     const key = typeof c === 'number' || typeof c === 'string' ? map.get(c) : undefined;
     return key === undefined ? unknownIdx : keyIndex.get(key)!;
   };
-  const ia = (e: number) => A.annotationEntries[e].value as JsonObject;
-  const ib = (e: number) => B.annotationEntries[e].value as JsonObject;
+  // A malformed element (a number, null) reads as an empty object: no crash, no geometry.
+  const EMPTY: JsonObject = {};
+  const ia = (e: number): JsonObject => { const v = A.annotationEntries[e].value; return isJsonObject(v) ? v : EMPTY; };
+  const ib = (e: number): JsonObject => { const v = B.annotationEntries[e].value; return isJsonObject(v) ? v : EMPTY; };
   const labelName = (i: number) => names[i];
 
   const sums = Array.from({ length: size }, () => ({ countA: 0, countB: 0, tp: 0, iou: 0, dice: 0, nIou: 0, oks: 0, nOks: 0, pairs: 0 }));
@@ -165,6 +169,16 @@ export function computeAgreement(A: CocoDocument, B: CocoDocument, options: Agre
   const imageLabelTable = Array.from({ length: size }, () => new Array<number>(size).fill(0));
   let imageLabelPairs = 0;
   let paired = 0, onlyA = 0, onlyB = 0, identical = 0;
+
+  function identicalPairs(a: number, b: number, n: number): ObjectPair[] {
+    const [a0] = match.groupsA.range(a), [b0] = match.groupsB.range(b);
+    const out: ObjectPair[] = [];
+    for (let k = 0; k < n; k++) {
+      const ea = match.groupsA.order[a0 + k], eb = match.groupsB.order[b0 + k];
+      out.push({ a: ea, b: eb, similarity: 1, kind: 'identical', by: 'identical', sameLabel: catIdx(match.categories.keyOfA, ia(ea)) === catIdx(match.categories.keyOfB, ib(eb)) });
+    }
+    return out;
+  }
 
   for (const im of match.images) {
     const imgA = im.a !== undefined && isJsonObject(A.imageEntries[im.a].value) ? (A.imageEntries[im.a].value as JsonObject) : undefined;
@@ -179,7 +193,7 @@ export function computeAgreement(A: CocoDocument, B: CocoDocument, options: Agre
     const imageLabelsA: number[] = [], imageLabelsB: number[] = [];
     const conflict = (c: Omit<Conflict, 'severity' | keyof typeof where>) => { conflicts.push({ ...c, severity: CONFLICT_SEVERITY[c.type], ...where }); nConflicts++; };
     const pairs: ObjectPair[] = [];
-    for (const p of im.pairs) {
+    for (const p of im.identical ? identicalPairs(im.a, im.b, im.identicalCount) : im.pairs) {
       const va = ia(p.a), vb = ib(p.b);
       if (!hasGeometry(va) || !hasGeometry(vb)) {
         // Image-level labels are not objects; a geometry-less one paired by bytes or id counts below.
@@ -273,7 +287,7 @@ export function computeAgreement(A: CocoDocument, B: CocoDocument, options: Agre
   const keep = names.map((_, i) => i === unmatchedIdx || confusion[i].some((v) => v > 0) || confusion.some((r) => r[i] > 0));
   const kept = names.map((_, i) => i).filter((i) => keep[i]);
   return {
-    options: { ...match.options, lowOverlap },
+    options: { ...match.options, identicalPairs: true, lowOverlap },
     images: { paired, onlyA, onlyB, identical },
     overall: counts(total),
     perClass,

@@ -124,8 +124,9 @@ export function diffDocuments(OLD: CocoDocument, NEW: CocoDocument, options: Dif
     const l = key === undefined ? undefined : labels.get(key);
     return (doc === 'old' ? l?.nameA : l?.nameB) ?? String(c);
   };
-  const oldAnn = (e: number) => OLD.annotationEntries[e].value as JsonObject;
-  const newAnn = (e: number) => NEW.annotationEntries[e].value as JsonObject;
+  // A malformed element (a number, null) reads as an empty object: no crash.
+  const oldAnn = (e: number): JsonObject => { const v = OLD.annotationEntries[e].value; return isJsonObject(v) ? v : {}; };
+  const newAnn = (e: number): JsonObject => { const v = NEW.annotationEntries[e].value; return isJsonObject(v) ? v : {}; };
   const ref = (doc: 'old' | 'new', e: number): AnnotationRef => {
     const v = doc === 'old' ? oldAnn(e) : newAnn(e);
     return { id: idOf(v), entry: e, category: isJsonObject(v) ? catName(doc, v) : undefined, bbox: isJsonObject(v) && Array.isArray(v.bbox) ? (v.bbox as number[]) : undefined };
@@ -273,7 +274,7 @@ function summaryLine(d: CocoDiff): string {
   return parts.length ? parts.join('; ') : 'no semantic changes';
 }
 
-const fmtBox = (b?: number[]) => (b ? `[${b.map((v) => (Number.isInteger(v) ? v : v.toFixed(1))).join(', ')}]` : '');
+const fmtBox = (b?: unknown) => (Array.isArray(b) ? `[${b.map((v) => (typeof v !== 'number' ? JSON.stringify(v) : Number.isInteger(v) ? v : v.toFixed(1))).join(', ')}]` : '');
 const imageName = (i: { fileName?: string; imageId?: IdKey }) => `${i.fileName ?? '(no file_name)'}${i.imageId !== undefined ? ` (id ${i.imageId})` : ''}`;
 
 export function describeChange(c: AnnotationChange): string {

@@ -10,7 +10,7 @@ import { assignOptimal } from './assign';
 import { makeMatchObject, type MatchObject } from './objects';
 import { pairCategories, pairImages } from './pairing';
 import { similarity } from './similarity';
-import { DEFAULT_MATCH_OPTIONS, type DocumentMatch, type ImageMatch, type MatchOptions, type ObjectPair } from './types';
+import { DEFAULT_MATCH_OPTIONS, type AnnotationGroups, type DocumentMatch, type ImageMatch, type MatchOptions, type ObjectPair } from './types';
 
 export function matchDocuments(A: CocoDocument, B: CocoDocument, options: MatchOptions = {}): DocumentMatch {
   const opts = { ...DEFAULT_MATCH_OPTIONS, ...withoutUndefined(options) };
@@ -41,7 +41,7 @@ export function matchDocuments(A: CocoDocument, B: CocoDocument, options: MatchO
     for (let k = b0; k < b1; k++) annB.push(B.annotationEntries[byImageB.order[k]]);
     images.push(matchImage(A, B, p.a, p.b, p.pairedBy, annA, annB, categories.keyOfA, categories.keyOfB, opts, identical));
   }
-  return { images, categories, orphansA: byImageA.orphans, orphansB: byImageB.orphans, options: opts };
+  return { images, categories, orphansA: byImageA.orphans, orphansB: byImageB.orphans, options: opts, groupsA: byImageA, groupsB: byImageB };
 }
 
 function withoutUndefined<T extends object>(o: T): Partial<T> {
@@ -52,7 +52,7 @@ function withoutUndefined<T extends object>(o: T): Partial<T> {
  * Annotations grouped by the entry index of their image (the first image with that id), in file
  * order: a counting sort into one Int32Array, so a 860k-annotation file allocates no list per image.
  */
-function annotationsByImageEntry(doc: CocoDocument): { order: Int32Array; range(image: number): [number, number]; orphans: number } {
+function annotationsByImageEntry(doc: CocoDocument): AnnotationGroups & { orphans: number } {
   const entryOfId = new Map<IdKey, number>();
   for (const e of doc.imageEntries) {
     const id = isJsonObject(e.value) ? e.value.id : undefined;

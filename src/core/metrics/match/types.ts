@@ -73,7 +73,17 @@ export interface CategoryPairing {
   readonly keyOfB: Map<IdKey, string>;
 }
 
+/** A document's annotation entry indexes grouped by image entry, in file order. */
+export interface AnnotationGroups {
+  readonly order: Int32Array;
+  /** [start, end) into `order` for an image entry index. */
+  range(image: number): [number, number];
+}
+
 export interface DocumentMatch {
+  /** Annotations per image of each side (what identical images hold when their pairs are not listed). */
+  readonly groupsA: AnnotationGroups;
+  readonly groupsB: AnnotationGroups;
   readonly images: ImageMatch[];
   readonly categories: CategoryPairing;
   /** Annotations whose `image_id` names no image (not matched). */

@@ -1,5 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { cohensKappa, computeAgreement, formatAgreementMarkdown, formatAgreementText } from '../../../../src/core/metrics/agreement';
+import { parseCoco } from '../../../../src/core/coco/parse';
 import { CATS, box, doc, image, poly, type Ann } from './match/helpers';
 
 describe('agreement', () => {
@@ -112,5 +113,12 @@ describe('agreement', () => {
     assert.equal(r.imageLabelKappa!.kappa, 0.5);
     assert.equal(r.overall.countA, 0);
     assert.deepEqual(r.conflicts, []);
+  });
+
+  it('malformed elements are compared without a crash', () => {
+    const enc = (anns: string) => parseCoco(new TextEncoder().encode(`{"images": [{"id": 1, "file_name": "a.jpg", "width": 10, "height": 10}], "categories": [{"id": 1, "name": "car"}], "annotations": [${anns}]}`));
+    const r = computeAgreement(enc('{"id": 1, "image_id": 1, "category_id": 1, "bbox": [0, 0, 5, 5]}, 3, null'), enc('{"id": 1, "image_id": 1, "category_id": 1, "bbox": [0, 0, "x", 5]}, null'));
+    assert.equal(r.overall.countA, 1);
+    assert.deepEqual(r.conflicts.map((c) => c.type), ['missing_annotation', 'extra_annotation']);
   });
 });

@@ -136,4 +136,13 @@ describe('semantic diff', () => {
     assert.match(lines[0], /^category 1 car \(thing\)$/);
     assert.match(lines[36], /^annotation 1 image 1 car bbox \[10, 10, 30, 30\] area 900 polygons 1\/4pts #[0-9a-f]{8} attributes=\{"occluded":false\}$/);
   });
+
+  it('malformed elements (a number, null, a box of strings) are compared without a crash', () => {
+    const text = (anns: string) => new TextEncoder().encode(`{"images": [{"id": 1, "file_name": "a.jpg", "width": 10, "height": 10}, 7], "categories": [{"id": 1, "name": "car"}], "annotations": [${anns}]}`);
+    const old = parseCoco(text('{"id": 1, "image_id": 1, "category_id": 1, "bbox": [0, 0, 5, 5]}, 3, null'));
+    const next = parseCoco(text('{"id": 1, "image_id": 1, "category_id": 1, "bbox": ["a", 0, 5, 5]}, null, {"id": 2, "image_id": 1}'));
+    const d = diffDocuments(old, next);
+    assert.match(d.summary.line, /^\+1 −0 ~1 annotations on 1 image/);
+    assert.ok(cocoToText(next).includes('annotation 2 image 1 ?'));
+  });
 });

@@ -79,7 +79,9 @@ describe('labelscope agree / diff (CLI)', function () {
     assert.equal(j.summary.annotationsChanged, 2);
   });
 
-  describe('in a git repository', () => {
+  describe('in a git repository', function () {
+    // git starts the CLI from source through tsx (a few seconds each on a busy machine).
+    this.timeout(120_000);
     let repo: string, target: string;
     const git = (...args: string[]) => execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@t', ...args], { cwd: repo, encoding: 'utf8' });
     before(() => {
