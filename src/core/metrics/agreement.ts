@@ -235,7 +235,8 @@ export function computeAgreement(A: CocoDocument, B: CocoDocument, options: Agre
       s.pairs++;
       if (p.kind === 'oks') { s.oks += p.similarity; s.nOks++; } else { s.iou += p.similarity; s.dice += (2 * p.similarity) / (1 + p.similarity); s.nIou++; }
       const base = { annotationA: idOf(va), annotationB: idOf(vb), entryA: p.a, entryB: p.b, similarity: p.similarity };
-      const sameLabel = ca === cb && ca !== unknownIdx;
+      // Objects of a category in neither list agree when their category_id does.
+      const sameLabel = ca === cb && (ca !== unknownIdx || va.category_id === vb.category_id);
       if (sameLabel) s.tp++;
       else conflict({ type: 'mismatching_label', message: `B labels it ${labelName(cb)}, A ${labelName(ca)} (${p.kind === 'oks' ? 'OKS' : 'IoU'} ${fmt(p.similarity)})`, ...base });
       const low = p.similarity < lowOverlap;

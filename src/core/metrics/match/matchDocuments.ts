@@ -96,9 +96,10 @@ export function sameBytes(A: CocoDocument, a: Located, B: CocoDocument, b: Locat
   return true;
 }
 
+/** The object's label key; a category_id in neither list is a label of its own (`?number:99`), so it still matches itself. */
 const keyOf = (map: Map<IdKey, string>, v: unknown): string | undefined => {
   const c = isJsonObject(v) ? v.category_id : undefined;
-  return typeof c === 'number' || typeof c === 'string' ? map.get(c) : undefined;
+  return typeof c === 'number' || typeof c === 'string' ? map.get(c) ?? `?${typeof c}:${c}` : undefined;
 };
 const idOf = (v: unknown): IdKey | undefined => {
   const id = isJsonObject(v) ? v.id : undefined;

@@ -54,11 +54,12 @@ describe('agreement', () => {
       annotations: [
         poly(1, 1, 1, [10, 10, 30, 30]), box(2, 1, 2, [50, 50, 20, 20], { attributes: { occluded: true } }),
         box(3, 2, 3, [0, 0, 50, 80], { keypoints: [10, 10, 2, 20, 20, 1, 0, 0, 0] }), poly(4, 2, 1, [100, 10, 40, 40]),
+        box(5, 2, 99, [150, 50, 20, 20]), // a category in neither list still agrees with itself
       ],
     };
     const r = computeAgreement(doc(c), doc(c));
     assert.equal(r.kappa.kappa, 1);
-    assert.equal(r.kappa.pairs, 4);
+    assert.equal(r.kappa.pairs, 5);
     assert.equal(r.overall.f1, 1);
     assert.equal(r.overall.precision, 1);
     assert.equal(r.overall.recall, 1);
@@ -67,6 +68,10 @@ describe('agreement', () => {
     assert.deepEqual(r.conflicts, []);
     assert.ok(r.perImage.every((i) => i.score === 0));
     assert.equal(r.images.identical, 2);
+    // The same objects in another order (nothing byte-identical per image): still perfect.
+    const shuffled = { ...c, annotations: [...c.annotations].reverse().map((a) => ({ ...a, id: a.id + 100 })) };
+    const r2 = computeAgreement(doc(c), doc(shuffled));
+    assert.deepEqual([r2.kappa.kappa, r2.overall.f1, r2.conflicts.length, r2.images.identical], [1, 1, 0, 0]);
   });
 
   it('CVAT-like conflicts: missing, extra, low overlap, mismatching attributes; score sorts images', () => {

@@ -45,6 +45,14 @@ describe('labelscope agree / diff (CLI)', function () {
     assert.deepEqual(j.conflicts, []);
   });
 
+  it('agree: the sample (with its deliberate defects) against itself is perfect too', async () => {
+    const sample = path.join(ROOT, 'sample/annotations/instances_sample.json');
+    const r = await cli(['agree', sample, sample, '--format', 'json']);
+    assert.equal(r.code, 0, r.stdout.slice(0, 2000));
+    const j = JSON.parse(r.stdout);
+    assert.deepEqual([j.kappa.kappa, j.overall.f1, j.overall.countA, j.conflicts.length], [1, 1, 13, 0]);
+  });
+
   it('agree: conflicts give exit 1 and a readable text report', async () => {
     const a = file('a.json', coco(BASE));
     const b = file('b.json', coco([square(1, 1, 2, 10, 10), square(3, 2, 1, 2, 0)]));
