@@ -31,6 +31,11 @@ const builds = [
   { ...node, entryPoints: { scanWorker: 'src/node/parallelLoadWorker.ts' }, outdir: dist },
   { ...node, entryPoints: { cli: 'src/cli/main.ts' }, outdir: dist },
   { ...node, entryPoints: { core: 'src/lib.ts' }, outdir: dist },
+  { ...node, entryPoints: { scanWorker: 'src/node/parallelLoadWorker.ts' }, outdir: 'dist' },
+  // Started by src/extension/compare/runner.ts: agreement and diffs off the extension host's thread.
+  { ...node, entryPoints: { compareWorker: 'src/node/compare/compareWorker.ts' }, outdir: 'dist' },
+  { ...node, entryPoints: { cli: 'src/cli/main.ts' }, outdir: 'dist' },
+  { ...node, entryPoints: { core: 'src/lib.ts' }, outdir: 'dist' },
 ];
 
 if (existsSync('webview-ui/src/main.ts')) {
@@ -47,6 +52,12 @@ if (existsSync('webview-ui/src/main.ts')) {
     logLevel: 'info',
   });
 }
+
+// The compare report (agreement and diff), its own entry point.
+builds.push({
+  bundle: true, platform: 'browser', target: 'chrome120', format: 'iife', sourcemap: !production, minify: production,
+  entryPoints: { compare: 'webview-ui/src/reports/compare/main.ts' }, outdir: 'dist/webview', logLevel: 'info',
+});
 
 if (watch) {
   for (const b of builds) await (await esbuild.context(b)).watch();

@@ -15,6 +15,7 @@ import { StatusBar } from './statusBar';
 import { VSCODE_TEXT_DOCUMENT_MAX_BYTES } from '../core/limits';
 import { registerCocoEditor } from './editor/cocoEditorProvider';
 import { registerSam } from './sam';
+import { registerCompareCommands } from './compare/commands';
 import { withRevealActions } from './editor/links';
 
 /** Edits are re-checked after this much quiet. */
@@ -54,6 +55,7 @@ export function activate(context: vscode.ExtensionContext, runner?: CheckRunner,
   registerCocoEditor(context, svc);
   // SAM: Segment Boxes, Download Model, the model's status bar item (onnxruntime-node loads on first use).
   registerSam(context, log, { largeFileBytes: options.largeFileBytes });
+  context.subscriptions.push(...registerCompareCommands(context));
 
   const isCocoDocument = (doc: vscode.TextDocument): boolean =>
     doc.uri.scheme === 'file' && (doc.languageId === 'json' || doc.fileName.endsWith('.json')) &&

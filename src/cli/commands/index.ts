@@ -5,6 +5,8 @@
 import type { CliIo } from '../io';
 import { checkCommand } from './check';
 import { segmentCommand } from './segment';
+import { agreeCommand } from './agree';
+import { diffCommand } from './diff';
 
 export interface CliCommand {
   /** The word after `labelscope`. */
@@ -18,4 +20,6 @@ export interface CliCommand {
 export const COMMANDS: CliCommand[] = [
   checkCommand,
   segmentCommand,
+  agreeCommand,
+  diffCommand,
 ];

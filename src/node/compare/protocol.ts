@@ -1,0 +1,27 @@
+/** What the extension asks the compare worker, and what comes back. */
+import type { AgreementReport } from '../../core/metrics/agreement';
+import type { CocoDiff } from '../../core/metrics/diff';
+
+/** One side: a file on disk, or bytes (the old version from git) with a name for messages. */
+export type CompareSource = { path: string } | { bytes: Uint8Array; name: string };
+
+export interface CompareRequest {
+  kind: 'agree' | 'diff';
+  a: CompareSource;
+  b: CompareSource;
+  iouThreshold?: number;
+  lowOverlap?: number;
+  sameIdsFirst?: boolean;
+}
+
+/** A place in B's (NEW's) file: 0-based line and UTF-16 character, as VS Code counts. */
+export interface TextRange { startLine: number; startCharacter: number; endLine: number; endCharacter: number }
+
+export type CompareOutcome =
+  | { kind: 'agree'; report: AgreementReport; /** conflicts[i] → its range in B, when it has one */ conflictRanges: (TextRange | null)[]; ms: number }
+  | { kind: 'diff'; diff: CocoDiff; /** `${imageIndex}:${changeIndex}` of perImage[].changed/added → range in NEW */ ranges: Record<string, TextRange>; ms: number };
+
+export type CompareWorkerMessage =
+  | { type: 'progress'; phase: 'read' | 'match'; fraction: number }
+  | { type: 'result'; result: CompareOutcome }
+  | { type: 'error'; message: string };
