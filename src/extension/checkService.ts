@@ -22,6 +22,11 @@ export interface CheckServiceOptions {
 export interface CheckOpts {
   /** Unsaved editor text to check instead of the file on disk. */
   text?: string;
+  /**
+   * The unsaved text, made only when the check starts (after the debounce): no copy of a whole
+   * document per keystroke. Undefined from it: check the file on disk.
+   */
+  textOf?: () => string | undefined;
   /** File size, for progress UI. */
   size?: number;
   /** Version of the text document checked (quick fixes are offered only for that version). */
@@ -73,7 +78,8 @@ export class CheckService implements vscode.Disposable {
     if (t) clearTimeout(t);
     this.timers.set(key, setTimeout(() => {
       this.timers.delete(key);
-      void this.check(uri, opts);
+      const { textOf, ...rest } = opts;
+      void this.check(uri, textOf ? { ...rest, text: textOf() } : rest);
     }, opts.delayMs ?? 0));
   }
 

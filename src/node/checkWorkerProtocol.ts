@@ -65,6 +65,8 @@ export interface CheckOutcome {
   maxProblemsPerRule: number;
   /** Ids of rules that reported problems and can fix them. */
   fixableRules: string[];
+  /** Fingerprint (length + hash, core/edits/fingerprint) of the bytes checked: every fix's offsets are in these bytes. */
+  fingerprint?: string;
 }
 
 export interface FixAllOutcome {
@@ -78,4 +80,6 @@ export interface FixAllOutcome {
   remaining: number;
   /** Size in bytes of what was read. */
   size: number;
+  /** Fingerprint of what was read (the edits apply to these bytes only). */
+  fingerprint?: string;
 }

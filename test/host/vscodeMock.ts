@@ -124,6 +124,14 @@ export class Uri {
 
 function illegal(what: string): Error { return new Error(`Illegal argument: ${what}`); }
 
+/** A glob relative to a folder (createFileSystemWatcher). */
+export class RelativePattern {
+  readonly baseUri: Uri;
+  constructor(base: Uri | string | { uri: Uri }, readonly pattern: string) {
+    this.baseUri = typeof base === 'string' ? Uri.file(base) : base instanceof Uri ? base : base.uri;
+  }
+}
+
 export class Position {
   readonly line: number;
   readonly character: number;

@@ -5,8 +5,11 @@
  * the JSON text), so this runs the same in tests.
  */
 import type { OutcomeProblem } from '../../node/checkWorkerProtocol';
-import { hostChannel, type Envelope, type HostChannel, type Id, type ImagePayload, type ProblemInfo, type ProblemsPayload } from '../../shared/protocol';
+import { hostChannel, type EditOp, type Envelope, type HostChannel, type Id, type ImagePayload, type ProblemInfo, type ProblemsPayload } from '../../shared/protocol';
 import { NOT_ON_DISK, type CocoEditorModel, type ImageSource, type ModelEdit } from './editorModel';
+
+/** An edit from a view of the file as it was before a reload. */
+export const STALE_VIEW = 'The file changed (on disk or in the JSON text) and the viewer shows it again: nothing was changed. Try again.';
 
 /** Where to go when the panel opens or is revealed: an annotation, else an image. */
 export interface RevealTarget {
@@ -68,10 +71,11 @@ export class EditorSession {
   constructor(private readonly o: SessionOptions) {
     this.channel = hostChannel(o.post);
     this.channel.handle('getImage', async ({ index }) => this.forDisplay((await this.ready()).imagePayload(index, o.source)));
-    this.channel.handle('edit', async (op) => {
+    this.channel.handle('edit', async ({ generation, ...op }) => {
       const model = await this.ready();
       if (o.readonly) return { ok: false, message: 'This workspace is not trusted: the file is read-only.' };
-      const edit = model.prepare(op);
+      if (generation !== undefined && generation !== model.generation) return { ok: false, message: STALE_VIEW };
+      const edit = model.prepare(op as EditOp);
       if (typeof edit === 'string') return { ok: false, message: edit };
       model.apply(edit);
       o.onEdit(edit);
@@ -79,9 +83,10 @@ export class EditorSession {
       if (edit.kind === 'create') return { ok: true, annotationId: model.annotationIdAt(edit.annotationIndex), annotationIndex: edit.annotationIndex };
       return { ok: true };
     });
-    this.channel.handle('applyFix', async ({ key }) => {
+    this.channel.handle('applyFix', async ({ key, generation }) => {
       const model = await this.ready();
       if (o.readonly) return { ok: false, message: 'This workspace is not trusted: the file is read-only.' };
+      if (generation !== undefined && generation !== model.generation) return { ok: false, message: STALE_VIEW };
       const p = o.problems?.()?.[key];
       if (!p?.fix) return { ok: false, message: 'This problem has no fix (or the check changed): check again.' };
       if (!o.applyFix) return { ok: false, message: 'Fixes are not available here.' };
@@ -158,6 +163,15 @@ export class EditorSession {
   private targetIndex(model: CocoEditorModel, t: RevealTarget): number | undefined {
     const i = model.imageIndexOfProblem({ annotationId: t.annotationId, imageId: t.imageId, jsonPath: t.jsonPath ?? '' });
     return i >= 0 ? i : undefined;
+  }
+
+  /** The model was reloaded (the file changed elsewhere): the webview starts over on the new data. */
+  reloaded(): void {
+    const m = this.model;
+    if (!m || this.disposed || !this.started) return;
+    this.local = undefined;
+    this.channel.notify('init', m.init(0, this.o.readonly));
+    this.problemsChanged();
   }
 
   progress(fraction: number, message: string): void {
