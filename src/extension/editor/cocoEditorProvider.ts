@@ -227,13 +227,17 @@ export class CocoEditorProvider implements vscode.CustomEditorProvider<CocoCusto
 
   /** One follow-up at a time per document (a reload and a prompt must not interleave). */
   private readonly following = new WeakMap<CocoCustomDocument, Promise<void>>();
+  private readonly followUps = new WeakMap<CocoCustomDocument, number>();
   private serialize(document: CocoCustomDocument, f: () => Promise<void>): Promise<void> {
     const next = (this.following.get(document) ?? Promise.resolve()).then(f, f).catch((e) => {
       void vscode.window.showErrorMessage(`Labelscope: could not reload ${path.basename(document.uri.fsPath)}: ${e instanceof Error ? e.message : String(e)}`);
-    });
+    }).finally(() => this.followUps.set(document, this.followedCount(document) + 1));
     this.following.set(document, next);
     return next;
   }
+
+  /** How many changes from outside (disk, JSON text) this document has looked at (tests wait on it). */
+  followedCount(document: CocoCustomDocument): number { return this.followUps.get(document) ?? 0; }
 
   /** Resolves when the document has taken every change seen so far (tests). */
   settled(document: CocoCustomDocument): Promise<void> { return this.following.get(document) ?? Promise.resolve(); }
@@ -269,11 +273,16 @@ export class CocoEditorProvider implements vscode.CustomEditorProvider<CocoCusto
 
   private async reloadFrom(document: CocoCustomDocument, bytes: Uint8Array, source: 'disk' | 'text'): Promise<void> {
     const model = await document.model;
-    if (source === 'disk' || model.baseSource === 'text' || bytes.length !== model.base.bytes.length || (await fingerprintAsync(bytes)) !== fingerprintOf(model.base)) {
-      const doc = await parseCocoAsync(bytes, { path: document.uri.fsPath });
-      model.reload(doc, source);
-      document.reloaded();
+    // The same bytes as the viewer holds (the text reloaded after the viewer's own save, a touch): keep
+    // the model and its undo stack.
+    const mine = model.isDirtyVsBase ? model.bytes() : model.base.bytes;
+    if (bytes.length === mine.length && (await fingerprintAsync(bytes)) === (model.isDirtyVsBase ? await fingerprintAsync(mine) : fingerprintOf(model.base))) {
+      if (source === 'disk') model.baseSource = 'disk';
+      return;
     }
+    const doc = await parseCocoAsync(bytes, { path: document.uri.fsPath });
+    model.reload(doc, source);
+    document.reloaded();
   }
 
   /** Unsaved viewer edits and a change elsewhere: the user chooses. */

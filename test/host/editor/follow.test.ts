@@ -157,7 +157,6 @@ describe('the viewer follows the file, fixes carry fingerprints, save points and
     await p.web.request('edit', { op: 'delete', annotationIndex: 0 });
     __mock.state.messageResponses.push(TAKE_THEIRS);
     writeOnDisk(renamed(text0));
-    await waitFor(async () => false, 'x', 0).catch(() => undefined);
     await waitFor(() => inits(p).length === 2, 'reload');
     assert.deepEqual(await names(doc), ['kitten']);
     const model = await doc.model;
@@ -203,6 +202,51 @@ describe('the viewer follows the file, fixes carry fingerprints, save points and
     assert.deepEqual(r, { ok: false, message: STALE_FIX });
     assert.equal(Buffer.from(model.bytes()).toString(), other, 'nothing applied');
     assert.equal(events.length, 0);
+  });
+
+  it('edit → save → undo, then a fix from the check of the saved file: refused (its offsets are of the saved bytes, not the viewer\'s)', async () => {
+    const doc = openDoc();
+    const p = await openPanel(provider, doc);
+    await waitFor(() => inits(p).length === 1, 'init');
+    await p.web.request('edit', { op: 'delete', annotationIndex: 1 });
+    await provider.saveCustomDocument(doc, token);
+    await api.service.check(uri);
+    await events[0].undo();
+    const model = await doc.model;
+    const probs = await waitFor(() => p.notes.filter((x) => x.method === 'problems').map((x) => x.params as HostNotifications['problems']).reverse().find((x) => x.source === 'check' && x.problems.some((q) => q.fix)), 'problems');
+    const before = Buffer.from(model.bytes()).toString();
+    const r = await p.web.request('applyFix', { key: probs.problems.find((q) => q.fix && q.key < 1e9)!.key });
+    assert.deepEqual(r, { ok: false, message: STALE_FIX });
+    assert.equal(Buffer.from(model.bytes()).toString(), before, 'nothing applied');
+  });
+
+  it('with the JSON text open and edited since the check, a viewer fix button is refused (the quick fix\'s version check)', async () => {
+    const text = __mock.openDocument(uri as unknown as mock.Uri, text0);
+    await waitFor(() => api.service.outcomeFor(uri), 'checked');
+    const doc = openDoc();
+    const p = await openPanel(provider, doc);
+    const probs = await waitFor(() => p.notes.filter((x) => x.method === 'problems').map((x) => x.params as HostNotifications['problems']).find((x) => x.source === 'check'), 'problems');
+    // Typed in the text after the check (the re-check is still debounced): same length, other bytes.
+    text.applyEdits([new mock.TextEdit(new mock.Range(0, 0, 0, 1), '{')]);
+    const r = await p.web.request('applyFix', { key: probs.problems[0].key });
+    assert.deepEqual(r, { ok: false, message: STALE_FIX });
+    assert.equal(__mock.state.appliedEdits.length, 0, 'no WorkspaceEdit');
+  });
+
+  it('with the JSON text beside, the viewer\'s own save does not reload it (its undo stack stays)', async () => {
+    const text = __mock.openDocument(uri as unknown as mock.Uri, text0);
+    const doc = openDoc();
+    const p = await openPanel(provider, doc);
+    await waitFor(() => inits(p).length === 1, 'init');
+    await p.web.request('edit', { op: 'delete', annotationIndex: 0 });
+    await provider.saveCustomDocument(doc, token);
+    // VS Code reloads the unedited text from disk: a change event with the saved bytes.
+    const seen = provider.followedCount(doc);
+    text.setText(fs.readFileSync(file, 'utf8'));
+    await waitFor(() => provider.followedCount(doc) > seen, 'the text change looked at');
+    assert.equal(inits(p).length, 1, 'no reload');
+    await events[0].undo();
+    assert.equal((await doc.model).annotationCount(), 3, 'the delete can still be undone');
   });
 
   it('save points: undo past a save, save again, redo, revert: right bytes and right dirty state', async () => {
