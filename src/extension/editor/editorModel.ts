@@ -14,6 +14,7 @@ import { parseCoco, parseCocoAsync, type ParseAsyncOptions } from '../../core/co
 import { applyByteEdits } from '../../core/edits/applyByteEdits';
 import { fingerprint, fingerprintAsync, type Fingerprint } from '../../core/edits/fingerprint';
 import { formatNumber, insertProperty, round2 } from '../../core/edits/jsonEdits';
+import { keepUntouched, numberArrayEdits } from '../../core/edits/numberEdits';
 import { idOf } from '../../core/ruleKit/schema';
 import { checkDocument } from '../../core/check';
 import { polygonBbox, rleCounts, segmentationKind, segmentationToRle } from '../../core/geometry';
@@ -682,9 +683,15 @@ export class CocoEditorModel {
       case 'setPolygons': {
         const seg = cur.segmentation ?? a.value.segmentation;
         if (seg !== undefined && segmentationKind(seg) !== 'polygons' && !(Array.isArray(seg) && seg.length === 0)) return `${name} is not a polygon annotation`;
-        const polys = cleanPolygons(op.polygons);
-        if (typeof polys === 'string') return polys;
-        return { label: op.label ?? `Edit polygon of ${name}`, annotationIndex: op.annotationIndex, before, after: this.withPolygons(a.value, cur, polys) };
+        const cleaned = cleanPolygons(op.polygons);
+        if (typeof cleaned === 'string') return cleaned;
+        // Vertices the user did not move keep their exact value (the webview sends float32, rounded).
+        const polys = keepUntouched(Array.isArray(seg) && segmentationKind(seg) === 'polygons' ? seg as number[][] : undefined, cleaned);
+        const after = this.withPolygons(a.value, cur, polys);
+        // An unchanged extent keeps the box as written.
+        const oldBox = cur.bbox ?? bboxOf(a.value.bbox);
+        if (oldBox && after.bbox && after.bbox.every((x, i) => round2(x) === round2(oldBox[i]))) after.bbox = oldBox;
+        return { label: op.label ?? `Edit polygon of ${name}`, annotationIndex: op.annotationIndex, before, after };
       }
     }
   }
@@ -937,23 +944,22 @@ export class CocoEditorModel {
         edits.push(r ? { start: r.start, end: r.end, newText: text } : insertProperty(doc, entry, key, text));
       };
       if (ov.categoryId !== undefined) setValue('category_id', JSON.stringify(ov.categoryId));
-      if (ov.bbox) {
-        const r = locate(doc, entry, ['bbox']);
-        const old = r ? new TextDecoder().decode(doc.bytes.subarray(r.start, r.end)) : '';
-        const sep = /,\s/.test(old) || !r ? ', ' : ',';
-        setValue('bbox', `[${ov.bbox.map(formatNumber).join(sep)}]`);
-      }
-      if (ov.segmentation) {
-        const r = locate(doc, entry, ['segmentation']);
+      // Arrays of numbers: only the numbers that changed (same shape), else the whole value in the file's style.
+      const setNumbers = (key: string, next: readonly (readonly number[])[], whole: (sep: string) => string) => {
+        const r = locate(doc, entry, [key]);
+        const each = r ? numberArrayEdits(doc.bytes, r, next) : undefined;
+        if (each) { edits.push(...each); return; }
         const old = r ? new TextDecoder().decode(doc.bytes.subarray(r.start, Math.min(r.end, r.start + 200))) : '';
-        setValue('segmentation', polygonsText(ov.segmentation, /,\s/.test(old) || !r ? ', ' : ','));
+        setValue(key, whole(/,\s/.test(old) || !r ? ', ' : ','));
+      };
+      if (ov.bbox) { const b = ov.bbox; setNumbers('bbox', [b], (sep) => `[${b.map(formatNumber).join(sep)}]`); }
+      if (ov.segmentation) { const s = ov.segmentation; setNumbers('segmentation', s, (sep) => polygonsText(s, sep)); }
+      if (ov.area !== undefined) {
+        const r = locate(doc, entry, ['area']);
+        const same = r && Number(new TextDecoder().decode(doc.bytes.subarray(r.start, r.end))) === ov.area;
+        if (!same) setValue('area', formatNumber(ov.area));
       }
-      if (ov.area !== undefined) setValue('area', formatNumber(ov.area));
-      if (ov.keypoints) {
-        const r = locate(doc, entry, ['keypoints']);
-        const old = r ? new TextDecoder().decode(doc.bytes.subarray(r.start, Math.min(r.end, r.start + 200))) : '';
-        setValue('keypoints', keypointsText(ov.keypoints, /,\s/.test(old) || !r ? ', ' : ','));
-      }
+      if (ov.keypoints) { const k = ov.keypoints; setNumbers('keypoints', [k], (sep) => keypointsText(k, sep)); }
     }
     const append = appendElements(doc, entries, section, newTexts, style);
     if (append) edits.push(append);
