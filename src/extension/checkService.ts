@@ -11,6 +11,8 @@ import type { StatusBar } from './statusBar';
 
 /** Files above this get a cancellable progress notification, not just the status bar. */
 const NOTIFY_ABOVE_BYTES = 20 * 1024 * 1024;
+/** Checks of files above this wait for each other (two 450 MB parses at once would double peak memory); smaller ones never wait behind them. */
+export const BIG_CHECK_BYTES = 64 * 1024 * 1024;
 
 export interface CheckServiceOptions {
   runner: CheckRunner;
@@ -23,10 +25,10 @@ export interface CheckOpts {
   /** Unsaved editor text to check instead of the file on disk. */
   text?: string;
   /**
-   * The unsaved text, made only when the check starts (after the debounce): no copy of a whole
-   * document per keystroke. Undefined from it: check the file on disk.
+   * What to check, read only when the check starts (after the debounce): no copy of a whole
+   * document, no stat, per keystroke. Its fields replace text / version / size.
    */
-  textOf?: () => string | undefined;
+  snapshot?: () => { text?: string; version?: number; size?: number };
   /** File size, for progress UI. */
   size?: number;
   /** Version of the text document checked (quick fixes are offered only for that version). */
@@ -44,8 +46,10 @@ export class CheckService implements vscode.Disposable {
   private readonly outcomes = new Map<string, CheckOutcome>();
   /** The text document version each outcome was computed from (undefined: from disk). */
   private readonly versions = new Map<string, number | undefined>();
-  /** Serializes checks: two 450 MB parses at once would double peak memory. */
-  private queue: Promise<void> = Promise.resolve();
+  /** One queue per file: a file's checks run in order, the newest wins. */
+  private readonly queues = new Map<string, Promise<void>>();
+  /** Big files also take turns with each other (memory); small files never wait here. */
+  private bigQueue: Promise<void> = Promise.resolve();
 
   constructor(private readonly opts: CheckServiceOptions) {}
 
@@ -78,8 +82,8 @@ export class CheckService implements vscode.Disposable {
     if (t) clearTimeout(t);
     this.timers.set(key, setTimeout(() => {
       this.timers.delete(key);
-      const { textOf, ...rest } = opts;
-      void this.check(uri, textOf ? { ...rest, text: textOf() } : rest);
+      const { snapshot, ...rest } = opts;
+      void this.check(uri, snapshot ? { ...rest, ...snapshot() } : rest);
     }, opts.delayMs ?? 0));
   }
 
@@ -89,13 +93,22 @@ export class CheckService implements vscode.Disposable {
     this.running.get(key)?.controller.abort();
     const controller = new AbortController();
     let outcome: CheckOutcome | undefined;
-    const done = (this.queue = this.queue.then(async () => {
+    const big = (opts.size ?? 0) > BIG_CHECK_BYTES;
+    const run = async () => {
       if (controller.signal.aborted) return;
       outcome = await this.runOne(uri, opts, controller);
-    }));
-    this.running.set(key, { controller, done });
-    await done;
+    };
+    const mine = (this.queues.get(key) ?? Promise.resolve()).then(() => {
+      if (!big) return run();
+      const turn = this.bigQueue.then(run);
+      this.bigQueue = turn.catch(() => undefined);
+      return turn;
+    }).catch(() => undefined);
+    this.queues.set(key, mine);
+    this.running.set(key, { controller, done: mine });
+    await mine;
     if (this.running.get(key)?.controller === controller) this.running.delete(key);
+    if (this.queues.get(key) === mine) this.queues.delete(key);
     return outcome;
   }
 

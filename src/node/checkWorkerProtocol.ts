@@ -9,6 +9,10 @@ export interface CheckRequest {
   file: string;
   /** Unsaved editor text, when the check is for an edited buffer. */
   text?: string;
+  /** The bytes to check (the viewer's re-check of edited annotations); wins over `text`. */
+  bytes?: Uint8Array;
+  /** Only these rules (the viewer's re-check runs the per-annotation rules). */
+  only?: string[];
   overrides?: LabelscopeConfig;
   checkImageFiles?: boolean;
 }

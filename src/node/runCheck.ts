@@ -14,7 +14,8 @@ export async function runCheck(
   rules?: readonly Rule[],
 ): Promise<CheckOutcome> {
   const result = await checkFile(req.file, {
-    bytes: req.text !== undefined ? new TextEncoder().encode(req.text) : undefined,
+    bytes: req.bytes ?? (req.text !== undefined ? new TextEncoder().encode(req.text) : undefined),
+    only: req.only,
     overrides: req.overrides,
     checkImageFiles: req.checkImageFiles,
     onProgress,

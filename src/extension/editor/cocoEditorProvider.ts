@@ -16,7 +16,8 @@ import { Thumbnailer } from '../../node/thumbnails';
 import { DisplayImages } from '../../node/displayImage';
 import type { OutcomeProblem } from '../../node/checkWorkerProtocol';
 import type { Envelope } from '../../shared/protocol';
-import type { CheckService } from '../checkService';
+import { readSettings, type CheckService } from '../checkService';
+import { PER_ANNOTATION_RULES } from './geometryEdits';
 import { toWorkspaceEdit } from '../codeActions';
 import { CocoEditorModel, STALE_FIX, fingerprintOf, isEditBackup, type EditBackup, type ImageSource, type ModelEdit } from './editorModel';
 import { parseCocoAsync } from '../../core/coco/parse';
@@ -423,6 +424,15 @@ export class CocoEditorProvider implements vscode.CustomEditorProvider<CocoCusto
         const d = await display.prepare(p);
         return { src: webview.asWebviewUri(vscode.Uri.file(d.path)).toString(), width: d.width, height: d.height, converted: d.converted ? d.reasons.join(', ') : undefined };
       } : undefined,
+      // The re-check after an edit: parse + per-annotation rules in the check worker, not on this thread.
+      recheckInWorker: checks ? async (input, signal) => {
+        const settings = readSettings(document.uri);
+        const outcome = await checks.runner.run(
+          { file: document.uri.fsPath, bytes: input.bytes, only: [...PER_ANNOTATION_RULES], overrides: settings.overrides, checkImageFiles: false },
+          () => undefined, signal,
+        );
+        return outcome.problems;
+      } : undefined,
       thumbnail: thumbs ? async (p) => webview.asWebviewUri(vscode.Uri.file(await thumbs.thumbnail(p))).toString() : undefined,
     });
     document.sessions.add(session);
@@ -481,13 +491,13 @@ export class CocoEditorProvider implements vscode.CustomEditorProvider<CocoCusto
     const text = openTextDocument(document.uri);
     if (text) {
       // The JSON text's own checks own the diagnostics; a forced re-check checks that text.
-      if (force) checks.schedule(document.uri, { textOf: () => (text.isDirty ? text.getText() : undefined), version: text.version, size });
+      if (force) checks.schedule(document.uri, { snapshot: () => ({ text: text.isDirty ? text.getText() : undefined, version: text.version }), size });
       return;
     }
     if (size > MAX_TEXT_BYTES && !force) return;
     // The bytes are made inside the debounced callback, once per burst of edits, not per edit.
     const fromFile = fromDisk || !model.isDirty || size > MAX_TEXT_BYTES;
-    checks.schedule(document.uri, { textOf: fromFile ? undefined : () => new TextDecoder().decode(model.bytes()), size, delayMs: force ? 0 : 400 });
+    checks.schedule(document.uri, { snapshot: fromFile ? undefined : () => ({ text: new TextDecoder().decode(model.bytes()) }), size, delayMs: force ? 0 : 400 });
   }
 
   async saveCustomDocument(document: CocoCustomDocument, cancellation: vscode.CancellationToken): Promise<void> {

@@ -114,6 +114,31 @@ export type SerializedEdit =
   | { kind: 'create'; label: string; annotationIndex: number; value: JsonObject }
   | { kind: 'base'; label: string; edits: ByteEdit[]; from: Fingerprint };
 
+/** What the re-check of edited annotations sends to the check worker. */
+export interface RecheckInput {
+  /** The model version and generation it was made from (a result for an older one is dropped). */
+  version: number;
+  generation: number;
+  bytes: Uint8Array;
+  /** A small document of the edited annotations (big files), not the whole file. */
+  mini: boolean;
+  /** Annotation id key → annotation index. */
+  ids: Map<string, number>;
+  indices: number[];
+}
+
+/** A problem of the re-check, as the worker (or the in-process fallback) reports it. */
+export interface RecheckedProblem {
+  rule: string;
+  severity: 'error' | 'warning' | 'info';
+  message: string;
+  annotationId?: Id;
+  /** 1-based line in the checked bytes. */
+  line: number;
+}
+
+export interface RecheckResult { annotationId: Id; index: number; problems: Omit<ProblemInfo, 'key'>[] }
+
 /** A hot-exit backup (JSON): a few KB for any file size. */
 export interface EditBackup {
   labelscopeBackup: 1;
@@ -983,50 +1008,71 @@ export class CocoEditorModel {
    * the pending text's). Bigger files: a small document of just those annotations, their
    * images and the categories is checked (lines: where the annotation starts in the file).
    */
-  recheck(indices: readonly number[], fullMaxBytes = FULL_RECHECK_MAX_BYTES): { annotationId: Id; index: number; problems: Omit<ProblemInfo, 'key'>[] }[] {
+  recheck(indices: readonly number[], fullMaxBytes = FULL_RECHECK_MAX_BYTES): RecheckResult[] {
+    const input = this.recheckInput(indices, fullMaxBytes);
+    return input ? this.recheckInProcess(input) : [];
+  }
+
+  /** The re-check on this thread (tests; the host sends `input` to the check worker instead). */
+  recheckInProcess(input: RecheckInput): RecheckResult[] {
+    const doc = parseCoco(input.bytes, { path: this.fileName });
+    const problems = checkDocument(doc, { only: PER_ANNOTATION_RULES }).problems
+      .map((p) => ({ ...p, line: doc.lines.positionAt(p.start).line + 1 }));
+    return this.recheckResult(input, problems);
+  }
+
+  /**
+   * What the re-check of the edited annotations checks (made on the host, checked in the worker):
+   * files up to `fullMaxBytes` the pending bytes (lines are the pending text's); bigger files a
+   * small document of just those annotations, their images and the categories (lines: where the
+   * annotation starts in the file). Undefined: nothing to check.
+   */
+  recheckInput(indices: readonly number[], fullMaxBytes = FULL_RECHECK_MAX_BYTES): RecheckInput | undefined {
     const want = indices.map((i) => ({ index: i, a: this.annotation(i) })).filter((x) => x.a && !x.a.ov?.deleted);
-    if (!want.length) return [];
+    if (!want.length) return undefined;
     const ids = new Map<string, number>();
     for (const w of want) ids.set(`${typeof w.a!.value.id}:${String(w.a!.value.id)}`, w.index);
-    const out = new Map<number, Omit<ProblemInfo, 'key'>[]>(want.map((w) => [w.index, []]));
-    const collect = (doc: CocoDocument, lineOf: (p: { start: number; annotationId?: Id }) => number) => {
-      for (const p of checkDocument(doc, { only: PER_ANNOTATION_RULES }).problems) {
-        if (p.annotationId === undefined) continue;
-        const i = ids.get(`${typeof p.annotationId}:${String(p.annotationId)}`);
-        if (i === undefined) continue;
-        out.get(i)!.push({
-          rule: p.rule, severity: p.severity, message: p.message, annotationId: p.annotationId,
-          imageIndex: this.imageIndexOfId(idOf(this.annotation(i)!.value.image_id) as IdKey) ?? -1,
-          line: lineOf(p),
-        });
+    const version = this._version;
+    const generation = this._generation;
+    if (this.base.bytes.length <= fullMaxBytes) return { version, generation, bytes: this.bytes(), mini: false, ids, indices: want.map((w) => w.index) };
+    const anns = want.map((w) => {
+      const a = w.a!;
+      const v: JsonObject = { ...a.value };
+      if (a.ov?.categoryId !== undefined) v.category_id = a.ov.categoryId;
+      if (a.ov?.segmentation) v.segmentation = a.ov.segmentation;
+      if (a.ov?.bbox) v.bbox = a.ov.bbox;
+      if (a.ov?.area !== undefined) v.area = a.ov.area;
+      if (a.ov?.keypoints) v.keypoints = a.ov.keypoints;
+      return v;
+    });
+    const imageIds = new Set(anns.map((v) => `${typeof v.image_id}:${String(v.image_id)}`));
+    const images = this.base.imageEntries.map((e) => e.value).filter((v) => isJsonObject(v) && imageIds.has(`${typeof v.id}:${String(v.id)}`));
+    const mini = { images, annotations: anns, categories: this.base.categoryEntries.map((e) => e.value) };
+    return { version, generation, bytes: new TextEncoder().encode(JSON.stringify(mini)), mini: true, ids, indices: want.map((w) => w.index) };
+  }
+
+  /** The checked problems of `input` by edited annotation (lines in the file for a small document). */
+  recheckResult(input: RecheckInput, problems: readonly RecheckedProblem[]): RecheckResult[] {
+    const out = new Map<number, Omit<ProblemInfo, 'key'>[]>(input.indices.map((i) => [i, []]));
+    for (const p of problems) {
+      if (p.annotationId === undefined) continue;
+      const i = input.ids.get(`${typeof p.annotationId}:${String(p.annotationId)}`);
+      const a = i === undefined ? undefined : this.annotation(i);
+      if (i === undefined || !a) continue;
+      let line = p.line;
+      if (input.mini) {
+        const e = this.base.annotationEntries[i];
+        line = e ? this.base.lines.positionAt(e.start).line + 1 : 0;
       }
-    };
-    const pendingSize = this.base.bytes.length;
-    if (pendingSize <= fullMaxBytes) {
-      const doc = parseCoco(this.bytes(), { path: this.fileName });
-      collect(doc, (p) => doc.lines.positionAt(p.start).line + 1);
-    } else {
-      const anns = want.map((w) => {
-        const a = w.a!;
-        const v: JsonObject = { ...a.value };
-        if (a.ov?.categoryId !== undefined) v.category_id = a.ov.categoryId;
-        if (a.ov?.segmentation) v.segmentation = a.ov.segmentation;
-        if (a.ov?.bbox) v.bbox = a.ov.bbox;
-        if (a.ov?.area !== undefined) v.area = a.ov.area;
-        if (a.ov?.keypoints) v.keypoints = a.ov.keypoints;
-        return v;
+      out.get(i)!.push({
+        rule: p.rule, severity: p.severity, message: p.message, annotationId: p.annotationId,
+        imageIndex: this.imageIndexOfId(idOf(a.value.image_id) as IdKey) ?? -1,
+        line,
       });
-      const imageIds = new Set(anns.map((v) => `${typeof v.image_id}:${String(v.image_id)}`));
-      const images = this.base.imageEntries.map((e) => e.value).filter((v) => isJsonObject(v) && imageIds.has(`${typeof v.id}:${String(v.id)}`));
-      const mini = { images, annotations: anns, categories: this.base.categoryEntries.map((e) => e.value) };
-      const doc = parseCoco(new TextEncoder().encode(JSON.stringify(mini)), { path: this.fileName });
-      const startLine = (id: Id | undefined) => {
-        const i = id === undefined ? undefined : ids.get(`${typeof id}:${String(id)}`);
-        const e = i === undefined ? undefined : this.base.annotationEntries[i];
-        return e ? this.base.lines.positionAt(e.start).line + 1 : 0;
-      };
-      collect(doc, (p) => startLine(p.annotationId));
     }
-    return want.map((w) => ({ annotationId: idOf(w.a!.value.id) ?? `#${w.index}`, index: w.index, problems: out.get(w.index)! }));
+    return input.indices.flatMap((index) => {
+      const a = this.annotation(index);
+      return a ? [{ annotationId: idOf(a.value.id) ?? `#${index}`, index, problems: out.get(index)! }] : [];
+    });
   }
 }

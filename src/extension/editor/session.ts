@@ -6,7 +6,7 @@
  */
 import type { OutcomeProblem } from '../../node/checkWorkerProtocol';
 import { hostChannel, type EditOp, type Envelope, type HostChannel, type Id, type ImagePayload, type ProblemInfo, type ProblemsPayload } from '../../shared/protocol';
-import { NOT_ON_DISK, type CocoEditorModel, type ImageSource, type ModelEdit } from './editorModel';
+import { NOT_ON_DISK, type CocoEditorModel, type ImageSource, type ModelEdit, type RecheckInput, type RecheckResult, type RecheckedProblem } from './editorModel';
 
 /** An edit from a view of the file as it was before a reload. */
 export const STALE_VIEW = 'The file changed (on disk or in the JSON text) and the viewer shows it again: nothing was changed. Try again.';
@@ -50,6 +50,11 @@ export interface SessionOptions {
   recheckDelayMs?: number;
   /** Files above this many bytes re-check only the edited annotations (default 50 MB). */
   recheckFullMaxBytes?: number;
+  /**
+   * Check the re-check's bytes off this thread (host: the check worker, with the per-annotation
+   * rules). Absent: in-process (tests, and a fallback when no worker is available).
+   */
+  recheckInWorker?(input: RecheckInput, signal: AbortSignal): Promise<readonly RecheckedProblem[]>;
   /** A first look while the model loads (big files). */
   preview?: Promise<import('../../shared/protocol').PreviewPayload | undefined>;
 }
@@ -216,19 +221,38 @@ export class EditorSession {
     this.lastRecheck = new Promise((r) => { done = r; });
     this.recheckTimer = setTimeout(() => {
       this.recheckTimer = undefined;
-      try { this.recheckNow(); } finally { done(); }
+      void this.recheckNow().finally(done);
     }, this.o.recheckDelayMs ?? 60);
   }
 
-  recheckNow(): void {
+  private recheckAbort?: AbortController;
+
+  /**
+   * The re-check itself: the input (the edited bytes, or a small document for big files) is made
+   * here, once per burst of edits; the parse and the rules run in the check worker. A result for
+   * an older model version is dropped (a newer re-check is on its way).
+   */
+  async recheckNow(): Promise<void> {
     const m = this.model;
     if (!m || this.disposed) return;
     const t0 = performance.now();
-    const edited = m.editedIndices();
-    if (!edited.length) {
+    this.recheckAbort?.abort();
+    const abort = (this.recheckAbort = new AbortController());
+    const input = m.recheckInput(m.editedIndices(), this.o.recheckFullMaxBytes);
+    let res: RecheckResult[] = [];
+    if (input) {
+      if (this.o.recheckInWorker) {
+        let problems: readonly RecheckedProblem[];
+        try { problems = await this.o.recheckInWorker(input, abort.signal); } catch { return; }
+        if (abort.signal.aborted || this.disposed || m.version !== input.version || m.generation !== input.generation) return;
+        res = m.recheckResult(input, problems);
+      } else {
+        res = m.recheckInProcess(input);
+      }
+    }
+    if (!res.length) {
       this.local = undefined;
     } else {
-      const res = m.recheck(edited, this.o.recheckFullMaxBytes);
       let k = EditorSession.LOCAL_KEY;
       this.local = {
         version: m.version,
@@ -258,6 +282,7 @@ export class EditorSession {
   dispose(): void {
     this.disposed = true;
     if (this.recheckTimer) clearTimeout(this.recheckTimer);
+    this.recheckAbort?.abort();
     this.channel.dispose();
   }
 }

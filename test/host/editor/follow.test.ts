@@ -249,6 +249,20 @@ describe('the viewer follows the file, fixes carry fingerprints, save points and
     assert.equal((await doc.model).annotationCount(), 3, 'the delete can still be undone');
   });
 
+  it('the re-check after a viewer edit goes to the check runner (the worker on the host), with the edited bytes and the per-annotation rules', async () => {
+    const runner = api.service.runner;
+    const requests: { bytes?: Uint8Array; only?: string[] }[] = [];
+    const run = runner.run.bind(runner);
+    runner.run = (req, onProgress, signal) => { requests.push(req); return run(req, onProgress, signal); };
+    const doc = openDoc();
+    const p = await openPanel(provider, doc);
+    await waitFor(() => inits(p).length === 1, 'init');
+    await p.web.request('edit', { op: 'setBbox', annotationIndex: 1, bbox: [0, 0, 5, 5] });
+    const req = await waitFor(() => requests.find((r) => r.only), 'a re-check request');
+    assert.ok(req.only!.length > 0 && req.bytes && req.bytes.length > 0);
+    assert.equal(JSON.parse(new TextDecoder().decode(req.bytes)).annotations[1].bbox.join(), '0,0,5,5', 'the edited bytes');
+  });
+
   it('save points: undo past a save, save again, redo, revert: right bytes and right dirty state', async () => {
     const doc = openDoc();
     const p = await openPanel(provider, doc);
