@@ -28,7 +28,9 @@ export interface CheckOpts {
    * What to check, read only when the check starts (after the debounce): no copy of a whole
    * document, no stat, per keystroke. Its fields replace text / version / size.
    */
-  snapshot?: () => { text?: string; version?: number; size?: number };
+  snapshot?: () => { text?: string; bytes?: Uint8Array; version?: number; size?: number };
+  /** Unsaved bytes (the viewer's edited file): sent to the worker as they are, never decoded here. */
+  bytes?: Uint8Array;
   /** File size, for progress UI. */
   size?: number;
   /** Version of the text document checked (quick fixes are offered only for that version). */
@@ -124,7 +126,7 @@ export class CheckService implements vscode.Disposable {
   private async runOne(uri: vscode.Uri, opts: CheckOpts, controller: AbortController): Promise<CheckOutcome | undefined> {
     const settings = readSettings(uri);
     const name = uri.path.split('/').pop() ?? uri.fsPath;
-    const request = { file: uri.fsPath, text: opts.text, overrides: settings.overrides, checkImageFiles: settings.checkImageFiles };
+    const request = { file: uri.fsPath, text: opts.text, bytes: opts.bytes, overrides: settings.overrides, checkImageFiles: settings.checkImageFiles };
     const work = async (report?: (pct: number, phase: string) => void) => {
       this.opts.status.busy(name, 0, 'read');
       return this.opts.runner.run(request, (phase, fraction) => {

@@ -497,7 +497,7 @@ export class CocoEditorProvider implements vscode.CustomEditorProvider<CocoCusto
     if (size > MAX_TEXT_BYTES && !force) return;
     // The bytes are made inside the debounced callback, once per burst of edits, not per edit.
     const fromFile = fromDisk || !model.isDirty || size > MAX_TEXT_BYTES;
-    checks.schedule(document.uri, { snapshot: fromFile ? undefined : () => ({ text: new TextDecoder().decode(model.bytes()) }), size, delayMs: force ? 0 : 400 });
+    checks.schedule(document.uri, { snapshot: fromFile ? undefined : () => ({ bytes: model.bytes() }), size, delayMs: force ? 0 : 400 });
   }
 
   async saveCustomDocument(document: CocoCustomDocument, cancellation: vscode.CancellationToken): Promise<void> {

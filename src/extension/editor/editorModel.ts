@@ -926,7 +926,7 @@ export class CocoEditorModel {
     const deleted = [...this.overrides].filter(([i, o]) => o.deleted && i < nBase).map(([i]) => i).sort((x, y) => x - y);
     const section = doc.sections.get('annotations');
     // New annotations (not deleted again), in the style of the file's last annotation.
-    const style = elementStyle(doc, entries, section);
+    const style = this.added.length ? elementStyle(doc, entries, section) : undefined;
     const newTexts: string[] = [];
     this.added.forEach((v, k) => {
       const ov = this.overrides.get(nBase + k);
@@ -937,11 +937,11 @@ export class CocoEditorModel {
       if (ov?.area !== undefined) value.area = ov.area;
       if (ov?.bbox) value.bbox = ov.bbox;
       if (ov?.keypoints) value.keypoints = ov.keypoints;
-      newTexts.push(elementText(value, style));
+      newTexts.push(elementText(value, style!));
     });
     if (newTexts.length && section && deleted.length === nBase && nBase > 0) {
       // Every annotation of the file deleted: the array is written anew.
-      const edit = appendElements(doc, [], section, newTexts, style);
+      const edit = appendElements(doc, [], section, newTexts, style!);
       return edit ? [edit] : [];
     }
     // Runs of deleted neighbours go in one edit so that no two edits share a comma.
@@ -986,7 +986,7 @@ export class CocoEditorModel {
       }
       if (ov.keypoints) { const k = ov.keypoints; setNumbers('keypoints', [k], (sep) => keypointsText(k, sep)); }
     }
-    const append = appendElements(doc, entries, section, newTexts, style);
+    const append = style && appendElements(doc, entries, section, newTexts, style);
     if (append) edits.push(append);
     return edits;
   }
