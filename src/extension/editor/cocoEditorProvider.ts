@@ -318,8 +318,8 @@ export class CocoEditorProvider implements vscode.CustomEditorProvider<CocoCusto
     await fs.promises.mkdir(dir, { recursive: true });
     const mine = path.join(dir, `${Date.now()}-${name}`);
     await fs.promises.writeFile(mine, model.bytes());
-    const left = where === 'text' ? document.uri : document.uri;
-    await vscode.commands.executeCommand('vscode.diff', left, vscode.Uri.file(mine), `${name} (${where === 'disk' ? 'on disk' : 'JSON text'}) ↔ ${name} (viewer, unsaved)`);
+    // The file's URI is its text when that is open (unsaved text included), else the file on disk.
+    await vscode.commands.executeCommand('vscode.diff', document.uri, vscode.Uri.file(mine), `${name} (${where === 'disk' ? 'on disk' : 'JSON text'}) ↔ ${name} (viewer, unsaved)`);
   }
 
   /** A check fix from the viewer: through the text document when it is open (as the quick fix), else as bytes on this document. */
