@@ -79,6 +79,10 @@ export function budgetProblems(problems: readonly PositionedProblem[], maxPerRul
     list.forEach((g, i) => { if (take[i] < g.total) summarized.add(g.rule); });
     if (summarized.size === before) break;
   }
+  // A rule that would lose exactly one problem shows it instead of its summary (the same one row).
+  const hiddenOf = new Map<string, number>();
+  list.forEach((g, i) => hiddenOf.set(g.rule, (hiddenOf.get(g.rule) ?? 0) + g.total - take[i]));
+  list.forEach((g, i) => { if (hiddenOf.get(g.rule) === 1 && take[i] === g.total - 1 && take[i] < g.items.length) { take[i]++; hiddenOf.set(g.rule, 0); } });
   const keep = new Set<PositionedProblem>();
   list.forEach((g, i) => { for (let k = 0; k < take[i]; k++) keep.add(g.items[k]); });
   const shown = problems.filter((p) => keep.has(p));

@@ -62,6 +62,14 @@ describe('diagnostics within VS Code\'s limits', () => {
     assert.ok(!panel.some((m) => m.code === TRUNCATED_CODE && m.message.includes('coco/c-info')), 'VS Code dropped it');
   });
 
+  it('a rule that would lose one problem shows it instead of a summary of one', () => {
+    const all = [...problems('coco/big', 'error', 20), ...problems('coco/one', 'info', 1)];
+    const { shown, hidden } = budgetProblems(all, 500, 10);
+    assert.ok(shown.some((p) => p.rule === 'coco/one'));
+    assert.deepEqual([...hidden.keys()], ['coco/big']);
+    assert.equal(shown.length + hidden.size, 10);
+  });
+
   it('budgetProblems keeps the order of the problems it shows', () => {
     const all = [...problems('coco/x', 'warning', 3), ...problems('coco/y', 'error', 3)];
     const { shown } = budgetProblems(all, 2, 10);
