@@ -44,7 +44,7 @@ async function workerRunner() {
 
 export async function stallOpen(file: string): Promise<CaseResult> {
   const { parseCocoAsync } = await import('../src/core/coco/parse');
-  const { CocoEditorModel } = await import('../src/extension/editor/editorModel');
+  const { CocoEditorModel } = await import('../src/editor/editorModel');
   const runner = await workerRunner();
   const check = () => runner.run({ file, checkImageFiles: false }, () => undefined, new AbortController().signal);
 
@@ -68,9 +68,9 @@ export async function stallOpen(file: string): Promise<CaseResult> {
 
 export async function stallEdit(): Promise<CaseResult> {
   const file = await generate(Number(process.env.LABELSCOPE_BENCH_EDIT_SCALE ?? '0.09'), 2017);
-  const { CocoEditorModel } = await import('../src/extension/editor/editorModel');
-  const { EditorSession } = await import('../src/extension/editor/session');
-  const { PER_ANNOTATION_RULES } = await import('../src/extension/editor/geometryEdits');
+  const { CocoEditorModel } = await import('../src/editor/editorModel');
+  const { EditorSession } = await import('../src/editor/session');
+  const { PER_ANNOTATION_RULES } = await import('../src/editor/geometryEdits');
   const runner = await workerRunner();
   const bytes = await readFile(file);
 

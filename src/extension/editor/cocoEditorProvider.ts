@@ -17,15 +17,15 @@ import { DisplayImages } from '../../node/displayImage';
 import type { OutcomeProblem } from '../../node/checkWorkerProtocol';
 import type { Envelope } from '../../shared/protocol';
 import { readSettings, type CheckService } from '../checkService';
-import { PER_ANNOTATION_RULES } from './geometryEdits';
+import { PER_ANNOTATION_RULES } from '../../editor/geometryEdits';
 import { toWorkspaceEdit } from '../codeActions';
-import { CocoEditorModel, STALE_FIX, fingerprintOf, isEditBackup, type EditBackup, type ImageSource, type ModelEdit } from './editorModel';
+import { CocoEditorModel, STALE_FIX, fingerprintOf, isEditBackup, type EditBackup, type ImageSource, type ModelEdit } from '../../editor/editorModel';
 import { parseCocoAsync } from '../../core/coco/parse';
 import { fingerprintAsync, fingerprintLength } from '../../core/edits/fingerprint';
 import { editorHtml } from './html';
 import { registerLinks } from './links';
-import { previewCoco } from './preview';
-import { EditorSession, type RevealTarget } from './session';
+import { previewCoco } from '../../editor/preview';
+import { EditorSession, type RevealTarget } from '../../editor/session';
 
 /** VS Code does not sync text documents above this: "Show in JSON" says so instead. */
 export const MAX_TEXT_BYTES = 50 * 1024 * 1024;

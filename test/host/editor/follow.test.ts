@@ -15,8 +15,8 @@ import {
   COCO_EDITOR_VIEW_TYPE, KEEP_MINE, OVERWRITE, TAKE_THEIRS, type CocoCustomDocument, type CocoEditorProvider,
 } from '../../../src/extension/editor/cocoEditorProvider';
 import { parseCoco } from '../../../src/core/coco/parse';
-import { STALE_FIX } from '../../../src/extension/editor/editorModel';
-import { STALE_VIEW } from '../../../src/extension/editor/session';
+import { STALE_FIX } from '../../../src/editor/editorModel';
+import { STALE_VIEW } from '../../../src/editor/session';
 import { webviewChannel, type Envelope, type HostNotifications, type WebviewChannel } from '../../../src/shared/protocol';
 import { cocoText, negativeArea, tmpDir, waitFor } from '../helpers';
 

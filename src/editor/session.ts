@@ -4,8 +4,8 @@
  * fires onDidChangeCustomDocument) and the links to the check (problems, fixes,
  * the JSON text), so this runs the same in tests.
  */
-import type { OutcomeProblem } from '../../node/checkWorkerProtocol';
-import { hostChannel, type EditOp, type Envelope, type HostChannel, type Id, type ImagePayload, type ProblemInfo, type ProblemsPayload } from '../../shared/protocol';
+import type { OutcomeProblem } from '../node/checkWorkerProtocol';
+import { hostChannel, type EditOp, type Envelope, type HostChannel, type Id, type ImagePayload, type ProblemInfo, type ProblemsPayload } from '../shared/protocol';
 import { NOT_ON_DISK, type CocoEditorModel, type ImageSource, type ModelEdit, type RecheckInput, type RecheckResult, type RecheckedProblem } from './editorModel';
 
 /** An edit from a view of the file as it was before a reload. */
@@ -56,7 +56,7 @@ export interface SessionOptions {
    */
   recheckInWorker?(input: RecheckInput, signal: AbortSignal): Promise<readonly RecheckedProblem[]>;
   /** A first look while the model loads (big files). */
-  preview?: Promise<import('../../shared/protocol').PreviewPayload | undefined>;
+  preview?: Promise<import('../shared/protocol').PreviewPayload | undefined>;
 }
 
 export class EditorSession {

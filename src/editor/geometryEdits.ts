@@ -3,10 +3,10 @@
  * bbox + area recomputed with the core's pycocotools-exact rasterizer, and the JSON
  * text of new values / new annotations in the style of the file.
  */
-import type { CocoDocument, JsonObject, Located } from '../../core/coco/document';
-import { polygonBbox, polygonsArea, polygonsToRle, rleArea } from '../../core/geometry';
-import type { ByteEdit } from '../../core/problems';
-import { round2 } from '../../core/edits/jsonEdits';
+import type { CocoDocument, JsonObject, Located } from '../core/coco/document';
+import { polygonBbox, polygonsArea, polygonsToRle, rleArea } from '../core/geometry';
+import type { ByteEdit } from '../core/problems';
+import { round2 } from '../core/edits/jsonEdits';
 
 export type Box = [number, number, number, number];
 

@@ -7,23 +7,23 @@
  * so an annotation nobody touched keeps its exact bytes, and undo/redo is just
  * putting the previous override back.
  */
-import type { CocoDocument, IdKey, JsonObject, Located } from '../../core/coco/document';
-import { isJsonObject } from '../../core/coco/document';
-import { locate } from '../../core/coco/locate';
-import { parseCoco, parseCocoAsync, type ParseAsyncOptions } from '../../core/coco/parse';
-import { applyByteEdits } from '../../core/edits/applyByteEdits';
-import { fingerprint, fingerprintAsync, type Fingerprint } from '../../core/edits/fingerprint';
-import { formatNumber, insertProperty, round2 } from '../../core/edits/jsonEdits';
-import { keepUntouched, numberArrayEdits } from '../../core/edits/numberEdits';
-import { idOf } from '../../core/ruleKit/schema';
-import { checkDocument } from '../../core/check';
-import { polygonBbox, rleCounts, segmentationKind, segmentationToRle } from '../../core/geometry';
-import type { ByteEdit } from '../../core/problems';
-import type { OutcomeProblem } from '../../node/checkWorkerProtocol';
+import type { CocoDocument, IdKey, JsonObject, Located } from '../core/coco/document';
+import { isJsonObject } from '../core/coco/document';
+import { locate } from '../core/coco/locate';
+import { parseCoco, parseCocoAsync, type ParseAsyncOptions } from '../core/coco/parse';
+import { applyByteEdits } from '../core/edits/applyByteEdits';
+import { fingerprint, fingerprintAsync, type Fingerprint } from '../core/edits/fingerprint';
+import { formatNumber, insertProperty, round2 } from '../core/edits/jsonEdits';
+import { keepUntouched, numberArrayEdits } from '../core/edits/numberEdits';
+import { idOf } from '../core/ruleKit/schema';
+import { checkDocument } from '../core/check';
+import { polygonBbox, rleCounts, segmentationKind, segmentationToRle } from '../core/geometry';
+import type { ByteEdit } from '../core/problems';
+import type { OutcomeProblem } from '../node/checkWorkerProtocol';
 import type {
   AnnotationInfo, CategoryInfo, EditOp, GeometryKind, GridCell, GridQuery, Id, ImageGeometry, ImageInfo, ImagePayload, InitPayload,
   ProblemInfo, ProblemsPayload,
-} from '../../shared/protocol';
+} from '../shared/protocol';
 
 import {
   PER_ANNOTATION_RULES, appendElements, boxPolygon, cleanPolygons, elementStyle, elementText, fitKeypoints, fitPolygons, keypointsText, polygonFields,
