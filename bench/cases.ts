@@ -213,9 +213,14 @@ export const CASES: BenchCase[] = [
     },
   },
   {
+    name: 'stall-open-old',
+    title: 'host stall: open + check, before (old load)',
+    run: async (file) => (await import('./stall')).stallOpen(file, 'old'),
+  },
+  {
     name: 'stall-open',
     title: 'host stall: viewer opens the file + worker check',
-    run: async (file) => (await import('./stall')).stallOpen(file),
+    run: async (file) => (await import('./stall')).stallOpen(file, 'new'),
   },
   {
     name: 'stall-edit',
