@@ -124,6 +124,19 @@ describe('the viewer follows the file, fixes carry fingerprints, save points and
     assert.equal(saved.annotations.length, 2);
   });
 
+  it('the JSON text edited (viewer follows), then closed without saving: the viewer goes back to the file on disk', async () => {
+    const doc = openDoc();
+    const p = await openPanel(provider, doc);
+    await waitFor(() => inits(p).length === 1, 'init');
+    const text = __mock.openDocument(uri as unknown as mock.Uri, text0);
+    text.setText(renamed(text0));
+    await waitFor(() => inits(p).length === 2, 'follows the text');
+    assert.deepEqual(await names(doc), ['kitten']);
+    __mock.closeDocument(text);
+    await waitFor(() => inits(p).length === 3, 'back to the disk');
+    assert.deepEqual(await names(doc), ['cat']);
+  });
+
   it('an edit from a view of the file before a reload is refused (nothing lands on other annotations)', async () => {
     const doc = openDoc();
     const p = await openPanel(provider, doc);
