@@ -231,4 +231,19 @@ export const CASES: BenchCase[] = [
       return { wallMs, polygons: n, meanArea: Math.round(area / n), polygonsPerSec: Math.round(n / (wallMs / 1000)) };
     },
   },
+  {
+    name: 'stall-open-old',
+    title: 'host stall: open + check, before (old load)',
+    run: async (file) => (await import('./stall')).stallOpen(file, 'old'),
+  },
+  {
+    name: 'stall-open',
+    title: 'host stall: viewer opens the file + worker check',
+    run: async (file) => (await import('./stall')).stallOpen(file, 'new'),
+  },
+  {
+    name: 'stall-edit',
+    title: 'host stall: 20 viewer edits on a ~40 MB file',
+    run: async () => (await import('./stall')).stallEdit(),
+  },
 ];

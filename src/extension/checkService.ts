@@ -11,6 +11,8 @@ import type { StatusBar } from './statusBar';
 
 /** Files above this get a cancellable progress notification, not just the status bar. */
 const NOTIFY_ABOVE_BYTES = 20 * 1024 * 1024;
+/** Checks of files above this wait for each other (two 450 MB parses at once would double peak memory); smaller ones never wait behind them. */
+export const BIG_CHECK_BYTES = 64 * 1024 * 1024;
 
 export interface CheckServiceOptions {
   runner: CheckRunner;
@@ -22,6 +24,13 @@ export interface CheckServiceOptions {
 export interface CheckOpts {
   /** Unsaved editor text to check instead of the file on disk. */
   text?: string;
+  /**
+   * What to check, read only when the check starts (after the debounce): no copy of a whole
+   * document, no stat, per keystroke. Its fields replace text / version / size.
+   */
+  snapshot?: () => { text?: string; bytes?: Uint8Array; version?: number; size?: number };
+  /** Unsaved bytes (the viewer's edited file): sent to the worker as they are, never decoded here. */
+  bytes?: Uint8Array;
   /** File size, for progress UI. */
   size?: number;
   /** Version of the text document checked (quick fixes are offered only for that version). */
@@ -39,8 +48,10 @@ export class CheckService implements vscode.Disposable {
   private readonly outcomes = new Map<string, CheckOutcome>();
   /** The text document version each outcome was computed from (undefined: from disk). */
   private readonly versions = new Map<string, number | undefined>();
-  /** Serializes checks: two 450 MB parses at once would double peak memory. */
-  private queue: Promise<void> = Promise.resolve();
+  /** One queue per file: a file's checks run in order, the newest wins. */
+  private readonly queues = new Map<string, Promise<void>>();
+  /** Big files also take turns with each other (memory); small files never wait here. */
+  private bigQueue: Promise<void> = Promise.resolve();
 
   constructor(private readonly opts: CheckServiceOptions) {}
 
@@ -73,7 +84,8 @@ export class CheckService implements vscode.Disposable {
     if (t) clearTimeout(t);
     this.timers.set(key, setTimeout(() => {
       this.timers.delete(key);
-      void this.check(uri, opts);
+      const { snapshot, ...rest } = opts;
+      void this.check(uri, snapshot ? { ...rest, ...snapshot() } : rest);
     }, opts.delayMs ?? 0));
   }
 
@@ -83,13 +95,22 @@ export class CheckService implements vscode.Disposable {
     this.running.get(key)?.controller.abort();
     const controller = new AbortController();
     let outcome: CheckOutcome | undefined;
-    const done = (this.queue = this.queue.then(async () => {
+    const big = (opts.size ?? 0) > BIG_CHECK_BYTES;
+    const run = async () => {
       if (controller.signal.aborted) return;
       outcome = await this.runOne(uri, opts, controller);
-    }));
-    this.running.set(key, { controller, done });
-    await done;
+    };
+    const mine = (this.queues.get(key) ?? Promise.resolve()).then(() => {
+      if (!big) return run();
+      const turn = this.bigQueue.then(run);
+      this.bigQueue = turn.catch(() => undefined);
+      return turn;
+    }).catch(() => undefined);
+    this.queues.set(key, mine);
+    this.running.set(key, { controller, done: mine });
+    await mine;
     if (this.running.get(key)?.controller === controller) this.running.delete(key);
+    if (this.queues.get(key) === mine) this.queues.delete(key);
     return outcome;
   }
 
@@ -105,7 +126,7 @@ export class CheckService implements vscode.Disposable {
   private async runOne(uri: vscode.Uri, opts: CheckOpts, controller: AbortController): Promise<CheckOutcome | undefined> {
     const settings = readSettings(uri);
     const name = uri.path.split('/').pop() ?? uri.fsPath;
-    const request = { file: uri.fsPath, text: opts.text, overrides: settings.overrides, checkImageFiles: settings.checkImageFiles };
+    const request = { file: uri.fsPath, text: opts.text, bytes: opts.bytes, overrides: settings.overrides, checkImageFiles: settings.checkImageFiles };
     const work = async (report?: (pct: number, phase: string) => void) => {
       this.opts.status.busy(name, 0, 'read');
       return this.opts.runner.run(request, (phase, fraction) => {

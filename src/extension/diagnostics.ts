@@ -1,15 +1,28 @@
-/** Problems -> VS Code diagnostics, capped per rule so a million defects don't flood the UI. */
+/**
+ * Problems -> VS Code diagnostics, within VS Code's real limits.
+ *
+ * VS Code shows at most 1,000 diagnostics per file (errors first, then warnings, then infos)
+ * and silently drops the rest behind one "Not showing N further errors and warnings" line, so
+ * our own "N more" summaries could be the ones dropped. So the budget is ours: per rule at most
+ * `maxPerRule` (the setting), and per file at most 1,000 in all: errors first, then warnings,
+ * then infos, shared round-robin across rules so no rule is starved, and every rule that lost
+ * problems keeps one summary diagnostic ("N more X problems not shown"). The viewer's problem
+ * list and the CLI still show everything.
+ */
 import * as vscode from 'vscode';
 import type { PositionedProblem } from '../core/report/located';
 
 export const DIAGNOSTIC_SOURCE = 'labelscope';
 export const TRUNCATED_CODE = 'labelscope/more-problems';
+/** VS Code's limit (extHostDiagnostics: _maxDiagnosticsPerFile). */
+export const MAX_DIAGNOSTICS_PER_FILE = 1000;
 
 const SEVERITY: Record<PositionedProblem['severity'], vscode.DiagnosticSeverity> = {
   error: vscode.DiagnosticSeverity.Error,
   warning: vscode.DiagnosticSeverity.Warning,
   info: vscode.DiagnosticSeverity.Information,
 };
+const TIERS: PositionedProblem['severity'][] = ['error', 'warning', 'info'];
 
 function rangeOf(p: { line: number; column: number; endLine?: number; endColumn?: number }): vscode.Range {
   const start = new vscode.Position(p.line - 1, p.column - 1);
@@ -17,19 +30,78 @@ function rangeOf(p: { line: number; column: number; endLine?: number; endColumn?
   return new vscode.Range(start, end.isBefore(start) ? start : end);
 }
 
-export function toDiagnostics(uri: vscode.Uri, problems: readonly PositionedProblem[], maxPerRule: number): vscode.Diagnostic[] {
-  const out: vscode.Diagnostic[] = [];
-  const shown = new Map<string, number>();
-  const hidden = new Map<string, { count: number; first: PositionedProblem }>();
-  for (const p of problems) {
-    const n = shown.get(p.rule) ?? 0;
-    if (n >= maxPerRule) {
-      const h = hidden.get(p.rule);
-      if (h) h.count++;
-      else hidden.set(p.rule, { count: 1, first: p });
-      continue;
+/**
+ * How many of each group to show within `budget`, round-robin: every group gets one in turn
+ * until the budget or the groups run out (water-filling: the same as handing out one at a time).
+ */
+export function roundRobin(counts: readonly number[], budget: number): number[] {
+  const take = counts.map(() => 0);
+  let left = Math.max(0, budget);
+  let open = counts.map((c, i) => (c > 0 ? i : -1)).filter((i) => i >= 0);
+  while (left > 0 && open.length > 0) {
+    const each = Math.max(1, Math.floor(left / open.length));
+    for (const i of open) {
+      if (left === 0) break;
+      const n = Math.min(each, counts[i] - take[i], left);
+      take[i] += n;
+      left -= n;
     }
-    shown.set(p.rule, n + 1);
+    open = open.filter((i) => take[i] < counts[i]);
+  }
+  return take;
+}
+
+interface Group { rule: string; severity: PositionedProblem['severity']; items: PositionedProblem[]; total: number }
+
+/** Which problems to show: at most `maxPerRule` per rule and `limit` per file with the summaries. */
+export function budgetProblems(problems: readonly PositionedProblem[], maxPerRule: number, limit = MAX_DIAGNOSTICS_PER_FILE): { shown: PositionedProblem[]; hidden: Map<string, { count: number; first: PositionedProblem; byFileLimit: boolean }> } {
+  const groups = new Map<string, Group>();
+  for (const p of problems) {
+    const key = `${p.severity}\u0000${p.rule}`;
+    let g = groups.get(key);
+    if (!g) groups.set(key, (g = { rule: p.rule, severity: p.severity, items: [], total: 0 }));
+    g.total++;
+    if (g.items.length < maxPerRule) g.items.push(p);
+  }
+  const list = [...groups.values()];
+  // The rules that will need a summary: those over the per-rule cap, then those the file budget cuts.
+  const summarized = new Set(list.filter((g) => g.total > g.items.length).map((g) => g.rule));
+  let take: number[] = [];
+  for (;;) {
+    let budget = Math.max(0, limit - summarized.size);
+    take = list.map(() => 0);
+    for (const tier of TIERS) {
+      const idx = list.map((g, i) => (g.severity === tier ? i : -1)).filter((i) => i >= 0);
+      const got = roundRobin(idx.map((i) => list[i].items.length), budget);
+      idx.forEach((i, k) => { take[i] = got[k]; budget -= got[k]; });
+    }
+    const before = summarized.size;
+    list.forEach((g, i) => { if (take[i] < g.total) summarized.add(g.rule); });
+    if (summarized.size === before) break;
+  }
+  // A rule that would lose exactly one problem shows it instead of its summary (the same one row).
+  const hiddenOf = new Map<string, number>();
+  list.forEach((g, i) => hiddenOf.set(g.rule, (hiddenOf.get(g.rule) ?? 0) + g.total - take[i]));
+  list.forEach((g, i) => { if (hiddenOf.get(g.rule) === 1 && take[i] === g.total - 1 && take[i] < g.items.length) { take[i]++; hiddenOf.set(g.rule, 0); } });
+  const keep = new Set<PositionedProblem>();
+  list.forEach((g, i) => { for (let k = 0; k < take[i]; k++) keep.add(g.items[k]); });
+  const shown = problems.filter((p) => keep.has(p));
+  const hidden = new Map<string, { count: number; first: PositionedProblem; byFileLimit: boolean }>();
+  list.forEach((g, i) => {
+    const count = g.total - take[i];
+    if (count <= 0) return;
+    const h = hidden.get(g.rule);
+    const first = g.items[take[i]] ?? problems.find((p) => p.rule === g.rule && p.severity === g.severity && !keep.has(p))!;
+    const byFileLimit = take[i] < g.items.length;
+    if (h) { h.count += count; h.byFileLimit ||= byFileLimit; } else hidden.set(g.rule, { count, first, byFileLimit });
+  });
+  return { shown, hidden };
+}
+
+export function toDiagnostics(uri: vscode.Uri, problems: readonly PositionedProblem[], maxPerRule: number, limit = MAX_DIAGNOSTICS_PER_FILE): vscode.Diagnostic[] {
+  const { shown, hidden } = budgetProblems(problems, maxPerRule, limit);
+  const out: vscode.Diagnostic[] = [];
+  for (const p of shown) {
     const d = new vscode.Diagnostic(rangeOf(p), p.message, SEVERITY[p.severity]);
     d.source = DIAGNOSTIC_SOURCE;
     d.code = p.rule;
@@ -39,9 +111,12 @@ export function toDiagnostics(uri: vscode.Uri, problems: readonly PositionedProb
     out.push(d);
   }
   for (const [rule, h] of hidden) {
+    const why = h.byFileLimit
+      ? `VS Code shows at most ${MAX_DIAGNOSTICS_PER_FILE} problems per file; errors first, shared across rules`
+      : `limit ${maxPerRule} per rule: setting labelscope.maxProblemsPerRule`;
     const d = new vscode.Diagnostic(
       rangeOf(h.first),
-      `${h.count} more ${rule} problem${h.count === 1 ? '' : 's'} not shown (limit ${maxPerRule} per rule: setting labelscope.maxProblemsPerRule). Run "labelscope check" for the full list.`,
+      `${h.count} more ${rule} problem${h.count === 1 ? '' : 's'} not shown (${why}). The viewer's problem list and "labelscope check" list them all.`,
       SEVERITY[h.first.severity],
     );
     d.source = DIAGNOSTIC_SOURCE;

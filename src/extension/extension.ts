@@ -60,16 +60,24 @@ export function activate(context: vscode.ExtensionContext, runner?: CheckRunner,
   const isCocoDocument = (doc: vscode.TextDocument): boolean =>
     doc.uri.scheme === 'file' && (doc.languageId === 'json' || doc.fileName.endsWith('.json')) &&
     (matchesPatterns(doc.uri) || looksLikeCoco(doc.getText(new vscode.Range(0, 0, 200, 0))));
+  // Decided on open and save, not per keystroke (that reads settings and the text's head).
+  const cocoDocuments = new WeakMap<vscode.TextDocument, boolean>();
+  const isCocoCached = (doc: vscode.TextDocument, fresh = false): boolean => {
+    let v = fresh ? undefined : cocoDocuments.get(doc);
+    if (v === undefined) cocoDocuments.set(doc, (v = isCocoDocument(doc)));
+    return v;
+  };
 
-  const checkDocument = (doc: vscode.TextDocument, delayMs = 0) => {
-    if (!isCocoDocument(doc)) return;
-    // A dirty buffer is checked as typed; a saved one is read from disk by the worker (no copy of the text).
-    svc.schedule(doc.uri, { text: doc.isDirty ? doc.getText() : undefined, version: doc.version, delayMs, size: fileSize(doc.uri.fsPath) });
+  const checkDocument = (doc: vscode.TextDocument, delayMs = 0, fresh = true) => {
+    if (!isCocoCached(doc, fresh)) return;
+    // Read when the check starts, after the debounce: no text copy or stat per keystroke. A dirty
+    // buffer is checked as typed; a saved one is read from disk by the worker.
+    svc.schedule(doc.uri, { delayMs, snapshot: () => ({ text: doc.isDirty ? doc.getText() : undefined, version: doc.version, size: fileSize(doc.uri.fsPath) }) });
   };
 
   context.subscriptions.push(
     vscode.workspace.onDidOpenTextDocument((d) => checkDocument(d)),
-    vscode.workspace.onDidChangeTextDocument((e) => { if (e.contentChanges.length > 0) checkDocument(e.document, EDIT_DEBOUNCE_MS); }),
+    vscode.workspace.onDidChangeTextDocument((e) => { if (e.contentChanges.length > 0) checkDocument(e.document, EDIT_DEBOUNCE_MS, false); }),
     vscode.workspace.onDidSaveTextDocument((d) => checkDocument(d)),
     vscode.window.onDidChangeActiveTextEditor(() => status.refresh()),
     vscode.commands.registerCommand('labelscope.checkFile', async (uri?: vscode.Uri) => {

@@ -7,7 +7,7 @@
 import * as fs from 'node:fs';
 import * as vscode from 'vscode';
 import type { FixAllOutcome } from '../node/checkWorkerProtocol';
-import { applyEditsToFile } from '../node/fixes';
+import { StaleEditsError, applyEditsToFile } from '../node/fixes';
 import { CancelledError } from './checkRunner';
 import { readSettings, type CheckService } from './checkService';
 import { FIX_ALL_COMMAND, FIX_ALL_OF_RULE_COMMAND, toWorkspaceEdit } from './codeActions';
@@ -97,8 +97,14 @@ export function registerFixCommands(service: CheckService, opts: FixCommandOptio
     );
     if (choice !== APPLY_AND_SAVE) return { applied: 'cancelled', outcome };
     try {
-      await applyEditsToFile(uri.fsPath, outcome.edits, outcome.size);
+      // Only onto the very bytes the fixes were computed from (a save in between moves every offset).
+      await applyEditsToFile(uri.fsPath, outcome.edits, outcome.fingerprint ?? outcome.size);
     } catch (e) {
+      if (e instanceof StaleEditsError) {
+        void vscode.window.showWarningMessage(`Labelscope: ${name} changed on disk while the fixes were computed; nothing was written. It is being checked again.`);
+        void service.check(uri, { size: fileSize(uri.fsPath) });
+        return { applied: 'refused', outcome };
+      }
       return failed(e, name);
     }
     if (!silent) void vscode.window.showInformationMessage(fixedMessage(outcome, name, true));

@@ -9,6 +9,10 @@ export interface CheckRequest {
   file: string;
   /** Unsaved editor text, when the check is for an edited buffer. */
   text?: string;
+  /** The bytes to check (the viewer's re-check of edited annotations); wins over `text`. */
+  bytes?: Uint8Array;
+  /** Only these rules (the viewer's re-check runs the per-annotation rules). */
+  only?: string[];
   overrides?: LabelscopeConfig;
   checkImageFiles?: boolean;
 }
@@ -65,6 +69,8 @@ export interface CheckOutcome {
   maxProblemsPerRule: number;
   /** Ids of rules that reported problems and can fix them. */
   fixableRules: string[];
+  /** Fingerprint (length + hash, core/edits/fingerprint) of the bytes checked: every fix's offsets are in these bytes. */
+  fingerprint?: string;
 }
 
 export interface FixAllOutcome {
@@ -78,4 +84,6 @@ export interface FixAllOutcome {
   remaining: number;
   /** Size in bytes of what was read. */
   size: number;
+  /** Fingerprint of what was read (the edits apply to these bytes only). */
+  fingerprint?: string;
 }

@@ -8,6 +8,7 @@ import type { CocoDocument } from '../core/coco/document';
 import { LineIndex } from '../core/coco/lineIndex';
 import { DEFAULT_MAX_PROBLEMS_PER_RULE } from '../core/config';
 import { applyByteEdits } from '../core/edits/applyByteEdits';
+import { fingerprint, type Fingerprint } from '../core/edits/fingerprint';
 import type { ByteEdit, Problem } from '../core/problems';
 import { ALL_RULES } from '../core/rules';
 import type { Fix, Rule } from '../core/ruleKit/types';
@@ -203,18 +204,27 @@ export async function runFixAll(
     passes: run.passes,
     remaining: run.remaining,
     size: bytes.length,
+    fingerprint: fingerprint(bytes),
   };
+}
+
+export class StaleEditsError extends Error {
+  constructor(file: string) {
+    super(`${file} changed on disk since the fixes were computed; nothing was written. Run the fix again.`);
+    this.name = 'StaleEditsError';
+  }
 }
 
 /**
  * Applies byte edits to a file on disk and saves it atomically (files too big
- * for a text document). Refuses when the file changed size since the edits were
- * computed.
+ * for a text document). Refuses (StaleEditsError) when the file is not the bytes
+ * the edits were computed from: `expected` is their fingerprint (or, for older
+ * callers, their size).
  */
-export async function applyEditsToFile(file: string, edits: readonly ByteEdit[], expectedSize?: number): Promise<number> {
+export async function applyEditsToFile(file: string, edits: readonly ByteEdit[], expected?: Fingerprint | number): Promise<number> {
   const bytes = await readFile(file);
-  if (expectedSize !== undefined && bytes.length !== expectedSize) {
-    throw new Error(`${file} changed on disk since the fixes were computed; run the fix again.`);
+  if (typeof expected === 'number' ? bytes.length !== expected : expected !== undefined && fingerprint(bytes) !== expected) {
+    throw new StaleEditsError(file);
   }
   const out = applyByteEdits(bytes, edits);
   await writeFileAtomic(file, out);

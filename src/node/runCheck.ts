@@ -2,6 +2,7 @@
 import { DEFAULT_MAX_PROBLEMS_PER_RULE } from '../core/config';
 import { positionProblems } from '../core/report/located';
 import type { Rule } from '../core/ruleKit/types';
+import { fingerprint } from '../core/edits/fingerprint';
 import { checkFile } from './checkFile';
 import type { CheckOutcome, CheckRequest, FixAllOutcome, WorkerRequest } from './checkWorkerProtocol';
 import { attachFixes, runFixAll } from './fixes';
@@ -13,7 +14,8 @@ export async function runCheck(
   rules?: readonly Rule[],
 ): Promise<CheckOutcome> {
   const result = await checkFile(req.file, {
-    bytes: req.text !== undefined ? new TextEncoder().encode(req.text) : undefined,
+    bytes: req.bytes ?? (req.text !== undefined ? new TextEncoder().encode(req.text) : undefined),
+    only: req.only,
     overrides: req.overrides,
     checkImageFiles: req.checkImageFiles,
     onProgress,
@@ -32,6 +34,7 @@ export async function runCheck(
     durationMs: result.durationMs,
     maxProblemsPerRule,
     fixableRules,
+    fingerprint: fingerprint(result.doc.bytes),
   };
 }
 

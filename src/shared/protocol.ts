@@ -153,6 +153,8 @@ export interface InitPayload {
   /** Where to start (the restored state wins in the webview). */
   imageIndex: number;
   readonly: boolean;
+  /** Bumped when the file is reloaded (changed on disk or in the JSON text): requests made on an older one are refused. */
+  generation?: number;
 }
 
 export type EditOp =
@@ -195,9 +197,9 @@ export interface ViewState {
 export interface HostMethods {
   getImage: { params: { index: number }; result: ImagePayload };
   /** `annotationId`: the new annotation's id (create). */
-  edit: { params: EditOp; result: { ok: boolean; message?: string; annotationId?: Id; annotationIndex?: number } };
+  edit: { params: EditOp & { generation?: number }; result: { ok: boolean; message?: string; annotationId?: Id; annotationIndex?: number } };
   /** Apply a problem's quick fix (the same edits as the Problems panel's quick fix). */
-  applyFix: { params: { key: number }; result: { ok: boolean; message?: string } };
+  applyFix: { params: { key: number; generation?: number }; result: { ok: boolean; message?: string } };
   /** Open the JSON text beside, at this annotation's range. */
   showInJson: { params: { annotationIndex: number }; result: { ok: boolean; message?: string } };
   /** Image indices matching a grid query, in display order. */

@@ -124,6 +124,14 @@ export class Uri {
 
 function illegal(what: string): Error { return new Error(`Illegal argument: ${what}`); }
 
+/** A glob relative to a folder (createFileSystemWatcher). */
+export class RelativePattern {
+  readonly baseUri: Uri;
+  constructor(base: Uri | string | { uri: Uri }, readonly pattern: string) {
+    this.baseUri = typeof base === 'string' ? Uri.file(base) : base instanceof Uri ? base : base.uri;
+  }
+}
+
 export class Position {
   readonly line: number;
   readonly character: number;
@@ -224,8 +232,45 @@ export class Diagnostic {
   constructor(public range: Range, public message: string, public severity: DiagnosticSeverity = DiagnosticSeverity.Error) {}
 }
 
-/** languages.onDidChangeDiagnostics: fired by every collection change (as VS Code does). */
+/**
+ * languages.onDidChangeDiagnostics, as VS Code fires it: debounced by 50 ms, the changed URIs of
+ * the burst merged (extHostDiagnostics: Event.debounce(…, 50)).
+ */
 const diagnosticsChanged = new EventEmitter<{ uris: readonly Uri[] }>();
+export const DIAGNOSTICS_DEBOUNCE_MS = 50;
+const pendingDiagnostics = new Map<string, Uri>();
+let diagnosticsTimer: ReturnType<typeof setTimeout> | undefined;
+function diagnosticsChangedSoon(uris: readonly Uri[]): void {
+  for (const u of uris) pendingDiagnostics.set(u.toString(), u);
+  if (diagnosticsTimer) clearTimeout(diagnosticsTimer);
+  diagnosticsTimer = setTimeout(() => {
+    diagnosticsTimer = undefined;
+    const all = [...pendingDiagnostics.values()];
+    pendingDiagnostics.clear();
+    diagnosticsChanged.fire({ uris: all });
+  }, DIAGNOSTICS_DEBOUNCE_MS);
+}
+
+/** VS Code shows at most this many diagnostics per file (extHostDiagnostics: _maxDiagnosticsPerFile). */
+export const MAX_DIAGNOSTICS_PER_FILE = 1000;
+
+/**
+ * What the Problems panel shows for a list of diagnostics: all of them up to 1,000; above,
+ * errors first, then warnings, infos, hints (each in order) up to 1,000, and one info line
+ * "Not showing N further errors and warnings." (VS Code's own rule, extHostDiagnostics.ts).
+ */
+export function problemsPanelOf(diagnostics: readonly Diagnostic[]): { severity: DiagnosticSeverity; message: string; code?: Diagnostic['code']; range: Range }[] {
+  if (diagnostics.length <= MAX_DIAGNOSTICS_PER_FILE) return diagnostics.map((d) => ({ severity: d.severity, message: d.message, code: d.code, range: d.range }));
+  const out: { severity: DiagnosticSeverity; message: string; code?: Diagnostic['code']; range: Range }[] = [];
+  order: for (const sev of [DiagnosticSeverity.Error, DiagnosticSeverity.Warning, DiagnosticSeverity.Information, DiagnosticSeverity.Hint]) {
+    for (const d of diagnostics) {
+      if (d.severity !== sev) continue;
+      if (out.push({ severity: d.severity, message: d.message, code: d.code, range: d.range }) === MAX_DIAGNOSTICS_PER_FILE) break order;
+    }
+  }
+  out.push({ severity: DiagnosticSeverity.Information, message: `Not showing ${diagnostics.length - MAX_DIAGNOSTICS_PER_FILE} further errors and warnings.`, range: out[out.length - 1].range });
+  return out;
+}
 
 export class CodeLens {
   constructor(public range: Range, public command?: { title: string; command: string; arguments?: unknown[] }) {}
@@ -242,14 +287,14 @@ export class MockDiagnosticCollection {
       for (const [u, d] of uri) { if (!d) this.map.delete(u.toString()); else this.set(u, [...(this.get(u) ?? []), ...d]); }
       return;
     }
-    if (!diagnostics) { this.map.delete(uri.toString()); diagnosticsChanged.fire({ uris: [uri] }); return; }
+    if (!diagnostics) { this.map.delete(uri.toString()); diagnosticsChangedSoon([uri]); return; }
     this.map.set(uri.toString(), { uri, diagnostics: Object.freeze([...diagnostics]) });
-    diagnosticsChanged.fire({ uris: [uri] });
+    diagnosticsChangedSoon([uri]);
   }
   get(uri: Uri): readonly Diagnostic[] | undefined { return this.map.get(uri.toString())?.diagnostics; }
   has(uri: Uri): boolean { return this.map.has(uri.toString()); }
-  delete(uri: Uri): void { this.map.delete(uri.toString()); diagnosticsChanged.fire({ uris: [uri] }); }
-  clear(): void { this.map.clear(); }
+  delete(uri: Uri): void { this.map.delete(uri.toString()); diagnosticsChangedSoon([uri]); }
+  clear(): void { const uris = [...this.map.values()].map((v) => v.uri); this.map.clear(); diagnosticsChangedSoon(uris); }
   forEach(cb: (uri: Uri, diagnostics: readonly Diagnostic[], collection: MockDiagnosticCollection) => unknown): void {
     for (const { uri, diagnostics } of this.map.values()) cb(uri, diagnostics, this);
   }
@@ -458,7 +503,7 @@ const state = {
   statusBarItems: [] as MockStatusBarItem[],
   outputChannels: [] as MockOutputChannel[],
   watchers: [] as MockFileSystemWatcher[],
-  progress: [] as { options: unknown; reports: unknown[] }[],
+  progress: [] as { options: unknown; reports: unknown[]; cancel(): void; done: boolean }[],
   settings: new Map<string, unknown>(),
   saved: [] as string[],
   appliedEdits: [] as WorkspaceEdit[],
@@ -665,10 +710,12 @@ export const window = {
     return { document: doc instanceof Uri ? await workspace.openTextDocument(doc) : doc };
   },
   async withProgress<R>(options: unknown, task: (progress: { report(v: unknown): void }, token: CancellationTokenSource['token']) => Thenable<R> | Promise<R>): Promise<R> {
-    const entry = { options, reports: [] as unknown[] };
-    state.progress.push(entry);
     const cts = new CancellationTokenSource();
-    return task({ report: (v) => entry.reports.push(v) }, cts.token);
+    const cancellable = (options as { cancellable?: boolean } | undefined)?.cancellable === true;
+    // The user's Cancel button: only on cancellable progress, as in VS Code.
+    const entry = { options, reports: [] as unknown[], done: false, cancel: () => { if (cancellable && !entry.done) cts.cancel(); } };
+    state.progress.push(entry);
+    try { return await task({ report: (v) => entry.reports.push(v) }, cts.token); } finally { entry.done = true; }
   },
 };
 
@@ -739,6 +786,9 @@ export const __mock = {
     state.codeLensProviders = [];
     state.shownDocuments = [];
     diagnosticsChanged.dispose();
+    if (diagnosticsTimer) clearTimeout(diagnosticsTimer);
+    diagnosticsTimer = undefined;
+    pendingDiagnostics.clear();
     for (const e of Object.values(workspaceEvents)) e.dispose();
     windowEvents.activeEditor.dispose();
     windowEvents.selection.dispose();
@@ -771,6 +821,10 @@ export const __mock = {
   },
   setConfiguration,
   packageDefaults,
+  /** The Problems panel's rows for a file: every collection's diagnostics within VS Code's 1,000 per file. */
+  problemsPanel(uri: Uri) { return problemsPanelOf(languages.getDiagnostics(uri) as Diagnostic[]); },
+  /** Presses Cancel on the running cancellable progress notifications. */
+  cancelProgress(): number { const running = state.progress.filter((p) => !p.done); for (const p of running) p.cancel(); return running.length; },
   /** Asks every registered provider for code actions, as the editor's light bulb does. */
   async codeActions(doc: MockTextDocument, range: Range, only?: CodeActionKind): Promise<CodeAction[]> {
     const diagnostics = (languages.getDiagnostics(doc.uri) as Diagnostic[]).filter((d) => d.range.intersection(range) !== undefined);

@@ -7,7 +7,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { generate } from '../../bench/generate';
-import { CocoEditorModel } from '../../src/extension/editor/editorModel';
+import { CocoEditorModel } from '../../src/editor/editorModel';
 import { ARTIFACTS, launch, openEditor, waitShown } from './harness';
 
 async function main() {

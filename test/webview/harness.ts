@@ -8,8 +8,8 @@ import * as esbuild from 'esbuild';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { CocoEditorModel, type ImageSource } from '../../src/extension/editor/editorModel';
-import { EditorSession, type SessionOptions } from '../../src/extension/editor/session';
+import { CocoEditorModel, type ImageSource } from '../../src/editor/editorModel';
+import { EditorSession, type SessionOptions } from '../../src/editor/session';
 import { imageLookup } from '../../src/node/imageFiles';
 import type { Envelope } from '../../src/shared/protocol';
 

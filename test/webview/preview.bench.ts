@@ -5,7 +5,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { previewCoco } from '../../src/extension/editor/preview';
+import { previewCoco } from '../../src/editor/preview';
 import { parseCocoAsync } from '../../src/core/coco/parse';
 import { ARTIFACTS, ROOT, launch, openEditor, screenshot } from './harness';
 

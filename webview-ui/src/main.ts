@@ -146,7 +146,7 @@ function fillNewCategory(): void {
 async function create(shape: 'box' | 'polygon', polygons: number[][]): Promise<void> {
   const cat = categories.find((c) => catKey(c.id) === newCat.value) ?? categories[0];
   if (!cat || !current) { status.textContent = 'The file has no categories: add one in the JSON first.'; return; }
-  const r = await channel.request('edit', { op: 'create', imageIndex: current.image.index, categoryId: cat.id, polygons, shape });
+  const r = await channel.request('edit', { op: 'create', imageIndex: current.image.index, categoryId: cat.id, polygons, shape, generation: init?.generation });
   if (!r.ok) { status.textContent = r.message ?? 'The shape was not added'; return; }
   status.textContent = `Added annotation ${String(r.annotationId)} (${cat.name})`;
   pendingSelect = r.annotationId;
@@ -335,7 +335,8 @@ function showTooltip(a: AnnotationInfo | null, x: number, y: number, leftOf = fa
 tooltip.setAttribute('role', 'tooltip');
 
 async function edit(op: EditOp): Promise<void> {
-  const r = await channel.request('edit', op);
+  // The generation says which version of the file this view shows: the host refuses edits of an older one.
+  const r = await channel.request('edit', { ...op, generation: init?.generation });
   if (!r.ok) status.textContent = r.message ?? 'The edit was refused';
   if (op.op === 'delete') viewer.select(null);
 }
@@ -483,7 +484,7 @@ function renderProblems(): void {
     row.addEventListener('keydown', (e) => { if (e.key === 'Enter' && e.target === row) goToProblem(i); });
     if (p.fix && !readonly) {
       const b = button(p.fix, `Apply this fix (as the quick fix in the JSON text)`, () => {
-        void channel.request('applyFix', { key: p.key }).then((r) => { status.textContent = r.ok ? `Fixed: ${p.fix}` : (r.message ?? 'The fix was not applied'); });
+        void channel.request('applyFix', { key: p.key, generation: init?.generation }).then((r) => { status.textContent = r.ok ? `Fixed: ${p.fix}` : (r.message ?? 'The fix was not applied'); });
       });
       b.classList.add('fix-btn');
       row.appendChild(b);

@@ -1,5 +1,6 @@
 /** Per-annotation render data built once per image: Path2D for polygons, colored mask canvases for RLE. */
 import type { AnnotationInfo, ImageGeometry } from '../../src/shared/protocol';
+import { round2 } from '../../src/core/edits/jsonEdits';
 
 export interface Mask {
   /** The RLE's size (the image's). */
@@ -148,7 +149,7 @@ export function buildShapes(annotations: AnnotationInfo[], g: ImageGeometry, col
         const a = g.coordStart[r];
         const e = g.coordStart[r + 1];
         // Float32 on the wire: back to the file's 2 decimals.
-        rings.push(Array.from(g.coords.subarray(a, e), (v) => Math.round(v * 100) / 100));
+        rings.push(Array.from(g.coords.subarray(a, e), (v) => round2(v)));
         if (e - a < 6) continue;
         path.moveTo(g.coords[a], g.coords[a + 1]);
         for (let i = a + 2; i + 1 < e; i += 2) path.lineTo(g.coords[i], g.coords[i + 1]);

@@ -4,6 +4,8 @@
  * pixels: screen = image * zoom + pan.
  */
 import type { AnnotationInfo, CategoryInfo, Id } from '../../src/shared/protocol';
+// One rounding for every coordinate the viewer sends (the host's, pycocotools files' 2 decimals).
+import { round2 } from '../../src/core/edits/jsonEdits';
 import { hatchTile, type Shape } from './shapes';
 
 export interface ViewerOptions {
@@ -47,7 +49,7 @@ export function fitRings(rings: number[][], from: Box, to: Box): number[][] {
 export function fitKeypoints(kp: number[], from: Box, to: Box): number[] {
   const sx = from[2] > 0 ? to[2] / from[2] : 1;
   const sy = from[3] > 0 ? to[3] / from[3] : 1;
-  const r = (v: number) => Math.round(v * 100) / 100;
+  const r = round2;
   return kp.map((v, i) => {
     const t = i - (i % 3);
     if (i % 3 === 2 || t + 2 >= kp.length || !(kp[t + 2] > 0)) return v;
@@ -194,7 +196,7 @@ export class Viewer {
     if (out.length < 6) return false;
     this.drawing = [];
     this.requestRender();
-    const r = (v: number) => Math.round(v * 100) / 100;
+    const r = round2;
     this.ev.onCreate?.('polygon', [out.map(r)]);
     return true;
   }
@@ -215,7 +217,7 @@ export class Viewer {
   }
 
   private commitRings(ann: AnnotationInfo, rings: number[][], label: string): void {
-    const r = (v: number) => Math.round(v * 100) / 100;
+    const r = round2;
     const clean = rings.map((p) => p.map(r));
     this.pendingRings = { id: ann.id, rings: clean };
     this.requestRender();
@@ -451,7 +453,7 @@ export class Viewer {
     }
     if (w < 0) { x += w; w = -w; }
     if (h < 0) { y += h; h = -h; }
-    const r = (v: number) => Math.round(v * 100) / 100;
+    const r = round2;
     d.cur = [r(x), r(y), r(w), r(h)];
     this.requestRender();
   }
@@ -472,7 +474,7 @@ export class Viewer {
     if (d.kind === 'draw-box') {
       const [x0, y0] = d.start;
       const [x1, y1] = d.cur;
-      const r = (v: number) => Math.round(v * 100) / 100;
+      const r = round2;
       const x = r(Math.min(x0, x1)), y = r(Math.min(y0, y1)), X = r(Math.max(x0, x1)), Y = r(Math.max(y0, y1));
       this.requestRender();
       if (d.moved && (X - x) * this.zoom >= 3 && (Y - y) * this.zoom >= 3) this.ev.onCreate?.('box', [[x, y, X, y, X, Y, x, Y]]);

@@ -16,13 +16,16 @@ import { Thumbnailer } from '../../node/thumbnails';
 import { DisplayImages } from '../../node/displayImage';
 import type { OutcomeProblem } from '../../node/checkWorkerProtocol';
 import type { Envelope } from '../../shared/protocol';
-import type { CheckService } from '../checkService';
+import { readSettings, type CheckService } from '../checkService';
+import { PER_ANNOTATION_RULES } from '../../editor/geometryEdits';
 import { toWorkspaceEdit } from '../codeActions';
-import { CocoEditorModel, type ImageSource, type ModelEdit } from './editorModel';
+import { CocoEditorModel, STALE_FIX, fingerprintOf, isEditBackup, type EditBackup, type ImageSource, type ModelEdit } from '../../editor/editorModel';
+import { parseCocoAsync } from '../../core/coco/parse';
+import { fingerprintAsync, fingerprintLength } from '../../core/edits/fingerprint';
 import { editorHtml } from './html';
 import { registerLinks } from './links';
-import { previewCoco } from './preview';
-import { EditorSession, type RevealTarget } from './session';
+import { previewCoco } from '../../editor/preview';
+import { EditorSession, type RevealTarget } from '../../editor/session';
 
 /** VS Code does not sync text documents above this: "Show in JSON" says so instead. */
 export const MAX_TEXT_BYTES = 50 * 1024 * 1024;
@@ -41,6 +44,15 @@ type Listener = (fraction: number, message: string) => void;
 /** Files above this show their first image (found by byte search) before the full parse is done. */
 export const PREVIEW_ABOVE_BYTES = 16 * 1024 * 1024;
 
+/** What a save checks first: the file is still the one this document last read or wrote. */
+export interface DiskStat { mtimeMs: number; size: number }
+
+export async function statOf(file: string): Promise<DiskStat | undefined> {
+  try { const s = await fs.promises.stat(file); return { mtimeMs: s.mtimeMs, size: s.size }; } catch { return undefined; }
+}
+
+const sameStat = (a: DiskStat | undefined, b: DiskStat | undefined) => !!a && !!b && a.mtimeMs === b.mtimeMs && a.size === b.size;
+
 export class CocoCustomDocument implements vscode.CustomDocument {
   readonly model: Promise<CocoEditorModel>;
   /** Raw bytes as soon as they are read (for the preview of big files). */
@@ -54,17 +66,32 @@ export class CocoCustomDocument implements vscode.CustomDocument {
   readonly fixed = new WeakSet<OutcomeProblem>();
   private readonly onDisposeEmitter = new vscode.EventEmitter<void>();
   readonly onDidDispose = this.onDisposeEmitter.event;
+  /** The file as this document last read or wrote it (mtime + size): anything else is a change from outside. */
+  disk?: DiskStat;
+  /** A change on disk the user chose to keep their edits over ("Keep mine"): the next save may overwrite it. */
+  acceptedDisk?: DiskStat;
+  /** Set when the backup could not be replayed on the file as it is now (the user was asked). */
+  backupProblem?: string;
 
   constructor(readonly uri: vscode.Uri, backupUri?: vscode.Uri) {
-    this.model = this.load(backupUri ?? uri);
+    this.model = backupUri ? this.restore(backupUri) : this.load(uri);
     this.model.catch(() => { /* reported in the panel */ });
+  }
+
+  private async read(from: vscode.Uri): Promise<Uint8Array> {
+    try {
+      // Stat first: a change during the read then shows up as a change (reload), never as our own state.
+      const stat = from.toString() === this.uri.toString() ? await statOf(from.fsPath) : undefined;
+      const bytes = await fs.promises.readFile(from.fsPath, { signal: this.abort.signal });
+      if (stat) this.disk = stat;
+      return bytes;
+    } catch (e) { this.bytesReady(undefined); throw e; }
   }
 
   private async load(from: vscode.Uri): Promise<CocoEditorModel> {
     const t0 = Date.now();
     this.progress(0, 'Reading…');
-    let bytes: Uint8Array;
-    try { bytes = await fs.promises.readFile(from.fsPath, { signal: this.abort.signal }); } catch (e) { this.bytesReady(undefined); throw e; }
+    const bytes = await this.read(from);
     this.bytesReady(bytes);
     // Let a preview run before the parse takes the thread.
     if (bytes.length > PREVIEW_ABOVE_BYTES) await new Promise((r) => setTimeout(r, 0));
@@ -75,6 +102,33 @@ export class CocoCustomDocument implements vscode.CustomDocument {
     });
     this.progress(1, `Loaded in ${Date.now() - t0} ms`);
     return model;
+  }
+
+  /**
+   * Hot exit: the backup holds the edit list, not the file. The file is read again and the edits
+   * replayed; if the file changed since, the user is told and chooses (the edits are never put
+   * onto other bytes).
+   */
+  private async restore(backupUri: vscode.Uri): Promise<CocoEditorModel> {
+    let backup: unknown;
+    const raw = await fs.promises.readFile(backupUri.fsPath);
+    try { backup = JSON.parse(new TextDecoder().decode(raw)); } catch { backup = undefined; }
+    // A backup of an older version of Labelscope: the whole file.
+    if (!isEditBackup(backup)) {
+      this.bytesReady(raw);
+      return CocoEditorModel.load(raw, this.uri.fsPath, { signal: this.abort.signal });
+    }
+    this.progress(0, 'Reading…');
+    const disk = await this.read(this.uri);
+    this.bytesReady(disk);
+    const restored = await CocoEditorModel.restore(backup, disk, this.uri.fsPath, { signal: this.abort.signal });
+    if (typeof restored !== 'string') { this.progress(1, 'Restored'); return restored; }
+    const name = path.basename(this.uri.fsPath);
+    this.backupProblem = restored === 'changed'
+      ? `${name} changed on disk since its unsaved viewer edits were backed up, so they were not replayed onto it.`
+      : `The unsaved viewer edits of ${name} could not be restored: ${restored}`;
+    void askAboutBackup(this.uri, this.backupProblem, backup);
+    return CocoEditorModel.load(disk, this.uri.fsPath, { signal: this.abort.signal });
   }
 
   progress(fraction: number, message: string): void {
@@ -90,12 +144,31 @@ export class CocoCustomDocument implements vscode.CustomDocument {
 
   changed(): void { for (const s of this.sessions) s.changed(); }
 
+  /** The model was reloaded from the file or the JSON text: every panel starts over on it. */
+  reloaded(): void { for (const s of this.sessions) s.reloaded(); }
+
   problemsChanged(): void { for (const s of this.sessions) s.problemsChanged(); }
 
   dispose(): void {
     this.abort.abort();
     this.onDisposeEmitter.fire();
     this.onDisposeEmitter.dispose();
+  }
+}
+
+export const KEEP_MINE = 'Keep Mine';
+export const TAKE_THEIRS = 'Take Theirs';
+export const COMPARE = 'Compare';
+export const OVERWRITE = 'Overwrite';
+export const OPEN_AS_ON_DISK = 'Open as on Disk';
+export const SHOW_BACKED_UP_EDITS = 'Show the Backed-up Edits';
+
+/** The file changed since the backup: say so; the edit list can be looked at (nothing is lost silently). */
+async function askAboutBackup(uri: vscode.Uri, message: string, backup: EditBackup): Promise<void> {
+  const choice = await vscode.window.showWarningMessage(`Labelscope: ${message}`, { modal: false }, OPEN_AS_ON_DISK, SHOW_BACKED_UP_EDITS);
+  if (choice === SHOW_BACKED_UP_EDITS) {
+    const doc = await vscode.workspace.openTextDocument({ language: 'json', content: JSON.stringify(backup.edits, null, 2) });
+    await vscode.window.showTextDocument(doc, { preview: false });
   }
 }
 
@@ -110,31 +183,178 @@ export class CocoEditorProvider implements vscode.CustomEditorProvider<CocoCusto
     const backup = openContext.backupId ? vscode.Uri.parse(openContext.backupId) : undefined;
     const doc = new CocoCustomDocument(uri, backup);
     openDocuments.set(uri.toString(), doc);
-    doc.onDidDispose(() => { if (openDocuments.get(uri.toString()) === doc) openDocuments.delete(uri.toString()); });
+    const following = this.follow(doc);
+    doc.onDidDispose(() => { following.dispose(); if (openDocuments.get(uri.toString()) === doc) openDocuments.delete(uri.toString()); });
     return doc;
+  }
+
+  // -------------------------------------------------------------------------
+  // Following the file: the disk and the JSON text
+
+  /**
+   * The viewer follows the file: when the file changes on disk (git checkout, a script) or in
+   * the JSON text editor, the viewer reloads if it has no unsaved edits; with unsaved edits the
+   * user chooses (keep mine / take theirs / compare). Nothing is overwritten silently.
+   */
+  private follow(document: CocoCustomDocument): vscode.Disposable {
+    const key = document.uri.toString();
+    const file = document.uri.fsPath;
+    let diskTimer: ReturnType<typeof setTimeout> | undefined;
+    let textTimer: ReturnType<typeof setTimeout> | undefined;
+    const onDisk = () => {
+      if (diskTimer) clearTimeout(diskTimer);
+      diskTimer = setTimeout(() => { diskTimer = undefined; void this.serialize(document, () => this.diskChanged(document)); }, FOLLOW_DEBOUNCE_MS);
+    };
+    const onText = () => {
+      if (textTimer) clearTimeout(textTimer);
+      textTimer = setTimeout(() => { textTimer = undefined; void this.serialize(document, () => this.textChanged(document)); }, FOLLOW_DEBOUNCE_MS);
+    };
+    const watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.file(path.dirname(file)), path.basename(file)));
+    const subs = [
+      watcher,
+      watcher.onDidChange(onDisk),
+      watcher.onDidCreate(onDisk),
+      vscode.workspace.onDidChangeTextDocument((e) => { if (e.document.uri.toString() === key && e.contentChanges.length > 0) onText(); }),
+      vscode.workspace.onDidSaveTextDocument((d) => { if (d.uri.toString() === key) onDisk(); }),
+      // The text closed unsaved: what the viewer took from it is not the file any more.
+      vscode.workspace.onDidCloseTextDocument((d) => { if (d.uri.toString() === key) onDisk(); }),
+    ];
+    return new vscode.Disposable(() => {
+      if (diskTimer) clearTimeout(diskTimer);
+      if (textTimer) clearTimeout(textTimer);
+      for (const s of subs) s.dispose();
+    });
+  }
+
+  /** One follow-up at a time per document (a reload and a prompt must not interleave). */
+  private readonly following = new WeakMap<CocoCustomDocument, Promise<void>>();
+  private readonly followUps = new WeakMap<CocoCustomDocument, number>();
+  private serialize(document: CocoCustomDocument, f: () => Promise<void>): Promise<void> {
+    const next = (this.following.get(document) ?? Promise.resolve()).then(f, f).catch((e) => {
+      void vscode.window.showErrorMessage(`Labelscope: could not reload ${path.basename(document.uri.fsPath)}: ${e instanceof Error ? e.message : String(e)}`);
+    }).finally(() => this.followUps.set(document, this.followedCount(document) + 1));
+    this.following.set(document, next);
+    return next;
+  }
+
+  /** How many changes from outside (disk, JSON text) this document has looked at (tests wait on it). */
+  followedCount(document: CocoCustomDocument): number { return this.followUps.get(document) ?? 0; }
+
+  /** Resolves when the document has taken every change seen so far (tests). */
+  settled(document: CocoCustomDocument): Promise<void> { return this.following.get(document) ?? Promise.resolve(); }
+
+  private async diskChanged(document: CocoCustomDocument): Promise<void> {
+    const model = await document.model;
+    const stat = await statOf(document.uri.fsPath);
+    if (!stat) return; // deleted: VS Code marks the tab; a save writes it again
+    const text = openTextDocument(document.uri);
+    // The JSON text has unsaved changes: it is the newer state (its save comes back here).
+    if (text?.isDirty) return;
+    if (sameStat(stat, document.disk) && model.baseSource === 'disk') return;
+    if (!model.isDirty) { await this.reloadFromDisk(document); return; }
+    if (sameStat(stat, document.acceptedDisk)) return;
+    await this.conflict(document, 'disk', stat);
+  }
+
+  private async textChanged(document: CocoCustomDocument): Promise<void> {
+    const model = await document.model;
+    const text = openTextDocument(document.uri);
+    if (!text) return;
+    if (!model.isDirty) { await this.reloadFrom(document, new TextEncoder().encode(text.getText()), 'text'); return; }
+    await this.conflict(document, 'text');
+  }
+
+  private async reloadFromDisk(document: CocoCustomDocument): Promise<void> {
+    const stat = await statOf(document.uri.fsPath);
+    const bytes = await fs.promises.readFile(document.uri.fsPath);
+    await this.reloadFrom(document, bytes, 'disk');
+    document.disk = stat;
+    document.acceptedDisk = undefined;
+  }
+
+  private async reloadFrom(document: CocoCustomDocument, bytes: Uint8Array, source: 'disk' | 'text'): Promise<void> {
+    const model = await document.model;
+    // The same bytes as the viewer holds (the text reloaded after the viewer's own save, a touch): keep
+    // the model and its undo stack.
+    const mine = model.isDirtyVsBase ? model.bytes() : model.base.bytes;
+    if (bytes.length === mine.length && (await fingerprintAsync(bytes)) === (model.isDirtyVsBase ? await fingerprintAsync(mine) : fingerprintOf(model.base))) {
+      if (source === 'disk') model.baseSource = 'disk';
+      return;
+    }
+    const doc = await parseCocoAsync(bytes, { path: document.uri.fsPath });
+    model.reload(doc, source);
+    document.reloaded();
+  }
+
+  /** Unsaved viewer edits and a change elsewhere: the user chooses. */
+  private async conflict(document: CocoCustomDocument, where: 'disk' | 'text', stat?: DiskStat): Promise<void> {
+    const name = path.basename(document.uri.fsPath);
+    const choice = await vscode.window.showWarningMessage(
+      `${name} changed ${where === 'disk' ? 'on disk' : 'in the JSON text editor'}, and the Labelscope viewer has unsaved edits.`,
+      { modal: true, detail: `${KEEP_MINE}: keep the viewer's edits (saving then overwrites the other change). ${TAKE_THEIRS}: drop the viewer's edits and show the file as it is now. ${COMPARE}: see both side by side first.` },
+      KEEP_MINE, TAKE_THEIRS, COMPARE,
+    );
+    if (choice === TAKE_THEIRS) {
+      if (where === 'disk') {
+        // A revert through VS Code clears the dirty mark with the edits.
+        await vscode.commands.executeCommand('vscode.openWith', document.uri, COCO_EDITOR_VIEW_TYPE);
+        await vscode.commands.executeCommand('workbench.action.files.revert', document.uri);
+      } else {
+        const text = openTextDocument(document.uri);
+        if (text) await this.reloadFrom(document, new TextEncoder().encode(text.getText()), 'text');
+      }
+    } else if (choice === KEEP_MINE) {
+      if (stat) document.acceptedDisk = stat;
+    } else if (choice === COMPARE) {
+      await this.compare(document, where);
+    }
+  }
+
+  /** The file (or the JSON text) on the left, the viewer's version on the right. */
+  private async compare(document: CocoCustomDocument, where: 'disk' | 'text' = 'disk'): Promise<void> {
+    const model = await document.model;
+    const name = path.basename(document.uri.fsPath);
+    const dir = path.join(this.context.globalStorageUri.fsPath, 'compare');
+    await fs.promises.mkdir(dir, { recursive: true });
+    const mine = path.join(dir, `${Date.now()}-${name}`);
+    await fs.promises.writeFile(mine, model.bytes());
+    // The file's URI is its text when that is open (unsaved text included), else the file on disk.
+    await vscode.commands.executeCommand('vscode.diff', document.uri, vscode.Uri.file(mine), `${name} (${where === 'disk' ? 'on disk' : 'JSON text'}) ↔ ${name} (viewer, unsaved)`);
   }
 
   /** A check fix from the viewer: through the text document when it is open (as the quick fix), else as bytes on this document. */
   private async applyFix(document: CocoCustomDocument, p: OutcomeProblem, model: CocoEditorModel): Promise<{ ok: boolean; message?: string }> {
     const fix = p.fix!;
-    const text = vscode.workspace.textDocuments.find((d) => d.uri.toString() === document.uri.toString());
+    const outcome = this.checks?.outcomeFor(document.uri);
+    const text = openTextDocument(document.uri);
     if (text) {
+      // As the quick fix: only onto the text version that was checked.
+      const version = this.checks?.versionFor(document.uri);
+      const fresh = version !== undefined ? version === text.version : !text.isDirty;
+      if (!fresh || (outcome?.fingerprint !== undefined && outcome.fingerprint !== model.baseFingerprint && model.baseSource === 'text')) return this.staleFix(document);
       const ok = await vscode.workspace.applyEdit(toWorkspaceEdit(document.uri, fix.edits));
       return ok ? { ok } : { ok, message: 'The fix could not be applied to the open JSON text.' };
     }
-    const edit = await model.prepareByteEdits(fix.title, fix.edits.map((e) => ({ start: e.start, end: e.end, newText: e.newText })));
+    const edit = await model.prepareByteEdits(fix.title, fix.edits.map((e) => ({ start: e.start, end: e.end, newText: e.newText })), outcome?.fingerprint);
+    if (edit === STALE_FIX) return this.staleFix(document);
     if (typeof edit === 'string') return { ok: false, message: edit };
     model.apply(edit);
     document.fixed.add(p);
     this.changeEmitter.fire({
       document,
       label: fix.title,
-      undo: async () => { (await document.model).undo(edit); document.fixed.delete(p); document.changed(); document.problemsChanged(); },
-      redo: async () => { (await document.model).apply(edit); document.fixed.add(p); document.changed(); document.problemsChanged(); },
+      undo: async () => { const m = await document.model; if (!m.owns(edit)) return voidEdit(); m.undo(edit); document.fixed.delete(p); document.changed(); document.problemsChanged(); },
+      redo: async () => { const m = await document.model; if (!m.owns(edit)) return voidEdit(); m.apply(edit); document.fixed.add(p); document.changed(); document.problemsChanged(); },
     });
     document.changed();
     document.problemsChanged();
     return { ok: true };
+  }
+
+  /** A fix of other bytes than the viewer's: refused, and the file checked again. */
+  private async staleFix(document: CocoCustomDocument): Promise<{ ok: boolean; message?: string }> {
+    void this.refreshDiagnostics(document, undefined, true);
+    return { ok: false, message: STALE_FIX };
   }
 
   private async showInJson(document: CocoCustomDocument, annotationIndex: number, model: CocoEditorModel): Promise<{ ok: boolean; message?: string }> {
@@ -204,6 +424,15 @@ export class CocoEditorProvider implements vscode.CustomEditorProvider<CocoCusto
         const d = await display.prepare(p);
         return { src: webview.asWebviewUri(vscode.Uri.file(d.path)).toString(), width: d.width, height: d.height, converted: d.converted ? d.reasons.join(', ') : undefined };
       } : undefined,
+      // The re-check after an edit: parse + per-annotation rules in the check worker, not on this thread.
+      recheckInWorker: checks ? async (input, signal) => {
+        const settings = readSettings(document.uri);
+        const outcome = await checks.runner.run(
+          { file: document.uri.fsPath, bytes: input.bytes, only: [...PER_ANNOTATION_RULES], overrides: settings.overrides, checkImageFiles: false },
+          () => undefined, signal,
+        );
+        return outcome.problems;
+      } : undefined,
       thumbnail: thumbs ? async (p) => webview.asWebviewUri(vscode.Uri.file(await thumbs.thumbnail(p))).toString() : undefined,
     });
     document.sessions.add(session);
@@ -243,8 +472,8 @@ export class CocoEditorProvider implements vscode.CustomEditorProvider<CocoCusto
     this.changeEmitter.fire({
       document,
       label: edit.label,
-      undo: async () => { (await document.model).undo(edit); document.changed(); void this.refreshDiagnostics(document); },
-      redo: async () => { (await document.model).apply(edit); document.changed(); void this.refreshDiagnostics(document); },
+      undo: async () => { const m = await document.model; if (!m.owns(edit)) return voidEdit(); m.undo(edit); document.changed(); void this.refreshDiagnostics(document); },
+      redo: async () => { const m = await document.model; if (!m.owns(edit)) return voidEdit(); m.apply(edit); document.changed(); void this.refreshDiagnostics(document); },
     });
     void this.refreshDiagnostics(document);
   }
@@ -254,15 +483,21 @@ export class CocoEditorProvider implements vscode.CustomEditorProvider<CocoCusto
    * bytes a save would write (debounced), unless the JSON text is open too (its own
    * checks own the diagnostics then). Bigger files keep the last check until saved.
    */
-  private async refreshDiagnostics(document: CocoCustomDocument, fromDisk = false): Promise<void> {
+  private async refreshDiagnostics(document: CocoCustomDocument, fromDisk = false, force = false): Promise<void> {
     const checks = this.checks;
     if (!checks) return;
     const model = await document.model;
     const size = model.base.bytes.length;
-    if (size > MAX_TEXT_BYTES) return;
-    if (vscode.workspace.textDocuments.some((d) => d.uri.toString() === document.uri.toString())) return;
-    const text = fromDisk ? undefined : new TextDecoder().decode(model.bytes());
-    checks.schedule(document.uri, { text, size, delayMs: 400 });
+    const text = openTextDocument(document.uri);
+    if (text) {
+      // The JSON text's own checks own the diagnostics; a forced re-check checks that text.
+      if (force) checks.schedule(document.uri, { snapshot: () => ({ text: text.isDirty ? text.getText() : undefined, version: text.version }), size });
+      return;
+    }
+    if (size > MAX_TEXT_BYTES && !force) return;
+    // The bytes are made inside the debounced callback, once per burst of edits, not per edit.
+    const fromFile = fromDisk || !model.isDirty || size > MAX_TEXT_BYTES;
+    checks.schedule(document.uri, { snapshot: fromFile ? undefined : () => ({ bytes: model.bytes() }), size, delayMs: force ? 0 : 400 });
   }
 
   async saveCustomDocument(document: CocoCustomDocument, cancellation: vscode.CancellationToken): Promise<void> {
@@ -272,35 +507,80 @@ export class CocoEditorProvider implements vscode.CustomEditorProvider<CocoCusto
   async saveCustomDocumentAs(document: CocoCustomDocument, destination: vscode.Uri, cancellation: vscode.CancellationToken): Promise<void> {
     const model = await document.model;
     if (cancellation.isCancellationRequested) return;
+    const same = destination.toString() === document.uri.toString();
+    if (same) await this.checkBeforeSave(document);
     const bytes = model.bytes();
     await writeFileAtomic(destination.fsPath, bytes);
-    if (destination.toString() === document.uri.toString()) {
-      model.markSaved(bytes.length <= MAX_TEXT_BYTES ? bytes : undefined);
+    if (same) {
+      document.disk = await statOf(destination.fsPath);
+      document.acceptedDisk = undefined;
+      model.markSaved(bytes.length <= MAX_TEXT_BYTES ? bytes : undefined, await fingerprintAsync(bytes));
       void this.refreshDiagnostics(document, true);
     }
   }
 
+  /**
+   * A save first checks that the file is the one this document read or last wrote (mtime and
+   * size, as VS Code's text files do): if it changed elsewhere, the user chooses; the save fails
+   * (the edits stay, dirty) unless they choose to overwrite.
+   */
+  private async checkBeforeSave(document: CocoCustomDocument): Promise<void> {
+    const now = await statOf(document.uri.fsPath);
+    if (!now || !document.disk || sameStat(now, document.disk) || sameStat(now, document.acceptedDisk)) return;
+    // Touched but the same bytes (the JSON text saved what the viewer already shows): no conflict.
+    const model = await document.model;
+    if (now.size === fingerprintLength(model.lastKnownDisk) && (await fingerprintAsync(await fs.promises.readFile(document.uri.fsPath))) === model.lastKnownDisk) {
+      document.disk = now;
+      return;
+    }
+    const name = path.basename(document.uri.fsPath);
+    const choice = await vscode.window.showWarningMessage(
+      `${name} changed on disk since the Labelscope viewer read it. Overwrite it with the viewer's version?`,
+      { modal: true, detail: `${OVERWRITE}: the other change is lost. ${COMPARE}: see both first (nothing is saved).` },
+      OVERWRITE, COMPARE,
+    );
+    if (choice === OVERWRITE) return;
+    if (choice === COMPARE) await this.compare(document);
+    throw new Error(`${name} changed on disk; not saved (the viewer's edits are kept).`);
+  }
+
   async revertCustomDocument(document: CocoCustomDocument, cancellation: vscode.CancellationToken): Promise<void> {
     const model = await document.model;
+    const stat = await statOf(document.uri.fsPath);
     const bytes = await fs.promises.readFile(document.uri.fsPath);
     if (cancellation.isCancellationRequested) return;
     const fresh = await CocoEditorModel.load(bytes, document.uri.fsPath);
     model.reset(fresh.base);
-    document.changed();
+    document.disk = stat;
+    document.acceptedDisk = undefined;
+    document.reloaded();
     void this.refreshDiagnostics(document, true);
   }
 
+  /** Hot exit: the edit list and the fingerprints to find its bytes again (a few KB, whatever the file's size). */
   async backupCustomDocument(document: CocoCustomDocument, context: vscode.CustomDocumentBackupContext, cancellation: vscode.CancellationToken): Promise<vscode.CustomDocumentBackup> {
     const model = await document.model;
     if (cancellation.isCancellationRequested) throw new vscode.CancellationError();
     await fs.promises.mkdir(path.dirname(context.destination.fsPath), { recursive: true });
-    await writeFileAtomic(context.destination.fsPath, model.bytes());
+    await writeFileAtomic(context.destination.fsPath, new TextEncoder().encode(JSON.stringify(model.backup())));
     return {
       id: context.destination.toString(),
       delete: () => { void fs.promises.rm(context.destination.fsPath, { force: true }); },
     };
   }
 }
+
+/** Undo / redo of an edit made before the file was reloaded: it would land on other annotations. */
+function voidEdit(): void {
+  void vscode.window.showInformationMessage('Labelscope: that edit was made before the file was reloaded, so it cannot be undone or redone in the viewer any more.');
+}
+
+function openTextDocument(uri: vscode.Uri): vscode.TextDocument | undefined {
+  return vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
+}
+
+/** Changes elsewhere come in bursts (a save writes, then the watcher fires): wait this long for quiet. */
+const FOLLOW_DEBOUNCE_MS = 100;
 
 export function registerCocoEditor(context: vscode.ExtensionContext, checks?: CheckService): void {
   // No retainContextWhenHidden: the webview restores from getState.

@@ -8,7 +8,7 @@ import type { CheckService } from '../checkService';
 import { problemFor } from '../codeActions';
 import { looksLikeCoco } from '../cocoFiles';
 import { DIAGNOSTIC_SOURCE } from '../diagnostics';
-import type { RevealTarget } from './session';
+import type { RevealTarget } from '../../editor/session';
 
 export const REVEAL_KIND = vscode.CodeActionKind.QuickFix.append('labelscope.reveal');
 

@@ -3,9 +3,9 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { CocoEditorModel, type ImageSource } from '../../../src/extension/editor/editorModel';
+import { CocoEditorModel, type ImageSource } from '../../../src/editor/editorModel';
 import { contentSecurityPolicy, editorHtml } from '../../../src/extension/editor/html';
-import { EditorSession } from '../../../src/extension/editor/session';
+import { EditorSession } from '../../../src/editor/session';
 import { locate } from '../../../src/core/coco/locate';
 import { writeFileAtomic } from '../../../src/node/atomicWrite';
 import { imageLookup } from '../../../src/node/imageFiles';
@@ -142,5 +142,32 @@ describe('COCO editor host (no VS Code)', () => {
     assert.match(html, /script-src 'nonce-abc123'/);
     assert.match(html, /<script nonce="abc123" src="https:\/\/x\/main.js"><\/script>/);
     assert.doesNotMatch(contentSecurityPolicy('s', 'n'), /unsafe-eval/);
+  });
+});
+
+describe('editor model: minimal diffs down to the number', () => {
+  it('moving one polygon vertex changes that vertex\'s two numbers (and the area) only; untouched coordinates keep full precision', () => {
+    const coco = {
+      images: [{ id: 1, file_name: 'a.jpg', width: 200, height: 200 }],
+      annotations: [{ id: 1, image_id: 1, category_id: 1, segmentation: [[10.123456, 10.25, 100.5, 10.987654, 100.5, 90.75, 10.123456, 90.75]], area: 7000, bbox: [10.123456, 10.25, 90.376544, 80.5], iscrowd: 0 }],
+      categories: [{ id: 1, name: 'c' }],
+    };
+    const text = JSON.stringify(coco, null, 2);
+    const model = CocoEditorModel.fromBytes(new TextEncoder().encode(text), 'x.json');
+    // As the webview sends it: float32 coordinates, rounded to 2 decimals; vertex 1 moved.
+    const sent = coco.annotations[0].segmentation.map((r) => r.map((v) => Math.round(Math.fround(v) * 100) / 100));
+    sent[0][2] = 95.5; sent[0][3] = 20;
+    const edit = model.prepare({ op: 'setPolygons', annotationIndex: 0, polygons: sent });
+    assert.ok(typeof edit !== 'string', String(edit));
+    model.apply(edit);
+    const out = new TextDecoder().decode(model.bytes());
+    const before = text.split('\n');
+    const after = out.split('\n');
+    assert.equal(after.length, before.length, 'the layout is kept');
+    const changed = before.map((l, i) => [l, after[i]]).filter(([a, b]) => a !== b);
+    assert.deepEqual(changed.map(([, b]) => b.trim()), ['95.5,', '20,', changed[2][1].trim()], `changed lines: ${JSON.stringify(changed)}`);
+    assert.match(changed[2][1], /"area": /, 'the third changed line is the area');
+    assert.ok(out.includes('10.123456') && out.includes('90.376544'), 'untouched coordinates keep every digit');
+    assert.deepEqual(JSON.parse(out).annotations[0].bbox, coco.annotations[0].bbox, 'the extent did not change: the box is as written');
   });
 });

@@ -5,8 +5,8 @@ import * as path from 'node:path';
 import { parseCoco } from '../../../src/core/coco/parse';
 import { locate } from '../../../src/core/coco/locate';
 import { polygonsToRle, rleArea } from '../../../src/core/geometry';
-import { CocoEditorModel } from '../../../src/extension/editor/editorModel';
-import { EditorSession } from '../../../src/extension/editor/session';
+import { CocoEditorModel } from '../../../src/editor/editorModel';
+import { EditorSession } from '../../../src/editor/session';
 import { webviewChannel, type Envelope, type ProblemsPayload } from '../../../src/shared/protocol';
 
 const SAMPLE = path.resolve(__dirname, '../../../sample/annotations/instances_sample.json');

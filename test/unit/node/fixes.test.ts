@@ -4,7 +4,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { applyByteEdits } from '../../../src/core/edits/applyByteEdits';
 import type { ByteEdit } from '../../../src/core/problems';
-import { composeEdits, fixAllBytes, pickNonOverlapping, applyEditsToFile } from '../../../src/node/fixes';
+import { composeEdits, fixAllBytes, pickNonOverlapping, applyEditsToFile, StaleEditsError } from '../../../src/node/fixes';
+import { fingerprint } from '../../../src/core/edits/fingerprint';
 import { runCheck } from '../../../src/node/runCheck';
 import { cocoText, hugeArea, negativeArea } from '../../host/helpers';
 
@@ -93,6 +94,15 @@ describe('fixes (worker side)', () => {
       await applyEditsToFile(file, [{ start: e.start, end: e.end, newText: '1' }], fs.statSync(file).size);
       assert.match(fs.readFileSync(file, 'utf8'), /"area": 1,/);
       await assert.rejects(applyEditsToFile(file, [], 1), /changed on disk/);
+      // Fingerprint: same size, other bytes (a save in between) is refused too; the file stays as it is.
+      const now = fs.readFileSync(file, 'utf8');
+      assert.equal(out.fingerprint, fingerprint(new TextEncoder().encode(cocoText([-1, -2, -3, -4]))), 'the outcome carries the fingerprint of the bytes checked');
+      const sameLength = now.replace('"area": -2', '"area": -9');
+      fs.writeFileSync(file, sameLength);
+      const stale = fingerprint(new TextEncoder().encode(now));
+      await assert.rejects(applyEditsToFile(file, [{ start: e.start, end: e.end, newText: '7' }], stale), StaleEditsError);
+      assert.equal(fs.readFileSync(file, 'utf8'), sameLength, 'nothing written');
+      await applyEditsToFile(file, [], fingerprint(new TextEncoder().encode(sameLength)));
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }

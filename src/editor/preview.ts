@@ -7,7 +7,7 @@
  * looks unusual (the full parse then shows the image as usual).
  */
 import { CocoEditorModel, type ImageSource } from './editorModel';
-import type { PreviewPayload } from '../../shared/protocol';
+import type { PreviewPayload } from '../shared/protocol';
 
 const enc = new TextEncoder();
 const dec = new TextDecoder();

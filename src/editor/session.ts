@@ -4,9 +4,12 @@
  * fires onDidChangeCustomDocument) and the links to the check (problems, fixes,
  * the JSON text), so this runs the same in tests.
  */
-import type { OutcomeProblem } from '../../node/checkWorkerProtocol';
-import { hostChannel, type Envelope, type HostChannel, type Id, type ImagePayload, type ProblemInfo, type ProblemsPayload } from '../../shared/protocol';
-import { NOT_ON_DISK, type CocoEditorModel, type ImageSource, type ModelEdit } from './editorModel';
+import type { OutcomeProblem } from '../node/checkWorkerProtocol';
+import { hostChannel, type EditOp, type Envelope, type HostChannel, type Id, type ImagePayload, type ProblemInfo, type ProblemsPayload } from '../shared/protocol';
+import { NOT_ON_DISK, type CocoEditorModel, type ImageSource, type ModelEdit, type RecheckInput, type RecheckResult, type RecheckedProblem } from './editorModel';
+
+/** An edit from a view of the file as it was before a reload. */
+export const STALE_VIEW = 'The file changed (on disk or in the JSON text) and the viewer shows it again: nothing was changed. Try again.';
 
 /** Where to go when the panel opens or is revealed: an annotation, else an image. */
 export interface RevealTarget {
@@ -47,8 +50,13 @@ export interface SessionOptions {
   recheckDelayMs?: number;
   /** Files above this many bytes re-check only the edited annotations (default 50 MB). */
   recheckFullMaxBytes?: number;
+  /**
+   * Check the re-check's bytes off this thread (host: the check worker, with the per-annotation
+   * rules). Absent: in-process (tests, and a fallback when no worker is available).
+   */
+  recheckInWorker?(input: RecheckInput, signal: AbortSignal): Promise<readonly RecheckedProblem[]>;
   /** A first look while the model loads (big files). */
-  preview?: Promise<import('../../shared/protocol').PreviewPayload | undefined>;
+  preview?: Promise<import('../shared/protocol').PreviewPayload | undefined>;
 }
 
 export class EditorSession {
@@ -68,10 +76,11 @@ export class EditorSession {
   constructor(private readonly o: SessionOptions) {
     this.channel = hostChannel(o.post);
     this.channel.handle('getImage', async ({ index }) => this.forDisplay((await this.ready()).imagePayload(index, o.source)));
-    this.channel.handle('edit', async (op) => {
+    this.channel.handle('edit', async ({ generation, ...op }) => {
       const model = await this.ready();
       if (o.readonly) return { ok: false, message: 'This workspace is not trusted: the file is read-only.' };
-      const edit = model.prepare(op);
+      if (generation !== undefined && generation !== model.generation) return { ok: false, message: STALE_VIEW };
+      const edit = model.prepare(op as EditOp);
       if (typeof edit === 'string') return { ok: false, message: edit };
       model.apply(edit);
       o.onEdit(edit);
@@ -79,9 +88,10 @@ export class EditorSession {
       if (edit.kind === 'create') return { ok: true, annotationId: model.annotationIdAt(edit.annotationIndex), annotationIndex: edit.annotationIndex };
       return { ok: true };
     });
-    this.channel.handle('applyFix', async ({ key }) => {
+    this.channel.handle('applyFix', async ({ key, generation }) => {
       const model = await this.ready();
       if (o.readonly) return { ok: false, message: 'This workspace is not trusted: the file is read-only.' };
+      if (generation !== undefined && generation !== model.generation) return { ok: false, message: STALE_VIEW };
       const p = o.problems?.()?.[key];
       if (!p?.fix) return { ok: false, message: 'This problem has no fix (or the check changed): check again.' };
       if (!o.applyFix) return { ok: false, message: 'Fixes are not available here.' };
@@ -160,6 +170,15 @@ export class EditorSession {
     return i >= 0 ? i : undefined;
   }
 
+  /** The model was reloaded (the file changed elsewhere): the webview starts over on the new data. */
+  reloaded(): void {
+    const m = this.model;
+    if (!m || this.disposed || !this.started) return;
+    this.local = undefined;
+    this.channel.notify('init', m.init(0, this.o.readonly));
+    this.problemsChanged();
+  }
+
   progress(fraction: number, message: string): void {
     if (!this.disposed) this.channel.notify('progress', { fraction, message });
   }
@@ -202,19 +221,38 @@ export class EditorSession {
     this.lastRecheck = new Promise((r) => { done = r; });
     this.recheckTimer = setTimeout(() => {
       this.recheckTimer = undefined;
-      try { this.recheckNow(); } finally { done(); }
+      void this.recheckNow().finally(done);
     }, this.o.recheckDelayMs ?? 60);
   }
 
-  recheckNow(): void {
+  private recheckAbort?: AbortController;
+
+  /**
+   * The re-check itself: the input (the edited bytes, or a small document for big files) is made
+   * here, once per burst of edits; the parse and the rules run in the check worker. A result for
+   * an older model version is dropped (a newer re-check is on its way).
+   */
+  async recheckNow(): Promise<void> {
     const m = this.model;
     if (!m || this.disposed) return;
     const t0 = performance.now();
-    const edited = m.editedIndices();
-    if (!edited.length) {
+    this.recheckAbort?.abort();
+    const abort = (this.recheckAbort = new AbortController());
+    const input = m.recheckInput(m.editedIndices(), this.o.recheckFullMaxBytes);
+    let res: RecheckResult[] = [];
+    if (input) {
+      if (this.o.recheckInWorker) {
+        let problems: readonly RecheckedProblem[];
+        try { problems = await this.o.recheckInWorker(input, abort.signal); } catch { return; }
+        if (abort.signal.aborted || this.disposed || m.version !== input.version || m.generation !== input.generation) return;
+        res = m.recheckResult(input, problems);
+      } else {
+        res = m.recheckInProcess(input);
+      }
+    }
+    if (!res.length) {
       this.local = undefined;
     } else {
-      const res = m.recheck(edited, this.o.recheckFullMaxBytes);
       let k = EditorSession.LOCAL_KEY;
       this.local = {
         version: m.version,
@@ -244,6 +282,7 @@ export class EditorSession {
   dispose(): void {
     this.disposed = true;
     if (this.recheckTimer) clearTimeout(this.recheckTimer);
+    this.recheckAbort?.abort();
     this.channel.dispose();
   }
 }

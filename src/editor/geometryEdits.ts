@@ -3,10 +3,10 @@
  * bbox + area recomputed with the core's pycocotools-exact rasterizer, and the JSON
  * text of new values / new annotations in the style of the file.
  */
-import type { CocoDocument, JsonObject, Located } from '../../core/coco/document';
-import { polygonBbox, polygonsArea, polygonsToRle, rleArea } from '../../core/geometry';
-import type { ByteEdit } from '../../core/problems';
-import { round2 } from '../../core/edits/jsonEdits';
+import type { CocoDocument, JsonObject, Located } from '../core/coco/document';
+import { polygonBbox, polygonsArea, polygonsToRle, rleArea } from '../core/geometry';
+import type { ByteEdit } from '../core/problems';
+import { round2 } from '../core/edits/jsonEdits';
 
 export type Box = [number, number, number, number];
 
@@ -75,7 +75,11 @@ export function polygonsText(polys: number[][], sep = ', '): string {
 
 function indentOf(bytes: Uint8Array, offset: number): string {
   let s = offset;
-  while (s > 0 && bytes[s - 1] !== 0x0a) s--;
+  // Bounded: a one-line file (train2017 is 450 MB on one line) has no indent, and walking back to
+  // its start on every save / re-check held the host for half a second per 40 MB.
+  const stop = Math.max(0, offset - 64 * 1024);
+  while (s > stop && bytes[s - 1] !== 0x0a) s--;
+  if (s > 0 && bytes[s - 1] !== 0x0a) return '';
   let i = s;
   while (i < offset && (bytes[i] === 0x20 || bytes[i] === 0x09)) i++;
   return new TextDecoder().decode(bytes.subarray(s, i));

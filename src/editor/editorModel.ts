@@ -7,21 +7,23 @@
  * so an annotation nobody touched keeps its exact bytes, and undo/redo is just
  * putting the previous override back.
  */
-import type { CocoDocument, IdKey, JsonObject, Located } from '../../core/coco/document';
-import { isJsonObject } from '../../core/coco/document';
-import { locate } from '../../core/coco/locate';
-import { parseCoco, parseCocoAsync, type ParseAsyncOptions } from '../../core/coco/parse';
-import { applyByteEdits } from '../../core/edits/applyByteEdits';
-import { formatNumber, insertProperty, round2 } from '../../core/edits/jsonEdits';
-import { idOf } from '../../core/ruleKit/schema';
-import { checkDocument } from '../../core/check';
-import { polygonBbox, rleCounts, segmentationKind, segmentationToRle } from '../../core/geometry';
-import type { ByteEdit } from '../../core/problems';
-import type { OutcomeProblem } from '../../node/checkWorkerProtocol';
+import type { CocoDocument, IdKey, JsonObject, Located } from '../core/coco/document';
+import { isJsonObject } from '../core/coco/document';
+import { locate } from '../core/coco/locate';
+import { parseCoco, parseCocoAsync, type ParseAsyncOptions } from '../core/coco/parse';
+import { applyByteEdits } from '../core/edits/applyByteEdits';
+import { fingerprint, fingerprintAsync, type Fingerprint } from '../core/edits/fingerprint';
+import { formatNumber, insertProperty, round2 } from '../core/edits/jsonEdits';
+import { keepUntouched, numberArrayEdits } from '../core/edits/numberEdits';
+import { idOf } from '../core/ruleKit/schema';
+import { checkDocument } from '../core/check';
+import { polygonBbox, rleCounts, segmentationKind, segmentationToRle } from '../core/geometry';
+import type { ByteEdit } from '../core/problems';
+import type { OutcomeProblem } from '../node/checkWorkerProtocol';
 import type {
   AnnotationInfo, CategoryInfo, EditOp, GeometryKind, GridCell, GridQuery, Id, ImageGeometry, ImageInfo, ImagePayload, InitPayload,
   ProblemInfo, ProblemsPayload,
-} from '../../shared/protocol';
+} from '../shared/protocol';
 
 import {
   PER_ANNOTATION_RULES, appendElements, boxPolygon, cleanPolygons, elementStyle, elementText, fitKeypoints, fitPolygons, keypointsText, polygonFields,
@@ -35,6 +37,32 @@ export const FULL_RECHECK_MAX_BYTES = 50 * 1024 * 1024;
 
 /** "Show in JSON" on an annotation drawn in the viewer and not saved yet. */
 export const NOT_ON_DISK = 'Save the file first: this annotation is not in the file on disk yet';
+
+/** A fix computed from other bytes than the viewer holds. */
+export const STALE_FIX = 'The fix was computed for another version of the file: it was not applied. The file is being checked again.';
+
+/**
+ * Edits that undo `edits` (against `bytes`): applied to applyByteEdits(bytes, edits) they give
+ * `bytes` back. Small: each covers what one edit wrote.
+ */
+export function invertEdits(bytes: Uint8Array, edits: readonly ByteEdit[]): ByteEdit[] {
+  const enc = new TextEncoder();
+  const dec = new TextDecoder();
+  let delta = 0;
+  return [...edits].sort((a, b) => a.start - b.start || a.end - b.end).map((e) => {
+    const len = enc.encode(e.newText).length;
+    const start = e.start + delta;
+    delta += len - (e.end - e.start);
+    return { start, end: start + len, newText: dec.decode(bytes.subarray(e.start, e.end)) };
+  });
+}
+
+/** Parses and fingerprints (in slices, between other work) new base bytes. */
+async function parseDocument(bytes: Uint8Array, fileName: string, opts: ParseAsyncOptions = {}): Promise<CocoDocument> {
+  const doc = await parseCocoAsync(bytes, { ...opts, path: fileName });
+  fingerprints.set(doc, await fingerprintAsync(bytes));
+  return doc;
+}
 
 export interface AnnOverride {
   deleted?: boolean;
@@ -73,9 +101,74 @@ export interface AnnotationEdit {
 export interface BaseEdit {
   readonly kind: 'base';
   readonly label: string;
+  /** The byte edits, against the bytes fingerprinted `from` (what a backup keeps). */
+  readonly edits: readonly ByteEdit[];
+  readonly from: Fingerprint;
   readonly before: CocoDocument;
   readonly after: CocoDocument;
 }
+
+/** An edit as a backup holds it: no parsed documents, only what replays it on the same bytes. */
+export type SerializedEdit =
+  | { kind: 'annotation'; label: string; annotationIndex: number; before?: AnnOverride; after: AnnOverride }
+  | { kind: 'create'; label: string; annotationIndex: number; value: JsonObject }
+  | { kind: 'base'; label: string; edits: ByteEdit[]; from: Fingerprint };
+
+/** What the re-check of edited annotations sends to the check worker. */
+export interface RecheckInput {
+  /** The model version and generation it was made from (a result for an older one is dropped). */
+  version: number;
+  generation: number;
+  bytes: Uint8Array;
+  /** A small document of the edited annotations (big files), not the whole file. */
+  mini: boolean;
+  /** Annotation id key → annotation index. */
+  ids: Map<string, number>;
+  indices: number[];
+}
+
+/** A problem of the re-check, as the worker (or the in-process fallback) reports it. */
+export interface RecheckedProblem {
+  rule: string;
+  severity: 'error' | 'warning' | 'info';
+  message: string;
+  annotationId?: Id;
+  /** 1-based line in the checked bytes. */
+  line: number;
+}
+
+export interface RecheckResult { annotationId: Id; index: number; problems: Omit<ProblemInfo, 'key'>[] }
+
+/** A hot-exit backup (JSON): a few KB for any file size. */
+export interface EditBackup {
+  labelscopeBackup: 1;
+  file: string;
+  /** The file on disk the edits were backed up against. */
+  disk: Fingerprint;
+  /** The bytes at the bottom of the edit stack. */
+  loaded: Fingerprint;
+  /** Turn `disk` into `loaded` (each step applied in turn). */
+  chain: ByteEdit[][];
+  /** The first this many edits are in the file on disk. */
+  savedCount: number;
+  edits: SerializedEdit[];
+}
+
+export function isEditBackup(v: unknown): v is EditBackup {
+  return typeof v === 'object' && v !== null && (v as EditBackup).labelscopeBackup === 1 && Array.isArray((v as EditBackup).edits);
+}
+
+/** Fingerprints of parsed documents' bytes (computed once, off the hot path where possible). */
+const fingerprints = new WeakMap<CocoDocument, Fingerprint>();
+
+export function fingerprintOf(doc: CocoDocument): Fingerprint {
+  let f = fingerprints.get(doc);
+  if (!f) fingerprints.set(doc, (f = fingerprint(doc.bytes)));
+  return f;
+}
+
+/** Where the base bytes came from: the file on disk, or the text of the open JSON document. */
+export type BaseSource = 'disk' | 'text';
 
 export type ModelEdit = AnnotationEdit | BaseEdit | CreateEdit;
 
@@ -105,6 +198,27 @@ export class CocoEditorModel {
   private overrides = new Map<number, AnnOverride>();
   private _version = 0;
 
+  /**
+   * The edits applied since the base was loaded, in order (VS Code undoes and redoes strictly
+   * in stack order). `savedMark` is the stack as it was at the last save (or load): the model is
+   * dirty when the stack differs from it, so undo past a save and redo back to it give the right
+   * dirty state (hexeditor's HexDocumentModel keeps `unsavedEditIndex` for the same reason).
+   */
+  private stack: ModelEdit[] = [];
+  private savedMark: { length: number; top: ModelEdit | undefined } = { length: 0, top: undefined };
+  /** Bumped when the base is replaced from outside (reload): edits of an older generation are void. */
+  private _generation = 0;
+  /**
+   * The bytes as loaded (or reloaded): the bottom of the edit stack, what a backup's edits replay
+   * on. `diskFingerprint`: the file as this model last read or wrote it. `savedChain`: byte edits
+   * (applied in turn) that turn that file back into the bytes as loaded ([]: never saved from here).
+   */
+  private loadedFingerprint?: Fingerprint;
+  private diskFingerprint?: Fingerprint;
+  private savedChain: ByteEdit[][] = [];
+  /** Where the base came from (a reload from the open JSON text makes it 'text'). */
+  baseSource: BaseSource = 'disk';
+
   /** Annotations created in the viewer, in order (written after the last annotation of the file). */
   private added: JsonObject[] = [];
 
@@ -115,11 +229,47 @@ export class CocoEditorModel {
    */
   private saved?: { index: Map<number, number>; bytes?: Uint8Array; doc?: CocoDocument };
 
-  constructor(public base: CocoDocument, readonly fileName: string) {}
+  constructor(public base: CocoDocument, readonly fileName: string) {
+    this.loadedFingerprint = fingerprints.get(base);
+    this.diskFingerprint = this.loadedFingerprint;
+  }
 
   static async load(bytes: Uint8Array, fileName: string, opts: ParseAsyncOptions = {}): Promise<CocoEditorModel> {
-    const doc = await parseCocoAsync(bytes, { ...opts, path: fileName });
+    const doc = await parseDocument(bytes, fileName, opts);
     return new CocoEditorModel(doc, fileName);
+  }
+
+  get generation(): number { return this._generation; }
+  get baseFingerprint(): Fingerprint { return fingerprintOf(this.base); }
+
+  /** The file on disk as this model last read or wrote it (or the JSON text it reloaded from). */
+  get lastKnownDisk(): Fingerprint { return this.diskFingerprint ?? this.baseFingerprint; }
+
+  /** Unsaved edits: the edit stack is not where it was at the last save (or load). */
+  get isDirty(): boolean {
+    return this.stack.length !== this.savedMark.length || this.stack[this.stack.length - 1] !== this.savedMark.top;
+  }
+
+  /** The applied edits, oldest first (for backups). */
+  get edits(): readonly ModelEdit[] { return this.stack; }
+
+  /** Whether `edit` belongs to the current generation's stack (undo/redo of older ones do nothing). */
+  owns(edit: ModelEdit): boolean { return this.editGeneration.get(edit) === this._generation; }
+  private readonly editGeneration = new WeakMap<ModelEdit, number>();
+
+  /**
+   * The file changed elsewhere (disk, or the JSON text) and is taken as the new base: no
+   * overrides, no edit stack, not dirty; earlier edits can no longer be undone here (they
+   * would land on other annotations).
+   */
+  reload(doc: CocoDocument, source: BaseSource = 'disk'): void {
+    this.setBase(doc);
+    this.savedChain = [];
+    this.loadedFingerprint = this.diskFingerprint = fingerprintOf(doc);
+    this.stack = [];
+    this.savedMark = { length: 0, top: undefined };
+    this.baseSource = source;
+    this._generation++;
   }
 
   static fromBytes(bytes: Uint8Array, fileName: string): CocoEditorModel {
@@ -354,6 +504,7 @@ export class CocoEditorModel {
       categories: this.categories(),
       imageIndex: Math.max(0, Math.min(imageIndex, this.imageCount - 1)),
       readonly,
+      generation: this._generation,
     };
   }
 
@@ -491,7 +642,21 @@ export class CocoEditorModel {
    * `bytes` (this.bytes() now) were written to the file: from now on "Show in JSON" finds
    * annotations there. Without `bytes` (a file too big to show as text) only which ones are in it.
    */
-  markSaved(bytes?: Uint8Array): void {
+  markSaved(bytes?: Uint8Array, diskFingerprint?: Fingerprint): void {
+    // What turns the saved bytes back into the bytes as loaded (a backup after this save keeps only these):
+    // undo the overrides, then each fix of the stack, newest first.
+    this.savedChain = [invertEdits(this.base.bytes, this.byteEdits())];
+    for (let i = this.stack.length - 1; i >= 0; i--) {
+      const e = this.stack[i];
+      if (e.kind === 'base') this.savedChain.push(invertEdits(e.before.bytes, e.edits));
+    }
+    if (diskFingerprint) this.diskFingerprint = diskFingerprint;
+    this.savedMark = { length: this.stack.length, top: this.stack[this.stack.length - 1] };
+    this.baseSource = 'disk';
+    this.markSavedIndex(bytes);
+  }
+
+  private markSavedIndex(bytes?: Uint8Array): void {
     const index = new Map<number, number>();
     let j = 0;
     this.forEachAnnotation((_, i) => { if (!this.overrides.get(i)?.deleted) index.set(i, j++); });
@@ -543,9 +708,15 @@ export class CocoEditorModel {
       case 'setPolygons': {
         const seg = cur.segmentation ?? a.value.segmentation;
         if (seg !== undefined && segmentationKind(seg) !== 'polygons' && !(Array.isArray(seg) && seg.length === 0)) return `${name} is not a polygon annotation`;
-        const polys = cleanPolygons(op.polygons);
-        if (typeof polys === 'string') return polys;
-        return { label: op.label ?? `Edit polygon of ${name}`, annotationIndex: op.annotationIndex, before, after: this.withPolygons(a.value, cur, polys) };
+        const cleaned = cleanPolygons(op.polygons);
+        if (typeof cleaned === 'string') return cleaned;
+        // Vertices the user did not move keep their exact value (the webview sends float32, rounded).
+        const polys = keepUntouched(Array.isArray(seg) && segmentationKind(seg) === 'polygons' ? seg as number[][] : undefined, cleaned);
+        const after = this.withPolygons(a.value, cur, polys);
+        // An unchanged extent keeps the box as written.
+        const oldBox = cur.bbox ?? bboxOf(a.value.bbox);
+        if (oldBox && after.bbox && after.bbox.every((x, i) => round2(x) === round2(oldBox[i]))) after.bbox = oldBox;
+        return { label: op.label ?? `Edit polygon of ${name}`, annotationIndex: op.annotationIndex, before, after };
       }
     }
   }
@@ -609,16 +780,102 @@ export class CocoEditorModel {
    * A quick fix's byte edits (ranges of the base bytes) as an edit of the base.
    * A string says why not (there are unsaved annotation edits: the ranges would be off).
    */
-  async prepareByteEdits(label: string, edits: readonly ByteEdit[]): Promise<BaseEdit | string> {
+  async prepareByteEdits(label: string, edits: readonly ByteEdit[], from: Fingerprint | undefined): Promise<BaseEdit | string> {
     if (this.isDirtyVsBase) return 'Save (or undo) the edits made in the viewer first: the fix was computed for the file as checked.';
+    // Offsets are only meaningful in the bytes they were computed from: same length is not enough.
+    if (from === undefined || from !== this.baseFingerprint) return STALE_FIX;
     const len = this.base.bytes.length;
-    if (edits.some((e) => e.start < 0 || e.end > len || e.start > e.end)) return 'The fix does not match this file any more (check again).';
-    const bytes = applyByteEdits(this.base.bytes, [...edits].sort((a, b) => a.start - b.start));
-    const after = await parseCocoAsync(bytes, { path: this.fileName });
-    return { kind: 'base', label, before: this.base, after };
+    if (edits.some((e) => e.start < 0 || e.end > len || e.start > e.end)) return STALE_FIX;
+    const sorted = [...edits].sort((a, b) => a.start - b.start).map((e) => ({ start: e.start, end: e.end, newText: e.newText }));
+    const bytes = applyByteEdits(this.base.bytes, sorted);
+    const after = await parseDocument(bytes, this.fileName);
+    return { kind: 'base', label, edits: sorted, from, before: this.base, after };
+  }
+
+  /** A base edit replayed synchronously (backup restore): undefined when `from` is not this base. */
+  private replayBaseEdit(e: Extract<SerializedEdit, { kind: 'base' }>): BaseEdit | undefined {
+    if (e.from !== this.baseFingerprint || this.isDirtyVsBase) return undefined;
+    const after = parseCoco(applyByteEdits(this.base.bytes, e.edits), { path: this.fileName });
+    return { kind: 'base', label: e.label, edits: e.edits, from: e.from, before: this.base, after };
+  }
+
+  /** How many edits of the stack were saved (the save point, for a restored backup). */
+  get savedCount(): number { return this.savedMark.length; }
+
+  /** A restored backup: its first `n` edits are what the file on disk holds. */
+  private markSavedAt(n: number, backup: EditBackup): void {
+    this.savedMark = { length: n, top: this.stack[n - 1] };
+    this.savedChain = backup.chain;
+    this.diskFingerprint = backup.disk;
+    if (n > 0) this.markSavedIndex();
+  }
+
+  /** What a hot-exit backup holds: the edit list and how to find its bytes again, never the file. */
+  backup(): EditBackup {
+    return {
+      labelscopeBackup: 1,
+      file: this.fileName,
+      disk: this.diskFingerprint ?? this.baseFingerprint,
+      loaded: this.loadedFingerprint ?? this.baseFingerprint,
+      chain: this.savedChain,
+      savedCount: this.savedMark.length,
+      edits: this.serializeEdits(),
+    };
+  }
+
+  /**
+   * A model from a backup and the file as it is now. A string says why not: the file changed
+   * since the backup (its fingerprint is not the one the backup was made against).
+   */
+  static async restore(backup: EditBackup, disk: Uint8Array, fileName: string, opts: ParseAsyncOptions = {}): Promise<CocoEditorModel | string> {
+    const now = await fingerprintAsync(disk);
+    if (now !== backup.disk) return 'changed';
+    let bytes = disk;
+    for (const step of backup.chain) bytes = applyByteEdits(bytes, step);
+    if (fingerprint(bytes) !== backup.loaded) return 'The backup does not match the file (its saved edits could not be undone).';
+    const model = new CocoEditorModel(await parseDocument(bytes, fileName, opts), fileName);
+    model.loadedFingerprint = backup.loaded;
+    const applied = model.replay(backup.edits);
+    if (typeof applied === 'string') return applied;
+    model.markSavedAt(Math.min(backup.savedCount, applied.length), backup);
+    return model;
+  }
+
+  /** The edit stack as a backup holds it (annotation overrides, created values, fix byte edits). */
+  serializeEdits(): SerializedEdit[] {
+    return this.stack.map((e): SerializedEdit => {
+      if (e.kind === 'base') return { kind: 'base', label: e.label, edits: [...e.edits], from: e.from };
+      if (e.kind === 'create') return { kind: 'create', label: e.label, annotationIndex: e.annotationIndex, value: e.value };
+      return { kind: 'annotation', label: e.label, annotationIndex: e.annotationIndex, ...(e.before ? { before: e.before } : {}), after: e.after };
+    });
+  }
+
+  /**
+   * Replays a backup's edits on this (freshly read) base, in order. Returns the edits applied,
+   * or a string saying why not (nothing is applied then).
+   */
+  replay(edits: readonly SerializedEdit[]): ModelEdit[] | string {
+    const applied: ModelEdit[] = [];
+    const undoAll = () => { for (const e of applied.reverse()) this.undo(e); };
+    for (const s of edits) {
+      let e: ModelEdit | undefined;
+      if (s.kind === 'base') e = this.replayBaseEdit(s);
+      else if (s.kind === 'create') e = s.annotationIndex === this.base.annotationEntries.length + this.added.length ? { kind: 'create', label: s.label, annotationIndex: s.annotationIndex, value: s.value } : undefined;
+      else e = s.annotationIndex >= 0 && s.annotationIndex < this.base.annotationEntries.length + this.added.length ? { kind: 'annotation', label: s.label, annotationIndex: s.annotationIndex, before: s.before, after: s.after } : undefined;
+      if (!e) { undoAll(); return `The backed-up edit "${s.label}" does not fit the file any more.`; }
+      this.apply(e);
+      applied.push(e);
+    }
+    return applied;
   }
 
   apply(edit: ModelEdit): void {
+    this.editGeneration.set(edit, this._generation);
+    this.stack.push(edit);
+    this.applyOnly(edit);
+  }
+
+  private applyOnly(edit: ModelEdit): void {
     if (edit.kind === 'base') { this.setBase(edit.after); return; }
     if (edit.kind === 'create') {
       const k = edit.annotationIndex - this.base.annotationEntries.length;
@@ -631,6 +888,8 @@ export class CocoEditorModel {
   }
 
   undo(edit: ModelEdit): void {
+    const at = this.stack.lastIndexOf(edit);
+    if (at >= 0) this.stack.splice(at, 1);
     if (edit.kind === 'base') { this.setBase(edit.before); return; }
     if (edit.kind === 'create') {
       const k = edit.annotationIndex - this.base.annotationEntries.length;
@@ -645,6 +904,7 @@ export class CocoEditorModel {
   private setBase(doc: CocoDocument): void {
     this.base = doc;
     this.saved = undefined;
+    this.stats = undefined;
     this.added = [];
     this.overrides.clear();
     this.imageIndexById = undefined;
@@ -666,7 +926,7 @@ export class CocoEditorModel {
     const deleted = [...this.overrides].filter(([i, o]) => o.deleted && i < nBase).map(([i]) => i).sort((x, y) => x - y);
     const section = doc.sections.get('annotations');
     // New annotations (not deleted again), in the style of the file's last annotation.
-    const style = elementStyle(doc, entries, section);
+    const style = this.added.length ? elementStyle(doc, entries, section) : undefined;
     const newTexts: string[] = [];
     this.added.forEach((v, k) => {
       const ov = this.overrides.get(nBase + k);
@@ -677,11 +937,11 @@ export class CocoEditorModel {
       if (ov?.area !== undefined) value.area = ov.area;
       if (ov?.bbox) value.bbox = ov.bbox;
       if (ov?.keypoints) value.keypoints = ov.keypoints;
-      newTexts.push(elementText(value, style));
+      newTexts.push(elementText(value, style!));
     });
     if (newTexts.length && section && deleted.length === nBase && nBase > 0) {
       // Every annotation of the file deleted: the array is written anew.
-      const edit = appendElements(doc, [], section, newTexts, style);
+      const edit = appendElements(doc, [], section, newTexts, style!);
       return edit ? [edit] : [];
     }
     // Runs of deleted neighbours go in one edit so that no two edits share a comma.
@@ -709,25 +969,24 @@ export class CocoEditorModel {
         edits.push(r ? { start: r.start, end: r.end, newText: text } : insertProperty(doc, entry, key, text));
       };
       if (ov.categoryId !== undefined) setValue('category_id', JSON.stringify(ov.categoryId));
-      if (ov.bbox) {
-        const r = locate(doc, entry, ['bbox']);
-        const old = r ? new TextDecoder().decode(doc.bytes.subarray(r.start, r.end)) : '';
-        const sep = /,\s/.test(old) || !r ? ', ' : ',';
-        setValue('bbox', `[${ov.bbox.map(formatNumber).join(sep)}]`);
-      }
-      if (ov.segmentation) {
-        const r = locate(doc, entry, ['segmentation']);
+      // Arrays of numbers: only the numbers that changed (same shape), else the whole value in the file's style.
+      const setNumbers = (key: string, next: readonly (readonly number[])[], whole: (sep: string) => string) => {
+        const r = locate(doc, entry, [key]);
+        const each = r ? numberArrayEdits(doc.bytes, r, next) : undefined;
+        if (each) { edits.push(...each); return; }
         const old = r ? new TextDecoder().decode(doc.bytes.subarray(r.start, Math.min(r.end, r.start + 200))) : '';
-        setValue('segmentation', polygonsText(ov.segmentation, /,\s/.test(old) || !r ? ', ' : ','));
+        setValue(key, whole(/,\s/.test(old) || !r ? ', ' : ','));
+      };
+      if (ov.bbox) { const b = ov.bbox; setNumbers('bbox', [b], (sep) => `[${b.map(formatNumber).join(sep)}]`); }
+      if (ov.segmentation) { const s = ov.segmentation; setNumbers('segmentation', s, (sep) => polygonsText(s, sep)); }
+      if (ov.area !== undefined) {
+        const r = locate(doc, entry, ['area']);
+        const same = r && Number(new TextDecoder().decode(doc.bytes.subarray(r.start, r.end))) === ov.area;
+        if (!same) setValue('area', formatNumber(ov.area));
       }
-      if (ov.area !== undefined) setValue('area', formatNumber(ov.area));
-      if (ov.keypoints) {
-        const r = locate(doc, entry, ['keypoints']);
-        const old = r ? new TextDecoder().decode(doc.bytes.subarray(r.start, Math.min(r.end, r.start + 200))) : '';
-        setValue('keypoints', keypointsText(ov.keypoints, /,\s/.test(old) || !r ? ', ' : ','));
-      }
+      if (ov.keypoints) { const k = ov.keypoints; setNumbers('keypoints', [k], (sep) => keypointsText(k, sep)); }
     }
-    const append = appendElements(doc, entries, section, newTexts, style);
+    const append = style && appendElements(doc, entries, section, newTexts, style);
     if (append) edits.push(append);
     return edits;
   }
@@ -737,8 +996,8 @@ export class CocoEditorModel {
     return applyByteEdits(this.base.bytes, this.byteEdits());
   }
 
-  /** After revert: a new base, no overrides. */
-  reset(base: CocoDocument): void { this.setBase(base); }
+  /** After revert: the file as on disk, no overrides, nothing to undo here. */
+  reset(base: CocoDocument): void { this.reload(base, 'disk'); }
 
   // -------------------------------------------------------------------------
   // Re-check of edited annotations
@@ -749,50 +1008,71 @@ export class CocoEditorModel {
    * the pending text's). Bigger files: a small document of just those annotations, their
    * images and the categories is checked (lines: where the annotation starts in the file).
    */
-  recheck(indices: readonly number[], fullMaxBytes = FULL_RECHECK_MAX_BYTES): { annotationId: Id; index: number; problems: Omit<ProblemInfo, 'key'>[] }[] {
+  recheck(indices: readonly number[], fullMaxBytes = FULL_RECHECK_MAX_BYTES): RecheckResult[] {
+    const input = this.recheckInput(indices, fullMaxBytes);
+    return input ? this.recheckInProcess(input) : [];
+  }
+
+  /** The re-check on this thread (tests; the host sends `input` to the check worker instead). */
+  recheckInProcess(input: RecheckInput): RecheckResult[] {
+    const doc = parseCoco(input.bytes, { path: this.fileName });
+    const problems = checkDocument(doc, { only: PER_ANNOTATION_RULES }).problems
+      .map((p) => ({ ...p, line: doc.lines.positionAt(p.start).line + 1 }));
+    return this.recheckResult(input, problems);
+  }
+
+  /**
+   * What the re-check of the edited annotations checks (made on the host, checked in the worker):
+   * files up to `fullMaxBytes` the pending bytes (lines are the pending text's); bigger files a
+   * small document of just those annotations, their images and the categories (lines: where the
+   * annotation starts in the file). Undefined: nothing to check.
+   */
+  recheckInput(indices: readonly number[], fullMaxBytes = FULL_RECHECK_MAX_BYTES): RecheckInput | undefined {
     const want = indices.map((i) => ({ index: i, a: this.annotation(i) })).filter((x) => x.a && !x.a.ov?.deleted);
-    if (!want.length) return [];
+    if (!want.length) return undefined;
     const ids = new Map<string, number>();
     for (const w of want) ids.set(`${typeof w.a!.value.id}:${String(w.a!.value.id)}`, w.index);
-    const out = new Map<number, Omit<ProblemInfo, 'key'>[]>(want.map((w) => [w.index, []]));
-    const collect = (doc: CocoDocument, lineOf: (p: { start: number; annotationId?: Id }) => number) => {
-      for (const p of checkDocument(doc, { only: PER_ANNOTATION_RULES }).problems) {
-        if (p.annotationId === undefined) continue;
-        const i = ids.get(`${typeof p.annotationId}:${String(p.annotationId)}`);
-        if (i === undefined) continue;
-        out.get(i)!.push({
-          rule: p.rule, severity: p.severity, message: p.message, annotationId: p.annotationId,
-          imageIndex: this.imageIndexOfId(idOf(this.annotation(i)!.value.image_id) as IdKey) ?? -1,
-          line: lineOf(p),
-        });
+    const version = this._version;
+    const generation = this._generation;
+    if (this.base.bytes.length <= fullMaxBytes) return { version, generation, bytes: this.bytes(), mini: false, ids, indices: want.map((w) => w.index) };
+    const anns = want.map((w) => {
+      const a = w.a!;
+      const v: JsonObject = { ...a.value };
+      if (a.ov?.categoryId !== undefined) v.category_id = a.ov.categoryId;
+      if (a.ov?.segmentation) v.segmentation = a.ov.segmentation;
+      if (a.ov?.bbox) v.bbox = a.ov.bbox;
+      if (a.ov?.area !== undefined) v.area = a.ov.area;
+      if (a.ov?.keypoints) v.keypoints = a.ov.keypoints;
+      return v;
+    });
+    const imageIds = new Set(anns.map((v) => `${typeof v.image_id}:${String(v.image_id)}`));
+    const images = this.base.imageEntries.map((e) => e.value).filter((v) => isJsonObject(v) && imageIds.has(`${typeof v.id}:${String(v.id)}`));
+    const mini = { images, annotations: anns, categories: this.base.categoryEntries.map((e) => e.value) };
+    return { version, generation, bytes: new TextEncoder().encode(JSON.stringify(mini)), mini: true, ids, indices: want.map((w) => w.index) };
+  }
+
+  /** The checked problems of `input` by edited annotation (lines in the file for a small document). */
+  recheckResult(input: RecheckInput, problems: readonly RecheckedProblem[]): RecheckResult[] {
+    const out = new Map<number, Omit<ProblemInfo, 'key'>[]>(input.indices.map((i) => [i, []]));
+    for (const p of problems) {
+      if (p.annotationId === undefined) continue;
+      const i = input.ids.get(`${typeof p.annotationId}:${String(p.annotationId)}`);
+      const a = i === undefined ? undefined : this.annotation(i);
+      if (i === undefined || !a) continue;
+      let line = p.line;
+      if (input.mini) {
+        const e = this.base.annotationEntries[i];
+        line = e ? this.base.lines.positionAt(e.start).line + 1 : 0;
       }
-    };
-    const pendingSize = this.base.bytes.length;
-    if (pendingSize <= fullMaxBytes) {
-      const doc = parseCoco(this.bytes(), { path: this.fileName });
-      collect(doc, (p) => doc.lines.positionAt(p.start).line + 1);
-    } else {
-      const anns = want.map((w) => {
-        const a = w.a!;
-        const v: JsonObject = { ...a.value };
-        if (a.ov?.categoryId !== undefined) v.category_id = a.ov.categoryId;
-        if (a.ov?.segmentation) v.segmentation = a.ov.segmentation;
-        if (a.ov?.bbox) v.bbox = a.ov.bbox;
-        if (a.ov?.area !== undefined) v.area = a.ov.area;
-        if (a.ov?.keypoints) v.keypoints = a.ov.keypoints;
-        return v;
+      out.get(i)!.push({
+        rule: p.rule, severity: p.severity, message: p.message, annotationId: p.annotationId,
+        imageIndex: this.imageIndexOfId(idOf(a.value.image_id) as IdKey) ?? -1,
+        line,
       });
-      const imageIds = new Set(anns.map((v) => `${typeof v.image_id}:${String(v.image_id)}`));
-      const images = this.base.imageEntries.map((e) => e.value).filter((v) => isJsonObject(v) && imageIds.has(`${typeof v.id}:${String(v.id)}`));
-      const mini = { images, annotations: anns, categories: this.base.categoryEntries.map((e) => e.value) };
-      const doc = parseCoco(new TextEncoder().encode(JSON.stringify(mini)), { path: this.fileName });
-      const startLine = (id: Id | undefined) => {
-        const i = id === undefined ? undefined : ids.get(`${typeof id}:${String(id)}`);
-        const e = i === undefined ? undefined : this.base.annotationEntries[i];
-        return e ? this.base.lines.positionAt(e.start).line + 1 : 0;
-      };
-      collect(doc, (p) => startLine(p.annotationId));
     }
-    return want.map((w) => ({ annotationId: idOf(w.a!.value.id) ?? `#${w.index}`, index: w.index, problems: out.get(w.index)! }));
+    return input.indices.flatMap((index) => {
+      const a = this.annotation(index);
+      return a ? [{ annotationId: idOf(a.value.id) ?? `#${index}`, index, problems: out.get(index)! }] : [];
+    });
   }
 }

@@ -1,0 +1,351 @@
+/**
+ * The viewer follows the file and never writes the wrong bytes (issue 7): it reloads when the
+ * JSON text or the disk changes and it has no unsaved edits; with unsaved edits the user
+ * chooses; a save checks mtime + size first; fixes carry the fingerprint of the bytes they were
+ * computed from; save points; backups that hold the edit list.
+ */
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import * as mock from '../vscodeMock';
+import { activate } from '../../../src/extension/extension';
+import { InProcessCheckRunner } from '../../../src/extension/checkRunner';
+import {
+  COCO_EDITOR_VIEW_TYPE, KEEP_MINE, OVERWRITE, TAKE_THEIRS, type CocoCustomDocument, type CocoEditorProvider,
+} from '../../../src/extension/editor/cocoEditorProvider';
+import { parseCoco } from '../../../src/core/coco/parse';
+import { STALE_FIX } from '../../../src/editor/editorModel';
+import { STALE_VIEW } from '../../../src/editor/session';
+import { webviewChannel, type Envelope, type HostNotifications, type WebviewChannel } from '../../../src/shared/protocol';
+import { cocoText, negativeArea, tmpDir, waitFor } from '../helpers';
+
+const { __mock } = mock;
+const token = new vscode.CancellationTokenSource().token;
+
+interface Panel { web: WebviewChannel; notes: { method: string; params: unknown }[] }
+
+async function openPanel(provider: CocoEditorProvider, doc: CocoCustomDocument): Promise<Panel> {
+  const toHost = new vscode.EventEmitter<unknown>();
+  const notes: { method: string; params: unknown }[] = [];
+  const web = webviewChannel((m: Envelope) => queueMicrotask(() => toHost.fire(structuredClone(m))));
+  const webview = {
+    options: {}, html: '', cspSource: 'https://csp.test', asWebviewUri: (u: vscode.Uri) => u,
+    postMessage: async (m: unknown) => { queueMicrotask(() => { const c = structuredClone(m) as Envelope; if (c.t === 'note') notes.push({ method: c.method, params: c.params }); web.receive(c); }); return true; },
+    onDidReceiveMessage: toHost.event,
+  };
+  await provider.resolveCustomEditor(doc, { webview, onDidDispose: new vscode.EventEmitter<void>().event } as never);
+  web.notify('ready', {});
+  return { web, notes };
+}
+
+const inits = (p: Panel) => p.notes.filter((n) => n.method === 'init').map((n) => n.params as HostNotifications['init']);
+
+describe('the viewer follows the file, fixes carry fingerprints, save points and edit-list backups', () => {
+  let dir: string;
+  let file: string;
+  let uri: vscode.Uri;
+  let context: ReturnType<typeof __mock.context>;
+  let api: ReturnType<typeof activate>;
+  let provider: CocoEditorProvider;
+  let events: vscode.CustomDocumentEditEvent<CocoCustomDocument>[];
+  const text0 = cocoText([-5, 10, -7]);
+
+  beforeEach(() => {
+    __mock.reset();
+    dir = tmpDir();
+    file = path.join(dir, 'instances_x.json');
+    fs.writeFileSync(file, text0);
+    uri = vscode.Uri.file(file);
+    context = __mock.context(dir);
+    api = activate(context as unknown as vscode.ExtensionContext, new InProcessCheckRunner([negativeArea]));
+    provider = __mock.state.customEditors.find((e) => e.viewType === COCO_EDITOR_VIEW_TYPE)!.provider as CocoEditorProvider;
+    events = [];
+    provider.onDidChangeCustomDocument((e) => { events.push(e as never); });
+    // "Take theirs" reverts through VS Code (which clears the dirty mark): the mock calls the provider as VS Code does.
+    __mock.state.commands.set('workbench.action.files.revert', async () => {
+      for (const d of docs) await provider.revertCustomDocument(d, token);
+    });
+    docs = [];
+  });
+  let docs: CocoCustomDocument[] = [];
+  afterEach(() => { for (const s of context.subscriptions) s.dispose(); for (const d of docs) d.dispose(); fs.rmSync(dir, { recursive: true, force: true }); });
+
+  const openDoc = (backupId?: string) => {
+    const d = provider.openCustomDocument(uri, { backupId, untitledDocumentData: undefined }) as CocoCustomDocument;
+    docs.push(d);
+    return d;
+  };
+  /** The file changed on disk (git checkout, a script): written, then the watcher fires as VS Code's does. */
+  const writeOnDisk = (text: string) => {
+    fs.writeFileSync(file, text);
+    const t = new Date(Date.now() + 2000);
+    fs.utimesSync(file, t, t); // a distinct mtime even on coarse-clock file systems
+    for (const w of __mock.state.watchers) {
+      const p = w.pattern as { baseUri?: vscode.Uri; pattern?: string };
+      if (p.baseUri && path.join(p.baseUri.fsPath, p.pattern ?? '') === file) w.change.fire(uri as unknown as mock.Uri);
+    }
+  };
+  const renamed = (t: string) => t.replace('"name": "cat"', '"name": "kitten"');
+  const names = async (d: CocoCustomDocument) => (await d.model).categories().map((c) => c.name);
+
+  it('path 1: a quick fix in the JSON text + save, then a viewer edit + save: the fix stays on disk', async () => {
+    const doc = openDoc();
+    const p = await openPanel(provider, doc);
+    await waitFor(() => inits(p).length === 1, 'init');
+    const text = __mock.openDocument(uri as unknown as mock.Uri, text0);
+    await waitFor(() => api.service.outcomeFor(uri), 'checked');
+    const [fix] = await __mock.codeActions(text, new mock.Range(0, 0, 100, 0));
+    assert.equal(fix.title, 'Make the area positive');
+    await __mock.applyCodeAction(fix);
+    // The viewer shows the fixed text at once (it has no edits of its own).
+    await waitFor(() => inits(p).length === 2, 'the viewer reloads from the text');
+    await text.save();
+    await provider.settled(doc);
+    const r = await p.web.request('edit', { op: 'setBbox', annotationIndex: 1, bbox: [1, 1, 10, 10], generation: inits(p)[1].generation });
+    assert.deepEqual(r, { ok: true });
+    await provider.saveCustomDocument(doc, token);
+    const saved = JSON.parse(fs.readFileSync(file, 'utf8'));
+    assert.deepEqual(saved.annotations.map((a: { area: number }) => a.area), [5, 100, -7], 'the text fix and the viewer edit, both');
+    assert.deepEqual(saved.annotations[1].bbox, [1, 1, 10, 10]);
+  });
+
+  it('paths 2 and 3: the file changes on disk (git checkout, a script renames a category): the viewer reloads; a later viewer save keeps the change', async () => {
+    const doc = openDoc();
+    const p = await openPanel(provider, doc);
+    await waitFor(() => inits(p).length === 1, 'init');
+    writeOnDisk(renamed(text0));
+    await waitFor(() => inits(p).length === 2, 'reload');
+    assert.deepEqual(await names(doc), ['kitten']);
+    await p.web.request('edit', { op: 'delete', annotationIndex: 2 });
+    await provider.saveCustomDocument(doc, token);
+    const saved = JSON.parse(fs.readFileSync(file, 'utf8'));
+    assert.equal(saved.categories[0].name, 'kitten', 'the rename is not reverted');
+    assert.equal(saved.annotations.length, 2);
+  });
+
+  it('the JSON text edited (viewer follows), then closed without saving: the viewer goes back to the file on disk', async () => {
+    const doc = openDoc();
+    const p = await openPanel(provider, doc);
+    await waitFor(() => inits(p).length === 1, 'init');
+    const text = __mock.openDocument(uri as unknown as mock.Uri, text0);
+    text.setText(renamed(text0));
+    await waitFor(() => inits(p).length === 2, 'follows the text');
+    assert.deepEqual(await names(doc), ['kitten']);
+    __mock.closeDocument(text);
+    await waitFor(() => inits(p).length === 3, 'back to the disk');
+    assert.deepEqual(await names(doc), ['cat']);
+  });
+
+  it('an edit from a view of the file before a reload is refused (nothing lands on other annotations)', async () => {
+    const doc = openDoc();
+    const p = await openPanel(provider, doc);
+    await waitFor(() => inits(p).length === 1, 'init');
+    const old = inits(p)[0].generation;
+    writeOnDisk(cocoText([1, 2]));
+    await waitFor(() => inits(p).length === 2, 'reload');
+    const r = await p.web.request('edit', { op: 'delete', annotationIndex: 0, generation: old });
+    assert.deepEqual(r, { ok: false, message: STALE_VIEW });
+    assert.equal((await doc.model).isDirty, false);
+  });
+
+  it('unsaved viewer edits and a change on disk: the user is asked; "Keep Mine" lets the save overwrite, nothing silent', async () => {
+    const doc = openDoc();
+    const p = await openPanel(provider, doc);
+    await waitFor(() => inits(p).length === 1, 'init');
+    await p.web.request('edit', { op: 'delete', annotationIndex: 0 });
+    __mock.state.messageResponses.push(KEEP_MINE);
+    writeOnDisk(renamed(text0));
+    await waitFor(() => __mock.state.messages.find((m) => /changed on disk/.test(m.message) && m.items.includes(TAKE_THEIRS)), 'the question');
+    await provider.settled(doc);
+    assert.deepEqual(await names(doc), ['cat'], 'the viewer keeps its edits');
+    await provider.saveCustomDocument(doc, token);
+    assert.equal(JSON.parse(fs.readFileSync(file, 'utf8')).annotations.length, 2);
+  });
+
+  it('unsaved viewer edits and a change on disk: "Take Theirs" drops the edits and shows the file', async () => {
+    const doc = openDoc();
+    const p = await openPanel(provider, doc);
+    await waitFor(() => inits(p).length === 1, 'init');
+    await p.web.request('edit', { op: 'delete', annotationIndex: 0 });
+    __mock.state.messageResponses.push(TAKE_THEIRS);
+    writeOnDisk(renamed(text0));
+    await waitFor(() => inits(p).length === 2, 'reload');
+    assert.deepEqual(await names(doc), ['kitten']);
+    const model = await doc.model;
+    assert.equal(model.isDirty, false);
+    assert.equal(model.annotationCount(), 3);
+    // The old delete can't be undone onto the new data.
+    await events[0].undo();
+    assert.equal(model.annotationCount(), 3);
+    assert.ok(__mock.state.messages.some((m) => /before the file was reloaded/.test(m.message)));
+  });
+
+  it('a save checks mtime and size first: a change on disk the user did not see makes the save fail unless they choose Overwrite', async () => {
+    const doc = openDoc();
+    const p = await openPanel(provider, doc);
+    await waitFor(() => inits(p).length === 1, 'init');
+    await p.web.request('edit', { op: 'delete', annotationIndex: 0 });
+    // Changed on disk with no watcher event (a network drive, a missed event).
+    fs.writeFileSync(file, renamed(text0));
+    fs.utimesSync(file, new Date(Date.now() + 5000), new Date(Date.now() + 5000));
+    await assert.rejects(provider.saveCustomDocument(doc, token), /changed on disk/);
+    assert.equal(fs.readFileSync(file, 'utf8'), renamed(text0), 'not overwritten');
+    __mock.state.messageResponses.push(OVERWRITE);
+    await provider.saveCustomDocument(doc, token);
+    assert.equal(JSON.parse(fs.readFileSync(file, 'utf8')).annotations.length, 2);
+    // Our own save is not a change from outside: the next save does not ask.
+    const asked = __mock.state.messages.length;
+    await p.web.request('edit', { op: 'delete', annotationIndex: 1 });
+    await provider.saveCustomDocument(doc, token);
+    assert.equal(__mock.state.messages.length, asked);
+  });
+
+  it('a viewer fix computed from other bytes (same length) is refused and the file re-checked, never applied at stale offsets', async () => {
+    const doc = openDoc();
+    const p = await openPanel(provider, doc);
+    await waitFor(() => inits(p).length === 1, 'init');
+    await api.service.check(uri);
+    const probs = await waitFor(() => p.notes.filter((x) => x.method === 'problems').map((x) => x.params as HostNotifications['problems']).find((x) => x.source === 'check' && x.problems.length === 2), 'problems');
+    // The file changes under the check without the viewer hearing of it yet: same length, other bytes.
+    const other = text0.replace('"area": 10,', '"area": 11,');
+    const model = await doc.model;
+    model.reload(parseCoco(new TextEncoder().encode(other), { path: file }));
+    const r = await p.web.request('applyFix', { key: probs.problems[0].key });
+    assert.deepEqual(r, { ok: false, message: STALE_FIX });
+    assert.equal(Buffer.from(model.bytes()).toString(), other, 'nothing applied');
+    assert.equal(events.length, 0);
+  });
+
+  it('edit → save → undo, then a fix from the check of the saved file: refused (its offsets are of the saved bytes, not the viewer\'s)', async () => {
+    const doc = openDoc();
+    const p = await openPanel(provider, doc);
+    await waitFor(() => inits(p).length === 1, 'init');
+    await p.web.request('edit', { op: 'delete', annotationIndex: 1 });
+    await provider.saveCustomDocument(doc, token);
+    await api.service.check(uri);
+    await events[0].undo();
+    const model = await doc.model;
+    const probs = await waitFor(() => p.notes.filter((x) => x.method === 'problems').map((x) => x.params as HostNotifications['problems']).reverse().find((x) => x.source === 'check' && x.problems.some((q) => q.fix)), 'problems');
+    const before = Buffer.from(model.bytes()).toString();
+    const r = await p.web.request('applyFix', { key: probs.problems.find((q) => q.fix && q.key < 1e9)!.key });
+    assert.deepEqual(r, { ok: false, message: STALE_FIX });
+    assert.equal(Buffer.from(model.bytes()).toString(), before, 'nothing applied');
+  });
+
+  it('with the JSON text open and edited since the check, a viewer fix button is refused (the quick fix\'s version check)', async () => {
+    const text = __mock.openDocument(uri as unknown as mock.Uri, text0);
+    await waitFor(() => api.service.outcomeFor(uri), 'checked');
+    const doc = openDoc();
+    const p = await openPanel(provider, doc);
+    const probs = await waitFor(() => p.notes.filter((x) => x.method === 'problems').map((x) => x.params as HostNotifications['problems']).find((x) => x.source === 'check'), 'problems');
+    // Typed in the text after the check (the re-check is still debounced): same length, other bytes.
+    text.applyEdits([new mock.TextEdit(new mock.Range(0, 0, 0, 1), '{')]);
+    const r = await p.web.request('applyFix', { key: probs.problems[0].key });
+    assert.deepEqual(r, { ok: false, message: STALE_FIX });
+    assert.equal(__mock.state.appliedEdits.length, 0, 'no WorkspaceEdit');
+  });
+
+  it('with the JSON text beside, the viewer\'s own save does not reload it (its undo stack stays)', async () => {
+    const text = __mock.openDocument(uri as unknown as mock.Uri, text0);
+    const doc = openDoc();
+    const p = await openPanel(provider, doc);
+    await waitFor(() => inits(p).length === 1, 'init');
+    await p.web.request('edit', { op: 'delete', annotationIndex: 0 });
+    await provider.saveCustomDocument(doc, token);
+    // VS Code reloads the unedited text from disk: a change event with the saved bytes.
+    const seen = provider.followedCount(doc);
+    text.setText(fs.readFileSync(file, 'utf8'));
+    await waitFor(() => provider.followedCount(doc) > seen, 'the text change looked at');
+    assert.equal(inits(p).length, 1, 'no reload');
+    await events[0].undo();
+    assert.equal((await doc.model).annotationCount(), 3, 'the delete can still be undone');
+  });
+
+  it('the re-check after a viewer edit goes to the check runner (the worker on the host), with the edited bytes and the per-annotation rules', async () => {
+    const runner = api.service.runner;
+    const requests: { bytes?: Uint8Array; only?: string[] }[] = [];
+    const run = runner.run.bind(runner);
+    runner.run = (req, onProgress, signal) => { requests.push(req); return run(req, onProgress, signal); };
+    const doc = openDoc();
+    const p = await openPanel(provider, doc);
+    await waitFor(() => inits(p).length === 1, 'init');
+    await p.web.request('edit', { op: 'setBbox', annotationIndex: 1, bbox: [0, 0, 5, 5] });
+    const req = await waitFor(() => requests.find((r) => r.only), 'a re-check request');
+    assert.ok(req.only!.length > 0 && req.bytes && req.bytes.length > 0);
+    assert.equal(JSON.parse(new TextDecoder().decode(req.bytes)).annotations[1].bbox.join(), '0,0,5,5', 'the edited bytes');
+  });
+
+  it('save points: undo past a save, save again, redo, revert: right bytes and right dirty state', async () => {
+    const doc = openDoc();
+    const p = await openPanel(provider, doc);
+    await waitFor(() => inits(p).length === 1, 'init');
+    const model = await doc.model;
+    await p.web.request('edit', { op: 'delete', annotationIndex: 0 });
+    await p.web.request('edit', { op: 'delete', annotationIndex: 1 });
+    assert.equal(model.isDirty, true);
+    await provider.saveCustomDocument(doc, token);
+    const saved2 = fs.readFileSync(file, 'utf8');
+    assert.equal(JSON.parse(saved2).annotations.length, 1);
+    assert.equal(model.isDirty, false);
+    await events[1].undo();
+    assert.equal(model.isDirty, true, 'undo past the save: dirty');
+    await events[1].redo();
+    assert.equal(model.isDirty, false, 'redo back to the save point: clean');
+    await events[1].undo();
+    await provider.saveCustomDocument(doc, token);
+    assert.equal(JSON.parse(fs.readFileSync(file, 'utf8')).annotations.length, 2, 'saved again after the undo');
+    assert.equal(model.isDirty, false);
+    await events[0].undo();
+    assert.equal(Buffer.from(model.bytes()).toString(), text0);
+    await provider.revertCustomDocument(doc, token);
+    assert.equal(model.isDirty, false);
+    assert.equal(model.annotationCount(), 2, 'revert: the file as on disk');
+  });
+
+  it('Save As then edit: the copy has the edits, the original file is untouched', async () => {
+    const doc = openDoc();
+    const p = await openPanel(provider, doc);
+    await waitFor(() => inits(p).length === 1, 'init');
+    await p.web.request('edit', { op: 'delete', annotationIndex: 0 });
+    const copy = path.join(dir, 'copy.json');
+    await provider.saveCustomDocumentAs(doc, vscode.Uri.file(copy), token);
+    assert.equal(JSON.parse(fs.readFileSync(copy, 'utf8')).annotations.length, 2);
+    assert.equal(fs.readFileSync(file, 'utf8'), text0);
+    assert.equal((await doc.model).isDirty, true, 'the original document still has unsaved edits');
+  });
+
+  it('backups hold the edit list: a few KB for a multi-MB file; replayed on restore; after a save too', async () => {
+    fs.writeFileSync(file, cocoText(Array.from({ length: 20000 }, (_, i) => i + 1)));
+    const doc = openDoc();
+    const p = await openPanel(provider, doc);
+    await waitFor(() => inits(p).length === 1, 'init');
+    await p.web.request('edit', { op: 'delete', annotationIndex: 0 });
+    await provider.saveCustomDocument(doc, token);
+    await p.web.request('edit', { op: 'setBbox', annotationIndex: 5, bbox: [1, 2, 3, 4] });
+    const want = Buffer.from((await doc.model).bytes()).toString();
+    const dest = vscode.Uri.file(path.join(dir, 'backup', 'b.json'));
+    const backup = await provider.backupCustomDocument(doc, { destination: dest }, token);
+    const size = fs.statSync(dest.fsPath).size;
+    assert.ok(size < 8 * 1024 && fs.statSync(file).size > 2_000_000, `backup ${size} bytes for a ${fs.statSync(file).size}-byte file`);
+    const restored = openDoc(backup.id);
+    const m = await restored.model;
+    assert.equal(Buffer.from(m.bytes()).toString(), want, 'the edits replayed on the file');
+    assert.equal(m.isDirty, true);
+  });
+
+  it('a backup of a file that changed since: the user is told, and the file is shown as it is (edits not put on other bytes)', async () => {
+    const doc = openDoc();
+    const p = await openPanel(provider, doc);
+    await waitFor(() => inits(p).length === 1, 'init');
+    await p.web.request('edit', { op: 'delete', annotationIndex: 0 });
+    const dest = vscode.Uri.file(path.join(dir, 'backup', 'b.json'));
+    const backup = await provider.backupCustomDocument(doc, { destination: dest }, token);
+    fs.writeFileSync(file, renamed(text0));
+    const restored = openDoc(backup.id);
+    const m = await restored.model;
+    assert.deepEqual(m.categories().map((c) => c.name), ['kitten']);
+    assert.equal(m.annotationCount(), 3);
+    assert.ok(__mock.state.messages.some((m2) => /changed on disk since its unsaved viewer edits were backed up/.test(m2.message)));
+  });
+});
