@@ -6,7 +6,7 @@
 import { applyClassMap, contiguousCategoryIds, type ClassMap } from './classes';
 import { reader as readerFor, target, type TargetFormat, type WriteOptions } from './formats';
 import { ConvertLog, memoryTree, type CocoDataset, type WriteResult } from './model';
-import { buildReport, type ConversionReport } from './report';
+import { buildReport, countByClass, type ConversionReport } from './report';
 import { compareRoundTrip } from './roundTrip';
 
 export interface ConvertOptions extends WriteOptions {
@@ -29,6 +29,7 @@ export function convertDataset(
   meta: { from: string; input: string; output: string },
   log: ConvertLog = new ConvertLog(),
 ): ConvertResult {
+  const inCounts = countByClass(ds);
   if (opts.classes) applyClassMap(ds, opts.classes, log);
   if (opts.coco80) contiguousCategoryIds(ds, log);
   const info = target(to);
@@ -48,7 +49,7 @@ export function convertDataset(
     to,
     options: { multipart: opts.multipart, crowd: opts.crowd, coco80: opts.coco80 },
     ...(opts.classes ? { classMapping: opts.classes } : {}),
-  }, roundTrip, skipped);
+  }, roundTrip, skipped, inCounts);
   return { output, report, log };
 }
 

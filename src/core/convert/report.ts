@@ -40,14 +40,8 @@ export function buildReport(
   meta: { from: string; to: string; input: string; output: string; options: Record<string, unknown>; classMapping?: Record<string, string | null> },
   roundTrip?: RoundTripSummary,
   roundTripSkipped?: string,
+  inCounts: Map<string, number> = countByClass(source),
 ): ConversionReport {
-  const names = categoryNames(source);
-  const inCounts = new Map<string, number>();
-  for (const c of source.categories) inCounts.set(c.name, 0);
-  for (const a of source.annotations) {
-    const n = names.get(a.category_id) ?? String(a.category_id);
-    inCounts.set(n, (inCounts.get(n) ?? 0) + 1);
-  }
   const classNames = [...new Set([...inCounts.keys(), ...log.written.keys()])];
   const group = (kind: string): ReasonCount[] =>
     log.entries().filter((g) => g.kind === kind).sort((a, b) => b.count - a.count).map((g) => ({
@@ -61,7 +55,7 @@ export function buildReport(
   return {
     ...meta,
     images: source.images.length,
-    objectsIn: source.annotations.length,
+    objectsIn: [...inCounts.values()].reduce((x, y) => x + y, 0),
     objectsOut: out,
     classes: classNames.map((name) => ({ name, in: inCounts.get(name) ?? 0, out: log.written.get(name) ?? 0 })),
     dropped: group('dropped'),
@@ -71,6 +65,18 @@ export function buildReport(
     ...(roundTrip ? { roundTrip } : {}),
     ...(roundTripSkipped ? { roundTripSkipped } : {}),
   };
+}
+
+/** Objects per category name (call before a class map renames them). */
+export function countByClass(ds: CocoDataset): Map<string, number> {
+  const names = categoryNames(ds);
+  const counts = new Map<string, number>();
+  for (const c of ds.categories) counts.set(c.name, 0);
+  for (const a of ds.annotations) {
+    const n = names.get(a.category_id) ?? String(a.category_id);
+    counts.set(n, (counts.get(n) ?? 0) + 1);
+  }
+  return counts;
 }
 
 const f3 = (v: number | null | undefined) => (v === null || v === undefined ? '–' : v.toFixed(4));
