@@ -4,6 +4,8 @@
  */
 import { readCoco, writeCoco } from './coco';
 import type { ConvertLog, CocoDataset, SourceTree, WriteResult } from './model';
+import { readLabelme, writeLabelme } from './labelme';
+import { readVoc, writeVoc } from './voc';
 import { readYolo, writeYolo, type CrowdMode, type MultipartMode } from './yolo';
 
 export const TARGETS = ['coco', 'yolo', 'yolo-seg', 'yolo-pose', 'voc', 'labelme', 'cvat', 'labelstudio', 'masks'] as const;
@@ -45,6 +47,13 @@ registerFormat('yolo', readYolo, [
   ['yolo', { masks: false, placesImages: true, source: 'yolo', write: (ds, log, o) => writeYolo(ds, log, { ...o, task: 'detect' }) }],
   ['yolo-seg', { masks: true, placesImages: true, source: 'yolo', write: (ds, log, o) => writeYolo(ds, log, { ...o, task: 'segment' }) }],
   ['yolo-pose', { masks: false, placesImages: true, source: 'yolo', write: (ds, log, o) => writeYolo(ds, log, { ...o, task: 'pose' }) }],
+]);
+
+registerFormat('labelme', readLabelme, [
+  ['labelme', { masks: true, placesImages: true, source: 'labelme', write: (ds, log) => writeLabelme(ds, log) }],
+]);
+registerFormat('voc', readVoc, [
+  ['voc', { masks: true, placesImages: true, source: 'voc', write: (ds, log) => writeVoc(ds, log) }],
 ]);
 
 export function reader(format: SourceFormat): Reader {

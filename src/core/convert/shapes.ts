@@ -5,7 +5,7 @@
  */
 import { maskToPolygons } from '../geometry/contours';
 import { polygonsToRle } from '../geometry/polygon';
-import { countsArea, countsIou, rleCounts, rleDecode, type Rle } from '../geometry/rle';
+import { countsArea, countsIou, rleCounts, rleDecode, rleEncode, type Rle } from '../geometry/rle';
 import { isRle, usablePolygons, type Segmentation } from './model';
 
 /**
@@ -123,4 +123,31 @@ export function rleToPolygons(rle: Rle): TracedMask {
   const iou = countsIou(traced.counts as number[], a);
   const holesFilled = countsArea(traced.counts as number[]) > countsArea(a) + 0.5 && iou < 1;
   return { polygons, holesFilled, iou };
+}
+
+/** A row-major crop (nonzero = in) placed at (x0, y0) of an h×w image, as an RLE. */
+export function cropToRle(crop: ArrayLike<number>, cw: number, ch: number, x0: number, y0: number, h: number, w: number): Rle {
+  const full = new Uint8Array(h * w);
+  for (let y = 0; y < ch; y++) {
+    const fy = y0 + y;
+    if (fy < 0 || fy >= h) continue;
+    for (let x = 0; x < cw; x++) {
+      const fx = x0 + x;
+      if (fx >= 0 && fx < w && crop[y * cw + x]) full[fy * w + fx] = 1;
+    }
+  }
+  return rleEncode(full, h, w);
+}
+
+/** The tight crop of an RLE's foreground: its box (left, top, width, height) and row-major 0/1 pixels. */
+export function rleToCrop(rle: Rle): { left: number; top: number; width: number; height: number; data: Uint8Array } | undefined {
+  const [h, w] = rle.size;
+  const full = rleDecode(rle);
+  let x0 = w, y0 = h, x1 = -1, y1 = -1;
+  for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) if (full[y * w + x]) { if (x < x0) x0 = x; if (x > x1) x1 = x; if (y < y0) y0 = y; if (y > y1) y1 = y; }
+  if (x1 < 0) return undefined;
+  const width = x1 - x0 + 1, height = y1 - y0 + 1;
+  const data = new Uint8Array(width * height);
+  for (let y = 0; y < height; y++) for (let x = 0; x < width; x++) data[y * width + x] = full[(y0 + y) * w + x0 + x];
+  return { left: x0, top: y0, width, height, data };
 }

@@ -1,0 +1,8 @@
+// The tsconfig's node10 resolution ignores package "exports"; these packages publish only
+// through "exports", so their typings are reached by path here (runtime and esbuild use exports).
+declare module 'fast-png' {
+  export * from 'fast-png/lib/index';
+}
+declare module '@thi.ng/rle-pack/binary' {
+  export * from '@thi.ng/rle-pack/binary.d';
+}

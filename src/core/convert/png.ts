@@ -1,0 +1,72 @@
+/**
+ * PNG bytes for masks, pure JS (fast-png): palette-indexed and 1-channel PNGs read as their
+ * indices and written with an exact palette — sharp can neither write a given palette nor hand
+ * back palette indices, and VOC / labelme / mask datasets store class and instance ids that way.
+ */
+import { decode, encode } from 'fast-png';
+
+export interface IndexedImage {
+  width: number;
+  height: number;
+  /** One value per pixel, row-major (palette index, grey level, or the first channel). */
+  data: Uint8Array;
+  /** Alpha per pixel when the PNG has one. */
+  alpha?: Uint8Array;
+  palette?: number[][];
+}
+
+export function decodeIndexedPng(bytes: Uint8Array): IndexedImage {
+  const png = decode(bytes);
+  const n = png.width * png.height;
+  const ch = png.channels;
+  const src = png.data;
+  const data = new Uint8Array(n);
+  let alpha: Uint8Array | undefined;
+  if (png.palette) {
+    // fast-png keeps indices for palette PNGs (1 channel); sub-byte depths come unpacked
+    for (let i = 0; i < n; i++) data[i] = src[i];
+  } else {
+    const shift = png.depth === 16 ? 8 : 0;
+    for (let i = 0; i < n; i++) data[i] = src[i * ch] >> shift;
+    if (png.depth === 1) for (let i = 0; i < n; i++) data[i] = data[i] ? 255 : 0;
+    if (ch === 2 || ch === 4) {
+      alpha = new Uint8Array(n);
+      for (let i = 0; i < n; i++) alpha[i] = src[i * ch + ch - 1] >> shift;
+    }
+  }
+  return { width: png.width, height: png.height, data, alpha, palette: png.palette as number[][] | undefined };
+}
+
+export function encodeIndexedPng(img: { width: number; height: number; data: Uint8Array }, palette?: number[][]): Uint8Array {
+  return encode({ width: img.width, height: img.height, data: img.data, depth: 8, channels: 1, ...(palette ? { palette } : {}) });
+}
+
+/** PASCAL VOC's colour map (also labelme's label colours): index → RGB by bit interleaving. */
+export function vocPalette(n = 256): number[][] {
+  const out: number[][] = [];
+  for (let i = 0; i < n; i++) {
+    let r = 0, g = 0, b = 0, c = i;
+    for (let j = 0; j < 8; j++) {
+      r |= ((c >> 0) & 1) << (7 - j);
+      g |= ((c >> 1) & 1) << (7 - j);
+      b |= ((c >> 2) & 1) << (7 - j);
+      c >>= 3;
+    }
+    out.push([r, g, b]);
+  }
+  return out;
+}
+
+/** Base64 without Buffer (core runs in the webview too). */
+export function toBase64(bytes: Uint8Array): string {
+  let s = '';
+  for (let i = 0; i < bytes.length; i += 0x8000) s += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return btoa(s);
+}
+
+export function fromBase64(b64: string): Uint8Array {
+  const s = atob(b64.replace(/\s+/g, ''));
+  const out = new Uint8Array(s.length);
+  for (let i = 0; i < s.length; i++) out[i] = s.charCodeAt(i);
+  return out;
+}
