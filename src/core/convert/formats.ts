@@ -4,7 +4,10 @@
  */
 import { readCoco, writeCoco } from './coco';
 import type { ConvertLog, CocoDataset, SourceTree, WriteResult } from './model';
+import { readCvat, writeCvat } from './cvat';
 import { readLabelme, writeLabelme } from './labelme';
+import { readLabelStudio, writeLabelStudio } from './labelStudio';
+import { readMasks, writeMasks } from './masks';
 import { readVoc, writeVoc } from './voc';
 import { readYolo, writeYolo, type CrowdMode, type MultipartMode } from './yolo';
 
@@ -54,6 +57,16 @@ registerFormat('labelme', readLabelme, [
 ]);
 registerFormat('voc', readVoc, [
   ['voc', { masks: true, placesImages: true, source: 'voc', write: (ds, log) => writeVoc(ds, log) }],
+]);
+
+registerFormat('cvat', readCvat, [
+  ['cvat', { masks: true, placesImages: false, source: 'cvat', write: (ds, log) => writeCvat(ds, log) }],
+]);
+registerFormat('labelstudio', readLabelStudio, [
+  ['labelstudio', { masks: true, placesImages: false, source: 'labelstudio', write: (ds, log) => writeLabelStudio(ds, log) }],
+]);
+registerFormat('masks', readMasks, [
+  ['masks', { masks: true, placesImages: false, source: 'masks', write: (ds, log) => writeMasks(ds, log) }],
 ]);
 
 export function reader(format: SourceFormat): Reader {
