@@ -112,11 +112,20 @@ export interface TracedMask {
   iou: number;
 }
 
-/** An RLE traced into polygons (outer boundaries, holes filled); says whether holes were lost. */
+/**
+ * An RLE traced into polygons (outer boundaries, holes filled); says whether holes were lost.
+ * Traced inside the mask's box plus a 1 px margin, not the whole image: marching squares costs
+ * per pixel, and crowd regions are a fraction of the frame.
+ */
 export function rleToPolygons(rle: Rle): TracedMask {
   const [h, w] = rle.size;
-  const rowMajor = rleDecode(rle);
-  const polygons = maskToPolygons(rowMajor, h, w, { holes: 'fill' });
+  const crop = rleToCrop(rle);
+  if (!crop) return { polygons: [], holesFilled: false, iou: 0 };
+  const cw = crop.width + 2, ch = crop.height + 2;
+  const padded = new Uint8Array(cw * ch);
+  for (let y = 0; y < crop.height; y++) padded.set(crop.data.subarray(y * crop.width, (y + 1) * crop.width), (y + 1) * cw + 1);
+  const dx = crop.left - 1, dy = crop.top - 1;
+  const polygons = maskToPolygons(padded, ch, cw, { holes: 'fill' }).map((p) => p.map((v, i) => v + (i & 1 ? dy : dx)));
   if (polygons.length === 0) return { polygons, holesFilled: false, iou: 0 };
   const traced = polygonsToRle(polygons, h, w);
   const a = rleCounts(rle);
@@ -139,15 +148,40 @@ export function cropToRle(crop: ArrayLike<number>, cw: number, ch: number, x0: n
   return rleEncode(full, h, w);
 }
 
-/** The tight crop of an RLE's foreground: its box (left, top, width, height) and row-major 0/1 pixels. */
+/**
+ * The tight crop of an RLE's foreground: its box (left, top, width, height) and row-major 0/1
+ * pixels. Walks the runs of ones only (cost ∝ mask area, not image area).
+ */
 export function rleToCrop(rle: Rle): { left: number; top: number; width: number; height: number; data: Uint8Array } | undefined {
-  const [h, w] = rle.size;
-  const full = rleDecode(rle);
-  let x0 = w, y0 = h, x1 = -1, y1 = -1;
-  for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) if (full[y * w + x]) { if (x < x0) x0 = x; if (x > x1) x1 = x; if (y < y0) y0 = y; if (y > y1) y1 = y; }
+  const [h] = rle.size;
+  const counts = rleCounts(rle);
+  let x0 = Infinity, y0 = Infinity, x1 = -1, y1 = -1;
+  let pos = 0;
+  for (let r = 0; r < counts.length; r++) {
+    const n = counts[r];
+    if (r & 1 && n > 0) {
+      const xs = Math.floor(pos / h), xe = Math.floor((pos + n - 1) / h);
+      if (xs < x0) x0 = xs;
+      if (xe > x1) x1 = xe;
+      if (xe > xs) { y0 = 0; y1 = Math.max(y1, h - 1); } // the run wraps a column: every row
+      else { const ys = pos % h; if (ys < y0) y0 = ys; if (ys + n - 1 > y1) y1 = ys + n - 1; }
+    }
+    pos += n;
+  }
   if (x1 < 0) return undefined;
   const width = x1 - x0 + 1, height = y1 - y0 + 1;
   const data = new Uint8Array(width * height);
-  for (let y = 0; y < height; y++) for (let x = 0; x < width; x++) data[y * width + x] = full[(y0 + y) * w + x0 + x];
+  pos = 0;
+  for (let r = 0; r < counts.length; r++) {
+    const n = counts[r];
+    if (r & 1) {
+      let y = pos % h, x = (pos - y) / h;
+      for (let k = 0; k < n; k++) {
+        data[(y - y0) * width + (x - x0)] = 1;
+        if (++y === h) { y = 0; x++; }
+      }
+    }
+    pos += n;
+  }
   return { left: x0, top: y0, width, height, data };
 }

@@ -128,15 +128,19 @@ async function writeOutput(outDir: string, singleFile: string | undefined, outpu
       await writeFileAtomic(singleFile, Buffer.from(output.files[0].data as string));
       return;
     }
-    const made = new Set<string>();
-    for (const f of output.files) {
-      if (signal?.aborted) signal.throwIfAborted();
-      const p = path.join(outDir, ...f.path.split('/'));
-      const d = path.dirname(p);
-      if (!made.has(d)) { fs.mkdirSync(d, { recursive: true }); made.add(d); }
-      // many small files into a folder of our own: plain writes (one big file goes atomic above)
-      fs.writeFileSync(p, f.data);
-    }
+    const dirs = new Set(output.files.map((f) => path.dirname(path.join(outDir, ...f.path.split('/')))));
+    for (const d of dirs) fs.mkdirSync(d, { recursive: true });
+    // many small files into a folder of our own: plain writes, 32 in flight so the disk's
+    // latency overlaps (one big file goes atomic above)
+    let next = 0;
+    const writer = async () => {
+      while (next < output.files.length) {
+        signal?.throwIfAborted();
+        const f = output.files[next++];
+        await fs.promises.writeFile(path.join(outDir, ...f.path.split('/')), f.data);
+      }
+    };
+    await Promise.all(Array.from({ length: 32 }, writer));
   } catch (e) {
     if ((e as Error).name === 'AbortError') throw e;
     throw new ConvertOutputError(`Cannot write ${outDir}: ${(e as Error).message}`);
