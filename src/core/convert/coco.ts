@@ -79,8 +79,12 @@ export function readCoco(tree: SourceTree, log: ConvertLog, parse: (text: string
   // several splits: merge, renumbering ids so they stay unique
   const out: CocoDataset = { images: [], annotations: [], categories: [], splits: new Map() };
   const catByName = new Map<string, CocoCategory>();
+  let used = 0;
   for (const file of files.sort()) {
-    const ds = cocoFromJson(parse(tree.text(file), file), log, file);
+    const root = parse(tree.text(file), file) as Record<string, unknown>;
+    if (!root || typeof root !== 'object' || !Array.isArray(root.images)) { log.note('not-coco', `${file} has no "images" array; skipped.`, { file }); continue; }
+    used++;
+    const ds = cocoFromJson(root, log, file);
     const split = splitName(file);
     const catMap = new Map<number, number>();
     for (const c of ds.categories) {
@@ -99,7 +103,9 @@ export function readCoco(tree: SourceTree, log: ConvertLog, parse: (text: string
     out.info ??= ds.info;
     out.licenses ??= ds.licenses;
   }
-  log.note('coco-splits-merged', `${files.length} COCO files were read as splits (${files.map(splitName).join(', ')}); ids were renumbered.`);
+  if (used === 0) throw new Error('no COCO JSON file (with an "images" array) found');
+  if (used > 1) log.note('coco-splits-merged', `${used} COCO files were read as splits; ids were renumbered.`);
+  else out.splits = undefined;
   return out;
 }
 

@@ -111,7 +111,9 @@ export async function runConvert(opts: RunConvertOptions): Promise<RunConvertRes
   await writeFileAtomic(reportPath, Buffer.from(reportMarkdown(report)));
   if (opts.reportFile) await writeFileAtomic(path.resolve(opts.reportFile), Buffer.from(JSON.stringify(report, null, 2) + '\n'));
   opts.onProgress?.('done', 1);
-  return { report, outputPath: single ? path.resolve(opts.output) : outDir, reportPath, from, files: output.files.length };
+  // a COCO .json OUT with several splits becomes one file per split beside it: open the first
+  const outputPath = !single ? outDir : output.files.length === 1 ? path.resolve(opts.output) : path.join(outDir, output.files[0].path);
+  return { report, outputPath, reportPath, from, files: output.files.length };
 }
 
 function refuseExisting(output: string, single: boolean, force?: boolean): void {
