@@ -1,9 +1,9 @@
 import { strict as assert } from 'node:assert';
 import YAML from 'yaml';
 import { convertDataset, readBack } from '../../../../src/core/convert/convert';
-import { ConvertLog } from '../../../../src/core/convert/model';
+import { ConvertLog, memoryTree } from '../../../../src/core/convert/model';
 import { compareRoundTrip } from '../../../../src/core/convert/roundTrip';
-import { labelPathFor, writeYolo, yoloNumber } from '../../../../src/core/convert/yolo';
+import { labelPathFor, readYolo, writeYolo, yoloNumber } from '../../../../src/core/convert/yolo';
 import { mergeMultiSegment } from '../../../../src/core/convert/shapes';
 import { polygonsToRle, countsIou, rleCounts } from '../../../../src/core/geometry';
 import { clone, makeCvatStyleExport, makeDataset, square } from './data';
@@ -132,5 +132,31 @@ describe('convert: YOLO', () => {
     const person = back.annotations.find((a) => a.keypoints?.some((v) => v > 0))!;
     assert.deepEqual(person.keypoints, [100, 370, 2, 90, 360, 2, 110, 360, 1]);
     assert.deepEqual(back.categories.find((c) => c.name === 'person')!.keypoints, ['nose', 'left_eye', 'right_eye']);
+  });
+});
+
+describe('convert: reading YOLO data.yaml variants', () => {
+  const sizes = new Map([['images/a.jpg', { width: 100, height: 50 }], ['images/b.jpg', { width: 100, height: 50 }], ['extra/c.jpg', { width: 10, height: 10 }]]);
+  const files = (yaml: string) => [
+    { path: 'data.yaml', data: yaml },
+    { path: 'images/a.jpg', data: new Uint8Array(0) }, { path: 'images/b.jpg', data: new Uint8Array(0) }, { path: 'extra/c.jpg', data: new Uint8Array(0) },
+    { path: 'labels/a.txt', data: '0 0.5 0.5 0.2 0.4\n1 0.1 0.1 0.3 0.1 0.3 0.3\n' },
+    { path: 'labels/b.txt', data: '1 0.5 0.5 1 1\nbad line\n' },
+    { path: 'train.txt', data: './images/a.jpg\nextra/c.jpg\n' },
+  ];
+  it('names as a list, train as a list file, val as a folder; lines of each kind; bad lines counted', () => {
+    const log = new ConvertLog();
+    const ds = readYolo(memoryTree(files('path: /somewhere/else\ntrain: train.txt\nval: images\nnames: [cat, dog]\n'), sizes), log);
+    assert.deepEqual(ds.categories.map((c) => c.name), ['cat', 'dog']);
+    assert.deepEqual(ds.images.map((i) => i.file_name).sort(), ['extra/c.jpg', 'images/a.jpg', 'images/b.jpg']);
+    assert.equal(ds.splits?.get(ds.images.find((i) => i.file_name === 'images/b.jpg')!.id), 'val');
+    const box = ds.annotations[0];
+    assert.deepEqual(box.bbox, [40, 15, 20, 20]);
+    assert.deepEqual(ds.annotations[1].segmentation, [[10, 5, 30, 5, 30, 15]]);
+    assert.equal(log.count('dropped', 'line-invalid'), 1);
+  });
+  it('names as a dict with gaps', () => {
+    const ds = readYolo(memoryTree(files('train: images\nval: images\nnames:\n  0: cat\n  2: bird\n'), sizes), new ConvertLog());
+    assert.deepEqual(ds.categories.map((c) => c.name), ['cat', 'class1', 'bird']);
   });
 });
