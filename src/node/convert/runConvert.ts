@@ -92,6 +92,16 @@ export async function runConvert(opts: RunConvertOptions): Promise<RunConvertRes
   const log = new ConvertLog();
   const { ds, from, root } = await readInput(opts.input, opts.from ? sourceOf(opts.from) : undefined, log, opts.onProgress, opts.signal);
   opts.signal?.throwIfAborted();
+  const inputIsFile = fs.statSync(opts.input).isFile();
+  const lookup = imageLookup(inputIsFile ? opts.input : path.join(root, 'annotations.json'), opts.images ? path.resolve(opts.images) : undefined);
+  if (opts.to === 'coco' && from !== 'coco' && !opts.copyImages) {
+    // a COCO file written elsewhere names its images relative to itself, so the viewer and
+    // `labelscope check` find them where they stay
+    for (const img of ds.images) {
+      const src = lookup.resolve(img.file_name);
+      if (src) img.file_name = path.relative(outDir, src).split(path.sep).join('/');
+    }
+  }
   opts.onProgress?.(`converting to ${opts.to}`, 0.3);
   const { output, report } = convertDataset(ds, opts.to, {
     multipart: opts.multipart, crowd: opts.crowd, classes, coco80: opts.coco80, roundTrip: opts.roundTrip, datasetRoot: outDir,
@@ -100,8 +110,6 @@ export async function runConvert(opts: RunConvertOptions): Promise<RunConvertRes
 
   opts.onProgress?.('writing', 0.6);
   const placeMode = opts.copyImages ? 'copy' : info.placesImages ? 'link' : 'reference';
-  const inputIsFile = fs.statSync(opts.input).isFile();
-  const lookup = imageLookup(inputIsFile ? opts.input : path.join(root, 'annotations.json'), opts.images ? path.resolve(opts.images) : undefined);
   await writeOutput(outDir, single ? path.resolve(opts.output) : undefined, output, opts.signal);
   const placed = placeImages(outDir, output, lookup, placeMode, opts.signal);
   report.options.images = placeMode;

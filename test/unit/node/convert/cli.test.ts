@@ -52,6 +52,8 @@ describe('labelscope convert (CLI, real files)', function () {
     assert.equal(ds.annotations.length, 7);
     assert.deepEqual(ds.categories.map((c: { name: string }) => c.name), ['cat', 'dog', 'person']);
     assert.ok(ds.annotations.every((a: { id: number }) => a.id > 0));
+    // the images stay in the YOLO folder; the COCO file names them relative to itself
+    for (const img of ds.images) assert.ok(fs.existsSync(path.join(dir, img.file_name)), img.file_name);
   });
 
   it('refuses an existing output without --force (exit 2), writes with it', async () => {
