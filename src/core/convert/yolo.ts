@@ -54,7 +54,11 @@ export function writeYolo(ds: CocoDataset, log: ConvertLog, opts: YoloWriteOptio
   const cats = [...ds.categories].sort((a, b) => a.id - b.id);
   const classIndex = new Map(cats.map((c, i) => [c.id, i]));
   const names = categoryNames(ds);
-  const kptCount = opts.task === 'pose' ? Math.max(0, ...cats.map((c) => c.keypoints?.length ?? 0), ...ds.annotations.map((a) => (a.keypoints?.length ?? 0) / 3)) : 0;
+  let kptCount = 0;
+  if (opts.task === 'pose') {
+    for (const c of cats) kptCount = Math.max(kptCount, c.keypoints?.length ?? 0);
+    for (const a of ds.annotations) kptCount = Math.max(kptCount, Math.floor((a.keypoints?.length ?? 0) / 3));
+  }
   const files: OutputFile[] = [];
   const images: WriteResult['images'] = [];
   const lines = new Map<number, string[]>();
