@@ -110,7 +110,9 @@ export function detectFormat(paths: string[], peek: (path: string) => string): S
     if (/<annotation[\s>]/.test(head) && /<bndbox>|<size>|<object>/.test(head)) return 'voc';
     if (/<annotations[\s>]/.test(head)) return 'cvat';
   }
-  if (has(/(^|\/)annotations\/[^/]+\.xml$/) || has(/(^|\/)segmentationclass\/[^/]+\.png$/)) return 'voc';
+  if (has(/(^|\/)annotations\/[^/]+\.xml$/)) return 'voc';
+  // labelme2voc's instance output: SegmentationClass/Object PNGs without XML
+  if (has(/(^|\/)segmentation(class|object)\/[^/]+\.png$/)) return 'masks';
   for (const j of jsons.slice(0, 5)) {
     const head = peek(j).trimStart();
     if (/"shapes"\s*:/.test(head) && /"imagePath"|"version"/.test(head)) return 'labelme';

@@ -19,6 +19,8 @@ export function readMasks(tree: SourceTree, log: ConvertLog): CocoDataset {
     const c = JSON.parse(tree.text(classesFile));
     classes = Array.isArray(c) ? c.map(String) : Object.entries(c as Record<string, string>).reduce((o, [k, v]) => { o[Number(k)] = String(v); return o; }, [] as string[]);
   }
+  const namesFile = !classesFile ? all.find((p) => /(^|\/)(class_names|labels)\.txt$/.test(p)) : undefined;
+  if (namesFile) classes = tree.text(namesFile).split(/\r?\n/).map((x) => x.trim()).filter((x) => x && x !== '__ignore__');
   const b = new DatasetBuilder();
   for (const n of classes.slice(1)) if (n) b.cats.idOf(n);
   const className = (i: number) => classes[i] ?? `class${i}`;
