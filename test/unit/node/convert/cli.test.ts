@@ -94,3 +94,14 @@ describe('labelscope convert (CLI, real files)', function () {
     assert.match(md, /objects in: 7; objects out: 5/);
   });
 });
+
+describe('image sizes without sharp (a VSIX packed without its binaries)', () => {
+  it('PNG and JPEG headers give the size sharp gives', async () => {
+    const { headerSize } = await import('../../../../src/node/convert/diskTree');
+    for (const fmt of ['png', 'jpeg'] as const) {
+      const buf = await sharp({ create: { width: 37, height: 23, channels: 3, background: '#123456' } })[fmt]().toBuffer();
+      assert.deepEqual(headerSize(buf), { width: 37, height: 23 }, fmt);
+    }
+    assert.equal(headerSize(Buffer.from('GIF89a')), undefined);
+  });
+});
