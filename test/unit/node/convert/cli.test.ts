@@ -4,6 +4,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import sharp from 'sharp';
 import { main, type CliIo } from '../../../../src/cli/main';
+import { headerSize } from '../../../../src/node/convert/diskTree';
 import { makeDataset } from '../../core/convert/data';
 
 async function cli(argv: string[]) {
@@ -97,7 +98,6 @@ describe('labelscope convert (CLI, real files)', function () {
 
 describe('image sizes without sharp (a VSIX packed without its binaries)', () => {
   it('PNG and JPEG headers give the size sharp gives', async () => {
-    const { headerSize } = await import('../../../../src/node/convert/diskTree');
     for (const fmt of ['png', 'jpeg'] as const) {
       const buf = await sharp({ create: { width: 37, height: 23, channels: 3, background: '#123456' } })[fmt]().toBuffer();
       assert.deepEqual(headerSize(buf), { width: 37, height: 23 }, fmt);
