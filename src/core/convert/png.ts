@@ -57,16 +57,28 @@ export function vocPalette(n = 256): number[][] {
   return out;
 }
 
-/** Base64 without Buffer (core runs in the webview too). */
+const B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+const B64_INDEX = new Map([...B64].map((c, i) => [c, i]));
+
+/** Base64 in pure TypeScript (core has no Buffer, btoa or atob: it runs in Node, workers and the webview). */
 export function toBase64(bytes: Uint8Array): string {
-  let s = '';
-  for (let i = 0; i < bytes.length; i += 0x8000) s += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-  return btoa(s);
+  let out = '';
+  for (let i = 0; i < bytes.length; i += 3) {
+    const n = (bytes[i] << 16) | ((bytes[i + 1] ?? 0) << 8) | (bytes[i + 2] ?? 0);
+    out += B64[(n >> 18) & 63] + B64[(n >> 12) & 63] + (i + 1 < bytes.length ? B64[(n >> 6) & 63] : '=') + (i + 2 < bytes.length ? B64[n & 63] : '=');
+  }
+  return out;
 }
 
 export function fromBase64(b64: string): Uint8Array {
-  const s = atob(b64.replace(/\s+/g, ''));
-  const out = new Uint8Array(s.length);
-  for (let i = 0; i < s.length; i++) out[i] = s.charCodeAt(i);
-  return out;
+  const s = b64.replace(/[^A-Za-z0-9+/]/g, '');
+  const out = new Uint8Array(Math.floor((s.length * 3) / 4));
+  let o = 0;
+  for (let i = 0; i < s.length; i += 4) {
+    const n = (B64_INDEX.get(s[i])! << 18) | (B64_INDEX.get(s[i + 1]) ?? 0) << 12 | (B64_INDEX.get(s[i + 2]) ?? 0) << 6 | (B64_INDEX.get(s[i + 3]) ?? 0);
+    out[o++] = (n >> 16) & 255;
+    if (i + 2 < s.length) out[o++] = (n >> 8) & 255;
+    if (i + 3 < s.length) out[o++] = n & 255;
+  }
+  return out.subarray(0, o);
 }
