@@ -16,6 +16,7 @@ import { VSCODE_TEXT_DOCUMENT_MAX_BYTES } from '../core/limits';
 import { registerCocoEditor } from './editor/cocoEditorProvider';
 import { registerSam } from './sam';
 import { registerCompareCommands } from './compare/commands';
+import { registerConvertCommand } from './convert/convertCommand';
 import { withRevealActions } from './editor/links';
 
 /** Edits are re-checked after this much quiet. */
@@ -56,6 +57,7 @@ export function activate(context: vscode.ExtensionContext, runner?: CheckRunner,
   // SAM: Segment Boxes, Download Model, the model's status bar item (onnxruntime-node loads on first use).
   registerSam(context, log, { largeFileBytes: options.largeFileBytes });
   context.subscriptions.push(...registerCompareCommands(context));
+  registerConvertCommand(context);
 
   const isCocoDocument = (doc: vscode.TextDocument): boolean =>
     doc.uri.scheme === 'file' && (doc.languageId === 'json' || doc.fileName.endsWith('.json')) &&

@@ -7,6 +7,7 @@ import { checkCommand } from './check';
 import { segmentCommand } from './segment';
 import { agreeCommand } from './agree';
 import { diffCommand } from './diff';
+import { convertCommand } from './convert';
 
 export interface CliCommand {
   /** The word after `labelscope`. */
@@ -22,4 +23,5 @@ export const COMMANDS: CliCommand[] = [
   segmentCommand,
   agreeCommand,
   diffCommand,
+  convertCommand,
 ];

@@ -1,0 +1,80 @@
+/**
+ * npm run bench:convert   (LABELSCOPE_BENCH_SCALE=0.05 for a quick run)
+ *
+ * COCO → YOLO-seg on the generated train2017-scale file, each case in its own child process
+ * (its own peak RSS):
+ *   floor      bare JSON.parse + one label file an image, polygons normalized and printed
+ *              (no validation, clipping, crowd handling or report) — the least any converter does
+ *   convert    `labelscope convert --to yolo-seg --no-round-trip` (runConvert)
+ *   roundtrip  the same with the round trip (every object read back and compared)
+ * Goal: convert / floor ≤ 1.5×, measured in the same run.
+ */
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { DATA_DIR, benchScale, generate } from './generate';
+
+const TARGET_RATIO = 1.5;
+const CASES = ['floor', 'convert', 'roundtrip'] as const;
+
+function floor(file: string, out: string): Record<string, number> {
+  const ds = JSON.parse(fs.readFileSync(file, 'utf8'));
+  const byImage = new Map<number, string[]>();
+  const sizes = new Map<number, [number, number, string]>();
+  for (const img of ds.images) { sizes.set(img.id, [img.width, img.height, img.file_name]); byImage.set(img.id, []); }
+  const cls = new Map<number, number>([...ds.categories].sort((a: { id: number }, b: { id: number }) => a.id - b.id).map((c: { id: number }, i: number) => [c.id, i]));
+  for (const a of ds.annotations) {
+    if (!Array.isArray(a.segmentation)) continue;
+    const [w, h] = sizes.get(a.image_id)!;
+    const coords: string[] = [];
+    for (const p of a.segmentation) for (let i = 0; i + 1 < p.length; i += 2) coords.push((p[i] / w).toFixed(6), (p[i + 1] / h).toFixed(6));
+    byImage.get(a.image_id)!.push(`${cls.get(a.category_id)} ${coords.join(' ')}`);
+  }
+  fs.mkdirSync(path.join(out, 'labels', 'train'), { recursive: true });
+  for (const [id, lines] of byImage) fs.writeFileSync(path.join(out, 'labels', 'train', sizes.get(id)![2].replace(/\.[^.]+$/, '.txt')), lines.join('\n'));
+  return { images: ds.images.length, annotations: ds.annotations.length };
+}
+
+async function child(name: string, file: string): Promise<void> {
+  const out = fs.mkdtempSync(path.join(tmpdir(), `labelscope-bench-${name}-`));
+  try {
+    const t0 = performance.now();
+    let extra: Record<string, unknown> = {};
+    if (name === 'floor') extra = floor(file, out);
+    else {
+      const { runConvert } = await import('../src/node/convert/runConvert');
+      const r = await runConvert({ input: file, output: out, to: 'yolo-seg', force: true, roundTrip: name === 'roundtrip' });
+      const rt = r.report.roundTrip;
+      extra = { objectsIn: r.report.objectsIn, objectsOut: r.report.objectsOut, dropped: r.report.dropped.reduce((n, d) => n + d.count, 0),
+        ...(rt ? { meanMaskIou: rt.meanMaskIou, minMaskIou: rt.minMaskIou } : {}) };
+    }
+    const wallMs = performance.now() - t0;
+    process.stdout.write(`BENCH_RESULT ${JSON.stringify({ wallMs, maxRssMB: process.resourceUsage().maxRSS / 1024, ...extra })}\n`);
+  } finally {
+    fs.rmSync(out, { recursive: true, force: true });
+  }
+}
+
+async function main() {
+  if (process.argv[2] === '--child') return child(process.argv[3], process.argv[4]);
+  const scale = benchScale();
+  const file = await generate(scale, 2017, (s) => console.log(s));
+  const pick = process.env.LABELSCOPE_BENCH_CASES?.split(',').map((s) => s.trim());
+  const results: Record<string, Record<string, unknown>> = {};
+  for (const c of CASES.filter((x) => !pick || pick.includes(x))) {
+    process.stdout.write(`running ${c} … `);
+    const r = spawnSync(process.execPath, ['--max-old-space-size=8192', '--import', 'tsx', __filename, '--child', c, file], { encoding: 'utf8', maxBuffer: 64 << 20, cwd: path.join(__dirname, '..') });
+    const line = (r.stdout ?? '').split('\n').find((l) => l.startsWith('BENCH_RESULT '));
+    results[c] = line ? JSON.parse(line.slice(13)) : { error: `exit ${r.status}: ${(r.stderr ?? '').trim().split('\n').slice(-3).join(' | ')}` };
+    console.log(JSON.stringify(results[c]));
+  }
+  const f = results.floor?.wallMs as number | undefined, c = results.convert?.wallMs as number | undefined;
+  const verdict = f && c ? { ratio: c / f, target: TARGET_RATIO, ok: c / f <= TARGET_RATIO } : {};
+  if (f && c) console.log(`\nconvert / floor wall ratio: ${(c / f).toFixed(2)}× (goal ≤ ${TARGET_RATIO}×) ${c / f <= TARGET_RATIO ? 'OK' : 'OVER'}`);
+  console.log(`file: ${file} (${(fs.statSync(file).size / 1e6).toFixed(1)} MB, scale ${scale}), node ${process.version}, ${cpus().length} cpus`);
+  fs.mkdirSync(DATA_DIR, { recursive: true });
+  fs.writeFileSync(path.join(DATA_DIR, 'convert-results.json'), JSON.stringify({ date: new Date().toISOString(), scale, file, results, verdict }, null, 2));
+}
+
+main().catch((e) => { console.error(e); process.exit(1); });

@@ -1,0 +1,187 @@
+/**
+ * Shape operations the writers share: clipping polygons to the image, joining multi-part
+ * polygons into one (Ultralytics' merge_multi_segment), and turning masks into polygons with a
+ * count of what that loses. Rasterizing and tracing come from core/geometry (pycocotools-exact).
+ */
+import { maskToPolygons } from '../geometry/contours';
+import { polygonsToRle } from '../geometry/polygon';
+import { countsArea, countsIou, rleCounts, rleEncode, type Rle } from '../geometry/rle';
+import { isRle, usablePolygons, type Segmentation } from './model';
+
+/**
+ * Sutherland–Hodgman clip of one polygon (flat x,y) to [0,w]×[0,h]: the exact intersection,
+ * not vertices clamped one by one (which moves edges that cross the border).
+ */
+export function clipPolygon(poly: ArrayLike<number>, w: number, h: number): number[] {
+  let pts: number[] = Array.from(poly);
+  const edges: [(x: number, y: number) => number, boolean][] = [
+    [(x) => x, true], // x >= 0
+    [(x) => w - x, true], // x <= w
+    [(_x, y) => y, false], // y >= 0
+    [(_x, y) => h - y, false], // y <= h
+  ];
+  for (const [inside] of edges) {
+    const out: number[] = [];
+    const n = pts.length / 2;
+    if (n === 0) break;
+    for (let i = 0; i < n; i++) {
+      const ax = pts[2 * i], ay = pts[2 * i + 1];
+      const j = (i + 1) % n;
+      const bx = pts[2 * j], by = pts[2 * j + 1];
+      const da = inside(ax, ay), db = inside(bx, by);
+      if (da >= 0) out.push(ax, ay);
+      if ((da >= 0) !== (db >= 0)) {
+        const t = da / (da - db);
+        out.push(ax + t * (bx - ax), ay + t * (by - ay));
+      }
+    }
+    pts = out;
+  }
+  // snap values a hair outside (float error of the intersection) onto the border
+  for (let i = 0; i < pts.length; i += 2) {
+    pts[i] = Math.min(w, Math.max(0, pts[i]));
+    pts[i + 1] = Math.min(h, Math.max(0, pts[i + 1]));
+  }
+  return pts;
+}
+
+/** True when any vertex lies outside [0,w]×[0,h]. */
+export function polygonLeavesImage(poly: ArrayLike<number>, w: number, h: number): boolean {
+  for (let i = 0; i + 1 < poly.length; i += 2) if (poly[i] < 0 || poly[i] > w || poly[i + 1] < 0 || poly[i + 1] > h) return true;
+  return false;
+}
+
+/**
+ * Ultralytics' merge_multi_segment: neighbouring parts are joined at their closest vertices by
+ * a zero-width bridge, walked out on a forward pass and back on a return pass, so one polygon
+ * covers every part (even-odd, the bridges cancel). Unlike Ultralytics, a middle part keeps its
+ * orientation (Ultralytics reverses it and then indexes the flipped array with the unflipped
+ * indices, which can cut a part short).
+ */
+export function mergeMultiSegment(parts: number[][]): number[] {
+  if (parts.length === 1) return parts[0].slice();
+  const segs = parts.map((p) => { const pts: [number, number][] = []; for (let i = 0; i + 1 < p.length; i += 2) pts.push([p[i], p[i + 1]]); return pts; });
+  const links: number[][] = segs.map(() => []);
+  for (let i = 1; i < segs.length; i++) {
+    const [a, b] = closestPair(segs[i - 1], segs[i]);
+    links[i - 1].push(a);
+    links[i].push(b);
+  }
+  const last = segs.length - 1;
+  const forward: [number, number][] = [];
+  const back: [number, number][][] = [];
+  for (let i = 0; i < segs.length; i++) {
+    const seg = segs[i];
+    const entry = links[i][0];
+    const rolled = [...seg.slice(entry), ...seg.slice(0, entry), seg[entry]]; // closed at its entry
+    if (i === 0 || i === last) {
+      forward.push(...rolled);
+    } else {
+      const exit = (links[i][1] - entry + seg.length) % seg.length;
+      forward.push(...rolled.slice(0, exit + 1));
+      back.push(rolled.slice(exit));
+    }
+  }
+  for (let i = back.length - 1; i >= 0; i--) forward.push(...back[i]);
+  return forward.flat();
+}
+
+function closestPair(a: [number, number][], b: [number, number][]): [number, number] {
+  let best = Infinity, bi = 0, bj = 0;
+  for (let i = 0; i < a.length; i++) {
+    for (let j = 0; j < b.length; j++) {
+      const dx = a[i][0] - b[j][0], dy = a[i][1] - b[j][1];
+      const d = dx * dx + dy * dy;
+      if (d < best) { best = d; bi = i; bj = j; }
+    }
+  }
+  return [bi, bj];
+}
+
+/** Full-image RLE of any segmentation (polygons rasterized pycocotools-exact). */
+export function segmentationRle(seg: Segmentation, h: number, w: number): Rle {
+  if (isRle(seg)) return { size: seg.size, counts: rleCounts(seg) };
+  return polygonsToRle(usablePolygons(seg), h, w);
+}
+
+export interface TracedMask {
+  polygons: number[][];
+  /** Pixels the polygons cover that the mask does not (filled holes), and the other way round. */
+  holesFilled: boolean;
+  /** IoU of the traced polygons' raster with the mask. */
+  iou: number;
+}
+
+/**
+ * An RLE traced into polygons (outer boundaries, holes filled); says whether holes were lost.
+ * Traced inside the mask's box plus a 1 px margin, not the whole image: marching squares costs
+ * per pixel, and crowd regions are a fraction of the frame.
+ */
+export function rleToPolygons(rle: Rle): TracedMask {
+  const [h, w] = rle.size;
+  const crop = rleToCrop(rle);
+  if (!crop) return { polygons: [], holesFilled: false, iou: 0 };
+  const cw = crop.width + 2, ch = crop.height + 2;
+  const padded = new Uint8Array(cw * ch);
+  for (let y = 0; y < crop.height; y++) padded.set(crop.data.subarray(y * crop.width, (y + 1) * crop.width), (y + 1) * cw + 1);
+  const dx = crop.left - 1, dy = crop.top - 1;
+  const polygons = maskToPolygons(padded, ch, cw, { holes: 'fill' }).map((p) => p.map((v, i) => v + (i & 1 ? dy : dx)));
+  if (polygons.length === 0) return { polygons, holesFilled: false, iou: 0 };
+  const traced = polygonsToRle(polygons, h, w);
+  const a = rleCounts(rle);
+  const iou = countsIou(traced.counts as number[], a);
+  const holesFilled = countsArea(traced.counts as number[]) > countsArea(a) + 0.5 && iou < 1;
+  return { polygons, holesFilled, iou };
+}
+
+/** A row-major crop (nonzero = in) placed at (x0, y0) of an h×w image, as an RLE. */
+export function cropToRle(crop: ArrayLike<number>, cw: number, ch: number, x0: number, y0: number, h: number, w: number): Rle {
+  const full = new Uint8Array(h * w);
+  for (let y = 0; y < ch; y++) {
+    const fy = y0 + y;
+    if (fy < 0 || fy >= h) continue;
+    for (let x = 0; x < cw; x++) {
+      const fx = x0 + x;
+      if (fx >= 0 && fx < w && crop[y * cw + x]) full[fy * w + fx] = 1;
+    }
+  }
+  return rleEncode(full, h, w);
+}
+
+/**
+ * The tight crop of an RLE's foreground: its box (left, top, width, height) and row-major 0/1
+ * pixels. Walks the runs of ones only (cost ∝ mask area, not image area).
+ */
+export function rleToCrop(rle: Rle): { left: number; top: number; width: number; height: number; data: Uint8Array } | undefined {
+  const [h] = rle.size;
+  const counts = rleCounts(rle);
+  let x0 = Infinity, y0 = Infinity, x1 = -1, y1 = -1;
+  let pos = 0;
+  for (let r = 0; r < counts.length; r++) {
+    const n = counts[r];
+    if (r & 1 && n > 0) {
+      const xs = Math.floor(pos / h), xe = Math.floor((pos + n - 1) / h);
+      if (xs < x0) x0 = xs;
+      if (xe > x1) x1 = xe;
+      if (xe > xs) { y0 = 0; y1 = Math.max(y1, h - 1); } // the run wraps a column: every row
+      else { const ys = pos % h; if (ys < y0) y0 = ys; if (ys + n - 1 > y1) y1 = ys + n - 1; }
+    }
+    pos += n;
+  }
+  if (x1 < 0) return undefined;
+  const width = x1 - x0 + 1, height = y1 - y0 + 1;
+  const data = new Uint8Array(width * height);
+  pos = 0;
+  for (let r = 0; r < counts.length; r++) {
+    const n = counts[r];
+    if (r & 1) {
+      let y = pos % h, x = (pos - y) / h;
+      for (let k = 0; k < n; k++) {
+        data[(y - y0) * width + (x - x0)] = 1;
+        if (++y === h) { y = 0; x++; }
+      }
+    }
+    pos += n;
+  }
+  return { left: x0, top: y0, width, height, data };
+}

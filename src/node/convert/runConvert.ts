@@ -1,0 +1,199 @@
+/**
+ * A conversion on disk, shared by the CLI and the extension: detect and read the input, convert
+ * through COCO (core/convert), write the output (never over an existing one without `force`),
+ * place images (left in place, hard-linked or copied), write conversion-report.md (+ JSON).
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { parseClassMap, type ClassMap } from '../../core/convert/classes';
+import { convertDataset } from '../../core/convert/convert';
+import { detectFormat, isSource, reader, sourceOf, target, type SourceFormat, type TargetFormat } from '../../core/convert/formats';
+import { ConvertLog, type CocoDataset, type WriteResult } from '../../core/convert/model';
+import { reportMarkdown, type ConversionReport } from '../../core/convert/report';
+import type { CrowdMode, MultipartMode } from '../../core/convert/yolo';
+import { writeFileAtomic } from '../atomicWrite';
+import { imageLookup } from '../imageFiles';
+import { diskTree, peekFile } from './diskTree';
+
+export interface RunConvertOptions {
+  input: string;
+  output: string;
+  to: TargetFormat;
+  from?: string;
+  classesFile?: string;
+  /** Folder the images' file names are relative to (default: beside the input). */
+  images?: string;
+  multipart?: MultipartMode;
+  crowd?: CrowdMode;
+  coco80?: boolean;
+  /** Copy images into the output layout (default: YOLO hard-links them, others leave them). */
+  copyImages?: boolean;
+  force?: boolean;
+  /** Also write the report as JSON here. */
+  reportFile?: string;
+  roundTrip?: boolean;
+  onProgress?: (phase: string, fraction: number) => void;
+  signal?: AbortSignal;
+}
+
+export interface RunConvertResult {
+  report: ConversionReport;
+  /** The main output: the COCO file, or the output folder. */
+  outputPath: string;
+  reportPath: string;
+  from: SourceFormat;
+  files: number;
+}
+
+/** Input that can't be read (exit status 2 in the CLI). */
+export class ConvertInputError extends Error {
+  override name = 'ConvertInputError';
+}
+/** Output refused (exists, no --force) or not writable. */
+export class ConvertOutputError extends Error {
+  override name = 'ConvertOutputError';
+}
+
+export function detectInputFormat(input: string): SourceFormat {
+  const tree = diskTree(input);
+  const found = detectFormat(tree.list(), (p) => peekFile(tree.root, p));
+  if (!found) throw new ConvertInputError(`${input}: not a dataset Labelscope can read (looked for COCO JSON, YOLO data.yaml or images/ + labels/, Pascal VOC XML, labelme JSON, CVAT 1.1 XML, Label Studio JSON, mask PNGs). Name the format with --from.`);
+  return found;
+}
+
+export async function readInput(input: string, from: SourceFormat | undefined, log: ConvertLog, onProgress?: RunConvertOptions['onProgress'], signal?: AbortSignal): Promise<{ ds: CocoDataset; from: SourceFormat; root: string }> {
+  if (!fs.existsSync(input)) throw new ConvertInputError(`Cannot read ${input}: no such file or directory`);
+  const format = from ?? detectInputFormat(input);
+  const tree = diskTree(input);
+  if (format === 'yolo') await tree.loadImageSizes((d, t) => onProgress?.('reading image sizes', d / t), signal);
+  onProgress?.(`reading ${format}`, 0);
+  try {
+    return { ds: reader(format)(tree, log), from: format, root: tree.root };
+  } catch (e) {
+    throw new ConvertInputError(`Cannot read ${input} as ${format}: ${(e as Error).message}`);
+  }
+}
+
+export async function runConvert(opts: RunConvertOptions): Promise<RunConvertResult> {
+  if (opts.from !== undefined && !isSource(opts.from)) throw new ConvertInputError(`--from ${opts.from}: not a format (coco, yolo, voc, labelme, cvat, labelstudio, masks)`);
+  let classes: ClassMap | undefined;
+  if (opts.classesFile) {
+    try {
+      classes = parseClassMap(JSON.parse(fs.readFileSync(opts.classesFile, 'utf8')), opts.classesFile);
+    } catch (e) {
+      throw new ConvertInputError(`Cannot read ${opts.classesFile}: ${(e as Error).message}`);
+    }
+  }
+  const info = target(opts.to);
+  const single = opts.to === 'coco' && /\.json$/i.test(opts.output);
+  const outDir = single ? path.dirname(path.resolve(opts.output)) : path.resolve(opts.output);
+  refuseExisting(opts.output, single, opts.force);
+
+  const log = new ConvertLog();
+  const { ds, from, root } = await readInput(opts.input, opts.from ? sourceOf(opts.from) : undefined, log, opts.onProgress, opts.signal);
+  opts.signal?.throwIfAborted();
+  const inputIsFile = fs.statSync(opts.input).isFile();
+  const lookup = imageLookup(inputIsFile ? opts.input : path.join(root, 'annotations.json'), opts.images ? path.resolve(opts.images) : undefined);
+  if (opts.to === 'coco' && from !== 'coco' && !opts.copyImages) {
+    // a COCO file written elsewhere names its images relative to itself, so the viewer and
+    // `labelscope check` find them where they stay
+    for (const img of ds.images) {
+      const src = lookup.resolve(img.file_name);
+      if (src) img.file_name = path.relative(outDir, src).split(path.sep).join('/');
+    }
+  }
+  opts.onProgress?.(`converting to ${opts.to}`, 0.3);
+  const { output, report } = convertDataset(ds, opts.to, {
+    multipart: opts.multipart, crowd: opts.crowd, classes, coco80: opts.coco80, roundTrip: opts.roundTrip, datasetRoot: outDir,
+  }, { from, input: opts.input, output: opts.output }, log);
+  opts.signal?.throwIfAborted();
+
+  opts.onProgress?.('writing', 0.6);
+  const placeMode = opts.copyImages ? 'copy' : info.placesImages ? 'link' : 'reference';
+  await writeOutput(outDir, single ? path.resolve(opts.output) : undefined, output, opts.signal);
+  const placed = placeImages(outDir, output, lookup, placeMode, opts.signal);
+  report.options.images = placeMode;
+  if (placed.missing > 0) report.notes.push({ reason: 'image-not-found', count: placed.missing, message: 'Image files not found, so not placed in the output layout (labels were written).', examples: placed.examples.map((f) => ({ file: f, message: 'not found' })) });
+
+  const reportPath = path.join(outDir, 'conversion-report.md');
+  await writeFileAtomic(reportPath, Buffer.from(reportMarkdown(report)));
+  if (opts.reportFile) await writeFileAtomic(path.resolve(opts.reportFile), Buffer.from(JSON.stringify(report, null, 2) + '\n'));
+  opts.onProgress?.('done', 1);
+  // a COCO .json OUT with several splits becomes one file per split beside it: open the first
+  const outputPath = !single ? outDir : output.files.length === 1 ? path.resolve(opts.output) : path.join(outDir, output.files[0].path);
+  return { report, outputPath, reportPath, from, files: output.files.length };
+}
+
+function refuseExisting(output: string, single: boolean, force?: boolean): void {
+  if (force || !fs.existsSync(output)) return;
+  const st = fs.statSync(output);
+  if (single || !st.isDirectory()) throw new ConvertOutputError(`${output} exists; use --force to overwrite it`);
+  if (fs.readdirSync(output).length > 0) throw new ConvertOutputError(`${output} exists and is not empty; use --force to write into it`);
+}
+
+async function writeOutput(outDir: string, singleFile: string | undefined, output: WriteResult, signal?: AbortSignal): Promise<void> {
+  try {
+    fs.mkdirSync(outDir, { recursive: true });
+    if (singleFile && output.files.length === 1) {
+      await writeFileAtomic(singleFile, Buffer.from(output.files[0].data as string));
+      return;
+    }
+    const dirs = new Set(output.files.map((f) => path.dirname(path.join(outDir, ...f.path.split('/')))));
+    for (const d of dirs) fs.mkdirSync(d, { recursive: true });
+    // many small files into a folder of our own: plain writes, 32 in flight so the disk's
+    // latency overlaps (one big file goes atomic above)
+    let next = 0;
+    const writer = async () => {
+      while (next < output.files.length) {
+        signal?.throwIfAborted();
+        const f = output.files[next++];
+        await fs.promises.writeFile(path.join(outDir, ...f.path.split('/')), f.data);
+      }
+    };
+    await Promise.all(Array.from({ length: 32 }, writer));
+  } catch (e) {
+    if ((e as Error).name === 'AbortError') throw e;
+    throw new ConvertOutputError(`Cannot write ${outDir}: ${(e as Error).message}`);
+  }
+}
+
+/**
+ * imageLookup's candidates, answered from one directory listing per folder instead of a stat per
+ * candidate: train2017 has 118k images and up to seven candidate folders each.
+ */
+function listingLookup(lookup: ReturnType<typeof imageLookup>) {
+  const listings = new Map<string, Set<string> | null>();
+  const has = (file: string) => {
+    const dir = path.dirname(file);
+    let l = listings.get(dir);
+    if (l === undefined) {
+      try { l = new Set(fs.readdirSync(dir)); } catch { l = null; }
+      listings.set(dir, l);
+    }
+    return !!l && l.has(path.basename(file));
+  };
+  return { resolve: (fileName: string) => lookup.candidates(fileName).find(has) };
+}
+
+function placeImages(outDir: string, output: WriteResult, slowLookup: ReturnType<typeof imageLookup>, mode: 'copy' | 'link' | 'reference', signal?: AbortSignal) {
+  let missing = 0;
+  const examples: string[] = [];
+  if (mode === 'reference') return { missing, examples };
+  const lookup = listingLookup(slowLookup);
+  const made = new Set<string>();
+  for (const p of output.images) {
+    if (signal?.aborted) signal.throwIfAborted();
+    const src = lookup.resolve(p.fileName);
+    if (!src) { missing++; if (examples.length < 20) examples.push(p.fileName); continue; }
+    const dst = path.join(outDir, ...p.target.split('/'));
+    if (path.resolve(src) === path.resolve(dst)) continue;
+    const d = path.dirname(dst);
+    if (!made.has(d)) { fs.mkdirSync(d, { recursive: true }); made.add(d); }
+    try { fs.rmSync(dst, { force: true }); } catch { /* replaced below */ }
+    if (mode === 'link') {
+      try { fs.linkSync(src, dst); continue; } catch { /* another device: copy */ }
+    }
+    fs.copyFileSync(src, dst);
+  }
+  return { missing, examples };
+}
