@@ -8,7 +8,7 @@ const production = process.argv.includes('--production');
 const pkg = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8'));
 
 /** Native modules and the editor API are provided at run time, never bundled. */
-const external = ['vscode', 'sharp', 'onnxruntime-node'];
+const external = ['vscode', 'sharp', 'onnxruntime-node', 'piscina'];
 
 const node = {
   bundle: true,
@@ -28,6 +28,8 @@ const builds = [
   // Started by src/node/parallelLoad.ts (from the extension, the check worker and the CLI) to scan big files.
   { ...node, entryPoints: { scanWorker: 'src/node/parallelLoadWorker.ts' }, outdir: 'dist' },
   { ...node, entryPoints: { cli: 'src/cli/main.ts' }, outdir: 'dist' },
+  // Image health: the piscina pool's worker (src/node/health/pool.ts starts it).
+  { ...node, entryPoints: { healthWorker: 'src/node/health/worker.ts' }, outdir: 'dist' },
   { ...node, entryPoints: { core: 'src/lib.ts' }, outdir: 'dist' },
 ];
 
