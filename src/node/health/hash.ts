@@ -2,8 +2,8 @@
  * Image fingerprints for duplicate search, from decoded pixels (never the file bytes: the same
  * picture saved twice by two encoders has different bytes but, losslessly, the same pixels).
  *
- * - pixel hash: SHA-1 of width, height, channel count and the 8-bit sRGB pixels. Equal hashes are
- *   exact duplicates.
+ * - pixel hash: SHA-1 of width, height, channel count and the 8-bit sRGB pixels (an alpha channel
+ *   that is opaque everywhere left out). Equal hashes are exact duplicates.
  * - perceptual hash (pHash, 64 bits): the image as 32 × 32 grey, its 2-D DCT-II, the 8 × 8
  *   lowest frequencies; bit k is 1 when coefficient k is above their median (the DC term is
  *   excluded from the median). Resizing, re-encoding and mild brightness or contrast changes
@@ -12,7 +12,20 @@
 import { createHash } from 'node:crypto';
 
 export function pixelHash(data: Uint8Array, width: number, height: number, channels: number): string {
+  // An alpha channel that is opaque everywhere says nothing: PNG with alpha = WebP without.
+  if ((channels === 4 || channels === 2) && alphaOpaque(data, channels)) {
+    const colour = channels - 1;
+    const stripped = new Uint8Array((data.length / channels) * colour);
+    for (let i = 0, o = 0; i < data.length; i += channels) for (let c = 0; c < colour; c++) stripped[o++] = data[i + c];
+    data = stripped;
+    channels = colour;
+  }
   return createHash('sha1').update(`${width}x${height}x${channels}\0`).update(data).digest('hex');
+}
+
+function alphaOpaque(data: Uint8Array, channels: number): boolean {
+  for (let i = channels - 1; i < data.length; i += channels) if (data[i] !== 255) return false;
+  return true;
 }
 
 export const PHASH_SIDE = 32;
