@@ -77,38 +77,58 @@ export function nearPairs(hi: Uint32Array, lo: Uint32Array, t: number, onPair: (
   const n = hi.length;
   const radius = Math.floor(t / 4);
   if (radius > 3) throw new Error(`near-duplicate threshold ${t} is above 15`);
-  const chunk = (i: number, k: number) => (k < 2 ? (hi[i] >>> (16 * (1 - k))) & 0xffff : (lo[i] >>> (16 * (3 - k))) & 0xffff);
-  // Four tables: chunk value → indices, as counting-sorted arrays (start offsets + members).
-  const tables = [0, 1, 2, 3].map((k) => {
+  // Chunk k of every hash, and four tables: chunk value → indices (counting-sorted: offsets + members).
+  const chunks: Uint16Array[] = [];
+  const starts: Uint32Array[] = [];
+  const members: Uint32Array[] = [];
+  for (let k = 0; k < 4; k++) {
+    const ch = new Uint16Array(n);
+    for (let i = 0; i < n; i++) ch[i] = k < 2 ? (hi[i] >>> (16 * (1 - k))) & 0xffff : (lo[i] >>> (16 * (3 - k))) & 0xffff;
     const start = new Uint32Array(65537);
-    for (let i = 0; i < n; i++) start[chunk(i, k) + 1]++;
+    for (let i = 0; i < n; i++) start[ch[i] + 1]++;
     for (let v = 0; v < 65536; v++) start[v + 1] += start[v];
     const fill = start.slice(0, 65536);
-    const members = new Uint32Array(n);
-    for (let i = 0; i < n; i++) members[fill[chunk(i, k)]++] = i;
-    return { start, members };
-  });
-  const probe = masks(radius);
+    const mem = new Uint32Array(n);
+    for (let i = 0; i < n; i++) mem[fill[ch[i]]++] = i;
+    chunks.push(ch); starts.push(start); members.push(mem);
+  }
+  const probe = Uint32Array.from(masks(radius));
+  const np = probe.length;
   const seen = new Int32Array(n).fill(-1);
   let candidates = 0;
-  for (let i = 0; i < n; i++) {
-    for (let k = 0; k < 4; k++) {
-      const c = chunk(i, k);
-      const { start, members } = tables[k];
-      for (const m of probe) {
-        const v = c ^ m;
-        for (let p = start[v]; p < start[v + 1]; p++) {
-          const j = members[p];
-          if (j <= i || seen[j] === i) continue;
-          seen[j] = i;
+  for (let k = 0; k < 4; k++) {
+    const ch = chunks[k], start = starts[k], mem = members[k];
+    for (let i = 0; i < n; i++) {
+      const c = ch[i];
+      const hii = hi[i], loi = lo[i];
+      for (let q = 0; q < np; q++) {
+        const v = c ^ probe[q];
+        const end = start[v + 1];
+        for (let p = start[v]; p < end; p++) {
+          const j = mem[p];
+          if (j <= i) continue;
+          const d = popcount32((hii ^ hi[j]) >>> 0) + popcount32((loi ^ lo[j]) >>> 0);
           candidates++;
-          const d = popcount32((hi[i] ^ hi[j]) >>> 0) + popcount32((lo[i] ^ lo[j]) >>> 0);
-          if (d <= t) onPair(i, j, d);
+          if (d > t) continue;
+          // The same pair can come up in several chunks: report it from the first chunk where it does.
+          if (firstChunkWithin(hii, loi, hi[j], lo[j], radius) !== k) continue;
+          if (seen[j] === i) continue;
+          seen[j] = i;
+          onPair(i, j, d);
         }
       }
     }
   }
   return { candidates };
+}
+
+/** The first 16-bit chunk in which a and b differ in at most r bits (where the search finds the pair first). */
+function firstChunkWithin(ahi: number, alo: number, bhi: number, blo: number, r: number): number {
+  const x = (ahi ^ bhi) >>> 0, y = (alo ^ blo) >>> 0;
+  if (popcount32(x >>> 16) <= r) return 0;
+  if (popcount32(x & 0xffff) <= r) return 1;
+  if (popcount32(y >>> 16) <= r) return 2;
+  return 3;
 }
 
 /** Exact groups (same pixel hash), then near groups among the remaining distinct pictures. */
