@@ -5,6 +5,7 @@
 import type { CliIo } from '../io';
 import { checkCommand } from './check';
 import { statsCommand } from './stats';
+import { cardCommand } from './card';
 
 export interface CliCommand {
   /** The word after `labelscope`. */
@@ -18,4 +19,5 @@ export interface CliCommand {
 export const COMMANDS: CliCommand[] = [
   checkCommand,
   statsCommand,
+  cardCommand,
 ];

@@ -75,12 +75,22 @@ export async function probeImage(task: ProbeTask): Promise<ImageProbe> {
   if (!(width > 0 && height > 0) || width * height > maxPixels) {
     return { status: 'too-large', ...header, error: `${width} × ${height} = ${(width * height / 1e6).toFixed(0)} Mpx is above the limit of ${(maxPixels / 1e6).toFixed(0)} Mpx (not decoded)` };
   }
+  // failOn 'truncated': a JPEG or PNG that ends early is an error, not grey pixels.
+  const decode = () => sharp(task.file, { failOn: 'truncated', limitInputPixels: maxPixels })
+    .toColourspace('srgb')
+    .raw({ depth: 'uchar' })
+    .toBuffer({ resolveWithObject: true });
   try {
-    // failOn 'truncated': a JPEG or PNG that ends early is an error, not grey pixels.
-    const { data, info } = await sharp(task.file, { failOn: 'truncated', limitInputPixels: maxPixels })
-      .toColourspace('srgb')
-      .raw({ depth: 'uchar' })
-      .toBuffer({ resolveWithObject: true });
+    let decoded;
+    try {
+      decoded = await decode();
+    } catch (e) {
+      // libvips' error buffer is shared by the threads of a process: under load another thread can
+      // take the message and leave "Unknown error". A second decode names the cause.
+      if (!/unknown error/i.test(clean(e))) throw e;
+      decoded = await decode();
+    }
+    const { data, info } = decoded;
     if (task.decodeOnly) return { status: 'ok', ...header };
     const pixels = new Uint8Array(data.buffer, data.byteOffset, data.length);
     const raw = { raw: { width: info.width, height: info.height, channels: info.channels as 1 | 2 | 3 | 4 } };

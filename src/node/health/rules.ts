@@ -140,7 +140,7 @@ export function imageHealthRules(facts: ImageFacts): Rule[] {
           if (p.hasAlpha) modes.push('an alpha channel');
           if (facts.colourDataset && (p.space === 'b-w' || p.space === 'grey16' || (p.channels !== undefined && p.channels <= 2 && !p.isPalette))) modes.push('greyscale in a colour dataset');
           if (modes.length === 0) return;
-          ctx.report({ message: `Image ${fileOf(img)} is ${modes.join(', ')}${p.format ? ` (${p.format})` : ''}; convert it to 8-bit RGB.`, at: ctx.place('images', entry, ['file_name']), imageId: idOf(img.id), data: { modes } });
+          ctx.report({ message: `Image ${fileOf(img)} is not plain 8-bit RGB: ${modes.join(', ')}${p.format ? ` (${p.format})` : ''}; convert it to 8-bit RGB.`, at: ctx.place('images', entry, ['file_name']), imageId: idOf(img.id), data: { modes } });
         });
       },
     },

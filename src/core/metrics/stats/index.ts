@@ -15,3 +15,4 @@ export function statsReport(docs: readonly CocoDocument[], opts: StatsOptions & 
   const shift = results.length > 1 ? compareSplits(results, opts) : undefined;
   return { version: 1, splits: results.map((r) => r.stats), ...(shift ? { shift } : {}) };
 }
+export * from './charts';
