@@ -226,3 +226,37 @@ export function duplicateProblems(docs: readonly CocoDocument[], names: readonly
   }
   return out;
 }
+
+/**
+ * Byte edits that remove the images at `imageIndexes` and every annotation of those images
+ * ("keep one" of a duplicate group). Consecutive elements go as one run, so edits never overlap.
+ */
+export function removeImagesEdits(doc: CocoDocument, imageIndexes: readonly number[]): { start: number; end: number; newText: string }[] {
+  const remove = new Set(imageIndexes);
+  const ids = new Set<unknown>();
+  for (const i of remove) { const v = doc.imageEntries[i]?.value; if (isJsonObject(v)) ids.add(v.id); }
+  const annIdx: number[] = [];
+  doc.annotationEntries.forEach((e) => { if (isJsonObject(e.value) && ids.has(e.value.image_id)) annIdx.push(e.index); });
+  return [...removeRuns(doc, doc.imageEntries, [...remove]), ...removeRuns(doc, doc.annotationEntries, annIdx)];
+}
+
+function removeRuns(doc: CocoDocument, entries: readonly { start: number; end: number }[], indexes: number[]) {
+  const sorted = [...new Set(indexes)].filter((i) => i >= 0 && i < entries.length).sort((a, b) => a - b);
+  const edits: { start: number; end: number; newText: string }[] = [];
+  for (let k = 0; k < sorted.length;) {
+    let j = k;
+    while (j + 1 < sorted.length && sorted[j + 1] === sorted[j] + 1) j++;
+    const a = sorted[k], b = sorted[j];
+    if (a > 0) edits.push({ start: entries[a - 1].end, end: entries[b].end, newText: '' });
+    else if (b < entries.length - 1) edits.push({ start: entries[0].start, end: entries[b + 1].start, newText: '' });
+    else {
+      // Every element: leave the brackets, drop the elements and the whitespace around them.
+      let s = entries[0].start, t = entries[b].end;
+      while (s > 0 && /\s/.test(String.fromCharCode(doc.bytes[s - 1]))) s--;
+      while (t < doc.bytes.length && /\s/.test(String.fromCharCode(doc.bytes[t]))) t++;
+      edits.push({ start: s, end: t, newText: '' });
+    }
+    k = j + 1;
+  }
+  return edits;
+}

@@ -6,7 +6,8 @@
 import * as assert from 'node:assert/strict';
 import sharp from 'sharp';
 import { parseCoco } from '../../../../src/core/coco/parse';
-import { DEFAULT_NEAR_THRESHOLD, duplicateProblems, findDuplicates, hammingHex, nearPairs, popcount32 } from '../../../../src/core/metrics/duplicates';
+import { applyByteEdits } from '../../../../src/core/edits/applyByteEdits';
+import { DEFAULT_NEAR_THRESHOLD, duplicateProblems, removeImagesEdits, findDuplicates, hammingHex, nearPairs, popcount32 } from '../../../../src/core/metrics/duplicates';
 import { probeImage } from '../../../../src/node/health/probe';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -112,6 +113,25 @@ describe('duplicates', function () {
       assert.ok(far > DEFAULT_NEAR_THRESHOLD * 2, `other picture: distance ${far}`);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('keep one of a duplicate group', () => {
+  it('removes the other images and their annotations, consecutive ones as one run, leaving valid JSON', () => {
+    const value = {
+      images: [1, 2, 3, 4].map((id) => ({ id, file_name: `${id}.jpg` })),
+      annotations: [{ id: 10, image_id: 1 }, { id: 11, image_id: 2 }, { id: 12, image_id: 3 }, { id: 13, image_id: 2 }, { id: 14, image_id: 4 }],
+      categories: [],
+    };
+    for (const text of [JSON.stringify(value), JSON.stringify(value, null, 2)]) {
+      const doc = parseCoco(new TextEncoder().encode(text));
+      // keep image 3: remove 1, 2 (a run from the start) and 4 (the last)
+      const out = JSON.parse(new TextDecoder().decode(applyByteEdits(doc.bytes, removeImagesEdits(doc, [0, 1, 3]))));
+      assert.deepEqual(out.images, [{ id: 3, file_name: '3.jpg' }]);
+      assert.deepEqual(out.annotations, [{ id: 12, image_id: 3 }]);
+      const all = JSON.parse(new TextDecoder().decode(applyByteEdits(doc.bytes, removeImagesEdits(doc, [0, 1, 2, 3]))));
+      assert.deepEqual([all.images, all.annotations], [[], []]);
     }
   });
 });
