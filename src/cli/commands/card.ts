@@ -9,16 +9,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
-import { datasetCard, type KnownIssue } from '../../core/card/datasetCard';
-import { chartToSvg } from '../../core/card/svg';
-import { checkDocument } from '../../core/check';
 import type { CocoDocument } from '../../core/coco/document';
-import { computeStats, compareSplits, datasetCharts } from '../../core/metrics/stats';
-import type { Problem } from '../../core/problems';
-import { writeFileAtomic } from '../../node/atomicWrite';
-import { fileAccessFor } from '../../node/checkFile';
-import { loadConfigFor } from '../../node/config';
-import { checkDatasetHealth } from '../../node/health/datasetHealth';
+import { writeDatasetCard } from '../../node/health/cardWriter';
 import { loadCoco } from '../../node/loadCoco';
 import { VERSION, makeProgress, type CliIo } from '../io';
 import type { CliCommand } from './index';
@@ -47,15 +39,6 @@ export const cardCommand: CliCommand = {
 
 function defaultCacheDir(): string {
   return path.join(process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache'), 'labelscope');
-}
-
-function summarize(problems: readonly Problem[], split: string, into: Map<string, KnownIssue>): void {
-  for (const p of problems) {
-    const key = `${split}\0${p.rule}`;
-    const prev = into.get(key);
-    if (prev) into.set(key, { ...prev, count: prev.count + 1 });
-    else into.set(key, { rule: p.rule, severity: p.severity, count: 1, split, example: p.message.length > 160 ? `${p.message.slice(0, 157)}…` : p.message });
-  }
 }
 
 async function run(args: string[], io: CliIo): Promise<number> {
@@ -104,52 +87,24 @@ async function run(args: string[], io: CliIo): Promise<number> {
       return 2;
     }
   }
-  const results = docs.map((d) => computeStats(d));
-  const splits = results.map((r) => r.stats);
-  const shift = results.length > 1 ? compareSplits(results) : undefined;
-
-  // Known issues: every rule, then (with the images) health, duplicates and leakage.
-  const issues = new Map<string, KnownIssue>();
-  docs.forEach((doc, k) => {
-    const file = positionals[k];
-    const { config } = loadConfigFor(file);
-    const images = values.images ? path.resolve(values.images) : undefined;
-    const { problems } = checkDocument(doc, { config, files: values['no-images'] ? undefined : fileAccessFor(file, images) });
-    summarize(problems, splits[k].name, issues);
-  });
-  let imagesChecked = false;
-  let duplicates;
-  if (!values['no-images']) {
-    const total = docs.reduce((t, d) => t + d.imageEntries.length, 0);
-    const progress = makeProgress(io, total > 2000 ? Infinity : 0);
-    const health = await checkDatasetHealth(docs, positionals, {
-      imageRoot: values.images ? path.resolve(values.images) : undefined,
-      cacheDir: values.cache ?? defaultCacheDir(),
-      onProgress: (file, done, n) => progress.update(`images of ${path.basename(positionals[file])}`, n ? done / n : 1),
-    });
-    progress.done();
-    imagesChecked = health.files.some((f) => f.health.images.length > 0);
-    health.files.forEach((f, k) => summarize(f.problems.filter((p) => p.rule !== 'coco/image-file-missing'), splits[k].name, issues));
-    if (imagesChecked) {
-      duplicates = {
-        exactGroups: health.groups.filter((g) => g.kind === 'exact').length,
-        nearGroups: health.groups.filter((g) => g.kind === 'near').length,
-        leakageGroups: health.groups.filter((g) => g.leakage).length,
-      };
-    }
-  }
-
-  const out = path.resolve(values.output);
-  const charts = datasetCharts(splits).map((spec) => ({ file: `charts/${spec.id}.svg`, spec }));
-  const card = datasetCard({ docs, splits, shift, issues: [...issues.values()], imagesChecked, duplicates, charts, prettyName: values.name, generator: VERSION });
+  let written;
   try {
-    fs.mkdirSync(path.join(out, 'charts'), { recursive: true });
-    for (const c of charts) await writeFileAtomic(path.join(out, c.file), new TextEncoder().encode(chartToSvg(c.spec)));
-    await writeFileAtomic(path.join(out, 'README.md'), new TextEncoder().encode(card));
+    written = await writeDatasetCard(docs, positionals, values.output, {
+      images: values.images ? path.resolve(values.images) : undefined,
+      checkImages: !values['no-images'],
+      cacheDir: values.cache ?? defaultCacheDir(),
+      prettyName: values.name,
+      generator: VERSION,
+      onProgress: (() => {
+        const progress = makeProgress(io, docs.reduce((t, d) => t + d.imageEntries.length, 0) > 2000 ? Infinity : 0);
+        return (file: number, done: number, n: number) => { progress.update(`images of ${path.basename(positionals[file])}`, n ? done / n : 1); if (done === n) progress.done(); };
+      })(),
+    });
   } catch (e) {
-    io.stderr(`labelscope: cannot write the card to ${out}: ${(e as Error).message}\n`);
+    io.stderr(`labelscope: cannot write the card to ${path.resolve(values.output)}: ${(e as Error).message}\n`);
     return 2;
   }
-  io.stdout(`wrote ${path.join(out, 'README.md')} and ${charts.length} charts in ${path.join(out, 'charts')}\n`);
+  const { out, charts } = written;
+  io.stdout(`wrote ${path.join(out, 'README.md')} and ${charts} charts in ${path.join(out, 'charts')}\n`);
   return 0;
 }
