@@ -48,6 +48,12 @@ if (existsSync('webview-ui/src/main.ts')) {
   });
 }
 
+// The Dataset Report view (webview-ui/src/reports/stats, issue 14).
+builds.push({
+  bundle: true, platform: 'browser', target: 'chrome120', format: 'iife', sourcemap: !production, minify: production,
+  entryPoints: { statsReport: 'webview-ui/src/reports/stats/main.ts' }, outdir: 'dist/webview', logLevel: 'info',
+});
+
 if (watch) {
   for (const b of builds) await (await esbuild.context(b)).watch();
 } else {

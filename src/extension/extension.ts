@@ -48,6 +48,7 @@ export function activate(context: vscode.ExtensionContext, runner?: CheckRunner,
   service = svc;
   context.subscriptions.push(log, diagnostics, status, svc);
   (require('./editor/cocoEditorProvider') as typeof import('./editor/cocoEditorProvider')).registerCocoEditor(context, svc);
+  (require('./health/reportPanel') as typeof import('./health/reportPanel')).registerDatasetReport(context);
 
   const isCocoDocument = (doc: vscode.TextDocument): boolean =>
     doc.uri.scheme === 'file' && (doc.languageId === 'json' || doc.fileName.endsWith('.json')) &&
