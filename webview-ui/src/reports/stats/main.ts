@@ -81,7 +81,8 @@ function summary(s: DatasetStats): HTMLElement {
     + `small / medium / large ${s.small} / ${s.medium} / ${s.large}; class imbalance ${ci.mostFrequent ? `${ci.ratio.toFixed(1)} (${ci.mostFrequent.name} / ${ci.leastFrequent?.name})` : '-'}`);
 }
 
-function chartSection(spec: ChartSpec): HTMLElement {
+/** The chart's section; echarts starts once it is in the page (it measures its container). */
+function chartSection(spec: ChartSpec, pending: (() => void)[]): HTMLElement {
   const plot = el('div', { className: 'plot' });
   const png = el('button', { className: 'secondary', textContent: 'Export PNG', title: `Save "${spec.title}" as PNG` });
   const svg = el('button', { className: 'secondary', textContent: 'Export SVG', title: `Save "${spec.title}" as SVG` });
@@ -89,9 +90,13 @@ function chartSection(spec: ChartSpec): HTMLElement {
   section.setAttribute('role', 'img');
   section.setAttribute('aria-label', `${spec.title}. ${spec.description}${spec.id !== 'centers' ? ' Left and right arrows pick a bar, Enter filters the viewer to it.' : ''}`);
   section.dataset.chart = spec.id;
-  const chart = echarts.init(plot, undefined, { renderer: 'canvas' });
-  chart.setOption(spec.option as echarts.EChartsCoreOption);
-  charts.set(spec.id, { chart, spec });
+  let chart!: echarts.ECharts;
+  pending.push(() => {
+    chart = echarts.init(plot, undefined, { renderer: 'canvas' });
+    chart.setOption(spec.option as echarts.EChartsCoreOption);
+    charts.set(spec.id, { chart, spec });
+    chart.on('click', (p) => pick(p.dataIndex, p.seriesIndex ?? 0));
+  });
   const pick = (dataIndex: number, seriesIndex: number) => {
     const split = splits[seriesIndex]?.name ?? splits[0]?.name ?? '';
     if (spec.id === 'categories') {
@@ -99,7 +104,6 @@ function chartSection(spec: ChartSpec): HTMLElement {
       if (d) post({ type: 'filter', pick: { chart: spec.id, split, categoryId: d.categoryId } });
     } else if (spec.id !== 'centers') post({ type: 'filter', pick: { chart: spec.id, split, bin: dataIndex } });
   };
-  chart.on('click', (p) => pick(p.dataIndex, p.seriesIndex ?? 0));
   let cursor = -1;
   section.addEventListener('keydown', (ev) => {
     if (spec.id === 'centers') return;
@@ -159,6 +163,7 @@ function render(msg: Extract<ToStatsView, { type: 'report' }>): void {
   const card = el('button', { textContent: 'Generate Dataset Card…' });
   card.addEventListener('click', () => post({ type: 'generateCard' }));
   const shift = msg.report.shift?.comparisons ?? [];
+  const pending: (() => void)[] = [];
   app.replaceChildren(
     el('h1', {}, `Dataset report: ${splits.map((s) => s.name).join(', ')}`),
     el('ul', {}, ...splits.map(summary)),
@@ -170,12 +175,13 @@ function render(msg: Extract<ToStatsView, { type: 'report' }>): void {
     el('h2', {}, 'Findings'),
     el('ul', {}, ...splits.flatMap((s) => s.findings.map((f) => el('li', {}, `${s.name}: ${f.message}`)))),
     el('h2', {}, 'Charts'),
-    el('div', { className: 'charts' }, ...datasetCharts(splits, themeFromCss()).map(chartSection)),
+    el('div', { className: 'charts' }, ...datasetCharts(splits, themeFromCss()).map((spec) => chartSection(spec, pending))),
     el('h2', {}, 'Image health'),
     msg.health ? healthTable(msg.health) : el('p', { className: 'muted' }, 'The image files were not checked.'),
     el('h2', {}, 'Duplicates and leakage'),
     msg.duplicates ? duplicateList(msg.duplicates) : el('p', { className: 'muted' }, 'The image files were not checked.'),
   );
+  for (const start of pending) start();
 }
 
 window.addEventListener('message', (ev: MessageEvent<ToStatsView>) => {
