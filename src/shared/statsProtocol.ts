@@ -42,6 +42,8 @@ export type ToStatsView =
     /** Undefined when the images were not checked (none found, or skipped). */
     readonly health?: readonly HealthSummaryRow[];
     readonly duplicates?: readonly DuplicateGroupView[];
+    /** The image checks failed (sharp unavailable, cancelled …): the statistics stay, this says why. */
+    readonly healthError?: string;
   }
   /** A member's thumbnail arrived (thumbnails come after the report). */
   | { readonly type: 'thumbnail'; readonly key: string; readonly src: string }

@@ -62,7 +62,15 @@ export class ReportSession {
     this.report = { version: 1, splits: results.map((r) => r.stats), ...(shift ? { shift } : {}) };
     this.o.post({ type: 'report', report: this.report });
     if (!this.o.health) return;
-    const health = await this.o.health(this.docs, this.abort.signal);
+    let health: DatasetHealth | undefined;
+    try {
+      health = await this.o.health(this.docs, this.abort.signal);
+    } catch (e) {
+      if (this.abort.signal.aborted) return;
+      const cancelled = (e as Error)?.name === 'AbortError';
+      this.o.post({ type: 'report', report: this.report, healthError: cancelled ? 'The image checks were cancelled.' : `The image checks failed: ${String((e as Error)?.message ?? e)}` });
+      return;
+    }
     if (!health || !health.files.some((f) => f.health.images.length > 0)) return;
     this.health = health;
     this.groups = health.groups;

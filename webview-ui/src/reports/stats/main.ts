@@ -177,7 +177,7 @@ function render(msg: Extract<ToStatsView, { type: 'report' }>): void {
     el('h2', {}, 'Charts'),
     el('div', { className: 'charts' }, ...datasetCharts(splits, themeFromCss()).map((spec) => chartSection(spec, pending))),
     el('h2', {}, 'Image health'),
-    msg.health ? healthTable(msg.health) : el('p', { className: 'muted' }, 'The image files were not checked.'),
+    msg.health ? healthTable(msg.health) : el('p', { className: msg.healthError ? 'error' : 'muted' }, msg.healthError ?? 'The image files were not checked.'),
     el('h2', {}, 'Duplicates and leakage'),
     msg.duplicates ? duplicateList(msg.duplicates) : el('p', { className: 'muted' }, 'The image files were not checked.'),
   );
