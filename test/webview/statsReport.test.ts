@@ -67,7 +67,7 @@ describe('Dataset Report webview', function () {
       const { chart } = (window as never as { labelscopeStats: { charts: Map<string, { chart: { convertToPixel(f: object, v: unknown[]): number[]; getDom(): HTMLElement; getOption(): { series: { data: { value: number }[] }[] } } }> } }).labelscopeStats.charts.get('categories')!;
       const value = chart.getOption().series[0].data[i].value;
       const top = chart.convertToPixel({ seriesIndex: 0 }, [i, value]);
-      const bottom = chart.convertToPixel({ seriesIndex: 0 }, [i, 1]);
+      const bottom = chart.convertToPixel({ seriesIndex: 0 }, [i, 0]);
       const x = Math.round(top[0]), y = Math.round((top[1] + bottom[1]) / 2);
       const canvas = chart.getDom().querySelector('canvas')!;
       const px = canvas.getContext('2d')!.getImageData(x, y, 1, 1).data;

@@ -112,11 +112,11 @@ export function categoryChart(splits: readonly DatasetStats[], theme: ChartTheme
     option: {
       ...base(theme, title, splits),
       xAxis: { type: 'category', data: order.map((c) => c.name), ...axisStyle(theme), axisLabel: { color: theme.text, rotate: 60, fontSize: 10, interval: 0 } },
-      yAxis: { type: 'log', logBase: 10, name: 'instances', nameTextStyle: { color: theme.text }, min: 0.5, ...axisStyle(theme) }, // below 1: a category with one instance still shows a bar
+      yAxis: { type: 'value', name: 'instances', nameTextStyle: { color: theme.text }, min: 0, ...axisStyle(theme) },
       series: splits.map((s) => {
         const byId = new Map(s.perCategory.map((c) => [c.id, c.instances]));
-        // Ids ride along so a click names the category (log axis: 0 drawn as nothing).
-        return { name: s.name, type: 'bar', barGap: '0%', data: order.map((c) => ({ value: byId.get(c.id) || null, categoryId: c.id })) };
+        // Ids ride along so a click names the category.
+        return { name: s.name, type: 'bar', barGap: '0%', data: order.map((c) => ({ value: byId.get(c.id) ?? 0, categoryId: c.id })) };
       }),
     },
   };
