@@ -9,6 +9,7 @@ import { makeNonce, contentSecurityPolicy } from '../editor/html';
 import { loadCoco } from '../../node/loadCoco';
 import { Thumbnailer } from '../../node/thumbnails';
 import { imageLookup } from '../../node/imageFiles';
+import { ImageDiagnostics } from './imageDiagnostics';
 import { ReportSession } from './reportSession';
 import type { ChartPick } from '../../shared/statsProtocol';
 
@@ -43,6 +44,8 @@ export function registerDatasetReport(context: vscode.ExtensionContext): void {
   const storage = context.globalStorageUri.fsPath;
   const thumbs = new Thumbnailer({ cacheDir: path.join(storage, 'thumbnails') });
   const cacheDir = path.join(storage, 'image-health');
+  const imageDiagnostics = new ImageDiagnostics();
+  context.subscriptions.push(imageDiagnostics, vscode.languages.registerCodeActionsProvider({ scheme: 'file', pattern: '**/*.json' }, imageDiagnostics, { providedCodeActionKinds: [vscode.CodeActionKind.QuickFix] }));
   const imageRootFor = (file: string) => {
     const setting = vscode.workspace.getConfiguration('labelscope', vscode.Uri.file(file)).get<string>('imageRoot');
     return setting ? path.resolve(path.dirname(file), setting) : undefined;
@@ -88,10 +91,12 @@ export function registerDatasetReport(context: vscode.ExtensionContext): void {
         signal.addEventListener('abort', () => cancel.abort());
         token.onCancellationRequested(() => cancel.abort());
         const { checkDatasetHealth } = await import('../../node/health/datasetHealth');
-        return checkDatasetHealth(docs, files, {
+        const health = await checkDatasetHealth(docs, files, {
           imageRoot: imageRootFor(files[0]), cacheDir, signal: cancel.signal,
           onProgress: (k, done, n) => progress.report({ message: `${path.basename(files[k])}: ${done} / ${n}`, increment: n ? 100 / n / files.length : 0 }),
         });
+        imageDiagnostics.publish(health, docs, files);
+        return health;
       }),
       thumbnail: async (p) => webview.asWebviewUri(vscode.Uri.file(await thumbs.thumbnail(p))).toString(),
       applyRemoval: async (changes) => {
