@@ -114,3 +114,39 @@ describe('Dataset Report webview', function () {
     assert.ok(focusable);
   });
 });
+
+describe('Dataset Report webview: per-category charts', function () {
+  this.timeout(120000);
+  it('picking a category redraws the centre heat map with that category only', async () => {
+    const out = fs.mkdtempSync(path.join(os.tmpdir(), 'labelscope-statsview2-'));
+    await esbuild.build({ bundle: true, platform: 'browser', target: 'chrome120', format: 'iife', entryPoints: { statsReport: path.join(ROOT, 'webview-ui/src/reports/stats/main.ts') }, outdir: out, logLevel: 'warning' });
+    const js = fs.readFileSync(path.join(out, 'statsReport.js'), 'utf8');
+    const browser = await launch();
+    try {
+      const page = await browser.newPage({ viewport: { width: 1200, height: 1600 }, deviceScaleFactor: 1 });
+      const session = new ReportSession({ files: [SAMPLE], post: (m) => { void page.evaluate((msg) => window.postMessage(msg, '*'), m as never).catch(() => {}); }, load: (f) => loadCoco(f) });
+      await page.exposeFunction('__toHost', (m: FromStatsView) => session.receive(m));
+      await page.route(`${ORIGIN}/**`, (route) => new URL(route.request().url()).pathname === '/statsReport.js'
+        ? route.fulfill({ body: js, contentType: 'text/javascript' })
+        : route.fulfill({ contentType: 'text/html', body: `<!DOCTYPE html><html><head><style>${THEME}</style></head><body><div id="app"></div><script>window.acquireVsCodeApi = () => ({ postMessage(m) { window.__toHost(m); } });</script><script src="${ORIGIN}/statsReport.js"></script></body></html>` }));
+      await page.goto(`${ORIGIN}/index.html`);
+      const heatTotal = () => page.evaluate(() => {
+        const c = (window as never as { labelscopeStats: { charts: Map<string, { chart: { getOption(): { series: { data: number[][] }[]; title: { text: string }[] } } }> } }).labelscopeStats.charts.get('centers');
+        if (!c) return undefined;
+        const o = c.chart.getOption();
+        return { title: o.title[0].text, total: o.series[0].data.reduce((t, d) => t + d[2], 0) };
+      });
+      await page.waitForFunction(() => (window as never as { labelscopeStats: { charts: Map<string, unknown> } }).labelscopeStats.charts.size === 6);
+      // All categories: every box with a usable image (12 of 14: one has no image, one no category).
+      assert.deepEqual(await heatTotal(), { title: 'Box centres (all categories, sample)', total: 12 });
+      await page.selectOption('select', { label: 'ball (5)' });
+      await page.waitForFunction(() => document.querySelector('select') !== null);
+      const picked = await heatTotal();
+      assert.equal(picked?.title, 'Box centres (ball, sample)');
+      assert.ok(picked!.total > 0 && picked!.total <= 5, `${picked?.total}`);
+      session.dispose();
+    } finally {
+      await browser.close();
+    }
+  });
+});

@@ -166,15 +166,28 @@ export function heatMapChart(split: DatasetStats, theme: ChartTheme, map: HeatMa
   };
 }
 
+/**
+ * A split's statistics seen through one category: its box-area, aspect-ratio and centre
+ * distributions replace the whole split's (the other fields stay), so the same charts show it.
+ */
+export function statsForCategory(s: DatasetStats, categoryId: number | string): DatasetStats {
+  const c = s.perCategory.find((x) => x.id === categoryId);
+  if (!c) return { ...s, boxArea: { ...s.boxArea, counts: s.boxArea.counts.map(() => 0), below: 0, above: 0 }, aspectRatio: { ...s.aspectRatio, counts: s.aspectRatio.counts.map(() => 0), below: 0, above: 0 }, centers: { ...s.centers, counts: s.centers.counts.map(() => 0) } };
+  return { ...s, boxArea: c.boxArea, aspectRatio: c.aspectRatio, centers: c.centers, small: c.small, medium: c.medium, large: c.large };
+}
+
 /** The charts of the report and the card, in order. */
-export function datasetCharts(splits: readonly DatasetStats[], theme: ChartTheme = LIGHT_THEME): ChartSpec[] {
+export function datasetCharts(splits: readonly DatasetStats[], theme: ChartTheme = LIGHT_THEME, category?: { id: number | string; name: string }): ChartSpec[] {
   if (splits.length === 0) return [];
+  const all = splits;
+  if (category) splits = splits.map((s) => statsForCategory(s, category.id));
+  const of = category ? `, ${category.name}` : '';
   return [
-    categoryChart(splits, theme),
-    histogramChart('boxArea', 'Box area (log scale)', 'Distribution of box areas in px², two bins per doubling, as a share of each split\'s boxes.', splits, (s) => s.boxArea, 'box area (px²)', theme),
+    categoryChart(all, theme),
+    histogramChart('boxArea', `Box area (log scale${of})`, 'Distribution of box areas in px², two bins per doubling, as a share of each split\'s boxes.', splits, (s) => s.boxArea, 'box area (px²)', theme),
     sizeClassChart(splits, theme),
-    histogramChart('aspectRatio', 'Box aspect ratio w / h (log scale)', 'Distribution of box aspect ratios, four bins per doubling.', splits, (s) => s.aspectRatio, 'w / h', theme),
+    histogramChart('aspectRatio', `Box aspect ratio w / h (log scale${of})`, 'Distribution of box aspect ratios, four bins per doubling.', splits, (s) => s.aspectRatio, 'w / h', theme),
     histogramChart('imageSizes', 'Image width (log scale)', 'Distribution of declared image widths in px.', splits, (s) => s.imageWidth, 'width (px)', theme),
-    heatMapChart(splits[0], theme),
+    heatMapChart(splits[0], theme, splits[0].centers, category ? category.name : 'all categories'),
   ];
 }

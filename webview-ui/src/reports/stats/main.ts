@@ -156,7 +156,29 @@ function duplicateList(groups: readonly DuplicateGroupView[]): HTMLElement {
     })))));
 }
 
+/** The category the size and position charts show (undefined: all). */
+let category: { id: number | string; name: string } | undefined;
+let lastReport: Extract<ToStatsView, { type: 'report' }> | undefined;
+
+function categoryPicker(): HTMLElement {
+  const select = document.createElement('select');
+  select.title = 'Category shown by the box-area, aspect-ratio, size-class and centre charts';
+  select.setAttribute('aria-label', 'Category for the size and position charts');
+  select.add(new Option('All categories', ''));
+  for (const c of splits[0]?.perCategory ?? []) select.add(new Option(`${c.name} (${c.instances})`, JSON.stringify(c.id), false, category !== undefined && c.id === category.id));
+  select.addEventListener('change', () => {
+    const id = select.value ? JSON.parse(select.value) as number | string : undefined;
+    category = id === undefined ? undefined : { id, name: splits[0].perCategory.find((c) => c.id === id)?.name ?? String(id) };
+    if (lastReport) render(lastReport);
+    document.querySelector<HTMLSelectElement>('select')?.focus();
+  });
+  const label = document.createElement('label');
+  label.append('Size and position charts for: ', select);
+  return label;
+}
+
 function render(msg: Extract<ToStatsView, { type: 'report' }>): void {
+  lastReport = msg;
   for (const { chart } of charts.values()) chart.dispose();
   charts.clear();
   splits = msg.report.splits;
@@ -175,7 +197,8 @@ function render(msg: Extract<ToStatsView, { type: 'report' }>): void {
     el('h2', {}, 'Findings'),
     el('ul', {}, ...splits.flatMap((s) => s.findings.map((f) => el('li', {}, `${s.name}: ${f.message}`)))),
     el('h2', {}, 'Charts'),
-    el('div', { className: 'charts' }, ...datasetCharts(splits, themeFromCss()).map((spec) => chartSection(spec, pending))),
+    categoryPicker(),
+    el('div', { className: 'charts' }, ...datasetCharts(splits, themeFromCss(), category).map((spec) => chartSection(spec, pending))),
     el('h2', {}, 'Image health'),
     msg.health ? healthTable(msg.health) : el('p', { className: msg.healthError ? 'error' : 'muted' }, msg.healthError ?? 'The image files were not checked.'),
     el('h2', {}, 'Duplicates and leakage'),
