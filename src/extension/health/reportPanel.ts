@@ -44,8 +44,15 @@ export function registerDatasetReport(context: vscode.ExtensionContext): void {
   const storage = context.globalStorageUri.fsPath;
   const thumbs = new Thumbnailer({ cacheDir: path.join(storage, 'thumbnails') });
   const cacheDir = path.join(storage, 'image-health');
-  const imageDiagnostics = new ImageDiagnostics();
-  context.subscriptions.push(imageDiagnostics, vscode.languages.registerCodeActionsProvider({ scheme: 'file', pattern: '**/*.json' }, imageDiagnostics, { providedCodeActionKinds: [vscode.CodeActionKind.QuickFix] }));
+  // Made on the first image check: activation stays as light as before (and registers nothing more).
+  let imageDiagnostics: ImageDiagnostics | undefined;
+  const diagnosticsForImages = () => {
+    if (!imageDiagnostics) {
+      imageDiagnostics = new ImageDiagnostics();
+      context.subscriptions.push(imageDiagnostics, vscode.languages.registerCodeActionsProvider({ scheme: 'file', pattern: '**/*.json' }, imageDiagnostics, { providedCodeActionKinds: [vscode.CodeActionKind.QuickFix] }));
+    }
+    return imageDiagnostics;
+  };
   const imageRootFor = (file: string) => {
     const setting = vscode.workspace.getConfiguration('labelscope', vscode.Uri.file(file)).get<string>('imageRoot');
     return setting ? path.resolve(path.dirname(file), setting) : undefined;
@@ -95,7 +102,7 @@ export function registerDatasetReport(context: vscode.ExtensionContext): void {
           imageRoot: imageRootFor(files[0]), cacheDir, signal: cancel.signal,
           onProgress: (k, done, n) => progress.report({ message: `${path.basename(files[k])}: ${done} / ${n}`, increment: n ? 100 / n / files.length : 0 }),
         });
-        imageDiagnostics.publish(health, docs, files);
+        diagnosticsForImages().publish(health, docs, files);
         return health;
       }),
       thumbnail: async (p) => webview.asWebviewUri(vscode.Uri.file(await thumbs.thumbnail(p))).toString(),
