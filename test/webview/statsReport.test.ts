@@ -100,6 +100,23 @@ describe('Dataset Report webview', function () {
     assert.equal(filters[1].categoryId, 2); // second bar: "ball" (id 2), 5 instances like "box"
   });
 
+  it('a click on a histogram bar names the histogram\'s own bin', async () => {
+    const target = await page.evaluate(() => {
+      const { chart } = (window as never as { labelscopeStats: { charts: Map<string, { chart: { convertToPixel(f: object, v: unknown[]): number[]; getDom(): HTMLElement; getOption(): { series: { data: { value: number; bin: number }[] }[] } } }> } }).labelscopeStats.charts.get('boxArea')!;
+      const data = chart.getOption().series[0].data;
+      const i = data.findIndex((d) => d.value > 20);
+      const top = chart.convertToPixel({ seriesIndex: 0 }, [i, data[i].value]), bottom = chart.convertToPixel({ seriesIndex: 0 }, [i, 0]);
+      const r = chart.getDom().querySelector('canvas')!.getBoundingClientRect();
+      return { x: r.left + top[0], y: r.top + (top[1] + bottom[1]) / 2, bin: data[i].bin };
+    });
+    const before = filters.length;
+    await page.mouse.click(target.x, target.y);
+    await page.waitForFunction((n) => (window as never as { __posted: { type: string }[] }).__posted.filter((m) => m.type === 'filter').length > n, before + 0);
+    // The sample's tallest area bin: 5.79k–8.19k px², bin floor(2·log₂ a) = 25 of AREA_BINS.
+    assert.deepEqual(filters.at(-1), { chart: 'boxArea', split: 'sample', bin: 25 });
+    assert.equal(target.bin, 25);
+  });
+
   it('exports a chart as SVG through the host', async () => {
     await page.click('section[data-chart="boxArea"] button:has-text("Export SVG")');
     await page.waitForFunction(() => (window as never as { __posted: { type: string }[] }).__posted.some((m) => m.type === 'export'));

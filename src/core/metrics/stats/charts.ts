@@ -41,7 +41,7 @@ export interface ChartSpec {
 export interface ChartPick {
   readonly chart: ChartId;
   readonly split: string;
-  /** Category id for the categories chart; bin index for histograms. */
+  /** Category id for the categories chart; for histograms the bin index in the split's Histogram (its `edges[bin]` … `edges[bin + 1]`); for size classes 0 small, 1 medium, 2 large. */
   readonly categoryId?: number | string;
   readonly bin?: number;
 }
@@ -89,7 +89,8 @@ export function histogramChart(id: ChartId, title: string, description: string, 
   // Shares, not counts: splits of different sizes overlay on one axis.
   const series = splits.map((s, i) => {
     const total = hs[i].counts.reduce((a, b) => a + b, 0) + hs[i].below + hs[i].above;
-    return { name: s.name, type: 'bar', barGap: '0%', data: hs[i].counts.slice(from, to + 1).map((c) => (total ? Number(((100 * c) / total).toFixed(3)) : 0)) };
+    // `bin` is the histogram's own bin index (the axis starts at the first non-empty bin): a click names it.
+    return { name: s.name, type: 'bar', barGap: '0%', data: hs[i].counts.slice(from, to + 1).map((c, k) => ({ value: total ? Number(((100 * c) / total).toFixed(3)) : 0, bin: from + k })) };
   });
   return {
     id, title, description,

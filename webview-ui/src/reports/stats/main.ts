@@ -102,7 +102,10 @@ function chartSection(spec: ChartSpec, pending: (() => void)[]): HTMLElement {
     if (spec.id === 'categories') {
       const d = ((spec.option.series as { data: { categoryId: number | string }[] }[])[seriesIndex]?.data ?? [])[dataIndex];
       if (d) post({ type: 'filter', pick: { chart: spec.id, split, categoryId: d.categoryId } });
-    } else if (spec.id !== 'centers') post({ type: 'filter', pick: { chart: spec.id, split, bin: dataIndex } });
+    } else if (spec.id !== 'centers') {
+      const d = ((spec.option.series as { data: ({ bin?: number } | number)[] }[])[seriesIndex]?.data ?? [])[dataIndex];
+      post({ type: 'filter', pick: { chart: spec.id, split, bin: typeof d === 'object' && d.bin !== undefined ? d.bin : dataIndex } });
+    }
   };
   let cursor = -1;
   section.addEventListener('keydown', (ev) => {
