@@ -14,6 +14,7 @@
  */
 import { isJsonObject, type CocoDocument } from '../coco/document';
 import { placeIn } from '../check';
+import { ruleSetting, type LabelscopeConfig } from '../config';
 import type { Problem, RelatedLocation, Severity } from '../problems';
 
 /** Hamming distance at or below which two pHashes are near duplicates (see bench/dup.ts for its precision and recall). */
@@ -182,10 +183,13 @@ export const DUPLICATE_RULES = {
  * list: twins in the same file are related locations; twins in other files are named in the
  * message and in `data.twins` (a related location carries no file).
  */
-export function duplicateProblems(docs: readonly CocoDocument[], names: readonly string[], groups: readonly DuplicateGroup[]): Problem[][] {
+export function duplicateProblems(docs: readonly CocoDocument[], names: readonly string[], groups: readonly DuplicateGroup[], config?: LabelscopeConfig): Problem[][] {
   const out: Problem[][] = docs.map(() => []);
   for (const g of groups) {
     const rule = g.leakage ? DUPLICATE_RULES.leakage : g.kind === 'exact' ? DUPLICATE_RULES.exact : DUPLICATE_RULES.near;
+    // Severities from .labelscope.json / settings, as for every rule; "off" drops the group's problems.
+    const severity = ruleSetting(config, { id: rule.id, defaultSeverity: rule.severity }).severity;
+    if (severity === 'off') continue;
     const what = g.kind === 'exact' ? 'the same pixels as' : `nearly the same picture as (pHash distance ≤ ${g.maxDistance})`;
     for (const m of g.members) {
       const doc = docs[m.split];
@@ -213,7 +217,7 @@ export function duplicateProblems(docs: readonly CocoDocument[], names: readonly
       const place = placeIn(doc, 'images', entry, ['file_name']);
       out[m.split].push({
         rule: rule.id,
-        severity: rule.severity,
+        severity,
         message: `${prefix}: ${what} ${shown}.`,
         jsonPath: place.jsonPath,
         start: place.start,

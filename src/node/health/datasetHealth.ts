@@ -29,7 +29,7 @@ export async function checkDatasetHealth(
     });
     const groups = findDuplicates(items, { threshold: opts.nearThreshold });
     const names = files.map((f) => f.split(/[\\/]/).pop() ?? f);
-    const dup = duplicateProblems(docs, names, groups);
+    const dup = duplicateProblems(docs, names, groups, opts.config);
     return { files: results.map((health, k) => ({ file: files[k], health, problems: [...health.problems, ...dup[k]] })), groups };
   } finally {
     await pool.close();

@@ -83,6 +83,9 @@ describe('duplicates', function () {
     assert.equal(pVal[0].rule, 'coco/image-leakage');
     assert.equal(pVal[0].message, 'Leakage: image 1 "x.jpg" appears in another split: nearly the same picture as (pHash distance ≤ 2) image 3 "b.jpg" in instances_train.json.');
     assert.deepEqual((pVal[0].data as { twins: unknown[] }).twins, [{ file: 'instances_train.json', imageId: 3, jsonPath: '$.images[2].file_name' }]);
+    // Severities follow the config like any rule's.
+    const [cTrain] = duplicateProblems([train, val], ['instances_train.json', 'instances_val.json'], groups, { rules: { 'coco/image-duplicate': 'off', 'coco/image-leakage': 'warning' } });
+    assert.deepEqual(cTrain.map((p) => [p.rule, p.severity]), [['coco/image-leakage', 'warning']]);
   });
 
   it('resized, re-encoded and brightened copies of a real picture stay within the threshold; another picture does not', async () => {
