@@ -1,7 +1,7 @@
-// Bundles the four programs separately: the extension host code, the check
-// worker, the CLI and the library (Node, CommonJS), and the webview (browser).
+// Bundles the Node programs separately (the extension host code, its workers, the CLI and the
+// library; CommonJS) and the webviews (the viewer and each report view; browser).
 import * as esbuild from 'esbuild';
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 
 const watch = process.argv.includes('--watch');
 const production = process.argv.includes('--production');
@@ -9,8 +9,11 @@ const production = process.argv.includes('--production');
 const dist = process.env.LABELSCOPE_DIST_DIR ?? 'dist';
 const pkg = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8'));
 
-/** Native modules and the editor API are provided at run time, never bundled (opencv-js: ~10 MB of WebAssembly the SAM fallback loads lazily). */
-const external = ['vscode', 'sharp', 'onnxruntime-node', '@techstark/opencv-js'];
+/**
+ * Provided at run time, never bundled: the editor API, native modules, opencv-js (~10 MB of
+ * WebAssembly the SAM fallback loads lazily) and piscina (its pool starts its own worker file).
+ */
+const external = ['vscode', 'sharp', 'onnxruntime-node', '@techstark/opencv-js', 'piscina'];
 
 const node = {
   bundle: true,
@@ -29,35 +32,26 @@ const builds = [
   { ...node, entryPoints: { checkWorker: 'src/node/checkWorker.ts' }, outdir: dist },
   // Started by src/node/parallelLoad.ts (from the extension, the check worker and the CLI) to scan big files.
   { ...node, entryPoints: { scanWorker: 'src/node/parallelLoadWorker.ts' }, outdir: dist },
+  // Started by src/extension/compare/runner.ts: agreement and diffs off the extension host's thread.
+  { ...node, entryPoints: { compareWorker: 'src/node/compare/compareWorker.ts' }, outdir: dist },
+  // Image health: the piscina pool's worker (src/node/health/pool.ts starts it).
+  { ...node, entryPoints: { healthWorker: 'src/node/health/worker.ts' }, outdir: dist },
   { ...node, entryPoints: { cli: 'src/cli/main.ts' }, outdir: dist },
   { ...node, entryPoints: { core: 'src/lib.ts' }, outdir: dist },
-  { ...node, entryPoints: { scanWorker: 'src/node/parallelLoadWorker.ts' }, outdir: 'dist' },
-  // Started by src/extension/compare/runner.ts: agreement and diffs off the extension host's thread.
-  { ...node, entryPoints: { compareWorker: 'src/node/compare/compareWorker.ts' }, outdir: 'dist' },
-  { ...node, entryPoints: { cli: 'src/cli/main.ts' }, outdir: 'dist' },
-  { ...node, entryPoints: { core: 'src/lib.ts' }, outdir: 'dist' },
 ];
 
-if (existsSync('webview-ui/src/main.ts')) {
-  builds.push({
-    bundle: true,
-    platform: 'browser',
-    target: 'chrome120',
-    format: 'iife',
-    sourcemap: !production,
-    minify: production,
-    entryPoints: { main: 'webview-ui/src/main.ts' },
-    outdir: `${dist}/webview`,
-    loader: { '.css': 'text' },
-    logLevel: 'info',
-  });
-}
-
-// The compare report (agreement and diff), its own entry point.
-builds.push({
+/** A webview bundle: the viewer and each report view are entry points of their own. */
+const webview = (name, entry, extra = {}) => ({
   bundle: true, platform: 'browser', target: 'chrome120', format: 'iife', sourcemap: !production, minify: production,
-  entryPoints: { compare: 'webview-ui/src/reports/compare/main.ts' }, outdir: 'dist/webview', logLevel: 'info',
+  entryPoints: { [name]: entry }, outdir: `${dist}/webview`, logLevel: 'info', ...extra,
 });
+builds.push(
+  webview('main', 'webview-ui/src/main.ts', { loader: { '.css': 'text' } }),
+  // The compare report (agreement and diff).
+  webview('compare', 'webview-ui/src/reports/compare/main.ts'),
+  // The Dataset Report view (statistics, image health, duplicates).
+  webview('statsReport', 'webview-ui/src/reports/stats/main.ts'),
+);
 
 if (watch) {
   for (const b of builds) await (await esbuild.context(b)).watch();

@@ -17,6 +17,7 @@ import { registerCocoEditor } from './editor/cocoEditorProvider';
 import { registerSam } from './sam';
 import { registerCompareCommands } from './compare/commands';
 import { registerConvertCommand } from './convert/convertCommand';
+import { registerDatasetReport } from './health/reportPanel';
 import { withRevealActions } from './editor/links';
 
 /** Edits are re-checked after this much quiet. */
@@ -58,6 +59,7 @@ export function activate(context: vscode.ExtensionContext, runner?: CheckRunner,
   registerSam(context, log, { largeFileBytes: options.largeFileBytes });
   context.subscriptions.push(...registerCompareCommands(context));
   registerConvertCommand(context);
+  registerDatasetReport(context);
 
   const isCocoDocument = (doc: vscode.TextDocument): boolean =>
     doc.uri.scheme === 'file' && (doc.languageId === 'json' || doc.fileName.endsWith('.json')) &&

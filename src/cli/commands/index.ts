@@ -8,6 +8,8 @@ import { segmentCommand } from './segment';
 import { agreeCommand } from './agree';
 import { diffCommand } from './diff';
 import { convertCommand } from './convert';
+import { statsCommand } from './stats';
+import { cardCommand } from './card';
 
 export interface CliCommand {
   /** The word after `labelscope`. */
@@ -24,4 +26,6 @@ export const COMMANDS: CliCommand[] = [
   agreeCommand,
   diffCommand,
   convertCommand,
+  statsCommand,
+  cardCommand,
 ];
