@@ -9,8 +9,10 @@
  * surroundings, as a human would judge), scaled down so its longest side is at most
  * `maxSide`; the mask is scaled back with bilinear interpolation of the 0/1 labels.
  */
-import sharp from 'sharp';
 import { resizeBilinear } from '../../core/sam';
+
+/** sharp loads on first use: the CLI and the extension start without its native module. */
+const loadSharp = async (): Promise<typeof import('sharp').default> => (await import('sharp')).default;
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 type Cv = any;
@@ -53,7 +55,7 @@ export interface RgbPixels { data: Uint8Array; width: number; height: number }
 
 /** Reads an image's stored pixel grid as RGB (no EXIF rotation, as COCO coordinates). */
 export async function readRgb(file: string | Uint8Array): Promise<RgbPixels> {
-  const { data, info } = await sharp(file).removeAlpha().toColourspace('srgb').raw().toBuffer({ resolveWithObject: true });
+  const { data, info } = await (await loadSharp())(file).removeAlpha().toColourspace('srgb').raw().toBuffer({ resolveWithObject: true });
   return { data: new Uint8Array(data.buffer, data.byteOffset, data.length), width: info.width, height: info.height };
 }
 
@@ -78,7 +80,7 @@ export async function grabCutBox(img: RgbPixels, box: readonly number[], opts: G
   const sw = Math.max(1, Math.round(cw * scale));
   const sh = Math.max(1, Math.round(ch * scale));
 
-  const crop = await sharp(img.data, { raw: { width: W, height: H, channels: 3 } })
+  const crop = await (await loadSharp())(img.data, { raw: { width: W, height: H, channels: 3 } })
     .extract({ left: cx0, top: cy0, width: cw, height: ch })
     .resize(sw, sh, { fit: 'fill', kernel: 'linear' })
     .raw()

@@ -4,8 +4,10 @@
  * SAM 1: resized so the longest side is 1024 (ResizeLongestSide; sharp's linear kernel, which
  * like PIL's BILINEAR used by SAM widens its support when shrinking); SAM 2: stretched to 1024².
  */
-import sharp from 'sharp';
 import { samFrame, type RgbImage, type ResizeMode, type SamFrame } from '../../core/sam';
+
+/** sharp loads on first use: the CLI and the extension start without its native module. */
+const loadSharp = async (): Promise<typeof import('sharp').default> => (await import('sharp')).default;
 
 export interface EncoderImage {
   frame: SamFrame;
@@ -14,6 +16,7 @@ export interface EncoderImage {
 }
 
 export async function readEncoderImage(input: string | Uint8Array, mode: ResizeMode): Promise<EncoderImage> {
+  const sharp = await loadSharp();
   const meta = await sharp(input).metadata();
   if (!meta.width || !meta.height) throw new Error(`${typeof input === 'string' ? input : 'the image'} has no pixel size sharp can read`);
   const frame = samFrame(meta.height, meta.width, mode);
