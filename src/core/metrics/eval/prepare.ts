@@ -51,6 +51,8 @@ export interface EvalDt {
 /** Everything one image contributes: what a worker needs, nothing more. */
 export interface ImageTask {
   imageIdx: number;
+  /** Position of the image in the ground truth's `images`. */
+  imageIndex: number;
   height: number;
   width: number;
   gts: EvalGt[];
@@ -102,7 +104,10 @@ export function prepareEval(gt: CocoLike, results: readonly unknown[], opts: Pre
 
   // Images: COCO.imgs is a dict, the last duplicate wins.
   const imageById = new Map<ImageId, Obj>();
-  for (const img of gt.images) if (isObj(img) && (isNum(img.id) || typeof img.id === 'string')) imageById.set(img.id, img);
+  const imageIndexById = new Map<ImageId, number>();
+  gt.images.forEach((img, i) => {
+    if (isObj(img) && (isNum(img.id) || typeof img.id === 'string')) { imageById.set(img.id, img); imageIndexById.set(img.id, i); }
+  });
   const imageIds = sortIds([...imageById.keys()]);
   const imageIdx = new Map<ImageId, number>(imageIds.map((id, i) => [id, i]));
 
@@ -114,7 +119,7 @@ export function prepareEval(gt: CocoLike, results: readonly unknown[], opts: Pre
 
   const tasks: ImageTask[] = imageIds.map((id, i) => {
     const img = imageById.get(id)!;
-    return { imageIdx: i, height: isNum(img.height) ? img.height : 0, width: isNum(img.width) ? img.width : 0, gts: [], dts: [] };
+    return { imageIdx: i, imageIndex: imageIndexById.get(id)!, height: isNum(img.height) ? img.height : 0, width: isNum(img.width) ? img.width : 0, gts: [], dts: [] };
   });
 
   let gtCount = 0;
