@@ -28,6 +28,8 @@ const builds = [
   // Started by src/node/parallelLoad.ts (from the extension, the check worker and the CLI) to scan big files.
   { ...node, entryPoints: { scanWorker: 'src/node/parallelLoadWorker.ts' }, outdir: 'dist' },
   { ...node, entryPoints: { cli: 'src/cli/main.ts' }, outdir: 'dist' },
+  // Started by src/node/eval/runEval.ts: COCOeval's evaluateImg over one range of images.
+  { ...node, entryPoints: { evalWorker: 'src/node/eval/evalWorker.ts' }, outdir: 'dist' },
   { ...node, entryPoints: { core: 'src/lib.ts' }, outdir: 'dist' },
 ];
 

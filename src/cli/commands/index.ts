@@ -4,6 +4,7 @@
  */
 import type { CliIo } from '../io';
 import { checkCommand } from './check';
+import { evaluateCommand } from './evaluate';
 
 export interface CliCommand {
   /** The word after `labelscope`. */
@@ -16,4 +17,5 @@ export interface CliCommand {
 
 export const COMMANDS: CliCommand[] = [
   checkCommand,
+  evaluateCommand,
 ];

@@ -11,7 +11,7 @@ import { segmentationToRle } from '../../geometry/segmentation';
 import { precisionIndex, type Accumulated } from './accumulate';
 import type { CatImageEval } from './evaluateImg';
 import type { EvalDt, EvalGt, ImageTask, PreparedEval } from './prepare';
-import type { EvalProblem } from './problems';
+import { ProblemSink, type EvalProblem, type EvalRuleId } from './problems';
 
 export interface AnalysisOptions {
   /** IoU threshold of the curves, the confusion matrix and the hints (must be one of the params' iouThrs; default 0.5). */
@@ -20,6 +20,8 @@ export interface AnalysisOptions {
   confusionScore?: number;
   /** Detections below this score give no label hints (default 0.5). */
   hintScore?: number;
+  /** Hints kept per rule, the most confident first (default 500). */
+  hintCap?: number;
 }
 
 export interface ClassCurves {
@@ -49,6 +51,8 @@ export interface EvalAnalysis {
   curves: ClassCurves[];
   confusion?: ConfusionMatrix;
   hints: EvalProblem[];
+  /** Hints past the cap, per rule. */
+  omittedHints: Partial<Record<EvalRuleId, number>>;
 }
 
 const MAX_CURVE_POINTS = 200;
@@ -61,7 +65,7 @@ export function analyze(prep: PreparedEval, evals: readonly CatImageEval[], acc:
   const M = params.maxDets.length;
   const R = params.recThrs.length;
   const curves: ClassCurves[] = prep.catIds.map((id, k) => ({ categoryId: id, name: prep.categoryNames[k], precision: [], f1: [] }));
-  if (t < 0) return { iou, recThrs: params.recThrs, curves, hints: [] };
+  if (t < 0) return { iou, recThrs: params.recThrs, curves, hints: [], omittedHints: {} };
   for (let k = 0; k < K; k++) for (let r = 0; r < R; r++) curves[k].precision.push(acc.precision[precisionIndex(acc, t, r, k, 0, M - 1)]);
 
   const byCat: CatImageEval[][] = Array.from({ length: K }, () => []);
@@ -77,14 +81,21 @@ export function analyze(prep: PreparedEval, evals: readonly CatImageEval[], acc:
   const confusionScore = opts.confusionScore ?? 0.25;
   const hintScore = opts.hintScore ?? 0.5;
   const cells = Array.from({ length: K + 1 }, () => new Array<number>(K + 1).fill(0));
-  const hints: EvalProblem[] = [];
-  for (const task of prep.tasks) imageAnalysis(prep, task, byImage.get(task.imageIdx) ?? [], t, iou, confusionScore, hintScore, cells, hints);
+  const all: EvalProblem[] = [];
+  for (const task of prep.tasks) imageAnalysis(prep, task, byImage.get(task.imageIdx) ?? [], t, iou, confusionScore, hintScore, cells, all);
+  // The most confident hints first (stable: file order among equals), capped per rule.
+  const sink = new ProblemSink(opts.hintCap ?? 500);
+  all.map((h, i) => ({ h, i })).sort((a, b) => (b.h.score ?? 0) - (a.h.score ?? 0) || a.i - b.i).forEach(({ h }) => sink.add(h));
+  const omittedHints: Partial<Record<EvalRuleId, number>> = {};
+  for (const [rule, n] of sink.omitted) omittedHints[rule] = n;
+  const hints = sink.problems;
   return {
     iou,
     recThrs: params.recThrs,
     curves,
     confusion: { labels: [...prep.categoryNames, 'unmatched'], categoryIds: prep.catIds, cells, iou, minScore: confusionScore },
     hints,
+    omittedHints,
   };
 }
 

@@ -82,7 +82,8 @@ export function finishEval(prep: PreparedEval, evals: readonly CatImageEval[], o
     evals,
     analysis,
     problems: [...prep.problems, ...analysis.hints],
-    omittedProblems: prep.omittedProblems,
+    omittedProblems: { ...prep.omittedProblems, ...analysis.omittedHints },
     counts: { ...prep.counts, images: prep.imageIds.length, categories: prep.catIds.length },
   };
 }
+export { evalReportJson, evalReportText, evalReportMarkdown, EVAL_OUTPUT_FORMATS, type EvalOutputFormat, type EvalReportInput } from './report';
