@@ -50,12 +50,16 @@ export interface EvalAnalysis {
   recThrs: number[];
   curves: ClassCurves[];
   confusion?: ConfusionMatrix;
+  /** Image indices (in `imageIds` order) behind each confusion cell: [row][column]. */
+  confusionImages?: number[][][];
   hints: EvalProblem[];
   /** Hints past the cap, per rule. */
   omittedHints: Partial<Record<EvalRuleId, number>>;
 }
 
 const MAX_CURVE_POINTS = 200;
+
+interface Cells { counts: number[][]; add(row: number, col: number, imageIdx: number): void }
 
 export function analyze(prep: PreparedEval, evals: readonly CatImageEval[], acc: Accumulated, opts: AnalysisOptions = {}): EvalAnalysis {
   const params = prep.params;
@@ -80,7 +84,14 @@ export function analyze(prep: PreparedEval, evals: readonly CatImageEval[], acc:
   }
   const confusionScore = opts.confusionScore ?? 0.25;
   const hintScore = opts.hintScore ?? 0.5;
-  const cells = Array.from({ length: K + 1 }, () => new Array<number>(K + 1).fill(0));
+  const counts = Array.from({ length: K + 1 }, () => new Array<number>(K + 1).fill(0));
+  const confusionImages: number[][][] = Array.from({ length: K + 1 }, () => Array.from({ length: K + 1 }, () => []));
+  // One increment of a cell, remembering the image once (images are visited in order).
+  const cells: Cells = { counts, add(row, col, imageIdx) {
+    counts[row][col]++;
+    const l = confusionImages[row][col];
+    if (l[l.length - 1] !== imageIdx) l.push(imageIdx);
+  } };
   const all: EvalProblem[] = [];
   for (const task of prep.tasks) imageAnalysis(prep, task, byImage.get(task.imageIdx) ?? [], t, iou, confusionScore, hintScore, cells, all);
   // The most confident hints first (stable: file order among equals), capped per rule.
@@ -93,7 +104,8 @@ export function analyze(prep: PreparedEval, evals: readonly CatImageEval[], acc:
     iou,
     recThrs: params.recThrs,
     curves,
-    confusion: { labels: [...prep.categoryNames, 'unmatched'], categoryIds: prep.catIds, cells, iou, minScore: confusionScore },
+    confusion: { labels: [...prep.categoryNames, 'unmatched'], categoryIds: prep.catIds, cells: counts, iou, minScore: confusionScore },
+    confusionImages,
     hints,
     omittedHints,
   };
@@ -144,7 +156,7 @@ function pairIou(prep: PreparedEval, task: ImageTask, dts: EvalDt[], gts: EvalGt
 
 const fmtBox = (b: number[]) => `[${b.map((v) => +v.toFixed(1)).join(', ')}]`;
 
-function imageAnalysis(prep: PreparedEval, task: ImageTask, E: CatImageEval[], t: number, iou: number, confusionScore: number, hintScore: number, cells: number[][], hints: EvalProblem[]): void {
+function imageAnalysis(prep: PreparedEval, task: ImageTask, E: CatImageEval[], t: number, iou: number, confusionScore: number, hintScore: number, cells: Cells, hints: EvalProblem[]): void {
   const K = prep.catIds.length;
   const dtById = new Map(task.dts.map((d) => [d.id, d]));
   const minScore = Math.min(confusionScore, hintScore);
@@ -159,7 +171,7 @@ function imageAnalysis(prep: PreparedEval, task: ImageTask, E: CatImageEval[], t
       const state = e.areas[0].state[t * D + d];
       const m = e.matchAll[t * D + d];
       if (state === 1) {
-        if (dt.score >= confusionScore) { cells[dt.catIdx][dt.catIdx]++; matchedGt.add(e.gtIndex[m]); }
+        if (dt.score >= confusionScore) { cells.add(dt.catIdx, dt.catIdx, task.imageIdx); matchedGt.add(e.gtIndex[m]); }
       } else if (state === 2) unmatchedDts.push(dt);
     }
   }
@@ -183,13 +195,13 @@ function imageAnalysis(prep: PreparedEval, task: ImageTask, E: CatImageEval[], t
     if (best >= 0) {
       const g = liveGts[best];
       taken.add(g.index);
-      if (dt.score >= confusionScore) cells[g.catIdx][dt.catIdx]++;
+      if (dt.score >= confusionScore) cells.add(g.catIdx, dt.catIdx, task.imageIdx);
       if (dt.score >= hintScore && bestIou >= 0.9 && g.catIdx !== dt.catIdx) {
         hints.push({ ...imgPlace, section: 'annotations', index: g.index, jsonPath: `$.annotations[${g.index}].category_id`, rule: 'eval/hint-wrong-class', severity: 'info', annotationId: g.id, categoryId: prep.catIds[g.catIdx], score: dt.score, message: `a "${cls}" detection (score ${dt.score.toFixed(2)}) covers this "${prep.categoryNames[g.catIdx]}" annotation at IoU ${bestIou.toFixed(2)} and nothing of its own class found it: the class is likely wrong` });
       }
       return;
     }
-    if (dt.score >= confusionScore) cells[K][dt.catIdx]++;
+    if (dt.score >= confusionScore) cells.add(K, dt.catIdx, task.imageIdx);
     if (dt.score < hintScore) return;
     if (any < 0.1) {
       hints.push({ ...imgPlace, rule: 'eval/hint-missing-label', severity: 'info', categoryId: prep.catIds[dt.catIdx], score: dt.score, message: `a "${cls}" detection (score ${dt.score.toFixed(2)}) at ${fmtBox(dt.bbox)} overlaps no label: a label is likely missing` });
@@ -207,5 +219,5 @@ function imageAnalysis(prep: PreparedEval, task: ImageTask, E: CatImageEval[], t
       hints.push({ ...imgPlace, section: 'annotations', index: g.index, jsonPath: `$.annotations[${g.index}].bbox`, rule: 'eval/hint-badly-placed', severity: 'info', annotationId: g.id, categoryId: prep.catIds[g.catIdx], score: dt.score, message: `a "${cls}" detection (score ${dt.score.toFixed(2)}) at ${fmtBox(dt.bbox)} overlaps this annotation ${fmtBox(g.bbox)} only at IoU ${looseIou.toFixed(2)} and nothing matches it: the box is likely badly placed` });
     }
   });
-  for (const g of openGts) if (!taken.has(g.index)) cells[g.catIdx][K]++;
+  for (const g of openGts) if (!taken.has(g.index)) cells.add(g.catIdx, K, task.imageIdx);
 }

@@ -51,6 +51,8 @@ export interface EvalResult {
   problems: EvalProblem[];
   omittedProblems: Partial<Record<EvalRuleId, number>>;
   counts: PreparedEval['counts'] & { images: number; categories: number };
+  /** The prepared inputs (image ids, categories, labels and results per image). */
+  prepared: PreparedEval;
 }
 
 export interface EvaluateOptions extends PrepareOptions, AnalysisOptions {}
@@ -84,6 +86,8 @@ export function finishEval(prep: PreparedEval, evals: readonly CatImageEval[], o
     problems: [...prep.problems, ...analysis.hints],
     omittedProblems: { ...prep.omittedProblems, ...analysis.omittedHints },
     counts: { ...prep.counts, images: prep.imageIds.length, categories: prep.catIds.length },
+    prepared: prep,
   };
 }
 export { evalReportJson, evalReportText, evalReportMarkdown, EVAL_OUTPUT_FORMATS, type EvalOutputFormat, type EvalReportInput } from './report';
+export { evalOverlay, imagesOfCategory, type EvalOverlayItem } from './overlay';
