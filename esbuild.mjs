@@ -48,6 +48,12 @@ if (existsSync('webview-ui/src/main.ts')) {
   });
 }
 
+// The evaluation report view (src/extension/eval/evalPanel.ts).
+builds.push({
+  bundle: true, platform: 'browser', target: 'chrome120', format: 'iife', sourcemap: !production, minify: production,
+  entryPoints: { evalReport: 'webview-ui/src/reports/eval/main.ts' }, outdir: 'dist/webview', logLevel: 'info',
+});
+
 if (watch) {
   for (const b of builds) await (await esbuild.context(b)).watch();
 } else {

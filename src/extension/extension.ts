@@ -48,6 +48,7 @@ export function activate(context: vscode.ExtensionContext, runner?: CheckRunner,
   service = svc;
   context.subscriptions.push(log, diagnostics, status, svc);
   (require('./editor/cocoEditorProvider') as typeof import('./editor/cocoEditorProvider')).registerCocoEditor(context, svc);
+  (require('./eval/evalPanel') as typeof import('./eval/evalPanel')).registerEvalCommands(context);
 
   const isCocoDocument = (doc: vscode.TextDocument): boolean =>
     doc.uri.scheme === 'file' && (doc.languageId === 'json' || doc.fileName.endsWith('.json')) &&
