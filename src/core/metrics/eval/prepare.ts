@@ -158,6 +158,13 @@ export function prepareEval(gt: CocoLike, results: readonly unknown[], opts: Pre
     gtCount++;
   });
 
+  // COCO itself has ~1% crowd regions; many more means an export marked plain masks as crowd
+  // (CVAT and Datumaro write every RLE mask with iscrowd: 1), and COCOeval ignores them all.
+  const crowds = sink.count('eval/gt-crowd-region');
+  if (gtCount > 0 && crowds / gtCount > 0.05) {
+    sink.add({ rule: 'eval/gt-crowd-region', severity: 'warning', file: 'gt', section: 'annotations', index: -1, jsonPath: '$.annotations', message: `${crowds} of ${gtCount} labels (${((100 * crowds) / gtCount).toFixed(1)}%) are iscrowd: 1, so COCOeval treats them as ignore regions: they are never missed and detections on them never count (COCO has about 1%; CVAT and Datumaro exports mark RLE masks as crowd). If they are ordinary objects, set iscrowd: 0.` });
+  }
+
   let used = 0;
   const resultsPath = opts.resultsPath ?? '$';
   const section = resultsPath === '$' ? 'results' as const : 'annotations' as const;

@@ -103,3 +103,41 @@ describe('COCOeval by hand', () => {
     assert.equal(r.summary[6].line, ' Average Recall     (AR) @[ IoU=0.50:0.95 | area=   all | maxDets=  1 ] = 1.000');
   });
 });
+
+describe('loadRes semantics and the problems beside the numbers', () => {
+  const segGt = {
+    images: [{ id: 1, width: 40, height: 40, file_name: 'a.png' }],
+    annotations: [{ id: 1, image_id: 1, category_id: 1, segmentation: [[0, 0, 20, 0, 20, 20, 0, 20]], area: 400, bbox: [0, 0, 20, 20], iscrowd: 0 }],
+    categories: cats,
+  };
+  // A 20x20 mask at the origin as uncompressed RLE (column-major: 20 columns of 20 ones then 20 zeros).
+  const mask = { size: [40, 40], counts: [...Array.from({ length: 20 }, (_, i) => (i === 0 ? [0, 20] : [20, 20])).flat(), 20 * 40 + 20] };
+
+  it('the first result decides the branch: with a bbox, the area is the bbox area even for segm (and a disagreeing bbox is reported)', () => {
+    const withBox = evaluateCoco(segGt, [{ image_id: 1, category_id: 1, segmentation: mask, bbox: [0, 0, 40, 40], score: 0.9 }], { iouType: 'segm' });
+    const maskOnly = evaluateCoco(segGt, [{ image_id: 1, category_id: 1, segmentation: mask, score: 0.9 }], { iouType: 'segm' });
+    // Same mask, IoU 1 either way; only the stored area differs: 1600 from the bbox, 400 from the mask.
+    assert.equal(stat(withBox, 'AP'), stat(maskOnly, 'AP'));
+    assert.ok(withBox.problems.some((p) => p.rule === 'eval/result-bbox-mask-mismatch' && p.jsonPath === '$[0].bbox'));
+    assert.ok(!maskOnly.problems.some((p) => p.rule === 'eval/result-bbox-mask-mismatch'));
+    const dtArea = (r: typeof withBox) => r.prepared.tasks[0].dts[0].area;
+    assert.equal(dtArea(withBox), 1600);
+    assert.equal(dtArea(maskOnly), 400);
+  });
+
+  it('result ids are positions + 1; empty results evaluate to 0 with a warning (pycocotools raises)', () => {
+    const r = run([gtAnn(1, [0, 0, 50, 50])], [det([100, 100, 5, 5], 0.2), det([0, 0, 50, 50], 0.9)]);
+    assert.deepEqual([...r.evals[0].dtIds], [2, 1]);
+    const empty = run([gtAnn(1, [0, 0, 50, 50])], []);
+    assert.equal(stat(empty, 'AP'), 0);
+    assert.ok(empty.problems.some((p) => p.rule === 'eval/no-results'));
+  });
+
+  it('many crowd labels (the CVAT/Datumaro export trap) get a file-level warning', () => {
+    const anns = [gtAnn(1, [0, 0, 50, 50], { iscrowd: 1 }), gtAnn(2, [100, 0, 50, 50], { iscrowd: 1 }), gtAnn(3, [200, 0, 50, 50])];
+    const r = run(anns, [det([0, 0, 50, 50], 0.9)]);
+    const w = r.problems.find((p) => p.rule === 'eval/gt-crowd-region' && p.severity === 'warning');
+    assert.ok(w && /2 of 3 labels/.test(w.message));
+    assert.equal(stat(r, 'AR100'), 0); // the one ordinary label was never found; the crowd hit counts neither way
+  });
+});
