@@ -79,12 +79,12 @@ async function run(argv: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parsed;
   if (values.version) { io.stdout(`${VERSION}\n`); return 0; }
   if (values.help) { io.stdout(EVALUATE_USAGE); return 0; }
-  const files = [...(values.gt ? [values.gt] : []), ...(values.dt && !values.gt ? [] : []), ...positionals];
-  const gtFile = values.gt ?? positionals[0];
-  const dtFile = values.dt ?? (values.gt ? positionals[0] : positionals[1]);
-  const extra = positionals.length - (values.gt ? 0 : 1) - (values.dt ? 0 : 1);
+  // Positionals fill whichever of --gt / --dt was not given, in that order.
+  const rest = positionals.slice();
+  const gtFile = values.gt ?? rest.shift();
+  const dtFile = values.dt ?? rest.shift();
   if (!gtFile || !dtFile) { io.stderr(`labelscope: evaluate needs a ground-truth file and a predictions file\n\n${EVALUATE_USAGE}`); return 2; }
-  if (extra > 0) { io.stderr(`labelscope: unexpected arguments: ${files.slice(2).join(' ')}\n`); return 2; }
+  if (rest.length > 0) { io.stderr(`labelscope: unexpected arguments: ${rest.join(' ')}\n`); return 2; }
   const iouType = values['iou-type'] as IouType;
   if (!['bbox', 'segm', 'keypoints'].includes(iouType)) { io.stderr('labelscope: --iou-type must be bbox, segm or keypoints\n'); return 2; }
   const format = values.format as EvalOutputFormat;
@@ -105,7 +105,6 @@ async function run(argv: string[], io: CliIo): Promise<number> {
     io.stderr(`labelscope: ${(e as Error).message}\n`);
     return 2;
   }
-  // --analysis-iou 0.7 must be the exact linspace value COCOeval uses (0.7000000000000001 …).
   let size = 0;
   for (const f of [gtFile, dtFile]) {
     try {
