@@ -82,4 +82,12 @@ describe('labelscope evaluate', () => {
     assert.deepEqual([...three.result.accumulated.precision], [...one.result.accumulated.precision]);
     assert.deepEqual(three.result.analysis.confusion, one.result.analysis.confusion);
   });
+
+  it('cancelling stops the workers and rejects', async () => {
+    const ac = new AbortController();
+    await assert.rejects(evaluateFiles(input('segm.gt.json'), input('segm.dt.json'), {
+      iouType: 'segm', threads: 2, minWorkForThreads: 0, signal: ac.signal,
+      onProgress: (phase) => { if (phase === 'evaluating') ac.abort(); },
+    }));
+  });
 });
