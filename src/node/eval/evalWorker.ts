@@ -13,12 +13,12 @@ try {
     if (++sinceProgress === 100) { post({ type: 'progress', images: sinceProgress }); sinceProgress = 0; }
   }
   if (sinceProgress) post({ type: 'progress', images: sinceProgress });
-  const transfer: ArrayBuffer[] = [];
+  // Hand the typed arrays over instead of copying them (the area states share one buffer).
+  const transfer = new Set<ArrayBuffer>();
   for (const e of evals) {
-    transfer.push(e.dtIds.buffer as ArrayBuffer, e.dtScores.buffer as ArrayBuffer, e.gtIndex.buffer as ArrayBuffer, e.matchAll.buffer as ArrayBuffer, e.bestIou.buffer as ArrayBuffer);
-    for (const a of e.areas) transfer.push(a.state.buffer as ArrayBuffer);
+    for (const a of [e.dtIds, e.dtScores, e.gtIndex, e.matchAll, e.bestIou, ...e.areas.map((x) => x.state)]) transfer.add(a.buffer as ArrayBuffer);
   }
-  post({ type: 'done', evals }, transfer);
+  post({ type: 'done', evals }, [...transfer]);
 } catch (e) {
   post({ type: 'error', message: (e as Error)?.stack ?? String(e) });
 }

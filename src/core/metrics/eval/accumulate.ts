@@ -64,28 +64,42 @@ export function accumulate(params: EvalParams, nCats: number, evals: readonly Ca
     for (let i = 0; i < n; i++) order[i] = i;
     order.sort((x, y) => scores[y] - scores[x] || x - y);
 
-    // The sorted detections kept at each maxDets.
+    const sortedScores = new Float64Array(n);
+    for (let i = 0; i < n; i++) sortedScores[i] = scores[order[i]];
+    // Positions (in sorted order) of the detections kept at each maxDets; null = all of them.
+    let maxPos = 0;
+    for (let i = 0; i < n; i++) if (pos[i] > maxPos) maxPos = pos[i];
     const keptByM = params.maxDets.map((maxDet) => {
+      if (maxPos < maxDet) return null;
       const kept: number[] = [];
-      for (let i = 0; i < n; i++) if (pos[order[i]] < maxDet) kept.push(order[i]);
-      return kept;
+      for (let i = 0; i < n; i++) if (pos[order[i]] < maxDet) kept.push(i);
+      return Int32Array.from(kept);
     });
+    const rc = new Float64Array(n);
+    const pr = new Float64Array(n);
+    // States in sorted order, threshold-major: one flat array per area range.
+    const st = new Uint8Array(T * n);
     for (let a = 0; a < A; a++) {
       let npig = 0;
       for (const e of E) npig += e.areas[a].npig;
+      if (npig === 0) continue;
+      for (let i = 0; i < n; i++) {
+        const x = order[i];
+        const e = E[entry[x]];
+        const D = e.dtScores.length;
+        const state = e.areas[a].state;
+        const p = pos[x];
+        for (let t = 0; t < T; t++) st[t * n + i] = state[t * D + p];
+      }
       for (let m = 0; m < M; m++) {
-        if (npig === 0) continue;
         const kept = keptByM[m];
-        const nd = kept.length;
-        const rc = new Float64Array(nd);
-        const pr = new Float64Array(nd);
+        const nd = kept ? kept.length : n;
         for (let t = 0; t < T; t++) {
           let tp = 0;
           let fp = 0;
+          const base = t * n;
           for (let i = 0; i < nd; i++) {
-            const x = kept[i];
-            const e = E[entry[x]];
-            const s = e.areas[a].state[t * e.dtScores.length + pos[x]];
+            const s = st[base + (kept ? kept[i] : i)];
             if (s === 1) tp++;
             else if (s === 2) fp++;
             rc[i] = tp / npig;
@@ -101,7 +115,7 @@ export function accumulate(params: EvalParams, nCats: number, evals: readonly Ca
             const pi = precisionIndex(acc, t, r, k, a, m);
             if (i < nd) {
               acc.precision[pi] = pr[i];
-              acc.scores[pi] = scores[kept[i]];
+              acc.scores[pi] = sortedScores[kept ? kept[i] : i];
             } else {
               acc.precision[pi] = 0;
               acc.scores[pi] = 0;

@@ -71,6 +71,8 @@ function evaluateCat(params: EvalParams, task: ImageTask, catIdx: number, gts: E
   const D = dts.length;
   const G = gts.length;
   const areas: AreaEval[] = [];
+  // One buffer for the states of every area range (fewer small allocations on big inputs).
+  const states = new Uint8Array(params.areaRng.length * T * D);
   const matchAll = new Int32Array(T * D).fill(-1);
   const bestIou = new Float64Array(D);
   if (ious.length) for (let d = 0; d < D; d++) for (let g = 0; g < G; g++) if (ious[d][g] > bestIou[d]) bestIou[d] = ious[d][g];
@@ -86,7 +88,7 @@ function evaluateCat(params: EvalParams, task: ImageTask, catIdx: number, gts: E
     const crowd = gtOrder.map((g) => gts[g].iscrowd !== 0);
     let npig = 0;
     for (const v of gtIg) if (!v) npig++;
-    const state = new Uint8Array(T * D);
+    const state = states.subarray(a * T * D, (a + 1) * T * D);
     const gtTaken = new Uint8Array(G);
     for (let t = 0; t < T; t++) {
       gtTaken.fill(0);
