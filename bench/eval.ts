@@ -6,11 +6,31 @@
  * together with its 12 numbers, which this run must reproduce exactly.
  * LABELSCOPE_BENCH_EVAL_IMAGES=500 for a quick run (no pycocotools comparison then).
  */
+import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { evaluateFiles } from '../src/node/eval/runEval';
 import { EVAL_DATA_VERSION, evalBenchFiles } from './evalData';
+
+interface OneRun { cpu: number; wall: number; stats: number[] }
+
+/** One evaluation in a fresh process with room to breathe (8 GB heap), as bench/run.ts runs its cases. */
+function runOne(iouType: 'bbox' | 'segm', threads: number): OneRun {
+  const r = spawnSync(process.execPath, ['--max-old-space-size=8192', '--import', 'tsx', __filename, '--one', iouType, String(threads)], { encoding: 'utf8', maxBuffer: 16 << 20, cwd: join(__dirname, '..') });
+  const line = (r.stdout ?? '').split('\n').find((l) => l.startsWith('EVAL_RESULT '));
+  if (r.status !== 0 || !line) throw new Error(`${iouType} with ${threads} threads failed: ${(r.stderr ?? '').trim().split('\n').slice(-5).join(' | ')}`);
+  return JSON.parse(line.slice('EVAL_RESULT '.length));
+}
+
+async function one(iouType: 'bbox' | 'segm', threads: number) {
+  const files = evalBenchFiles();
+  const c0 = process.cpuUsage();
+  const t0 = performance.now();
+  const r = await evaluateFiles(files.gt, iouType === 'bbox' ? files.bbox : files.segm, { iouType, threads });
+  const c = process.cpuUsage(c0);
+  console.log(`EVAL_RESULT ${JSON.stringify({ cpu: (c.user + c.system) / 1e6, wall: (performance.now() - t0) / 1000, stats: r.result.stats })}`);
+}
 
 interface PycocoFigure { dataVersion: number; images: number; iouType: string; cpuSeconds: number; seconds: { total: number; load: number; evaluate: number; accumulate: number }; stats: number[] }
 
@@ -23,17 +43,14 @@ async function main() {
   const rows: string[][] = [];
   let failed = false;
   for (const iouType of ['bbox', 'segm'] as const) {
-    const dt = iouType === 'bbox' ? files.bbox : files.segm;
     const wall: Record<string, number> = {};
     let cpu = 0;
     let stats: number[] = [];
     for (const t of [0, threads]) {
-      const c0 = process.cpuUsage();
-      const t0 = performance.now();
-      const r = await evaluateFiles(files.gt, dt, { iouType, threads: t });
-      wall[t] = (performance.now() - t0) / 1000;
-      if (t === 0) { const c = process.cpuUsage(c0); cpu = (c.user + c.system) / 1e6; }
-      stats = r.result.stats;
+      const r = runOne(iouType, t);
+      wall[t] = r.wall;
+      if (t === 0) cpu = r.cpu;
+      stats = r.stats;
     }
     const py = ref.find((x) => x.iouType === iouType && x.dataVersion === EVAL_DATA_VERSION && x.images === files.images);
     const same = py ? py.stats.every((v, i) => v === stats[i]) : undefined;
@@ -47,4 +64,5 @@ async function main() {
   if (failed) { console.error('the 12 numbers differ from pycocotools'); process.exitCode = 1; }
 }
 
-void main();
+if (process.argv[2] === '--one') void one(process.argv[3] as 'bbox' | 'segm', Number(process.argv[4]));
+else void main();
