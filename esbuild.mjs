@@ -36,6 +36,8 @@ const builds = [
   { ...node, entryPoints: { compareWorker: 'src/node/compare/compareWorker.ts' }, outdir: dist },
   // Image health: the piscina pool's worker (src/node/health/pool.ts starts it).
   { ...node, entryPoints: { healthWorker: 'src/node/health/worker.ts' }, outdir: dist },
+  // Started by src/node/eval/runEval.ts: COCOeval's evaluateImg over one range of images.
+  { ...node, entryPoints: { evalWorker: 'src/node/eval/evalWorker.ts' }, outdir: dist },
   { ...node, entryPoints: { cli: 'src/cli/main.ts' }, outdir: dist },
   { ...node, entryPoints: { core: 'src/lib.ts' }, outdir: dist },
 ];
@@ -51,6 +53,8 @@ builds.push(
   webview('compare', 'webview-ui/src/reports/compare/main.ts'),
   // The Dataset Report view (statistics, image health, duplicates).
   webview('statsReport', 'webview-ui/src/reports/stats/main.ts'),
+  // The evaluation report (src/extension/eval/evalPanel.ts).
+  webview('evalReport', 'webview-ui/src/reports/eval/main.ts'),
 );
 
 if (watch) {

@@ -18,6 +18,7 @@ import { registerSam } from './sam';
 import { registerCompareCommands } from './compare/commands';
 import { registerConvertCommand } from './convert/convertCommand';
 import { registerDatasetReport } from './health/reportPanel';
+import { registerEvalCommands } from './eval/evalPanel';
 import { withRevealActions } from './editor/links';
 
 /** Edits are re-checked after this much quiet. */
@@ -60,6 +61,7 @@ export function activate(context: vscode.ExtensionContext, runner?: CheckRunner,
   context.subscriptions.push(...registerCompareCommands(context));
   registerConvertCommand(context);
   registerDatasetReport(context);
+  registerEvalCommands(context);
 
   const isCocoDocument = (doc: vscode.TextDocument): boolean =>
     doc.uri.scheme === 'file' && (doc.languageId === 'json' || doc.fileName.endsWith('.json')) &&

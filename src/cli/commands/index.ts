@@ -10,6 +10,7 @@ import { diffCommand } from './diff';
 import { convertCommand } from './convert';
 import { statsCommand } from './stats';
 import { cardCommand } from './card';
+import { evaluateCommand } from './evaluate';
 
 export interface CliCommand {
   /** The word after `labelscope`. */
@@ -28,4 +29,5 @@ export const COMMANDS: CliCommand[] = [
   convertCommand,
   statsCommand,
   cardCommand,
+  evaluateCommand,
 ];
