@@ -16,6 +16,8 @@ export const DEFAULT_COCO_PATTERNS = [
  */
 export function looksLikeCoco(head: string): boolean {
   const trimmed = head.replace(/^\uFEFF/, '').trimStart();
+  // A results list (what COCO.loadRes reads): an array of detections, each naming its image.
+  if (trimmed.startsWith('[')) return /^\[\s*\{[^]*?"image_id"\s*:/.test(trimmed) && /"(score|category_id)"\s*:/.test(trimmed);
   if (!trimmed.startsWith('{')) return false;
   return /"(images|annotations|categories)"\s*:/.test(head);
 }

@@ -18,4 +18,11 @@ describe('which JSON files are COCO', () => {
     assert.ok(!looksLikeCoco('{ "name": "labelscope", "version": "1" }'));
     assert.ok(!looksLikeCoco('[{"images": 1}]'));
   });
+
+  it('recognises a results list (COCO.loadRes input) but not any array of objects', () => {
+    assert.ok(looksLikeCoco('[{"image_id": 42, "category_id": 18, "bbox": [258.2, 41.3, 348.3, 243.8], "score": 0.236}'));
+    assert.ok(looksLikeCoco('\n  [\n {"score": 0.9, "image_id": 1,'));
+    assert.ok(!looksLikeCoco('[{"imagePath": "a.jpg", "shapes": []}]'), 'labelme-like arrays are not COCO');
+    assert.ok(!looksLikeCoco('[1, 2, 3]'));
+  });
 });
