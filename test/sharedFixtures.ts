@@ -5,8 +5,12 @@
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 
-/** LABELSCOPE_SHARED_FIXTURES points elsewhere (a worktree one level deeper than the main checkout). */
-export const SHARED_FIXTURES = process.env.LABELSCOPE_SHARED_FIXTURES ?? path.resolve(__dirname, '..', '..', 'shared', 'fixtures');
+/**
+ * ../shared beside the repo; LABELSCOPE_SHARED_DIR points elsewhere (a git worktree in another
+ * folder), LABELSCOPE_SHARED_FIXTURES at its fixtures alone.
+ */
+export const SHARED_DIR = process.env.LABELSCOPE_SHARED_DIR ? path.resolve(process.env.LABELSCOPE_SHARED_DIR) : path.resolve(__dirname, '..', '..', 'shared');
+export const SHARED_FIXTURES = process.env.LABELSCOPE_SHARED_FIXTURES ?? path.join(SHARED_DIR, 'fixtures');
 
 /**
  * Call from `before`/`it` with mocha's `this`: skips, saying why, when the fixtures are absent.

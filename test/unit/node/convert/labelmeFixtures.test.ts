@@ -14,17 +14,16 @@ import { XMLParser } from 'fast-xml-parser';
 import { ConvertLog, type CocoDataset } from '../../../../src/core/convert/model';
 import { compareRoundTrip } from '../../../../src/core/convert/roundTrip';
 import { readInput, runConvert } from '../../../../src/node/convert/runConvert';
-import { SHARED_FIXTURES } from '../../../sharedFixtures';
+import { SHARED_FIXTURES, requireSharedFixtures } from '../../../sharedFixtures';
 
-const FIXTURES = [SHARED_FIXTURES, process.env.LABELSCOPE_SHARED_FIXTURES ?? '', '/work/shared/fixtures'].find((p) => p && fs.existsSync(p));
-const LABELME = FIXTURES ? path.join(FIXTURES, 'labelme') : '';
+const LABELME = path.join(SHARED_FIXTURES, 'labelme');
 
 export const LABELME_FIGURES: Record<string, unknown> = {};
 
 describe('convert: labelme fixtures against labelme\'s own converters', function () {
   this.timeout(60000);
   before(function () {
-    if (!FIXTURES) { console.log('    (skipped: ../shared/fixtures is absent; it sits beside the repo in CI)'); this.skip(); }
+    requireSharedFixtures(this);
   });
 
   it('labelme → COCO matches labelme2coco: same objects and categories, boxes within 1 px, masks IoU ≥ 0.95', async () => {
@@ -103,7 +102,7 @@ describe('convert: labelme fixtures against labelme\'s own converters', function
 
 describe('convert: labelme2voc\'s SegmentationObject/Class PNGs read as mask PNGs', function () {
   this.timeout(60000);
-  before(function () { if (!FIXTURES) this.skip(); });
+  before(function () { requireSharedFixtures(this); });
   // labelme2voc paints PIL-rasterized polygons (edge pixels in, later objects over earlier ones);
   // labelme2coco's polygons are compared through pycocotools' rasterization: one object differs
   // by ~7% (see ../shared/README.md), so the floor here is 0.9 and the mean is reported.
