@@ -5,8 +5,10 @@
  * the JSON text), so this runs the same in tests.
  */
 import type { OutcomeProblem } from '../node/checkWorkerProtocol';
-import { hostChannel, type EditOp, type Envelope, type HostChannel, type Id, type ImagePayload, type ProblemInfo, type ProblemsPayload } from '../shared/protocol';
+import { hostChannel, type EditOp, type Envelope, type GridQuery, type HostNotifications, type HostChannel, type Id, type ImagePayload, type ProblemInfo, type ProblemsPayload } from '../shared/protocol';
 import { NOT_ON_DISK, type CocoEditorModel, type ImageSource, type ModelEdit, type RecheckInput, type RecheckResult, type RecheckedProblem } from './editorModel';
+import type { ChartPick } from '../core/metrics/stats/charts';
+import { AREA_BINS, ASPECT_BINS } from '../core/metrics/stats/histogram';
 
 /** An edit from a view of the file as it was before a reload. */
 export const STALE_VIEW = 'The file changed (on disk or in the JSON text) and the viewer shows it again: nothing was changed. Try again.';
@@ -160,6 +162,7 @@ export class EditorSession {
       this.channel.notify('init', model.init(revealIndex ?? this.o.initialImage ?? 0, this.o.readonly));
       this.problemsChanged();
       if (reveal && revealIndex !== undefined) this.channel.notify('reveal', { imageIndex: revealIndex, ...(reveal.annotationId !== undefined ? { annotationId: reveal.annotationId } : {}) });
+      if (this.pendingFilter) { this.channel.notify('filterGrid', this.pendingFilter); this.pendingFilter = undefined; }
     } catch (e) {
       if (!this.disposed) this.channel.notify('loadError', { message: e instanceof Error ? e.message : String(e) });
     }
@@ -277,6 +280,15 @@ export class EditorSession {
     return true;
   }
 
+  /** labelscope.viewer.filterGrid: the Dataset Report's clicked bar, as this viewer's grid filter. */
+  filterGrid(pick: ChartPick): void {
+    if (this.disposed) return;
+    // Before init the webview has no categories yet: sent right after it.
+    if (this.started) this.channel.notify('filterGrid', gridFilterOf(pick));
+    else this.pendingFilter = gridFilterOf(pick);
+  }
+  private pendingFilter?: HostNotifications['filterGrid'];
+
   receive(msg: unknown): void { this.channel.receive(msg); }
 
   dispose(): void {
@@ -285,4 +297,19 @@ export class EditorSession {
     this.recheckAbort?.abort();
     this.channel.dispose();
   }
+}
+
+/** A chart pick as a grid filter: a category, and for the box charts the bin (labelled as the chart's axis shows it). */
+export function gridFilterOf(pick: ChartPick): HostNotifications['filterGrid'] {
+  const measure = pick.chart === 'boxArea' ? 'area' : pick.chart === 'aspectRatio' ? 'aspect' : pick.chart === 'sizeClasses' ? 'sizeClass' : undefined;
+  const out: { categoryId?: Id; boxBin?: GridQuery['boxBin'] } = {};
+  if (pick.categoryId !== undefined) out.categoryId = pick.categoryId;
+  if (measure && pick.bin !== undefined) {
+    const range = (e: number[]) => `${e[pick.bin!] ?? '?'}–${e[pick.bin! + 1] ?? '∞'}`;
+    const label = measure === 'area' ? `box area ${range(AREA_BINS.edges())} px²`
+      : measure === 'aspect' ? `aspect ratio ${range(ASPECT_BINS.edges())}`
+        : `${['small', 'medium', 'large'][pick.bin] ?? `size class ${pick.bin}`} boxes`;
+    out.boxBin = { measure, bin: pick.bin, label };
+  }
+  return out;
 }

@@ -143,6 +143,12 @@ export interface GridQuery {
   /** Substring of file_name, case-insensitive. */
   search?: string;
   sort?: 'index' | 'problems' | 'annotations';
+  /**
+   * From the Dataset Report's charts: only images with an annotation whose box falls in this bin
+   * ('area': AREA_BINS of w·h, 'aspect': ASPECT_BINS of w / h, 'sizeClass': 0 small, 1 medium, 2 large
+   * by the annotation's area, else w·h), of `categories` when that is set too.
+   */
+  boxBin?: { measure: 'area' | 'aspect' | 'sizeClass'; bin: number; label?: string };
 }
 
 export interface InitPayload {
@@ -229,6 +235,8 @@ export interface HostNotifications {
   /** Move to an image (command: go to annotation). */
   reveal: { imageIndex: number; annotationId?: Id };
   loadError: { message: string };
+  /** The Dataset Report asks the grid to show these images (labelscope.viewer.filterGrid). */
+  filterGrid: { categoryId?: Id; boxBin?: GridQuery['boxBin'] };
 }
 
 /** Notifications webview → host. */

@@ -517,7 +517,16 @@ search.placeholder = 'File name…';
 search.setAttribute('aria-label', 'Search file names');
 const gridCount = el('span', 'grid-count');
 const backBtn = button('Image', 'Back to the image (g or Escape)', () => setMode('image'));
-gridBar.append(backBtn, search, catFilter, ruleFilter, sevFilter, emptyLabel, sortSel, el('span', 'spacer'), gridCount);
+// The Dataset Report's chart filter (labelscope.viewer.filterGrid): shown as a chip that clears it.
+let boxBin: GridQuery['boxBin'] = state.grid?.boxBin;
+const boxBinChip = button('', 'Clear the Dataset Report filter', () => { boxBin = undefined; showBoxBin(); runGridQuery(); });
+boxBinChip.classList.add('box-bin-filter');
+function showBoxBin(): void {
+  boxBinChip.hidden = !boxBin;
+  boxBinChip.textContent = boxBin ? `${boxBin.label ?? `${boxBin.measure} bin ${boxBin.bin}`} ✕` : '';
+}
+showBoxBin();
+gridBar.append(backBtn, search, catFilter, ruleFilter, sevFilter, emptyLabel, boxBinChip, sortSel, el('span', 'spacer'), gridCount);
 gridBar.hidden = true;
 
 function select(first: string, title: string): HTMLSelectElement {
@@ -561,6 +570,7 @@ function gridQuery(): GridQuery {
     ...(emptyOnly.checked ? { noAnnotations: true } : {}),
     ...(search.value.trim() ? { search: search.value.trim() } : {}),
     ...(sortSel.value ? { sort: sortSel.value as GridQuery['sort'] } : {}),
+    ...(boxBin ? { boxBin } : {}),
   };
 }
 
@@ -651,6 +661,16 @@ channel.on('reveal', ({ imageIndex, annotationId }) => {
     const a = current?.annotations.find((x) => x.id === annotationId);
     if (a) { viewer.select(a); renderAnnotationList(); renderDetails(); renderProblems(); viewer.root.focus(); }
   });
+});
+
+channel.on('filterGrid', (f) => {
+  fillGridFilters();
+  catFilter.value = f.categoryId !== undefined && categories.some((c) => catKey(c.id) === catKey(f.categoryId!)) ? catKey(f.categoryId) : '';
+  boxBin = f.boxBin;
+  showBoxBin();
+  state.gridScroll = 0;
+  if (state.mode === 'grid') runGridQuery();
+  else setMode('grid');
 });
 
 channel.on('loadError', ({ message }) => {

@@ -26,6 +26,7 @@ import { editorHtml } from './html';
 import { registerLinks } from './links';
 import { previewCoco } from '../../editor/preview';
 import { EditorSession, type RevealTarget } from '../../editor/session';
+import type { ChartPick } from '../../core/metrics/stats/charts';
 
 /** VS Code does not sync text documents above this: "Show in JSON" says so instead. */
 export const MAX_TEXT_BYTES = 50 * 1024 * 1024;
@@ -34,6 +35,8 @@ export const MAX_TEXT_BYTES = 50 * 1024 * 1024;
 const openDocuments = new Map<string, CocoCustomDocument>();
 /** Where a panel being opened by labelscope.revealInViewer should go. */
 const pendingReveals = new Map<string, RevealTarget>();
+/** The grid filter a panel being opened by labelscope.viewer.filterGrid should apply. */
+const pendingFilters = new Map<string, ChartPick>();
 
 export const COCO_EDITOR_VIEW_TYPE = 'labelscope.cocoEditor';
 /** The same editor for any *.json, offered in "Open With…" only (priority "option"). */
@@ -436,6 +439,9 @@ export class CocoEditorProvider implements vscode.CustomEditorProvider<CocoCusto
       thumbnail: thumbs ? async (p) => webview.asWebviewUri(vscode.Uri.file(await thumbs.thumbnail(p))).toString() : undefined,
     });
     document.sessions.add(session);
+    const pendingFilter = pendingFilters.get(key);
+    pendingFilters.delete(key);
+    if (pendingFilter) void session.filterGrid(pendingFilter);
     const subs = [
       webview.onDidReceiveMessage((m) => session.receive(m)),
       document.onProgress((f, m) => session.progress(f, m)),
@@ -605,6 +611,14 @@ export function registerCocoEditor(context: vscode.ExtensionContext, checks?: Ch
     }),
     ...registerLinks(),
     followTextCursor(),
+    // The Dataset Report's chart clicks (src/extension/health/reportPanel.ts): filter the open viewer's grid.
+    vscode.commands.registerCommand('labelscope.viewer.filterGrid', async (uri: vscode.Uri, pick: ChartPick) => {
+      const doc = openDocuments.get(uri.toString());
+      // Not open yet: the panel being opened takes the filter once its session exists.
+      if (!doc || doc.sessions.size === 0) pendingFilters.set(uri.toString(), pick);
+      await vscode.commands.executeCommand('vscode.openWith', uri, COCO_EDITOR_VIEW_TYPE);
+      if (doc && doc.sessions.size > 0) for (const s of doc.sessions) s.filterGrid(pick);
+    }),
     vscode.commands.registerCommand('labelscope.openAsText', async (uri?: vscode.Uri) => {
       const target = uri ?? (vscode.window.tabGroups.activeTabGroup.activeTab?.input as { uri?: vscode.Uri } | undefined)?.uri;
       if (!target) return;

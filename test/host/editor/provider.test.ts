@@ -188,6 +188,23 @@ describe('COCO custom editor through the vscode mock', () => {
     assert.deepEqual(await note(opened[0], 'reveal', n), { imageIndex: 0, annotationId: 1 });
   });
 
+  it('labelscope.viewer.filterGrid (the Dataset Report) tells the viewer which images its grid shows', async () => {
+    // Not open yet: the viewer opens and gets the filter after init. The 10×10 boxes are in AREA_BINS bin 13 (2^6.5 … 2^7 px²).
+    await vscode.commands.executeCommand('labelscope.viewer.filterGrid', uri, { chart: 'boxArea', split: 'train', bin: 13, categoryId: 1 });
+    assert.equal(opened.length, 1);
+    const f = await note(opened[0], 'filterGrid');
+    assert.deepEqual(f, { categoryId: 1, boxBin: { measure: 'area', bin: 13, label: 'box area 90.5097–128 px²' } });
+    const initAt = opened[0].notes.findIndex((x) => x.method === 'init');
+    assert.ok(initAt >= 0 && initAt < opened[0].notes.findIndex((x) => x.method === 'filterGrid'), 'after init');
+    assert.deepEqual([...(await opened[0].web.request('queryGrid', { categories: [1], boxBin: f.boxBin })).indices], [0]);
+    assert.deepEqual([...(await opened[0].web.request('queryGrid', { boxBin: { measure: 'area', bin: 14 } })).indices], [], 'no box in the next bin');
+    assert.deepEqual([...(await opened[0].web.request('queryGrid', { boxBin: { measure: 'sizeClass', bin: 0 } })).indices], [0], 'small boxes');
+    // Already open: the open panel is told.
+    const n = opened[0].notes.length;
+    await vscode.commands.executeCommand('labelscope.viewer.filterGrid', uri, { chart: 'aspectRatio', split: 'train', bin: 20 });
+    assert.deepEqual((await note(opened[0], 'filterGrid', n)).boxBin?.measure, 'aspect');
+  });
+
   it('the JSON cursor beside the viewer selects the annotation it is in (how a Problems click reaches the viewer)', async () => {
     await vscode.commands.executeCommand('vscode.openWith', uri, COCO_EDITOR_VIEW_TYPE);
     const panel = opened[0];
