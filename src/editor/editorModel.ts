@@ -464,6 +464,12 @@ export class CocoEditorModel {
     return hit;
   }
 
+  /** The file_name of an image (the Segment tool's image file), undefined when it has none. */
+  imageFileName(index: number): string | undefined {
+    const v = this.base.imageEntries[index]?.value;
+    return isJsonObject(v) && typeof v.file_name === 'string' ? v.file_name : undefined;
+  }
+
   /** Image indices matching a query, in display order. `problems`: the viewer's problem list. */
   queryGrid(q: GridQuery, problems: readonly ProblemInfo[] = []): Uint32Array {
     const { counts, cats } = this.imageStats();
@@ -705,6 +711,7 @@ export class CocoEditorModel {
   /** Validates an op and turns it into an edit (not yet applied); a string says why not. */
   prepare(op: EditOp): AnnotationEdit | CreateEdit | string {
     if (op.op === 'create') return this.prepareCreate(op);
+    if (op.op === 'createMask') return this.prepareCreateMask(op);
     const a = this.annotation(op.annotationIndex);
     if (!a) return `No annotation at index ${op.annotationIndex}`;
     if (a.ov?.deleted) return 'The annotation was deleted';
@@ -810,6 +817,23 @@ export class CocoEditorModel {
     const id = this.nextAnnotationId();
     const value: JsonObject = { id, image_id: imageId, category_id: op.categoryId, segmentation: polys, area, bbox, iscrowd: 0 };
     return { kind: 'create', label: `Add ${op.shape} annotation ${id}`, annotationIndex: this.base.annotationEntries.length + this.added.length, value };
+  }
+
+  private prepareCreateMask(op: Extract<EditOp, { op: 'createMask' }>): CreateEdit | string {
+    const img = this.base.imageEntries[op.imageIndex];
+    if (!img || !isJsonObject(img.value)) return `No image at index ${op.imageIndex}`;
+    const imageId = idOf(img.value.id);
+    if (imageId === undefined) return 'The image has no id';
+    if (!this.base.categoriesWithId(op.categoryId).length) return `No category with id ${String(op.categoryId)}`;
+    const [h, w] = op.segmentation.size;
+    if (!(h > 0 && w > 0) || typeof op.segmentation.counts !== 'string') return 'The mask is not a valid RLE';
+    if (!(op.area > 0) || !(op.bbox[2] > 0 && op.bbox[3] > 0)) return 'The mask is empty';
+    const id = this.nextAnnotationId();
+    const value: JsonObject = {
+      id, image_id: imageId, category_id: op.categoryId,
+      segmentation: { size: [h, w], counts: op.segmentation.counts }, area: op.area, bbox: op.bbox.map(round2), iscrowd: 0,
+    };
+    return { kind: 'create', label: `Add mask annotation ${id}`, annotationIndex: this.base.annotationEntries.length + this.added.length, value };
   }
 
   /**

@@ -78,18 +78,7 @@ export class EditorSession {
   constructor(private readonly o: SessionOptions) {
     this.channel = hostChannel(o.post);
     this.channel.handle('getImage', async ({ index }) => this.forDisplay((await this.ready()).imagePayload(index, o.source)));
-    this.channel.handle('edit', async ({ generation, ...op }) => {
-      const model = await this.ready();
-      if (o.readonly) return { ok: false, message: 'This workspace is not trusted: the file is read-only.' };
-      if (generation !== undefined && generation !== model.generation) return { ok: false, message: STALE_VIEW };
-      const edit = model.prepare(op as EditOp);
-      if (typeof edit === 'string') return { ok: false, message: edit };
-      model.apply(edit);
-      o.onEdit(edit);
-      this.changed();
-      if (edit.kind === 'create') return { ok: true, annotationId: model.annotationIdAt(edit.annotationIndex), annotationIndex: edit.annotationIndex };
-      return { ok: true };
-    });
+    this.channel.handle('edit', async ({ generation, ...op }) => this.edit(op as EditOp, generation));
     this.channel.handle('applyFix', async ({ key, generation }) => {
       const model = await this.ready();
       if (o.readonly) return { ok: false, message: 'This workspace is not trusted: the file is read-only.' };
@@ -278,6 +267,27 @@ export class EditorSession {
     if (i === undefined || this.disposed) return false;
     this.reveal(i, t.annotationId);
     return true;
+  }
+
+  /** One undoable edit of the file (the webview's edits, the Segment tool's accepted mask). */
+  async edit(op: EditOp, generation?: number): Promise<{ ok: boolean; message?: string; annotationId?: Id; annotationIndex?: number }> {
+    const model = await this.ready();
+    if (this.o.readonly) return { ok: false, message: 'This workspace is not trusted: the file is read-only.' };
+    if (generation !== undefined && generation !== model.generation) return { ok: false, message: STALE_VIEW };
+    const edit = model.prepare(op);
+    if (typeof edit === 'string') return { ok: false, message: edit };
+    model.apply(edit);
+    this.o.onEdit(edit);
+    this.changed();
+    if (edit.kind === 'create') return { ok: true, annotationId: model.annotationIdAt(edit.annotationIndex), annotationIndex: edit.annotationIndex };
+    return { ok: true };
+  }
+
+  /** The Segment tool's accepted mask as a new annotation: polygons through `create`, an RLE through `createMask`. */
+  createMaskAnnotation(imageIndex: number, categoryId: Id, f: { segmentation: number[][] | { size: [number, number]; counts: string }; area: number; bbox: [number, number, number, number] }): ReturnType<EditorSession['edit']> {
+    return Array.isArray(f.segmentation)
+      ? this.edit({ op: 'create', imageIndex, categoryId, polygons: f.segmentation, shape: 'polygon' })
+      : this.edit({ op: 'createMask', imageIndex, categoryId, segmentation: f.segmentation, area: f.area, bbox: f.bbox });
   }
 
   /** labelscope.viewer.filterGrid: the Dataset Report's clicked bar, as this viewer's grid filter. */

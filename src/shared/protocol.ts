@@ -10,6 +10,8 @@
  * `post` + message listener pair, so the host and the webview share one code path.
  */
 
+import type { SamHostMethods, SamWebviewNotifications } from './samProtocol';
+
 export type Id = number | string;
 
 // ---------------------------------------------------------------------------
@@ -171,7 +173,9 @@ export type EditOp =
   /** Replace a polygon annotation's polygons (vertex drag / insert / delete); bbox and area follow. */
   | { op: 'setPolygons'; annotationIndex: number; polygons: number[][]; label?: string }
   /** A new annotation at the end of the annotations array (a box is written as a 4-corner polygon). */
-  | { op: 'create'; imageIndex: number; categoryId: Id; polygons: number[][]; shape: 'box' | 'polygon' };
+  | { op: 'create'; imageIndex: number; categoryId: Id; polygons: number[][]; shape: 'box' | 'polygon' }
+  /** A new annotation with an RLE mask (the Segment tool's "RLE" format): written as given. */
+  | { op: 'createMask'; imageIndex: number; categoryId: Id; segmentation: { size: [number, number]; counts: string }; area: number; bbox: [number, number, number, number] };
 
 /** A first look at a big file while the full parse runs: the first image with its annotations. */
 export interface PreviewPayload {
@@ -335,8 +339,9 @@ export class RpcChannel<OutM extends MethodMap<OutM>, InM extends MethodMap<InM>
   }
 }
 
-export type HostChannel = RpcChannel<WebviewMethods, HostMethods, HostNotifications, WebviewNotifications>;
-export type WebviewChannel = RpcChannel<HostMethods, WebviewMethods, WebviewNotifications, HostNotifications>;
+// The Segment tool's sam* methods (samProtocol.ts) ride on the same channel.
+export type HostChannel = RpcChannel<WebviewMethods, HostMethods & SamHostMethods, HostNotifications, WebviewNotifications & SamWebviewNotifications>;
+export type WebviewChannel = RpcChannel<HostMethods & SamHostMethods, WebviewMethods, WebviewNotifications & SamWebviewNotifications, HostNotifications>;
 
 export function hostChannel(post: (msg: Envelope) => void): HostChannel { return new RpcChannel(post); }
 export function webviewChannel(post: (msg: Envelope) => void): WebviewChannel { return new RpcChannel(post); }

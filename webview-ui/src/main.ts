@@ -10,6 +10,7 @@ import {
   type InitPayload, type ProblemInfo, type ViewState, type WebviewChannel,
 } from '../../src/shared/protocol';
 import { Grid } from './grid';
+import { SegmentTool } from './segment/segmentTool';
 import { buildShapes, buildShapesAsync, rleWorkerSettings } from './shapes';
 import { Minimap } from './minimap';
 import { Viewer, catKey, type Tool } from './viewer';
@@ -111,7 +112,7 @@ const toolBtns = new Map<Tool, HTMLElement>();
 const tools = el('span', 'tools');
 tools.setAttribute('role', 'radiogroup');
 tools.setAttribute('aria-label', 'Tool');
-for (const [t, text, title] of [['select', 'Select', 'Select and edit (v)'], ['box', 'Box', 'Draw a box (b)'], ['polygon', 'Polygon', 'Draw a polygon (p): click the points, Enter or double-click closes, Esc cancels']] as const) {
+for (const [t, text, title] of [['select', 'Select', 'Select and edit (v)'], ['box', 'Box', 'Draw a box (b)'], ['polygon', 'Polygon', 'Draw a polygon (p): click the points, Enter or double-click closes, Esc cancels'], ['segment', 'Segment', 'Segment with SAM (s): click the object (Alt/right click: not this), or drag a box; Enter adds the mask, Tab next candidate, Esc clears']] as const) {
   const b = button(text, title, () => setTool(t));
   b.classList.add('tool-btn');
   b.dataset.tool = t;
@@ -127,6 +128,7 @@ toolbar.append(gridBtn, prevBtn, counter, nextBtn, fileLabel, el('span', 'spacer
 
 function setTool(t: Tool): void {
   if (readonly && t !== 'select') { status.textContent = 'This workspace is not trusted: the file is read-only.'; return; }
+  if (viewer.tool === 'segment' && t !== 'segment') { channel.notify('samReset', { imageIndex: index }); segmentTool.clear(); }
   viewer.setTool(t);
   for (const [k, b] of toolBtns) {
     const on = k === viewer.tool;
@@ -134,8 +136,32 @@ function setTool(t: Tool): void {
     b.setAttribute('aria-checked', String(on));
   }
   document.body.dataset.tool = viewer.tool;
-  if (t !== 'select') status.textContent = t === 'box' ? 'Drag to draw a box.' : 'Click the points of the polygon; Enter or double-click closes it, Esc cancels.';
+  if (t === 'segment') {
+    status.textContent = 'Segment: click the object (Alt or right click: not this part), or drag a box around it.';
+    // Which model runs (or why none can): said once the host knows.
+    void channel.request('samStatus', {}).then((r) => {
+      if (viewer.tool !== 'segment') return;
+      if (!r.enabled) { setTool('select'); status.textContent = r.message ?? 'Segment is not available here.'; return; }
+      status.textContent = `Segment with ${r.label}: click the object (Alt or right click: not this part)${r.fallback ? '; without a SAM model, drag a box first' : ', or drag a box around it'}.`;
+      channel.notify('samPrefetch', { imageIndex: index });
+    });
+  } else if (t !== 'select') status.textContent = t === 'box' ? 'Drag to draw a box.' : 'Click the points of the polygon; Enter or double-click closes it, Esc cancels.';
 }
+
+// The Segment tool (SAM): prompts from the viewer, previews and the accepted mask from the host.
+const segmentTool = new SegmentTool({
+  segment: (p) => channel.request('samSegment', p),
+  accept: async (i) => {
+    const cat = categories.find((c) => catKey(c.id) === newCat.value) ?? categories[0];
+    if (!cat) return { ok: false, message: 'The file has no categories: add one in the JSON first.' };
+    const r = await channel.request('samAccept', { imageIndex: i, categoryId: cat.id, format: 'polygon' });
+    if (r.ok) { status.textContent = `Added annotation ${String(r.annotationId)} (${cat.name})`; pendingSelect = r.annotationId; }
+    return r;
+  },
+  changed: () => viewer.requestRender(),
+  status: (text) => { status.textContent = text; },
+}, 0);
+viewer.segment = segmentTool;
 
 function fillNewCategory(): void {
   const keep = newCat.value;
@@ -372,6 +398,11 @@ async function show(i: number, keepSelection = false): Promise<void> {
   if (seq !== loadSeq) return;
   const changedImage = i !== index || !current;
   index = i;
+  if (changedImage) {
+    segmentTool.setImage(i);
+    // The next image's embedding, so its first click is fast.
+    if (viewer.tool === 'segment' && i + 1 < init.imageCount) channel.notify('samPrefetch', { imageIndex: i + 1 });
+  }
   current = payload;
   const info = payload.image;
   if (!keepSelection) viewer.select(null);
@@ -691,10 +722,12 @@ window.addEventListener('keydown', (e) => {
     else if (e.key === 'n' || e.key === 'N') { stepProblem(e.key === 'n' ? 1 : -1); e.preventDefault(); }
     return;
   }
+  if (viewer.tool === 'segment' && segmentTool.key(e.key)) { e.preventDefault(); return; }
   if (e.key === 'Enter' && viewer.tool === 'polygon') { if (!viewer.finishPolygon()) status.textContent = 'A polygon needs at least 3 points.'; e.preventDefault(); return; }
   switch (e.key) {
     case 'b': setTool('box'); break;
     case 'p': setTool('polygon'); break;
+    case 's': setTool('segment'); break;
     case 'v': setTool('select'); break;
     case 'ArrowRight': case 'j': go(wanted + 1); break;
     case 'n': stepProblem(1); break;

@@ -13,6 +13,7 @@ import { InProcessCheckRunner } from '../../../src/extension/checkRunner';
 import { COCO_EDITOR_VIEW_TYPE, type CocoCustomDocument, type CocoEditorProvider } from '../../../src/extension/editor/cocoEditorProvider';
 import { OpenInViewerCodeLensProvider } from '../../../src/extension/editor/links';
 import { webviewChannel, type Envelope, type HostNotifications, type WebviewChannel } from '../../../src/shared/protocol';
+import { maskToCoco } from '../../../src/core/sam';
 import { cocoText, negativeArea, tmpDir, waitFor } from '../helpers';
 
 const { __mock } = mock;
@@ -203,6 +204,31 @@ describe('COCO custom editor through the vscode mock', () => {
     const n = opened[0].notes.length;
     await vscode.commands.executeCommand('labelscope.viewer.filterGrid', uri, { chart: 'aspectRatio', split: 'train', bin: 20 });
     assert.deepEqual((await note(opened[0], 'filterGrid', n)).boxBin?.measure, 'aspect');
+  });
+
+  it('Segment tool: a trusted viewer serves the sam* requests; an accepted RLE mask is one undoable createMask edit; untrusted: no handlers', async () => {
+    const doc = openDoc();
+    const p = await openPanel(provider, doc);
+    await note(p, 'init');
+    assert.deepEqual(await p.web.request('samAccept', { imageIndex: 0, categoryId: 1, format: 'polygon' }), { ok: false, message: 'Segment: nothing to add yet — click the object first.' });
+    // What samAccept hands the session for labelscope.sam.maskFormat = "rle".
+    const mask = new Uint8Array(480 * 640);
+    for (let y = 10; y < 30; y++) for (let x = 100; x < 140; x++) mask[y * 640 + x] = 1;
+    const fields = maskToCoco(mask, 480, 640, 'rle')!;
+    const r = await [...doc.sessions][0].createMaskAnnotation(0, 1, fields);
+    assert.deepEqual(r, { ok: true, annotationId: 4, annotationIndex: 3 });
+    assert.equal(events.length, 1);
+    assert.equal(events[0].label, 'Add mask annotation 4');
+    const model = await doc.model;
+    const added = JSON.parse(Buffer.from(model.bytes()).toString()).annotations[3];
+    assert.deepEqual(added, { id: 4, image_id: 1, category_id: 1, segmentation: { size: [480, 640], counts: (fields.segmentation as { counts: string }).counts }, area: 800, bbox: [100, 10, 40, 20], iscrowd: 0 });
+    await events[0].undo();
+    assert.equal(Buffer.from(model.bytes()).toString(), text0);
+    // Untrusted: the model never runs (no handlers at all).
+    (vscode.workspace as { isTrusted: boolean }).isTrusted = false;
+    const q = await openPanel(provider, doc);
+    await note(q, 'init');
+    await assert.rejects(q.web.request('samSegment', { imageIndex: 0, points: [{ x: 1, y: 1, positive: true }], refine: false }), /No handler for samSegment/);
   });
 
   it('the JSON cursor beside the viewer selects the annotation it is in (how a Problems click reaches the viewer)', async () => {
