@@ -5,7 +5,7 @@
  * the JSON text), so this runs the same in tests.
  */
 import type { OutcomeProblem } from '../node/checkWorkerProtocol';
-import { hostChannel, type EditOp, type Envelope, type GridQuery, type HostNotifications, type HostChannel, type Id, type ImagePayload, type ProblemInfo, type ProblemsPayload } from '../shared/protocol';
+import { hostChannel, type EditOp, type Envelope, type DiffChange, type GridQuery, type HostNotifications, type HostChannel, type Id, type ImagePayload, type ProblemInfo, type ProblemsPayload } from '../shared/protocol';
 import { NOT_ON_DISK, type CocoEditorModel, type ImageSource, type ModelEdit, type RecheckInput, type RecheckResult, type RecheckedProblem } from './editorModel';
 import type { ChartPick } from '../core/metrics/stats/charts';
 import { AREA_BINS, ASPECT_BINS } from '../core/metrics/stats/histogram';
@@ -288,6 +288,11 @@ export class EditorSession {
     return Array.isArray(f.segmentation)
       ? this.edit({ op: 'create', imageIndex, categoryId, polygons: f.segmentation, shape: 'polygon' })
       : this.edit({ op: 'createMask', imageIndex, categoryId, segmentation: f.segmentation, area: f.area, bbox: f.bbox });
+  }
+
+  /** Diff mode: show these changes of image `imageIndex` over it (an empty list ends it). */
+  showDiff(imageIndex: number, changes: DiffChange[]): void {
+    if (!this.disposed) this.channel.notify('diffOverlay', { imageIndex, changes });
   }
 
   /** labelscope.viewer.filterGrid: the Dataset Report's clicked bar, as this viewer's grid filter. */

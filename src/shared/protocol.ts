@@ -177,6 +177,14 @@ export type EditOp =
   /** A new annotation with an RLE mask (the Segment tool's "RLE" format): written as given. */
   | { op: 'createMask'; imageIndex: number; categoryId: Id; segmentation: { size: [number, number]; counts: string }; area: number; bbox: [number, number, number, number] };
 
+/** One change of diff mode: added has only `new`, removed only `old`, changed both. */
+export interface DiffChange {
+  kind: 'added' | 'removed' | 'changed';
+  old?: { bbox?: number[]; segmentation?: unknown };
+  new?: { bbox?: number[]; segmentation?: unknown };
+  label?: string;
+}
+
 /** A first look at a big file while the full parse runs: the first image with its annotations. */
 export interface PreviewPayload {
   categories: CategoryInfo[];
@@ -239,6 +247,11 @@ export interface HostNotifications {
   /** Move to an image (command: go to annotation). */
   reveal: { imageIndex: number; annotationId?: Id };
   loadError: { message: string };
+  /**
+   * Diff mode (issue 13): old and new outlines of an image's changes from a comparison (COCO
+   * geometry: bbox and/or polygons; A = old, B = new). An empty list ends diff mode.
+   */
+  diffOverlay: { imageIndex: number; changes: DiffChange[] };
   /** The Dataset Report asks the grid to show these images (labelscope.viewer.filterGrid). */
   filterGrid: { categoryId?: Id; boxBin?: GridQuery['boxBin'] };
 }

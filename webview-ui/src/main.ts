@@ -11,6 +11,7 @@ import {
 } from '../../src/shared/protocol';
 import { Grid } from './grid';
 import { SegmentTool } from './segment/segmentTool';
+import { overlayColors, overlayItems, stepChange } from './reports/compare/diffOverlay';
 import { buildShapes, buildShapesAsync, rleWorkerSettings } from './shapes';
 import { Minimap } from './minimap';
 import { Viewer, catKey, type Tool } from './viewer';
@@ -399,6 +400,8 @@ async function show(i: number, keepSelection = false): Promise<void> {
   const changedImage = i !== index || !current;
   index = i;
   if (changedImage) {
+    // The diff overlay belongs to its image.
+    if (diffImage !== undefined && diffImage !== i) { viewer.diffOverlay = undefined; diffImage = undefined; }
     segmentTool.setImage(i);
     // The next image's embedding, so its first click is fast.
     if (viewer.tool === 'segment' && i + 1 < init.imageCount) channel.notify('samPrefetch', { imageIndex: i + 1 });
@@ -440,7 +443,7 @@ async function show(i: number, keepSelection = false): Promise<void> {
   renderDetails();
   renderProblems();
   const ms = performance.now() - t0;
-  status.textContent = `${payload.annotations.length} annotations · shown in ${ms.toFixed(0)} ms`;
+  status.textContent = viewer.diffOverlay ? diffStatus() : `${payload.annotations.length} annotations · shown in ${ms.toFixed(0)} ms`;
   channel.notify('imageShown', { imageIndex: i, ms });
   saveState();
   document.body.dataset.shown = `${i}:${payload.version}`;
@@ -694,6 +697,30 @@ channel.on('reveal', ({ imageIndex, annotationId }) => {
   });
 });
 
+// Diff mode: the comparison's changes of one image over it; ] / [ walk them.
+let diffImage: number | undefined;
+channel.on('diffOverlay', ({ imageIndex, changes }) => {
+  if (!changes.length) { viewer.diffOverlay = undefined; diffImage = undefined; viewer.requestRender(); return; }
+  diffImage = imageIndex;
+  viewer.diffOverlay = { items: overlayItems(changes), colors: overlayColors(), count: changes.length };
+  if (state.mode === 'grid') setMode('image', false);
+  if (imageIndex !== index) go(imageIndex); else { status.textContent = diffStatus(); viewer.requestRender(); }
+});
+
+function diffStatus(): string {
+  const n = viewer.diffOverlay?.count ?? 0;
+  return `Diff: ${n} change${n === 1 ? '' : 's'} on this image — ] / [ walk them.`;
+}
+
+function stepDiff(direction: 1 | -1): void {
+  const d = viewer.diffOverlay;
+  if (!d) return;
+  d.selected = stepChange(d.count, d.selected, direction);
+  const label = d.items.find((i) => i.index === d.selected)?.label;
+  status.textContent = `Change ${(d.selected ?? 0) + 1} of ${d.count}${label ? `: ${label}` : ''}`;
+  viewer.requestRender();
+}
+
 channel.on('filterGrid', (f) => {
   fillGridFilters();
   catFilter.value = f.categoryId !== undefined && categories.some((c) => catKey(c.id) === catKey(f.categoryId!)) ? catKey(f.categoryId) : '';
@@ -728,6 +755,8 @@ window.addEventListener('keydown', (e) => {
     case 'b': setTool('box'); break;
     case 'p': setTool('polygon'); break;
     case 's': setTool('segment'); break;
+    case ']': stepDiff(1); break;
+    case '[': stepDiff(-1); break;
     case 'v': setTool('select'); break;
     case 'ArrowRight': case 'j': go(wanted + 1); break;
     case 'n': stepProblem(1); break;

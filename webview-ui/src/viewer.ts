@@ -8,6 +8,7 @@ import type { AnnotationInfo, CategoryInfo, Id } from '../../src/shared/protocol
 import { round2 } from '../../src/core/edits/jsonEdits';
 import { hatchTile, type Shape } from './shapes';
 import { drawSegment } from './segment/drawSegment';
+import { drawDiffOverlay, type OverlayColors, type OverlayItem } from './reports/compare/diffOverlay';
 import type { SegmentTool } from './segment/segmentTool';
 
 export interface ViewerOptions {
@@ -79,6 +80,8 @@ export class Viewer {
   hover: AnnotationInfo | null = null;
   private drag?: Drag;
   tool: Tool = 'select';
+  /** Diff mode: a comparison's old / new outlines of this image, and the change walked to with ] / [. */
+  diffOverlay?: { items: OverlayItem[]; colors: OverlayColors; selected?: number; count: number };
   /** The Segment tool (SAM clicks / box), when main.ts made one: pointer events in image coordinates go to it. */
   segment?: SegmentTool;
   /** The vertex picked on the selected polygon (Delete removes it). */
@@ -668,6 +671,11 @@ export class Viewer {
     const ctx = this.uiCanvas.getContext('2d')!;
     ctx.setTransform(1, 0, 0, 1, 0, 0);
     ctx.clearRect(0, 0, this.uiCanvas.width, this.uiCanvas.height);
+    if (this.diffOverlay) {
+      // Transient like the Segment preview: on the UI layer, not in the overlay cache.
+      ctx.setTransform(this.dpr * this.zoom, 0, 0, this.dpr * this.zoom, this.dpr * this.panX, this.dpr * this.panY);
+      drawDiffOverlay(ctx, this.diffOverlay.items, 1 / this.zoom, this.diffOverlay.colors, this.diffOverlay.selected);
+    }
     if (this.tool === 'segment' && this.segment) {
       // The Segment tool's preview, points and box: transient, so on the UI layer, not in the overlay cache.
       ctx.setTransform(this.dpr * this.zoom, 0, 0, this.dpr * this.zoom, this.dpr * this.panX, this.dpr * this.panY);
