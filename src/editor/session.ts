@@ -295,6 +295,15 @@ export class EditorSession {
     if (!this.disposed) this.channel.notify('diffOverlay', { imageIndex, changes });
   }
 
+  /** labelscope.viewer.showDiff: diff mode on the image a comparison names (by image id or JSON path). */
+  async showDiffAt(t: RevealTarget, changes: DiffChange[]): Promise<boolean> {
+    const model = await this.ready();
+    const i = this.targetIndex(model, t);
+    if (i === undefined || this.disposed) return false;
+    this.showDiff(i, changes);
+    return true;
+  }
+
   /** labelscope.viewer.filterGrid: the Dataset Report's clicked bar, as this viewer's grid filter. */
   filterGrid(pick: ChartPick): void {
     if (this.disposed) return;

@@ -15,7 +15,7 @@ import { imageLookup } from '../../node/imageFiles';
 import { Thumbnailer } from '../../node/thumbnails';
 import { DisplayImages } from '../../node/displayImage';
 import type { OutcomeProblem } from '../../node/checkWorkerProtocol';
-import type { Envelope, Id } from '../../shared/protocol';
+import type { DiffChange, Envelope, Id } from '../../shared/protocol';
 import { readSettings, type CheckService } from '../checkService';
 import { PER_ANNOTATION_RULES } from '../../editor/geometryEdits';
 import { toWorkspaceEdit } from '../codeActions';
@@ -642,6 +642,14 @@ export function registerCocoEditor(context: vscode.ExtensionContext, checks?: Ch
     }),
     ...registerLinks(),
     followTextCursor(),
+    // Diff mode (issue 13): a comparison shows an image's old / new outlines in the open viewer of NEW.
+    vscode.commands.registerCommand('labelscope.viewer.showDiff', async (uri: vscode.Uri, image: RevealTarget, changes: DiffChange[]) => {
+      await vscode.commands.executeCommand('vscode.openWith', uri, COCO_EDITOR_VIEW_TYPE);
+      const doc = openDocuments.get(uri.toString());
+      let found = false;
+      for (const s of doc?.sessions ?? []) found = (await s.showDiffAt(image, changes)) || found;
+      if (!found) void vscode.window.showInformationMessage('Labelscope: that image is not in the file any more.');
+    }),
     // The Dataset Report's chart clicks (src/extension/health/reportPanel.ts): filter the open viewer's grid.
     vscode.commands.registerCommand('labelscope.viewer.filterGrid', async (uri: vscode.Uri, pick: ChartPick) => {
       const doc = openDocuments.get(uri.toString());

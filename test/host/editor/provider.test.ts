@@ -231,6 +231,14 @@ describe('COCO custom editor through the vscode mock', () => {
     await assert.rejects(q.web.request('samSegment', { imageIndex: 0, points: [{ x: 1, y: 1, positive: true }], refine: false }), /No handler for samSegment/);
   });
 
+  it('labelscope.viewer.showDiff puts a comparison\'s old / new outlines on the named image of the open viewer', async () => {
+    await vscode.commands.executeCommand('vscode.openWith', uri, COCO_EDITOR_VIEW_TYPE);
+    await note(opened[0], 'init');
+    const changes = [{ kind: 'changed' as const, old: { bbox: [0, 0, 10, 10] }, new: { bbox: [2, 0, 10, 10] }, label: 'moved' }];
+    await vscode.commands.executeCommand('labelscope.viewer.showDiff', uri, { imageId: 1 }, changes);
+    assert.deepEqual(await note(opened.at(-1)!, 'diffOverlay'), { imageIndex: 0, changes });
+  });
+
   it('the JSON cursor beside the viewer selects the annotation it is in (how a Problems click reaches the viewer)', async () => {
     await vscode.commands.executeCommand('vscode.openWith', uri, COCO_EDITOR_VIEW_TYPE);
     const panel = opened[0];
