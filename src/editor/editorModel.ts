@@ -19,6 +19,8 @@ import { idOf } from '../core/ruleKit/schema';
 import { checkDocument } from '../core/check';
 import { polygonBbox, rleCounts, segmentationKind, segmentationToRle } from '../core/geometry';
 import type { ByteEdit } from '../core/problems';
+import { AREA_BINS, ASPECT_BINS } from '../core/metrics/stats/histogram';
+import { MEDIUM_AREA, SMALL_AREA } from '../core/metrics/stats/compute';
 import type { OutcomeProblem } from '../node/checkWorkerProtocol';
 import type {
   AnnotationInfo, CategoryInfo, EditOp, GeometryKind, GridCell, GridQuery, Id, ImageGeometry, ImageInfo, ImagePayload, InitPayload,
@@ -432,6 +434,42 @@ export class CocoEditorModel {
     return this.stats;
   }
 
+  /** Per image: 1 when one of its annotations (of `categories`, when given) has a box in the bin, as the Dataset Report bins it. */
+  private imagesInBoxBin(q: NonNullable<GridQuery['boxBin']>, categories: readonly Id[] | undefined): Uint8Array {
+    const hit = new Uint8Array(this.imageCount);
+    const wanted = categories?.length ? new Set(categories.map((c) => `${typeof c}:${String(c)}`)) : undefined;
+    this.forEachAnnotation((v, i) => {
+      if (!isJsonObject(v)) return;
+      const ov = this.overrides.get(i);
+      if (ov?.deleted) return;
+      const img = this.imageIndexOfId(idOf(v.image_id) as IdKey);
+      if (img === undefined || hit[img]) return;
+      if (wanted) {
+        const c = ov?.categoryId ?? idOf(v.category_id);
+        if (c === undefined || !wanted.has(`${typeof c}:${String(c)}`)) return;
+      }
+      const b = ov?.bbox ?? bboxOf(v.bbox);
+      if (!b || !(b[2] > 0 && b[3] > 0)) return;
+      // log₂ w ± log₂ h, as src/core/metrics/stats/compute.ts bins them, so the grid finds what the bar counted.
+      const lw = Math.log2(b[2]), lh = Math.log2(b[3]);
+      let bin: number;
+      if (q.measure === 'area') bin = AREA_BINS.indexLog2(lw + lh);
+      else if (q.measure === 'aspect') bin = ASPECT_BINS.indexLog2(lw - lh);
+      else {
+        const area = ov?.area ?? num(v.area) ?? b[2] * b[3];
+        bin = area < SMALL_AREA ? 0 : area < MEDIUM_AREA ? 1 : 2;
+      }
+      if (bin === q.bin) hit[img] = 1;
+    });
+    return hit;
+  }
+
+  /** The file_name of an image (the Segment tool's image file), undefined when it has none. */
+  imageFileName(index: number): string | undefined {
+    const v = this.base.imageEntries[index]?.value;
+    return isJsonObject(v) && typeof v.file_name === 'string' ? v.file_name : undefined;
+  }
+
   /** Image indices matching a query, in display order. `problems`: the viewer's problem list. */
   queryGrid(q: GridQuery, problems: readonly ProblemInfo[] = []): Uint32Array {
     const { counts, cats } = this.imageStats();
@@ -444,6 +482,10 @@ export class CocoEditorModel {
         if (bits) for (let i = 0; i < n; i++) any[i] |= bits[i];
       }
       keep = any;
+    }
+    if (q.boxBin) {
+      const inBin = this.imagesInBoxBin(q.boxBin, q.categories);
+      for (let i = 0; i < n; i++) keep[i] &= inBin[i];
     }
     const probCount = new Uint32Array(n);
     for (const p of problems) if (p.imageIndex >= 0 && p.imageIndex < n) probCount[p.imageIndex]++;
@@ -669,6 +711,7 @@ export class CocoEditorModel {
   /** Validates an op and turns it into an edit (not yet applied); a string says why not. */
   prepare(op: EditOp): AnnotationEdit | CreateEdit | string {
     if (op.op === 'create') return this.prepareCreate(op);
+    if (op.op === 'createMask') return this.prepareCreateMask(op);
     const a = this.annotation(op.annotationIndex);
     if (!a) return `No annotation at index ${op.annotationIndex}`;
     if (a.ov?.deleted) return 'The annotation was deleted';
@@ -774,6 +817,23 @@ export class CocoEditorModel {
     const id = this.nextAnnotationId();
     const value: JsonObject = { id, image_id: imageId, category_id: op.categoryId, segmentation: polys, area, bbox, iscrowd: 0 };
     return { kind: 'create', label: `Add ${op.shape} annotation ${id}`, annotationIndex: this.base.annotationEntries.length + this.added.length, value };
+  }
+
+  private prepareCreateMask(op: Extract<EditOp, { op: 'createMask' }>): CreateEdit | string {
+    const img = this.base.imageEntries[op.imageIndex];
+    if (!img || !isJsonObject(img.value)) return `No image at index ${op.imageIndex}`;
+    const imageId = idOf(img.value.id);
+    if (imageId === undefined) return 'The image has no id';
+    if (!this.base.categoriesWithId(op.categoryId).length) return `No category with id ${String(op.categoryId)}`;
+    const [h, w] = op.segmentation.size;
+    if (!(h > 0 && w > 0) || typeof op.segmentation.counts !== 'string') return 'The mask is not a valid RLE';
+    if (!(op.area > 0) || !(op.bbox[2] > 0 && op.bbox[3] > 0)) return 'The mask is empty';
+    const id = this.nextAnnotationId();
+    const value: JsonObject = {
+      id, image_id: imageId, category_id: op.categoryId,
+      segmentation: { size: [h, w], counts: op.segmentation.counts }, area: op.area, bbox: op.bbox.map(round2), iscrowd: 0,
+    };
+    return { kind: 'create', label: `Add mask annotation ${id}`, annotationIndex: this.base.annotationEntries.length + this.added.length, value };
   }
 
   /**

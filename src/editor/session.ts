@@ -5,8 +5,10 @@
  * the JSON text), so this runs the same in tests.
  */
 import type { OutcomeProblem } from '../node/checkWorkerProtocol';
-import { hostChannel, type EditOp, type Envelope, type HostChannel, type Id, type ImagePayload, type ProblemInfo, type ProblemsPayload } from '../shared/protocol';
+import { hostChannel, type EditOp, type Envelope, type DiffChange, type GridQuery, type HostNotifications, type HostChannel, type Id, type ImagePayload, type ProblemInfo, type ProblemsPayload } from '../shared/protocol';
 import { NOT_ON_DISK, type CocoEditorModel, type ImageSource, type ModelEdit, type RecheckInput, type RecheckResult, type RecheckedProblem } from './editorModel';
+import type { ChartPick } from '../core/metrics/stats/charts';
+import { AREA_BINS, ASPECT_BINS } from '../core/metrics/stats/histogram';
 
 /** An edit from a view of the file as it was before a reload. */
 export const STALE_VIEW = 'The file changed (on disk or in the JSON text) and the viewer shows it again: nothing was changed. Try again.';
@@ -76,18 +78,7 @@ export class EditorSession {
   constructor(private readonly o: SessionOptions) {
     this.channel = hostChannel(o.post);
     this.channel.handle('getImage', async ({ index }) => this.forDisplay((await this.ready()).imagePayload(index, o.source)));
-    this.channel.handle('edit', async ({ generation, ...op }) => {
-      const model = await this.ready();
-      if (o.readonly) return { ok: false, message: 'This workspace is not trusted: the file is read-only.' };
-      if (generation !== undefined && generation !== model.generation) return { ok: false, message: STALE_VIEW };
-      const edit = model.prepare(op as EditOp);
-      if (typeof edit === 'string') return { ok: false, message: edit };
-      model.apply(edit);
-      o.onEdit(edit);
-      this.changed();
-      if (edit.kind === 'create') return { ok: true, annotationId: model.annotationIdAt(edit.annotationIndex), annotationIndex: edit.annotationIndex };
-      return { ok: true };
-    });
+    this.channel.handle('edit', async ({ generation, ...op }) => this.edit(op as EditOp, generation));
     this.channel.handle('applyFix', async ({ key, generation }) => {
       const model = await this.ready();
       if (o.readonly) return { ok: false, message: 'This workspace is not trusted: the file is read-only.' };
@@ -160,6 +151,7 @@ export class EditorSession {
       this.channel.notify('init', model.init(revealIndex ?? this.o.initialImage ?? 0, this.o.readonly));
       this.problemsChanged();
       if (reveal && revealIndex !== undefined) this.channel.notify('reveal', { imageIndex: revealIndex, ...(reveal.annotationId !== undefined ? { annotationId: reveal.annotationId } : {}) });
+      if (this.pendingFilter) { this.channel.notify('filterGrid', this.pendingFilter); this.pendingFilter = undefined; }
     } catch (e) {
       if (!this.disposed) this.channel.notify('loadError', { message: e instanceof Error ? e.message : String(e) });
     }
@@ -277,6 +269,50 @@ export class EditorSession {
     return true;
   }
 
+  /** One undoable edit of the file (the webview's edits, the Segment tool's accepted mask). */
+  async edit(op: EditOp, generation?: number): Promise<{ ok: boolean; message?: string; annotationId?: Id; annotationIndex?: number }> {
+    const model = await this.ready();
+    if (this.o.readonly) return { ok: false, message: 'This workspace is not trusted: the file is read-only.' };
+    if (generation !== undefined && generation !== model.generation) return { ok: false, message: STALE_VIEW };
+    const edit = model.prepare(op);
+    if (typeof edit === 'string') return { ok: false, message: edit };
+    model.apply(edit);
+    this.o.onEdit(edit);
+    this.changed();
+    if (edit.kind === 'create') return { ok: true, annotationId: model.annotationIdAt(edit.annotationIndex), annotationIndex: edit.annotationIndex };
+    return { ok: true };
+  }
+
+  /** The Segment tool's accepted mask as a new annotation: polygons through `create`, an RLE through `createMask`. */
+  createMaskAnnotation(imageIndex: number, categoryId: Id, f: { segmentation: number[][] | { size: [number, number]; counts: string }; area: number; bbox: [number, number, number, number] }): ReturnType<EditorSession['edit']> {
+    return Array.isArray(f.segmentation)
+      ? this.edit({ op: 'create', imageIndex, categoryId, polygons: f.segmentation, shape: 'polygon' })
+      : this.edit({ op: 'createMask', imageIndex, categoryId, segmentation: f.segmentation, area: f.area, bbox: f.bbox });
+  }
+
+  /** Diff mode: show these changes of image `imageIndex` over it (an empty list ends it). */
+  showDiff(imageIndex: number, changes: DiffChange[]): void {
+    if (!this.disposed) this.channel.notify('diffOverlay', { imageIndex, changes });
+  }
+
+  /** labelscope.viewer.showDiff: diff mode on the image a comparison names (by image id or JSON path). */
+  async showDiffAt(t: RevealTarget, changes: DiffChange[]): Promise<boolean> {
+    const model = await this.ready();
+    const i = this.targetIndex(model, t);
+    if (i === undefined || this.disposed) return false;
+    this.showDiff(i, changes);
+    return true;
+  }
+
+  /** labelscope.viewer.filterGrid: the Dataset Report's clicked bar, as this viewer's grid filter. */
+  filterGrid(pick: ChartPick): void {
+    if (this.disposed) return;
+    // Before init the webview has no categories yet: sent right after it.
+    if (this.started) this.channel.notify('filterGrid', gridFilterOf(pick));
+    else this.pendingFilter = gridFilterOf(pick);
+  }
+  private pendingFilter?: HostNotifications['filterGrid'];
+
   receive(msg: unknown): void { this.channel.receive(msg); }
 
   dispose(): void {
@@ -285,4 +321,19 @@ export class EditorSession {
     this.recheckAbort?.abort();
     this.channel.dispose();
   }
+}
+
+/** A chart pick as a grid filter: a category, and for the box charts the bin (labelled as the chart's axis shows it). */
+export function gridFilterOf(pick: ChartPick): HostNotifications['filterGrid'] {
+  const measure = pick.chart === 'boxArea' ? 'area' : pick.chart === 'aspectRatio' ? 'aspect' : pick.chart === 'sizeClasses' ? 'sizeClass' : undefined;
+  const out: { categoryId?: Id; boxBin?: GridQuery['boxBin'] } = {};
+  if (pick.categoryId !== undefined) out.categoryId = pick.categoryId;
+  if (measure && pick.bin !== undefined) {
+    const range = (e: number[]) => `${e[pick.bin!] ?? '?'}–${e[pick.bin! + 1] ?? '∞'}`;
+    const label = measure === 'area' ? `box area ${range(AREA_BINS.edges())} px²`
+      : measure === 'aspect' ? `aspect ratio ${range(ASPECT_BINS.edges())}`
+        : `${['small', 'medium', 'large'][pick.bin] ?? `size class ${pick.bin}`} boxes`;
+    out.boxBin = { measure, bin: pick.bin, label };
+  }
+  return out;
 }

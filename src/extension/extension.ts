@@ -55,9 +55,10 @@ export function activate(context: vscode.ExtensionContext, runner?: CheckRunner,
   });
   service = svc;
   context.subscriptions.push(log, diagnostics, status, svc);
-  registerCocoEditor(context, svc);
   // SAM: Segment Boxes, Download Model, the model's status bar item (onnxruntime-node loads on first use).
-  registerSam(context, log, { largeFileBytes: options.largeFileBytes });
+  const sam = registerSam(context, log, { largeFileBytes: options.largeFileBytes });
+  // The viewer's Segment tool uses the same SAM service.
+  registerCocoEditor(context, svc, sam);
   context.subscriptions.push(...registerCompareCommands(context));
   registerConvertCommand(context);
   registerDatasetReport(context);

@@ -10,6 +10,8 @@
  * `post` + message listener pair, so the host and the webview share one code path.
  */
 
+import type { SamHostMethods, SamWebviewNotifications } from './samProtocol';
+
 export type Id = number | string;
 
 // ---------------------------------------------------------------------------
@@ -143,6 +145,12 @@ export interface GridQuery {
   /** Substring of file_name, case-insensitive. */
   search?: string;
   sort?: 'index' | 'problems' | 'annotations';
+  /**
+   * From the Dataset Report's charts: only images with an annotation whose box falls in this bin
+   * ('area': AREA_BINS of w·h, 'aspect': ASPECT_BINS of w / h, 'sizeClass': 0 small, 1 medium, 2 large
+   * by the annotation's area, else w·h), of `categories` when that is set too.
+   */
+  boxBin?: { measure: 'area' | 'aspect' | 'sizeClass'; bin: number; label?: string };
 }
 
 export interface InitPayload {
@@ -165,7 +173,17 @@ export type EditOp =
   /** Replace a polygon annotation's polygons (vertex drag / insert / delete); bbox and area follow. */
   | { op: 'setPolygons'; annotationIndex: number; polygons: number[][]; label?: string }
   /** A new annotation at the end of the annotations array (a box is written as a 4-corner polygon). */
-  | { op: 'create'; imageIndex: number; categoryId: Id; polygons: number[][]; shape: 'box' | 'polygon' };
+  | { op: 'create'; imageIndex: number; categoryId: Id; polygons: number[][]; shape: 'box' | 'polygon' }
+  /** A new annotation with an RLE mask (the Segment tool's "RLE" format): written as given. */
+  | { op: 'createMask'; imageIndex: number; categoryId: Id; segmentation: { size: [number, number]; counts: string }; area: number; bbox: [number, number, number, number] };
+
+/** One change of diff mode: added has only `new`, removed only `old`, changed both. */
+export interface DiffChange {
+  kind: 'added' | 'removed' | 'changed';
+  old?: { bbox?: number[]; segmentation?: unknown };
+  new?: { bbox?: number[]; segmentation?: unknown };
+  label?: string;
+}
 
 /** A first look at a big file while the full parse runs: the first image with its annotations. */
 export interface PreviewPayload {
@@ -229,6 +247,13 @@ export interface HostNotifications {
   /** Move to an image (command: go to annotation). */
   reveal: { imageIndex: number; annotationId?: Id };
   loadError: { message: string };
+  /**
+   * Diff mode (issue 13): old and new outlines of an image's changes from a comparison (COCO
+   * geometry: bbox and/or polygons; A = old, B = new). An empty list ends diff mode.
+   */
+  diffOverlay: { imageIndex: number; changes: DiffChange[] };
+  /** The Dataset Report asks the grid to show these images (labelscope.viewer.filterGrid). */
+  filterGrid: { categoryId?: Id; boxBin?: GridQuery['boxBin'] };
 }
 
 /** Notifications webview → host. */
@@ -327,8 +352,9 @@ export class RpcChannel<OutM extends MethodMap<OutM>, InM extends MethodMap<InM>
   }
 }
 
-export type HostChannel = RpcChannel<WebviewMethods, HostMethods, HostNotifications, WebviewNotifications>;
-export type WebviewChannel = RpcChannel<HostMethods, WebviewMethods, WebviewNotifications, HostNotifications>;
+// The Segment tool's sam* methods (samProtocol.ts) ride on the same channel.
+export type HostChannel = RpcChannel<WebviewMethods, HostMethods & SamHostMethods, HostNotifications, WebviewNotifications & SamWebviewNotifications>;
+export type WebviewChannel = RpcChannel<HostMethods & SamHostMethods, WebviewMethods, WebviewNotifications & SamWebviewNotifications, HostNotifications>;
 
 export function hostChannel(post: (msg: Envelope) => void): HostChannel { return new RpcChannel(post); }
 export function webviewChannel(post: (msg: Envelope) => void): WebviewChannel { return new RpcChannel(post); }

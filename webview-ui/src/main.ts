@@ -10,6 +10,8 @@ import {
   type InitPayload, type ProblemInfo, type ViewState, type WebviewChannel,
 } from '../../src/shared/protocol';
 import { Grid } from './grid';
+import { SegmentTool } from './segment/segmentTool';
+import { overlayColors, overlayItems, stepChange } from './reports/compare/diffOverlay';
 import { buildShapes, buildShapesAsync, rleWorkerSettings } from './shapes';
 import { Minimap } from './minimap';
 import { Viewer, catKey, type Tool } from './viewer';
@@ -111,7 +113,7 @@ const toolBtns = new Map<Tool, HTMLElement>();
 const tools = el('span', 'tools');
 tools.setAttribute('role', 'radiogroup');
 tools.setAttribute('aria-label', 'Tool');
-for (const [t, text, title] of [['select', 'Select', 'Select and edit (v)'], ['box', 'Box', 'Draw a box (b)'], ['polygon', 'Polygon', 'Draw a polygon (p): click the points, Enter or double-click closes, Esc cancels']] as const) {
+for (const [t, text, title] of [['select', 'Select', 'Select and edit (v)'], ['box', 'Box', 'Draw a box (b)'], ['polygon', 'Polygon', 'Draw a polygon (p): click the points, Enter or double-click closes, Esc cancels'], ['segment', 'Segment', 'Segment with SAM (s): click the object (Alt/right click: not this), or drag a box; Enter adds the mask, Tab next candidate, Esc clears']] as const) {
   const b = button(text, title, () => setTool(t));
   b.classList.add('tool-btn');
   b.dataset.tool = t;
@@ -127,6 +129,7 @@ toolbar.append(gridBtn, prevBtn, counter, nextBtn, fileLabel, el('span', 'spacer
 
 function setTool(t: Tool): void {
   if (readonly && t !== 'select') { status.textContent = 'This workspace is not trusted: the file is read-only.'; return; }
+  if (viewer.tool === 'segment' && t !== 'segment') { channel.notify('samReset', { imageIndex: index }); segmentTool.clear(); }
   viewer.setTool(t);
   for (const [k, b] of toolBtns) {
     const on = k === viewer.tool;
@@ -134,8 +137,32 @@ function setTool(t: Tool): void {
     b.setAttribute('aria-checked', String(on));
   }
   document.body.dataset.tool = viewer.tool;
-  if (t !== 'select') status.textContent = t === 'box' ? 'Drag to draw a box.' : 'Click the points of the polygon; Enter or double-click closes it, Esc cancels.';
+  if (t === 'segment') {
+    status.textContent = 'Segment: click the object (Alt or right click: not this part), or drag a box around it.';
+    // Which model runs (or why none can): said once the host knows.
+    void channel.request('samStatus', {}).then((r) => {
+      if (viewer.tool !== 'segment') return;
+      if (!r.enabled) { setTool('select'); status.textContent = r.message ?? 'Segment is not available here.'; return; }
+      status.textContent = `Segment with ${r.label}: click the object (Alt or right click: not this part)${r.fallback ? '; without a SAM model, drag a box first' : ', or drag a box around it'}.`;
+      channel.notify('samPrefetch', { imageIndex: index });
+    });
+  } else if (t !== 'select') status.textContent = t === 'box' ? 'Drag to draw a box.' : 'Click the points of the polygon; Enter or double-click closes it, Esc cancels.';
 }
+
+// The Segment tool (SAM): prompts from the viewer, previews and the accepted mask from the host.
+const segmentTool = new SegmentTool({
+  segment: (p) => channel.request('samSegment', p),
+  accept: async (i) => {
+    const cat = categories.find((c) => catKey(c.id) === newCat.value) ?? categories[0];
+    if (!cat) return { ok: false, message: 'The file has no categories: add one in the JSON first.' };
+    const r = await channel.request('samAccept', { imageIndex: i, categoryId: cat.id, format: 'polygon' });
+    if (r.ok) { status.textContent = `Added annotation ${String(r.annotationId)} (${cat.name})`; pendingSelect = r.annotationId; }
+    return r;
+  },
+  changed: () => viewer.requestRender(),
+  status: (text) => { status.textContent = text; },
+}, 0);
+viewer.segment = segmentTool;
 
 function fillNewCategory(): void {
   const keep = newCat.value;
@@ -372,6 +399,13 @@ async function show(i: number, keepSelection = false): Promise<void> {
   if (seq !== loadSeq) return;
   const changedImage = i !== index || !current;
   index = i;
+  if (changedImage) {
+    // The diff overlay belongs to its image.
+    if (diffImage !== undefined && diffImage !== i) { viewer.diffOverlay = undefined; diffImage = undefined; }
+    segmentTool.setImage(i);
+    // The next image's embedding, so its first click is fast.
+    if (viewer.tool === 'segment' && i + 1 < init.imageCount) channel.notify('samPrefetch', { imageIndex: i + 1 });
+  }
   current = payload;
   const info = payload.image;
   if (!keepSelection) viewer.select(null);
@@ -409,7 +443,7 @@ async function show(i: number, keepSelection = false): Promise<void> {
   renderDetails();
   renderProblems();
   const ms = performance.now() - t0;
-  status.textContent = `${payload.annotations.length} annotations · shown in ${ms.toFixed(0)} ms`;
+  status.textContent = viewer.diffOverlay ? diffStatus() : `${payload.annotations.length} annotations · shown in ${ms.toFixed(0)} ms`;
   channel.notify('imageShown', { imageIndex: i, ms });
   saveState();
   document.body.dataset.shown = `${i}:${payload.version}`;
@@ -517,7 +551,16 @@ search.placeholder = 'File name…';
 search.setAttribute('aria-label', 'Search file names');
 const gridCount = el('span', 'grid-count');
 const backBtn = button('Image', 'Back to the image (g or Escape)', () => setMode('image'));
-gridBar.append(backBtn, search, catFilter, ruleFilter, sevFilter, emptyLabel, sortSel, el('span', 'spacer'), gridCount);
+// The Dataset Report's chart filter (labelscope.viewer.filterGrid): shown as a chip that clears it.
+let boxBin: GridQuery['boxBin'] = state.grid?.boxBin;
+const boxBinChip = button('', 'Clear the Dataset Report filter', () => { boxBin = undefined; showBoxBin(); runGridQuery(); });
+boxBinChip.classList.add('box-bin-filter');
+function showBoxBin(): void {
+  boxBinChip.hidden = !boxBin;
+  boxBinChip.textContent = boxBin ? `${boxBin.label ?? `${boxBin.measure} bin ${boxBin.bin}`} ✕` : '';
+}
+showBoxBin();
+gridBar.append(backBtn, search, catFilter, ruleFilter, sevFilter, emptyLabel, boxBinChip, sortSel, el('span', 'spacer'), gridCount);
 gridBar.hidden = true;
 
 function select(first: string, title: string): HTMLSelectElement {
@@ -561,6 +604,7 @@ function gridQuery(): GridQuery {
     ...(emptyOnly.checked ? { noAnnotations: true } : {}),
     ...(search.value.trim() ? { search: search.value.trim() } : {}),
     ...(sortSel.value ? { sort: sortSel.value as GridQuery['sort'] } : {}),
+    ...(boxBin ? { boxBin } : {}),
   };
 }
 
@@ -653,6 +697,40 @@ channel.on('reveal', ({ imageIndex, annotationId }) => {
   });
 });
 
+// Diff mode: the comparison's changes of one image over it; ] / [ walk them.
+let diffImage: number | undefined;
+channel.on('diffOverlay', ({ imageIndex, changes }) => {
+  if (!changes.length) { viewer.diffOverlay = undefined; diffImage = undefined; viewer.requestRender(); return; }
+  diffImage = imageIndex;
+  viewer.diffOverlay = { items: overlayItems(changes), colors: overlayColors(), count: changes.length };
+  if (state.mode === 'grid') setMode('image', false);
+  if (imageIndex !== index) go(imageIndex); else { status.textContent = diffStatus(); viewer.requestRender(); }
+});
+
+function diffStatus(): string {
+  const n = viewer.diffOverlay?.count ?? 0;
+  return `Diff: ${n} change${n === 1 ? '' : 's'} on this image — ] / [ walk them.`;
+}
+
+function stepDiff(direction: 1 | -1): void {
+  const d = viewer.diffOverlay;
+  if (!d) return;
+  d.selected = stepChange(d.count, d.selected, direction);
+  const label = d.items.find((i) => i.index === d.selected)?.label;
+  status.textContent = `Change ${(d.selected ?? 0) + 1} of ${d.count}${label ? `: ${label}` : ''}`;
+  viewer.requestRender();
+}
+
+channel.on('filterGrid', (f) => {
+  fillGridFilters();
+  catFilter.value = f.categoryId !== undefined && categories.some((c) => catKey(c.id) === catKey(f.categoryId!)) ? catKey(f.categoryId) : '';
+  boxBin = f.boxBin;
+  showBoxBin();
+  state.gridScroll = 0;
+  if (state.mode === 'grid') runGridQuery();
+  else setMode('grid');
+});
+
 channel.on('loadError', ({ message }) => {
   loadingText.textContent = `Cannot open this file: ${message}`;
   bar.hidden = true;
@@ -671,10 +749,14 @@ window.addEventListener('keydown', (e) => {
     else if (e.key === 'n' || e.key === 'N') { stepProblem(e.key === 'n' ? 1 : -1); e.preventDefault(); }
     return;
   }
+  if (viewer.tool === 'segment' && segmentTool.key(e.key)) { e.preventDefault(); return; }
   if (e.key === 'Enter' && viewer.tool === 'polygon') { if (!viewer.finishPolygon()) status.textContent = 'A polygon needs at least 3 points.'; e.preventDefault(); return; }
   switch (e.key) {
     case 'b': setTool('box'); break;
     case 'p': setTool('polygon'); break;
+    case 's': setTool('segment'); break;
+    case ']': stepDiff(1); break;
+    case '[': stepDiff(-1); break;
     case 'v': setTool('select'); break;
     case 'ArrowRight': case 'j': go(wanted + 1); break;
     case 'n': stepProblem(1); break;

@@ -7,6 +7,9 @@ import type { AnnotationInfo, CategoryInfo, Id } from '../../src/shared/protocol
 // One rounding for every coordinate the viewer sends (the host's, pycocotools files' 2 decimals).
 import { round2 } from '../../src/core/edits/jsonEdits';
 import { hatchTile, type Shape } from './shapes';
+import { drawSegment } from './segment/drawSegment';
+import { drawDiffOverlay, type OverlayColors, type OverlayItem } from './reports/compare/diffOverlay';
+import type { SegmentTool } from './segment/segmentTool';
 
 export interface ViewerOptions {
   fillOpacity: number;
@@ -17,7 +20,7 @@ export interface ViewerOptions {
   categoryOf?(ann: AnnotationInfo): CategoryInfo | undefined;
 }
 
-export type Tool = 'select' | 'box' | 'polygon';
+export type Tool = 'select' | 'box' | 'polygon' | 'segment';
 type Box = [number, number, number, number];
 
 export interface ViewerEvents {
@@ -77,6 +80,10 @@ export class Viewer {
   hover: AnnotationInfo | null = null;
   private drag?: Drag;
   tool: Tool = 'select';
+  /** Diff mode: a comparison's old / new outlines of this image, and the change walked to with ] / [. */
+  diffOverlay?: { items: OverlayItem[]; colors: OverlayColors; selected?: number; count: number };
+  /** The Segment tool (SAM clicks / box), when main.ts made one: pointer events in image coordinates go to it. */
+  segment?: SegmentTool;
   /** The vertex picked on the selected polygon (Delete removes it). */
   selectedVertex: { ring: number; i: number } | null = null;
   /** Rings shown for the selected annotation until the host's answer arrives (after a vertex edit). */
@@ -120,6 +127,8 @@ export class Viewer {
     this.root.addEventListener('pointerup', (e) => this.onUp(e));
     this.root.addEventListener('pointerleave', () => { if (!this.drag) { this.hover = null; this.pointer = null; this.ev.onHover(null, 0, 0); this.requestRender(); } });
     this.root.addEventListener('dblclick', (e) => this.onDblClick(e));
+    // Right click is the Segment tool's negative point, not a menu.
+    this.root.addEventListener('contextmenu', (e) => { if (this.tool === 'segment') e.preventDefault(); });
   }
 
   private layer(cls: string): HTMLCanvasElement {
@@ -379,6 +388,13 @@ export class Viewer {
   }
 
   private onDown(e: PointerEvent): void {
+    if (this.tool === 'segment' && this.segment && !this.opts.readonly && (e.button === 0 || e.button === 2)) {
+      this.root.focus();
+      this.root.setPointerCapture?.(e.pointerId);
+      const [ix, iy] = this.toImage(...this.local(e));
+      this.segment.pointerDown(ix, iy);
+      return;
+    }
     if (e.button !== 0 && e.button !== 1) return;
     this.root.focus();
     this.root.setPointerCapture?.(e.pointerId);
@@ -405,6 +421,7 @@ export class Viewer {
 
   private onMove(e: PointerEvent): void {
     const [sx, sy] = this.local(e);
+    if (this.tool === 'segment' && this.segment?.drag) { this.segment.pointerMove(...this.toImage(sx, sy)); return; }
     const d = this.drag;
     this.pointer = [sx, sy];
     if (!d && this.tool !== 'select') {
@@ -459,6 +476,11 @@ export class Viewer {
   }
 
   private onUp(e: PointerEvent): void {
+    if (this.tool === 'segment' && this.segment?.drag) {
+      const [ix, iy] = this.toImage(...this.local(e));
+      this.segment.pointerUp(ix, iy, e.altKey || e.button === 2, this.zoom);
+      return;
+    }
     const d = this.drag;
     this.drag = undefined;
     if (!d) return;
@@ -649,6 +671,16 @@ export class Viewer {
     const ctx = this.uiCanvas.getContext('2d')!;
     ctx.setTransform(1, 0, 0, 1, 0, 0);
     ctx.clearRect(0, 0, this.uiCanvas.width, this.uiCanvas.height);
+    if (this.diffOverlay) {
+      // Transient like the Segment preview: on the UI layer, not in the overlay cache.
+      ctx.setTransform(this.dpr * this.zoom, 0, 0, this.dpr * this.zoom, this.dpr * this.panX, this.dpr * this.panY);
+      drawDiffOverlay(ctx, this.diffOverlay.items, 1 / this.zoom, this.diffOverlay.colors, this.diffOverlay.selected);
+    }
+    if (this.tool === 'segment' && this.segment) {
+      // The Segment tool's preview, points and box: transient, so on the UI layer, not in the overlay cache.
+      ctx.setTransform(this.dpr * this.zoom, 0, 0, this.dpr * this.zoom, this.dpr * this.panX, this.dpr * this.panY);
+      drawSegment(ctx, this.segment, this.zoom, getComputedStyle(document.body));
+    }
     ctx.setTransform(this.dpr, 0, 0, this.dpr, 0, 0);
     const toS = (b: [number, number, number, number]) =>
       [b[0] * this.zoom + this.panX, b[1] * this.zoom + this.panY, b[2] * this.zoom, b[3] * this.zoom] as const;

@@ -15,7 +15,7 @@ import { imageLookup } from '../../node/imageFiles';
 import { Thumbnailer } from '../../node/thumbnails';
 import { DisplayImages } from '../../node/displayImage';
 import type { OutcomeProblem } from '../../node/checkWorkerProtocol';
-import type { Envelope } from '../../shared/protocol';
+import type { DiffChange, Envelope, Id } from '../../shared/protocol';
 import { readSettings, type CheckService } from '../checkService';
 import { PER_ANNOTATION_RULES } from '../../editor/geometryEdits';
 import { toWorkspaceEdit } from '../codeActions';
@@ -26,6 +26,10 @@ import { editorHtml } from './html';
 import { registerLinks } from './links';
 import { previewCoco } from '../../editor/preview';
 import { EditorSession, type RevealTarget } from '../../editor/session';
+import type { ChartPick } from '../../core/metrics/stats/charts';
+import type { SamService } from '../sam/samService';
+import type { SamChannel } from '../sam/viewerHandlers';
+import { readSamSettings } from '../sam/settings';
 
 /** VS Code does not sync text documents above this: "Show in JSON" says so instead. */
 export const MAX_TEXT_BYTES = 50 * 1024 * 1024;
@@ -34,6 +38,8 @@ export const MAX_TEXT_BYTES = 50 * 1024 * 1024;
 const openDocuments = new Map<string, CocoCustomDocument>();
 /** Where a panel being opened by labelscope.revealInViewer should go. */
 const pendingReveals = new Map<string, RevealTarget>();
+/** The grid filter a panel being opened by labelscope.viewer.filterGrid should apply. */
+const pendingFilters = new Map<string, ChartPick>();
 
 export const COCO_EDITOR_VIEW_TYPE = 'labelscope.cocoEditor';
 /** The same editor for any *.json, offered in "Open With…" only (priority "option"). */
@@ -176,7 +182,7 @@ export class CocoEditorProvider implements vscode.CustomEditorProvider<CocoCusto
   private readonly changeEmitter = new vscode.EventEmitter<vscode.CustomDocumentEditEvent<CocoCustomDocument>>();
   readonly onDidChangeCustomDocument = this.changeEmitter.event;
 
-  constructor(private readonly context: vscode.ExtensionContext, private readonly checks?: CheckService, private readonly thumbs?: Thumbnailer, private readonly display?: DisplayImages) {}
+  constructor(private readonly context: vscode.ExtensionContext, private readonly checks?: CheckService, private readonly thumbs?: Thumbnailer, private readonly display?: DisplayImages, private readonly sam?: { service(): SamService }) {}
 
   openCustomDocument(uri: vscode.Uri, openContext: vscode.CustomDocumentOpenContext): CocoCustomDocument {
     if (uri.scheme !== 'file') throw new Error('Labelscope opens COCO files on disk only.');
@@ -436,6 +442,10 @@ export class CocoEditorProvider implements vscode.CustomEditorProvider<CocoCusto
       thumbnail: thumbs ? async (p) => webview.asWebviewUri(vscode.Uri.file(await thumbs.thumbnail(p))).toString() : undefined,
     });
     document.sessions.add(session);
+    const samHandlers = this.sam && trusted ? this.registerSam(session, document, lookup, this.sam) : undefined;
+    const pendingFilter = pendingFilters.get(key);
+    pendingFilters.delete(key);
+    if (pendingFilter) void session.filterGrid(pendingFilter);
     const subs = [
       webview.onDidReceiveMessage((m) => session.receive(m)),
       document.onProgress((f, m) => session.progress(f, m)),
@@ -443,12 +453,39 @@ export class CocoEditorProvider implements vscode.CustomEditorProvider<CocoCusto
     panel.onDidDispose(() => {
       document.sessions.delete(session);
       session.dispose();
+      samHandlers?.dispose();
       for (const s of subs) s.dispose();
     });
     webview.html = editorHtml({
       cspSource: webview.cspSource,
       scriptUri: webview.asWebviewUri(vscode.Uri.joinPath(this.context.extensionUri, 'dist', 'webview', 'main.js')).toString(),
       title: path.basename(document.uri.fsPath),
+    });
+  }
+
+  /**
+   * The viewer's Segment tool (trusted workspaces only: it runs a model): previews from the SAM
+   * service, the accepted mask as one undoable edit — polygons as the `create` edit, RLE as `createMask`.
+   */
+  private registerSam(session: EditorSession, document: CocoCustomDocument, lookup: ReturnType<typeof imageLookup>, sam: { service(): SamService }): { dispose(): void } {
+    let model: CocoEditorModel | undefined;
+    void document.model.then((m) => { model = m; }, () => undefined);
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- sharp and the model code load when a viewer opens in a trusted workspace, not at activation
+    const { registerSamHandlers } = require('../sam/viewerHandlers') as typeof import('../sam/viewerHandlers');
+    // The mask's format is the setting labelscope.sam.maskFormat (polygon or RLE), whatever the webview asks.
+    const host = session.channel as unknown as SamChannel;
+    const channel: SamChannel = {
+      handle: (method, fn) => host.handle(method, method === 'samAccept'
+        ? ((p: { imageIndex: number; categoryId: Id }) => (fn as (q: unknown) => unknown)({ ...p, format: readSamSettings(document.uri).maskFormat })) as (p: never) => unknown
+        : fn),
+      on: (method, fn) => host.on(method, fn),
+    };
+    return registerSamHandlers(channel, sam.service(), {
+      imagePath: (i) => {
+        const name = model?.imageFileName(i);
+        return name ? lookup.resolve(name) : undefined;
+      },
+      createAnnotation: (imageIndex, categoryId, f) => session.createMaskAnnotation(imageIndex, categoryId, f),
     });
   }
 
@@ -582,7 +619,7 @@ function openTextDocument(uri: vscode.Uri): vscode.TextDocument | undefined {
 /** Changes elsewhere come in bursts (a save writes, then the watcher fires): wait this long for quiet. */
 const FOLLOW_DEBOUNCE_MS = 100;
 
-export function registerCocoEditor(context: vscode.ExtensionContext, checks?: CheckService): void {
+export function registerCocoEditor(context: vscode.ExtensionContext, checks?: CheckService, sam?: { service(): SamService }): void {
   // No retainContextWhenHidden: the webview restores from getState.
   const options = { supportsMultipleEditorsPerDocument: true };
   const thumbs = new Thumbnailer({ cacheDir: path.join(context.globalStorageUri.fsPath, 'thumbnails') });
@@ -592,8 +629,8 @@ export function registerCocoEditor(context: vscode.ExtensionContext, checks?: Ch
     for (const uri of e.uris) openDocuments.get(uri.toString())?.problemsChanged();
   }));
   context.subscriptions.push(
-    vscode.window.registerCustomEditorProvider(COCO_EDITOR_VIEW_TYPE, new CocoEditorProvider(context, checks, thumbs, display), options),
-    vscode.window.registerCustomEditorProvider(COCO_EDITOR_ANY_JSON_VIEW_TYPE, new CocoEditorProvider(context, checks, thumbs, display), options),
+    vscode.window.registerCustomEditorProvider(COCO_EDITOR_VIEW_TYPE, new CocoEditorProvider(context, checks, thumbs, display, sam), options),
+    vscode.window.registerCustomEditorProvider(COCO_EDITOR_ANY_JSON_VIEW_TYPE, new CocoEditorProvider(context, checks, thumbs, display, sam), options),
     vscode.commands.registerCommand('labelscope.revealInViewer', async (uri?: vscode.Uri, target: RevealTarget = {}) => {
       const u = uri ?? vscode.window.activeTextEditor?.document.uri;
       if (u) await CocoEditorProvider.reveal(u, target);
@@ -605,6 +642,22 @@ export function registerCocoEditor(context: vscode.ExtensionContext, checks?: Ch
     }),
     ...registerLinks(),
     followTextCursor(),
+    // Diff mode (issue 13): a comparison shows an image's old / new outlines in the open viewer of NEW.
+    vscode.commands.registerCommand('labelscope.viewer.showDiff', async (uri: vscode.Uri, image: RevealTarget, changes: DiffChange[]) => {
+      await vscode.commands.executeCommand('vscode.openWith', uri, COCO_EDITOR_VIEW_TYPE);
+      const doc = openDocuments.get(uri.toString());
+      let found = false;
+      for (const s of doc?.sessions ?? []) found = (await s.showDiffAt(image, changes)) || found;
+      if (!found) void vscode.window.showInformationMessage('Labelscope: that image is not in the file any more.');
+    }),
+    // The Dataset Report's chart clicks (src/extension/health/reportPanel.ts): filter the open viewer's grid.
+    vscode.commands.registerCommand('labelscope.viewer.filterGrid', async (uri: vscode.Uri, pick: ChartPick) => {
+      const doc = openDocuments.get(uri.toString());
+      // Not open yet: the panel being opened takes the filter once its session exists.
+      if (!doc || doc.sessions.size === 0) pendingFilters.set(uri.toString(), pick);
+      await vscode.commands.executeCommand('vscode.openWith', uri, COCO_EDITOR_VIEW_TYPE);
+      if (doc && doc.sessions.size > 0) for (const s of doc.sessions) s.filterGrid(pick);
+    }),
     vscode.commands.registerCommand('labelscope.openAsText', async (uri?: vscode.Uri) => {
       const target = uri ?? (vscode.window.tabGroups.activeTabGroup.activeTab?.input as { uri?: vscode.Uri } | undefined)?.uri;
       if (!target) return;

@@ -13,6 +13,7 @@ import { InProcessCheckRunner } from '../../../src/extension/checkRunner';
 import { COCO_EDITOR_VIEW_TYPE, type CocoCustomDocument, type CocoEditorProvider } from '../../../src/extension/editor/cocoEditorProvider';
 import { OpenInViewerCodeLensProvider } from '../../../src/extension/editor/links';
 import { webviewChannel, type Envelope, type HostNotifications, type WebviewChannel } from '../../../src/shared/protocol';
+import { maskToCoco } from '../../../src/core/sam';
 import { cocoText, negativeArea, tmpDir, waitFor } from '../helpers';
 
 const { __mock } = mock;
@@ -186,6 +187,56 @@ describe('COCO custom editor through the vscode mock', () => {
     const n = opened[0].notes.length;
     await vscode.commands.executeCommand('labelscope.revealInViewer', uri, { annotationId: 1 });
     assert.deepEqual(await note(opened[0], 'reveal', n), { imageIndex: 0, annotationId: 1 });
+  });
+
+  it('labelscope.viewer.filterGrid (the Dataset Report) tells the viewer which images its grid shows', async () => {
+    // Not open yet: the viewer opens and gets the filter after init. The 10×10 boxes are in AREA_BINS bin 13 (2^6.5 … 2^7 px²).
+    await vscode.commands.executeCommand('labelscope.viewer.filterGrid', uri, { chart: 'boxArea', split: 'train', bin: 13, categoryId: 1 });
+    assert.equal(opened.length, 1);
+    const f = await note(opened[0], 'filterGrid');
+    assert.deepEqual(f, { categoryId: 1, boxBin: { measure: 'area', bin: 13, label: 'box area 90.5097–128 px²' } });
+    const initAt = opened[0].notes.findIndex((x) => x.method === 'init');
+    assert.ok(initAt >= 0 && initAt < opened[0].notes.findIndex((x) => x.method === 'filterGrid'), 'after init');
+    assert.deepEqual([...(await opened[0].web.request('queryGrid', { categories: [1], boxBin: f.boxBin })).indices], [0]);
+    assert.deepEqual([...(await opened[0].web.request('queryGrid', { boxBin: { measure: 'area', bin: 14 } })).indices], [], 'no box in the next bin');
+    assert.deepEqual([...(await opened[0].web.request('queryGrid', { boxBin: { measure: 'sizeClass', bin: 0 } })).indices], [0], 'small boxes');
+    // Already open: the open panel is told.
+    const n = opened[0].notes.length;
+    await vscode.commands.executeCommand('labelscope.viewer.filterGrid', uri, { chart: 'aspectRatio', split: 'train', bin: 20 });
+    assert.deepEqual((await note(opened[0], 'filterGrid', n)).boxBin?.measure, 'aspect');
+  });
+
+  it('Segment tool: a trusted viewer serves the sam* requests; an accepted RLE mask is one undoable createMask edit; untrusted: no handlers', async () => {
+    const doc = openDoc();
+    const p = await openPanel(provider, doc);
+    await note(p, 'init');
+    assert.deepEqual(await p.web.request('samAccept', { imageIndex: 0, categoryId: 1, format: 'polygon' }), { ok: false, message: 'Segment: nothing to add yet — click the object first.' });
+    // What samAccept hands the session for labelscope.sam.maskFormat = "rle".
+    const mask = new Uint8Array(480 * 640);
+    for (let y = 10; y < 30; y++) for (let x = 100; x < 140; x++) mask[y * 640 + x] = 1;
+    const fields = maskToCoco(mask, 480, 640, 'rle')!;
+    const r = await [...doc.sessions][0].createMaskAnnotation(0, 1, fields);
+    assert.deepEqual(r, { ok: true, annotationId: 4, annotationIndex: 3 });
+    assert.equal(events.length, 1);
+    assert.equal(events[0].label, 'Add mask annotation 4');
+    const model = await doc.model;
+    const added = JSON.parse(Buffer.from(model.bytes()).toString()).annotations[3];
+    assert.deepEqual(added, { id: 4, image_id: 1, category_id: 1, segmentation: { size: [480, 640], counts: (fields.segmentation as { counts: string }).counts }, area: 800, bbox: [100, 10, 40, 20], iscrowd: 0 });
+    await events[0].undo();
+    assert.equal(Buffer.from(model.bytes()).toString(), text0);
+    // Untrusted: the model never runs (no handlers at all).
+    (vscode.workspace as { isTrusted: boolean }).isTrusted = false;
+    const q = await openPanel(provider, doc);
+    await note(q, 'init');
+    await assert.rejects(q.web.request('samSegment', { imageIndex: 0, points: [{ x: 1, y: 1, positive: true }], refine: false }), /No handler for samSegment/);
+  });
+
+  it('labelscope.viewer.showDiff puts a comparison\'s old / new outlines on the named image of the open viewer', async () => {
+    await vscode.commands.executeCommand('vscode.openWith', uri, COCO_EDITOR_VIEW_TYPE);
+    await note(opened[0], 'init');
+    const changes = [{ kind: 'changed' as const, old: { bbox: [0, 0, 10, 10] }, new: { bbox: [2, 0, 10, 10] }, label: 'moved' }];
+    await vscode.commands.executeCommand('labelscope.viewer.showDiff', uri, { imageId: 1 }, changes);
+    assert.deepEqual(await note(opened.at(-1)!, 'diffOverlay'), { imageIndex: 0, changes });
   });
 
   it('the JSON cursor beside the viewer selects the annotation it is in (how a Problems click reaches the viewer)', async () => {
