@@ -369,3 +369,42 @@ function checksum(s: string): string {
   for (let i = 0; i < s.length; i++) { h ^= s.charCodeAt(i); h = Math.imul(h, 0x01000193); }
   return (h >>> 0).toString(16).padStart(8, '0');
 }
+
+/**
+ * One change as the viewer's diff mode draws it (structurally the viewer's `DiffChange` in
+ * src/shared/protocol.ts): the old and the new geometry as in the files (bbox, polygons or RLE).
+ */
+export interface DiffOverlayChange {
+  kind: 'added' | 'removed' | 'changed';
+  old?: { bbox?: number[]; segmentation?: unknown };
+  new?: { bbox?: number[]; segmentation?: unknown };
+  label?: string;
+}
+
+/**
+ * The changes of ONE image with their geometry, read on demand from the two documents: the diff
+ * itself carries only entry indices, so a train2017-scale diff copies no polygons.
+ * `imageKey` is the image's id (NEW's, or OLD's for a removed image), or its entry of
+ * `result.perImage` (no search); [] when the image has no changes.
+ */
+export function diffOverlayFor(OLD: CocoDocument, NEW: CocoDocument, result: CocoDiff, imageKey: IdKey | ImageDiff): DiffOverlayChange[] {
+  const im = typeof imageKey === 'object' ? imageKey
+    : result.perImage.find((i) => i.imageId === imageKey && i.status !== 'removed') ?? result.perImage.find((i) => i.imageId === imageKey);
+  if (!im) return [];
+  const geometry = (doc: CocoDocument, entry: number) => {
+    const v = doc.annotationEntries[entry]?.value;
+    if (!isJsonObject(v)) return {};
+    const g: { bbox?: number[]; segmentation?: unknown } = {};
+    if (Array.isArray(v.bbox)) g.bbox = v.bbox as number[];
+    if (v.segmentation !== undefined) g.segmentation = v.segmentation;
+    return g;
+  };
+  const out: DiffOverlayChange[] = [];
+  for (const c of im.changed) {
+    const label = c.kinds.includes('relabelled') ? `${c.oldCategory} → ${c.newCategory}` : describeChange(c).replace(/^annotation /, '');
+    out.push({ kind: 'changed', old: geometry(OLD, c.entryOld), new: geometry(NEW, c.entryNew), label });
+  }
+  for (const a of im.added) out.push({ kind: 'added', new: geometry(NEW, a.entry), label: a.category });
+  for (const a of im.removed) out.push({ kind: 'removed', old: geometry(OLD, a.entry), label: a.category });
+  return out;
+}

@@ -96,6 +96,13 @@ export function registerCompareCommands(context: vscode.ExtensionContext): vscod
     const message: CompareToWebview = { type: 'diff', name: name(target), oldName: old.label, newName: name(target), diff: out.diff, ms: out.ms };
     openComparePanel(context, `Diff: ${path.basename(target.fsPath)} ↔ ${old.label}`, message, {
       reveal: (m) => { const rg = m.change ? out.ranges[m.change] : undefined; if (rg) void showRange(target, rg); },
+      // Diff mode: NEW's viewer shows the image with the old and the new outlines.
+      showInViewer: async (m) => {
+        const im = out.diff.perImage[m.image];
+        const changes = out.overlays[m.image];
+        if (!im || im.imageId === undefined || !changes) { void vscode.window.showInformationMessage(`Labelscope: that image is not in ${name(target)}.`); return; }
+        await vscode.commands.executeCommand('labelscope.viewer.showDiff', target, { imageId: im.imageId }, changes);
+      },
     });
   }
 

@@ -7,6 +7,8 @@ const esc = (s: string) => s.replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`);
 
 export interface ComparePanelHooks {
   reveal(m: Extract<CompareFromWebview, { type: 'reveal' }>): void;
+  /** Diff reports: show a changed image in the viewer (diff mode). */
+  showInViewer?(m: Extract<CompareFromWebview, { type: 'showInViewer' }>): void | Promise<void>;
 }
 
 export function openComparePanel(context: vscode.ExtensionContext, title: string, message: CompareToWebview, hooks: ComparePanelHooks): vscode.WebviewPanel {
@@ -33,6 +35,7 @@ export function openComparePanel(context: vscode.ExtensionContext, title: string
   panel.webview.onDidReceiveMessage(async (m: CompareFromWebview) => {
     if (m.type === 'ready') void panel.webview.postMessage(message);
     else if (m.type === 'reveal') hooks.reveal(m);
+    else if (m.type === 'showInViewer') await hooks.showInViewer?.(m);
     else if (m.type === 'export') await saveExport(m);
   }, undefined, context.subscriptions);
   return panel;

@@ -1,6 +1,6 @@
 /** What the extension asks the compare worker, and what comes back. */
 import type { AgreementReport } from '../../core/metrics/agreement';
-import type { CocoDiff } from '../../core/metrics/diff';
+import type { CocoDiff, DiffOverlayChange } from '../../core/metrics/diff';
 
 /** One side: a file on disk, or bytes (the old version from git) with a name for messages. */
 export type CompareSource = { path: string } | { bytes: Uint8Array; name: string };
@@ -19,7 +19,9 @@ export interface TextRange { startLine: number; startCharacter: number; endLine:
 
 export type CompareOutcome =
   | { kind: 'agree'; report: AgreementReport; /** conflicts[i] → its range in B, when it has one */ conflictRanges: (TextRange | null)[]; ms: number }
-  | { kind: 'diff'; diff: CocoDiff; /** `${imageIndex}:${changeIndex}` of perImage[].changed/added → range in NEW */ ranges: Record<string, TextRange>; ms: number };
+  | { kind: 'diff'; diff: CocoDiff; /** `${imageIndex}:${changeIndex}` of perImage[].changed/added → range in NEW */ ranges: Record<string, TextRange>;
+      /** perImage index → that image's changes with old / new geometry, for the viewer's diff mode (images in NEW the report lists) */
+      overlays: Record<number, DiffOverlayChange[]>; ms: number };
 
 export type CompareWorkerMessage =
   | { type: 'progress'; phase: 'read' | 'match'; fraction: number }

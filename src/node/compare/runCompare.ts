@@ -5,9 +5,12 @@
  */
 import type { CocoDocument } from '../../core/coco/document';
 import { computeAgreement } from '../../core/metrics/agreement';
-import { diffDocuments } from '../../core/metrics/diff';
+import { diffDocuments, diffOverlayFor, type DiffOverlayChange } from '../../core/metrics/diff';
 import { loadCompareFile, parseCompareBytes } from './loadDocument';
 import type { CompareOutcome, CompareRequest, CompareSource, TextRange } from './protocol';
+
+/** The compare report lists this many changed images (webview-ui/src/reports/compare/main.ts). */
+export const REPORT_IMAGE_LIMIT = 1000;
 
 export type CompareProgress = (phase: 'read' | 'match', fraction: number) => void;
 
@@ -45,5 +48,11 @@ export async function runCompare(req: CompareRequest, onProgress: CompareProgres
     im.added.forEach((a, k) => { const e = B.annotationEntries[a.entry]; ranges[`${i}:added:${k}`] = rangeOf(B, e.start, e.end); });
     if (im.entryNew !== undefined) { const e = B.imageEntries[im.entryNew]; ranges[`${i}:image`] = rangeOf(B, e.start, e.end); }
   });
-  return { kind: 'diff', diff, ranges, ms: performance.now() - t0 };
+  // The viewer's diff mode for the images the report lists (its first REPORT_IMAGE_LIMIT), with
+  // geometry read only for those: the documents stay in the worker, the report stays small.
+  const overlays: Record<number, DiffOverlayChange[]> = {};
+  diff.perImage.slice(0, REPORT_IMAGE_LIMIT).forEach((im, i) => {
+    if (im.entryNew !== undefined && im.imageId !== undefined) overlays[i] = diffOverlayFor(A, B, diff, im);
+  });
+  return { kind: 'diff', diff, ranges, overlays, ms: performance.now() - t0 };
 }

@@ -1,7 +1,8 @@
 /**
  * The compare report webview: agreement (metrics, per-class table, confusion matrix, conflicts,
  * images by disagreement) or a semantic diff (summary, category and image changes, changed images).
- * Rows are focusable: Enter (or a click) shows the object in the JSON; `n` / `N` walk the rows.
+ * Rows are focusable: Enter (or a click) shows the object in the JSON; `n` / `N` walk the rows;
+ * a changed image's "Show in viewer" (or `v` on its row) opens NEW's viewer in diff mode.
  */
 import { formatAgreementMarkdown, type AgreementReport, type Conflict } from '../../../../src/core/metrics/agreement';
 import { describeChange, formatDiffMarkdown, type CocoDiff } from '../../../../src/core/metrics/diff';
@@ -22,11 +23,11 @@ function h<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<string, 
 const num = (x: number | null, d = 3) => (x === null ? '–' : x.toFixed(d));
 const button = (label: string, onClick: () => void) => { const b = h('button', { type: 'button' }, label); b.addEventListener('click', onClick); return b; };
 
-function table(head: string[], rows: (string | number)[][], onOpen?: (i: number) => void, numeric = new Set<number>()): HTMLTableElement {
+function table(head: string[], rows: (string | number | Node)[][], onOpen?: (i: number) => void, numeric = new Set<number>()): HTMLTableElement {
   const t = h('table', {}, h('thead', {}, h('tr', {}, ...head.map((c, i) => h('th', numeric.has(i) ? { class: 'num' } : {}, c)))));
   const body = h('tbody');
   rows.forEach((r, i) => {
-    const tr = h('tr', onOpen ? { tabindex: '0', class: 'open', title: 'Enter: show in the JSON' } : {}, ...r.map((c, j) => h('td', numeric.has(j) ? { class: 'num' } : {}, String(c))));
+    const tr = h('tr', onOpen ? { tabindex: '0', class: 'open', title: 'Enter: show in the JSON' } : {}, ...r.map((c, j) => h('td', numeric.has(j) ? { class: 'num' } : {}, c instanceof Node ? c : String(c))));
     if (onOpen) {
       tr.addEventListener('click', () => onOpen(i));
       tr.addEventListener('keydown', (e) => { if (e.key === 'Enter') onOpen(i); });
@@ -88,6 +89,15 @@ function renderAgreement(m: Extract<CompareToWebview, { type: 'agree' }>) {
     table(['image', 'A', 'B', 'conflicts', 'score'], r.perImage.filter((i) => i.score > 0).slice(0, 200).map((i) => [i.fileName ?? String(i.imageId), i.countA, i.countB, i.conflicts, num(i.score)]), undefined, new Set([1, 2, 3, 4])));
 }
 
+/** "Show in viewer" on a changed image's row: NEW's viewer draws the image's old and new outlines (diff mode). */
+function viewerButton(image: number): HTMLButtonElement {
+  const b = h('button', { type: 'button', class: 'show-in-viewer', title: 'Show the old and new outlines in the viewer (v on the row)' }, 'Show in viewer');
+  b.addEventListener('click', (e) => { e.stopPropagation(); vscode.postMessage({ type: 'showInViewer', image }); });
+  // Enter / Space on the button belong to the button, not to the row's "show in the JSON".
+  b.addEventListener('keydown', (e) => e.stopPropagation());
+  return b;
+}
+
 function renderDiff(m: Extract<CompareToWebview, { type: 'diff' }>) {
   const d: CocoDiff = m.diff;
   app.replaceChildren();
@@ -113,19 +123,24 @@ function renderDiff(m: Extract<CompareToWebview, { type: 'diff' }>) {
   ];
   if (meta.length) app.append(h('h2', {}, 'Categories and images'), table(['what', 'change', 'detail'], meta));
   app.append(h('h2', {}, `Changed images (${d.perImage.length})`));
-  const rows: { cells: string[]; key?: string }[] = [];
+  const rows: { cells: (string | Node)[]; key?: string }[] = [];
   d.perImage.slice(0, 1000).forEach((im, i) => {
-    rows.push({ cells: [im.fileName ?? String(im.imageId), im.status, `+${im.added.length} −${im.removed.length} ~${im.changed.length}`], key: im.entryNew !== undefined ? `${i}:image` : undefined });
-    im.added.forEach((a, k) => rows.push({ cells: ['', 'added', `annotation ${a.id} ${a.category ?? ''}`], key: `${i}:added:${k}` }));
-    im.removed.forEach((a) => rows.push({ cells: ['', 'removed', `annotation ${a.id} ${a.category ?? ''}`] }));
-    im.changed.forEach((c, k) => rows.push({ cells: ['', c.kinds.join(', '), describeChange(c)], key: `${i}:changed:${k}` }));
+    rows.push({ cells: [im.fileName ?? String(im.imageId), im.status, `+${im.added.length} −${im.removed.length} ~${im.changed.length}`, im.entryNew !== undefined ? viewerButton(i) : ''], key: im.entryNew !== undefined ? `${i}:image` : undefined });
+    im.added.forEach((a, k) => rows.push({ cells: ['', 'added', `annotation ${a.id} ${a.category ?? ''}`, ''], key: `${i}:added:${k}` }));
+    im.removed.forEach((a) => rows.push({ cells: ['', 'removed', `annotation ${a.id} ${a.category ?? ''}`, ''] }));
+    im.changed.forEach((c, k) => rows.push({ cells: ['', c.kinds.join(', '), describeChange(c), ''], key: `${i}:changed:${k}` }));
   });
-  app.append(table(['image', 'change', 'detail'], rows.map((r) => r.cells), (i) => { const key = rows[i].key; if (key) vscode.postMessage({ type: 'reveal', change: key }); }));
+  app.append(table(['image', 'change', 'detail', ''], rows.map((r) => r.cells), (i) => { const key = rows[i].key; if (key) vscode.postMessage({ type: 'reveal', change: key }); }));
   if (d.perImage.length > 1000) app.append(h('p', { class: 'muted' }, `First 1000 of ${d.perImage.length} images; the JSON export lists all.`));
 }
 
-// n / N: next / previous focusable row.
+// n / N: next / previous focusable row; v: the focused image row's "Show in viewer".
 document.addEventListener('keydown', (e) => {
+  if (e.key === 'v' && (e.target as HTMLElement)?.tagName === 'TR') {
+    const b = (e.target as HTMLElement).querySelector<HTMLButtonElement>('button.show-in-viewer');
+    if (b) { b.click(); e.preventDefault(); }
+    return;
+  }
   if ((e.key !== 'n' && e.key !== 'N') || (e.target as HTMLElement)?.tagName === 'SELECT') return;
   const rows = [...document.querySelectorAll<HTMLElement>('tr.open')];
   if (!rows.length) return;
