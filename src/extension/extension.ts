@@ -30,6 +30,8 @@ const STARTUP_SCAN_MAX_BYTES = VSCODE_TEXT_DOCUMENT_MAX_BYTES;
 
 export interface LabelscopeApi {
   service: CheckService;
+  /** The start-up workspace scan: resolves to the files it queued for checking. */
+  startupScan: Promise<vscode.Uri[]>;
 }
 
 /** Test seams: the large-file threshold of fix-all. */
@@ -128,7 +130,7 @@ export function activate(context: vscode.ExtensionContext, runner?: CheckRunner,
 
   for (const doc of vscode.workspace.textDocuments) checkDocument(doc);
 
-  async function scanWorkspace(explicit: boolean) {
+  async function scanWorkspace(explicit: boolean): Promise<vscode.Uri[]> {
     const patterns = [...DEFAULT_COCO_PATTERNS, ...readSettings().cocoFilePatterns];
     const found = new Map<string, vscode.Uri>();
     for (const p of patterns) {
@@ -141,10 +143,11 @@ export function activate(context: vscode.ExtensionContext, runner?: CheckRunner,
       .slice(0, WORKSPACE_SCAN_LIMIT);
     if (explicit && list.length === 0) void vscode.window.showInformationMessage('Labelscope: no COCO files found in this workspace.');
     for (const uri of list) void svc.check(uri, { size: fileSize(uri.fsPath) });
+    return list;
   }
-  void scanWorkspace(false);
+  const startupScan = scanWorkspace(false);
 
-  return { service: svc };
+  return { service: svc, startupScan };
 }
 
 export function deactivate(): void {

@@ -43,8 +43,9 @@ describe('extension host (mock vscode)', () => {
     fs.truncateSync(big.fsPath, 51 * 1024 * 1024);
     (vscode.workspace as unknown as { workspaceFolders: unknown }).workspaceFolders = [{ uri: vscode.Uri.file(dir), name: 'ws', index: 0 }];
     const api = start();
+    const queued = (await api.startupScan).map((u) => u.fsPath);
+    assert.deepEqual(queued, [small.fsPath], 'the start-up scan queues the small file only');
     await waitFor(() => api.service.outcomeFor(small), 'the small file checked at start-up');
-    await new Promise((r) => setTimeout(r, 200));
     assert.equal(api.service.outcomeFor(big), undefined, 'the big file is not parsed at activation');
     await vscode.commands.executeCommand('labelscope.checkWorkspace');
     await waitFor(() => api.service.outcomeFor(big), 'the big file checked on request');

@@ -16,6 +16,8 @@ import { isJsonObject, type CocoDocument } from '../coco/document';
 import { placeIn } from '../check';
 import { ruleSetting, type LabelscopeConfig } from '../config';
 import type { Problem, RelatedLocation, Severity } from '../problems';
+import type { RuleMeta } from '../ruleKit/types';
+import { DATASET_KINDS } from '../coco/kind';
 
 /** Hamming distance at or below which two pHashes are near duplicates (see bench/dup.ts for its precision and recall). */
 export const DEFAULT_NEAR_THRESHOLD = 8;
@@ -177,6 +179,26 @@ export const DUPLICATE_RULES = {
   near: { id: 'coco/image-near-duplicate', severity: 'info' as Severity },
   leakage: { id: 'coco/image-leakage', severity: 'error' as Severity },
 };
+
+/** What the duplicate and leakage checks report, for the rules reference and the config schema. */
+export const DUPLICATE_RULE_DOCS: readonly RuleMeta[] = [
+  {
+    id: DUPLICATE_RULES.exact.id, defaultSeverity: DUPLICATE_RULES.exact.severity, kinds: DATASET_KINDS,
+    description: 'Two or more images of the dataset have the same decoded pixels (found by the Dataset Report and `labelscope card`).',
+    why: 'A duplicated image counts twice in training and in the statistics; with different labels on each copy the model is taught two answers for one picture.',
+  },
+  {
+    id: DUPLICATE_RULES.near.id, defaultSeverity: DUPLICATE_RULES.near.severity, kinds: DATASET_KINDS,
+    description: 'Two or more images are the same picture resized, re-encoded or slightly brightened (64-bit pHash within the Hamming threshold).',
+    why: 'Near copies inflate the weight of one scene and, across splits, make validation scores optimistic.',
+  },
+  {
+    id: DUPLICATE_RULES.leakage.id, defaultSeverity: DUPLICATE_RULES.leakage.severity, kinds: DATASET_KINDS,
+    description: 'The same or nearly the same image is in two split files (train and val/test): reported in both, with the twin named.',
+    why: 'An image seen in training and scored in validation measures memory, not generalisation: mAP on the leaked split is optimistic.',
+  },
+];
+
 
 /**
  * One problem per member of every group, on its image entry (`file_name`), in its own file's
