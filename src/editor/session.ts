@@ -119,8 +119,15 @@ export class EditorSession {
       }));
     });
     this.channel.on('ready', () => { void this.start(); });
-    this.channel.on('imageShown', ({ imageIndex }) => { this.sendEvalOverlay(imageIndex); });
+    this.channel.on('imageShown', ({ imageIndex }) => { this.shownImage = imageIndex; this.sendEvalOverlay(imageIndex); });
     this.channel.on('evaluatePredictions', () => { this.o.evaluatePredictions?.(); });
+  }
+
+  private shownImage?: number;
+
+  /** A new evaluation of this file: the shown image's overlay now, not at the next image change. */
+  evaluationChanged(): void {
+    if (this.shownImage !== undefined) this.sendEvalOverlay(this.shownImage);
   }
 
   /** The shown image's evaluation overlay, when this file has been evaluated. */

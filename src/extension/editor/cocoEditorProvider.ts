@@ -668,6 +668,7 @@ export function registerCocoEditor(context: vscode.ExtensionContext, checks?: Ch
     }),
     // The evaluation report's class / confusion-cell clicks (src/extension/eval/evalPanel.ts): filter the GT file's viewer.
     evalEvents.filter.event(({ gt, message }) => showEvalFilter(gt, message.label, message.imageIds)),
+    evalEvents.evaluated.event((gt) => { for (const s of openDocuments.get(gt.toString())?.sessions ?? []) s.evaluationChanged(); }),
     vscode.commands.registerCommand('labelscope.openAsText', async (uri?: vscode.Uri) => {
       const target = uri ?? (vscode.window.tabGroups.activeTabGroup.activeTab?.input as { uri?: vscode.Uri } | undefined)?.uri;
       if (!target) return;

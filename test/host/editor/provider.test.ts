@@ -243,6 +243,10 @@ describe('COCO custom editor through the vscode mock', () => {
       assert.equal(o.imageIndex, 0);
       assert.equal(o.iou, 0.5);
       assert.deepEqual(o.items.map((i) => [i.kind, i.bbox]).sort(), [['fn', [0, 0, 10, 10]], ['fn', [0, 0, 10, 10]], ['fp', [300, 300, 20, 20]], ['tp', [0, 0, 10, 10]]]);
+      // A new evaluation while the viewer is open: the shown image's overlay comes at once.
+      const n = opened[0].notes.length;
+      evalEvents.evaluated.fire(uri);
+      assert.equal((await note(opened[0], 'evalOverlay', n)).items.length, 4);
     } finally { evalEvents.latest.delete(uri.toString()); }
     const ran: unknown[] = [];
     __mock.state.commands.set('labelscope.evaluatePredictions', async (u: unknown) => { ran.push(String(u)); });
