@@ -355,6 +355,11 @@ export class CocoEditorModel {
 
   private imageIndexById?: Map<IdKey, number>;
   /** Index of the first image with this id. */
+  /** The `id` of image `index` (undefined when it has none). */
+  imageIdAt(index: number): Id | undefined {
+    return idOf((this.base.imageEntries[index]?.value as { id?: unknown } | undefined)?.id);
+  }
+
   imageIndexOfId(id: IdKey): number | undefined {
     if (!this.imageIndexById) {
       const m = new Map<IdKey, number>();
@@ -486,6 +491,13 @@ export class CocoEditorModel {
     if (q.boxBin) {
       const inBin = this.imagesInBoxBin(q.boxBin, q.categories);
       for (let i = 0; i < n; i++) keep[i] &= inBin[i];
+    }
+    if (q.imageIds) {
+      const wanted = new Set(q.imageIds.ids.map((id) => `${typeof id}:${String(id)}`));
+      for (let i = 0; i < n; i++) {
+        const id = idOf((this.base.imageEntries[i].value as { id?: unknown } | undefined)?.id);
+        if (id === undefined || !wanted.has(`${typeof id}:${String(id)}`)) keep[i] = 0;
+      }
     }
     const probCount = new Uint32Array(n);
     for (const p of problems) if (p.imageIndex >= 0 && p.imageIndex < n) probCount[p.imageIndex]++;

@@ -57,6 +57,13 @@ export interface SessionOptions {
    * rules). Absent: in-process (tests, and a fallback when no worker is available).
    */
   recheckInWorker?(input: RecheckInput, signal: AbortSignal): Promise<readonly RecheckedProblem[]>;
+  /**
+   * The TP / FP / FN of an image from the latest evaluation of this file (host: overlayFor of
+   * src/extension/eval/evalPanel.ts); undefined when the file was not evaluated.
+   */
+  evalOverlay?(imageId: Id): { iou: number; items: HostNotifications['evalOverlay']['items'] } | undefined;
+  /** The toolbar's "Evaluate Predictions…" (host: labelscope.evaluatePredictions on this file). */
+  evaluatePredictions?(): void;
   /** A first look while the model loads (big files). */
   preview?: Promise<import('../shared/protocol').PreviewPayload | undefined>;
 }
@@ -112,6 +119,22 @@ export class EditorSession {
       }));
     });
     this.channel.on('ready', () => { void this.start(); });
+    this.channel.on('imageShown', ({ imageIndex }) => { this.shownImage = imageIndex; this.sendEvalOverlay(imageIndex); });
+    this.channel.on('evaluatePredictions', () => { this.o.evaluatePredictions?.(); });
+  }
+
+  private shownImage?: number;
+
+  /** A new evaluation of this file: the shown image's overlay now, not at the next image change. */
+  evaluationChanged(): void {
+    if (this.shownImage !== undefined) this.sendEvalOverlay(this.shownImage);
+  }
+
+  /** The shown image's evaluation overlay, when this file has been evaluated. */
+  private sendEvalOverlay(imageIndex: number): void {
+    const id = this.model?.imageIdAt(imageIndex);
+    const overlay = id === undefined || this.disposed ? undefined : this.o.evalOverlay?.(id);
+    if (overlay) this.channel.notify('evalOverlay', { imageIndex, iou: overlay.iou, items: overlay.items });
   }
 
   /** The image as the webview can show it: converted when needed, with the file's pixel size. */
@@ -312,6 +335,14 @@ export class EditorSession {
     else this.pendingFilter = gridFilterOf(pick);
   }
   private pendingFilter?: HostNotifications['filterGrid'];
+
+  /** The evaluation report's class / confusion-cell click: only these images in the grid, `label` on its chip. */
+  evalFilter(label: string, imageIds: Id[]): void {
+    if (this.disposed) return;
+    const f: HostNotifications['filterGrid'] = { imageIds: { ids: imageIds, label } };
+    if (this.started) this.channel.notify('filterGrid', f);
+    else this.pendingFilter = f;
+  }
 
   receive(msg: unknown): void { this.channel.receive(msg); }
 

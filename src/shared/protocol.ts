@@ -151,6 +151,8 @@ export interface GridQuery {
    * by the annotation's area, else w·h), of `categories` when that is set too.
    */
   boxBin?: { measure: 'area' | 'aspect' | 'sizeClass'; bin: number; label?: string };
+  /** From the evaluation report (a class or a confusion-matrix cell): only these image ids; `label` names it for the chip. */
+  imageIds?: { ids: Id[]; label: string };
 }
 
 export interface InitPayload {
@@ -253,7 +255,13 @@ export interface HostNotifications {
    */
   diffOverlay: { imageIndex: number; changes: DiffChange[] };
   /** The Dataset Report asks the grid to show these images (labelscope.viewer.filterGrid). */
-  filterGrid: { categoryId?: Id; boxBin?: GridQuery['boxBin'] };
+  filterGrid: { categoryId?: Id; boxBin?: GridQuery['boxBin']; imageIds?: GridQuery['imageIds'] };
+  /**
+   * After an evaluation of this file (issue 12): the shown image's detections as TP / FP and its
+   * missed labels as FN (boxes in image pixels). Sent on every image change; `items` empty when
+   * the file was evaluated but this image has nothing to draw.
+   */
+  evalOverlay: { imageIndex: number; iou: number; items: { kind: 'tp' | 'fp' | 'fn'; bbox: [number, number, number, number]; categoryId: number; score?: number }[] };
 }
 
 /** Notifications webview → host. */
@@ -261,6 +269,8 @@ export interface WebviewNotifications {
   ready: Record<string, never>;
   selected: { imageIndex: number; annotationId: Id | null };
   imageShown: { imageIndex: number; ms: number };
+  /** The toolbar's "Evaluate Predictions…" (runs labelscope.evaluatePredictions on this file). */
+  evaluatePredictions: Record<string, never>;
 }
 
 // ---------------------------------------------------------------------------

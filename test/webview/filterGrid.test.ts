@@ -35,4 +35,17 @@ describe('webview: grid filter from the Dataset Report (chromium)', function () 
     await waitCount(h, 4);
     assert.equal(await h.page.isHidden('.box-bin-filter'), true);
   });
+
+  it('an evaluation report filter shows only its image ids, with its label on a chip that clears it', async () => {
+    h = await openEditor(browser);
+    await waitShown(h.page, 0);
+    h.session.evalFilter('cat → missed at IoU 0.50', [2, 4]);
+    await waitCount(h, 2);
+    await h.page.waitForSelector('.grid-cell');
+    assert.deepEqual(await cellIndices(h), [1, 3]);
+    assert.match(await h.page.textContent('.eval-filter') ?? '', /cat → missed at IoU 0\.50 \(2 images\)/);
+    await h.page.click('.eval-filter');
+    await waitCount(h, 5);
+    assert.equal(await h.page.isHidden('.eval-filter'), true);
+  });
 });

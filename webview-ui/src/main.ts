@@ -12,6 +12,7 @@ import {
 import { Grid } from './grid';
 import { SegmentTool } from './segment/segmentTool';
 import { overlayColors, overlayItems, stepChange } from './reports/compare/diffOverlay';
+import { evalOverlayColors, renderEvalLegend } from './evalOverlay';
 import { buildShapes, buildShapesAsync, rleWorkerSettings } from './shapes';
 import { Minimap } from './minimap';
 import { Viewer, catKey, type Tool } from './viewer';
@@ -88,6 +89,9 @@ const viewer = new Viewer(stageWrap, {
 const minimap = new Minimap(stageWrap, viewer);
 stageWrap.appendChild(missing);
 missing.hidden = true;
+const evalLegend = el('div', 'eval-legend');
+evalLegend.hidden = true;
+stageWrap.appendChild(evalLegend);
 
 // Toolbar
 const prevBtn = button('◀', 'Previous image (← or k)', () => go(wanted - 1));
@@ -98,6 +102,8 @@ const problemBtn = button('Next problem', 'Next problem, across images (n; N: pr
 const gridBtn = button('Grid', 'Thumbnail grid (g)', () => setMode(state.mode === 'grid' ? 'image' : 'grid'));
 const fitBtn = button('Fit', 'Fit (f)', () => viewer.fit());
 const oneBtn = button('1:1', 'Actual size (1)', () => { viewer.actualSize(); saveState(); });
+const evalBtn = button('Evaluate Predictions…', 'Evaluate a predictions file against this file (TP / FP / FN overlay: e)', () => channel.notify('evaluatePredictions', {}));
+evalBtn.classList.add('evaluate');
 const opacity = el('input') as HTMLInputElement;
 opacity.type = 'range'; opacity.min = '0'; opacity.max = '1'; opacity.step = '0.05'; opacity.value = String(state.fillOpacity);
 opacity.title = 'Fill opacity';
@@ -125,7 +131,7 @@ const newCat = el('select', 'filter new-cat') as HTMLSelectElement;
 newCat.title = 'Category of new shapes';
 newCat.setAttribute('aria-label', 'Category of new shapes');
 tools.appendChild(newCat);
-toolbar.append(gridBtn, prevBtn, counter, nextBtn, fileLabel, el('span', 'spacer'), tools, problemBtn, fitBtn, oneBtn, opLabel, outline);
+toolbar.append(gridBtn, prevBtn, counter, nextBtn, fileLabel, el('span', 'spacer'), tools, problemBtn, evalBtn, fitBtn, oneBtn, opLabel, outline);
 
 function setTool(t: Tool): void {
   if (readonly && t !== 'select') { status.textContent = 'This workspace is not trusted: the file is read-only.'; return; }
@@ -402,6 +408,8 @@ async function show(i: number, keepSelection = false): Promise<void> {
   if (changedImage) {
     // The diff overlay belongs to its image.
     if (diffImage !== undefined && diffImage !== i) { viewer.diffOverlay = undefined; diffImage = undefined; }
+    // The evaluation overlay too: the host sends the new image's after imageShown.
+    if (viewer.evalOverlay) { viewer.evalOverlay = undefined; evalLegend.hidden = true; }
     segmentTool.setImage(i);
     // The next image's embedding, so its first click is fast.
     if (viewer.tool === 'segment' && i + 1 < init.imageCount) channel.notify('samPrefetch', { imageIndex: i + 1 });
@@ -558,9 +566,15 @@ boxBinChip.classList.add('box-bin-filter');
 function showBoxBin(): void {
   boxBinChip.hidden = !boxBin;
   boxBinChip.textContent = boxBin ? `${boxBin.label ?? `${boxBin.measure} bin ${boxBin.bin}`} ✕` : '';
+  evalChip.hidden = !evalImages;
+  evalChip.textContent = evalImages ? `${evalImages.label} (${evalImages.ids.length} images) ✕` : '';
 }
+// The evaluation report's class / confusion-cell filter (issue 12): a chip too.
+let evalImages: GridQuery['imageIds'] = state.grid?.imageIds;
+const evalChip = button('', 'Clear the evaluation filter', () => { evalImages = undefined; showBoxBin(); runGridQuery(); });
+evalChip.classList.add('eval-filter');
 showBoxBin();
-gridBar.append(backBtn, search, catFilter, ruleFilter, sevFilter, emptyLabel, boxBinChip, sortSel, el('span', 'spacer'), gridCount);
+gridBar.append(backBtn, search, catFilter, ruleFilter, sevFilter, emptyLabel, boxBinChip, evalChip, sortSel, el('span', 'spacer'), gridCount);
 gridBar.hidden = true;
 
 function select(first: string, title: string): HTMLSelectElement {
@@ -605,6 +619,7 @@ function gridQuery(): GridQuery {
     ...(search.value.trim() ? { search: search.value.trim() } : {}),
     ...(sortSel.value ? { sort: sortSel.value as GridQuery['sort'] } : {}),
     ...(boxBin ? { boxBin } : {}),
+    ...(evalImages ? { imageIds: evalImages } : {}),
   };
 }
 
@@ -721,10 +736,34 @@ function stepDiff(direction: 1 | -1): void {
   viewer.requestRender();
 }
 
+// Evaluation overlay (issue 12): the host sends the shown image's TP / FP / FN after each image change; e toggles it.
+let evalShown = true;
+let evalLast: { imageIndex: number; iou: number; items: import('../../src/shared/protocol').HostNotifications['evalOverlay']['items'] } | undefined;
+channel.on('evalOverlay', (o) => {
+  if (o.imageIndex !== index) return;
+  evalLast = o;
+  applyEvalOverlay();
+});
+function applyEvalOverlay(): void {
+  const o = evalLast && evalLast.imageIndex === index ? evalLast : undefined;
+  const colors = evalOverlayColors();
+  viewer.evalOverlay = o && evalShown ? { items: o.items, colors } : undefined;
+  evalLegend.hidden = !viewer.evalOverlay;
+  if (o && evalShown) renderEvalLegend(evalLegend, o.items, o.iou, colors);
+  viewer.requestRender();
+}
+function toggleEvalOverlay(): void {
+  if (!evalLast) { status.textContent = 'No evaluation of this file yet: Evaluate Predictions… first.'; return; }
+  evalShown = !evalShown;
+  applyEvalOverlay();
+  status.textContent = evalShown ? 'Evaluation overlay shown (e hides it).' : 'Evaluation overlay hidden (e shows it).';
+}
+
 channel.on('filterGrid', (f) => {
   fillGridFilters();
   catFilter.value = f.categoryId !== undefined && categories.some((c) => catKey(c.id) === catKey(f.categoryId!)) ? catKey(f.categoryId) : '';
   boxBin = f.boxBin;
+  evalImages = f.imageIds;
   showBoxBin();
   state.gridScroll = 0;
   if (state.mode === 'grid') runGridQuery();
@@ -758,6 +797,7 @@ window.addEventListener('keydown', (e) => {
     case ']': stepDiff(1); break;
     case '[': stepDiff(-1); break;
     case 'v': setTool('select'); break;
+    case 'e': toggleEvalOverlay(); break;
     case 'ArrowRight': case 'j': go(wanted + 1); break;
     case 'n': stepProblem(1); break;
     case 'N': stepProblem(-1); break;

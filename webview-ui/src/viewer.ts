@@ -9,6 +9,7 @@ import { round2 } from '../../src/core/edits/jsonEdits';
 import { hatchTile, type Shape } from './shapes';
 import { drawSegment } from './segment/drawSegment';
 import { drawDiffOverlay, type OverlayColors, type OverlayItem } from './reports/compare/diffOverlay';
+import { drawEvalOverlay, type EvalOverlayColors, type EvalOverlayItems } from './evalOverlay';
 import type { SegmentTool } from './segment/segmentTool';
 
 export interface ViewerOptions {
@@ -82,6 +83,8 @@ export class Viewer {
   tool: Tool = 'select';
   /** Diff mode: a comparison's old / new outlines of this image, and the change walked to with ] / [. */
   diffOverlay?: { items: OverlayItem[]; colors: OverlayColors; selected?: number; count: number };
+  /** Evaluation TP / FP / FN of the shown image (issue 12); drawn when set. */
+  evalOverlay?: { items: EvalOverlayItems; colors: EvalOverlayColors };
   /** The Segment tool (SAM clicks / box), when main.ts made one: pointer events in image coordinates go to it. */
   segment?: SegmentTool;
   /** The vertex picked on the selected polygon (Delete removes it). */
@@ -671,6 +674,10 @@ export class Viewer {
     const ctx = this.uiCanvas.getContext('2d')!;
     ctx.setTransform(1, 0, 0, 1, 0, 0);
     ctx.clearRect(0, 0, this.uiCanvas.width, this.uiCanvas.height);
+    if (this.evalOverlay) {
+      ctx.setTransform(this.dpr * this.zoom, 0, 0, this.dpr * this.zoom, this.dpr * this.panX, this.dpr * this.panY);
+      drawEvalOverlay(ctx, this.evalOverlay.items, 1 / this.zoom, this.evalOverlay.colors);
+    }
     if (this.diffOverlay) {
       // Transient like the Segment preview: on the UI layer, not in the overlay cache.
       ctx.setTransform(this.dpr * this.zoom, 0, 0, this.dpr * this.zoom, this.dpr * this.panX, this.dpr * this.panY);

@@ -30,6 +30,7 @@ import type { ChartPick } from '../../core/metrics/stats/charts';
 import type { SamService } from '../sam/samService';
 import type { SamChannel } from '../sam/viewerHandlers';
 import { readSamSettings } from '../sam/settings';
+import { evalEvents, overlayFor } from '../eval/evalPanel';
 
 /** VS Code does not sync text documents above this: "Show in JSON" says so instead. */
 export const MAX_TEXT_BYTES = 50 * 1024 * 1024;
@@ -40,6 +41,8 @@ const openDocuments = new Map<string, CocoCustomDocument>();
 const pendingReveals = new Map<string, RevealTarget>();
 /** The grid filter a panel being opened by labelscope.viewer.filterGrid should apply. */
 const pendingFilters = new Map<string, ChartPick>();
+/** The evaluation report's filter for a panel being opened (evalEvents.filter before the viewer was open). */
+const pendingEvalFilters = new Map<string, { label: string; imageIds: Id[] }>();
 
 export const COCO_EDITOR_VIEW_TYPE = 'labelscope.cocoEditor';
 /** The same editor for any *.json, offered in "Open With…" only (priority "option"). */
@@ -439,6 +442,8 @@ export class CocoEditorProvider implements vscode.CustomEditorProvider<CocoCusto
         );
         return outcome.problems;
       } : undefined,
+      evalOverlay: (imageId) => overlayFor(document.uri, imageId),
+      evaluatePredictions: () => { void vscode.commands.executeCommand('labelscope.evaluatePredictions', document.uri); },
       thumbnail: thumbs ? async (p) => webview.asWebviewUri(vscode.Uri.file(await thumbs.thumbnail(p))).toString() : undefined,
     });
     document.sessions.add(session);
@@ -446,6 +451,9 @@ export class CocoEditorProvider implements vscode.CustomEditorProvider<CocoCusto
     const pendingFilter = pendingFilters.get(key);
     pendingFilters.delete(key);
     if (pendingFilter) void session.filterGrid(pendingFilter);
+    const pendingEval = pendingEvalFilters.get(key);
+    pendingEvalFilters.delete(key);
+    if (pendingEval) session.evalFilter(pendingEval.label, pendingEval.imageIds);
     const subs = [
       webview.onDidReceiveMessage((m) => session.receive(m)),
       document.onProgress((f, m) => session.progress(f, m)),
@@ -658,12 +666,23 @@ export function registerCocoEditor(context: vscode.ExtensionContext, checks?: Ch
       await vscode.commands.executeCommand('vscode.openWith', uri, COCO_EDITOR_VIEW_TYPE);
       if (doc && doc.sessions.size > 0) for (const s of doc.sessions) s.filterGrid(pick);
     }),
+    // The evaluation report's class / confusion-cell clicks (src/extension/eval/evalPanel.ts): filter the GT file's viewer.
+    evalEvents.filter.event(({ gt, message }) => showEvalFilter(gt, message.label, message.imageIds)),
+    evalEvents.evaluated.event((gt) => { for (const s of openDocuments.get(gt.toString())?.sessions ?? []) s.evaluationChanged(); }),
     vscode.commands.registerCommand('labelscope.openAsText', async (uri?: vscode.Uri) => {
       const target = uri ?? (vscode.window.tabGroups.activeTabGroup.activeTab?.input as { uri?: vscode.Uri } | undefined)?.uri;
       if (!target) return;
       await vscode.commands.executeCommand('vscode.openWith', target, 'default');
     }),
   );
+}
+
+/** Filters the grid of `uri`'s viewers to the images an evaluation report picked (opening the viewer if needed). */
+export async function showEvalFilter(uri: vscode.Uri, label: string, imageIds: Id[]): Promise<void> {
+  const doc = openDocuments.get(uri.toString());
+  if (!doc || doc.sessions.size === 0) pendingEvalFilters.set(uri.toString(), { label, imageIds });
+  await vscode.commands.executeCommand('vscode.openWith', uri, COCO_EDITOR_VIEW_TYPE);
+  if (doc && doc.sessions.size > 0) for (const s of doc.sessions) s.evalFilter(label, imageIds);
 }
 
 /**

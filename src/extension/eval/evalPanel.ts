@@ -23,6 +23,8 @@ export const EVAL_DIAGNOSTIC_SOURCE = 'labelscope-eval';
  */
 export const evalEvents = {
   filter: new vscode.EventEmitter<{ gt: vscode.Uri; message: EvalViewerFilter }>(),
+  /** An evaluation of this ground-truth file finished (open viewers redraw their overlay). */
+  evaluated: new vscode.EventEmitter<vscode.Uri>(),
   /** The latest evaluation per ground-truth file, for `overlayFor`. */
   latest: new Map<string, EvalResult>(),
 };
@@ -61,7 +63,7 @@ function guessIouType(file: string): IouType {
 
 export function registerEvalCommands(context: vscode.ExtensionContext): void {
   const diagnostics = vscode.languages.createDiagnosticCollection(EVAL_DIAGNOSTIC_SOURCE);
-  context.subscriptions.push(diagnostics, evalEvents.filter);
+  context.subscriptions.push(diagnostics, evalEvents.filter, evalEvents.evaluated);
   context.subscriptions.push(vscode.commands.registerCommand('labelscope.evaluatePredictions', async (gtArg?: vscode.Uri, dtArg?: vscode.Uri, iouArg?: IouType) => {
     let gt = gtArg ?? activeCocoUri();
     if (!gt) {
@@ -116,6 +118,7 @@ async function runAndShow(context: vscode.ExtensionContext, diagnostics: vscode.
     return;
   }
   evalEvents.latest.set(gt.toString(), ev.result);
+  evalEvents.evaluated.fire(gt);
   publishDiagnostics(diagnostics, gt, dt, ev);
   showReport(context, gt, dt, ev.result, ev.durationMs);
 }

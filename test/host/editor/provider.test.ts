@@ -14,6 +14,8 @@ import { COCO_EDITOR_VIEW_TYPE, type CocoCustomDocument, type CocoEditorProvider
 import { OpenInViewerCodeLensProvider } from '../../../src/extension/editor/links';
 import { webviewChannel, type Envelope, type HostNotifications, type WebviewChannel } from '../../../src/shared/protocol';
 import { maskToCoco } from '../../../src/core/sam';
+import { evalEvents } from '../../../src/extension/eval/evalPanel';
+import { evaluateFiles } from '../../../src/node/eval/runEval';
 import { cocoText, negativeArea, tmpDir, waitFor } from '../helpers';
 
 const { __mock } = mock;
@@ -204,6 +206,53 @@ describe('COCO custom editor through the vscode mock', () => {
     const n = opened[0].notes.length;
     await vscode.commands.executeCommand('labelscope.viewer.filterGrid', uri, { chart: 'aspectRatio', split: 'train', bin: 20 });
     assert.deepEqual((await note(opened[0], 'filterGrid', n)).boxBin?.measure, 'aspect');
+  });
+
+  it('an evaluation report filter (evalEvents.filter) on this file reaches the viewer as a grid filter with a chip label; other files\' filters do not', async () => {
+    // Not open yet: the viewer opens and gets the filter after init.
+    evalEvents.filter.fire({ gt: uri, message: { type: 'evalFilter', label: 'cat → missed at IoU 0.50', imageIds: [1] } });
+    await waitFor(() => opened.length === 1, 'the viewer opens');
+    const f = await note(opened[0], 'filterGrid');
+    assert.deepEqual(f, { imageIds: { ids: [1], label: 'cat → missed at IoU 0.50' } });
+    const initAt = opened[0].notes.findIndex((x) => x.method === 'init');
+    assert.ok(initAt >= 0 && initAt < opened[0].notes.findIndex((x) => x.method === 'filterGrid'), 'after init');
+    // The grid query it makes: only those image ids ('1' the string is another id).
+    assert.deepEqual([...(await opened[0].web.request('queryGrid', { imageIds: f.imageIds })).indices], [0]);
+    assert.deepEqual([...(await opened[0].web.request('queryGrid', { imageIds: { ids: ['1', 7], label: 'x' } })).indices], []);
+    // Already open: told again; a filter for another file is not this viewer's.
+    const n = opened[0].notes.length;
+    evalEvents.filter.fire({ gt: vscode.Uri.file(path.join(dir, 'other.json')), message: { type: 'evalFilter', label: 'other', imageIds: [1] } });
+    evalEvents.filter.fire({ gt: uri, message: { type: 'evalFilter', label: 'cat', imageIds: [] } });
+    // (Fired first: had it reached this viewer, it would be the first filterGrid after n.)
+    assert.deepEqual(await note(opened[0], 'filterGrid', n), { imageIds: { ids: [], label: 'cat' } });
+  });
+
+  it('after an evaluation of the file, each shown image gets its TP / FP / FN overlay; the toolbar button runs labelscope.evaluatePredictions on it', async () => {
+    const dt = path.join(dir, 'dt.json');
+    // One detection on the label (TP), one far away (FP); labels 2 and 3 have no detection left (FN).
+    fs.writeFileSync(dt, JSON.stringify([
+      { image_id: 1, category_id: 1, bbox: [0, 0, 10, 10], score: 0.9 },
+      { image_id: 1, category_id: 1, bbox: [300, 300, 20, 20], score: 0.8 },
+    ]));
+    evalEvents.latest.set(uri.toString(), (await evaluateFiles(file, dt, { iouType: 'bbox', threads: 0 })).result);
+    try {
+      await vscode.commands.executeCommand('vscode.openWith', uri, COCO_EDITOR_VIEW_TYPE);
+      await note(opened[0], 'init');
+      opened[0].web.notify('imageShown', { imageIndex: 0, ms: 1 });
+      const o = await note(opened[0], 'evalOverlay');
+      assert.equal(o.imageIndex, 0);
+      assert.equal(o.iou, 0.5);
+      assert.deepEqual(o.items.map((i) => [i.kind, i.bbox]).sort(), [['fn', [0, 0, 10, 10]], ['fn', [0, 0, 10, 10]], ['fp', [300, 300, 20, 20]], ['tp', [0, 0, 10, 10]]]);
+      // A new evaluation while the viewer is open: the shown image's overlay comes at once.
+      const n = opened[0].notes.length;
+      evalEvents.evaluated.fire(uri);
+      assert.equal((await note(opened[0], 'evalOverlay', n)).items.length, 4);
+    } finally { evalEvents.latest.delete(uri.toString()); }
+    const ran: unknown[] = [];
+    __mock.state.commands.set('labelscope.evaluatePredictions', async (u: unknown) => { ran.push(String(u)); });
+    opened[0].web.notify('evaluatePredictions', {});
+    await waitFor(() => ran.length === 1, 'evaluatePredictions ran');
+    assert.deepEqual(ran, [uri.toString()]);
   });
 
   it('Segment tool: a trusted viewer serves the sam* requests; an accepted RLE mask is one undoable createMask edit; untrusted: no handlers', async () => {
