@@ -81,7 +81,13 @@ describe('webview: Segment tool (chromium)', function () {
     assert.equal((await uiPixel(h, 200, 60))[3], 0, 'outside the mask');
     await screenshot(h.page, 'segment-preview.png');
     await h.page.keyboard.press('Enter');
-    await h.page.waitForFunction(() => /Added annotation/.test(document.querySelector('.status')?.textContent ?? ''));
+    // The host's model gains the annotation (the status line says so only until the re-check's
+    // own status replaces it, so the test waits on the model, not on that transient text).
+    const deadline = Date.now() + 30000;
+    while (h.model.annotationCount() !== before + 1) {
+      if (Date.now() > deadline) assert.fail(`no annotation added within 30 s (status: ${await h.page.locator('.status').textContent()})`);
+      await new Promise((r) => setImmediate(r));
+    }
     const acc = await requests(h, 'samAccept');
     assert.equal(acc.length, 1);
     assert.deepEqual({ ...(acc[0].params as object), categoryId: undefined }, { imageIndex: 0, categoryId: undefined, format: 'polygon' });
@@ -90,8 +96,11 @@ describe('webview: Segment tool (chromium)', function () {
     assert.deepEqual(added.bbox, [230, 40, 40, 40]);
     assert.equal(added.area, 1600);
     assert.equal(h.edits.length, 1, 'one undoable edit');
-    // The preview is gone once added.
-    await h.page.waitForFunction(() => new Promise((r) => requestAnimationFrame(() => r(true))));
-    assert.equal((await uiPixel(h, 262, 72))[3], 0);
+    // The preview is gone once the webview has the answer.
+    await h.page.waitForFunction(([ix, iy]) => {
+      const v = (window as never as { labelscope: { viewer: { zoom: number; panX: number; panY: number; uiCanvas: HTMLCanvasElement } } }).labelscope.viewer;
+      const k = v.uiCanvas.width / v.uiCanvas.clientWidth;
+      return v.uiCanvas.getContext('2d')!.getImageData(Math.floor((ix * v.zoom + v.panX) * k), Math.floor((iy * v.zoom + v.panY) * k), 1, 1).data[3] === 0;
+    }, [262, 72] as const);
   });
 });
