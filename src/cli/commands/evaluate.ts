@@ -10,7 +10,7 @@ import { EVAL_OUTPUT_FORMATS, evalReportJson, evalReportMarkdown, evalReportText
 import { positionProblems } from '../../core/report/located';
 import { EvalInputError, evaluateFiles } from '../../node/eval/runEval';
 import { placeEvalProblems } from '../../node/eval/evalProblems';
-import { VERSION, makeProgress, type CliIo } from '../io';
+import { VERSION, makeProgress, readableFileSize, type CliIo } from '../io';
 import type { CliCommand } from './index';
 
 export const EVALUATE_USAGE = `Usage: labelscope evaluate <ground-truth.json> <predictions.json> [options]
@@ -107,14 +107,9 @@ async function run(argv: string[], io: CliIo): Promise<number> {
   }
   let size = 0;
   for (const f of [gtFile, dtFile]) {
-    try {
-      const st = fs.statSync(f);
-      if (!st.isFile()) throw new Error('not a regular file');
-      size += st.size;
-    } catch (e) {
-      io.stderr(`labelscope: cannot read ${f}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}\n`);
-      return 2;
-    }
+    const fileSize = readableFileSize(f, io);
+    if (fileSize === undefined) return 2;
+    size += fileSize;
   }
   const progress = makeProgress(io, size);
   let ev;
