@@ -1,4 +1,5 @@
 /** What every `labelscope` sub-command shares: its output streams, the version, progress on stderr. */
+import * as fs from 'node:fs';
 
 declare const LABELSCOPE_VERSION: string;
 export const VERSION = typeof LABELSCOPE_VERSION === 'string' ? LABELSCOPE_VERSION : '0.0.0-dev';
@@ -36,4 +37,20 @@ export function makeProgress(io: CliIo, size: number) {
       if (enabled && io.stderrIsTTY) io.stderr('\r\x1b[K');
     },
   };
+}
+
+/**
+ * The size of a readable regular file; undefined after saying on stderr why it cannot be read
+ * (the caller then exits 2, as every sub-command does for unreadable input).
+ */
+export function readableFileSize(file: string, io: CliIo): number | undefined {
+  try {
+    const st = fs.statSync(file);
+    if (!st.isFile()) throw new Error('not a regular file');
+    fs.accessSync(file, fs.constants.R_OK);
+    return st.size;
+  } catch (e) {
+    io.stderr(`labelscope: cannot read ${file}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}\n`);
+    return undefined;
+  }
 }

@@ -5,14 +5,13 @@
  * Exit codes: 0 written, 2 an input could not be read, the output could not be written, or the
  * command line is wrong.
  */
-import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import type { CocoDocument } from '../../core/coco/document';
 import { writeDatasetCard } from '../../node/health/cardWriter';
 import { loadCoco } from '../../node/loadCoco';
-import { VERSION, makeProgress, type CliIo } from '../io';
+import { VERSION, makeProgress, readableFileSize, type CliIo } from '../io';
 import type { CliCommand } from './index';
 
 export const CARD_USAGE = `Usage: labelscope card <coco.json>... -o DIR [options]
@@ -67,12 +66,7 @@ async function run(args: string[], io: CliIo): Promise<number> {
 
   const docs: CocoDocument[] = [];
   for (const file of positionals) {
-    try {
-      if (!fs.statSync(file).isFile()) throw new Error('not a regular file');
-    } catch (e) {
-      io.stderr(`labelscope: cannot read ${file}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}\n`);
-      return 2;
-    }
+    if (readableFileSize(file, io) === undefined) return 2;
     try {
       const doc = await loadCoco(file);
       const invalid = doc.parseIssues.find((p) => p.rule === 'coco/invalid-json');

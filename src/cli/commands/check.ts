@@ -11,7 +11,7 @@ import { ALL_RULES } from '../../core/rules';
 import { OUTPUT_FORMATS, formatJson, formatJunit, formatSarif, formatText, type OutputFormat, type Report } from '../../core/report/formats';
 import { positionProblems } from '../../core/report/located';
 import { checkFile } from '../../node/checkFile';
-import { VERSION, makeProgress, type CliIo } from '../io';
+import { VERSION, makeProgress, readableFileSize, type CliIo } from '../io';
 import type { CliCommand } from './index';
 
 export const CHECK_USAGE = `Usage: labelscope check <coco.json> [options]
@@ -72,16 +72,8 @@ async function run(argv: string[], io: CliIo): Promise<number> {
   const format = values.format as OutputFormat;
   if (!OUTPUT_FORMATS.includes(format)) { io.stderr(`labelscope: --format must be one of ${OUTPUT_FORMATS.join(', ')}\n`); return 2; }
 
-  let size: number;
-  try {
-    const st = fs.statSync(file);
-    if (!st.isFile()) throw Object.assign(new Error('not a regular file'), { code: 'EISDIR' });
-    size = st.size;
-    fs.accessSync(file, fs.constants.R_OK);
-  } catch (e) {
-    io.stderr(`labelscope: cannot read ${file}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}\n`);
-    return 2;
-  }
+  const size = readableFileSize(file, io);
+  if (size === undefined) return 2;
   if (values.gt && !fs.existsSync(values.gt)) { io.stderr(`labelscope: cannot read ground truth ${values.gt}: no such file\n`); return 2; }
   if (values.config && !fs.existsSync(values.config)) { io.stderr(`labelscope: cannot read config ${values.config}: no such file\n`); return 2; }
 

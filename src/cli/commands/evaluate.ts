@@ -10,7 +10,7 @@ import { EVAL_OUTPUT_FORMATS, evalReportJson, evalReportMarkdown, evalReportText
 import { positionProblems } from '../../core/report/located';
 import { EvalInputError, evaluateFiles } from '../../node/eval/runEval';
 import { placeEvalProblems } from '../../node/eval/evalProblems';
-import { VERSION, makeProgress, type CliIo } from '../io';
+import { VERSION, makeProgress, readableFileSize, type CliIo } from '../io';
 import type { CliCommand } from './index';
 
 export const EVALUATE_USAGE = `Usage: labelscope evaluate <ground-truth.json> <predictions.json> [options]
@@ -29,9 +29,12 @@ Options:
   --kpt-sigmas LIST    per-keypoint OKS sigmas (default: the 17 COCO person sigmas)
   --analysis-iou IOU   IoU of the confusion matrix, F1 curves and label hints (default 0.5)
   --confusion          print the confusion matrix (text, md)
+  --per-class          the per-class table (always printed; accepted for scripts that pass it)
   --hint-score S       lowest detection score behind a label hint (default 0.5)
   --threads N          worker threads (default: cores - 1; 0 = none)
   -h, --help           show this help
+
+\`labelscope eval\` is the same command.
 
 Exit status: 0 evaluated, 1 evaluated but the inputs have errors, 2 the input could not be read.
 `;
@@ -41,6 +44,9 @@ export const evaluateCommand: CliCommand = {
   summary: 'COCO mAP of predictions against labels, pycocotools-identical (bbox, segm, keypoints)',
   run,
 };
+
+/** `labelscope eval`: the name the evaluation was first announced under; the same command. */
+export const evalCommand: CliCommand = { ...evaluateCommand, name: 'eval', summary: 'the same as evaluate' };
 
 function numberList(s: string | undefined, what: string): number[] | undefined {
   if (s === undefined) return undefined;
@@ -66,6 +72,7 @@ async function run(argv: string[], io: CliIo): Promise<number> {
         'kpt-sigmas': { type: 'string' },
         'analysis-iou': { type: 'string' },
         confusion: { type: 'boolean', default: false },
+        'per-class': { type: 'boolean', default: false },
         'hint-score': { type: 'string' },
         threads: { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
@@ -107,14 +114,9 @@ async function run(argv: string[], io: CliIo): Promise<number> {
   }
   let size = 0;
   for (const f of [gtFile, dtFile]) {
-    try {
-      const st = fs.statSync(f);
-      if (!st.isFile()) throw new Error('not a regular file');
-      size += st.size;
-    } catch (e) {
-      io.stderr(`labelscope: cannot read ${f}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}\n`);
-      return 2;
-    }
+    const fileSize = readableFileSize(f, io);
+    if (fileSize === undefined) return 2;
+    size += fileSize;
   }
   const progress = makeProgress(io, size);
   let ev;

@@ -10,7 +10,7 @@ import { diffCommand } from './diff';
 import { convertCommand } from './convert';
 import { statsCommand } from './stats';
 import { cardCommand } from './card';
-import { evaluateCommand } from './evaluate';
+import { evalCommand, evaluateCommand } from './evaluate';
 
 export interface CliCommand {
   /** The word after `labelscope`. */
@@ -30,4 +30,5 @@ export const COMMANDS: CliCommand[] = [
   statsCommand,
   cardCommand,
   evaluateCommand,
+  evalCommand,
 ];

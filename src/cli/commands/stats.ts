@@ -8,7 +8,7 @@ import { parseArgs } from 'node:util';
 import type { CocoDocument } from '../../core/coco/document';
 import { computeStats, compareSplits, STATS_FORMATS, formatStats, type StatsFormat, type StatsReport } from '../../core/metrics/stats';
 import { loadCoco } from '../../node/loadCoco';
-import { makeProgress, type CliIo } from '../io';
+import { makeProgress, readableFileSize, type CliIo } from '../io';
 import type { CliCommand } from './index';
 
 export const STATS_USAGE = `Usage: labelscope stats <coco.json>... [options]
@@ -64,15 +64,8 @@ async function run(args: string[], io: CliIo): Promise<number> {
 
   const results = [];
   for (const file of positionals) {
-    let size: number;
-    try {
-      const st = fs.statSync(file);
-      if (!st.isFile()) throw Object.assign(new Error('not a regular file'), { code: 'EISDIR' });
-      size = st.size;
-    } catch (e) {
-      io.stderr(`labelscope: cannot read ${file}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}\n`);
-      return 2;
-    }
+    const size = readableFileSize(file, io);
+    if (size === undefined) return 2;
     const progress = makeProgress(io, size);
     let doc: CocoDocument;
     try {

@@ -42,6 +42,16 @@ describe('labelscope evaluate', () => {
     assert.ok(zero.column > 1);
   });
 
+  it('`labelscope eval --gt … --dt … --per-class` (the spelling the issue announced) gives the same JSON as evaluate', async () => {
+    const args = ['--gt', input('bbox.gt.json'), '--dt', input('bbox.dt.json'), '--format', 'json', '--threads', '0'];
+    const a = await cli(['eval', ...args, '--per-class']);
+    const b = await cli(['evaluate', ...args]);
+    assert.equal(a.code, 0, a.stderr);
+    const strip = (t: string) => { const j = JSON.parse(t); delete j.durationMs; return j; };
+    assert.deepEqual(strip(a.stdout), strip(b.stdout));
+    assert.equal(JSON.parse(a.stdout).AP, expected('bbox').stats[0]);
+  });
+
   it('keypoints with custom sigmas; Markdown output', async () => {
     const r = await cli(['evaluate', input('keypoints-custom.gt.json'), input('keypoints-custom.dt.json'), '--iou-type', 'keypoints', '--kpt-sigmas', '0.05,0.1,0.02,0.07', '--format', 'md']);
     assert.equal(r.code, 0, r.stderr);
