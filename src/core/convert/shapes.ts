@@ -7,36 +7,14 @@ import { maskToPolygons } from '../geometry/contours';
 import { polygonsToRle } from '../geometry/polygon';
 import { countsArea, countsIou, rleCounts, rleEncode, type Rle } from '../geometry/rle';
 import { isRle, usablePolygons, type Segmentation } from './model';
+import { clipToRect } from '../geometry/clip';
 
 /**
  * Sutherland–Hodgman clip of one polygon (flat x,y) to [0,w]×[0,h]: the exact intersection,
  * not vertices clamped one by one (which moves edges that cross the border).
  */
 export function clipPolygon(poly: ArrayLike<number>, w: number, h: number): number[] {
-  let pts: number[] = Array.from(poly);
-  const edges: [(x: number, y: number) => number, boolean][] = [
-    [(x) => x, true], // x >= 0
-    [(x) => w - x, true], // x <= w
-    [(_x, y) => y, false], // y >= 0
-    [(_x, y) => h - y, false], // y <= h
-  ];
-  for (const [inside] of edges) {
-    const out: number[] = [];
-    const n = pts.length / 2;
-    if (n === 0) break;
-    for (let i = 0; i < n; i++) {
-      const ax = pts[2 * i], ay = pts[2 * i + 1];
-      const j = (i + 1) % n;
-      const bx = pts[2 * j], by = pts[2 * j + 1];
-      const da = inside(ax, ay), db = inside(bx, by);
-      if (da >= 0) out.push(ax, ay);
-      if ((da >= 0) !== (db >= 0)) {
-        const t = da / (da - db);
-        out.push(ax + t * (bx - ax), ay + t * (by - ay));
-      }
-    }
-    pts = out;
-  }
+  const pts = clipToRect(poly, w, h);
   // snap values a hair outside (float error of the intersection) onto the border
   for (let i = 0; i < pts.length; i += 2) {
     pts[i] = Math.min(w, Math.max(0, pts[i]));

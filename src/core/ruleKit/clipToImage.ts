@@ -8,33 +8,15 @@ import { isJsonObject, type CocoDocument, type JsonObject } from '../coco/docume
 import { locate } from '../coco/locate';
 import { replaceRange, round2 } from '../edits/jsonEdits';
 import { polygonBbox, polygonsMaskArea } from '../geometry';
+import { clipToRect } from '../geometry/clip';
 import type { ByteEdit } from '../problems';
 import { formatBox, formatNumber, imageSizeOf, isZeroAreaPolygon, setAreaEdit, usablePolygons } from './segmentationShared';
 import type { Fix } from './types';
 
-type Edge = (x: number, y: number) => number; // ≥ 0 inside
-
-/** Clips one closed polygon (flat [x0, y0, x1, y1, …]) to [0, w] × [0, h]. */
+/** Clips one closed polygon (flat [x0, y0, x1, y1, …]) to [0, w] × [0, h], rounded to COCO's 2 decimals. */
 export function clipPolygonToRect(poly: readonly number[], w: number, h: number): number[] {
-  let pts: number[] = poly.slice(0, poly.length - (poly.length % 2));
-  const edges: Edge[] = [(x) => x, (x) => w - x, (_x, y) => y, (_x, y) => h - y];
-  for (const inside of edges) {
-    const out: number[] = [];
-    const n = pts.length / 2;
-    for (let i = 0; i < n; i++) {
-      const ax = pts[2 * i], ay = pts[2 * i + 1];
-      const j = (i + 1) % n;
-      const bx = pts[2 * j], by = pts[2 * j + 1];
-      const da = inside(ax, ay), db = inside(bx, by);
-      if (da >= 0) out.push(ax, ay);
-      if ((da >= 0) !== (db >= 0)) {
-        const t = da / (da - db);
-        out.push(ax + t * (bx - ax), ay + t * (by - ay));
-      }
-    }
-    pts = out;
-    if (pts.length < 6) return [];
-  }
+  const pts = clipToRect(poly, w, h);
+  if (pts.length < 6) return [];
   // Keep the clipped points exactly on the image edge after rounding to 2 decimals,
   // and drop repeated points (a corner cut by two edges is produced twice).
   const rounded = pts.map((v, k) => Math.min(Math.max(round2(v), 0), k % 2 === 0 ? w : h));
