@@ -1,4 +1,5 @@
 import { isJsonObject } from '../coco/document';
+import { annotationsWithPng } from '../ruleKit/panopticPng';
 import { idOf } from '../ruleKit/schema';
 import type { Rule } from '../ruleKit/types';
 
@@ -10,13 +11,7 @@ export const panopticPngSegmentsMismatch: Rule = {
   why: 'pq_compute checks both ways and raises KeyError: "Segment with ID … is presented in PNG and not presented in JSON" and "Segments with ids … are presented in JSON and not presented in PNG"; detectron2 trains the unlisted pixels as void.',
   example: { bad: 'PNG colours (1, 0, 0) and (2, 0, 0); "segments_info": [{"id": 1, …}]', good: '"segments_info": [{"id": 1, …}, {"id": 2, …}]' },
   check(ctx) {
-    const png = ctx.files?.panopticPng;
-    if (!png) return;
-    for (const entry of ctx.doc.annotationEntries) {
-      const ann = entry.value;
-      if (!isJsonObject(ann) || typeof ann.file_name !== 'string' || !Array.isArray(ann.segments_info)) continue;
-      const facts = png.call(ctx.files, ann.file_name);
-      if (!facts?.found) continue; // coco/panoptic-png-missing
+    for (const { entry, ann, facts } of annotationsWithPng(ctx)) {
       const imageId = idOf(ann.image_id);
       const listed = new Set<number>();
       ann.segments_info.forEach((seg, k) => {

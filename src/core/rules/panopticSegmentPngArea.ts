@@ -1,4 +1,5 @@
 import { isJsonObject } from '../coco/document';
+import { annotationsWithPng } from '../ruleKit/panopticPng';
 import { idOf } from '../ruleKit/schema';
 import { finiteBbox, formatBox, formatNumber } from '../ruleKit/segmentationShared';
 import type { Rule } from '../ruleKit/types';
@@ -11,13 +12,7 @@ export const panopticSegmentPngArea: Rule = {
   why: 'pq_compute recounts areas from the PNG (PQ is unaffected), but panopticapi\'s panoptic2detection conversion and detectron2\'s instance view copy area and bbox as stored, so detection AP by size and box training use wrong values; a stale area usually means the PNG was re-rendered without updating the JSON.',
   example: { bad: '{"id": 5, "area": 900, "bbox": [0, 0, 30, 30]}  (the PNG has 640 px of colour (5, 0, 0))', good: '{"id": 5, "area": 640, "bbox": [2, 3, 32, 20]}' },
   check(ctx) {
-    const png = ctx.files?.panopticPng;
-    if (!png) return;
-    for (const entry of ctx.doc.annotationEntries) {
-      const ann = entry.value;
-      if (!isJsonObject(ann) || typeof ann.file_name !== 'string' || !Array.isArray(ann.segments_info)) continue;
-      const facts = png.call(ctx.files, ann.file_name);
-      if (!facts?.found) continue;
+    for (const { entry, ann, facts } of annotationsWithPng(ctx)) {
       ann.segments_info.forEach((seg, k) => {
         if (!isJsonObject(seg) || typeof seg.id !== 'number') return;
         const actual = facts.segments.get(seg.id);
