@@ -17,7 +17,7 @@ import { formatNumber, insertProperty, round2 } from '../core/edits/jsonEdits';
 import { keepUntouched, numberArrayEdits } from '../core/edits/numberEdits';
 import { idOf } from '../core/ruleKit/schema';
 import { checkDocument } from '../core/check';
-import { polygonBbox, rleCounts, segmentationKind, segmentationToRle } from '../core/geometry';
+import { keypointsExtent, polygonBbox, rleCounts, segmentationKind, segmentationToRle } from '../core/geometry';
 import type { ByteEdit } from '../core/problems';
 import { AREA_BINS, ASPECT_BINS } from '../core/metrics/stats/histogram';
 import { MEDIUM_AREA, SMALL_AREA } from '../core/metrics/stats/compute';
@@ -625,13 +625,15 @@ export class CocoEditorModel {
       ringStart.push(coordStart.length - 1);
       rleStart.push(counts.length);
       rleSize.push(rh, rw);
-      const bbox = a.ov?.bbox ?? bboxOf(v.bbox);
+      // A keypoint detection (results file) has no box: loadRes's, from its keypoints' extent.
+      const derived = !a.ov?.bbox && !bboxOf(v.bbox) && typeof v.score === 'number' ? keypointsExtent(v.keypoints) : undefined;
+      const bbox = a.ov?.bbox ?? bboxOf(v.bbox) ?? derived?.bbox;
       annotations.push({
         id: idOf(v.id) ?? `#${entry.index}`,
         index: entry.index,
         categoryId: a.ov?.categoryId ?? idOf(v.category_id) ?? '',
         bbox: bbox ? [...bbox] : null,
-        area: a.ov?.area ?? num(v.area),
+        area: a.ov?.area ?? num(v.area) ?? derived?.area ?? null,
         iscrowd: v.iscrowd === 1 || v.iscrowd === true,
         kind: gk,
         ...(a.ov?.keypoints ? { keypoints: [...a.ov.keypoints] } : Array.isArray(v.keypoints) && v.keypoints.every((x) => typeof x === 'number') ? { keypoints: v.keypoints as number[] } : {}),
