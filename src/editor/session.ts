@@ -64,6 +64,13 @@ export interface SessionOptions {
   evalOverlay?(imageId: Id): { iou: number; items: HostNotifications['evalOverlay']['items'] } | undefined;
   /** The toolbar's "Evaluate Predictions…" (host: labelscope.evaluatePredictions on this file). */
   evaluatePredictions?(): void;
+  /**
+   * A last step for an image's payload before it is sent (host: a panoptic file's records become
+   * one RLE mask per segment, read from their PNGs; see node/panopticSegments).
+   */
+  augmentImage?(payload: ImagePayload, model: CocoEditorModel): Promise<ImagePayload>;
+  /** Why the viewer may not edit this file (host: panoptic segments come from PNGs); undefined: it may. */
+  editRefusal?(model: CocoEditorModel): string | undefined;
   /** A first look while the model loads (big files). */
   preview?: Promise<import('../shared/protocol').PreviewPayload | undefined>;
 }
@@ -84,7 +91,11 @@ export class EditorSession {
 
   constructor(private readonly o: SessionOptions) {
     this.channel = hostChannel(o.post);
-    this.channel.handle('getImage', async ({ index }) => this.forDisplay((await this.ready()).imagePayload(index, o.source)));
+    this.channel.handle('getImage', async ({ index }) => {
+      const model = await this.ready();
+      const payload = await this.forDisplay(model.imagePayload(index, o.source));
+      return o.augmentImage ? o.augmentImage(payload, model) : payload;
+    });
     this.channel.handle('edit', async ({ generation, ...op }) => this.edit(op as EditOp, generation));
     this.channel.handle('applyFix', async ({ key, generation }) => {
       const model = await this.ready();
@@ -297,6 +308,8 @@ export class EditorSession {
     const model = await this.ready();
     if (this.o.readonly) return { ok: false, message: 'This workspace is not trusted: the file is read-only.' };
     if (generation !== undefined && generation !== model.generation) return { ok: false, message: STALE_VIEW };
+    const refusal = this.o.editRefusal?.(model);
+    if (refusal) return { ok: false, message: refusal };
     const edit = model.prepare(op);
     if (typeof edit === 'string') return { ok: false, message: edit };
     model.apply(edit);

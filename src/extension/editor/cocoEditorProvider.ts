@@ -31,6 +31,8 @@ import type { SamService } from '../sam/samService';
 import type { SamChannel } from '../sam/viewerHandlers';
 import { readSamSettings } from '../sam/settings';
 import { evalEvents, overlayFor } from '../eval/evalPanel';
+import { PanopticSegmentSource } from '../../node/panopticSegments';
+import { panopticHooks } from '../../editor/panopticView';
 
 /** VS Code does not sync text documents above this: "Show in JSON" says so instead. */
 export const MAX_TEXT_BYTES = 50 * 1024 * 1024;
@@ -445,6 +447,8 @@ export class CocoEditorProvider implements vscode.CustomEditorProvider<CocoCusto
       evalOverlay: (imageId) => overlayFor(document.uri, imageId),
       evaluatePredictions: () => { void vscode.commands.executeCommand('labelscope.evaluatePredictions', document.uri); },
       thumbnail: thumbs ? async (p) => webview.asWebviewUri(vscode.Uri.file(await thumbs.thumbnail(p))).toString() : undefined,
+      // Panoptic files: each record's segments as masks read from its PNG; no geometry edits.
+      ...panopticHooks(new PanopticSegmentSource(document.uri.fsPath, imageRoot)),
     });
     document.sessions.add(session);
     const samHandlers = this.sam && trusted ? this.registerSam(session, document, lookup, this.sam) : undefined;
