@@ -61,7 +61,7 @@ export interface SessionOptions {
    * The TP / FP / FN of an image from the latest evaluation of this file (host: overlayFor of
    * src/extension/eval/evalPanel.ts); undefined when the file was not evaluated.
    */
-  evalOverlay?(imageId: Id): { iou: number; items: HostNotifications['evalOverlay']['items'] } | undefined;
+  evalOverlay?(imageId: Id): Omit<HostNotifications['evalOverlay'], 'imageIndex'> | undefined;
   /** The toolbar's "Evaluate Predictions…" (host: labelscope.evaluatePredictions on this file). */
   evaluatePredictions?(): void;
   /**
@@ -145,7 +145,7 @@ export class EditorSession {
   private sendEvalOverlay(imageIndex: number): void {
     const id = this.model?.imageIdAt(imageIndex);
     const overlay = id === undefined || this.disposed ? undefined : this.o.evalOverlay?.(id);
-    if (overlay) this.channel.notify('evalOverlay', { imageIndex, iou: overlay.iou, items: overlay.items });
+    if (overlay) this.channel.notify('evalOverlay', { imageIndex, iou: overlay.iou, items: overlay.items, ...(overlay.layer ? { layer: overlay.layer } : {}) });
   }
 
   /** The image as the webview can show it: converted when needed, with the file's pixel size. */

@@ -11,6 +11,7 @@
  */
 
 import type { SamHostMethods, SamWebviewNotifications } from './samProtocol';
+import type { EvalLayer } from './evalLayerProtocol';
 
 export type Id = number | string;
 
@@ -261,7 +262,11 @@ export interface HostNotifications {
    * missed labels as FN (boxes in image pixels). Sent on every image change; `items` empty when
    * the file was evaluated but this image has nothing to draw.
    */
-  evalOverlay: { imageIndex: number; iou: number; items: { kind: 'tp' | 'fp' | 'fn'; bbox: [number, number, number, number]; categoryId: number; score?: number }[] };
+  evalOverlay: {
+    imageIndex: number; iou: number; items: { kind: 'tp' | 'fp' | 'fn'; bbox: [number, number, number, number]; categoryId: number; score?: number }[];
+    /** The image's predictions at every IoU threshold, with outlines (the prediction layer: IoU choice, score slider, FP / FN walk). */
+    layer?: EvalLayer;
+  };
 }
 
 /** Notifications webview → host. */
