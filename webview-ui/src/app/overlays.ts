@@ -6,6 +6,8 @@ import type { HostNotifications } from '../../../src/shared/protocol';
 import { overlayColors, overlayItems, stepChange } from '../reports/compare/diffOverlay';
 import { evalOverlayColors, renderEvalLegend } from '../evalOverlay';
 import type { App } from './context';
+import { PredictionLayer } from '../overlays/predictionLayer';
+import { catKey } from '../catKey';
 
 export class Overlays {
   /** The image the diff overlay belongs to. */
@@ -13,7 +15,28 @@ export class Overlays {
   private evalShown = true;
   private evalLast: HostNotifications['evalOverlay'] | undefined;
 
-  constructor(private readonly app: App) {}
+  /** The evaluation's predictions at a chosen IoU and minimum score (when the host sent a layer). */
+  readonly predictions: PredictionLayer;
+
+  constructor(private readonly app: App) {
+    this.predictions = new PredictionLayer(
+      () => app.viewer.requestRender(),
+      (text) => app.say(text),
+      (id) => app.store.catById.get(catKey(id))?.name ?? String(id),
+    );
+    app.layout.stageWrap.append(this.predictions.controls, this.predictions.hoverCard);
+    // Hovering a prediction (or a missed label) shows its score and the IoU of its match.
+    app.viewer.root.addEventListener('pointermove', (e) => {
+      const card = this.predictions.hoverCard;
+      if (!this.app.viewer.secondLayer) { card.hidden = true; return; }
+      const r = app.viewer.root.getBoundingClientRect();
+      const [x, y] = app.viewer.view.toImage(e.clientX - r.left, e.clientY - r.top);
+      const text = this.predictions.describeAt(x, y);
+      card.hidden = !text;
+      if (text) { card.textContent = text; card.style.left = `${e.clientX - r.left + 14}px`; card.style.top = `${e.clientY - r.top + 14}px`; }
+    });
+    app.viewer.root.addEventListener('pointerleave', () => { this.predictions.hoverCard.hidden = true; });
+  }
 
   onDiff({ imageIndex, changes }: HostNotifications['diffOverlay']): void {
     const { viewer, store } = this.app;
@@ -44,6 +67,7 @@ export class Overlays {
     const { viewer, layout } = this.app;
     if (this.diffImage !== undefined && this.diffImage !== i) { viewer.diffOverlay = undefined; this.diffImage = undefined; }
     if (viewer.evalOverlay) { viewer.evalOverlay = undefined; layout.evalLegend.hidden = true; }
+    if (this.predictions.layer) { this.predictions.set(undefined); viewer.secondLayer = undefined; }
   }
 
   onEval(o: HostNotifications['evalOverlay']): void {
@@ -56,6 +80,15 @@ export class Overlays {
     const { viewer, store, layout } = this.app;
     const o = this.evalLast && this.evalLast.imageIndex === store.index ? this.evalLast : undefined;
     const colors = evalOverlayColors();
+    if (o?.layer) {
+      // The prediction layer replaces the boxes-only overlay: its toolbar has the counts.
+      this.predictions.set(this.evalShown ? o.layer : undefined);
+      viewer.secondLayer = this.evalShown ? (ctx, pixel) => this.predictions.draw(ctx, pixel, colors) : undefined;
+      viewer.evalOverlay = undefined;
+      layout.evalLegend.hidden = true;
+      viewer.requestRender();
+      return;
+    }
     viewer.evalOverlay = o && this.evalShown ? { items: o.items, colors } : undefined;
     layout.evalLegend.hidden = !viewer.evalOverlay;
     if (o && this.evalShown) renderEvalLegend(layout.evalLegend, o.items, o.iou, colors);
