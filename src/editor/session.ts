@@ -8,6 +8,7 @@ import type { OutcomeProblem } from '../node/checkWorkerProtocol';
 import { hostChannel, type EditOp, type Envelope, type DiffChange, type GridQuery, type HostNotifications, type HostChannel, type Id, type ImagePayload, type ProblemInfo, type ProblemsPayload } from '../shared/protocol';
 import { NOT_ON_DISK, type CocoEditorModel, type ImageSource, type ModelEdit, type RecheckInput, type RecheckResult, type RecheckedProblem } from './editorModel';
 import type { ChartPick } from '../core/metrics/stats/charts';
+import type { AgreementLayer } from '../shared/evalLayerProtocol';
 import { AREA_BINS, ASPECT_BINS } from '../core/metrics/stats/histogram';
 
 /** An edit from a view of the file as it was before a reload. */
@@ -329,6 +330,15 @@ export class EditorSession {
   /** Diff mode: show these changes of image `imageIndex` over it (an empty list ends it). */
   showDiff(imageIndex: number, changes: DiffChange[]): void {
     if (!this.disposed) this.channel.notify('diffOverlay', { imageIndex, changes });
+  }
+
+  /** labelscope.viewer.showAgreement: the A/B view on the image an agreement names (B's image id). */
+  async showAgreementAt(t: RevealTarget, layer: AgreementLayer): Promise<boolean> {
+    const model = await this.ready();
+    const i = this.targetIndex(model, t);
+    if (i === undefined || this.disposed) return false;
+    this.channel.notify('agreementLayer', { imageIndex: i, layer });
+    return true;
   }
 
   /** labelscope.viewer.showDiff: diff mode on the image a comparison names (by image id or JSON path). */

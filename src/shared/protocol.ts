@@ -11,7 +11,7 @@
  */
 
 import type { SamHostMethods, SamWebviewNotifications } from './samProtocol';
-import type { EvalLayer } from './evalLayerProtocol';
+import type { AgreementLayer, EvalLayer } from './evalLayerProtocol';
 
 export type Id = number | string;
 
@@ -255,6 +255,11 @@ export interface HostNotifications {
    * geometry: bbox and/or polygons; A = old, B = new). An empty list ends diff mode.
    */
   diffOverlay: { imageIndex: number; changes: DiffChange[] };
+  /**
+   * Agreement A/B view (issue 13): on this image of B's file, A's objects as the second layer and
+   * the conflicts to highlight and walk. An empty `layer.conflicts` and `objectsA` ends it.
+   */
+  agreementLayer: { imageIndex: number; layer: AgreementLayer };
   /** The Dataset Report asks the grid to show these images (labelscope.viewer.filterGrid). */
   filterGrid: { categoryId?: Id; boxBin?: GridQuery['boxBin']; imageIds?: GridQuery['imageIds'] };
   /**

@@ -33,6 +33,7 @@ import { readSamSettings } from '../sam/settings';
 import { evalEvents, overlayFor } from '../eval/evalPanel';
 import { PanopticSegmentSource } from '../../node/panopticSegments';
 import { panopticHooks } from '../../editor/panopticView';
+import type { AgreementLayer } from '../../shared/evalLayerProtocol';
 
 /** VS Code does not sync text documents above this: "Show in JSON" says so instead. */
 export const MAX_TEXT_BYTES = 50 * 1024 * 1024;
@@ -660,6 +661,14 @@ export function registerCocoEditor(context: vscode.ExtensionContext, checks?: Ch
       const doc = openDocuments.get(uri.toString());
       let found = false;
       for (const s of doc?.sessions ?? []) found = (await s.showDiffAt(image, changes)) || found;
+      if (!found) void vscode.window.showInformationMessage('Labelscope: that image is not in the file any more.');
+    }),
+    // Agreement A/B view (issue 13): B's viewer, with A and the conflicts of one image over it.
+    vscode.commands.registerCommand('labelscope.viewer.showAgreement', async (uri: vscode.Uri, image: RevealTarget, layer: AgreementLayer) => {
+      await vscode.commands.executeCommand('vscode.openWith', uri, COCO_EDITOR_VIEW_TYPE);
+      const doc = openDocuments.get(uri.toString());
+      let found = false;
+      for (const s of doc?.sessions ?? []) found = (await s.showAgreementAt(image, layer)) || found;
       if (!found) void vscode.window.showInformationMessage('Labelscope: that image is not in the file any more.');
     }),
     // The Dataset Report's chart clicks (src/extension/health/reportPanel.ts): filter the open viewer's grid.
