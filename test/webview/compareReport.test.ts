@@ -102,6 +102,11 @@ describe('webview: compare report charts (chromium)', function () {
         return b.width * b.height;
       }, `rgb(${blue.join(',')})`);
       assert.ok(bluePixels >= 0.9 * 4 * cellPx && bluePixels <= 1.1 * 4 * cellPx, `blue pixels in the PNG: ${bluePixels}, cell ${cellPx} px on screen`);
+
+      // The image with conflicts has "Show in viewer" (the A/B view in B's viewer).
+      await page.evaluate(() => { (window as unknown as { __posted: unknown[] }).__posted = []; });
+      await page.locator('button.show-in-viewer').first().click();
+      assert.deepEqual(await posted(page), [{ type: 'showInViewer', image: 0 }]);
     } finally {
       await page.close();
     }
