@@ -42,11 +42,15 @@ describe('e2e: Evaluate Predictions… → the viewer\'s prediction layer', func
     const s = session;
     const p = s.page;
     await s.openFile(COCO_FILE);
-    await s.runCommand('Labelscope: Evaluate Predictions…');
-    // VS Code's own file dialog in the browser: a quick input that takes a path.
+    // From the palette (session.runCommand waits for the palette to close; this command opens a dialog in it).
     const quick = p.locator('.quick-input-widget');
     const input = quick.locator('input');
-    await input.waitFor({ state: 'visible', timeout: 30_000 });
+    await p.keyboard.press('F1');
+    await input.waitFor({ state: 'visible' });
+    await input.fill('>Labelscope: Evaluate Predictions…');
+    await quick.locator('.quick-input-list .monaco-list-row', { hasText: 'Evaluate Predictions' }).first().click();
+    // VS Code's own file dialog in the browser: a quick input titled by the command, that takes a path.
+    await quick.locator('.quick-input-title', { hasText: 'predictions to evaluate' }).waitFor({ state: 'visible', timeout: 30_000 });
     await input.fill(path.join(s.workspace, 'annotations', 'predictions.json'));
     await p.keyboard.press('Enter');
     // The IoU type: bbox (what the predictions look like) comes first.
