@@ -506,6 +506,8 @@ const state = {
   progress: [] as { options: unknown; reports: unknown[]; cancel(): void; done: boolean }[],
   settings: new Map<string, unknown>(),
   saved: [] as string[],
+  /** Resources workspace.save was asked to save. */
+  workspaceSaves: [] as Uri[],
   appliedEdits: [] as WorkspaceEdit[],
   customEditors: [] as { viewType: string; provider: unknown; options: unknown }[],
   codeLensProviders: [] as { selector: unknown; provider: unknown }[],
@@ -621,6 +623,16 @@ export const workspace = {
     const open = findDocument(uri);
     if (open) return open;
     return __mock.openDocument(uri, fs.readFileSync(uri.fsPath, 'utf8'));
+  },
+  /**
+   * Saves the editors of a resource (VS Code: its text editor when dirty, and its custom editors,
+   * which the mock does not hold: tests see the request in `state.workspaceSaves`).
+   */
+  async save(uri: Uri): Promise<Uri | undefined> {
+    state.workspaceSaves.push(uri);
+    const doc = findDocument(uri);
+    if (doc?.isDirty) await doc.save();
+    return uri;
   },
   async applyEdit(edit: WorkspaceEdit): Promise<boolean> {
     state.appliedEdits.push(edit);
@@ -781,6 +793,7 @@ export const __mock = {
     state.progress = [];
     state.settings.clear();
     state.saved = [];
+    state.workspaceSaves = [];
     state.appliedEdits = [];
     state.customEditors = [];
     state.codeLensProviders = [];
