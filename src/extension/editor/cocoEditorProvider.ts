@@ -318,8 +318,12 @@ export class CocoEditorProvider implements vscode.CustomEditorProvider<CocoCusto
     if (!text || model.base.bytes.length > MAX_TEXT_BYTES) { document.mirrored = undefined; return; }
     const edits = model.byteEdits();
     if (opened && document.mirrored?.version !== text.version) {
-      // Known when it is the viewer's base (the file as the viewer read it).
-      document.mirrored = text.getText() === new TextDecoder().decode(model.base.bytes) ? { base: model.base, edits: [], version: text.version } : undefined;
+      // Known when it is the viewer's base (the file as the viewer read it), or already holds the
+      // viewer's edits (both restored from a hot-exit backup).
+      const have = text.getText();
+      const dec = new TextDecoder();
+      document.mirrored = have === dec.decode(model.base.bytes) ? { base: model.base, edits: [], version: text.version }
+        : model.isDirtyVsBase && have === dec.decode(model.bytes()) ? { base: model.base, edits, version: text.version } : undefined;
     }
     const known = document.mirrored;
     if (!known || known.version !== text.version) return;

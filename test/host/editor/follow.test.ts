@@ -440,6 +440,25 @@ describe('the viewer follows the file, fixes carry fingerprints, save points and
       await waitFor(() => warnings().find((m) => /changed in the JSON text editor/.test(m.message)), 'the question');
     });
 
+    it('after hot exit (the viewer from its backup, the text restored holding the same edits), viewer edits are mirrored again', async () => {
+      const first = openDoc();
+      const p0 = await openPanel(provider, first);
+      await waitFor(() => inits(p0).length === 1, 'init');
+      await p0.web.request('edit', { op: 'delete', annotationIndex: 0 });
+      const backup = await provider.backupCustomDocument(first, { destination: vscode.Uri.file(path.join(dir, 'backup', 'b.json')) }, token);
+      const restoredText = await pending(first);
+      first.dispose();
+      const text = __mock.openDocument(uri as unknown as mock.Uri, restoredText);
+      const doc = openDoc(backup.id);
+      const p = await openPanel(provider, doc);
+      await waitFor(() => inits(p).length === 1, 'init');
+      await doc.mirroring;
+      await p.web.request('edit', { op: 'setBbox', annotationIndex: 1, bbox: [2, 2, 5, 5] });
+      await doc.mirroring;
+      assert.equal(text.getText(), await pending(doc));
+      assert.equal(JSON.parse(text.getText()).annotations.length, 2);
+    });
+
     it('the text opened after viewer edits shows them', async () => {
       const doc = openDoc();
       const p = await openPanel(provider, doc);
