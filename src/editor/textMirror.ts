@@ -15,12 +15,6 @@ export interface TextChange { start: number; end: number; text: string; expect: 
 
 const sameEdit = (a: ByteEdit, b: ByteEdit) => a.start === b.start && a.end === b.end && a.newText === b.newText;
 
-/** Whether every byte is ASCII (byte offsets are then UTF-16 offsets). */
-export function isAsciiBytes(bytes: Uint8Array): boolean {
-  for (let i = 0; i < bytes.length; i++) if (bytes[i] > 0x7f) return false;
-  return true;
-}
-
 /** The same edit lists (as overrideByteEdits makes them: fresh objects, same order for the same overrides). */
 export function sameEdits(a: readonly ByteEdit[], b: readonly ByteEdit[]): boolean {
   return a.length === b.length && a.every((e, i) => sameEdit(e, b[i]));

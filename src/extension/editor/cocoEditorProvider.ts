@@ -6,6 +6,7 @@
  * parse progress and then the first image. Saves write only the edited values
  * (applyByteEdits over the bytes read) with an atomic rename.
  */
+import { isAscii as isAsciiBytes } from 'node:buffer';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
@@ -25,7 +26,7 @@ import { fingerprintAsync, fingerprintLength } from '../../core/edits/fingerprin
 import { editorHtml } from './html';
 import { registerLinks } from './links';
 import { previewCoco } from '../../editor/preview';
-import { diffText, isAsciiBytes, mirrorChanges, sameEdits, type TextChange } from '../../editor/textMirror';
+import { diffText, mirrorChanges, sameEdits, type TextChange } from '../../editor/textMirror';
 import type { ByteEdit } from '../../core/problems';
 import type { CocoDocument } from '../../core/coco/document';
 import { EditorSession, type RevealTarget } from '../../editor/session';
@@ -723,7 +724,7 @@ function voidEdit(): void {
 
 const sameBytes = (a: Uint8Array, b: Uint8Array) => a.length === b.length && Buffer.compare(a, b) === 0;
 
-/** Whether a base is ASCII (byte offsets are the text's UTF-16 offsets), computed once per base. */
+/** Whether a base is ASCII (byte offsets are the text's UTF-16 offsets), computed once per base (SIMD in Node). */
 const asciiBases = new WeakMap<CocoDocument, boolean>();
 function isAscii(doc: CocoDocument): boolean {
   let a = asciiBases.get(doc);

@@ -4,7 +4,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { applyByteEdits } from '../../../src/core/edits/applyByteEdits';
 import { CocoEditorModel } from '../../../src/editor/editorModel';
-import { diffText, isAsciiBytes, mirrorChanges, type TextChange } from '../../../src/editor/textMirror';
+import { isAscii } from 'node:buffer';
+import { diffText, mirrorChanges, type TextChange } from '../../../src/editor/textMirror';
 import type { EditOp } from '../../../src/shared/protocol';
 
 const SAMPLE = path.resolve(__dirname, '../../../sample/annotations/instances_sample.json');
@@ -23,7 +24,7 @@ function applyChanges(text: string, changes: readonly TextChange[]): string {
 describe('text mirror (viewer edits → the open JSON text)', () => {
   it('each viewer edit, undo and redo turns the text before into the bytes after, touching only the edited numbers', () => {
     const bytes = fs.readFileSync(SAMPLE);
-    assert.ok(isAsciiBytes(bytes));
+    assert.ok(isAscii(bytes), 'the sample is ASCII: byte offsets are UTF-16 offsets');
     const model = CocoEditorModel.fromBytes(bytes, SAMPLE);
     const ops: EditOp[] = [
       { op: 'setBbox', annotationIndex: 0, bbox: [31, 41, 90, 70] },
