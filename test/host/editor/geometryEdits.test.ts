@@ -56,6 +56,24 @@ describe('viewer geometry edits (host)', () => {
     assert.ok(Buffer.from(model.bytes()).equals(Buffer.from(bytes)));
   });
 
+  it('a move along x leaves every y (polygon and keypoints) as written, at its full precision', () => {
+    const text = JSON.stringify({
+      images: [{ id: 1, file_name: 'a.png', width: 320, height: 240 }],
+      annotations: [{ id: 1, image_id: 1, category_id: 1, segmentation: [[10.25, 20.3333, 50.5, 20.3333, 50.5, 60.777]], area: 808.08, bbox: [10.25, 20.3333, 40.25, 40.4437], iscrowd: 0, keypoints: [12.125, 30.0001, 2], num_keypoints: 1 }],
+      categories: [{ id: 1, name: 'a', keypoints: ['p'], skeleton: [] }],
+    }, null, 1);
+    const model = CocoEditorModel.fromBytes(new TextEncoder().encode(text), 'x.json');
+    const e = model.prepare({ op: 'setBbox', annotationIndex: 0, bbox: [11.25, 20.3333, 40.25, 40.4437] });
+    assert.notEqual(typeof e, 'string');
+    model.apply(e as never);
+    const out = dec(model.bytes());
+    for (const y of ['20.3333', '60.777', '30.0001']) assert.ok(out.includes(y), `${y} kept as written`);
+    const ann = JSON.parse(out).annotations[0];
+    assert.deepEqual(ann.segmentation, [[11.25, 20.3333, 51.5, 20.3333, 51.5, 60.777]], 'x moved, y untouched');
+    assert.deepEqual(ann.keypoints, [13.13, 30.0001, 2], 'the keypoint moved with the box (rounded), its y as written');
+    assert.deepEqual(ann.bbox, [11.25, 20.3333, 40.25, 40.4437], 'the box is the polygon\'s extent: its y and height as written');
+  });
+
   it('resizing the box scales the polygon into the new box; bbox = polygon extent, area = pycocotools mask area', () => {
     const model = CocoEditorModel.fromBytes(bytes, SAMPLE);
     const e = model.prepare({ op: 'setBbox', annotationIndex: 0, bbox: [30, 40, 45, 140] });
