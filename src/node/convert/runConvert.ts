@@ -6,14 +6,15 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseClassMap, type ClassMap } from '../../core/convert/classes';
-import { convertDataset } from '../../core/convert/convert';
+import { prepareDataset, writeConverted, type ConvertOptions } from '../../core/convert/convert';
 import { detectFormat, isSource, reader, sourceOf, target, type SourceFormat, type TargetFormat } from '../../core/convert/formats';
 import { ConvertLog, type CocoDataset, type WriteResult } from '../../core/convert/model';
 import { reportMarkdown, type ConversionReport } from '../../core/convert/report';
-import type { CrowdMode, MultipartMode } from '../../core/convert/yolo';
+import { annotationsToTrace, type CrowdMode, type MultipartMode } from '../../core/convert/yolo';
 import { writeFileAtomic } from '../atomicWrite';
 import { imageLookup } from '../imageFiles';
 import { diskTree, peekFile } from './diskTree';
+import { traceInWorkers } from './tracePool';
 
 export interface RunConvertOptions {
   input: string;
@@ -32,6 +33,8 @@ export interface RunConvertOptions {
   /** Also write the report as JSON here. */
   reportFile?: string;
   roundTrip?: boolean;
+  /** Worker threads for tracing crowd / RLE masks (default: one per core; 0 = this thread only). */
+  threads?: number;
   onProgress?: (phase: string, fraction: number) => void;
   signal?: AbortSignal;
 }
@@ -103,9 +106,19 @@ export async function runConvert(opts: RunConvertOptions): Promise<RunConvertRes
     }
   }
   opts.onProgress?.(`converting to ${opts.to}`, 0.3);
-  const { output, report } = convertDataset(ds, opts.to, {
+  const convertOptions: ConvertOptions = {
     multipart: opts.multipart, crowd: opts.crowd, classes, coco80: opts.coco80, roundTrip: opts.roundTrip, datasetRoot: outDir,
-  }, { from, input: opts.input, output: opts.output }, log);
+  };
+  const inCounts = prepareDataset(ds, convertOptions, log);
+  if (opts.to === 'yolo-seg') {
+    const toTrace = annotationsToTrace(ds, { task: 'segment', crowd: opts.crowd });
+    convertOptions.traced = await traceInWorkers(ds, toTrace, {
+      threads: opts.threads, signal: opts.signal,
+      onProgress: (d, t) => opts.onProgress?.(`tracing ${t} crowd / RLE masks`, 0.3 + 0.2 * (d / t)),
+    });
+  }
+  opts.signal?.throwIfAborted();
+  const { output, report } = writeConverted(ds, opts.to, convertOptions, { from, input: opts.input, output: opts.output }, log, inCounts);
   opts.signal?.throwIfAborted();
 
   opts.onProgress?.('writing', 0.6);
