@@ -78,34 +78,51 @@ export function readMasks(tree: SourceTree, log: ConvertLog): CocoDataset {
       img ??= b.image(images.get(key) ?? `${key}.png`, m.width, m.height);
       if (m.width !== img.width || m.height !== img.height) { log.dropped('png-size-mismatch', `${f.path} is ${m.width}×${m.height}, the other masks of ${key} are ${img.width}×${img.height}.`, { ...at, imageId: img.id }); continue; }
       if (!m.data.some((v) => v)) { log.dropped('mask-empty', `${f.path} has no object pixel.`, { ...at, imageId: img.id }); continue; }
-      b.annotation(img, f.className ?? 'object', { segmentation: rleEncode(m.data, img.height, img.width) });
+      b.annotation(img, f.className ?? 'object', { segmentation: rleEncode(m.data, img.height, img.width), iscrowd: f.crowd ? 1 : 0 });
     }
   }
   if (perObject.size) log.note('mask-per-object', `${perObject.size} image(s) had one PNG per object (each PNG's non-zero pixels = one object).`);
   return b.dataset;
 }
 
+export interface PerObjectMask {
+  path: string;
+  className?: string;
+  crowd?: boolean;
+}
+
 /**
- * The one-PNG-per-object layouts: `masks/<image>/<object>.png`, `masks/<image>/<class>/<object>.png`
+ * The one-PNG-per-object layouts: `annotations/<image>_<class>_<n>.png` (pycococreator's; "crowd"
+ * in the name = a crowd region), `masks/<image>/<object>.png`, `masks/<image>/<class>/<object>.png`
  * (also under `instances/` or `objects/`), and `<image>/masks/<object>.png` beside
  * `<image>/images/<image>.png` (the Kaggle nuclei / Mask R-CNN sample layout). Keyed by the
  * image's stem. A class comes from the `<class>` folder, else from a file name such as `car_2.png`
  * or `3-person.png`; a number or hash alone names no class ("object").
  */
-export function perObjectMaskFiles(paths: string[]): Map<string, { path: string; className?: string }[]> {
-  const out = new Map<string, { path: string; className?: string }[]>();
-  const add = (key: string, path: string, className?: string) => {
+export function perObjectMaskFiles(paths: string[]): Map<string, PerObjectMask[]> {
+  const out = new Map<string, PerObjectMask[]>();
+  const add = (key: string, path: string, className?: string, crowd = false) => {
     const l = out.get(key) ?? [];
-    l.push({ path, className: className ?? classFromStem(stem(path)) });
+    l.push({ path, className: className ?? classFromStem(stem(path)), ...(crowd ? { crowd } : {}) });
     out.set(key, l);
   };
+  const HOLDER = /^(masks?|instances?|objects?|annotations)$/i;
+  // pycococreator's layout: annotations/<image stem>_<class>_<n>.png beside images/<image stem>.jpg
+  const imageStems = [...new Set(paths.filter((p) => isImagePath(p) && !p.split('/').slice(0, -1).some((seg) => HOLDER.test(seg))).map((p) => stem(p)))]
+    .sort((a, b) => b.length - a.length);
   const imagesUnder = (dir: string) => paths.filter((p) => p.startsWith(dir + '/') && isImagePath(p) && !/(^|\/)masks?\//i.test(p.slice(dir.length + 1))).length;
   for (const p of paths) {
     if (!/\.png$/i.test(p)) continue;
     const parts = p.split('/');
     const n = parts.length;
-    const holder = parts.findIndex((seg, k) => k <= n - 3 && /^(masks?|instances?|objects?)$/i.test(seg));
-    if (holder >= 0 && n - holder === 3) add(parts[holder + 1], p);
+    const holder = parts.findIndex((seg, k) => k <= n - 3 && HOLDER.test(seg) && !/^annotations$/i.test(seg));
+    const flatStem = n >= 2 && HOLDER.test(parts[n - 2]) ? imageStems.find((st) => stem(p).startsWith(st + '_')) : undefined;
+    if (flatStem !== undefined) {
+      // "crowd" in the name marks a crowd region (pycococreator's is_crowd rule)
+      const rest = stem(p).slice(flatStem.length + 1);
+      const crowd = /(^|_)crowd(_|$)/i.test(rest);
+      add(flatStem, p, classFromStem(rest.replace(/(^|_)crowd(?=_|$)/i, '').replace(/^_+|_+$/g, '')), crowd);
+    } else if (holder >= 0 && n - holder === 3) add(parts[holder + 1], p);
     else if (holder >= 0 && n - holder === 4) add(parts[holder + 1], p, parts[holder + 2]);
     else if (n >= 3 && /^masks?$/i.test(parts[n - 2]) && imagesUnder(parts.slice(0, n - 2).join('/')) === 1) add(parts[n - 3], p);
   }
@@ -118,8 +135,9 @@ function classFromStem(s: string): string | undefined {
 }
 
 /**
- * One object's mask from its PNG: palette index or any colour channel above 0 is inside; a PNG
- * whose alpha varies is read by its alpha instead (masks drawn as opaque on transparent).
+ * One object's mask from its PNG: any colour channel above 0 is inside (for a palette PNG, the
+ * index's colour); a PNG whose alpha varies is read by its alpha instead (masks drawn as opaque
+ * on transparent).
  */
 export function objectMaskFromPng(bytes: Uint8Array): { width: number; height: number; data: Uint8Array } {
   const png = decode(bytes);
@@ -130,6 +148,12 @@ export function objectMaskFromPng(bytes: Uint8Array): { width: number; height: n
   let alphaVaries = false;
   if (hasAlpha) for (let i = 0; i < n && !alphaVaries; i++) if (src[i * ch + ch - 1] !== opaque) alphaVaries = true;
   const colours = hasAlpha ? ch - 1 : ch;
+  if (png.palette) {
+    // the colour decides, not the index: pycococreator's PNGs put white at index 0
+    const inside = (png.palette as number[][]).map((c) => c.slice(0, 3).some((v) => v > 0));
+    for (let i = 0; i < n; i++) data[i] = inside[src[i]] ? 1 : 0;
+    return { width: png.width, height: png.height, data };
+  }
   for (let i = 0; i < n; i++) {
     if (alphaVaries) { data[i] = src[i * ch + ch - 1] > 0 ? 1 : 0; continue; }
     for (let c = 0; c < colours; c++) if (src[i * ch + c] > 0) { data[i] = 1; break; }
