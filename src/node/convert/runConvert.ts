@@ -255,7 +255,7 @@ function placeImages(outDir: string, output: WriteResult, slowLookup: ReturnType
     if (path.resolve(src) === path.resolve(dst)) continue;
     const d = path.dirname(dst);
     if (!made.has(d)) { fs.mkdirSync(d, { recursive: true }); made.add(d); }
-    try { fs.rmSync(dst, { force: true }); } catch { /* replaced below */ }
+    // the staging folder is fresh: nothing to remove first (a name taken twice falls to the copy)
     if (mode === 'link') {
       try { fs.linkSync(src, dst); continue; } catch { /* another device: copy */ }
     }
