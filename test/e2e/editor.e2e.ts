@@ -80,12 +80,15 @@ async function viewOf(wv: FrameLocator): Promise<View> {
  * and the user has not zoomed or panned (the view still follows the stage).
  */
 async function viewFitsStage(wv: FrameLocator): Promise<boolean> {
+  // No named functions inside: tsx would wrap them in a __name helper the page does not have.
   return wv.locator('.stage').evaluate(async () => {
     const v = (window as unknown as { labelscope: { viewer: { root: HTMLElement; view: { fitted: boolean; cssW: number; cssH: number } } } }).labelscope.viewer;
-    const size = () => { const r = v.root.getBoundingClientRect(); return `${Math.max(1, Math.round(r.width))}x${Math.max(1, Math.round(r.height))}`; };
-    const before = size();
+    const r0 = v.root.getBoundingClientRect();
+    const before = `${Math.max(1, Math.round(r0.width))}x${Math.max(1, Math.round(r0.height))}`;
     for (let k = 0; k < 2; k++) await new Promise((r) => requestAnimationFrame(r));
-    return v.view.fitted && size() === before && `${v.view.cssW}x${v.view.cssH}` === before;
+    const r1 = v.root.getBoundingClientRect();
+    const after = `${Math.max(1, Math.round(r1.width))}x${Math.max(1, Math.round(r1.height))}`;
+    return v.view.fitted && after === before && `${v.view.cssW}x${v.view.cssH}` === before;
   });
 }
 
