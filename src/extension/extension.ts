@@ -147,6 +147,8 @@ export function activate(context: vscode.ExtensionContext, runner?: CheckRunner,
   }
   const startupScan = scanWorkspace(false);
 
+  // The last step of activation: what an end-to-end test waits on (an error above never gets here).
+  log.appendLine(`Labelscope activated (${vscode.workspace.isTrusted ? 'trusted' : 'untrusted'} workspace).`);
   return { service: svc, startupScan };
 }
 

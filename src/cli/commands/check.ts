@@ -6,12 +6,12 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { parseArgs } from 'node:util';
 import { ALL_RULES } from '../../core/rules';
 import { OUTPUT_FORMATS, formatJson, formatJunit, formatSarif, formatText, type OutputFormat, type Report } from '../../core/report/formats';
 import { positionProblems } from '../../core/report/located';
 import { checkFile } from '../../node/checkFile';
 import { VERSION, makeProgress, readableFileSize, type CliIo } from '../io';
+import { parseCommandLine } from '../commandLine';
 import type { CliCommand } from './index';
 
 export const CHECK_USAGE = `Usage: labelscope check <coco.json> [options]
@@ -42,9 +42,7 @@ export const checkCommand: CliCommand = {
 };
 
 async function run(argv: string[], io: CliIo): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
+  const parsed = parseCommandLine(io, CHECK_USAGE, 'labelscope', {
       args: argv,
       allowPositionals: true,
       options: {
@@ -58,13 +56,9 @@ async function run(argv: string[], io: CliIo): Promise<number> {
         version: { type: 'boolean', short: 'v', default: false },
       },
     });
-  } catch (e) {
-    io.stderr(`labelscope: ${(e as Error).message}\n\n${CHECK_USAGE}`);
-    return 2;
-  }
+  if (typeof parsed === 'number') return parsed;
   const { values, positionals } = parsed;
-  if (values.version) { io.stdout(`${VERSION}\n`); return 0; }
-  if (values.help || positionals.length === 0) { (values.help ? io.stdout : io.stderr)(CHECK_USAGE); return values.help ? 0 : 2; }
+  if (positionals.length === 0) { io.stderr(CHECK_USAGE); return 2; }
   const [command, file, ...rest] = positionals;
   if (command !== 'check') { io.stderr(`labelscope: unknown command "${command}"\n\n${CHECK_USAGE}`); return 2; }
   if (!file) { io.stderr(`labelscope: check needs a COCO file\n\n${CHECK_USAGE}`); return 2; }

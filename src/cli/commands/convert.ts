@@ -5,10 +5,10 @@
  * output exists (no --force) or the command line is wrong.
  */
 import * as fs from 'node:fs';
-import { parseArgs } from 'node:util';
 import { TARGETS, isTarget } from '../../core/convert/formats';
 import { ConvertInputError, ConvertOutputError, runConvert } from '../../node/convert/runConvert';
 import { makeProgress, type CliIo } from '../io';
+import { parseCommandLine } from '../commandLine';
 import type { CliCommand } from './index';
 
 export const CONVERT_USAGE = `Usage: labelscope convert IN OUT --to FORMAT [options]
@@ -47,9 +47,7 @@ export const convertCommand: CliCommand = {
 };
 
 async function run(argv: string[], io: CliIo): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
+  const parsed = parseCommandLine(io, CONVERT_USAGE, 'labelscope convert', {
       args: argv,
       allowPositionals: true,
       options: {
@@ -68,12 +66,8 @@ async function run(argv: string[], io: CliIo): Promise<number> {
         help: { type: 'boolean', short: 'h', default: false },
       },
     });
-  } catch (e) {
-    io.stderr(`labelscope convert: ${(e as Error).message}\n\n${CONVERT_USAGE}`);
-    return 2;
-  }
+  if (typeof parsed === 'number') return parsed;
   const { values, positionals } = parsed;
-  if (values.help) { io.stdout(CONVERT_USAGE); return 0; }
   const bad = (msg: string) => { io.stderr(`labelscope convert: ${msg}\n\n${CONVERT_USAGE}`); return 2; };
   if (positionals.length !== 2) return bad(positionals.length < 2 ? 'needs IN and OUT' : `unexpected arguments: ${positionals.slice(2).join(' ')}`);
   if (!values.to) return bad('--to is required');

@@ -811,17 +811,49 @@ function followTextCursor(): vscode.Disposable {
     const active = e.selections[0]?.active;
     if (!active) return;
     if (timer) clearTimeout(timer);
+    // A move within the debounce replaces the one before: both settle with the last one's answer.
+    if (cursorFollowed.started) cursorFollowed = pendingFollow();
+    const mine = cursorFollowed;
     timer = setTimeout(async () => {
-      const model = await doc.model;
-      const base = model.base;
-      const index = entryIndexAt(base.annotationEntries, base.lines.offsetAt(active.line, active.character));
-      if (index === undefined) return;
-      const value = base.annotationEntries[index].value as { id?: unknown } | undefined;
-      const id = typeof value?.id === 'number' || typeof value?.id === 'string' ? value.id : undefined;
-      for (const s of doc.sessions) await s.revealTarget({ jsonPath: `$.annotations[${index}]`, annotationId: id });
+      mine.started = true;
+      let index: number | undefined;
+      try {
+        const model = await doc.model;
+        const base = model.base;
+        index = entryIndexAt(base.annotationEntries, base.lines.offsetAt(active.line, active.character));
+        if (index === undefined) return;
+        const value = base.annotationEntries[index].value as { id?: unknown } | undefined;
+        const id = typeof value?.id === 'number' || typeof value?.id === 'string' ? value.id : undefined;
+        for (const s of doc.sessions) await s.revealTarget({ jsonPath: `$.annotations[${index}]`, annotationId: id });
+      } finally {
+        mine.settle(index);
+      }
     }, 120);
   });
-  return new vscode.Disposable(() => { if (timer) clearTimeout(timer); sub.dispose(); });
+  return new vscode.Disposable(() => { if (timer) clearTimeout(timer); cursorFollowed.settle(undefined); sub.dispose(); });
+}
+
+/** One text-cursor move being followed; `started` once its debounce ran out (a later move then gets its own). */
+interface PendingFollow { readonly promise: Promise<number | undefined>; started: boolean; settle(index: number | undefined): void }
+
+function pendingFollow(): PendingFollow {
+  let resolve!: (index: number | undefined) => void;
+  const promise = new Promise<number | undefined>((r) => { resolve = r; });
+  const follow: PendingFollow = { promise, started: false, settle(index) { follow.started = true; resolve(index); } };
+  return follow;
+}
+
+/** The text cursor's latest move (settled at start: nothing to follow yet). */
+let cursorFollowed = pendingFollow();
+cursorFollowed.settle(undefined);
+
+/**
+ * Settles when the viewer has followed the text cursor's latest move (after the debounce), with
+ * the index of the annotation it selected, or undefined when the cursor was in none: what a
+ * test waits on instead of sleeping past the debounce.
+ */
+export function textCursorFollowed(): Promise<number | undefined> {
+  return cursorFollowed.promise;
 }
 
 /** The element whose byte range holds `offset` (binary search over sorted ranges). */

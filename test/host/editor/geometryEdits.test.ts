@@ -8,6 +8,7 @@ import { polygonsToRle, rleArea } from '../../../src/core/geometry';
 import { CocoEditorModel } from '../../../src/editor/editorModel';
 import { EditorSession } from '../../../src/editor/session';
 import { webviewChannel, type Envelope, type ProblemsPayload } from '../../../src/shared/protocol';
+import { waitFor } from '../helpers';
 
 const SAMPLE = path.resolve(__dirname, '../../../sample/annotations/instances_sample.json');
 const dec = (b: Uint8Array) => Buffer.from(b).toString('utf8');
@@ -263,19 +264,21 @@ describe('viewer geometry edits (host)', () => {
       web.notify('ready', {});
       await init;
       // Move annotation 1's box half out of the 320×240 image.
+      let seen = notes.length;
       const r = await web.request('edit', { op: 'setBbox', annotationIndex: 0, bbox: [280, 40, 90, 70] });
       assert.equal(r.ok, true);
+      // The re-check ends by posting the problem list once: wait for it.
       await session.lastRecheck;
-      await new Promise((res) => setTimeout(res, 10));
-      const last = notes.at(-1)!;
+      const last = await waitFor(() => notes.length > seen && notes.at(-1), 'the re-check\'s problem list');
       const mine = last.problems.filter((p) => p.annotationId === 1);
       assert.ok(mine.some((p) => p.rule === 'coco/polygon-outside-image' || p.rule === 'coco/bbox-out-of-image'), `${fullMax}: ${JSON.stringify(mine)}`);
       assert.ok(mine.every((p) => p.key >= EditorSession.LOCAL_KEY && p.imageIndex === 0));
       // Back in the image: the problems go away.
+      seen = notes.length;
       await web.request('edit', { op: 'setBbox', annotationIndex: 0, bbox: [30, 40, 90, 70] });
       await session.lastRecheck;
-      await new Promise((res) => setTimeout(res, 10));
-      assert.deepEqual(notes.at(-1)!.problems.filter((p) => p.annotationId === 1), []);
+      const after = await waitFor(() => notes.length > seen && notes.at(-1), 'the re-check\'s problem list');
+      assert.deepEqual(after.problems.filter((p) => p.annotationId === 1), []);
       session.dispose();
     }
   });
