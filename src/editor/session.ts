@@ -72,6 +72,11 @@ export interface SessionOptions {
   augmentImage?(payload: ImagePayload, model: CocoEditorModel): Promise<ImagePayload>;
   /** Why the viewer may not edit this file (host: panoptic segments come from PNGs); undefined: it may. */
   editRefusal?(model: CocoEditorModel): string | undefined;
+  /**
+   * Resolves when what the last edit changed is everywhere it must be (host: mirrored into the
+   * open JSON text): edits, fixes and "Show in JSON" wait for it, so no action runs on a stale view.
+   */
+  beforeAction?(): Promise<void>;
   /** A first look while the model loads (big files). */
   preview?: Promise<import('../shared/protocol').PreviewPayload | undefined>;
 }
@@ -100,6 +105,7 @@ export class EditorSession {
     this.channel.handle('edit', async ({ generation, ...op }) => this.edit(op as EditOp, generation));
     this.channel.handle('applyFix', async ({ key, generation }) => {
       const model = await this.ready();
+      await o.beforeAction?.();
       if (o.readonly) return { ok: false, message: 'This workspace is not trusted: the file is read-only.' };
       if (generation !== undefined && generation !== model.generation) return { ok: false, message: STALE_VIEW };
       const p = o.problems?.()?.[key];
@@ -109,6 +115,7 @@ export class EditorSession {
     });
     this.channel.handle('showInJson', async ({ annotationIndex }) => {
       const model = await this.ready();
+      await o.beforeAction?.();
       if (!o.showInJson) return { ok: false, message: 'Not available here.' };
       // Drawn here and not saved yet: say so rather than open the text at nothing.
       if (!model.isOnDisk(annotationIndex)) return { ok: false, message: NOT_ON_DISK };
@@ -307,6 +314,7 @@ export class EditorSession {
   /** One undoable edit of the file (the webview's edits, the Segment tool's accepted mask). */
   async edit(op: EditOp, generation?: number): Promise<{ ok: boolean; message?: string; annotationId?: Id; annotationIndex?: number }> {
     const model = await this.ready();
+    await this.o.beforeAction?.();
     if (this.o.readonly) return { ok: false, message: 'This workspace is not trusted: the file is read-only.' };
     if (generation !== undefined && generation !== model.generation) return { ok: false, message: STALE_VIEW };
     const refusal = this.o.editRefusal?.(model);
