@@ -4,6 +4,7 @@ import { Worker } from 'node:worker_threads';
 import type { Rule } from '../core/ruleKit/types';
 import { runFixAll } from '../node/fixes';
 import { runCheck } from '../node/runCheck';
+import { toShared } from '../node/sharedBytes';
 import type { CheckOutcome, CheckRequest, CheckWorkerMessage, FixAllOutcome, FixAllRequest, WorkerRequest } from '../node/checkWorkerProtocol';
 
 export type ProgressFn = (phase: 'read' | 'parse' | 'check', fraction: number) => void;
@@ -33,8 +34,11 @@ export class WorkerCheckRunner implements CheckRunner {
   private request<T>(req: WorkerRequest, onProgress: ProgressFn, signal: AbortSignal): Promise<T> {
     return new Promise((resolve, reject) => {
       if (signal.aborted) return reject(new CancelledError());
+      // Bytes go over as shared memory: the worker reads the host's copy, nothing is cloned
+      // (callers hand over shared bytes already; anything else is copied once here).
+      const data: WorkerRequest = req.kind !== 'fixAll' && req.bytes ? { ...req, bytes: toShared(req.bytes) } : req;
       const worker = new Worker(path.join(this.distDir, 'checkWorker.js'), {
-        workerData: req,
+        workerData: data,
         // 450 MB files need more than the default young-generation-sized heap.
         resourceLimits: { maxOldGenerationSizeMb: 8192 },
       });

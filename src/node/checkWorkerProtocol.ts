@@ -9,7 +9,11 @@ export interface CheckRequest {
   file: string;
   /** Unsaved editor text, when the check is for an edited buffer. */
   text?: string;
-  /** The bytes to check (the viewer's re-check of edited annotations); wins over `text`. */
+  /**
+   * The bytes to check (the viewer's re-check of edited annotations, or the file as the viewer
+   * read it); wins over `text`. Over a SharedArrayBuffer they reach the worker without a copy
+   * (src/node/sharedBytes.ts); the worker never writes them.
+   */
   bytes?: Uint8Array;
   /** Only these rules (the viewer's re-check runs the per-annotation rules). */
   only?: string[];
@@ -71,6 +75,8 @@ export interface CheckOutcome {
   fixableRules: string[];
   /** Fingerprint (length + hash, core/edits/fingerprint) of the bytes checked: every fix's offsets are in these bytes. */
   fingerprint?: string;
+  /** Where the checked bytes came from: read from the file, or handed over as shared memory or as a copy. */
+  bytesFrom?: 'file' | 'shared' | 'copy';
 }
 
 export interface FixAllOutcome {

@@ -154,6 +154,47 @@ export async function loadCocoParallel(path: string, opts: ParallelLoadOptions =
   return single(); // the bytes may not all be read: single() reads them again
 }
 
+/**
+ * Parses bytes already in shared memory (read once by the extension host, handed over without a
+ * copy) on two threads: the scan worker scans them while this thread parses its batches, as
+ * loadCocoParallel does with nothing left to read. Bytes that are not a whole SharedArrayBuffer
+ * from offset 0, or no worker: the one-thread parse in slices.
+ */
+export async function parseSharedParallel(bytes: Uint8Array, opts: ParallelLoadOptions & { path?: string } = {}): Promise<CocoDocument> {
+  const path = opts.path ?? '';
+  if (opts.signal?.aborted) throw abortError(opts.signal.reason);
+  const shared = bytes.buffer;
+  const buf = Buffer.from(shared, bytes.byteOffset, bytes.length); // a Buffer: utf8Slice, the fast decode
+  const single = () => parseCocoAsync(buf, { ...opts, path });
+  if (!(shared instanceof SharedArrayBuffer) || bytes.byteOffset !== 0) {
+    opts.onThreads?.({ threads: 1, batches: 0, reason: 'the bytes are not shared' });
+    return single();
+  }
+  const src = workerSource(opts.workerScript);
+  const started = src ? startWorker(src, shared, bytes.length, opts) : undefined;
+  if (!started) {
+    opts.onThreads?.({ threads: 1, batches: 0, reason: src ? 'the worker could not be started' : 'no worker script (dist/scanWorker.js, or the .ts source with tsx)' });
+    return single();
+  }
+  const { ctl } = started;
+  // Everything is read already.
+  Atomics.store(ctl, CTL_READ, bytes.length);
+  Atomics.store(ctl, CTL_STATE, 1);
+  Atomics.notify(ctl, CTL_READ);
+  let doc: CocoDocument | undefined;
+  try {
+    doc = await consume(started, buf, path, opts);
+  } finally {
+    Atomics.store(ctl, CTL_STATE, -1);
+    Atomics.notify(ctl, CTL_READ);
+    started.port.close();
+    void started.worker.terminate();
+  }
+  if (doc) return doc;
+  opts.onThreads?.({ threads: 1, batches: 0, reason: 'the worker failed' });
+  return single();
+}
+
 function readFailed(path: string, e: unknown): never {
   if ((e as Error)?.name === 'AbortError') throw e;
   throw new CocoReadError(path, e);

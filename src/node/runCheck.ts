@@ -4,6 +4,7 @@ import { positionProblems } from '../core/report/located';
 import type { Rule } from '../core/ruleKit/types';
 import { fingerprint } from '../core/edits/fingerprint';
 import { checkFile } from './checkFile';
+import { isShared } from './sharedBytes';
 import type { CheckOutcome, CheckRequest, FixAllOutcome, WorkerRequest } from './checkWorkerProtocol';
 import { attachFixes, runFixAll } from './fixes';
 
@@ -35,6 +36,7 @@ export async function runCheck(
     maxProblemsPerRule,
     fixableRules,
     fingerprint: fingerprint(result.doc.bytes),
+    bytesFrom: req.bytes ? (isShared(req.bytes) ? 'shared' : 'copy') : req.text !== undefined ? 'copy' : 'file',
   };
 }
 

@@ -11,6 +11,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { loadConfigFor } from '../../node/config';
 import { writeFileAtomic } from '../../node/atomicWrite';
+import { readFileShared } from '../../node/sharedBytes';
 import { imageLookup } from '../../node/imageFiles';
 import { Thumbnailer } from '../../node/thumbnails';
 import { DisplayImages } from '../../node/displayImage';
@@ -91,10 +92,31 @@ export class CocoCustomDocument implements vscode.CustomDocument {
     try {
       // Stat first: a change during the read then shows up as a change (reload), never as our own state.
       const stat = from.toString() === this.uri.toString() ? await statOf(from.fsPath) : undefined;
-      const bytes = await fs.promises.readFile(from.fsPath, { signal: this.abort.signal });
-      if (stat) this.disk = stat;
+      // Into shared memory: the check worker reads these same bytes (no second copy, no clone).
+      const bytes = await readFileShared(from.fsPath, this.abort.signal);
+      if (stat) { this.disk = stat; this.readFromDisk(bytes, stat); }
       return bytes;
     } catch (e) { this.bytesReady(undefined); throw e; }
+  }
+
+  /** The file's bytes as last read here, and the stat they were read at (see fileBytes). */
+  private lastRead?: { bytes: Uint8Array; stat: DiskStat };
+
+  /** Bytes just read from the file (at `stat`); undefined: what this document holds is not the file's bytes any more. */
+  readFromDisk(bytes: Uint8Array | undefined, stat?: DiskStat): void {
+    this.lastRead = bytes && stat ? { bytes, stat } : undefined;
+  }
+
+  /**
+   * The file's bytes as this document read them, while the file on disk is unchanged (same
+   * mtime and size): a check of the file takes these (shared with the worker) instead of
+   * reading the file again.
+   */
+  async fileBytes(): Promise<Uint8Array | undefined> {
+    await this.bytes;
+    const read = this.lastRead;
+    if (!read) return undefined;
+    return sameStat(await statOf(this.uri.fsPath), read.stat) ? read.bytes : undefined;
   }
 
   private async load(from: vscode.Uri): Promise<CocoEditorModel> {
@@ -275,10 +297,11 @@ export class CocoEditorProvider implements vscode.CustomEditorProvider<CocoCusto
 
   private async reloadFromDisk(document: CocoCustomDocument): Promise<void> {
     const stat = await statOf(document.uri.fsPath);
-    const bytes = await fs.promises.readFile(document.uri.fsPath);
+    const bytes = await readFileShared(document.uri.fsPath);
     await this.reloadFrom(document, bytes, 'disk');
     document.disk = stat;
     document.acceptedDisk = undefined;
+    document.readFromDisk(bytes, stat);
   }
 
   private async reloadFrom(document: CocoCustomDocument, bytes: Uint8Array, source: 'disk' | 'text'): Promise<void> {
@@ -292,6 +315,7 @@ export class CocoEditorProvider implements vscode.CustomEditorProvider<CocoCusto
     }
     const doc = await parseCocoAsync(bytes, { path: document.uri.fsPath });
     model.reload(doc, source);
+    if (source === 'text') document.readFromDisk(undefined); // the base is the JSON text's now
     document.reloaded();
   }
 
@@ -592,10 +616,11 @@ export class CocoEditorProvider implements vscode.CustomEditorProvider<CocoCusto
   async revertCustomDocument(document: CocoCustomDocument, cancellation: vscode.CancellationToken): Promise<void> {
     const model = await document.model;
     const stat = await statOf(document.uri.fsPath);
-    const bytes = await fs.promises.readFile(document.uri.fsPath);
+    const bytes = await readFileShared(document.uri.fsPath);
     if (cancellation.isCancellationRequested) return;
     const fresh = await CocoEditorModel.load(bytes, document.uri.fsPath);
     model.reset(fresh.base);
+    document.readFromDisk(bytes, stat);
     document.disk = stat;
     document.acceptedDisk = undefined;
     document.reloaded();
@@ -628,8 +653,13 @@ function openTextDocument(uri: vscode.Uri): vscode.TextDocument | undefined {
 const FOLLOW_DEBOUNCE_MS = 100;
 
 export function registerCocoEditor(context: vscode.ExtensionContext, checks?: CheckService, sam?: { service(): SamService }): void {
-  // No retainContextWhenHidden: the webview restores from getState.
-  const options = { supportsMultipleEditorsPerDocument: true };
+  // A check of a file open in the viewer takes the viewer's bytes (shared memory) instead of reading it again.
+  if (checks) context.subscriptions.push(checks.useFileBytes(async (uri) => openDocuments.get(uri.toString())?.fileBytes()));
+  // The viewer keeps its webview while hidden: coming back to its tab is instant (recreating it
+  // re-sent init, every problem and the image: 26 s on the 455 MB file in code-server, issue 8.6).
+  // The cost is the hidden webview's memory in the renderer (bench:vscode measures it); its state
+  // still restores from getState after a reload of the window.
+  const options = { supportsMultipleEditorsPerDocument: true, webviewOptions: { retainContextWhenHidden: true } };
   const thumbs = new Thumbnailer({ cacheDir: path.join(context.globalStorageUri.fsPath, 'thumbnails') });
   const display = new DisplayImages({ cacheDir: path.join(context.globalStorageUri.fsPath, 'display') });
   // The Problems panel changed: the check outcome of an open file may be new.
