@@ -4,7 +4,7 @@
  */
 import * as vscode from 'vscode';
 import type { LabelscopeConfig, RuleSetting } from '../core/config';
-import type { CheckOutcome } from '../node/checkWorkerProtocol';
+import type { CheckOutcome, CheckRequest } from '../node/checkWorkerProtocol';
 import { CancelledError, type CheckRunner } from './checkRunner';
 import { toDiagnostics } from './diagnostics';
 import type { StatusBar } from './statusBar';
@@ -28,9 +28,11 @@ export interface CheckOpts {
    * What to check, read only when the check starts (after the debounce): no copy of a whole
    * document, no stat, per keystroke. Its fields replace text / version / size.
    */
-  snapshot?: () => { text?: string; bytes?: Uint8Array; version?: number; size?: number };
+  snapshot?: () => { text?: string; bytes?: Uint8Array; edits?: CheckRequest['edits']; version?: number; size?: number };
   /** Unsaved bytes (the viewer's edited file): sent to the worker as they are, never decoded here. */
   bytes?: Uint8Array;
+  /** Edits the worker applies to `bytes` first (the viewer's unsaved edits over the file's shared bytes). */
+  edits?: CheckRequest['edits'];
   /** File size, for progress UI. */
   size?: number;
   /** Version of the text document checked (quick fixes are offered only for that version). */
@@ -139,7 +141,7 @@ export class CheckService implements vscode.Disposable {
     const settings = readSettings(uri);
     const name = uri.path.split('/').pop() ?? uri.fsPath;
     const bytes = opts.bytes ?? (opts.text === undefined ? await this.fileBytes?.(uri).catch(() => undefined) : undefined);
-    const request = { file: uri.fsPath, text: opts.text, bytes, overrides: settings.overrides, checkImageFiles: settings.checkImageFiles };
+    const request = { file: uri.fsPath, text: opts.text, bytes, edits: opts.bytes ? opts.edits : undefined, overrides: settings.overrides, checkImageFiles: settings.checkImageFiles };
     const work = async (report?: (pct: number, phase: string) => void) => {
       this.opts.status.busy(name, 0, 'read');
       return this.opts.runner.run(request, (phase, fraction) => {

@@ -87,7 +87,9 @@ export async function checkFile(file: string, opts: CheckFileOptions = {}): Prom
  * shared memory are scanned on a second thread while this one parses, as loadCoco does with a file.
  */
 function parseBytes(file: string, bytes: Uint8Array, opts: CheckFileOptions): Promise<CocoDocument> | CocoDocument {
-  if (bytes.length < PARALLEL_FROM_BYTES || !isShared(bytes)) return parseCoco(bytes, { path: file });
+  if (!isShared(bytes)) return parseCoco(bytes, { path: file });
+  // A Buffer over the same memory (no copy): the parser's fast utf8Slice decode.
+  if (bytes.length < PARALLEL_FROM_BYTES) return parseCoco(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length), { path: file });
   return parseSharedParallel(bytes, { path: file, onProgress: (f: number) => opts.onProgress?.('parse', f), signal: opts.signal });
 }
 

@@ -15,6 +15,11 @@ export interface CheckRequest {
    * (src/node/sharedBytes.ts); the worker never writes them.
    */
   bytes?: Uint8Array;
+  /**
+   * Byte edits to apply to `bytes` before the check (the viewer's unsaved edits over the file's
+   * shared bytes): the worker makes the edited copy, the extension host's thread none.
+   */
+  edits?: { start: number; end: number; newText: string }[];
   /** Only these rules (the viewer's re-check runs the per-annotation rules). */
   only?: string[];
   overrides?: LabelscopeConfig;

@@ -5,6 +5,7 @@ import type { Rule } from '../core/ruleKit/types';
 import { fingerprint } from '../core/edits/fingerprint';
 import { checkFile } from './checkFile';
 import { isShared } from './sharedBytes';
+import { applyByteEdits } from '../core/edits/applyByteEdits';
 import type { CheckOutcome, CheckRequest, FixAllOutcome, WorkerRequest } from './checkWorkerProtocol';
 import { attachFixes, runFixAll } from './fixes';
 
@@ -15,7 +16,7 @@ export async function runCheck(
   rules?: readonly Rule[],
 ): Promise<CheckOutcome> {
   const result = await checkFile(req.file, {
-    bytes: req.bytes ?? (req.text !== undefined ? new TextEncoder().encode(req.text) : undefined),
+    bytes: req.bytes ? (req.edits?.length ? applyByteEdits(req.bytes, req.edits) : req.bytes) : req.text !== undefined ? new TextEncoder().encode(req.text) : undefined,
     only: req.only,
     overrides: req.overrides,
     checkImageFiles: req.checkImageFiles,

@@ -13,6 +13,7 @@ import { CheckService } from '../../src/extension/checkService';
 import { InProcessCheckRunner, WorkerCheckRunner, type CheckRunner } from '../../src/extension/checkRunner';
 import type { CheckRequest } from '../../src/node/checkWorkerProtocol';
 import { isShared, readFileShared } from '../../src/node/sharedBytes';
+import { applyByteEdits } from '../../src/core/edits/applyByteEdits';
 import { StatusBar } from '../../src/extension/statusBar';
 import { releaseBundles } from '../unit/releaseBundles';
 
@@ -54,6 +55,19 @@ describe('shared bytes from the host to the check worker', () => {
     assert.deepEqual(fromShared.problems, fromFile.problems);
     assert.deepEqual(fromPlain.problems, fromFile.problems);
     assert.equal(fromShared.fingerprint, fromFile.fingerprint);
+
+    // The viewer's unsaved edits: the shared base and the byte edits; the worker applies them.
+    const text = bytes.toString('utf8');
+    const at = text.indexOf('"bbox":[900');
+    const edits = [{ start: at + 8, end: at + 11, newText: '3' }]; // annotation 0's box back inside its image
+    const edited = applyByteEdits(bytes, edits);
+    const viaEdits = await runner.run({ file, bytes, edits, checkImageFiles: false }, () => undefined, signal());
+    const viaCopy = await runner.run({ file, bytes: edited, checkImageFiles: false }, () => undefined, signal());
+    assert.equal(viaEdits.bytesFrom, 'shared');
+    assert.equal(viaEdits.problems.length, fromFile.problems.length - 1, 'one problem fewer: the edit was applied');
+    assert.deepEqual(viaEdits.problems, viaCopy.problems);
+    assert.equal(viaEdits.fingerprint, viaCopy.fingerprint, 'the fingerprint of the edited bytes');
+    assert.ok(Buffer.from(bytes).equals(Buffer.from(new TextEncoder().encode(text))), 'the shared bytes were not written');
   });
 
   it('a check of a file takes the bytes an open viewer read (useFileBytes), with the same outcome', async () => {

@@ -12,6 +12,10 @@ import * as vscode from 'vscode';
 import { loadConfigFor } from '../../node/config';
 import { writeFileAtomic } from '../../node/atomicWrite';
 import { readFileShared } from '../../node/sharedBytes';
+import { parseSharedParallel } from '../../node/parallelLoad';
+import { PARALLEL_FROM_BYTES } from '../../node/loadCoco';
+import type { CocoDocument } from '../../core/coco/document';
+import type { ParseAsyncOptions } from '../../core/coco/parse';
 import { imageLookup } from '../../node/imageFiles';
 import { Thumbnailer } from '../../node/thumbnails';
 import { DisplayImages } from '../../node/displayImage';
@@ -53,6 +57,15 @@ type Listener = (fraction: number, message: string) => void;
 
 /** Files above this show their first image (found by byte search) before the full parse is done. */
 export const PREVIEW_ABOVE_BYTES = 16 * 1024 * 1024;
+
+/**
+ * The viewer's parse of a big file: its bytes are in shared memory, so the scan worker scans them
+ * while this thread only JSON.parses the elements it reports, in batches of about 1 MiB (short
+ * turns of the extension host's thread). Small files: the parse in slices on this thread.
+ */
+function parseOffThread(bytes: Uint8Array, opts: ParseAsyncOptions & { path: string }): Promise<CocoDocument> {
+  return bytes.length >= PARALLEL_FROM_BYTES ? parseSharedParallel(bytes, { ...opts, scanSliceBytes: 1 << 20 }) : parseCocoAsync(bytes, opts);
+}
 
 /** What a save checks first: the file is still the one this document last read or wrote. */
 export interface DiskStat { mtimeMs: number; size: number }
@@ -129,6 +142,7 @@ export class CocoCustomDocument implements vscode.CustomDocument {
     const mb = (bytes.length / 1048576).toFixed(1);
     const model = await CocoEditorModel.load(bytes, this.uri.fsPath, {
       signal: this.abort.signal,
+      parse: parseOffThread,
       onProgress: (f) => this.progress(f, `Parsing ${mb} MB… ${Math.round(f * 100)}%`),
     });
     this.progress(1, `Loaded in ${Date.now() - t0} ms`);
@@ -147,7 +161,7 @@ export class CocoCustomDocument implements vscode.CustomDocument {
     // A backup of an older version of Labelscope: the whole file.
     if (!isEditBackup(backup)) {
       this.bytesReady(raw);
-      return CocoEditorModel.load(raw, this.uri.fsPath, { signal: this.abort.signal });
+      return CocoEditorModel.load(raw, this.uri.fsPath, { signal: this.abort.signal, parse: parseOffThread });
     }
     this.progress(0, 'Reading…');
     const disk = await this.read(this.uri);
@@ -159,7 +173,7 @@ export class CocoCustomDocument implements vscode.CustomDocument {
       ? `${name} changed on disk since its unsaved viewer edits were backed up, so they were not replayed onto it.`
       : `The unsaved viewer edits of ${name} could not be restored: ${restored}`;
     void askAboutBackup(this.uri, this.backupProblem, backup);
-    return CocoEditorModel.load(disk, this.uri.fsPath, { signal: this.abort.signal });
+    return CocoEditorModel.load(disk, this.uri.fsPath, { signal: this.abort.signal, parse: parseOffThread });
   }
 
   progress(fraction: number, message: string): void {
@@ -461,7 +475,7 @@ export class CocoEditorProvider implements vscode.CustomEditorProvider<CocoCusto
       recheckInWorker: checks ? async (input, signal) => {
         const settings = readSettings(document.uri);
         const outcome = await checks.runner.run(
-          { file: document.uri.fsPath, bytes: input.bytes, only: [...PER_ANNOTATION_RULES], overrides: settings.overrides, checkImageFiles: false },
+          { file: document.uri.fsPath, bytes: input.bytes, edits: input.edits, only: [...PER_ANNOTATION_RULES], overrides: settings.overrides, checkImageFiles: false },
           () => undefined, signal,
         );
         return outcome.problems;
@@ -564,9 +578,10 @@ export class CocoEditorProvider implements vscode.CustomEditorProvider<CocoCusto
       return;
     }
     if (size > MAX_TEXT_BYTES && !force) return;
-    // The bytes are made inside the debounced callback, once per burst of edits, not per edit.
+    // What is checked is read inside the debounced callback, once per burst of edits, not per edit.
     const fromFile = fromDisk || !model.isDirty || size > MAX_TEXT_BYTES;
-    checks.schedule(document.uri, { snapshot: fromFile ? undefined : () => ({ bytes: model.bytes() }), size, delayMs: force ? 0 : 400 });
+    // The base bytes (shared) and the edits as byte edits: the worker makes the edited copy, not this thread.
+    checks.schedule(document.uri, { snapshot: fromFile ? undefined : () => ({ bytes: model.base.bytes, edits: model.byteEdits() }), size, delayMs: force ? 0 : 400 });
   }
 
   async saveCustomDocument(document: CocoCustomDocument, cancellation: vscode.CancellationToken): Promise<void> {
@@ -618,7 +633,7 @@ export class CocoEditorProvider implements vscode.CustomEditorProvider<CocoCusto
     const stat = await statOf(document.uri.fsPath);
     const bytes = await readFileShared(document.uri.fsPath);
     if (cancellation.isCancellationRequested) return;
-    const fresh = await CocoEditorModel.load(bytes, document.uri.fsPath);
+    const fresh = await CocoEditorModel.load(bytes, document.uri.fsPath, { parse: parseOffThread });
     model.reset(fresh.base);
     document.readFromDisk(bytes, stat);
     document.disk = stat;
