@@ -15,6 +15,7 @@ import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { CaseResult } from './cases';
 import { generate } from './generate';
+import { readFileShared } from '../src/node/sharedBytes';
 
 const ROOT = join(__dirname, '..');
 
@@ -44,21 +45,32 @@ async function workerRunner() {
 
 /**
  * One variant per process (a second load in the same process would pay for the first one's
- * garbage): `old` = the model load as it was (read, parse in slices), `new` = as the viewer
- * loads now (parse in slices + fingerprint in slices); both with the worker check beside it.
+ * garbage): `old` = the model load as it was (read, parse in slices, the worker reads the file
+ * again), `new` = as the viewer loads now (read once into shared memory, scan on a second thread,
+ * parse in batches + fingerprint in slices; the worker checks the same bytes).
  */
 export async function stallOpen(file: string, variant: 'old' | 'new'): Promise<CaseResult> {
   const { parseCocoAsync } = await import('../src/core/coco/parse');
   const { CocoEditorModel } = await import('../src/editor/editorModel');
+  const { parseSharedParallel } = await import('../src/node/parallelLoad');
   const runner = await workerRunner();
-  const check = () => runner.run({ file, checkImageFiles: false }, () => undefined, new AbortController().signal);
   const probe = stallProbe();
   const t0 = performance.now();
   let problems = 0;
-  await Promise.all([
-    readFile(file).then((b): Promise<unknown> => (variant === 'old' ? parseCocoAsync(b, { path: file }) : CocoEditorModel.load(b, file))),
-    check().then((o) => { problems = o.problems.length; }),
-  ]);
+  if (variant === 'old') {
+    await Promise.all([
+      readFile(file).then((b) => parseCocoAsync(b, { path: file })),
+      runner.run({ file, checkImageFiles: false }, () => undefined, new AbortController().signal).then((o) => { problems = o.problems.length; }),
+    ]);
+  } else {
+    // As the viewer does now: the file read once into shared memory; the model's parse scans on a
+    // second thread; the check worker gets the same bytes (no second read).
+    const bytes = readFileShared(file);
+    await Promise.all([
+      bytes.then((b) => CocoEditorModel.load(b, file, { parse: (x, o) => parseSharedParallel(x, { ...o, scanSliceBytes: 1 << 20 }) })),
+      bytes.then((b) => runner.run({ file, bytes: b, checkImageFiles: false }, () => undefined, new AbortController().signal)).then((o) => { problems = o.problems.length; }),
+    ]);
+  }
   const r = probe.stop();
   return { wallMs: performance.now() - t0, variant, maxStallMs: r.maxStallMs, p99DelayMs: r.p99DelayMs, problems };
 }
@@ -69,7 +81,8 @@ export async function stallEdit(): Promise<CaseResult> {
   const { EditorSession } = await import('../src/editor/session');
   const { PER_ANNOTATION_RULES } = await import('../src/editor/geometryEdits');
   const runner = await workerRunner();
-  const bytes = await readFile(file);
+  // As the viewer reads it: into shared memory (the worker reads the same bytes).
+  const bytes = await readFileShared(file);
 
   async function session(inWorker: boolean) {
     const model = await CocoEditorModel.load(bytes, file);
@@ -82,10 +95,11 @@ export async function stallEdit(): Promise<CaseResult> {
           void runner.run({ file, text, checkImageFiles: false }, () => undefined, new AbortController().signal).then(() => { checks++; }, () => undefined);
           return;
         }
-        // after: the edited bytes are made once per burst (debounced), sent to the worker as bytes.
+        // after: once per burst (debounced), the file's shared bytes and the edits go to the worker,
+        // which makes the edited copy (the host makes none).
         if (checkTimer) clearTimeout(checkTimer);
         checkTimer = setTimeout(() => {
-          void runner.run({ file, bytes: model.bytes(), checkImageFiles: false }, () => undefined, new AbortController().signal).then(() => { checks++; }, () => undefined);
+          void runner.run({ file, bytes: model.base.bytes, edits: model.byteEdits(), checkImageFiles: false }, () => undefined, new AbortController().signal).then(() => { checks++; }, () => undefined);
         }, 400);
     };
     const s = new EditorSession({
@@ -94,8 +108,8 @@ export async function stallEdit(): Promise<CaseResult> {
       model: Promise.resolve(model),
       onEdit,
       ...(inWorker ? {
-        recheckInWorker: async (input: { bytes: Uint8Array }, signal: AbortSignal) =>
-          (await runner.run({ file, bytes: input.bytes, only: [...PER_ANNOTATION_RULES], checkImageFiles: false }, () => undefined, signal)).problems,
+        recheckInWorker: async (input: { bytes: Uint8Array; edits?: { start: number; end: number; newText: string }[] }, signal: AbortSignal) =>
+          (await runner.run({ file, bytes: input.bytes, edits: input.edits, only: [...PER_ANNOTATION_RULES], checkImageFiles: false }, () => undefined, signal)).problems,
       } : {}),
     });
     await (s as unknown as { ready(): Promise<unknown> }).ready();

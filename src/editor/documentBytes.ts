@@ -29,9 +29,18 @@ export function knownFingerprint(doc: CocoDocument): Fingerprint | undefined {
   return fingerprints.get(doc);
 }
 
+export interface LoadOptions extends ParseAsyncOptions {
+  /**
+   * How to parse (default parseCocoAsync, in slices on this thread). The extension host passes
+   * node/parallelLoad's parseSharedParallel: the scan of bytes in shared memory runs on a second thread.
+   */
+  parse?: (bytes: Uint8Array, opts: ParseAsyncOptions & { path: string }) => Promise<CocoDocument>;
+}
+
 /** Parses and fingerprints (in slices, between other work) new base bytes. */
-export async function parseDocument(bytes: Uint8Array, fileName: string, opts: ParseAsyncOptions = {}): Promise<CocoDocument> {
-  const doc = await parseCocoAsync(bytes, { ...opts, path: fileName });
+export async function parseDocument(bytes: Uint8Array, fileName: string, opts: LoadOptions = {}): Promise<CocoDocument> {
+  const { parse = parseCocoAsync, ...rest } = opts;
+  const doc = await parse(bytes, { ...rest, path: fileName });
   fingerprints.set(doc, await fingerprintAsync(bytes));
   return doc;
 }
@@ -130,5 +139,14 @@ export function overrideByteEdits(state: AnnotationState): ByteEdit[] {
 
 /** The bytes to write: the base with only the edited values replaced. */
 export function pendingBytes(state: AnnotationState): Uint8Array {
-  return applyByteEdits(state.base.bytes, overrideByteEdits(state));
+  return applyByteEdits(state.base.bytes, overrideByteEdits(state), sharedAlloc);
+}
+
+/**
+ * Shared memory where the platform has it (Node; not a webview without cross-origin isolation):
+ * such bytes reach the check worker without a copy on the extension host's thread. The editor's
+ * bytes are never written after they are made (saves write them, the worker reads them).
+ */
+export function sharedAlloc(size: number): Uint8Array {
+  return typeof SharedArrayBuffer === 'function' ? new Uint8Array(new SharedArrayBuffer(size)) : new Uint8Array(size);
 }

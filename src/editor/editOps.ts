@@ -14,7 +14,7 @@ import type { ByteEdit } from '../core/problems';
 import { idOf } from '../core/ruleKit/schema';
 import type { EditOp } from '../shared/protocol';
 import type { AnnotationState } from './annotationState';
-import { fingerprintOf, parseDocument } from './documentBytes';
+import { fingerprintOf, parseDocument, sharedAlloc } from './documentBytes';
 import type { AnnOverride, AnnotationEdit, BaseEdit, CreateEdit } from './editTypes';
 import { boxPolygon, cleanPolygons, fitKeypoints, fitPolygons, polygonFields, type Box } from './geometryEdits';
 import { bboxOf, keypointsOf, num } from './jsonValues';
@@ -177,7 +177,8 @@ export async function prepareBaseEdit(state: AnnotationState, fileName: string, 
   const len = state.base.bytes.length;
   if (edits.some((e) => e.start < 0 || e.end > len || e.start > e.end)) return STALE_FIX;
   const sorted = [...edits].sort((a, b) => a.start - b.start).map((e) => ({ start: e.start, end: e.end, newText: e.newText }));
-  const bytes = applyByteEdits(state.base.bytes, sorted);
+  // The fixed bytes become the base: in shared memory, as the file was read (checks get them without a copy).
+  const bytes = applyByteEdits(state.base.bytes, sorted, sharedAlloc);
   const after = await parseDocument(bytes, fileName);
   return { kind: 'base', label, edits: sorted, from, before: state.base, after };
 }

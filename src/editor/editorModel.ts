@@ -18,7 +18,7 @@ import type { OutcomeProblem } from '../node/checkWorkerProtocol';
 import type { EditOp, GridCell, GridQuery, Id, ImageInfo, ImagePayload, InitPayload, ProblemInfo, ProblemsPayload, CategoryInfo } from '../shared/protocol';
 import { AnnotationState } from './annotationState';
 import { bytesAsLoaded, replayedEdit, serializeEdits, type EditBackup, type SerializedEdit } from './backup';
-import { fingerprintOf, invertEdits, knownFingerprint, overrideByteEdits, parseDocument, pendingBytes } from './documentBytes';
+import { fingerprintOf, invertEdits, knownFingerprint, overrideByteEdits, parseDocument, pendingBytes, type LoadOptions } from './documentBytes';
 import { prepareBaseEdit, prepareEdit } from './editOps';
 import { EditStack } from './editStack';
 import type { AnnotationEdit, BaseEdit, BaseSource, CreateEdit, ImageSource, ModelEdit } from './editTypes';
@@ -49,7 +49,7 @@ export class CocoEditorModel {
     this.disk = new SavedFile(knownFingerprint(base));
   }
 
-  static async load(bytes: Uint8Array, fileName: string, opts: ParseAsyncOptions = {}): Promise<CocoEditorModel> {
+  static async load(bytes: Uint8Array, fileName: string, opts: LoadOptions = {}): Promise<CocoEditorModel> {
     const doc = await parseDocument(bytes, fileName, opts);
     return new CocoEditorModel(doc, fileName);
   }

@@ -10,7 +10,9 @@ import { checkDocument } from '../core/check';
 import { idOf } from '../core/ruleKit/schema';
 import type { Id, ProblemInfo } from '../shared/protocol';
 import type { AnnotationState } from './annotationState';
-import { pendingBytes } from './documentBytes';
+import { overrideByteEdits } from './documentBytes';
+import { applyByteEdits } from '../core/edits/applyByteEdits';
+import type { ByteEdit } from '../core/problems';
 import { PER_ANNOTATION_RULES } from './geometryEdits';
 import { idKeyString } from './jsonValues';
 
@@ -23,6 +25,12 @@ export interface RecheckInput {
   version: number;
   generation: number;
   bytes: Uint8Array;
+  /**
+   * The edited file is `bytes` (the base, in shared memory) with these applied, by whoever checks
+   * it: the worker makes the edited copy on its own thread, the host makes none (a 40 MB copy
+   * holds the extension host's thread for 100 ms and more). Absent: `bytes` as they are.
+   */
+  edits?: ByteEdit[];
   /** A small document of the edited annotations (big files), not the whole file. */
   mini: boolean;
   /** Annotation id key → annotation index. */
@@ -54,7 +62,7 @@ export function recheckInput(state: AnnotationState, generation: number, indices
   const ids = new Map<string, number>();
   for (const w of want) ids.set(idKeyString(w.a!.value.id), w.index);
   const version = state.version;
-  if (state.base.bytes.length <= fullMaxBytes) return { version, generation, bytes: pendingBytes(state), mini: false, ids, indices: want.map((w) => w.index) };
+  if (state.base.bytes.length <= fullMaxBytes) return { version, generation, bytes: state.base.bytes, edits: overrideByteEdits(state), mini: false, ids, indices: want.map((w) => w.index) };
   const anns = want.map((w) => {
     const a = w.a!;
     const v: JsonObject = { ...a.value };
@@ -73,7 +81,7 @@ export function recheckInput(state: AnnotationState, generation: number, indices
 
 /** The re-check on this thread (tests; the host sends `input` to the check worker instead). */
 export function recheckInProcess(state: AnnotationState, input: RecheckInput, fileName: string): RecheckResult[] {
-  const doc = parseCoco(input.bytes, { path: fileName });
+  const doc = parseCoco(input.edits ? applyByteEdits(input.bytes, input.edits) : input.bytes, { path: fileName });
   const problems = checkDocument(doc, { only: PER_ANNOTATION_RULES }).problems
     .map((p) => ({ ...p, line: doc.lines.positionAt(p.start).line + 1 }));
   return recheckResult(state, input, problems);

@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import type { Rule } from '../core/ruleKit/types';
 import { runFixAll } from '../node/fixes';
 import { runCheck } from '../node/runCheck';
+import { toShared } from '../node/sharedBytes';
 import type { CheckOutcome, CheckRequest, FixAllOutcome, FixAllRequest, WorkerRequest } from '../node/checkWorkerProtocol';
 import { runWorkerJob } from '../node/workerJob';
 
@@ -31,9 +32,12 @@ export class WorkerCheckRunner implements CheckRunner {
   }
 
   private request<T>(req: WorkerRequest, onProgress: ProgressFn, signal: AbortSignal): Promise<T> {
+    // Bytes go over as shared memory: the worker reads the host's copy, nothing is cloned
+    // (callers hand over shared bytes already; anything else is copied once here).
+    const data: WorkerRequest = req.kind !== 'fixAll' && req.bytes ? { ...req, bytes: toShared(req.bytes) } : req;
     return runWorkerJob<T, Parameters<ProgressFn>[0]>({
       script: path.join(this.distDir, 'checkWorker.js'),
-      workerData: req,
+      workerData: data,
       // 450 MB files need more than the default young-generation-sized heap.
       resourceLimits: { maxOldGenerationSizeMb: 8192 },
       onProgress,

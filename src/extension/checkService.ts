@@ -4,7 +4,7 @@
  */
 import * as vscode from 'vscode';
 import type { LabelscopeConfig, RuleSetting } from '../core/config';
-import type { CheckOutcome } from '../node/checkWorkerProtocol';
+import type { CheckOutcome, CheckRequest } from '../node/checkWorkerProtocol';
 import { CancelledError, type CheckRunner } from './checkRunner';
 import { toDiagnostics } from './diagnostics';
 import type { StatusBar } from './statusBar';
@@ -28,9 +28,11 @@ export interface CheckOpts {
    * What to check, read only when the check starts (after the debounce): no copy of a whole
    * document, no stat, per keystroke. Its fields replace text / version / size.
    */
-  snapshot?: () => { text?: string; bytes?: Uint8Array; version?: number; size?: number };
+  snapshot?: () => { text?: string; bytes?: Uint8Array; edits?: CheckRequest['edits']; version?: number; size?: number };
   /** Unsaved bytes (the viewer's edited file): sent to the worker as they are, never decoded here. */
   bytes?: Uint8Array;
+  /** Edits the worker applies to `bytes` first (the viewer's unsaved edits over the file's shared bytes). */
+  edits?: CheckRequest['edits'];
   /** File size, for progress UI. */
   size?: number;
   /** Version of the text document checked (quick fixes are offered only for that version). */
@@ -53,7 +55,19 @@ export class CheckService implements vscode.Disposable {
   /** Big files also take turns with each other (memory); small files never wait here. */
   private bigQueue: Promise<void> = Promise.resolve();
 
+  /** The bytes an open viewer read from a file, while the file is still those bytes (see useFileBytes). */
+  private fileBytes?: (uri: vscode.Uri) => Promise<Uint8Array | undefined>;
+
   constructor(private readonly opts: CheckServiceOptions) {}
+
+  /**
+   * Checks of a file on disk take its bytes from here when it has them (the viewer's shared
+   * copy): the worker then neither reads nor holds a second copy of a 450 MB file.
+   */
+  useFileBytes(source: (uri: vscode.Uri) => Promise<Uint8Array | undefined>): vscode.Disposable {
+    this.fileBytes = source;
+    return new vscode.Disposable(() => { if (this.fileBytes === source) this.fileBytes = undefined; });
+  }
 
   outcomeFor(uri: vscode.Uri): CheckOutcome | undefined {
     return this.outcomes.get(uri.toString());
@@ -126,7 +140,8 @@ export class CheckService implements vscode.Disposable {
   private async runOne(uri: vscode.Uri, opts: CheckOpts, controller: AbortController): Promise<CheckOutcome | undefined> {
     const settings = readSettings(uri);
     const name = uri.path.split('/').pop() ?? uri.fsPath;
-    const request = { file: uri.fsPath, text: opts.text, bytes: opts.bytes, overrides: settings.overrides, checkImageFiles: settings.checkImageFiles };
+    const bytes = opts.bytes ?? (opts.text === undefined ? await this.fileBytes?.(uri).catch(() => undefined) : undefined);
+    const request = { file: uri.fsPath, text: opts.text, bytes, edits: opts.bytes ? opts.edits : undefined, overrides: settings.overrides, checkImageFiles: settings.checkImageFiles };
     const work = async (report?: (pct: number, phase: string) => void) => {
       this.opts.status.busy(name, 0, 'read');
       return this.opts.runner.run(request, (phase, fraction) => {

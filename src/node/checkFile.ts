@@ -9,7 +9,9 @@ import { kindForFile, mergeConfigs, type LabelscopeConfig } from '../core/config
 import type { FileAccess, Rule } from '../core/ruleKit/types';
 import { loadConfigFor, readConfigFile } from './config';
 import { imageLookup } from './imageFiles';
-import { loadCoco } from './loadCoco';
+import { loadCoco, PARALLEL_FROM_BYTES } from './loadCoco';
+import { parseSharedParallel } from './parallelLoad';
+import { isShared } from './sharedBytes';
 import { parseCoco } from '../core/coco/parse';
 import { detectKind } from '../core/coco/kind';
 import { loadPanopticPngs } from './panopticPng';
@@ -65,7 +67,7 @@ export async function checkFile(file: string, opts: CheckFileOptions = {}): Prom
   const config = mergeConfigs(loaded.config, opts.overrides);
   opts.onProgress?.('read', 0);
   const doc = opts.bytes
-    ? parseCoco(opts.bytes, { path: file })
+    ? await parseBytes(file, opts.bytes, opts)
     : await loadCoco(file, { onProgress: (f: number) => opts.onProgress?.('parse', f), signal: opts.signal });
   opts.onProgress?.('check', 0);
   const files = opts.checkImageFiles === false ? undefined : fileAccessFor(file, imageRootFor(file, opts, loaded));
@@ -78,6 +80,17 @@ export async function checkFile(file: string, opts: CheckFileOptions = {}): Prom
   }
   const result = checkDocument(doc, { config, files, kind, groundTruth, rules: opts.rules, only: opts.only, onProgress: (f) => { opts.onProgress?.('check', f); return opts.signal?.aborted === true; } });
   return { ...result, doc, config, configPath: loaded.path, configErrors: loaded.errors, durationMs: performance.now() - t0 };
+}
+
+/**
+ * Bytes handed over (an edited buffer, or the file as the extension host read it): big ones in
+ * shared memory are scanned on a second thread while this one parses, as loadCoco does with a file.
+ */
+function parseBytes(file: string, bytes: Uint8Array, opts: CheckFileOptions): Promise<CocoDocument> | CocoDocument {
+  if (!isShared(bytes)) return parseCoco(bytes, { path: file });
+  // A Buffer over the same memory (no copy): the parser's fast utf8Slice decode.
+  if (bytes.length < PARALLEL_FROM_BYTES) return parseCoco(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length), { path: file });
+  return parseSharedParallel(bytes, { path: file, onProgress: (f: number) => opts.onProgress?.('parse', f), signal: opts.signal });
 }
 
 /**

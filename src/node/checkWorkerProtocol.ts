@@ -9,8 +9,17 @@ export interface CheckRequest {
   file: string;
   /** Unsaved editor text, when the check is for an edited buffer. */
   text?: string;
-  /** The bytes to check (the viewer's re-check of edited annotations); wins over `text`. */
+  /**
+   * The bytes to check (the viewer's re-check of edited annotations, or the file as the viewer
+   * read it); wins over `text`. Over a SharedArrayBuffer they reach the worker without a copy
+   * (src/node/sharedBytes.ts); the worker never writes them.
+   */
   bytes?: Uint8Array;
+  /**
+   * Byte edits to apply to `bytes` before the check (the viewer's unsaved edits over the file's
+   * shared bytes): the worker makes the edited copy, the extension host's thread none.
+   */
+  edits?: { start: number; end: number; newText: string }[];
   /** Only these rules (the viewer's re-check runs the per-annotation rules). */
   only?: string[];
   overrides?: LabelscopeConfig;
@@ -71,6 +80,8 @@ export interface CheckOutcome {
   fixableRules: string[];
   /** Fingerprint (length + hash, core/edits/fingerprint) of the bytes checked: every fix's offsets are in these bytes. */
   fingerprint?: string;
+  /** Where the checked bytes came from: read from the file, or handed over as shared memory or as a copy. */
+  bytesFrom?: 'file' | 'shared' | 'copy';
 }
 
 export interface FixAllOutcome {

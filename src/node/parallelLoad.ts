@@ -54,7 +54,11 @@ function workerSource(explicit?: string | null): { script: string; eval: boolean
   return undefined;
 }
 
-interface Started { worker: Worker; port: MessagePort; ctl: Int32Array }
+interface Started {
+  worker: Worker; port: MessagePort; ctl: Int32Array;
+  /** Line checkpoints that came in while batches were still queued (consume takes messages one per turn). */
+  early?: LineCheckpoints;
+}
 
 function startWorker(src: { script: string; eval: boolean }, bytes: SharedArrayBuffer, length: number, opts: ParallelLoadOptions): Started | undefined {
   const control = new SharedArrayBuffer(CTL_SLOTS * 4);
@@ -160,6 +164,55 @@ export async function loadCocoParallel(path: string, opts: ParallelLoadOptions =
   return single(); // the bytes may not all be read: single() reads them again
 }
 
+/**
+ * Parses bytes already in shared memory (read once by the extension host, handed over without a
+ * copy) on two threads: the scan worker scans them while this thread parses its batches, as
+ * loadCocoParallel does with nothing left to read. Bytes that are not a whole SharedArrayBuffer
+ * from offset 0, or no worker: the one-thread parse in slices.
+ */
+export async function parseSharedParallel(bytes: Uint8Array, opts: ParallelLoadOptions & { path?: string } = {}): Promise<CocoDocument> {
+  const path = opts.path ?? '';
+  if (opts.signal?.aborted) throw abortError(opts.signal.reason);
+  const shared = bytes.buffer;
+  const buf = Buffer.from(shared, bytes.byteOffset, bytes.length); // a Buffer: utf8Slice, the fast decode
+  const single = () => parseCocoAsync(buf, { ...opts, path });
+  if (!(shared instanceof SharedArrayBuffer) || bytes.byteOffset !== 0) {
+    opts.onThreads?.({ threads: 1, batches: 0, reason: 'the bytes are not shared' });
+    return single();
+  }
+  const src = workerSource(opts.workerScript);
+  const started = src ? startWorker(src, shared, bytes.length, opts) : undefined;
+  if (!started) {
+    opts.onThreads?.({ threads: 1, batches: 0, reason: src ? 'the worker could not be started' : 'no worker script (dist/scanWorker.js, or the .ts source with tsx)' });
+    return single();
+  }
+  const { ctl } = started;
+  // Everything is read already.
+  Atomics.store(ctl, CTL_READ, bytes.length);
+  Atomics.store(ctl, CTL_STATE, 1);
+  Atomics.notify(ctl, CTL_READ);
+  let doc: CocoDocument | undefined;
+  try {
+    doc = await consume(started, buf, path, opts);
+  } finally {
+    // Success leaves the worker to finish the line checkpoints (it then ends by itself).
+    if (!doc) {
+      Atomics.store(ctl, CTL_STATE, -1);
+      Atomics.store(ctl, CTL_LINES, -1);
+      Atomics.notify(ctl, CTL_READ);
+      Atomics.notify(ctl, CTL_LINES);
+      started.port.close();
+      void started.worker.terminate();
+    }
+  }
+  if (doc) {
+    doc.lines.adoptLater(() => takeLines(started));
+    return doc;
+  }
+  opts.onThreads?.({ threads: 1, batches: 0, reason: 'the worker failed' });
+  return single();
+}
+
 /** Longest wait for the worker's line checkpoints before building them here (a safety net: they take ~1 s per 300 MB). */
 const LINES_WAIT_MS = 30_000;
 
@@ -172,6 +225,7 @@ function takeLines(started: Started): LineCheckpoints | undefined {
   const { port, ctl } = started;
   const deadline = Date.now() + LINES_WAIT_MS;
   try {
+    if (started.early) return started.early;
     for (;;) {
       const state = Atomics.load(ctl, CTL_LINES); // read before draining: 1 means the message is queued
       for (let m = receiveMessageOnPort(port); m; m = receiveMessageOnPort(port)) {
@@ -212,14 +266,38 @@ function consume(started: Started, bytes: Buffer, path: string, opts: ParallelLo
       f();
     };
     const onFail = () => finish(() => resolve(undefined));
+    /**
+     * One batch per turn of the event loop. Node hands a port's waiting messages over in one go:
+     * when the scan runs far ahead (bytes that were all read already), parsing them as they are
+     * handed over would hold this thread for the whole parse (25 s on 455 MB).
+     */
+    const queue: ScanWorkerMessage[] = [];
+    let pumping = false;
+    let exited = false;
+    const schedule = () => { if (!pumping) { pumping = true; setImmediate(pump); } };
+    const pump = () => {
+      pumping = false;
+      if (settled) return;
+      const m = queue.shift();
+      if (m !== undefined) handle(m);
+      if (settled) return;
+      if (queue.length > 0) schedule();
+      else if (exited) onFail();
+    };
+    const take = (m: ScanWorkerMessage) => {
+      // The checkpoints follow 'end'; kept aside so takeLines finds them even if they came in early.
+      if (m.type === 'lines') started.early = { lines: m.lines, cols: m.cols };
+      else queue.push(m);
+    };
+    const onMessage = (m: ScanWorkerMessage) => { if (!settled) { take(m); schedule(); } };
     // 'exit' can overtake the last messages (they travel on another channel): take those first.
     const onExit = () => {
-      for (let m = receiveMessageOnPort(port); m && !settled; m = receiveMessageOnPort(port)) onMessage(m.message as ScanWorkerMessage);
-      onFail();
+      for (let m = receiveMessageOnPort(port); m && !settled; m = receiveMessageOnPort(port)) take(m.message as ScanWorkerMessage);
+      exited = true;
+      schedule();
     };
     const onAbort = () => finish(() => reject(abortError(signal!.reason)));
-    const onMessage = (m: ScanWorkerMessage) => {
-      if (settled) return;
+    const handle = (m: ScanWorkerMessage) => {
       try {
         if (m.type === 'batch') {
           batches++;

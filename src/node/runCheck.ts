@@ -4,6 +4,8 @@ import { positionProblems } from '../core/report/located';
 import type { Rule } from '../core/ruleKit/types';
 import { fingerprint } from '../core/edits/fingerprint';
 import { checkFile } from './checkFile';
+import { isShared } from './sharedBytes';
+import { applyByteEdits } from '../core/edits/applyByteEdits';
 import type { CheckOutcome, CheckRequest, FixAllOutcome, WorkerRequest } from './checkWorkerProtocol';
 import { attachFixes, runFixAll } from './fixes';
 
@@ -14,7 +16,7 @@ export async function runCheck(
   rules?: readonly Rule[],
 ): Promise<CheckOutcome> {
   const result = await checkFile(req.file, {
-    bytes: req.bytes ?? (req.text !== undefined ? new TextEncoder().encode(req.text) : undefined),
+    bytes: req.bytes ? (req.edits?.length ? applyByteEdits(req.bytes, req.edits) : req.bytes) : req.text !== undefined ? new TextEncoder().encode(req.text) : undefined,
     only: req.only,
     overrides: req.overrides,
     checkImageFiles: req.checkImageFiles,
@@ -35,6 +37,7 @@ export async function runCheck(
     maxProblemsPerRule,
     fixableRules,
     fingerprint: fingerprint(result.doc.bytes),
+    bytesFrom: req.bytes ? (isShared(req.bytes) ? 'shared' : 'copy') : req.text !== undefined ? 'copy' : 'file',
   };
 }
 

@@ -22,14 +22,18 @@ export function sortEdits(edits: readonly ByteEdit[]): ByteEdit[] {
   return sorted;
 }
 
-export function applyByteEdits(bytes: Uint8Array, edits: readonly ByteEdit[]): Uint8Array {
+/**
+ * `bytes` with `edits` applied (`bytes` itself when there are none). `alloc` makes the output
+ * buffer (the editor puts it in shared memory, so the check worker reads it without a copy).
+ */
+export function applyByteEdits(bytes: Uint8Array, edits: readonly ByteEdit[], alloc: (size: number) => Uint8Array = (n) => new Uint8Array(n)): Uint8Array {
   if (edits.length === 0) return bytes;
   const sorted = sortEdits(edits);
   const encoder = new TextEncoder();
   const inserts = sorted.map((e) => encoder.encode(e.newText));
   let size = bytes.length;
   sorted.forEach((e, i) => { size += inserts[i].length - (e.end - e.start); });
-  const out = new Uint8Array(size);
+  const out = alloc(size);
   let src = 0;
   let dst = 0;
   sorted.forEach((e, i) => {

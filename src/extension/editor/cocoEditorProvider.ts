@@ -12,6 +12,11 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { loadConfigFor } from '../../node/config';
 import { writeFileAtomic } from '../../node/atomicWrite';
+import { readFileShared } from '../../node/sharedBytes';
+import { parseSharedParallel } from '../../node/parallelLoad';
+import { PARALLEL_FROM_BYTES } from '../../node/loadCoco';
+import type { CocoDocument } from '../../core/coco/document';
+import type { ParseAsyncOptions } from '../../core/coco/parse';
 import { imageLookup } from '../../node/imageFiles';
 import { Thumbnailer } from '../../node/thumbnails';
 import { DisplayImages } from '../../node/displayImage';
@@ -28,7 +33,6 @@ import { registerLinks } from './links';
 import { previewCoco } from '../../editor/preview';
 import { diffText, mirrorChanges, sameEdits, type TextChange } from '../../editor/textMirror';
 import type { ByteEdit } from '../../core/problems';
-import type { CocoDocument } from '../../core/coco/document';
 import { EditorSession, type RevealTarget } from '../../editor/session';
 import type { ChartPick } from '../../core/metrics/stats/charts';
 import type { SamService } from '../sam/samService';
@@ -59,6 +63,15 @@ type Listener = (fraction: number, message: string) => void;
 
 /** Files above this show their first image (found by byte search) before the full parse is done. */
 export const PREVIEW_ABOVE_BYTES = 16 * 1024 * 1024;
+
+/**
+ * The viewer's parse of a big file: its bytes are in shared memory, so the scan worker scans them
+ * while this thread only JSON.parses the elements it reports, in batches of about 1 MiB (short
+ * turns of the extension host's thread). Small files: the parse in slices on this thread.
+ */
+function parseOffThread(bytes: Uint8Array, opts: ParseAsyncOptions & { path: string }): Promise<CocoDocument> {
+  return bytes.length >= PARALLEL_FROM_BYTES ? parseSharedParallel(bytes, { ...opts, scanSliceBytes: 1 << 20 }) : parseCocoAsync(bytes, opts);
+}
 
 /** What a save checks first: the file is still the one this document last read or wrote. */
 export interface DiskStat { mtimeMs: number; size: number }
@@ -105,10 +118,31 @@ export class CocoCustomDocument implements vscode.CustomDocument {
     try {
       // Stat first: a change during the read then shows up as a change (reload), never as our own state.
       const stat = from.toString() === this.uri.toString() ? await statOf(from.fsPath) : undefined;
-      const bytes = await fs.promises.readFile(from.fsPath, { signal: this.abort.signal });
-      if (stat) this.disk = stat;
+      // Into shared memory: the check worker reads these same bytes (no second copy, no clone).
+      const bytes = await readFileShared(from.fsPath, this.abort.signal);
+      if (stat) { this.disk = stat; this.readFromDisk(bytes, stat); }
       return bytes;
     } catch (e) { this.bytesReady(undefined); throw e; }
+  }
+
+  /** The file's bytes as last read here, and the stat they were read at (see fileBytes). */
+  private lastRead?: { bytes: Uint8Array; stat: DiskStat };
+
+  /** Bytes just read from the file (at `stat`); undefined: what this document holds is not the file's bytes any more. */
+  readFromDisk(bytes: Uint8Array | undefined, stat?: DiskStat): void {
+    this.lastRead = bytes && stat ? { bytes, stat } : undefined;
+  }
+
+  /**
+   * The file's bytes as this document read them, while the file on disk is unchanged (same
+   * mtime and size): a check of the file takes these (shared with the worker) instead of
+   * reading the file again.
+   */
+  async fileBytes(): Promise<Uint8Array | undefined> {
+    await this.bytes;
+    const read = this.lastRead;
+    if (!read) return undefined;
+    return sameStat(await statOf(this.uri.fsPath), read.stat) ? read.bytes : undefined;
   }
 
   private async load(from: vscode.Uri): Promise<CocoEditorModel> {
@@ -121,6 +155,7 @@ export class CocoCustomDocument implements vscode.CustomDocument {
     const mb = (bytes.length / 1048576).toFixed(1);
     const model = await CocoEditorModel.load(bytes, this.uri.fsPath, {
       signal: this.abort.signal,
+      parse: parseOffThread,
       onProgress: (f) => this.progress(f, `Parsing ${mb} MB… ${Math.round(f * 100)}%`),
     });
     this.progress(1, `Loaded in ${Date.now() - t0} ms`);
@@ -139,7 +174,7 @@ export class CocoCustomDocument implements vscode.CustomDocument {
     // A backup of an older version of Labelscope: the whole file.
     if (!isEditBackup(backup)) {
       this.bytesReady(raw);
-      return CocoEditorModel.load(raw, this.uri.fsPath, { signal: this.abort.signal });
+      return CocoEditorModel.load(raw, this.uri.fsPath, { signal: this.abort.signal, parse: parseOffThread });
     }
     this.progress(0, 'Reading…');
     const disk = await this.read(this.uri);
@@ -151,7 +186,7 @@ export class CocoCustomDocument implements vscode.CustomDocument {
       ? `${name} changed on disk since its unsaved viewer edits were backed up, so they were not replayed onto it.`
       : `The unsaved viewer edits of ${name} could not be restored: ${restored}`;
     void askAboutBackup(this.uri, this.backupProblem, backup);
-    return CocoEditorModel.load(disk, this.uri.fsPath, { signal: this.abort.signal });
+    return CocoEditorModel.load(disk, this.uri.fsPath, { signal: this.abort.signal, parse: parseOffThread });
   }
 
   progress(fraction: number, message: string): void {
@@ -362,10 +397,11 @@ export class CocoEditorProvider implements vscode.CustomEditorProvider<CocoCusto
 
   private async reloadFromDisk(document: CocoCustomDocument): Promise<void> {
     const stat = await statOf(document.uri.fsPath);
-    const bytes = await fs.promises.readFile(document.uri.fsPath);
+    const bytes = await readFileShared(document.uri.fsPath);
     await this.reloadFrom(document, bytes, 'disk');
     document.disk = stat;
     document.acceptedDisk = undefined;
+    document.readFromDisk(bytes, stat);
   }
 
   private async reloadFrom(document: CocoCustomDocument, bytes: Uint8Array, source: 'disk' | 'text'): Promise<void> {
@@ -381,6 +417,7 @@ export class CocoEditorProvider implements vscode.CustomEditorProvider<CocoCusto
     }
     const doc = await parseCocoAsync(bytes, { path: document.uri.fsPath });
     model.reload(doc, source);
+    if (source === 'text') document.readFromDisk(undefined); // the base is the JSON text's now
     const text = openTextDocument(document.uri);
     if (source === 'text' && text) document.mirrored = { base: doc, edits: [], version: text.version };
     document.reloaded();
@@ -529,7 +566,7 @@ export class CocoEditorProvider implements vscode.CustomEditorProvider<CocoCusto
       recheckInWorker: checks ? async (input, signal) => {
         const settings = readSettings(document.uri);
         const outcome = await checks.runner.run(
-          { file: document.uri.fsPath, bytes: input.bytes, only: [...PER_ANNOTATION_RULES], overrides: settings.overrides, checkImageFiles: false },
+          { file: document.uri.fsPath, bytes: input.bytes, edits: input.edits, only: [...PER_ANNOTATION_RULES], overrides: settings.overrides, checkImageFiles: false },
           () => undefined, signal,
         );
         return outcome.problems;
@@ -635,9 +672,10 @@ export class CocoEditorProvider implements vscode.CustomEditorProvider<CocoCusto
       return;
     }
     if (size > MAX_TEXT_BYTES && !force) return;
-    // The bytes are made inside the debounced callback, once per burst of edits, not per edit.
+    // What is checked is read inside the debounced callback, once per burst of edits, not per edit.
     const fromFile = fromDisk || !model.isDirty || size > MAX_TEXT_BYTES;
-    checks.schedule(document.uri, { snapshot: fromFile ? undefined : () => ({ bytes: model.bytes() }), size, delayMs: force ? 0 : 400 });
+    // The base bytes (shared) and the edits as byte edits: the worker makes the edited copy, not this thread.
+    checks.schedule(document.uri, { snapshot: fromFile ? undefined : () => ({ bytes: model.base.bytes, edits: model.byteEdits() }), size, delayMs: force ? 0 : 400 });
   }
 
   async saveCustomDocument(document: CocoCustomDocument, cancellation: vscode.CancellationToken): Promise<void> {
@@ -698,10 +736,11 @@ export class CocoEditorProvider implements vscode.CustomEditorProvider<CocoCusto
   async revertCustomDocument(document: CocoCustomDocument, cancellation: vscode.CancellationToken): Promise<void> {
     const model = await document.model;
     const stat = await statOf(document.uri.fsPath);
-    const bytes = await fs.promises.readFile(document.uri.fsPath);
+    const bytes = await readFileShared(document.uri.fsPath);
     if (cancellation.isCancellationRequested) return;
-    const fresh = await CocoEditorModel.load(bytes, document.uri.fsPath);
+    const fresh = await CocoEditorModel.load(bytes, document.uri.fsPath, { parse: parseOffThread });
     model.reset(fresh.base);
+    document.readFromDisk(bytes, stat);
     document.disk = stat;
     document.acceptedDisk = undefined;
     document.reloaded();
@@ -745,8 +784,13 @@ function openTextDocument(uri: vscode.Uri): vscode.TextDocument | undefined {
 const FOLLOW_DEBOUNCE_MS = 100;
 
 export function registerCocoEditor(context: vscode.ExtensionContext, checks?: CheckService, sam?: { service(): SamService }): void {
-  // No retainContextWhenHidden: the webview restores from getState.
-  const options = { supportsMultipleEditorsPerDocument: true };
+  // A check of a file open in the viewer takes the viewer's bytes (shared memory) instead of reading it again.
+  if (checks) context.subscriptions.push(checks.useFileBytes(async (uri) => openDocuments.get(uri.toString())?.fileBytes()));
+  // The viewer keeps its webview while hidden: coming back to its tab is instant (recreating it
+  // re-sent init, every problem and the image: 26 s on the 455 MB file in code-server, issue 8.6).
+  // The cost is the hidden webview's memory in the renderer (bench:vscode measures it); its state
+  // still restores from getState after a reload of the window.
+  const options = { supportsMultipleEditorsPerDocument: true, webviewOptions: { retainContextWhenHidden: true } };
   const thumbs = new Thumbnailer({ cacheDir: path.join(context.globalStorageUri.fsPath, 'thumbnails') });
   const display = new DisplayImages({ cacheDir: path.join(context.globalStorageUri.fsPath, 'display') });
   // The Problems panel changed: the check outcome of an open file may be new.

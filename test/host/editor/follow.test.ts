@@ -15,6 +15,8 @@ import {
   COCO_EDITOR_VIEW_TYPE, KEEP_MINE, OVERWRITE, TAKE_THEIRS, type CocoCustomDocument, type CocoEditorProvider,
 } from '../../../src/extension/editor/cocoEditorProvider';
 import { parseCoco } from '../../../src/core/coco/parse';
+import { applyByteEdits } from '../../../src/core/edits/applyByteEdits';
+import { isShared } from '../../../src/node/sharedBytes';
 import { STALE_FIX } from '../../../src/editor/editorModel';
 import { STALE_VIEW } from '../../../src/editor/session';
 import { webviewChannel, type Envelope, type HostNotifications, type WebviewChannel } from '../../../src/shared/protocol';
@@ -264,7 +266,7 @@ describe('the viewer follows the file, fixes carry fingerprints, save points and
 
   it('the re-check after a viewer edit goes to the check runner (the worker on the host), with the edited bytes and the per-annotation rules', async () => {
     const runner = api.service.runner;
-    const requests: { bytes?: Uint8Array; only?: string[] }[] = [];
+    const requests: { bytes?: Uint8Array; edits?: { start: number; end: number; newText: string }[]; only?: string[] }[] = [];
     const run = runner.run.bind(runner);
     runner.run = (req, onProgress, signal) => { requests.push(req); return run(req, onProgress, signal); };
     const doc = openDoc();
@@ -273,7 +275,10 @@ describe('the viewer follows the file, fixes carry fingerprints, save points and
     await p.web.request('edit', { op: 'setBbox', annotationIndex: 1, bbox: [0, 0, 5, 5] });
     const req = await waitFor(() => requests.find((r) => r.only), 'a re-check request');
     assert.ok(req.only!.length > 0 && req.bytes && req.bytes.length > 0);
-    assert.equal(JSON.parse(new TextDecoder().decode(req.bytes)).annotations[1].bbox.join(), '0,0,5,5', 'the edited bytes');
+    // The host hands over the file's bytes as read (shared memory, no copy) and the edits; the worker applies them.
+    assert.equal(req.bytes, (await doc.model).base.bytes, 'the base bytes themselves');
+    assert.ok(isShared(req.bytes));
+    assert.equal(JSON.parse(new TextDecoder().decode(applyByteEdits(req.bytes, req.edits ?? []))).annotations[1].bbox.join(), '0,0,5,5', 'the edited bytes');
   });
 
   it('save points: undo past a save, save again, redo, revert: right bytes and right dirty state', async () => {

@@ -1,0 +1,278 @@
+/**
+ * npm run bench:vscode — the big file in real VS Code (code-server 4.100.3 + Chromium, the e2e
+ * harness in test/e2e/codeServer.ts), issue 8.6:
+ *
+ *   first image  Quick Open → the viewer shows the first image with its overlays (the early
+ *                preview, body[data-preview], or the loaded viewer, body[data-shown]).
+ *   loaded       the whole file is parsed and the viewer works (body[data-shown]).
+ *   view RSS     the extension host's RSS once loaded and quiet (its worker threads included).
+ *   check        `Check All COCO Files in Workspace` (or the check on open, where there is one):
+ *                wall time to the log line `[check] … N problems`, and the host's peak RSS
+ *                meanwhile (sampled every 50 ms, and VmHWM).
+ *   tab back     another tab is shown, then the viewer's tab clicked: time until the viewer
+ *                draws its image again; Chromium's memory (PSS of its processes) beside it.
+ *
+ * The file is bench/.data's train2017-scale file (LABELSCOPE_BENCH_SCALE, default 1: ~450 MB),
+ * hard-linked into bench/.data/vscode-ws/annotations/instances_train2017.json, with the first
+ * image written as a real JPEG under train2017/ (the viewer finds it there, as in COCO's layout).
+ * E2E_VSIX=<file> measures a prebuilt package (e.g. one of an older commit). Results go to
+ * bench/.data/vscode-results.json (one entry per run, with the commit).
+ *
+ * The machine is shared: compare runs made on the same machine close together, not goals.
+ */
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import sharp from 'sharp';
+import { CodeServerSession, waitFor } from '../test/e2e/codeServer';
+import { DATA_DIR, benchScale, generate } from './generate';
+
+const COCO_REL = 'annotations/instances_train2017.json';
+const OTHER_REL = 'README.md';
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+// ------------------------------------------------------------------ processes
+
+interface Proc { pid: number; ppid: number; pgid: number; cmd: string }
+
+function processes(): Proc[] {
+  const out: Proc[] = [];
+  for (const d of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(d)) continue;
+    try {
+      const stat = fs.readFileSync(`/proc/${d}/stat`, 'utf8');
+      // pid (comm) state ppid pgrp …: comm may hold spaces, so split after the last ')'.
+      const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      const cmd = fs.readFileSync(`/proc/${d}/cmdline`, 'utf8').replace(/\0/g, ' ');
+      out.push({ pid: Number(d), ppid: Number(rest[1]), pgid: Number(rest[2]), cmd });
+    } catch { /* gone */ }
+  }
+  return out;
+}
+
+/** kB fields of /proc/<pid>/status (VmRSS, VmHWM), in MB. */
+function memOf(pid: number): { rssMB: number; hwmMB: number } | undefined {
+  try {
+    const s = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+    const kb = (k: string) => Number(new RegExp(`^${k}:\\s+(\\d+)`, 'm').exec(s)?.[1] ?? NaN);
+    return { rssMB: kb('VmRSS') / 1024, hwmMB: kb('VmHWM') / 1024 };
+  } catch { return undefined; }
+}
+
+/** The extension host of this code-server (its process group): `bootstrap-fork --type=extensionHost`. */
+function extensionHostPid(group: number): number | undefined {
+  return processes().find((p) => p.pgid === group && /--type=extensionHost/.test(p.cmd))?.pid;
+}
+
+/** PSS (MB) of the Chromium processes this benchmark started (the webviews live in them). */
+function chromiumPssMB(): number {
+  const all = processes();
+  const mine = new Set([process.pid]);
+  for (let grew = true; grew;) {
+    grew = false;
+    for (const p of all) if (!mine.has(p.pid) && mine.has(p.ppid)) { mine.add(p.pid); grew = true; }
+  }
+  let kb = 0;
+  for (const p of all) {
+    if (!mine.has(p.pid) || !/chrom/i.test(p.cmd)) continue;
+    try { kb += Number(/^Pss:\s+(\d+)/m.exec(fs.readFileSync(`/proc/${p.pid}/smaps_rollup`, 'utf8'))?.[1] ?? 0); } catch { /* gone */ }
+  }
+  return kb / 1024;
+}
+
+/** Samples a pid's RSS every `ms` until stop(): the peak seen. */
+function rssSampler(pid: number, ms = 50) {
+  let peak = 0;
+  const t = setInterval(() => { const m = memOf(pid); if (m) peak = Math.max(peak, m.rssMB); }, ms);
+  return { stop() { clearInterval(t); return peak; }, get peak() { return peak; } };
+}
+
+// ------------------------------------------------------------------ workspace
+
+/** The bench file hard-linked into a workspace in COCO's layout, with its first image as a JPEG. */
+async function workspace(file: string): Promise<{ dir: string; firstImage: string }> {
+  const dir = path.join(DATA_DIR, 'vscode-ws');
+  const coco = path.join(dir, COCO_REL);
+  fs.mkdirSync(path.dirname(coco), { recursive: true });
+  const same = fs.existsSync(coco) && fs.statSync(coco).ino === fs.statSync(file).ino;
+  if (!same) {
+    fs.rmSync(coco, { force: true });
+    try { fs.linkSync(file, coco); } catch { fs.copyFileSync(file, coco); }
+  }
+  fs.writeFileSync(path.join(dir, OTHER_REL), '# Another tab\n\nThe benchmark switches here and back to the viewer.\n');
+  // The first image record: "file_name" and its size, read from the head of the file.
+  const fd = fs.openSync(file, 'r');
+  const head = Buffer.alloc(64 << 10);
+  fs.readSync(fd, head, 0, head.length, 0);
+  fs.closeSync(fd);
+  const text = head.toString('utf8');
+  const at = text.indexOf('"images"');
+  const rec = text.slice(at, text.indexOf('}', at) + 1);
+  const fileName = /"file_name"\s*:\s*"([^"]+)"/.exec(rec)?.[1];
+  const width = Number(/"width"\s*:\s*(\d+)/.exec(rec)?.[1]);
+  const height = Number(/"height"\s*:\s*(\d+)/.exec(rec)?.[1]);
+  if (!fileName || !width || !height) throw new Error(`no first image record in the head of ${file}`);
+  const img = path.join(dir, 'train2017', fileName);
+  if (!fs.existsSync(img)) {
+    fs.mkdirSync(path.dirname(img), { recursive: true });
+    await sharp({ create: { width, height, channels: 3, background: { r: 90, g: 120, b: 150 } } }).jpeg().toFile(img);
+  }
+  return { dir, firstImage: fileName };
+}
+
+// ------------------------------------------------------------------ the run
+
+interface Figures {
+  /** The extension host before the file is opened (VS Code's own share). */
+  idleRssMB?: number;
+  firstImageMs?: number;
+  firstImageBy?: 'preview' | 'viewer';
+  loadedMs?: number;
+  viewRssMB?: number;
+  viewPeakRssMB?: number;
+  checkMs?: number;
+  checkPeakRssMB?: number;
+  afterCheckRssMB?: number;
+  hwmMB?: number;
+  tabBackMs?: number;
+  chromiumPssShownMB?: number;
+  chromiumPssHiddenMB?: number;
+  problems?: number;
+}
+
+/** `[check] <file>: N problems in T ms` lines of the Labelscope output channel (its log file). */
+function checkLines(s: CodeServerSession): string[] {
+  const lines: string[] = [];
+  const walk = (dir: string): void => {
+    if (!fs.existsSync(dir)) return;
+    for (const ent of fs.readdirSync(dir, { withFileTypes: true })) {
+      const p = path.join(dir, ent.name);
+      if (ent.isDirectory()) walk(p);
+      else if (/Labelscope.*\.log$/i.test(ent.name)) {
+        for (const l of fs.readFileSync(p, 'utf8').split('\n')) if (l.includes('[check]') && l.includes('instances_train2017.json')) lines.push(l);
+      }
+    }
+  };
+  walk(path.join(s.userDataDir, 'logs'));
+  return lines;
+}
+
+async function measure(s: CodeServerSession, group: number): Promise<Figures> {
+  const f: Figures = {};
+  const host = await waitFor('the extension host process', async () => extensionHostPid(group), (p) => p !== undefined, 60_000, 200);
+  await s.waitForActivation('labelscope.labelscope', 120_000).catch(() => undefined);
+  await sleep(3000); // activation's start-up scan settles
+  const hostPid = host!;
+  const idle = memOf(hostPid);
+  f.idleRssMB = idle?.rssMB;
+  console.log(`extension host pid ${hostPid}, idle RSS ${idle?.rssMB.toFixed(0)} MB`);
+  const checksBefore = checkLines(s).length;
+
+  // Open: Quick Open, then the viewer's first image with overlays.
+  const sampler = rssSampler(hostPid);
+  const page = s.page;
+  await page.keyboard.press('Escape');
+  await page.locator('.part.editor').click({ position: { x: 20, y: 20 } });
+  await page.keyboard.press('Control+P');
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor({ state: 'visible' });
+  await input.fill(COCO_REL);
+  const row = page.locator('.quick-input-widget .quick-input-list .monaco-list-row', { hasText: 'instances_train2017.json' }).first();
+  await row.waitFor({ state: 'visible', timeout: 60_000 });
+  const t0 = Date.now();
+  await page.keyboard.press('Enter');
+  const wv = s.webview();
+  const first = await Promise.race([
+    wv.locator('body[data-preview]').waitFor({ state: 'attached', timeout: 600_000 }).then(() => 'preview' as const),
+    wv.locator('body[data-shown]').waitFor({ state: 'attached', timeout: 600_000 }).then(() => 'viewer' as const),
+  ]);
+  f.firstImageMs = Date.now() - t0;
+  f.firstImageBy = first;
+  console.log(`first image with overlays (${first}): ${f.firstImageMs} ms`);
+  await wv.locator('body[data-shown]').waitFor({ state: 'attached', timeout: 600_000 });
+  f.loadedMs = Date.now() - t0;
+  console.log(`viewer loaded: ${f.loadedMs} ms`);
+  // A check on open (where there is one) runs now: let it finish before the view's memory is read.
+  await sleep(3000);
+  const checkOnOpen = checkLines(s).length > checksBefore || (await s.statusBarItems()).some((i) => /check|read|pars/i.test(i.text) && /instances_train2017/.test(i.text + i.ariaLabel));
+  if (checkOnOpen) {
+    await waitFor('the check on open', async () => checkLines(s).length, (n) => n > checksBefore, 600_000, 250);
+    await sleep(3000);
+  }
+  f.viewPeakRssMB = sampler.stop();
+  f.viewRssMB = memOf(hostPid)?.rssMB;
+  console.log(`host RSS to view: ${f.viewRssMB?.toFixed(0)} MB (peak while opening${checkOnOpen ? ' and checking on open' : ''}: ${f.viewPeakRssMB.toFixed(0)} MB)`);
+
+  // The check: the command, with the viewer open.
+  const checkSampler = rssSampler(hostPid);
+  const n0 = checkLines(s).length;
+  const t1 = Date.now();
+  await s.runCommand('Labelscope: Check All COCO Files in Workspace');
+  const lines = await waitFor('the check to finish ([check] … problems in the Labelscope log)', async () => checkLines(s), (l) => l.length > n0, 900_000, 250);
+  f.checkMs = Date.now() - t1;
+  f.checkPeakRssMB = checkSampler.stop();
+  f.problems = Number(/: (\d+) problems/.exec(lines[lines.length - 1])?.[1] ?? NaN);
+  await sleep(3000);
+  f.afterCheckRssMB = memOf(hostPid)?.rssMB;
+  f.hwmMB = memOf(hostPid)?.hwmMB;
+  console.log(`check: ${f.checkMs} ms, ${f.problems} problems, host peak RSS ${f.checkPeakRssMB.toFixed(0)} MB (VmHWM ${f.hwmMB?.toFixed(0)} MB), after ${f.afterCheckRssMB?.toFixed(0)} MB`);
+
+  // Tab switch: another editor in the same group, then back to the viewer.
+  f.chromiumPssShownMB = chromiumPssMB();
+  await page.locator('.part.editor').click({ position: { x: 20, y: 20 } }).catch(() => undefined);
+  await page.keyboard.press('Control+P');
+  await input.waitFor({ state: 'visible' });
+  await input.fill(OTHER_REL);
+  await page.locator('.quick-input-widget .quick-input-list .monaco-list-row', { hasText: OTHER_REL }).first().waitFor({ state: 'visible' });
+  await page.keyboard.press('Enter');
+  await page.locator(`.tabs-container .tab.active[aria-label*="${OTHER_REL}"]`).waitFor({ state: 'visible' });
+  await page.locator('.editor-instance .monaco-editor .view-lines').first().waitFor({ state: 'visible' });
+  await sleep(3000);
+  f.chromiumPssHiddenMB = chromiumPssMB();
+  const tab = page.locator('.part.editor .tabs-container .tab', { hasText: 'instances_train2017.json' }).first();
+  const t2 = Date.now();
+  await tab.click();
+  // The viewer again: a visible webview whose body says an image is drawn.
+  await page.locator('iframe.webview').first().waitFor({ state: 'visible', timeout: 120_000 });
+  await s.webview().locator('body[data-shown]').waitFor({ state: 'attached', timeout: 120_000 });
+  await s.webview().locator('canvas.layer-overlay').waitFor({ state: 'visible', timeout: 120_000 });
+  f.tabBackMs = Date.now() - t2;
+  console.log(`back from another tab: ${f.tabBackMs} ms; Chromium PSS ${f.chromiumPssShownMB.toFixed(0)} MB shown, ${f.chromiumPssHiddenMB.toFixed(0)} MB with the viewer hidden`);
+  await s.screenshot('bench-vscode-back');
+  return f;
+}
+
+async function main(): Promise<void> {
+  const scale = benchScale();
+  const file = await generate(scale, 2017, (m) => console.log(m));
+  const size = fs.statSync(file).size;
+  const { dir, firstImage } = await workspace(file);
+  console.log(`file ${(size / 1e6).toFixed(1)} MB (scale ${scale}), first image ${firstImage}`);
+  const s = await CodeServerSession.launch({
+    folder: dir, inPlace: true, name: 'bench-vscode',
+    // The viewer's tab stays when another file is opened (no preview tabs to replace it).
+    settings: { 'workbench.editor.enablePreview': false, 'workbench.editor.enablePreviewFromQuickOpen': false },
+  });
+  let figures: Figures | undefined;
+  let failed = false;
+  try {
+    figures = await measure(s, s.proc!.pid!);
+  } catch (e) {
+    failed = true;
+    throw e;
+  } finally {
+    await s.close(failed, 'bench-vscode');
+  }
+  let commit = '';
+  try { commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim(); } catch { /* not a checkout */ }
+  const entry = { date: new Date().toISOString(), commit, vsix: process.env.E2E_VSIX, label: process.env.BENCH_LABEL, bytes: size, scale, ...figures };
+  const out = path.join(DATA_DIR, 'vscode-results.json');
+  const all = fs.existsSync(out) ? (JSON.parse(fs.readFileSync(out, 'utf8')) as unknown[]) : [];
+  all.push(entry);
+  fs.writeFileSync(out, JSON.stringify(all, null, 2));
+  const mb = size / 1048576;
+  console.log(`\n${JSON.stringify(entry)}`);
+  console.log(`view RSS / file size: ${((figures!.viewRssMB ?? NaN) / mb).toFixed(2)}× (goal ≤ 1.5×; over the idle host: ${(((figures!.viewRssMB ?? NaN) - (figures!.idleRssMB ?? NaN)) / mb).toFixed(2)}×); check peak ${figures!.checkPeakRssMB?.toFixed(0)} MB (goal ≤ 2048); first image ${figures!.firstImageMs} ms (goal ≤ 3000); tab back ${figures!.tabBackMs} ms (goal ≤ 500)`);
+}
+
+main().catch((e) => { console.error(e); process.exit(1); });
