@@ -5,7 +5,7 @@
  * the JSON text), so this runs the same in tests.
  */
 import type { OutcomeProblem } from '../node/checkWorkerProtocol';
-import { hostChannel, type EditOp, type Envelope, type DiffChange, type GridQuery, type HostNotifications, type HostChannel, type Id, type ImagePayload, type ProblemInfo, type ProblemsPayload } from '../shared/protocol';
+import { hostChannel, type EditOp, type Envelope, type DiffChange, type GridQuery, type HostNotifications, type HostChannel, type Id, type ImagePayload, type ProblemInfo, type ProblemsPayload, type CheckViewState } from '../shared/protocol';
 import { NOT_ON_DISK, type CocoEditorModel, type ImageSource, type ModelEdit, type RecheckInput, type RecheckResult, type RecheckedProblem } from './editorModel';
 import type { ChartPick } from '../core/metrics/stats/charts';
 import { AREA_BINS, ASPECT_BINS } from '../core/metrics/stats/histogram';
@@ -18,6 +18,8 @@ export interface RevealTarget {
   annotationId?: Id;
   imageId?: Id;
   jsonPath?: string;
+  /** The problem itself (rule + 1-based line): selected in the side panel, also when tied to no image. */
+  problem?: { rule: string; line: number };
 }
 
 export interface SessionOptions {
@@ -66,6 +68,11 @@ export interface SessionOptions {
   evaluatePredictions?(): void;
   /** A first look while the model loads (big files). */
   preview?: Promise<import('../shared/protocol').PreviewPayload | undefined>;
+  /** Where the file's check stands now (sent when the webview is up; later changes via checkStateChanged). */
+  checkState?(): CheckViewState | undefined;
+  /** The viewer's Cancel / Check Now on the file's check. */
+  cancelCheck?(): void;
+  checkNow?(): void;
 }
 
 export class EditorSession {
@@ -121,6 +128,21 @@ export class EditorSession {
     this.channel.on('ready', () => { void this.start(); });
     this.channel.on('imageShown', ({ imageIndex }) => { this.shownImage = imageIndex; this.sendEvalOverlay(imageIndex); });
     this.channel.on('evaluatePredictions', () => { this.o.evaluatePredictions?.(); });
+    this.channel.on('cancelCheck', () => { this.o.cancelCheck?.(); });
+    this.channel.on('checkNow', () => { this.o.checkNow?.(); });
+  }
+
+  /** The file's check moved on: the viewer shows its progress (or Check Now after a cancel). */
+  checkStateChanged(state: CheckViewState): void {
+    if (this.started && !this.disposed) this.channel.notify('checkState', state);
+  }
+
+  /** Selects a problem in the side panel by rule and line (problems tied to no image too); false when it is not listed. */
+  private revealProblem(problem: { rule: string; line: number }): boolean {
+    const p = this.lastProblems.problems.find((q) => q.rule === problem.rule && q.line === problem.line);
+    if (!p || this.disposed) return false;
+    this.channel.notify('revealProblem', { key: p.key });
+    return true;
   }
 
   private shownImage?: number;
@@ -173,7 +195,10 @@ export class EditorSession {
       const revealIndex = reveal ? this.targetIndex(model, reveal) : undefined;
       this.channel.notify('init', model.init(revealIndex ?? this.o.initialImage ?? 0, this.o.readonly));
       this.problemsChanged();
+      const check = this.o.checkState?.();
+      if (check) this.channel.notify('checkState', check);
       if (reveal && revealIndex !== undefined) this.channel.notify('reveal', { imageIndex: revealIndex, ...(reveal.annotationId !== undefined ? { annotationId: reveal.annotationId } : {}) });
+      if (reveal?.problem) this.revealProblem(reveal.problem);
       if (this.pendingFilter) { this.channel.notify('filterGrid', this.pendingFilter); this.pendingFilter = undefined; }
     } catch (e) {
       if (!this.disposed) this.channel.notify('loadError', { message: e instanceof Error ? e.message : String(e) });
@@ -287,8 +312,9 @@ export class EditorSession {
   async revealTarget(t: RevealTarget): Promise<boolean> {
     const model = await this.ready();
     const i = this.targetIndex(model, t);
-    if (i === undefined || this.disposed) return false;
+    if (i === undefined || this.disposed) return t.problem ? this.revealProblem(t.problem) : false;
     this.reveal(i, t.annotationId);
+    if (t.problem) this.revealProblem(t.problem);
     return true;
   }
 

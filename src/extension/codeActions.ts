@@ -6,7 +6,7 @@
 import * as vscode from 'vscode';
 import type { CheckOutcome, OutcomeProblem, PositionedEdit } from '../node/checkWorkerProtocol';
 import type { CheckService } from './checkService';
-import { DIAGNOSTIC_SOURCE } from './diagnostics';
+import { DIAGNOSTIC_SOURCE, diagnosticCode } from './diagnostics';
 
 /** `source.fixAll.labelscope`: what `editor.codeActionsOnSave` asks for. */
 export const FIX_ALL_KIND = vscode.CodeActionKind.SourceFixAll.append('labelscope');
@@ -25,12 +25,7 @@ export function toWorkspaceEdit(uri: vscode.Uri, edits: readonly PositionedEdit[
   return we;
 }
 
-function codeOf(d: vscode.Diagnostic): string | undefined {
-  const c = d.code;
-  if (typeof c === 'string') return c;
-  if (typeof c === 'object' && c !== null && typeof c.value === 'string') return c.value;
-  return undefined;
-}
+const codeOf = diagnosticCode;
 
 const keyOf = (rule: string, line: number, column: number, message: string) => `${rule}\u0000${line}:${column}\u0000${message}`;
 const indexes = new WeakMap<CheckOutcome, Map<string, OutcomeProblem>>();

@@ -28,6 +28,19 @@ export interface FixAllRequest {
   ruleId?: string;
   /** At most this many check-and-fix passes (default 5). */
   maxPasses?: number;
+  /** Leave out fixes that delete data (annotations): what fix-all applies without asking. */
+  excludeDeletions?: boolean;
+}
+
+/** What fix-all does, per rule: shown (and asked about) before anything is applied. */
+export interface FixAllGroup {
+  rule: string;
+  /** How many fixes of this rule were applied, over all passes. */
+  count: number;
+  /** These fixes delete data (annotations). */
+  deletes: boolean;
+  /** One fix's title, as an example ("Delete annotation 7"). */
+  example: string;
 }
 
 export type WorkerRequest = CheckRequest | FixAllRequest;
@@ -86,4 +99,10 @@ export interface FixAllOutcome {
   size: number;
   /** Fingerprint of what was read (the edits apply to these bytes only). */
   fingerprint?: string;
+  /** The fixes applied, per rule and kind (deletions apart). */
+  groups?: FixAllGroup[];
+  /** Fixes that would delete data and were left out (excludeDeletions). */
+  deletionsLeftOut?: number;
+  /** Byte ranges (of what was read) that the first pass deletes: the preview labels their edits. */
+  deletedRanges?: { start: number; end: number }[];
 }

@@ -122,6 +122,19 @@ export interface ProblemsPayload {
   fileLevel: number;
 }
 
+/**
+ * Where the file's check stands (it runs in the check worker when the viewer opens a file no
+ * check has covered): the viewer shows progress with Cancel, and Check Now after a cancel.
+ */
+export interface CheckViewState {
+  kind: 'running' | 'done' | 'cancelled' | 'failed';
+  phase?: 'read' | 'parse' | 'check';
+  /** 0..1 within the phase. */
+  fraction?: number;
+  /** Why it failed. */
+  message?: string;
+}
+
 /** One grid cell's facts. */
 export interface GridCell {
   index: number;
@@ -246,6 +259,10 @@ export interface HostNotifications {
   problems: ProblemsPayload;
   /** The first image of a big file, before the full parse is done. */
   preview: PreviewPayload;
+  /** The file's check started, moved on, ended, was cancelled or failed. */
+  checkState: CheckViewState;
+  /** Select this problem in the side panel (from the Problems panel / Labelscope Problems; also problems tied to no image). */
+  revealProblem: { key: number };
   /** Move to an image (command: go to annotation). */
   reveal: { imageIndex: number; annotationId?: Id };
   loadError: { message: string };
@@ -271,6 +288,10 @@ export interface WebviewNotifications {
   imageShown: { imageIndex: number; ms: number };
   /** The toolbar's "Evaluate Predictions…" (runs labelscope.evaluatePredictions on this file). */
   evaluatePredictions: Record<string, never>;
+  /** Cancel the running check of this file. */
+  cancelCheck: Record<string, never>;
+  /** Check this file now (after a cancel or a failure). */
+  checkNow: Record<string, never>;
 }
 
 // ---------------------------------------------------------------------------

@@ -6,6 +6,13 @@ import type { ByteEdit, Problem, Severity } from '../problems';
 export interface Fix {
   readonly title: string;
   readonly edits: readonly ByteEdit[];
+  /** The fix deletes data (an annotation, …): fix-all calls it out and applies it only with consent. */
+  readonly deletes?: boolean;
+  /**
+   * An alternative fix's own id (`<rule id>#<name>`), offered beside the rule's fix as a quick fix
+   * and in the viewer; never applied by fix-all. Fix ids are public contracts: add, never rename.
+   */
+  readonly id?: string;
 }
 
 /** The facts a rules reference and a SARIF file show about a rule. */

@@ -33,6 +33,6 @@ export const annotationUnknownCategory: Rule = {
     const entry = index === undefined ? undefined : doc.annotationEntries[index];
     if (!entry || problem.start < entry.start || problem.end > entry.end) return undefined;
     const id = isJsonObject(entry.value) ? entry.value.id : undefined;
-    return { title: `Delete annotation ${JSON.stringify(id)}`, edits: [removeElement(doc, doc.annotationEntries, entry.index)] };
+    return { title: `Delete annotation ${JSON.stringify(id)}`, edits: [removeElement(doc, doc.annotationEntries, entry.index)], deletes: true };
   },
 };
