@@ -1,0 +1,122 @@
+/**
+ * The image toolbar: navigation, the drawing tools (select, box, polygon, Segment) with the
+ * category of new shapes, next problem, evaluate, fit / 1:1, fill opacity and outline only.
+ */
+import { SegmentTool } from '../segment/segmentTool';
+import { catKey } from '../catKey';
+import type { Tool } from '../viewer';
+import type { App } from './context';
+import { button, el } from './dom';
+
+export class Toolbar {
+  readonly counter = el('span', 'counter');
+  readonly fileLabel = el('span', 'file');
+  readonly tools = el('span', 'tools');
+  readonly newCat = el('select', 'filter new-cat') as HTMLSelectElement;
+  readonly segmentTool: SegmentTool;
+  private readonly toolBtns = new Map<Tool, HTMLElement>();
+
+  constructor(private readonly app: App) {
+    const { viewer, store, channel } = app;
+    const state = store.view;
+    const prevBtn = button('◀', 'Previous image (← or k)', () => app.images.go(store.wanted - 1));
+    const nextBtn = button('▶', 'Next image (→ or j)', () => app.images.go(store.wanted + 1));
+    const problemBtn = button('Next problem', 'Next problem, across images (n; N: previous)', () => app.problemNav.stepProblem(1));
+    const gridBtn = button('Grid', 'Thumbnail grid (g)', () => app.gridMode.setMode(state.mode === 'grid' ? 'image' : 'grid'));
+    const fitBtn = button('Fit', 'Fit (f)', () => viewer.fit());
+    const oneBtn = button('1:1', 'Actual size (1)', () => { viewer.actualSize(); app.saveState(); });
+    const evalBtn = button('Evaluate Predictions…', 'Evaluate a predictions file against this file (TP / FP / FN overlay: e)', () => channel.notify('evaluatePredictions', {}));
+    evalBtn.classList.add('evaluate');
+    const opacity = el('input') as HTMLInputElement;
+    opacity.type = 'range'; opacity.min = '0'; opacity.max = '1'; opacity.step = '0.05'; opacity.value = String(state.fillOpacity);
+    opacity.title = 'Fill opacity';
+    opacity.addEventListener('input', () => { viewer.opts.fillOpacity = state.fillOpacity = Number(opacity.value); viewer.requestRender(); app.saveState(); });
+    const outline = document.createElement('vscode-checkbox') as HTMLElement & { checked: boolean; label: string };
+    outline.label = 'Outline only';
+    outline.checked = state.outlineOnly;
+    outline.addEventListener('change', () => { viewer.opts.outlineOnly = state.outlineOnly = outline.checked; viewer.requestRender(); app.saveState(); });
+    const opLabel = el('label', 'opacity-label', 'Fill ');
+    opLabel.appendChild(opacity);
+    // Drawing tools: select (v), box (b), polygon (p), with the category of new shapes.
+    const tools = this.tools;
+    tools.setAttribute('role', 'radiogroup');
+    tools.setAttribute('aria-label', 'Tool');
+    for (const [t, text, title] of [['select', 'Select', 'Select and edit (v)'], ['box', 'Box', 'Draw a box (b)'], ['polygon', 'Polygon', 'Draw a polygon (p): click the points, Enter or double-click closes, Esc cancels'], ['segment', 'Segment', 'Segment with SAM (s): click the object (Alt/right click: not this), or drag a box; Enter adds the mask, Tab next candidate, Esc clears']] as const) {
+      const b = button(text, title, () => this.setTool(t));
+      b.classList.add('tool-btn');
+      b.dataset.tool = t;
+      b.setAttribute('role', 'radio');
+      this.toolBtns.set(t, b);
+      tools.appendChild(b);
+    }
+    const newCat = this.newCat;
+    newCat.title = 'Category of new shapes';
+    newCat.setAttribute('aria-label', 'Category of new shapes');
+    tools.appendChild(newCat);
+    app.layout.toolbar.append(gridBtn, prevBtn, this.counter, nextBtn, this.fileLabel, el('span', 'spacer'), tools, problemBtn, evalBtn, fitBtn, oneBtn, opLabel, outline);
+
+    // The Segment tool (SAM): prompts from the viewer, previews and the accepted mask from the host.
+    this.segmentTool = new SegmentTool({
+      segment: (p) => channel.request('samSegment', p),
+      accept: async (i) => {
+        const cat = this.newCategory();
+        if (!cat) return { ok: false, message: 'The file has no categories: add one in the JSON first.' };
+        const r = await channel.request('samAccept', { imageIndex: i, categoryId: cat.id, format: 'polygon' });
+        if (r.ok) { app.say(`Added annotation ${String(r.annotationId)} (${cat.name})`); store.pendingSelect = r.annotationId; }
+        return r;
+      },
+      changed: () => viewer.requestRender(),
+      status: (text) => app.say(text),
+    }, 0);
+    viewer.segment = this.segmentTool;
+    store.on('categories', () => this.fillNewCategory());
+  }
+
+  /** The category new shapes get (the first one when none is picked). */
+  private newCategory() {
+    const { categories } = this.app.store;
+    return categories.find((c) => catKey(c.id) === this.newCat.value) ?? categories[0];
+  }
+
+  setTool(t: Tool): void {
+    const { viewer, store, channel } = this.app;
+    if (store.readonly && t !== 'select') { this.app.say('This workspace is not trusted: the file is read-only.'); return; }
+    if (viewer.tool === 'segment' && t !== 'segment') { channel.notify('samReset', { imageIndex: store.index }); this.segmentTool.clear(); }
+    viewer.setTool(t);
+    for (const [k, b] of this.toolBtns) {
+      const on = k === viewer.tool;
+      if (on) b.removeAttribute('secondary'); else b.setAttribute('secondary', '');
+      b.setAttribute('aria-checked', String(on));
+    }
+    document.body.dataset.tool = viewer.tool;
+    if (t === 'segment') {
+      this.app.say('Segment: click the object (Alt or right click: not this part), or drag a box around it.');
+      // Which model runs (or why none can): said once the host knows.
+      void channel.request('samStatus', {}).then((r) => {
+        if (viewer.tool !== 'segment') return;
+        if (!r.enabled) { this.setTool('select'); this.app.say(r.message ?? 'Segment is not available here.'); return; }
+        this.app.say(`Segment with ${r.label}: click the object (Alt or right click: not this part)${r.fallback ? '; without a SAM model, drag a box first' : ', or drag a box around it'}.`);
+        channel.notify('samPrefetch', { imageIndex: store.index });
+      });
+    } else if (t !== 'select') this.app.say(t === 'box' ? 'Drag to draw a box.' : 'Click the points of the polygon; Enter or double-click closes it, Esc cancels.');
+  }
+
+  private fillNewCategory(): void {
+    const newCat = this.newCat;
+    const keep = newCat.value;
+    const { categories } = this.app.store;
+    newCat.replaceChildren(...categories.map((c) => { const o = el('option', undefined, c.name) as HTMLOptionElement; o.value = catKey(c.id); return o; }));
+    if (keep && categories.some((c) => catKey(c.id) === keep)) newCat.value = keep;
+  }
+
+  /** A shape drawn with the box or polygon tool becomes an annotation of the picked category. */
+  async create(shape: 'box' | 'polygon', polygons: number[][]): Promise<void> {
+    const { store, channel } = this.app;
+    const cat = this.newCategory();
+    if (!cat || !store.current) { this.app.say('The file has no categories: add one in the JSON first.'); return; }
+    const r = await channel.request('edit', { op: 'create', imageIndex: store.current.image.index, categoryId: cat.id, polygons, shape, generation: store.init?.generation });
+    if (!r.ok) { this.app.say(r.message ?? 'The shape was not added'); return; }
+    this.app.say(`Added annotation ${String(r.annotationId)} (${cat.name})`);
+    store.pendingSelect = r.annotationId;
+  }
+}
