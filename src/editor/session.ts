@@ -4,7 +4,7 @@
  * fires onDidChangeCustomDocument) and the links to the check (problems, fixes,
  * the JSON text), so this runs the same in tests.
  */
-import type { OutcomeProblem } from '../node/checkWorkerProtocol';
+import type { OutcomeProblem, PositionedFix } from '../node/checkWorkerProtocol';
 import { hostChannel, type EditOp, type Envelope, type DiffChange, type GridQuery, type HostNotifications, type HostChannel, type Id, type ImagePayload, type ProblemInfo, type ProblemsPayload, type CheckViewState } from '../shared/protocol';
 import { NOT_ON_DISK, type CocoEditorModel, type ImageSource, type ModelEdit, type RecheckInput, type RecheckResult, type RecheckedProblem } from './editorModel';
 import type { ChartPick } from '../core/metrics/stats/charts';
@@ -39,7 +39,7 @@ export interface SessionOptions {
   /** Problems fixed in this document since that outcome (hidden from the list). */
   isFixed?(p: OutcomeProblem): boolean;
   /** Apply a problem's fix (text document open: WorkspaceEdit; else byte edits on the model). */
-  applyFix?(p: OutcomeProblem, model: CocoEditorModel): Promise<{ ok: boolean; message?: string }>;
+  applyFix?(p: OutcomeProblem, model: CocoEditorModel, fix?: PositionedFix): Promise<{ ok: boolean; message?: string }>;
   /** Open the JSON text at an annotation. */
   showInJson?(annotationIndex: number, model: CocoEditorModel): Promise<{ ok: boolean; message?: string }>;
   /**
@@ -93,14 +93,15 @@ export class EditorSession {
     this.channel = hostChannel(o.post);
     this.channel.handle('getImage', async ({ index }) => this.forDisplay((await this.ready()).imagePayload(index, o.source)));
     this.channel.handle('edit', async ({ generation, ...op }) => this.edit(op as EditOp, generation));
-    this.channel.handle('applyFix', async ({ key, generation }) => {
+    this.channel.handle('applyFix', async ({ key, generation, fixId }) => {
       const model = await this.ready();
       if (o.readonly) return { ok: false, message: 'This workspace is not trusted: the file is read-only.' };
       if (generation !== undefined && generation !== model.generation) return { ok: false, message: STALE_VIEW };
       const p = o.problems?.()?.[key];
-      if (!p?.fix) return { ok: false, message: 'This problem has no fix (or the check changed): check again.' };
+      const fix = fixId === undefined ? p?.fix : p?.moreFixes?.find((f) => (f.id ?? f.title) === fixId);
+      if (!p || !fix) return { ok: false, message: 'This problem has no fix (or the check changed): check again.' };
       if (!o.applyFix) return { ok: false, message: 'Fixes are not available here.' };
-      return o.applyFix(p, model);
+      return fixId === undefined ? o.applyFix(p, model) : o.applyFix(p, model, fix);
     });
     this.channel.handle('showInJson', async ({ annotationIndex }) => {
       const model = await this.ready();
@@ -232,6 +233,8 @@ export class EditorSession {
     const key = (id: Id) => `${typeof id}:${String(id)}`;
     const hide = (p: OutcomeProblem) => (this.o.isFixed?.(p) ?? false) || (!!local && p.annotationId !== undefined && local.ids.has(key(p.annotationId)));
     const payload = m.problemsPayload(outcome, hide);
+    // The other fixes ("Add category 7", "Change category_id to…") as buttons before the rule's own.
+    if (outcome) for (const info of payload.problems) { const more = outcome[info.key]?.moreFixes; if (more?.length) info.moreFixes = more.map((f) => ({ id: f.id ?? f.title, title: f.title })); }
     if (local) {
       payload.problems.push(...local.problems);
       payload.problems.sort((x, y) => x.imageIndex - y.imageIndex || x.line - y.line || x.key - y.key);

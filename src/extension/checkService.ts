@@ -78,6 +78,17 @@ export class CheckService implements vscode.Disposable {
     return this.timers.has(key) || this.running.has(key);
   }
 
+  /** Resolves when the file has no check waiting or running (a newer check may have replaced one). */
+  async whenIdle(uri: vscode.Uri): Promise<void> {
+    const key = uri.toString();
+    for (;;) {
+      const job = this.running.get(key);
+      if (job) { await job.done; continue; }
+      if (!this.timers.has(key)) return;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+
   /** Stops the file's waiting and running checks (the viewer's and the status bar's Cancel). */
   cancel(uri: vscode.Uri): boolean {
     const key = uri.toString();

@@ -9,7 +9,7 @@ import { WorkerCheckRunner, type CheckRunner } from './checkRunner';
 import { CheckService, readSettings } from './checkService';
 import { DEFAULT_COCO_PATTERNS, looksLikeCoco, matchesCocoPatterns } from './cocoFiles';
 import { DIAGNOSTIC_SOURCE } from './diagnostics';
-import { LabelscopeCodeActionProvider } from './codeActions';
+import { LabelscopeCodeActionProvider, registerChooseFixCommand } from './codeActions';
 import { registerFixCommands, type FixCommandOptions } from './fixCommands';
 import { CANCEL_CHECKS_COMMAND, StatusBar } from './statusBar';
 import { targetCocoUri } from './activeFile';
@@ -113,6 +113,7 @@ export function activate(context: vscode.ExtensionContext, runner?: CheckRunner,
       { providedCodeActionKinds: LabelscopeCodeActionProvider.providedCodeActionKinds },
     ),
     ...registerFixCommands(svc, options),
+    registerChooseFixCommand(),
     vscode.workspace.onDidChangeConfiguration((e) => { if (e.affectsConfiguration('labelscope')) recheckAll(); }),
   );
 
@@ -180,7 +181,9 @@ export function activate(context: vscode.ExtensionContext, runner?: CheckRunner,
           if (stopped) { report.skipped.push({ uri, reason: 'cancelled' }); continue; }
           progress.report({ message: `${i + 1} of ${candidates.length}: ${vscode.workspace.asRelativePath(uri)}`, increment: 100 / Math.max(1, candidates.length) });
           const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
-          const outcome = await svc.check(uri, { text: open?.isDirty ? open.getText() : undefined, version: open?.version, size: fileSize(uri.fsPath) });
+          let outcome = await svc.check(uri, { text: open?.isDirty ? open.getText() : undefined, version: open?.version, size: fileSize(uri.fsPath) });
+          // Replaced by a newer check of the file (an edit came in): that one's outcome counts.
+          if (!outcome && !stopped && svc.stateFor(uri)?.kind !== 'cancelled' && svc.stateFor(uri)?.kind !== 'failed') { await svc.whenIdle(uri); outcome = svc.outcomeFor(uri); }
           if (!outcome) {
             const state = svc.stateFor(uri);
             report.skipped.push({ uri, reason: state?.kind === 'failed' ? `failed: ${state.message}` : 'cancelled' });

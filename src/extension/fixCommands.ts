@@ -202,7 +202,7 @@ export async function askBeforeFixAll(o: FixAllOutcome, name: string, where: 'te
   const deletions = groups.filter((g) => g.deletes).reduce((n, g) => n + g.count, 0);
   const lines = groups.filter((g) => !g.deletes).map((g) => `• ${g.count} × ${g.rule} (e.g. "${g.example}")`);
   const deleting = groups.filter((g) => g.deletes).map((g) => `• DELETES ${g.count} annotation${g.count === 1 ? '' : 's'}: ${g.rule} (e.g. "${g.example}")`);
-  const plural = (n: number, w: string) => `${n} ${w}${n === 1 ? '' : 's'}`;
+  const plural = (n: number, w: string) => `${n} ${w}${n === 1 ? '' : w.endsWith('x') ? 'es' : 's'}`;
   const message = deletions > 0
     ? `Apply ${plural(o.fixed, 'fix')} to ${name}? ${plural(deletions, 'annotation')} will be deleted.`
     : `Apply ${plural(o.fixed, 'fix')} to ${name}?`;

@@ -64,11 +64,19 @@ export interface PositionedEdit {
 export interface PositionedFix {
   title: string;
   edits: PositionedEdit[];
+  /** An alternative fix's id (`<rule>#<name>`); absent for the rule's own fix (its key is the rule id). */
+  id?: string;
+  /** The fix deletes data (an annotation). */
+  deletes?: boolean;
+  /** The user picks a category first; every edit's newText becomes its id (see CheckOutcome.categories). */
+  choose?: 'category';
 }
 
 /** A problem as the editor gets it: with its fix, when its rule has one (only for problems shown, see the per-rule cap). */
 export interface OutcomeProblem extends PositionedProblem {
   fix?: PositionedFix;
+  /** Other fixes (e.g. "Add category 7", "Change category_id to…"), offered before `fix`. */
+  moreFixes?: PositionedFix[];
 }
 
 export interface CheckOutcome {
@@ -84,6 +92,8 @@ export interface CheckOutcome {
   fixableRules: string[];
   /** Fingerprint (length + hash, core/edits/fingerprint) of the bytes checked: every fix's offsets are in these bytes. */
   fingerprint?: string;
+  /** The file's categories, when a fix asks the user to pick one ("Change category_id to…"). */
+  categories?: { id: number | string; name: string }[];
 }
 
 export interface FixAllOutcome {

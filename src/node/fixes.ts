@@ -26,7 +26,21 @@ export function positionEdit(lines: LineIndex, e: ByteEdit): PositionedEdit {
 }
 
 export function positionFix(doc: CocoDocument, fix: Fix): PositionedFix {
-  return { title: fix.title, edits: fix.edits.map((e) => positionEdit(doc.lines, e)) };
+  const out: PositionedFix = { title: fix.title, edits: fix.edits.map((e) => positionEdit(doc.lines, e)) };
+  if (fix.id) out.id = fix.id;
+  if (fix.deletes) out.deletes = true;
+  if (fix.choose) out.choose = fix.choose;
+  return out;
+}
+
+/** A rule's other fixes (none when it has none or they throw). */
+export function safeMoreFixes(rule: Rule | undefined, doc: CocoDocument, problem: Problem): Fix[] {
+  if (!rule?.moreFixes) return [];
+  try {
+    return rule.moreFixes(doc, problem).filter((f) => f.edits.length > 0);
+  } catch {
+    return [];
+  }
 }
 
 /** A rule's fix, or undefined when it has none or its fix throws (a fix bug must not break the check). */
@@ -64,6 +78,8 @@ export function attachFixes(
     seen.set(p.rule, n + 1);
     const fix = safeFix(rule, doc, p);
     if (fix) positioned[i].fix = positionFix(doc, fix);
+    const more = safeMoreFixes(rule, doc, p);
+    if (more.length) positioned[i].moreFixes = more.map((f) => positionFix(doc, f));
   });
   return [...fixable];
 }

@@ -111,6 +111,8 @@ export interface ProblemInfo {
   line: number;
   /** The quick fix's title, when the problem has one. */
   fix?: string;
+  /** Other fixes (id and title: "Add category 7", "Change category_id to…"), shown before `fix`. */
+  moreFixes?: { id: string; title: string }[];
 }
 
 export interface ProblemsPayload {
@@ -232,7 +234,7 @@ export interface HostMethods {
   /** `annotationId`: the new annotation's id (create). */
   edit: { params: EditOp & { generation?: number }; result: { ok: boolean; message?: string; annotationId?: Id; annotationIndex?: number } };
   /** Apply a problem's quick fix (the same edits as the Problems panel's quick fix). */
-  applyFix: { params: { key: number; generation?: number }; result: { ok: boolean; message?: string } };
+  applyFix: { params: { key: number; generation?: number; fixId?: string }; result: { ok: boolean; message?: string } };
   /** Open the JSON text beside, at this annotation's range. */
   showInJson: { params: { annotationIndex: number }; result: { ok: boolean; message?: string } };
   /** Image indices matching a grid query, in display order. */

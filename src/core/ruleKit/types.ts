@@ -13,6 +13,11 @@ export interface Fix {
    * and in the viewer; never applied by fix-all. Fix ids are public contracts: add, never rename.
    */
   readonly id?: string;
+  /**
+   * The user picks a category first: each edit's `newText` is then replaced by the picked
+   * category's id (JSON). For "Change category_id to…".
+   */
+  readonly choose?: 'category';
 }
 
 /** The facts a rules reference and a SARIF file show about a rule. */
@@ -87,4 +92,6 @@ export interface Rule extends RuleMeta {
   check(ctx: RuleContext): void;
   /** A fix for one problem this rule reported, or undefined when none applies. */
   fix?(doc: CocoDocument, problem: Problem): Fix | undefined;
+  /** Other fixes of the problem, each with its own id (offered before `fix`, never by fix-all). */
+  moreFixes?(doc: CocoDocument, problem: Problem): Fix[];
 }

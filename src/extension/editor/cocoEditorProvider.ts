@@ -14,12 +14,12 @@ import { writeFileAtomic } from '../../node/atomicWrite';
 import { imageLookup } from '../../node/imageFiles';
 import { Thumbnailer } from '../../node/thumbnails';
 import { DisplayImages } from '../../node/displayImage';
-import type { OutcomeProblem } from '../../node/checkWorkerProtocol';
+import type { OutcomeProblem, PositionedFix } from '../../node/checkWorkerProtocol';
 import type { CheckViewState, DiffChange, Envelope, Id } from '../../shared/protocol';
 import { readSettings, type CheckService, type CheckState } from '../checkService';
 import { targetCocoUri } from '../activeFile';
 import { PER_ANNOTATION_RULES } from '../../editor/geometryEdits';
-import { toWorkspaceEdit } from '../codeActions';
+import { pickCategory, toWorkspaceEdit, withChoice } from '../codeActions';
 import { CocoEditorModel, STALE_FIX, fingerprintOf, isEditBackup, type EditBackup, type ImageSource, type ModelEdit } from '../../editor/editorModel';
 import { parseCocoAsync } from '../../core/coco/parse';
 import { fingerprintAsync, fingerprintLength } from '../../core/edits/fingerprint';
@@ -356,9 +356,15 @@ export class CocoEditorProvider implements vscode.CustomEditorProvider<CocoCusto
   }
 
   /** A check fix from the viewer: through the text document when it is open (as the quick fix), else as bytes on this document. */
-  private async applyFix(document: CocoCustomDocument, p: OutcomeProblem, model: CocoEditorModel): Promise<{ ok: boolean; message?: string }> {
-    const fix = p.fix!;
+  private async applyFix(document: CocoCustomDocument, p: OutcomeProblem, model: CocoEditorModel, chosen?: PositionedFix): Promise<{ ok: boolean; message?: string }> {
+    let fix = chosen ?? p.fix!;
     const outcome = this.checks?.outcomeFor(document.uri);
+    // "Change category_id to…": the user picks the category first.
+    if (fix.choose === 'category') {
+      const choice = await pickCategory(outcome?.categories ?? [], 'Change category_id to which category?');
+      if (!choice) return { ok: false, message: 'No category picked: nothing changed.' };
+      fix = { ...fix, title: `Change category_id to ${JSON.stringify(choice.id)} (${choice.name})`, edits: withChoice(fix, choice) };
+    }
     const text = openTextDocument(document.uri);
     if (text) {
       // As the quick fix: only onto the text version that was checked.
@@ -449,7 +455,7 @@ export class CocoEditorProvider implements vscode.CustomEditorProvider<CocoCusto
       initialReveal,
       problems: checks ? () => checks.outcomeFor(document.uri)?.problems : undefined,
       isFixed: (p) => document.fixed.has(p),
-      applyFix: (p, model) => this.applyFix(document, p, model),
+      applyFix: (p, model, fix) => this.applyFix(document, p, model, fix),
       showInJson: (i, model) => this.showInJson(document, i, model),
       preview: document.bytes.then((b) => (b && b.length > PREVIEW_ABOVE_BYTES ? previewCoco(b, document.uri.fsPath, source) : undefined)),
       // TIFF, 16-bit, CMYK and images over 8192 px reach the webview as PNGs made with sharp.

@@ -205,6 +205,15 @@ export class SidePanel {
       row.append(msg, rule);
       row.addEventListener('click', (e) => { if (!(e.target as HTMLElement).closest('vscode-button')) this.app.problemNav.goToProblem(i); });
       row.addEventListener('keydown', (e) => { if (e.key === 'Enter' && e.target === row) this.app.problemNav.goToProblem(i); });
+      // Fixes that keep the data ("Add category 7", "Change category_id to…") before the rule's own (which may delete).
+      for (const f of store.readonly ? [] : p.moreFixes ?? []) {
+        const b = button(f.title, 'Apply this fix (as the quick fix in the JSON text)', () => {
+          void channel.request('applyFix', { key: p.key, generation: store.init?.generation, fixId: f.id }).then((r) => { this.app.say(r.ok ? `Fixed: ${f.title}` : (r.message ?? 'The fix was not applied')); });
+        });
+        b.classList.add('fix-btn');
+        b.dataset.fixId = f.id;
+        row.appendChild(b);
+      }
       if (p.fix && !store.readonly) {
         const b = button(p.fix, `Apply this fix (as the quick fix in the JSON text)`, () => {
           void channel.request('applyFix', { key: p.key, generation: store.init?.generation }).then((r) => { this.app.say(r.ok ? `Fixed: ${p.fix}` : (r.message ?? 'The fix was not applied')); });
