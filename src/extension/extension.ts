@@ -165,6 +165,9 @@ export function activate(context: vscode.ExtensionContext, runner?: CheckRunner,
     for (const p of patterns) {
       for (const uri of await vscode.workspace.findFiles(p, '**/node_modules/**', WORKSPACE_SCAN_LIMIT + 1)) found.set(uri.toString(), uri);
     }
+    // Files already checked in this workspace (opened in the viewer, whatever their names) are checked again too.
+    const folders = vscode.workspace.workspaceFolders ?? [];
+    for (const uri of svc.checkedUris) if (folders.some((f) => uri.fsPath.startsWith(f.uri.fsPath + path.sep))) found.set(uri.toString(), uri);
     const report: WorkspaceCheckReport = { checked: [], errors: 0, warnings: 0, infos: 0, skipped: [] };
     const candidates: vscode.Uri[] = [];
     for (const uri of found.values()) {

@@ -210,7 +210,7 @@ export async function askBeforeFixAll(o: FixAllOutcome, name: string, where: 'te
     ? `${name} (${(o.size / 1048576).toFixed(0)} MB) is too large to open as text, so the fixes are written to the file directly (atomically) and cannot be undone with Undo.`
     : where === 'viewer' ? 'The fixes become one edit in the Labelscope viewer (Undo takes it back; Save writes it).' : 'The fixes go into the JSON text (Undo takes them back; Save writes them).';
   const alternatives = deletions > 0 && groups.some((g) => g.deletes && g.rule === 'coco/annotation-unknown-category')
-    ? '\nFor an unknown category_id, the quick fixes "Add category N" and "Change category to…" keep the annotation.' : '';
+    ? '\nFor an unknown category_id, the quick fixes "Add category N" and "Change category_id to…" keep the annotation.' : '';
   const detail = [...deleting, ...lines].join('\n') + (o.remaining > 0 ? `\n${o.remaining} problem(s) will remain.` : '') + `\n\n${how}${alternatives}`;
   const buttons = where === 'disk'
     ? [APPLY_AND_SAVE, ...(deletions > 0 && deletions < o.fixed ? [APPLY_WITHOUT_DELETIONS_AND_SAVE] : [])]

@@ -243,7 +243,7 @@ describe('the viewer as the file\'s home (mock vscode)', () => {
     const detail = (modal.options as { detail: string }).detail;
     assert.match(detail, /DELETES 1 annotation: coco\/annotation-unknown-category/);
     assert.match(detail, /1 × coco\/test-negative-area/);
-    assert.match(detail, /"Add category N" and "Change category to…"|Add category N/);
+    assert.match(detail, /"Add category N" and "Change category_id to…"/);
     assert.deepEqual(modal.items, [APPLY, APPLY_WITHOUT_DELETIONS, PREVIEW]);
     assert.equal(doc.getText(), unknownCategoryText());
     // Preview, discarded in the refactor preview: nothing changes.
