@@ -214,7 +214,8 @@ export async function askBeforeFixAll(o: FixAllOutcome, name: string, where: 'te
   const detail = [...deleting, ...lines].join('\n') + (o.remaining > 0 ? `\n${o.remaining} problem(s) will remain.` : '') + `\n\n${how}${alternatives}`;
   const buttons = where === 'disk'
     ? [APPLY_AND_SAVE, ...(deletions > 0 && deletions < o.fixed ? [APPLY_WITHOUT_DELETIONS_AND_SAVE] : [])]
-    : [APPLY, ...(deletions > 0 && deletions < o.fixed ? [APPLY_WITHOUT_DELETIONS] : []), ...(where === 'text' ? [PREVIEW] : [])];
+    // With deletions, the safe choice is the first (Enter) button.
+    : [...(deletions > 0 && deletions < o.fixed ? [APPLY_WITHOUT_DELETIONS] : []), APPLY, ...(where === 'text' ? [PREVIEW] : [])];
   const choice = await vscode.window.showWarningMessage(message, { modal: true, detail }, ...buttons);
   return choice === APPLY_AND_SAVE ? APPLY : choice;
 }

@@ -244,7 +244,7 @@ describe('the viewer as the file\'s home (mock vscode)', () => {
     assert.match(detail, /DELETES 1 annotation: coco\/annotation-unknown-category/);
     assert.match(detail, /1 × coco\/test-negative-area/);
     assert.match(detail, /"Add category N" and "Change category_id to…"/);
-    assert.deepEqual(modal.items, [APPLY, APPLY_WITHOUT_DELETIONS, PREVIEW]);
+    assert.deepEqual(modal.items, [APPLY_WITHOUT_DELETIONS, APPLY, PREVIEW], 'the safe choice first (the Enter button)');
     assert.equal(doc.getText(), unknownCategoryText());
     // Preview, discarded in the refactor preview: nothing changes.
     __mock.state.messageResponses.push(PREVIEW);
