@@ -127,7 +127,14 @@ export class EditorSession {
       }));
     });
     this.channel.on('ready', () => { void this.start(); });
-    this.channel.on('imageShown', ({ imageIndex }) => { this.shownImage = imageIndex; this.sendEvalOverlay(imageIndex); });
+    this.channel.on('imageShown', ({ imageIndex }) => {
+      this.shownImage = imageIndex;
+      this.sendEvalOverlay(imageIndex);
+      if (this.unconfirmed?.imageIndex === imageIndex && this.unconfirmed.annotationId === undefined) this.unconfirmed = undefined;
+    });
+    this.channel.on('selected', ({ annotationId }) => {
+      if (this.unconfirmed?.annotationId !== undefined && annotationId === this.unconfirmed.annotationId) this.unconfirmed = undefined;
+    });
     this.channel.on('evaluatePredictions', () => { this.o.evaluatePredictions?.(); });
     this.channel.on('cancelCheck', () => { this.o.cancelCheck?.(); });
     this.channel.on('checkNow', () => { this.o.checkNow?.(); });
@@ -147,6 +154,11 @@ export class EditorSession {
   }
 
   private shownImage?: number;
+  /**
+   * A reveal the webview has not shown yet: a hidden viewer's webview is recreated when its tab
+   * comes forward (no retainContextWhenHidden), and a reveal sent just before is lost with the old one.
+   */
+  private unconfirmed?: { imageIndex: number; annotationId?: Id; problem?: { rule: string; line: number } };
 
   /** A new evaluation of this file: the shown image's overlay now, not at the next image change. */
   evaluationChanged(): void {
@@ -200,6 +212,11 @@ export class EditorSession {
       if (check) this.channel.notify('checkState', check);
       if (reveal && revealIndex !== undefined) this.channel.notify('reveal', { imageIndex: revealIndex, ...(reveal.annotationId !== undefined ? { annotationId: reveal.annotationId } : {}) });
       if (reveal?.problem) this.revealProblem(reveal.problem);
+      const again = this.unconfirmed;
+      if (again && !reveal) {
+        this.channel.notify('reveal', { imageIndex: again.imageIndex, ...(again.annotationId !== undefined ? { annotationId: again.annotationId } : {}) });
+        if (again.problem) this.revealProblem(again.problem);
+      }
       if (this.pendingFilter) { this.channel.notify('filterGrid', this.pendingFilter); this.pendingFilter = undefined; }
     } catch (e) {
       if (!this.disposed) this.channel.notify('loadError', { message: e instanceof Error ? e.message : String(e) });
@@ -316,6 +333,7 @@ export class EditorSession {
     const model = await this.ready();
     const i = this.targetIndex(model, t);
     if (i === undefined || this.disposed) return t.problem ? this.revealProblem(t.problem) : false;
+    this.unconfirmed = { imageIndex: i, ...(t.annotationId !== undefined ? { annotationId: t.annotationId } : {}), ...(t.problem ? { problem: t.problem } : {}) };
     this.reveal(i, t.annotationId);
     if (t.problem) this.revealProblem(t.problem);
     return true;
