@@ -4,8 +4,8 @@
  * fires onDidChangeCustomDocument) and the links to the check (problems, fixes,
  * the JSON text), so this runs the same in tests.
  */
-import type { OutcomeProblem } from '../node/checkWorkerProtocol';
-import { hostChannel, type EditOp, type Envelope, type DiffChange, type GridQuery, type HostNotifications, type HostChannel, type Id, type ImagePayload, type ProblemInfo, type ProblemsPayload } from '../shared/protocol';
+import type { OutcomeProblem, PositionedFix } from '../node/checkWorkerProtocol';
+import { hostChannel, type EditOp, type Envelope, type DiffChange, type GridQuery, type HostNotifications, type HostChannel, type Id, type ImagePayload, type ProblemInfo, type ProblemsPayload, type CheckViewState } from '../shared/protocol';
 import { NOT_ON_DISK, type CocoEditorModel, type ImageSource, type ModelEdit, type RecheckInput, type RecheckResult, type RecheckedProblem } from './editorModel';
 import type { ChartPick } from '../core/metrics/stats/charts';
 import type { AgreementLayer } from '../shared/evalLayerProtocol';
@@ -19,6 +19,8 @@ export interface RevealTarget {
   annotationId?: Id;
   imageId?: Id;
   jsonPath?: string;
+  /** The problem itself (rule + 1-based line): selected in the side panel, also when tied to no image. */
+  problem?: { rule: string; line: number };
 }
 
 export interface SessionOptions {
@@ -38,7 +40,7 @@ export interface SessionOptions {
   /** Problems fixed in this document since that outcome (hidden from the list). */
   isFixed?(p: OutcomeProblem): boolean;
   /** Apply a problem's fix (text document open: WorkspaceEdit; else byte edits on the model). */
-  applyFix?(p: OutcomeProblem, model: CocoEditorModel): Promise<{ ok: boolean; message?: string }>;
+  applyFix?(p: OutcomeProblem, model: CocoEditorModel, fix?: PositionedFix): Promise<{ ok: boolean; message?: string }>;
   /** Open the JSON text at an annotation. */
   showInJson?(annotationIndex: number, model: CocoEditorModel): Promise<{ ok: boolean; message?: string }>;
   /**
@@ -79,6 +81,11 @@ export interface SessionOptions {
   beforeAction?(): Promise<void>;
   /** A first look while the model loads (big files). */
   preview?: Promise<import('../shared/protocol').PreviewPayload | undefined>;
+  /** Where the file's check stands now (sent when the webview is up; later changes via checkStateChanged). */
+  checkState?(): CheckViewState | undefined;
+  /** The viewer's Cancel / Check Now on the file's check. */
+  cancelCheck?(): void;
+  checkNow?(): void;
 }
 
 export class EditorSession {
@@ -103,15 +110,16 @@ export class EditorSession {
       return o.augmentImage ? o.augmentImage(payload, model) : payload;
     });
     this.channel.handle('edit', async ({ generation, ...op }) => this.edit(op as EditOp, generation));
-    this.channel.handle('applyFix', async ({ key, generation }) => {
+    this.channel.handle('applyFix', async ({ key, generation, fixId }) => {
       const model = await this.ready();
       await o.beforeAction?.();
       if (o.readonly) return { ok: false, message: 'This workspace is not trusted: the file is read-only.' };
       if (generation !== undefined && generation !== model.generation) return { ok: false, message: STALE_VIEW };
       const p = o.problems?.()?.[key];
-      if (!p?.fix) return { ok: false, message: 'This problem has no fix (or the check changed): check again.' };
+      const fix = fixId === undefined ? p?.fix : p?.moreFixes?.find((f) => (f.id ?? f.title) === fixId);
+      if (!p || !fix) return { ok: false, message: 'This problem has no fix (or the check changed): check again.' };
       if (!o.applyFix) return { ok: false, message: 'Fixes are not available here.' };
-      return o.applyFix(p, model);
+      return fixId === undefined ? o.applyFix(p, model) : o.applyFix(p, model, fix);
     });
     this.channel.handle('showInJson', async ({ annotationIndex }) => {
       const model = await this.ready();
@@ -138,11 +146,38 @@ export class EditorSession {
       }));
     });
     this.channel.on('ready', () => { void this.start(); });
-    this.channel.on('imageShown', ({ imageIndex }) => { this.shownImage = imageIndex; this.sendEvalOverlay(imageIndex); });
+    this.channel.on('imageShown', ({ imageIndex }) => {
+      this.shownImage = imageIndex;
+      this.sendEvalOverlay(imageIndex);
+      if (this.unconfirmed?.imageIndex === imageIndex && this.unconfirmed.annotationId === undefined) this.unconfirmed = undefined;
+    });
+    this.channel.on('selected', ({ annotationId }) => {
+      if (this.unconfirmed?.annotationId !== undefined && annotationId === this.unconfirmed.annotationId) this.unconfirmed = undefined;
+    });
     this.channel.on('evaluatePredictions', () => { this.o.evaluatePredictions?.(); });
+    this.channel.on('cancelCheck', () => { this.o.cancelCheck?.(); });
+    this.channel.on('checkNow', () => { this.o.checkNow?.(); });
+  }
+
+  /** The file's check moved on: the viewer shows its progress (or Check Now after a cancel). */
+  checkStateChanged(state: CheckViewState): void {
+    if (this.started && !this.disposed) this.channel.notify('checkState', state);
+  }
+
+  /** Selects a problem in the side panel by rule and line (problems tied to no image too); false when it is not listed. */
+  private revealProblem(problem: { rule: string; line: number }): boolean {
+    const p = this.lastProblems.problems.find((q) => q.rule === problem.rule && q.line === problem.line);
+    if (!p || this.disposed) return false;
+    this.channel.notify('revealProblem', { key: p.key });
+    return true;
   }
 
   private shownImage?: number;
+  /**
+   * A reveal the webview has not shown yet: a hidden viewer's webview is recreated when its tab
+   * comes forward (no retainContextWhenHidden), and a reveal sent just before is lost with the old one.
+   */
+  private unconfirmed?: { imageIndex: number; annotationId?: Id; problem?: { rule: string; line: number } };
 
   /** A new evaluation of this file: the shown image's overlay now, not at the next image change. */
   evaluationChanged(): void {
@@ -192,7 +227,15 @@ export class EditorSession {
       const revealIndex = reveal ? this.targetIndex(model, reveal) : undefined;
       this.channel.notify('init', model.init(revealIndex ?? this.o.initialImage ?? 0, this.o.readonly));
       this.problemsChanged();
+      const check = this.o.checkState?.();
+      if (check) this.channel.notify('checkState', check);
       if (reveal && revealIndex !== undefined) this.channel.notify('reveal', { imageIndex: revealIndex, ...(reveal.annotationId !== undefined ? { annotationId: reveal.annotationId } : {}) });
+      if (reveal?.problem) this.revealProblem(reveal.problem);
+      const again = this.unconfirmed;
+      if (again && !reveal) {
+        this.channel.notify('reveal', { imageIndex: again.imageIndex, ...(again.annotationId !== undefined ? { annotationId: again.annotationId } : {}) });
+        if (again.problem) this.revealProblem(again.problem);
+      }
       if (this.pendingFilter) { this.channel.notify('filterGrid', this.pendingFilter); this.pendingFilter = undefined; }
     } catch (e) {
       if (!this.disposed) this.channel.notify('loadError', { message: e instanceof Error ? e.message : String(e) });
@@ -226,6 +269,8 @@ export class EditorSession {
     const key = (id: Id) => `${typeof id}:${String(id)}`;
     const hide = (p: OutcomeProblem) => (this.o.isFixed?.(p) ?? false) || (!!local && p.annotationId !== undefined && local.ids.has(key(p.annotationId)));
     const payload = m.problemsPayload(outcome, hide);
+    // The other fixes ("Add category 7", "Change category_id to…") as buttons before the rule's own.
+    if (outcome) for (const info of payload.problems) { const more = outcome[info.key]?.moreFixes; if (more?.length) info.moreFixes = more.map((f) => ({ id: f.id ?? f.title, title: f.title })); }
     if (local) {
       payload.problems.push(...local.problems);
       payload.problems.sort((x, y) => x.imageIndex - y.imageIndex || x.line - y.line || x.key - y.key);
@@ -306,8 +351,10 @@ export class EditorSession {
   async revealTarget(t: RevealTarget): Promise<boolean> {
     const model = await this.ready();
     const i = this.targetIndex(model, t);
-    if (i === undefined || this.disposed) return false;
+    if (i === undefined || this.disposed) return t.problem ? this.revealProblem(t.problem) : false;
+    this.unconfirmed = { imageIndex: i, ...(t.annotationId !== undefined ? { annotationId: t.annotationId } : {}), ...(t.problem ? { problem: t.problem } : {}) };
     this.reveal(i, t.annotationId);
+    if (t.problem) this.revealProblem(t.problem);
     return true;
   }
 

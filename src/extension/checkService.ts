@@ -39,6 +39,13 @@ export interface CheckOpts {
   version?: number;
 }
 
+/** Where a file's check stands (the viewer shows it; the status bar shows the running ones). */
+export type CheckState =
+  | { kind: 'running'; phase: 'read' | 'parse' | 'check'; fraction: number }
+  | { kind: 'done'; problems: number }
+  | { kind: 'cancelled' }
+  | { kind: 'failed'; message: string };
+
 interface Job {
   controller: AbortController;
   done: Promise<void>;
@@ -58,8 +65,6 @@ export class CheckService implements vscode.Disposable {
   /** The bytes an open viewer read from a file, while the file is still those bytes (see useFileBytes). */
   private fileBytes?: (uri: vscode.Uri) => Promise<Uint8Array | undefined>;
 
-  constructor(private readonly opts: CheckServiceOptions) {}
-
   /**
    * Checks of a file on disk take its bytes from here when it has them (the viewer's shared
    * copy): the worker then neither reads nor holds a second copy of a 450 MB file.
@@ -67,6 +72,58 @@ export class CheckService implements vscode.Disposable {
   useFileBytes(source: (uri: vscode.Uri) => Promise<Uint8Array | undefined>): vscode.Disposable {
     this.fileBytes = source;
     return new vscode.Disposable(() => { if (this.fileBytes === source) this.fileBytes = undefined; });
+  }
+
+  private readonly stateEmitter = new vscode.EventEmitter<{ uri: vscode.Uri; state: CheckState }>();
+  /** A file's check started, moved on, ended, was cancelled or failed. */
+  readonly onDidChangeCheckState = this.stateEmitter.event;
+  private readonly states = new Map<string, CheckState>();
+
+  constructor(private readonly opts: CheckServiceOptions) {}
+
+  /** The latest state of a file's check (undefined: never checked in this session). */
+  stateFor(uri: vscode.Uri): CheckState | undefined {
+    return this.states.get(uri.toString());
+  }
+
+  /** A check of this file is waiting (debounce, queue) or running. */
+  isPending(uri: vscode.Uri): boolean {
+    const key = uri.toString();
+    return this.timers.has(key) || this.running.has(key);
+  }
+
+  /** Resolves when the file has no check waiting or running (a newer check may have replaced one). */
+  async whenIdle(uri: vscode.Uri): Promise<void> {
+    const key = uri.toString();
+    for (;;) {
+      const job = this.running.get(key);
+      if (job) { await job.done; continue; }
+      if (!this.timers.has(key)) return;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+
+  /** Stops the file's waiting and running checks (the viewer's and the status bar's Cancel). */
+  cancel(uri: vscode.Uri): boolean {
+    const key = uri.toString();
+    const t = this.timers.get(key);
+    if (t) { clearTimeout(t); this.timers.delete(key); }
+    const job = this.running.get(key);
+    job?.controller.abort();
+    if (t || job) this.setState(uri, { kind: 'cancelled' });
+    return !!(t || job);
+  }
+
+  /** Stops every running check (the status bar item's click while checking). */
+  cancelAll(): number {
+    let n = 0;
+    for (const key of [...this.running.keys(), ...this.timers.keys()]) if (this.cancel(vscode.Uri.parse(key))) n++;
+    return n;
+  }
+
+  private setState(uri: vscode.Uri, state: CheckState): void {
+    this.states.set(uri.toString(), state);
+    this.stateEmitter.fire({ uri, state });
   }
 
   outcomeFor(uri: vscode.Uri): CheckOutcome | undefined {
@@ -144,8 +201,10 @@ export class CheckService implements vscode.Disposable {
     const request = { file: uri.fsPath, text: opts.text, bytes, edits: opts.bytes ? opts.edits : undefined, overrides: settings.overrides, checkImageFiles: settings.checkImageFiles };
     const work = async (report?: (pct: number, phase: string) => void) => {
       this.opts.status.busy(name, 0, 'read');
+      this.setState(uri, { kind: 'running', phase: 'read', fraction: 0 });
       return this.opts.runner.run(request, (phase, fraction) => {
         this.opts.status.busy(name, fraction, phase);
+        if (!controller.signal.aborted) this.setState(uri, { kind: 'running', phase, fraction });
         report?.(fraction, phase);
       }, controller.signal);
     };
@@ -173,15 +232,19 @@ export class CheckService implements vscode.Disposable {
       this.outcomes.set(uri.toString(), outcome);
       this.versions.set(uri.toString(), opts.version);
       this.opts.diagnostics.set(uri, toDiagnostics(uri, outcome.problems, outcome.maxProblemsPerRule ?? settings.maxProblemsPerRule));
+      this.setState(uri, { kind: 'done', problems: outcome.problems.length });
       for (const e of outcome.configErrors) this.opts.log.appendLine(`[config] ${e}`);
       this.opts.log.appendLine(`[check] ${uri.fsPath}: ${outcome.problems.length} problems in ${Date.now() - t0} ms`);
       return outcome;
     } catch (e) {
       if (e instanceof CancelledError || controller.signal.aborted) {
         this.opts.log.appendLine(`[check] ${uri.fsPath}: cancelled`);
+        // Cancelled by the user (a newer check of the file replaces this one silently).
+        if (this.running.get(uri.toString())?.controller === controller && this.states.get(uri.toString())?.kind !== 'cancelled') this.setState(uri, { kind: 'cancelled' });
         return undefined;
       }
       const message = (e as Error)?.message ?? String(e);
+      this.setState(uri, { kind: 'failed', message });
       this.opts.log.appendLine(`[check] ${uri.fsPath}: failed: ${message}`);
       void vscode.window.showErrorMessage(`Labelscope could not check ${name}: ${message}`);
       return undefined;
@@ -194,6 +257,7 @@ export class CheckService implements vscode.Disposable {
   dispose(): void {
     for (const t of this.timers.values()) clearTimeout(t);
     for (const j of this.running.values()) j.controller.abort();
+    this.stateEmitter.dispose();
   }
 }
 

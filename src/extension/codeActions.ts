@@ -4,15 +4,48 @@
  * in the worker on demand (commands in fixCommands.ts).
  */
 import * as vscode from 'vscode';
-import type { CheckOutcome, OutcomeProblem, PositionedEdit } from '../node/checkWorkerProtocol';
+import type { CheckOutcome, OutcomeProblem, PositionedEdit, PositionedFix } from '../node/checkWorkerProtocol';
 import type { CheckService } from './checkService';
-import { DIAGNOSTIC_SOURCE } from './diagnostics';
+import { DIAGNOSTIC_SOURCE, diagnosticCode } from './diagnostics';
 
 /** `source.fixAll.labelscope`: what `editor.codeActionsOnSave` asks for. */
 export const FIX_ALL_KIND = vscode.CodeActionKind.SourceFixAll.append('labelscope');
 
 export const FIX_ALL_COMMAND = 'labelscope.fixAll';
 export const FIX_ALL_OF_RULE_COMMAND = 'labelscope.fixAllOfRule';
+/** A fix that asks for a category first ("Change category_id to…"): QuickPick, then the edit. */
+export const CHOOSE_FIX_COMMAND = 'labelscope.applyFixWithChoice';
+
+/** A category for a "pick a category" fix, as the QuickPick lists it. */
+export interface CategoryChoice { id: number | string; name: string }
+
+/** Asks for a category (the file's categories, by name and id); undefined: dismissed. */
+export async function pickCategory(categories: readonly CategoryChoice[], title: string): Promise<CategoryChoice | undefined> {
+  const picked = await vscode.window.showQuickPick(
+    categories.map((c) => ({ label: c.name || `category ${String(c.id)}`, description: `id ${JSON.stringify(c.id)}`, category: c })),
+    { placeHolder: title, matchOnDescription: true },
+  );
+  return picked?.category;
+}
+
+/** The fix's edits with every newText set to the picked category's id. */
+export function withChoice(fix: PositionedFix, choice: CategoryChoice): PositionedEdit[] {
+  return fix.edits.map((e) => ({ ...e, newText: JSON.stringify(choice.id) }));
+}
+
+/** `labelscope.applyFixWithChoice(uri, fix, categories, version)`: pick, then one WorkspaceEdit (only onto the checked version). */
+export function registerChooseFixCommand(): vscode.Disposable {
+  return vscode.commands.registerCommand(CHOOSE_FIX_COMMAND, async (uri: vscode.Uri, fix: PositionedFix, categories: CategoryChoice[], version?: number) => {
+    const choice = await pickCategory(categories, 'Change category_id to which category?');
+    if (!choice) return false;
+    const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
+    if (doc && version !== undefined && doc.version !== version) {
+      void vscode.window.showWarningMessage('Labelscope: the file changed since it was checked; nothing was changed. Try again after the check.');
+      return false;
+    }
+    return vscode.workspace.applyEdit(toWorkspaceEdit(uri, withChoice(fix, choice)));
+  });
+}
 
 export function editRange(e: Pick<PositionedEdit, 'line' | 'column' | 'endLine' | 'endColumn'>): vscode.Range {
   return new vscode.Range(e.line - 1, e.column - 1, e.endLine - 1, e.endColumn - 1);
@@ -25,12 +58,7 @@ export function toWorkspaceEdit(uri: vscode.Uri, edits: readonly PositionedEdit[
   return we;
 }
 
-function codeOf(d: vscode.Diagnostic): string | undefined {
-  const c = d.code;
-  if (typeof c === 'string') return c;
-  if (typeof c === 'object' && c !== null && typeof c.value === 'string') return c.value;
-  return undefined;
-}
+const codeOf = diagnosticCode;
 
 const keyOf = (rule: string, line: number, column: number, message: string) => `${rule}\u0000${line}:${column}\u0000${message}`;
 const indexes = new WeakMap<CheckOutcome, Map<string, OutcomeProblem>>();
@@ -85,11 +113,19 @@ export class LabelscopeCodeActionProvider implements vscode.CodeActionProvider {
       const rule = codeOf(d);
       if (!rule || !outcome.fixableRules.includes(rule)) continue;
       const problem = fresh ? problemFor(outcome, d) : undefined;
+      // Fixes that keep the data ("Add category 7", "Change category_id to…") come before one that deletes.
+      for (const f of problem?.moreFixes ?? []) {
+        const a = new vscode.CodeAction(f.title, vscode.CodeActionKind.QuickFix);
+        if (f.choose === 'category') a.command = { command: CHOOSE_FIX_COMMAND, title: f.title, arguments: [document.uri, f, outcome.categories ?? [], document.version] };
+        else a.edit = toWorkspaceEdit(document.uri, f.edits);
+        a.diagnostics = [d];
+        actions.push(a);
+      }
       if (problem?.fix) {
         const a = new vscode.CodeAction(problem.fix.title, vscode.CodeActionKind.QuickFix);
         a.edit = toWorkspaceEdit(document.uri, problem.fix.edits);
         a.diagnostics = [d];
-        a.isPreferred = true;
+        a.isPreferred = !problem.fix.deletes;
         actions.push(a);
       }
       if (!rulesOffered.has(rule)) {

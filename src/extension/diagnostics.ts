@@ -17,6 +17,44 @@ export const TRUNCATED_CODE = 'labelscope/more-problems';
 /** VS Code's limit (extHostDiagnostics: _maxDiagnosticsPerFile). */
 export const MAX_DIAGNOSTICS_PER_FILE = 1000;
 
+/** Runs from a diagnostic's code link: shows the problem in the viewer (see revealLink). */
+export const REVEAL_PROBLEM_COMMAND = 'labelscope.revealProblem';
+/** The "Labelscope Problems" tree view (src/extension/problemsView.ts). */
+export const PROBLEMS_VIEW_ID = 'labelscope.problems';
+
+/** Where a problem is in the viewer: its annotation or image, else (categories, info) the problem itself. */
+export interface ProblemTarget {
+  jsonPath: string;
+  annotationId?: number | string;
+  imageId?: number | string;
+  rule: string;
+  line: number;
+}
+
+export function problemTarget(p: Pick<PositionedProblem, 'jsonPath' | 'annotationId' | 'imageId' | 'rule' | 'line'>): ProblemTarget {
+  const t: ProblemTarget = { jsonPath: p.jsonPath, rule: p.rule, line: p.line };
+  if (p.annotationId !== undefined) t.annotationId = p.annotationId;
+  if (p.imageId !== undefined) t.imageId = p.imageId;
+  return t;
+}
+
+/**
+ * A `command:` link that shows the problem in the viewer. VS Code hands custom editors no range
+ * when a Problems row is clicked (microsoft/vscode#205209), but a diagnostic's code link is opened
+ * with command links allowed: the rule id in the Problems row (and in the hover) becomes this link.
+ */
+export function revealLink(uri: vscode.Uri, p: Pick<PositionedProblem, 'jsonPath' | 'annotationId' | 'imageId' | 'rule' | 'line'>): vscode.Uri {
+  return vscode.Uri.parse(`command:${REVEAL_PROBLEM_COMMAND}?${encodeURIComponent(JSON.stringify([uri.toString(), problemTarget(p)]))}`);
+}
+
+/** The rule id of a diagnostic's code (a plain string, or the value of a code link). */
+export function diagnosticCode(d: Pick<vscode.Diagnostic, 'code'>): string | undefined {
+  const c = d.code;
+  if (typeof c === 'string') return c;
+  if (typeof c === 'object' && c !== null && typeof c.value === 'string') return c.value;
+  return undefined;
+}
+
 const SEVERITY: Record<PositionedProblem['severity'], vscode.DiagnosticSeverity> = {
   error: vscode.DiagnosticSeverity.Error,
   warning: vscode.DiagnosticSeverity.Warning,
@@ -104,7 +142,7 @@ export function toDiagnostics(uri: vscode.Uri, problems: readonly PositionedProb
   for (const p of shown) {
     const d = new vscode.Diagnostic(rangeOf(p), p.message, SEVERITY[p.severity]);
     d.source = DIAGNOSTIC_SOURCE;
-    d.code = p.rule;
+    d.code = { value: p.rule, target: revealLink(uri, p) };
     if (p.related?.length) {
       d.relatedInformation = p.related.map((r) => new vscode.DiagnosticRelatedInformation(new vscode.Location(uri, rangeOf(r)), `${r.message} (${r.jsonPath})`));
     }
@@ -120,7 +158,8 @@ export function toDiagnostics(uri: vscode.Uri, problems: readonly PositionedProb
       SEVERITY[h.first.severity],
     );
     d.source = DIAGNOSTIC_SOURCE;
-    d.code = TRUNCATED_CODE;
+    // The link opens the Labelscope Problems view, which lists them all.
+    d.code = { value: TRUNCATED_CODE, target: vscode.Uri.parse(`command:${PROBLEMS_VIEW_ID}.focus`) };
     out.push(d);
   }
   return out;

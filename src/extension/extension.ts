@@ -9,9 +9,11 @@ import { WorkerCheckRunner, type CheckRunner } from './checkRunner';
 import { CheckService, readSettings } from './checkService';
 import { DEFAULT_COCO_PATTERNS, looksLikeCoco, matchesCocoPatterns } from './cocoFiles';
 import { DIAGNOSTIC_SOURCE } from './diagnostics';
-import { LabelscopeCodeActionProvider } from './codeActions';
+import { LabelscopeCodeActionProvider, registerChooseFixCommand } from './codeActions';
 import { registerFixCommands, type FixCommandOptions } from './fixCommands';
-import { StatusBar } from './statusBar';
+import { CANCEL_CHECKS_COMMAND, StatusBar } from './statusBar';
+import { targetCocoUri } from './activeFile';
+import { registerProblemsView } from './problemsView';
 import { VSCODE_TEXT_DOCUMENT_MAX_BYTES } from '../core/limits';
 import { registerCocoEditor } from './editor/cocoEditorProvider';
 import { registerSam } from './sam';
@@ -47,7 +49,8 @@ export function activate(context: vscode.ExtensionContext, runner?: CheckRunner,
   const status = new StatusBar(
     () => service?.allOutcomes ?? [],
     () => {
-      const uri = vscode.window.activeTextEditor?.document.uri;
+      // The file in view: a text editor or the viewer (a custom editor has no activeTextEditor).
+      const uri = targetCocoUri();
       return uri ? service?.outcomeFor(uri) : undefined;
     },
   );
@@ -102,9 +105,11 @@ export function activate(context: vscode.ExtensionContext, runner?: CheckRunner,
     vscode.workspace.onDidChangeTextDocument((e) => { if (e.contentChanges.length > 0) checkDocument(e.document, EDIT_DEBOUNCE_MS, false); }),
     vscode.workspace.onDidSaveTextDocument((d) => { checkDocument(d); if (isCocoCached(d)) autoImages.schedule(d.uri); }),
     vscode.window.onDidChangeActiveTextEditor(() => status.refresh()),
-    vscode.commands.registerCommand('labelscope.checkFile', async (uri?: vscode.Uri) => {
-      const target = uri ?? vscode.window.activeTextEditor?.document.uri;
-      if (!target || target.scheme !== 'file') {
+    vscode.window.tabGroups.onDidChangeTabs(() => status.refresh()),
+    vscode.commands.registerCommand(CANCEL_CHECKS_COMMAND, () => svc.cancelAll()),
+    vscode.commands.registerCommand('labelscope.checkFile', async (uri?: unknown) => {
+      const target = targetCocoUri(uri);
+      if (!target) {
         void vscode.window.showWarningMessage('Labelscope: open a COCO JSON file (or pick one in the Explorer) to check it.');
         return;
       }
@@ -112,7 +117,8 @@ export function activate(context: vscode.ExtensionContext, runner?: CheckRunner,
       const outcome = await svc.check(target, { text: open?.isDirty ? open.getText() : undefined, version: open?.version, size: fileSize(target.fsPath) });
       if (outcome) void vscode.commands.executeCommand('workbench.actions.view.problems');
     }),
-    vscode.commands.registerCommand('labelscope.checkWorkspace', () => scanWorkspace(true)),
+    vscode.commands.registerCommand('labelscope.checkWorkspace', () => checkWorkspace()),
+    ...registerProblemsView(svc),
     vscode.languages.registerCodeActionsProvider(
       [{ language: 'json', scheme: 'file' }, { language: 'jsonc', scheme: 'file' }],
       // The quick fixes, then "Show in Labelscope viewer" (src/extension/editor/links.ts).
@@ -120,6 +126,7 @@ export function activate(context: vscode.ExtensionContext, runner?: CheckRunner,
       { providedCodeActionKinds: LabelscopeCodeActionProvider.providedCodeActionKinds },
     ),
     ...registerFixCommands(svc, options),
+    registerChooseFixCommand(),
     vscode.workspace.onDidChangeConfiguration((e) => { if (e.affectsConfiguration('labelscope')) recheckAll(); }),
   );
 
@@ -160,9 +167,81 @@ export function activate(context: vscode.ExtensionContext, runner?: CheckRunner,
   }
   const startupScan = scanWorkspace(false);
 
+  /**
+   * `Check All COCO Files in Workspace`: every file the name patterns find, checked with
+   * cancellable progress, then a report of what was done: files checked, problems, and the
+   * files skipped and why (not COCO by content, over the file limit, cancelled, failed).
+   */
+  async function checkWorkspace(): Promise<WorkspaceCheckReport> {
+    const patterns = [...DEFAULT_COCO_PATTERNS, ...readSettings().cocoFilePatterns];
+    const found = new Map<string, vscode.Uri>();
+    for (const p of patterns) {
+      for (const uri of await vscode.workspace.findFiles(p, '**/node_modules/**', WORKSPACE_SCAN_LIMIT + 1)) found.set(uri.toString(), uri);
+    }
+    // Files already checked in this workspace (opened in the viewer, whatever their names) are checked again too.
+    const folders = vscode.workspace.workspaceFolders ?? [];
+    for (const uri of svc.checkedUris) if (folders.some((f) => uri.fsPath.startsWith(f.uri.fsPath + path.sep))) found.set(uri.toString(), uri);
+    const report: WorkspaceCheckReport = { checked: [], errors: 0, warnings: 0, infos: 0, skipped: [] };
+    const candidates: vscode.Uri[] = [];
+    for (const uri of found.values()) {
+      if (!sniffFile(uri.fsPath)) report.skipped.push({ uri, reason: 'not a COCO file (no "images", "annotations" or "categories" at its start)' });
+      else if (candidates.length >= WORKSPACE_SCAN_LIMIT) report.skipped.push({ uri, reason: `over the limit of ${WORKSPACE_SCAN_LIMIT} files per run (open it or run Check COCO File)` });
+      else candidates.push(uri);
+    }
+    await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: 'Labelscope: checking the workspace', cancellable: true },
+      async (progress, token) => {
+        let stopped = false;
+        token.onCancellationRequested(() => { stopped = true; svc.cancelAll(); });
+        for (const [i, uri] of candidates.entries()) {
+          if (stopped) { report.skipped.push({ uri, reason: 'cancelled' }); continue; }
+          progress.report({ message: `${i + 1} of ${candidates.length}: ${vscode.workspace.asRelativePath(uri)}`, increment: 100 / Math.max(1, candidates.length) });
+          const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
+          let outcome = await svc.check(uri, { text: open?.isDirty ? open.getText() : undefined, version: open?.version, size: fileSize(uri.fsPath) });
+          // Replaced by a newer check of the file (an edit came in): that one's outcome counts.
+          if (!outcome && !stopped && svc.stateFor(uri)?.kind !== 'cancelled' && svc.stateFor(uri)?.kind !== 'failed') { await svc.whenIdle(uri); outcome = svc.outcomeFor(uri); }
+          if (!outcome) {
+            const state = svc.stateFor(uri);
+            report.skipped.push({ uri, reason: state?.kind === 'failed' ? `failed: ${state.message}` : 'cancelled' });
+            continue;
+          }
+          report.checked.push(uri);
+          report.errors += outcome.summary.errors;
+          report.warnings += outcome.summary.warnings;
+          report.infos += outcome.summary.infos;
+        }
+      },
+    );
+    log.appendLine(`[check workspace] ${report.checked.length} file(s) checked: ${report.errors} errors, ${report.warnings} warnings, ${report.infos} infos`);
+    for (const u of report.checked) log.appendLine(`  checked ${vscode.workspace.asRelativePath(u)}`);
+    for (const s of report.skipped) log.appendLine(`  skipped ${vscode.workspace.asRelativePath(s.uri)}: ${s.reason}`);
+    const plural = (n: number, w: string) => `${n} ${w}${n === 1 ? '' : 's'}`;
+    if (report.checked.length === 0 && report.skipped.length === 0) {
+      void vscode.window.showInformationMessage(`Labelscope: no COCO files found in this workspace (file names matching ${patterns.join(', ')}; setting labelscope.cocoFilePatterns).`);
+      return report;
+    }
+    const reasons = new Map<string, number>();
+    for (const s of report.skipped) { const r = s.reason.replace(/^failed: .*/, 'failed').replace(/ \(.*\)$/, ''); reasons.set(r, (reasons.get(r) ?? 0) + 1); }
+    const skipped = report.skipped.length ? ` Skipped ${plural(report.skipped.length, 'file')}: ${[...reasons].map(([r, n]) => `${n} ${r}`).join('; ')}.` : '';
+    const message = `Labelscope: checked ${plural(report.checked.length, 'COCO file')}: ${plural(report.errors, 'error')}, ${plural(report.warnings, 'warning')}, ${report.infos} info.${skipped}`;
+    void vscode.window.showInformationMessage(message, SHOW_DETAILS).then((c) => { if (c === SHOW_DETAILS) log.show(true); });
+    return report;
+  }
+
   // The last step of activation: what an end-to-end test waits on (an error above never gets here).
   log.appendLine(`Labelscope activated (${vscode.workspace.isTrusted ? 'trusted' : 'untrusted'} workspace).`);
   return { service: svc, startupScan };
+}
+
+export const SHOW_DETAILS = 'Show Details';
+
+/** What `Check All COCO Files in Workspace` did (its result, for tests and callers). */
+export interface WorkspaceCheckReport {
+  checked: vscode.Uri[];
+  errors: number;
+  warnings: number;
+  infos: number;
+  skipped: { uri: vscode.Uri; reason: string }[];
 }
 
 export function deactivate(): void {

@@ -3,6 +3,9 @@ import * as vscode from 'vscode';
 import type { CheckOutcome } from '../node/checkWorkerProtocol';
 import { KIND_LABEL } from '../core/coco/kind';
 
+/** Cancels every running check (the status bar item's command while a check runs). */
+export const CANCEL_CHECKS_COMMAND = 'labelscope.cancelChecks';
+
 export class StatusBar implements vscode.Disposable {
   readonly item: vscode.StatusBarItem;
   private busyText: string | undefined;
@@ -17,11 +20,15 @@ export class StatusBar implements vscode.Disposable {
   busy(fileName: string, fraction: number, phase: string): void {
     this.busyText = `$(sync~spin) Labelscope: ${phase === 'check' ? 'checking' : 'reading'} ${fileName} ${Math.round(fraction * 100)}%`;
     this.item.text = this.busyText;
+    // A click while checking cancels (the viewer has its own Cancel; big files also a notification).
+    this.item.command = CANCEL_CHECKS_COMMAND;
+    this.item.tooltip = `Labelscope is checking ${fileName}. Click to cancel.`;
     this.item.show();
   }
 
   idle(): void {
     this.busyText = undefined;
+    this.item.command = 'workbench.actions.view.problems';
   }
 
   refresh(): void {

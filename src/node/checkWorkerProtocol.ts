@@ -37,6 +37,19 @@ export interface FixAllRequest {
   ruleId?: string;
   /** At most this many check-and-fix passes (default 5). */
   maxPasses?: number;
+  /** Leave out fixes that delete data (annotations): what fix-all applies without asking. */
+  excludeDeletions?: boolean;
+}
+
+/** What fix-all does, per rule: shown (and asked about) before anything is applied. */
+export interface FixAllGroup {
+  rule: string;
+  /** How many fixes of this rule were applied, over all passes. */
+  count: number;
+  /** These fixes delete data (annotations). */
+  deletes: boolean;
+  /** One fix's title, as an example ("Delete annotation 7"). */
+  example: string;
 }
 
 export type WorkerRequest = CheckRequest | FixAllRequest;
@@ -60,11 +73,19 @@ export interface PositionedEdit {
 export interface PositionedFix {
   title: string;
   edits: PositionedEdit[];
+  /** An alternative fix's id (`<rule>#<name>`); absent for the rule's own fix (its key is the rule id). */
+  id?: string;
+  /** The fix deletes data (an annotation). */
+  deletes?: boolean;
+  /** The user picks a category first; every edit's newText becomes its id (see CheckOutcome.categories). */
+  choose?: 'category';
 }
 
 /** A problem as the editor gets it: with its fix, when its rule has one (only for problems shown, see the per-rule cap). */
 export interface OutcomeProblem extends PositionedProblem {
   fix?: PositionedFix;
+  /** Other fixes (e.g. "Add category 7", "Change category_id to…"), offered before `fix`. */
+  moreFixes?: PositionedFix[];
 }
 
 export interface CheckOutcome {
@@ -82,6 +103,8 @@ export interface CheckOutcome {
   fingerprint?: string;
   /** Where the checked bytes came from: read from the file, or handed over as shared memory or as a copy. */
   bytesFrom?: 'file' | 'shared' | 'copy';
+  /** The file's categories, when a fix asks the user to pick one ("Change category_id to…"). */
+  categories?: { id: number | string; name: string }[];
 }
 
 export interface FixAllOutcome {
@@ -97,4 +120,10 @@ export interface FixAllOutcome {
   size: number;
   /** Fingerprint of what was read (the edits apply to these bytes only). */
   fingerprint?: string;
+  /** The fixes applied, per rule and kind (deletions apart). */
+  groups?: FixAllGroup[];
+  /** Fixes that would delete data and were left out (excludeDeletions). */
+  deletionsLeftOut?: number;
+  /** Byte ranges (of what was read) that the first pass deletes: the preview labels their edits. */
+  deletedRanges?: { start: number; end: number }[];
 }

@@ -15,7 +15,7 @@ import type { Fix, Rule } from '../core/ruleKit/types';
 import { writeFileAtomic } from './atomicWrite';
 import { checkFile, type CheckFileOptions } from './checkFile';
 import { CocoReadError } from './loadCoco';
-import type { FixAllOutcome, FixAllRequest, OutcomeProblem, PositionedEdit, PositionedFix } from './checkWorkerProtocol';
+import type { FixAllGroup, FixAllOutcome, FixAllRequest, OutcomeProblem, PositionedEdit, PositionedFix } from './checkWorkerProtocol';
 
 export const DEFAULT_FIX_PASSES = 5;
 
@@ -26,7 +26,21 @@ export function positionEdit(lines: LineIndex, e: ByteEdit): PositionedEdit {
 }
 
 export function positionFix(doc: CocoDocument, fix: Fix): PositionedFix {
-  return { title: fix.title, edits: fix.edits.map((e) => positionEdit(doc.lines, e)) };
+  const out: PositionedFix = { title: fix.title, edits: fix.edits.map((e) => positionEdit(doc.lines, e)) };
+  if (fix.id) out.id = fix.id;
+  if (fix.deletes) out.deletes = true;
+  if (fix.choose) out.choose = fix.choose;
+  return out;
+}
+
+/** A rule's other fixes (none when it has none or they throw). */
+export function safeMoreFixes(rule: Rule | undefined, doc: CocoDocument, problem: Problem): Fix[] {
+  if (!rule?.moreFixes) return [];
+  try {
+    return rule.moreFixes(doc, problem).filter((f) => f.edits.length > 0);
+  } catch {
+    return [];
+  }
 }
 
 /** A rule's fix, or undefined when it has none or its fix throws (a fix bug must not break the check). */
@@ -64,6 +78,8 @@ export function attachFixes(
     seen.set(p.rule, n + 1);
     const fix = safeFix(rule, doc, p);
     if (fix) positioned[i].fix = positionFix(doc, fix);
+    const more = safeMoreFixes(rule, doc, p);
+    if (more.length) positioned[i].moreFixes = more.map((f) => positionFix(doc, f));
   });
   return [...fixable];
 }
@@ -73,7 +89,7 @@ export function attachFixes(
  * with two edits is applied entirely or not at all). Returns the kept edits and
  * how many fixes were skipped for overlapping.
  */
-export function pickNonOverlapping(fixes: readonly Fix[]): { edits: ByteEdit[]; applied: number; skipped: number } {
+export function pickNonOverlapping(fixes: readonly Fix[]): { edits: ByteEdit[]; applied: number; skipped: number; kept: number[] } {
   const tagged = fixes.flatMap((f, i) => f.edits.map((e) => ({ e, i })));
   tagged.sort((a, b) => a.e.start - b.e.start || a.e.end - b.e.end);
   const dropped = new Set<number>();
@@ -85,7 +101,8 @@ export function pickNonOverlapping(fixes: readonly Fix[]): { edits: ByteEdit[]; 
   }
   // The sweep kept only edits that start at or after every kept edit's end: no overlap is left.
   const edits = tagged.filter((t) => !dropped.has(t.i)).map((t) => t.e);
-  return { edits, applied: fixes.length - dropped.size, skipped: dropped.size };
+  const kept = fixes.map((_, i) => i).filter((i) => !dropped.has(i));
+  return { edits, applied: fixes.length - dropped.size, skipped: dropped.size, kept };
 }
 
 /**
@@ -129,6 +146,12 @@ export function composeEdits(a: readonly ByteEdit[], b: readonly ByteEdit[], out
 export interface FixAllRun {
   /** Edits against the original bytes. */
   edits: ByteEdit[];
+  /** Fixes applied per rule and kind. */
+  groups: FixAllGroup[];
+  /** Deleting fixes left out (excludeDeletions). */
+  deletionsLeftOut: number;
+  /** Ranges of the original bytes the first pass deletes. */
+  deletedRanges: { start: number; end: number }[];
   /** The bytes after every pass. */
   bytes: Uint8Array;
   fixed: number;
@@ -140,7 +163,7 @@ export interface FixAllRun {
 export async function fixAllBytes(
   file: string,
   original: Uint8Array,
-  opts: Omit<CheckFileOptions, 'bytes' | 'only'> & { ruleId?: string; maxPasses?: number },
+  opts: Omit<CheckFileOptions, 'bytes' | 'only'> & { ruleId?: string; maxPasses?: number; excludeDeletions?: boolean },
 ): Promise<FixAllRun> {
   const rules = opts.rules ?? ALL_RULES;
   const fixable = rules.filter((r) => r.fix && (opts.ruleId === undefined || r.id === opts.ruleId));
@@ -152,17 +175,30 @@ export async function fixAllBytes(
   let fixed = 0;
   let passes = 0;
   let remaining = 0;
-  if (only.length === 0) return { edits: [], bytes, fixed, passes, remaining };
+  const groups = new Map<string, FixAllGroup>();
+  let deletionsLeftOut = 0;
+  const deletedRanges: { start: number; end: number }[] = [];
+  if (only.length === 0) return { edits: [], bytes, fixed, passes, remaining, groups: [], deletionsLeftOut, deletedRanges };
   for (;;) {
     const result = await checkFile(file, { ...opts, bytes, only, rules });
-    const fixes: Fix[] = [];
+    const fixes: (Fix & { rule: string })[] = [];
+    let leftOut = 0;
     for (const p of result.problems) {
       const f = safeFix(byId.get(p.rule), result.doc, p);
-      if (f) fixes.push(f);
+      if (f && f.deletes && opts.excludeDeletions) leftOut++;
+      else if (f) fixes.push({ ...f, rule: p.rule });
     }
-    remaining = fixes.length;
+    if (passes === 0) deletionsLeftOut = leftOut;
+    remaining = fixes.length + leftOut;
     if (fixes.length === 0 || passes >= maxPasses || opts.signal?.aborted) break;
-    const { edits, applied } = pickNonOverlapping(fixes);
+    const { edits, applied, kept } = pickNonOverlapping(fixes);
+    for (const i of kept) {
+      const f = fixes[i];
+      const key = `${f.rule}\u0000${f.deletes ? 1 : 0}`;
+      const g = groups.get(key);
+      if (g) g.count++; else groups.set(key, { rule: f.rule, count: 1, deletes: !!f.deletes, example: f.title });
+      if (passes === 0 && f.deletes) for (const e of f.edits) deletedRanges.push({ start: e.start, end: e.end });
+    }
     const next = applyByteEdits(bytes, edits);
     if (sameBytes(next, bytes)) break; // fixes that change nothing would loop forever
     composed = passes === 0 ? edits : composeEdits(composed, edits, next);
@@ -170,7 +206,7 @@ export async function fixAllBytes(
     fixed += applied;
     passes++;
   }
-  return { edits: composed, bytes, fixed, passes, remaining };
+  return { edits: composed, bytes, fixed, passes, remaining, groups: [...groups.values()], deletionsLeftOut, deletedRanges };
 }
 
 function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
@@ -193,7 +229,7 @@ export async function runFixAll(
   }
   onProgress?.('read', 1);
   const run = await fixAllBytes(req.file, bytes, {
-    overrides: req.overrides, checkImageFiles: req.checkImageFiles, ruleId: req.ruleId, maxPasses: req.maxPasses, signal, rules,
+    overrides: req.overrides, checkImageFiles: req.checkImageFiles, ruleId: req.ruleId, maxPasses: req.maxPasses, excludeDeletions: req.excludeDeletions, signal, rules,
     onProgress,
   });
   const lines = new LineIndex(bytes);
@@ -205,6 +241,9 @@ export async function runFixAll(
     remaining: run.remaining,
     size: bytes.length,
     fingerprint: fingerprint(bytes),
+    groups: run.groups,
+    deletionsLeftOut: run.deletionsLeftOut,
+    deletedRanges: run.deletedRanges,
   };
 }
 

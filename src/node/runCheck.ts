@@ -6,8 +6,9 @@ import { fingerprint } from '../core/edits/fingerprint';
 import { checkFile } from './checkFile';
 import { isShared } from './sharedBytes';
 import { applyByteEdits } from '../core/edits/applyByteEdits';
-import type { CheckOutcome, CheckRequest, FixAllOutcome, WorkerRequest } from './checkWorkerProtocol';
+import type { CheckOutcome, CheckRequest, FixAllOutcome, OutcomeProblem, WorkerRequest } from './checkWorkerProtocol';
 import { attachFixes, runFixAll } from './fixes';
+import { isJsonObject, type CocoDocument } from '../core/coco/document';
 
 export async function runCheck(
   req: CheckRequest,
@@ -25,7 +26,7 @@ export async function runCheck(
     rules,
   });
   const maxProblemsPerRule = result.config.maxProblemsPerRule ?? DEFAULT_MAX_PROBLEMS_PER_RULE;
-  const problems = positionProblems(result.doc, result.problems);
+  const problems: OutcomeProblem[] = positionProblems(result.doc, result.problems);
   const fixableRules = attachFixes(result.doc, result.problems, problems, rules, maxProblemsPerRule);
   return {
     file: req.file,
@@ -38,7 +39,19 @@ export async function runCheck(
     fixableRules,
     fingerprint: fingerprint(result.doc.bytes),
     bytesFrom: req.bytes ? (isShared(req.bytes) ? 'shared' : 'copy') : req.text !== undefined ? 'copy' : 'file',
+    ...(problems.some((p) => p.moreFixes?.some((f) => f.choose === 'category')) ? { categories: categoriesOf(result.doc) } : {}),
   };
+}
+
+/** The file's categories (id and name) for a "pick a category" fix. */
+function categoriesOf(doc: CocoDocument): { id: number | string; name: string }[] {
+  const out: { id: number | string; name: string }[] = [];
+  for (const e of doc.categoryEntries) {
+    const v = e.value;
+    if (!isJsonObject(v) || (typeof v.id !== 'number' && typeof v.id !== 'string')) continue;
+    out.push({ id: v.id, name: typeof v.name === 'string' ? v.name : '' });
+  }
+  return out;
 }
 
 /** Dispatches a worker request by kind. */

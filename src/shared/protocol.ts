@@ -112,6 +112,8 @@ export interface ProblemInfo {
   line: number;
   /** The quick fix's title, when the problem has one. */
   fix?: string;
+  /** Other fixes (id and title: "Add category 7", "Change category_id to…"), shown before `fix`. */
+  moreFixes?: { id: string; title: string }[];
 }
 
 export interface ProblemsPayload {
@@ -121,6 +123,19 @@ export interface ProblemsPayload {
   source: 'check' | 'none';
   /** Problems left out (not tied to an image). */
   fileLevel: number;
+}
+
+/**
+ * Where the file's check stands (it runs in the check worker when the viewer opens a file no
+ * check has covered): the viewer shows progress with Cancel, and Check Now after a cancel.
+ */
+export interface CheckViewState {
+  kind: 'running' | 'done' | 'cancelled' | 'failed';
+  phase?: 'read' | 'parse' | 'check';
+  /** 0..1 within the phase. */
+  fraction?: number;
+  /** Why it failed. */
+  message?: string;
 }
 
 /** One grid cell's facts. */
@@ -220,7 +235,7 @@ export interface HostMethods {
   /** `annotationId`: the new annotation's id (create). */
   edit: { params: EditOp & { generation?: number }; result: { ok: boolean; message?: string; annotationId?: Id; annotationIndex?: number } };
   /** Apply a problem's quick fix (the same edits as the Problems panel's quick fix). */
-  applyFix: { params: { key: number; generation?: number }; result: { ok: boolean; message?: string } };
+  applyFix: { params: { key: number; generation?: number; fixId?: string }; result: { ok: boolean; message?: string } };
   /** Open the JSON text beside, at this annotation's range. */
   showInJson: { params: { annotationIndex: number }; result: { ok: boolean; message?: string } };
   /** Image indices matching a grid query, in display order. */
@@ -247,6 +262,10 @@ export interface HostNotifications {
   problems: ProblemsPayload;
   /** The first image of a big file, before the full parse is done. */
   preview: PreviewPayload;
+  /** The file's check started, moved on, ended, was cancelled or failed. */
+  checkState: CheckViewState;
+  /** Select this problem in the side panel (from the Problems panel / Labelscope Problems; also problems tied to no image). */
+  revealProblem: { key: number };
   /** Move to an image (command: go to annotation). */
   reveal: { imageIndex: number; annotationId?: Id };
   loadError: { message: string };
@@ -281,6 +300,10 @@ export interface WebviewNotifications {
   imageShown: { imageIndex: number; ms: number };
   /** The toolbar's "Evaluate Predictions…" (runs labelscope.evaluatePredictions on this file). */
   evaluatePredictions: Record<string, never>;
+  /** Cancel the running check of this file. */
+  cancelCheck: Record<string, never>;
+  /** Check this file now (after a cancel or a failure). */
+  checkNow: Record<string, never>;
 }
 
 // ---------------------------------------------------------------------------

@@ -6,9 +6,9 @@ import * as mock from './vscodeMock';
 import { ALL_RULES } from '../../src/core/rules';
 import { activate } from '../../src/extension/extension';
 import { InProcessCheckRunner } from '../../src/extension/checkRunner';
-import { TRUNCATED_CODE } from '../../src/extension/diagnostics';
+import { TRUNCATED_CODE, diagnosticCode } from '../../src/extension/diagnostics';
 import { FIX_ALL_KIND } from '../../src/extension/codeActions';
-import { APPLY_AND_SAVE, type FixAllResult } from '../../src/extension/fixCommands';
+import { APPLY, APPLY_AND_SAVE, type FixAllResult } from '../../src/extension/fixCommands';
 import { cocoText, hugeArea, negativeArea, tmpDir, waitFor } from './helpers';
 
 const { __mock } = mock;
@@ -24,7 +24,7 @@ describe('extension host (mock vscode)', () => {
     return activate(context as unknown as vscode.ExtensionContext, new InProcessCheckRunner(RULES), opts);
   };
   const diags = (uri: vscode.Uri) => (vscode.languages.getDiagnostics(uri) as vscode.Diagnostic[]);
-  const byCode = (uri: vscode.Uri, code: string) => diags(uri).filter((d) => d.code === code);
+  const byCode = (uri: vscode.Uri, code: string) => diags(uri).filter((d) => diagnosticCode(d) === code);
   const write = (name: string, text: string) => { const f = path.join(dir, name); fs.writeFileSync(f, text); return vscode.Uri.file(f); };
   const open = (uri: vscode.Uri) => __mock.openDocument(uri as unknown as mock.Uri, fs.readFileSync(uri.fsPath, 'utf8'));
 
@@ -66,11 +66,11 @@ describe('extension host (mock vscode)', () => {
     const uri = write('instances_val.json', cocoText([5, -7, 3]).replace('"category_id": 1,\n', '"category_id": 9,\n'));
     const doc = open(uri);
     const ds = await waitFor(() => diags(uri).length >= 2 && diags(uri), "diagnostics " + JSON.stringify(__mock.state.outputChannels[0].lines) + JSON.stringify(__mock.state.messages));
-    const neg = ds.find((d) => d.code === 'coco/test-negative-area')!;
+    const neg = ds.find((d) => diagnosticCode(d) === 'coco/test-negative-area')!;
     assert.equal(neg.source, 'labelscope');
     assert.equal(neg.severity, vscode.DiagnosticSeverity.Error);
     assert.equal(doc.getText(neg.range), '-7');
-    const unk = ds.find((d) => d.code === 'coco/annotation-unknown-category')!;
+    const unk = ds.find((d) => diagnosticCode(d) === 'coco/annotation-unknown-category')!;
     assert.equal(doc.getText(unk.range), '9');
     assert.match(__mock.state.statusBarItems[0].text, /2 errors/);
   });
@@ -174,6 +174,7 @@ describe('extension host (mock vscode)', () => {
       assert.equal(r1.outcome!.passes, 3, '8000 → 4000 → 2000 → 1000');
       assert.match(doc.getText(), /"area": 1000,[\s\S]*"area": 1000,/);
     }
+    __mock.state.messageResponses.push(APPLY);
     const r2 = await vscode.commands.executeCommand<FixAllResult>('labelscope.fixAll', uri);
     assert.equal(r2.applied, 'text');
     assert.equal(r2.outcome!.remaining, 0);
@@ -235,6 +236,7 @@ describe('extension host (mock vscode)', () => {
     assert.match(__mock.state.messages.at(-1)!.message, /untrusted/);
     const small = write('instances_small.json', cocoText([-4]));
     const doc = open(small);
+    __mock.state.messageResponses.push(APPLY);
     const r2 = await vscode.commands.executeCommand<FixAllResult>('labelscope.fixAll', small);
     assert.equal(r2.applied, 'text');
     assert.match(doc.getText(), /"area": 4/);

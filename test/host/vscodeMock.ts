@@ -308,14 +308,21 @@ export class TextEdit {
   constructor(public range: Range, public newText: string) {}
 }
 
+/** WorkspaceEditEntryMetadata: `needsConfirmation` sends the edit through the refactor preview. */
+export interface WorkspaceEditEntryMetadata { needsConfirmation: boolean; label: string; description?: string }
+
 export class WorkspaceEdit {
   private readonly edits = new Map<string, { uri: Uri; edits: TextEdit[] }>();
+  /** The metadata of each edit (in the order they were added), for the refactor preview. */
+  readonly metadata: (WorkspaceEditEntryMetadata | undefined)[] = [];
   private entry(uri: Uri) {
     let e = this.edits.get(uri.toString());
     if (!e) { e = { uri, edits: [] }; this.edits.set(uri.toString(), e); }
     return e;
   }
-  replace(uri: Uri, range: Range, newText: string): void { this.entry(uri).edits.push(new TextEdit(range, newText)); }
+  replace(uri: Uri, range: Range, newText: string, metadata?: WorkspaceEditEntryMetadata): void { this.entry(uri).edits.push(new TextEdit(range, newText)); this.metadata.push(metadata); }
+  /** Whether VS Code would show the refactor preview before applying it. */
+  get needsConfirmation(): boolean { return this.metadata.some((m) => m?.needsConfirmation); }
   insert(uri: Uri, position: Position, newText: string): void { this.entry(uri).edits.push(TextEdit.insert(position, newText)); }
   delete(uri: Uri, range: Range): void { this.entry(uri).edits.push(TextEdit.delete(range)); }
   set(uri: Uri, edits: readonly TextEdit[] | undefined): void {
@@ -461,6 +468,11 @@ const state = {
   customEditors: [] as { viewType: string; provider: unknown; options: unknown }[],
   codeLensProviders: [] as { selector: unknown; provider: unknown }[],
   shownDocuments: [] as { uri: Uri; options: unknown }[],
+  /** Refactor previews shown (edits with needsConfirmation), and the answers: true = Apply, else Discard. */
+  previews: [] as WorkspaceEdit[],
+  previewResponses: [] as (boolean | undefined)[],
+  treeViews: [] as { id: string; provider: unknown; view: unknown }[],
+  closedTabs: [] as unknown[],
 };
 
 const workspaceEvents = {
@@ -507,6 +519,35 @@ class MockFileSystemWatcher {
   readonly onDidDelete = this.del.event;
   constructor(readonly pattern: unknown) {}
   dispose(): void { this.change.dispose(); this.create.dispose(); this.del.dispose(); }
+}
+
+// ---------------------------------------------------------------- tabs and tree views
+
+export class TabInputText { constructor(readonly uri: Uri) {} }
+export class TabInputCustom { constructor(readonly uri: Uri, readonly viewType: string) {} }
+
+export enum TreeItemCollapsibleState { None = 0, Collapsed = 1, Expanded = 2 }
+export class TreeItem {
+  description?: string;
+  tooltip?: string;
+  command?: { command: string; title: string; arguments?: unknown[] };
+  iconPath?: unknown;
+  contextValue?: string;
+  id?: string;
+  resourceUri?: Uri;
+  accessibilityInformation?: { label: string; role?: string };
+  constructor(public label: string | { label: string }, public collapsibleState: TreeItemCollapsibleState = TreeItemCollapsibleState.None) {}
+}
+class MockTreeView {
+  message?: string;
+  description?: string;
+  badge?: { value: number; tooltip: string };
+  title?: string;
+  visible = true;
+  revealed: unknown[] = [];
+  constructor(readonly id: string, readonly provider: unknown) {}
+  async reveal(element: unknown): Promise<void> { this.revealed.push(element); }
+  dispose(): void { /* nothing */ }
 }
 
 // ---------------------------------------------------------------- workspace
@@ -584,6 +625,11 @@ export const workspace = {
     return uri;
   },
   async applyEdit(edit: WorkspaceEdit): Promise<boolean> {
+    if (edit.needsConfirmation) {
+      // The refactor preview: nothing changes unless the user presses Apply.
+      state.previews.push(edit);
+      if (state.previewResponses.shift() !== true) return false;
+    }
     state.appliedEdits.push(edit);
     for (const [uri, edits] of edit.entries()) {
       const doc = findDocument(uri) ?? await workspace.openTextDocument(uri);
@@ -654,7 +700,16 @@ export const window = {
     const i = state.quickPickResponses.shift();
     return i === undefined ? undefined : list[i];
   },
-  tabGroups: { all: [] as unknown[], activeTabGroup: { tabs: [] as unknown[], activeTab: undefined, isActive: true, viewColumn: 1 }, onDidChangeTabs: new EventEmitter<unknown>().event, onDidChangeTabGroups: new EventEmitter<unknown>().event, close: async () => true },
+  tabGroups: { all: [] as unknown[], activeTabGroup: { tabs: [] as unknown[], activeTab: undefined as unknown, isActive: true, viewColumn: 1 }, onDidChangeTabs: new EventEmitter<unknown>().event, onDidChangeTabGroups: new EventEmitter<unknown>().event, close: async (tab: unknown) => { state.closedTabs.push(tab); return true; } },
+  createTreeView(id: string, options: { treeDataProvider: unknown }): MockTreeView {
+    const view = new MockTreeView(id, options.treeDataProvider);
+    state.treeViews.push({ id, provider: options.treeDataProvider, view });
+    return view;
+  },
+  registerTreeDataProvider(id: string, provider: unknown): Disposable {
+    state.treeViews.push({ id, provider, view: undefined });
+    return new Disposable(() => undefined);
+  },
   registerCustomEditorProvider(viewType: string, provider: unknown, options?: unknown): Disposable {
     const entry = { viewType, provider, options };
     state.customEditors.push(entry);
@@ -747,6 +802,12 @@ export const __mock = {
     state.customEditors = [];
     state.codeLensProviders = [];
     state.shownDocuments = [];
+    state.previews = [];
+    state.previewResponses = [];
+    state.treeViews = [];
+    state.closedTabs = [];
+    window.tabGroups.activeTabGroup.activeTab = undefined;
+    window.tabGroups.activeTabGroup.tabs = [];
     diagnosticsChanged.dispose();
     if (diagnosticsTimer) clearTimeout(diagnosticsTimer);
     diagnosticsTimer = undefined;

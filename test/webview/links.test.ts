@@ -13,6 +13,12 @@ const problem = (o: Partial<OutcomeProblem>): OutcomeProblem => ({
   rule: 'coco/test', severity: 'warning', message: 'm', jsonPath: '$', line: 1, column: 1, endLine: 1, endColumn: 2, ...o,
 });
 
+/** The host-side calls, once `n` of them came. */
+async function waitAsked(asked: string[], n: number): Promise<string[]> {
+  for (let i = 0; i < 200 && asked.length < n; i++) await new Promise((r) => setTimeout(r, 20));
+  return [...asked];
+}
+
 const selectedId = (h: Harness) => h.page.evaluate(() => (window as never as { labelscope: { viewer: { selected: { id: unknown } | null } } }).labelscope.viewer.selected?.id ?? null);
 
 describe('webview: problems and grid (chromium)', function () {
@@ -34,8 +40,10 @@ describe('webview: problems and grid (chromium)', function () {
     h = await openEditor(browser, { session: { problems: () => problems, applyFix: async (p) => { fixed.push(problems.indexOf(p)); return { ok: true }; } } });
     await waitShown(h.page, 0);
     await h.page.waitForSelector('.prob-row');
-    assert.equal(await h.page.locator('.prob-row').count(), 1);
-    assert.match(await h.page.textContent('.prob-row') ?? '', /Box leaves the image.*coco\/bbox-out-of-image.*annotation 2/s);
+    // The image's problems, then the file's (tied to no image) in their own group.
+    assert.equal(await h.page.locator('.prob-list > .prob-row').count(), 1);
+    assert.match(await h.page.textContent('.prob-list > .prob-row') ?? '', /Box leaves the image.*coco\/bbox-out-of-image.*annotation 2/s);
+    assert.match(await h.page.textContent('.file-probs') ?? '', /Not tied to an image \(1\).*file level/s);
     assert.equal(await h.page.textContent('.prob-row vscode-button'), 'Clip the box');
     assert.equal(await h.page.locator('.ann-row[data-annotation-id="2"] .badge').count(), 1, 'the annotation is marked');
     await h.page.click('.prob-row vscode-button');
@@ -50,13 +58,47 @@ describe('webview: problems and grid (chromium)', function () {
     await h.page.waitForFunction(() => (window as never as { labelscope: { viewer: { selected: { id: unknown } | null } } }).labelscope.viewer.selected?.id === 4);
     await h.page.keyboard.press('n');
     await waitShown(h.page, 4);
+    // n reaches the problem tied to no image too (the list starts with it): the image stays, its row is selected.
+    await h.page.keyboard.press('n');
+    await h.page.waitForFunction(() => document.querySelector('.file-probs .prob-row.selected') && /not tied to an image/.test(document.querySelector('.status')?.textContent ?? ''));
     await h.page.keyboard.press('n');
     await waitShown(h.page, 0); // wraps around
     await h.page.keyboard.press('N');
+    await h.page.waitForFunction(() => document.querySelector('.file-probs .prob-row.selected'));
+    await h.page.keyboard.press('N');
     await waitShown(h.page, 4);
-    const titles = await h.page.locator('.prob-row').allTextContents();
+    const titles = await h.page.locator('.prob-list > .prob-row').allTextContents();
     assert.equal(titles.length, 1);
     assert.match(titles[0], /No file/);
+  });
+
+  it('the check\'s progress with Cancel, Check Now after a cancel; a revealed file-level problem is selected', async () => {
+    const problems = [problem({ rule: 'coco/category-unused', severity: 'info', message: 'Category 9 is unused', jsonPath: '$.categories[2]', line: 12 })];
+    let state: 'running' | 'cancelled' | 'done' = 'running';
+    const asked: string[] = [];
+    h = await openEditor(browser, {
+      session: {
+        problems: () => (state === 'done' ? problems : undefined),
+        checkState: () => ({ kind: 'running', phase: 'check', fraction: 0.4 }),
+        cancelCheck: () => { asked.push('cancel'); },
+        checkNow: () => { asked.push('check'); },
+      },
+    });
+    await waitShown(h.page, 0);
+    await h.page.waitForFunction(() => /Checking the file… checking 40%/.test(document.querySelector('.check-status')?.textContent ?? ''));
+    await h.page.click('.check-status vscode-button:has-text("Cancel")');
+    assert.deepEqual(await waitAsked(asked, 1), ['cancel']);
+    state = 'cancelled';
+    h.session.checkStateChanged({ kind: 'cancelled' });
+    await h.page.waitForFunction(() => /cancelled/.test(document.querySelector('.check-status')?.textContent ?? ''));
+    await h.page.click('.check-status vscode-button:has-text("Check Now")');
+    assert.deepEqual(await waitAsked(asked, 2), ['cancel', 'check']);
+    state = 'done';
+    h.session.checkStateChanged({ kind: 'done' });
+    h.session.problemsChanged();
+    await h.page.waitForFunction(() => !document.querySelector('.check-status') && document.querySelector('.file-probs'));
+    assert.equal(await h.session.revealTarget({ jsonPath: '$.categories[2]', problem: { rule: 'coco/category-unused', line: 12 } }), true);
+    await h.page.waitForFunction(() => document.querySelector('.file-probs .prob-row.selected') && /Category 9 is unused/.test(document.querySelector('.status')?.textContent ?? ''));
   });
 
   it('"Show in JSON" asks the host for the selected annotation', async () => {

@@ -109,6 +109,11 @@ channel.on('init', (p) => {
 });
 
 channel.on('problems', (p) => store.setProblems(p.problems, p.source, p.fileLevel));
+channel.on('checkState', (s) => store.setCheckState(s));
+channel.on('revealProblem', ({ key }) => {
+  const i = store.problems.findIndex((p) => p.key === key);
+  if (i >= 0) app.problemNav.goToProblem(i);
+});
 
 channel.on('preview', (p) => images.showPreview(p));
 

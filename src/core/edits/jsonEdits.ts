@@ -86,3 +86,23 @@ export function insertTopLevelProperty(doc: CocoDocument, key: string, valueText
   const indent = between.slice(nl + 1);
   return { start: i + 1, end: i + 1, newText: `\n${indent}${member}${empty ? '\n' : ','}` };
 }
+
+/**
+ * Append an element after the last of `entries` (at least one), separated as the last two are
+ * (or, after a single element, by a new line at its indent).
+ */
+export function appendElement(doc: CocoDocument, entries: readonly Located[], valueText: string): ByteEdit | undefined {
+  const last = entries.at(-1);
+  if (!last) return undefined;
+  const bytes = doc.bytes;
+  let separator: string;
+  if (entries.length > 1) {
+    // What follows the comma after the element before the last: the file's own spacing.
+    let i = entries[entries.length - 2].end;
+    while (i < last.start && bytes[i] !== 0x2c /* , */) i++;
+    separator = new TextDecoder().decode(bytes.subarray(i + 1, last.start));
+  } else {
+    separator = `\n${indentAt(bytes, last.start)}`;
+  }
+  return { start: last.end, end: last.end, newText: `,${separator}${valueText}` };
+}

@@ -6,6 +6,18 @@ import type { ByteEdit, Problem, Severity } from '../problems';
 export interface Fix {
   readonly title: string;
   readonly edits: readonly ByteEdit[];
+  /** The fix deletes data (an annotation, …): fix-all calls it out and applies it only with consent. */
+  readonly deletes?: boolean;
+  /**
+   * An alternative fix's own id (`<rule id>#<name>`), offered beside the rule's fix as a quick fix
+   * and in the viewer; never applied by fix-all. Fix ids are public contracts: add, never rename.
+   */
+  readonly id?: string;
+  /**
+   * The user picks a category first: each edit's `newText` is then replaced by the picked
+   * category's id (JSON). For "Change category_id to…".
+   */
+  readonly choose?: 'category';
 }
 
 /** The facts a rules reference and a SARIF file show about a rule. */
@@ -90,4 +102,6 @@ export interface Rule extends RuleMeta {
   check(ctx: RuleContext): void;
   /** A fix for one problem this rule reported, or undefined when none applies. */
   fix?(doc: CocoDocument, problem: Problem): Fix | undefined;
+  /** Other fixes of the problem, each with its own id (offered before `fix`, never by fix-all). */
+  moreFixes?(doc: CocoDocument, problem: Problem): Fix[];
 }

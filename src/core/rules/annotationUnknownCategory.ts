@@ -1,7 +1,7 @@
 import { annotationName } from '../ruleKit/segmentationShared';
 import { INSTANCE_KINDS } from '../coco/kind';
 import { isJsonObject } from '../coco/document';
-import { removeElement } from '../edits/jsonEdits';
+import { appendElement, removeElement, replaceRange } from '../edits/jsonEdits';
 import { idOf } from '../ruleKit/schema';
 import type { Rule } from '../ruleKit/types';
 
@@ -29,11 +29,21 @@ export const annotationUnknownCategory: Rule = {
       });
     }
   },
+  /** Keep the annotation: add the missing category, or point it at an existing one. */
+  moreFixes(doc, problem) {
+    const id = problem.categoryId;
+    if (id === undefined) return [];
+    const out = [];
+    const add = appendElement(doc, doc.categoryEntries, JSON.stringify({ id, name: `category_${String(id)}`, supercategory: '' }).replace(/,"/g, ', "').replace(/":/g, '": '));
+    if (add) out.push({ id: `${annotationUnknownCategory.id}#add-category`, title: `Add category ${JSON.stringify(id)} to "categories"`, edits: [add] });
+    if (doc.categoryEntries.length > 0) out.push({ id: `${annotationUnknownCategory.id}#change-category`, title: 'Change category_id to…', edits: [replaceRange(problem, '')], choose: 'category' as const });
+    return out;
+  },
   fix(doc, problem) {
     const index = (problem.data as { index?: number } | undefined)?.index;
     const entry = index === undefined ? undefined : doc.annotationEntries[index];
     if (!entry || problem.start < entry.start || problem.end > entry.end) return undefined;
     const id = isJsonObject(entry.value) ? entry.value.id : undefined;
-    return { title: `Delete annotation ${JSON.stringify(id)}`, edits: [removeElement(doc, doc.annotationEntries, entry.index)] };
+    return { title: `Delete annotation ${JSON.stringify(id)}`, edits: [removeElement(doc, doc.annotationEntries, entry.index)], deletes: true };
   },
 };

@@ -86,7 +86,7 @@ export const duplicateAnnotation: Rule = {
     const ia = { entry: a, box: finiteBbox((a.value as Record<string, unknown>)?.bbox) };
     const ib = { entry: b, box: finiteBbox((b.value as Record<string, unknown>)?.bbox) };
     if (!ia.box || !ib.box || !isExactTwin(doc, ia as Item, ib as Item)) return undefined;
-    return { title: 'Remove this duplicate annotation', edits: [removeElement(doc, entries, d.index)] };
+    return { title: 'Remove this duplicate annotation', edits: [removeElement(doc, entries, d.index)], deletes: true };
   },
 };
 

@@ -20,11 +20,12 @@ import type { ParseAsyncOptions } from '../../core/coco/parse';
 import { imageLookup } from '../../node/imageFiles';
 import { Thumbnailer } from '../../node/thumbnails';
 import { DisplayImages } from '../../node/displayImage';
-import type { OutcomeProblem } from '../../node/checkWorkerProtocol';
-import type { DiffChange, Envelope, Id } from '../../shared/protocol';
-import { readSettings, type CheckService } from '../checkService';
+import type { OutcomeProblem, PositionedFix } from '../../node/checkWorkerProtocol';
+import type { CheckViewState, DiffChange, Envelope, Id } from '../../shared/protocol';
+import { readSettings, type CheckService, type CheckState } from '../checkService';
+import { targetCocoUri } from '../activeFile';
 import { PER_ANNOTATION_RULES } from '../../editor/geometryEdits';
-import { toWorkspaceEdit } from '../codeActions';
+import { pickCategory, toWorkspaceEdit, withChoice } from '../codeActions';
 import { CocoEditorModel, STALE_FIX, fingerprintOf, isEditBackup, type EditBackup, type ImageSource, type ModelEdit } from '../../editor/editorModel';
 import { parseCocoAsync } from '../../core/coco/parse';
 import { fingerprintAsync, fingerprintLength } from '../../core/edits/fingerprint';
@@ -54,6 +55,8 @@ const pendingReveals = new Map<string, RevealTarget>();
 const pendingFilters = new Map<string, ChartPick>();
 /** The evaluation report's filter for a panel being opened (evalEvents.filter before the viewer was open). */
 const pendingEvalFilters = new Map<string, { label: string; imageIds: Id[] }>();
+/** The provider of each open document (fix-all from a command applies through it). */
+const owners = new WeakMap<CocoCustomDocument, CocoEditorProvider>();
 
 export const COCO_EDITOR_VIEW_TYPE = 'labelscope.cocoEditor';
 /** The same editor for any *.json, offered in "Open With…" only (priority "option"). */
@@ -241,11 +244,32 @@ export class CocoEditorProvider implements vscode.CustomEditorProvider<CocoCusto
     const backup = openContext.backupId ? vscode.Uri.parse(openContext.backupId) : undefined;
     const doc = new CocoCustomDocument(uri, backup);
     openDocuments.set(uri.toString(), doc);
+    owners.set(doc, this);
     const following = this.follow(doc);
     // The JSON text already open beside it: known from here on when it holds the file as read.
     void doc.model.then(() => this.mirrorToText(doc, true), () => undefined);
+    void this.checkOnOpen(doc);
     doc.onDidDispose(() => { following.dispose(); if (openDocuments.get(uri.toString()) === doc) openDocuments.delete(uri.toString()); });
     return doc;
+  }
+
+  /**
+   * Every file opened in the viewer is checked (in the check worker), unless a check covered it
+   * or is on its way (the start-up scan, the JSON text's own checks): files whose names match no
+   * COCO pattern and files over 50 MB included. It starts once the viewer has its model (the
+   * first image is not slowed down); the viewer and the status bar show its progress, with Cancel.
+   */
+  private async checkOnOpen(document: CocoCustomDocument, always = false): Promise<void> {
+    const checks = this.checks;
+    if (!checks) return;
+    await document.model.catch(() => undefined);
+    const uri = document.uri;
+    if (!always && (checks.outcomeFor(uri) || checks.isPending(uri) || checks.stateFor(uri)?.kind === 'cancelled')) return;
+    // The viewer's unsaved edits are checked as the bytes a save would write (files up to 50 MB).
+    const model = await document.model.catch(() => undefined);
+    if (always && model?.isDirty && model.base.bytes.length <= MAX_TEXT_BYTES) { await this.refreshDiagnostics(document, false, true); return; }
+    const text = openTextDocument(uri);
+    await checks.check(uri, { text: text?.isDirty ? text.getText() : undefined, version: text?.version, size: (await statOf(uri.fsPath))?.size ?? 0 });
   }
 
   // -------------------------------------------------------------------------
@@ -460,9 +484,15 @@ export class CocoEditorProvider implements vscode.CustomEditorProvider<CocoCusto
   }
 
   /** A check fix from the viewer: through the text document when it is open (as the quick fix), else as bytes on this document. */
-  private async applyFix(document: CocoCustomDocument, p: OutcomeProblem, model: CocoEditorModel): Promise<{ ok: boolean; message?: string }> {
-    const fix = p.fix!;
+  private async applyFix(document: CocoCustomDocument, p: OutcomeProblem, model: CocoEditorModel, chosen?: PositionedFix): Promise<{ ok: boolean; message?: string }> {
+    let fix = chosen ?? p.fix!;
     const outcome = this.checks?.outcomeFor(document.uri);
+    // "Change category_id to…": the user picks the category first.
+    if (fix.choose === 'category') {
+      const choice = await pickCategory(outcome?.categories ?? [], 'Change category_id to which category?');
+      if (!choice) return { ok: false, message: 'No category picked: nothing changed.' };
+      fix = { ...fix, title: `Change category_id to ${JSON.stringify(choice.id)} (${choice.name})`, edits: withChoice(fix, choice) };
+    }
     const text = openTextDocument(document.uri);
     if (text) {
       // As the quick fix: only onto the text version that was checked.
@@ -554,7 +584,7 @@ export class CocoEditorProvider implements vscode.CustomEditorProvider<CocoCusto
       initialReveal,
       problems: checks ? () => checks.outcomeFor(document.uri)?.problems : undefined,
       isFixed: (p) => document.fixed.has(p),
-      applyFix: (p, model) => this.applyFix(document, p, model),
+      applyFix: (p, model, fix) => this.applyFix(document, p, model, fix),
       showInJson: (i, model) => this.showInJson(document, i, model),
       preview: document.bytes.then((b) => (b && b.length > PREVIEW_ABOVE_BYTES ? previewCoco(b, document.uri.fsPath, source) : undefined)),
       // TIFF, 16-bit, CMYK and images over 8192 px reach the webview as PNGs made with sharp.
@@ -576,6 +606,9 @@ export class CocoEditorProvider implements vscode.CustomEditorProvider<CocoCusto
       thumbnail: thumbs ? async (p) => webview.asWebviewUri(vscode.Uri.file(await thumbs.thumbnail(p))).toString() : undefined,
       // Panoptic files: each record's segments as masks read from its PNG; no geometry edits.
       ...panopticHooks(new PanopticSegmentSource(document.uri.fsPath, imageRoot)),
+      checkState: checks ? () => checkViewState(checks.stateFor(document.uri)) : undefined,
+      cancelCheck: checks ? () => { checks.cancel(document.uri); } : undefined,
+      checkNow: checks ? () => { void this.checkOnOpen(document, true); } : undefined,
     });
     document.sessions.add(session);
     const samHandlers = this.sam && trusted ? this.registerSam(session, document, lookup, this.sam) : undefined;
@@ -626,6 +659,30 @@ export class CocoEditorProvider implements vscode.CustomEditorProvider<CocoCusto
       },
       createAnnotation: (imageIndex, categoryId, f) => session.createMaskAnnotation(imageIndex, categoryId, f),
     });
+  }
+
+  /**
+   * Fix-all with the file open in the viewer (and not as text): the edits (byte ranges of the
+   * file as checked, `fingerprint`) become one undoable viewer edit. Undefined when no viewer
+   * has the file open.
+   */
+  static async applyInViewer(uri: vscode.Uri, label: string, edits: readonly { start: number; end: number; newText: string }[], fingerprint: string | undefined): Promise<{ ok: boolean; message?: string } | undefined> {
+    const document = openDocuments.get(uri.toString());
+    const provider = document && owners.get(document);
+    if (!document || !provider || document.sessions.size === 0) return undefined;
+    const model = await document.model;
+    const edit = await model.prepareByteEdits(label, edits.map((e) => ({ start: e.start, end: e.end, newText: e.newText })), fingerprint);
+    if (edit === STALE_FIX) return provider.staleFix(document);
+    if (typeof edit === 'string') return { ok: false, message: edit };
+    model.apply(edit);
+    provider.fireEdit(document, edit);
+    document.changed();
+    return { ok: true };
+  }
+
+  /** Whether a viewer has the file open (its tab may be in the background). */
+  static isOpenInViewer(uri: vscode.Uri): boolean {
+    return (openDocuments.get(uri.toString())?.sessions.size ?? 0) > 0;
   }
 
   /** labelscope.revealInViewer: open (or bring forward) the viewer on that annotation / image. */
@@ -797,15 +854,22 @@ export function registerCocoEditor(context: vscode.ExtensionContext, checks?: Ch
   context.subscriptions.push(vscode.languages.onDidChangeDiagnostics((e) => {
     for (const uri of e.uris) openDocuments.get(uri.toString())?.problemsChanged();
   }));
+  // The file's check moved on: its viewers show the progress (Cancel), or Check Now after a cancel.
+  if (checks) {
+    context.subscriptions.push(checks.onDidChangeCheckState(({ uri, state }) => {
+      const view = checkViewState(state);
+      for (const s of openDocuments.get(uri.toString())?.sessions ?? []) if (view) s.checkStateChanged(view);
+    }));
+  }
   context.subscriptions.push(
     vscode.window.registerCustomEditorProvider(COCO_EDITOR_VIEW_TYPE, new CocoEditorProvider(context, checks, thumbs, display, sam), options),
     vscode.window.registerCustomEditorProvider(COCO_EDITOR_ANY_JSON_VIEW_TYPE, new CocoEditorProvider(context, checks, thumbs, display, sam), options),
     vscode.commands.registerCommand('labelscope.revealInViewer', async (uri?: vscode.Uri, target: RevealTarget = {}) => {
-      const u = uri ?? vscode.window.activeTextEditor?.document.uri;
+      const u = targetCocoUri(uri);
       if (u) await CocoEditorProvider.reveal(u, target);
     }),
     vscode.commands.registerCommand('labelscope.openInViewer', async (uri?: vscode.Uri) => {
-      const target = uri ?? vscode.window.activeTextEditor?.document.uri;
+      const target = targetCocoUri(uri);
       if (!target) return;
       await vscode.commands.executeCommand('vscode.openWith', target, COCO_EDITOR_VIEW_TYPE);
     }),
@@ -838,12 +902,49 @@ export function registerCocoEditor(context: vscode.ExtensionContext, checks?: Ch
     // The evaluation report's class / confusion-cell clicks (src/extension/eval/evalPanel.ts): filter the GT file's viewer.
     evalEvents.filter.event(({ gt, message }) => showEvalFilter(gt, message.label, message.imageIds)),
     evalEvents.evaluated.event((gt) => { for (const s of openDocuments.get(gt.toString())?.sessions ?? []) s.evaluationChanged(); }),
-    vscode.commands.registerCommand('labelscope.openAsText', async (uri?: vscode.Uri) => {
-      const target = uri ?? (vscode.window.tabGroups.activeTabGroup.activeTab?.input as { uri?: vscode.Uri } | undefined)?.uri;
-      if (!target) return;
-      await vscode.commands.executeCommand('vscode.openWith', target, 'default');
-    }),
+    vscode.commands.registerCommand('labelscope.openAsText', (uri?: unknown) => reopenAsText(targetCocoUri(uri))),
   );
+}
+
+/** The check service's state as the viewer shows it. */
+function checkViewState(state: CheckState | undefined): CheckViewState | undefined {
+  if (!state) return undefined;
+  if (state.kind === 'running') return { kind: 'running', phase: state.phase, fraction: state.fraction };
+  if (state.kind === 'failed') return { kind: 'failed', message: state.message };
+  return { kind: state.kind };
+}
+
+export const SAVE_AND_REOPEN = 'Save and Reopen as Text';
+
+/**
+ * `Reopen as Text`: the JSON text takes the viewer's place (same group, same position), as
+ * VS Code's "Reopen Editor With…" does, instead of a second tab with the same title. Unsaved
+ * viewer edits are saved first, or nothing happens.
+ */
+async function reopenAsText(target: vscode.Uri | undefined): Promise<void> {
+  if (!target) return;
+  const isViewerOf = (t: vscode.Tab) => t.input instanceof vscode.TabInputCustom && t.input.uri.toString() === target.toString()
+    && (t.input.viewType === COCO_EDITOR_VIEW_TYPE || t.input.viewType === COCO_EDITOR_ANY_JSON_VIEW_TYPE);
+  const active = vscode.window.tabGroups.activeTabGroup;
+  const tab = (active.activeTab && isViewerOf(active.activeTab) ? active.activeTab : undefined)
+    ?? vscode.window.tabGroups.all.flatMap((g) => g.tabs).find(isViewerOf);
+  if (tab?.isDirty) {
+    const choice = await vscode.window.showWarningMessage(
+      `${path.basename(target.fsPath)} has unsaved edits in the Labelscope viewer.`,
+      { modal: true, detail: 'Save them before the JSON text replaces the viewer (the text shows the file on disk).' },
+      SAVE_AND_REOPEN,
+    );
+    if (choice !== SAVE_AND_REOPEN) return;
+    if (tab !== active.activeTab) await vscode.commands.executeCommand('vscode.openWith', target, (tab.input as vscode.TabInputCustom).viewType, tab.group.viewColumn);
+    await vscode.commands.executeCommand('workbench.action.files.save');
+  }
+  if (tab && tab === vscode.window.tabGroups.activeTabGroup.activeTab) {
+    // VS Code's own in-place replacement of the active editor.
+    await vscode.commands.executeCommand('workbench.action.reopenTextEditor');
+    return;
+  }
+  await vscode.commands.executeCommand('vscode.openWith', target, 'default', tab?.group.viewColumn);
+  if (tab) await vscode.window.tabGroups.close(tab, true);
 }
 
 /** Filters the grid of `uri`'s viewers to the images an evaluation report picked (opening the viewer if needed). */

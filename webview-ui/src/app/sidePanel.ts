@@ -3,7 +3,8 @@
  * listbox), the selected annotation's details (category, delete, Show in JSON), the categories
  * (show / hide); and the hover card over the stage.
  */
-import { categoryColor, type AnnotationInfo, type Id } from '../../../src/shared/protocol';
+import { categoryColor, type AnnotationInfo, type Id, type ProblemInfo } from '../../../src/shared/protocol';
+import { checkStatus, fileProblems } from './fileProblems';
 import { catKey } from '../catKey';
 import type { App } from './context';
 import { button, el } from './dom';
@@ -165,16 +166,36 @@ export class SidePanel {
   }
 
   renderProblems(): void {
-    const { store, channel } = this.app;
+    const { store } = this.app;
     const { problems, problemSource } = store;
     const probList = this.probList;
     probList.replaceChildren();
     const mine = problems.map((p, i) => [p, i] as const).filter(([p]) => p.imageIndex === store.index);
     this.probHeader.textContent = `Problems (${mine.length})`;
-    this.probHeader.title = problemSource === 'none' ? 'Not checked yet' : `${problems.length} problems in ${new Set(problems.map((p) => p.imageIndex)).size} images${store.fileLevelProblems ? `; ${store.fileLevelProblems} not tied to an image` : ''}`;
-    if (problemSource === 'none') { probList.append(el('div', 'muted', 'Not checked yet.')); return; }
-    if (!mine.length) { probList.append(el('div', 'muted', 'None on this image.')); return; }
-    for (const [p, i] of mine) {
+    this.probHeader.title = problemSource === 'none' ? 'Not checked yet' : `${problems.length} problems in ${new Set(problems.filter((p) => p.imageIndex >= 0).map((p) => p.imageIndex)).size} images${store.fileLevelProblems ? `; ${store.fileLevelProblems} not tied to an image` : ''}`;
+    // The check's progress (Cancel), or Check Now after a cancel or a failure.
+    const status = checkStatus(this.app);
+    if (status) probList.append(status);
+    if (problemSource === 'none') { if (!status) probList.append(el('div', 'muted', 'Not checked yet.')); return; }
+    if (!mine.length) probList.append(el('div', 'muted', 'None on this image.'));
+    for (const [p, i] of mine) probList.appendChild(this.problemRow(p, i));
+    // Problems of the file, not of an image (categories, info): listed here so n / N and the Problems panel can reach them.
+    const fileLevel = fileProblems(store);
+    if (fileLevel.length) {
+      const group = el('div', 'file-probs');
+      group.setAttribute('role', 'group');
+      group.setAttribute('aria-label', 'Problems not tied to an image');
+      group.append(el('div', 'prob-group', `Not tied to an image (${store.fileLevelProblems})`));
+      for (const [p, i] of fileLevel) group.appendChild(this.problemRow(p, i));
+      if (fileLevel.length < store.fileLevelProblems) group.append(el('div', 'muted', `${store.fileLevelProblems - fileLevel.length} more: n / N walk them all.`));
+      probList.appendChild(group);
+    }
+  }
+
+  /** One problem with its fix button: a click or Enter goes to it. */
+  private problemRow(p: ProblemInfo, i: number): HTMLElement {
+    const { store, channel } = this.app;
+    {
       const row = el('div', `prob-row sev-${p.severity}`);
       row.dataset.key = String(p.key);
       if (i === store.cursor) row.classList.add('selected');
@@ -184,6 +205,15 @@ export class SidePanel {
       row.append(msg, rule);
       row.addEventListener('click', (e) => { if (!(e.target as HTMLElement).closest('vscode-button')) this.app.problemNav.goToProblem(i); });
       row.addEventListener('keydown', (e) => { if (e.key === 'Enter' && e.target === row) this.app.problemNav.goToProblem(i); });
+      // Fixes that keep the data ("Add category 7", "Change category_id to…") before the rule's own (which may delete).
+      for (const f of store.readonly ? [] : p.moreFixes ?? []) {
+        const b = button(f.title, 'Apply this fix (as the quick fix in the JSON text)', () => {
+          void channel.request('applyFix', { key: p.key, generation: store.init?.generation, fixId: f.id }).then((r) => { this.app.say(r.ok ? `Fixed: ${f.title}` : (r.message ?? 'The fix was not applied')); });
+        });
+        b.classList.add('fix-btn');
+        b.dataset.fixId = f.id;
+        row.appendChild(b);
+      }
       if (p.fix && !store.readonly) {
         const b = button(p.fix, `Apply this fix (as the quick fix in the JSON text)`, () => {
           void channel.request('applyFix', { key: p.key, generation: store.init?.generation }).then((r) => { this.app.say(r.ok ? `Fixed: ${p.fix}` : (r.message ?? 'The fix was not applied')); });
@@ -191,7 +221,7 @@ export class SidePanel {
         b.classList.add('fix-btn');
         row.appendChild(b);
       }
-      probList.appendChild(row);
+      return row;
     }
   }
 }

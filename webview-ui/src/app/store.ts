@@ -5,7 +5,7 @@
  * `setCategories` / `setProblems`, which tell the listeners registered with `on`.
  */
 import {
-  categoryColor, type CategoryInfo, type Id, type ImagePayload, type InitPayload, type ProblemInfo, type ViewState,
+  categoryColor, type CategoryInfo, type CheckViewState, type Id, type ImagePayload, type InitPayload, type ProblemInfo, type ViewState,
 } from '../../../src/shared/protocol';
 import { catKey } from '../catKey';
 
@@ -24,8 +24,10 @@ export class Store {
   index = 0;
   /** The image being fetched (key repeat moves from here, not from the one still shown). */
   wanted = 0;
-  /** The check's problems tied to images, sorted by image (for n / N). */
+  /** The check's problems, sorted by image; those tied to no image (categories, info: imageIndex -1) first. n / N walk them all. */
   problems: ProblemInfo[] = [];
+  /** Where the file's check stands (running with progress, cancelled, failed); undefined: no news from the host. */
+  checkState: CheckViewState | undefined;
   problemSource: 'check' | 'none' = 'none';
   fileLevelProblems = 0;
   /** Position in `problems` of the problem n / N went to last. */
@@ -73,7 +75,7 @@ export class Store {
   /** The check's problems (those tied to an image); n / N keep their place by problem key. */
   setProblems(list: ProblemInfo[], source: 'check' | 'none', fileLevel: number): void {
     const keyAtCursor = this.problems[this.cursor]?.key;
-    this.problems = list.filter((p) => p.imageIndex >= 0);
+    this.problems = list;
     this.problemSource = source;
     this.fileLevelProblems = fileLevel;
     this.cursor = keyAtCursor === undefined ? -1 : this.problems.findIndex((p) => p.key === keyAtCursor);
@@ -85,6 +87,12 @@ export class Store {
   colorOf(categoryId: Id): string {
     const c = this.category(categoryId);
     return c ? categoryColor(c.colorIndex) : '#FFFFFF';
+  }
+
+  /** The check moved on (progress, done, cancelled, failed). */
+  setCheckState(state: CheckViewState): void {
+    this.checkState = state;
+    this.emit('problems');
   }
 
   /** The problems of the shown image that name this annotation. */
