@@ -23,7 +23,7 @@ import { AREA_BINS, ASPECT_BINS } from '../core/metrics/stats/histogram';
 import { MEDIUM_AREA, SMALL_AREA } from '../core/metrics/stats/compute';
 import type { OutcomeProblem } from '../node/checkWorkerProtocol';
 import type {
-  AnnotationInfo, CategoryInfo, EditOp, GeometryKind, GridCell, GridQuery, Id, ImageGeometry, ImageInfo, ImagePayload, InitPayload,
+  AnnotationInfo, CategoryInfo, EditOp, GeometryKind, GridCell, GridQuery, GridShape, Id, ImageGeometry, ImageInfo, ImagePayload, InitPayload,
   ProblemInfo, ProblemsPayload,
 } from '../shared/protocol';
 
@@ -195,6 +195,9 @@ function keypointsOf(v: unknown): number[] | undefined {
 }
 
 
+
+/** At most this many annotations drawn over one grid thumbnail. */
+const GRID_SHAPES_MAX = 300;
 
 export class CocoEditorModel {
   private overrides = new Map<number, AnnOverride>();
@@ -541,6 +544,11 @@ export class CocoEditorModel {
         annotations: counts[i], problems: 0,
       });
     }
+    if (want.size) {
+      const slot = new Map<unknown, number>();
+      this.base.categoryEntries.forEach((e, k) => { if (isJsonObject(e.value)) { const id = idOf(e.value.id); if (id !== undefined && !slot.has(id)) slot.set(id, k); } });
+      for (const c of want.values()) c.shapes = this.gridShapes(c.index, slot);
+    }
     for (const p of problems) {
       const c = want.get(p.imageIndex);
       if (!c) continue;
@@ -548,6 +556,31 @@ export class CocoEditorModel {
       if (!c.severity || SEVERITY_RANK[p.severity] > SEVERITY_RANK[c.severity]) c.severity = p.severity;
     }
     return [...want.values()];
+  }
+
+  /** What a thumbnail shows of its annotations: boxes, and polygon rings thinned to about 64 points each. */
+  private gridShapes(index: number, slot: Map<unknown, number>): GridShape[] {
+    const p = this.imagePayload(index);
+    const g = p.geometry;
+    const out: GridShape[] = [];
+    p.annotations.forEach((a, k) => {
+      if (out.length >= GRID_SHAPES_MAX) return;
+      const shape: GridShape = { colorIndex: slot.get(a.categoryId) ?? 0, bbox: a.bbox };
+      if (a.kind === 'polygons') {
+        const rings: number[][] = [];
+        for (let r = g.ringStart[k]; r < g.ringStart[k + 1]; r++) {
+          const from = g.coordStart[r];
+          const n = (g.coordStart[r + 1] - from) >> 1;
+          const step = Math.max(1, Math.ceil(n / 64));
+          const ring: number[] = [];
+          for (let v = 0; v < n; v += step) ring.push(Math.round(g.coords[from + 2 * v] * 10) / 10, Math.round(g.coords[from + 2 * v + 1] * 10) / 10);
+          if (ring.length >= 6) rings.push(ring);
+        }
+        if (rings.length) shape.rings = rings;
+      }
+      out.push(shape);
+    });
+    return out;
   }
 
   init(imageIndex = 0, readonly = false): InitPayload {

@@ -497,6 +497,9 @@ const state = {
   messageResponses: [] as (string | undefined)[],
   quickPickResponses: [] as (number | undefined)[],
   quickPicks: [] as unknown[][],
+  /** Answers for the next showOpenDialog calls (FIFO); undefined = cancelled. */
+  openDialogResponses: [] as (Uri[] | undefined)[],
+  openDialogs: [] as unknown[],
   executed: [] as { command: string; args: unknown[] }[],
   commands: new Map<string, (...args: unknown[]) => unknown>(),
   codeActionProviders: [] as { selector: unknown; provider: { provideCodeActions(...a: unknown[]): unknown }; metadata?: unknown }[],
@@ -693,6 +696,10 @@ export const window = {
     const i = state.quickPickResponses.shift();
     return i === undefined ? undefined : list[i];
   },
+  async showOpenDialog(options?: unknown): Promise<Uri[] | undefined> {
+    state.openDialogs.push(options);
+    return state.openDialogResponses.shift();
+  },
   tabGroups: { all: [] as unknown[], activeTabGroup: { tabs: [] as unknown[], activeTab: undefined, isActive: true, viewColumn: 1 }, onDidChangeTabs: new EventEmitter<unknown>().event, onDidChangeTabGroups: new EventEmitter<unknown>().event, close: async () => true },
   registerCustomEditorProvider(viewType: string, provider: unknown, options?: unknown): Disposable {
     const entry = { viewType, provider, options };
@@ -772,6 +779,8 @@ export const __mock = {
     state.messageResponses = [];
     state.quickPickResponses = [];
     state.quickPicks = [];
+    state.openDialogResponses = [];
+    state.openDialogs = [];
     state.executed = [];
     state.commands.clear();
     state.codeActionProviders = [];
