@@ -2,6 +2,7 @@
 import * as vscode from 'vscode';
 import type { CheckOutcome } from '../node/checkWorkerProtocol';
 import { KIND_LABEL } from '../core/coco/kind';
+import { phaseWord } from './checkRunner';
 
 export class StatusBar implements vscode.Disposable {
   readonly item: vscode.StatusBarItem;
@@ -15,7 +16,7 @@ export class StatusBar implements vscode.Disposable {
   }
 
   busy(fileName: string, fraction: number, phase: string): void {
-    this.busyText = `$(sync~spin) Labelscope: ${phase === 'check' ? 'checking' : 'reading'} ${fileName} ${Math.round(fraction * 100)}%`;
+    this.busyText = `$(sync~spin) Labelscope: ${phaseWord(phase)} ${fileName} ${Math.round(fraction * 100)}%`;
     this.item.text = this.busyText;
     this.item.show();
   }
