@@ -1,0 +1,153 @@
+/**
+ * The grid's index over the edited annotations: per image, how many annotations and which
+ * categories (cached per model version), and the queries the grid and the Dataset Report's
+ * bars filter with.
+ */
+import type { IdKey } from '../core/coco/document';
+import { isJsonObject } from '../core/coco/document';
+import { idOf } from '../core/ruleKit/schema';
+import { AREA_BINS, ASPECT_BINS } from '../core/metrics/stats/histogram';
+import { MEDIUM_AREA, SMALL_AREA } from '../core/metrics/stats/compute';
+import type { GridCell, GridQuery, Id, ProblemInfo } from '../shared/protocol';
+import type { AnnotationState } from './annotationState';
+import { bboxOf, idKeyString, num } from './jsonValues';
+
+const SEVERITY_RANK = { error: 3, warning: 2, info: 1 } as const;
+
+export class GridIndex {
+  private stats?: { version: number; counts: Uint32Array; cats: Map<string, Uint8Array> };
+
+  constructor(private readonly state: AnnotationState) {}
+
+  /** Per image: annotation count, and which categories it has (bitmap per category). */
+  private imageStats(): { counts: Uint32Array; cats: Map<string, Uint8Array> } {
+    const state = this.state;
+    if (this.stats?.version === state.version) return this.stats;
+    const n = state.imageCount;
+    const counts = new Uint32Array(n);
+    const cats = new Map<string, Uint8Array>();
+    state.forEachAnnotation((v, i) => {
+      if (!isJsonObject(v)) return;
+      const ov = state.overrides.get(i);
+      if (ov?.deleted) return;
+      const img = state.imageIndexOfId(idOf(v.image_id) as IdKey);
+      if (img === undefined) return;
+      counts[img]++;
+      const c = ov?.categoryId ?? idOf(v.category_id);
+      if (c === undefined) return;
+      let bits = cats.get(idKeyString(c));
+      if (!bits) cats.set(idKeyString(c), (bits = new Uint8Array(n)));
+      bits[img] = 1;
+    });
+    this.stats = { version: state.version, counts, cats };
+    return this.stats;
+  }
+
+  /** Per image: 1 when one of its annotations (of `categories`, when given) has a box in the bin, as the Dataset Report bins it. */
+  private imagesInBoxBin(q: NonNullable<GridQuery['boxBin']>, categories: readonly Id[] | undefined): Uint8Array {
+    const state = this.state;
+    const hit = new Uint8Array(state.imageCount);
+    const wanted = categories?.length ? new Set(categories.map(idKeyString)) : undefined;
+    state.forEachAnnotation((v, i) => {
+      if (!isJsonObject(v)) return;
+      const ov = state.overrides.get(i);
+      if (ov?.deleted) return;
+      const img = state.imageIndexOfId(idOf(v.image_id) as IdKey);
+      if (img === undefined || hit[img]) return;
+      if (wanted) {
+        const c = ov?.categoryId ?? idOf(v.category_id);
+        if (c === undefined || !wanted.has(idKeyString(c))) return;
+      }
+      const b = ov?.bbox ?? bboxOf(v.bbox);
+      if (!b || !(b[2] > 0 && b[3] > 0)) return;
+      // log₂ w ± log₂ h, as src/core/metrics/stats/compute.ts bins them, so the grid finds what the bar counted.
+      const lw = Math.log2(b[2]), lh = Math.log2(b[3]);
+      let bin: number;
+      if (q.measure === 'area') bin = AREA_BINS.indexLog2(lw + lh);
+      else if (q.measure === 'aspect') bin = ASPECT_BINS.indexLog2(lw - lh);
+      else {
+        const area = ov?.area ?? num(v.area) ?? b[2] * b[3];
+        bin = area < SMALL_AREA ? 0 : area < MEDIUM_AREA ? 1 : 2;
+      }
+      if (bin === q.bin) hit[img] = 1;
+    });
+    return hit;
+  }
+
+  /** Image indices matching a query, in display order. `problems`: the viewer's problem list. */
+  queryGrid(q: GridQuery, problems: readonly ProblemInfo[] = []): Uint32Array {
+    const state = this.state;
+    const { counts, cats } = this.imageStats();
+    const n = state.imageCount;
+    let keep = new Uint8Array(n).fill(1);
+    if (q.categories?.length) {
+      const any = new Uint8Array(n);
+      for (const c of q.categories) {
+        const bits = cats.get(idKeyString(c));
+        if (bits) for (let i = 0; i < n; i++) any[i] |= bits[i];
+      }
+      keep = any;
+    }
+    if (q.boxBin) {
+      const inBin = this.imagesInBoxBin(q.boxBin, q.categories);
+      for (let i = 0; i < n; i++) keep[i] &= inBin[i];
+    }
+    if (q.imageIds) {
+      const wanted = new Set(q.imageIds.ids.map(idKeyString));
+      for (let i = 0; i < n; i++) {
+        const id = idOf((state.base.imageEntries[i].value as { id?: unknown } | undefined)?.id);
+        if (id === undefined || !wanted.has(idKeyString(id))) keep[i] = 0;
+      }
+    }
+    const probCount = new Uint32Array(n);
+    for (const p of problems) if (p.imageIndex >= 0 && p.imageIndex < n) probCount[p.imageIndex]++;
+    if (q.rule || q.severity) {
+      const min = q.severity ? SEVERITY_RANK[q.severity] : 0;
+      const hit = new Uint8Array(n);
+      for (const p of problems) {
+        if (p.imageIndex < 0 || p.imageIndex >= n) continue;
+        if (q.rule && q.rule !== '*' && p.rule !== q.rule) continue;
+        if (SEVERITY_RANK[p.severity] < min) continue;
+        hit[p.imageIndex] = 1;
+      }
+      for (let i = 0; i < n; i++) keep[i] &= hit[i];
+    }
+    if (q.noAnnotations) for (let i = 0; i < n; i++) if (counts[i] > 0) keep[i] = 0;
+    const needle = q.search?.trim().toLowerCase();
+    const out: number[] = [];
+    for (let i = 0; i < n; i++) {
+      if (!keep[i]) continue;
+      if (needle) {
+        const v = state.base.imageEntries[i].value;
+        const f = isJsonObject(v) && typeof v.file_name === 'string' ? v.file_name.toLowerCase() : '';
+        if (!f.includes(needle)) continue;
+      }
+      out.push(i);
+    }
+    if (q.sort === 'problems') out.sort((a, b) => probCount[b] - probCount[a] || a - b);
+    else if (q.sort === 'annotations') out.sort((a, b) => counts[b] - counts[a] || a - b);
+    return Uint32Array.from(out);
+  }
+
+  gridCells(indices: readonly number[], problems: readonly ProblemInfo[] = []): GridCell[] {
+    const state = this.state;
+    const { counts } = this.imageStats();
+    const want = new Map<number, GridCell>();
+    for (const i of indices) {
+      if (i < 0 || i >= state.imageCount) continue;
+      const v = state.base.imageEntries[i].value;
+      const o = isJsonObject(v) ? v : {};
+      want.set(i, {
+        index: i, fileName: typeof o.file_name === 'string' ? o.file_name : '', width: num(o.width) ?? 0, height: num(o.height) ?? 0,
+        annotations: counts[i], problems: 0,
+      });
+    }
+    for (const p of problems) {
+      const c = want.get(p.imageIndex);
+      if (!c) continue;
+      c.problems++;
+      if (!c.severity || SEVERITY_RANK[p.severity] > SEVERITY_RANK[c.severity]) c.severity = p.severity;
+    }
+    return [...want.values()];
+  }
+}
