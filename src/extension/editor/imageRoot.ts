@@ -7,7 +7,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { applyEdits, modify } from 'jsonc-parser';
+// The ES module build: esbuild can bundle it (the UMD build loads its parts with a dynamic require).
+import { applyEdits, modify } from 'jsonc-parser/lib/esm/main.js';
 import { CONFIG_FILE_NAME } from '../../core/config';
 import { findConfigFile, loadConfigFor } from '../../node/config';
 import { writeFileAtomic } from '../../node/atomicWrite';
