@@ -44,9 +44,10 @@ describe('viewer: image folder and themes (code-server)', function () {
     await input.waitFor({ state: 'visible', timeout: 30_000 });
     const pics = path.join(s.workspace, 'pics');
     await input.fill(`${pics}/`);
-    const ok = qi.locator('.quick-input-action a, .monaco-button', { hasText: 'Use as Image Folder' }).first();
-    await waitFor('the dialog to list pics/', () => qi.locator('.monaco-list-row', { hasText: 'scene_001.png' }).count(), (n) => n > 0, 30_000, 200);
-    if (await ok.isVisible()) await ok.click(); else await s.page.keyboard.press('Enter');
+    // Folder mode lists folders only: wait until the dialog has taken the typed path (no "does not exist").
+    await waitFor('the dialog to accept the path', () => qi.locator('.quick-input-message').innerText().catch(() => ''), (m) => !/does not exist/.test(m), 30_000, 200);
+    const ok = qi.locator('.monaco-button', { hasText: 'Use as Image Folder' }).first();
+    await ok.click();
     // Where to remember it.
     const row = qi.locator('.monaco-list-row', { hasText: 'In a new .labelscope.json' }).first();
     await row.waitFor({ state: 'visible', timeout: 30_000 });
@@ -73,12 +74,18 @@ describe('viewer: image folder and themes (code-server)', function () {
     await wv.locator('.ann-row[data-annotation-id="1"]').click();
     let lastBg = '';
     for (const [theme, file] of [['Dark Modern', 'dark-modern'], ['Light Modern', 'light-modern'], ['Dark High Contrast', 'dark-high-contrast'], ['Light High Contrast', 'light-high-contrast']] as const) {
-      await s.runCommand('Preferences: Color Theme');
+      // The theme picker replaces the command palette in the same quick input: driven by hand.
       const qi = s.page.locator('.quick-input-widget');
+      await s.page.locator('.part.editor').click({ position: { x: 20, y: 5 } });
+      await s.page.keyboard.press('F1');
+      await qi.locator('input.input').fill('>Preferences: Color Theme');
+      await qi.locator('.monaco-list-row', { has: s.page.locator('.label-name', { hasText: /^\s*Preferences: Color Theme\s*$/ }) }).first().waitFor({ state: 'visible', timeout: 30_000 });
+      await s.page.keyboard.press('Enter');
+      await waitFor('the theme picker', () => qi.locator('input.input').getAttribute('placeholder'), (p) => /theme|Preview/i.test(p ?? ''), 30_000, 200);
       await qi.locator('input.input').fill(theme);
       const row = qi.locator('.monaco-list-row', { has: s.page.locator('.label-name', { hasText: new RegExp(`^\\s*${theme}\\s*$`) }) }).first();
       await row.waitFor({ state: 'visible', timeout: 30_000 });
-      await s.page.keyboard.press('Enter');
+      await row.click();
       await qi.waitFor({ state: 'hidden' });
       // The webview follows the theme: its editor background changes (the first theme is the start-up one).
       await waitFor(`the viewer in ${theme}`, () => wv.locator('body').evaluate((b) => getComputedStyle(b).backgroundColor), (bg) => theme === 'Dark Modern' || bg !== lastBg, 30_000, 200);
