@@ -67,32 +67,21 @@ describe('viewer: image folder and themes (code-server)', function () {
 
   it('screenshots of the viewer in the four default themes', async () => {
     fs.mkdirSync(SCREENSHOTS, { recursive: true });
-    s = await CodeServerSession.launch({ folder: SAMPLE, name: 'themes', viewport: { width: 1280, height: 760 }, settings: { 'workbench.colorTheme': 'Default Dark Modern' } });
-    await s.openFile(COCO_FILE, { editor: 'webview' });
-    const wv = s.webview();
-    await wv.locator('.ann-row[data-annotation-id="1"]').waitFor({ state: 'visible', timeout: 60_000 });
-    await wv.locator('.ann-row[data-annotation-id="1"]').click();
-    let lastBg = '';
-    for (const [theme, file] of [['Dark Modern', 'dark-modern'], ['Light Modern', 'light-modern'], ['Dark High Contrast', 'dark-high-contrast'], ['Light High Contrast', 'light-high-contrast']] as const) {
-      // The theme picker replaces the command palette in the same quick input: driven by hand.
-      const qi = s.page.locator('.quick-input-widget');
-      await s.page.locator('.part.editor').click({ position: { x: 20, y: 5 } });
-      await s.page.keyboard.press('F1');
-      await qi.locator('input.input').fill('>Preferences: Color Theme');
-      await qi.locator('.monaco-list-row', { has: s.page.locator('.label-name', { hasText: /^\s*Preferences: Color Theme\s*$/ }) }).first().waitFor({ state: 'visible', timeout: 30_000 });
-      await s.page.keyboard.press('Enter');
-      await waitFor('the theme picker', () => qi.locator('input.input').getAttribute('placeholder'), (p) => /theme|Preview/i.test(p ?? ''), 30_000, 200);
-      await qi.locator('input.input').fill(theme);
-      const row = qi.locator('.monaco-list-row', { has: s.page.locator('.label-name', { hasText: new RegExp(`^\\s*${theme}\\s*$`) }) }).first();
-      await row.waitFor({ state: 'visible', timeout: 30_000 });
-      await row.click();
-      await qi.waitFor({ state: 'hidden' });
-      // The webview follows the theme: its editor background changes (the first theme is the start-up one).
-      await waitFor(`the viewer in ${theme}`, () => wv.locator('body').evaluate((b) => getComputedStyle(b).backgroundColor), (bg) => theme === 'Dark Modern' || bg !== lastBg, 30_000, 200);
-      lastBg = await wv.locator('body').evaluate((b) => getComputedStyle(b).backgroundColor);
-      await wv.locator('body').evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+    for (const [theme, file, id] of [['Dark Modern', 'dark-modern', 'Default Dark Modern'], ['Light Modern', 'light-modern', 'Default Light Modern'], ['Dark High Contrast', 'dark-high-contrast', 'Default High Contrast'], ['Light High Contrast', 'light-high-contrast', 'Default High Contrast Light']] as const) {
+      // One session per theme, set as users do (workbench.colorTheme).
+      s = await CodeServerSession.launch({ folder: SAMPLE, name: `theme-${file}`, viewport: { width: 1280, height: 760 }, settings: { 'workbench.colorTheme': id } });
+      await s.openFile(COCO_FILE, { editor: 'webview' });
+      const wv = s.webview();
+      // The webview follows the theme: VS Code puts the theme's kind on its body.
+      const kind = { 'Dark Modern': 'vscode-dark', 'Light Modern': 'vscode-light', 'Dark High Contrast': 'vscode-high-contrast', 'Light High Contrast': 'vscode-high-contrast-light' }[theme];
+      await waitFor(`the viewer in ${theme}`, () => wv.locator('body').getAttribute('class'), (c) => (c ?? '').split(/\s+/).includes(kind) && (kind !== 'vscode-high-contrast' || !(c ?? '').includes('high-contrast-light')), 60_000, 200);
+      await wv.locator('.ann-row[data-annotation-id="1"]').waitFor({ state: 'visible', timeout: 60_000 });
+      await wv.locator('.ann-row[data-annotation-id="1"]').click();
       await wv.locator('.ann-row.selected').waitFor({ state: 'visible' });
+      await wv.locator('body').evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
       await s.page.locator('.part.editor').screenshot({ path: path.join(SCREENSHOTS, `viewer-${file}.png`) });
+      await s.close();
+      s = undefined;
     }
     for (const f of fs.readdirSync(SCREENSHOTS)) assert.ok(fs.statSync(path.join(SCREENSHOTS, f)).size < 400_000, `${f} is small`);
   });
