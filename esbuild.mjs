@@ -36,8 +36,13 @@ const builds = [
   { ...node, entryPoints: { compareWorker: 'src/node/compare/compareWorker.ts' }, outdir: dist },
   // Image health: the piscina pool's worker (src/node/health/pool.ts starts it).
   { ...node, entryPoints: { healthWorker: 'src/node/health/worker.ts' }, outdir: dist },
+  { ...node, entryPoints: { imageCheckWorker: 'src/node/health/fileCheckWorker.ts' }, outdir: dist },
   // Started by src/node/eval/runEval.ts: COCOeval's evaluateImg over one range of images.
   { ...node, entryPoints: { evalWorker: 'src/node/eval/evalWorker.ts' }, outdir: dist },
+  // Started by src/node/convert/tracePool.ts: crowd / RLE masks traced for YOLO-seg in a piscina pool.
+  { ...node, entryPoints: { convertTraceWorker: 'src/node/convert/traceWorker.ts' }, outdir: dist },
+  // Started by src/node/convert/convertInWorker.ts: Convert Dataset… off the extension host's thread.
+  { ...node, entryPoints: { convertWorker: 'src/node/convert/convertWorker.ts' }, outdir: dist },
   { ...node, entryPoints: { cli: 'src/cli/main.ts' }, outdir: dist },
   { ...node, entryPoints: { core: 'src/lib.ts' }, outdir: dist },
 ];

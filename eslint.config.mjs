@@ -45,6 +45,19 @@ export default tseslint.config(
     },
   },
   {
+    // Tests wait on what they can observe (a version counter, a rendered marker, a posted
+    // message), never for a fixed time: a sleep is too short under load and too long otherwise.
+    // A sleep inside a loop is a poll (it re-checks a condition); one in Promise.race is a time limit.
+    files: ['test/**/*.ts'],
+    rules: {
+      'no-restricted-syntax': ['error',
+        { selector: "CallExpression[callee.property.name='waitForTimeout']", message: 'No fixed sleeps in tests: wait for the condition (page.waitForFunction, waitForSelector, a posted message).' },
+        { selector: "NewExpression[callee.name='Promise'] > ArrowFunctionExpression CallExpression[callee.name='setTimeout']:not(WhileStatement *):not(ForStatement *):not(DoWhileStatement *)", message: 'No fixed sleeps in tests: wait for the condition (a promise the code settles, waitFor/until polling it).' },
+        { selector: "CallExpression[callee.name='sleep']:not(WhileStatement *):not(ForStatement *):not(DoWhileStatement *):not(CallExpression[callee.property.name='race'] *)", message: 'No fixed sleeps in tests: wait for the condition (waitFor polling it).' },
+      ],
+    },
+  },
+  {
     files: ['**/*.mjs', '**/*.cjs', '**/*.js'],
     languageOptions: { globals: { process: 'readonly', console: 'readonly', URL: 'readonly', require: 'readonly', module: 'writable', __dirname: 'readonly' } },
     rules: { '@typescript-eslint/no-require-imports': 'off' },

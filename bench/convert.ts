@@ -5,7 +5,11 @@
  * (its own peak RSS):
  *   floor      bare JSON.parse + one label file an image, polygons normalized and printed
  *              (no validation, clipping, crowd handling or report) — the least any converter does
- *   convert    `labelscope convert --to yolo-seg --no-round-trip` (runConvert)
+ *   convert    the built CLI (esbuild into bench/.data/dist-*, so its tracing workers are the bundled
+ *              ones users run): `labelscope convert FILE OUT --to yolo-seg --no-round-trip`, crowd
+ *              masks traced in worker threads, one per core
+ *   convert-1thread  the same with `--threads 0` (every mask traced on the main thread): the
+ *              before/after of the tracing pool in the same run
  *   roundtrip  the same with the round trip (every object read back and compared)
  * Goal: convert / floor ≤ 1.5×, measured in the same run.
  */
@@ -16,7 +20,7 @@ import * as path from 'node:path';
 import { DATA_DIR, benchScale, generate } from './generate';
 
 const TARGET_RATIO = 1.5;
-const CASES = ['floor', 'convert', 'roundtrip'] as const;
+const CASES = ['floor', 'convert-1thread', 'convert', 'roundtrip'] as const;
 
 function floor(file: string, out: string): Record<string, number> {
   const ds = JSON.parse(fs.readFileSync(file, 'utf8'));
@@ -42,15 +46,27 @@ async function child(name: string, file: string): Promise<void> {
     const t0 = performance.now();
     let extra: Record<string, unknown> = {};
     if (name === 'floor') extra = floor(file, out);
-    else {
+    else if (name.startsWith('convert')) {
+      // the built CLI, in this process (for its peak RSS); stdout carries the one-line summary
+      const cli = process.env.LABELSCOPE_BENCH_CLI!;
+      const argv = ['convert', file, out, '--to', 'yolo-seg', '--no-round-trip', '--force', ...(name === 'convert-1thread' ? ['--threads', '0'] : [])];
+      const { main } = require(cli) as typeof import('../src/cli/main');
+      let summary = '';
+      const code = await main(argv, { stdout: (s) => { summary += s; }, stderr: () => {}, stderrIsTTY: false });
+      if (code > 1) throw new Error(`convert exited ${code}`);
+      const m = /(\d+) objects in, (\d+) out; (\d+) dropped/.exec(summary);
+      extra = m ? { objectsIn: +m[1], objectsOut: +m[2], dropped: +m[3] } : { summary };
+    } else {
       const { runConvert } = await import('../src/node/convert/runConvert');
-      const r = await runConvert({ input: file, output: out, to: 'yolo-seg', force: true, roundTrip: name === 'roundtrip' });
+      const r = await runConvert({ input: file, output: out, to: 'yolo-seg', force: true, roundTrip: true });
       const rt = r.report.roundTrip;
       extra = { objectsIn: r.report.objectsIn, objectsOut: r.report.objectsOut, dropped: r.report.dropped.reduce((n, d) => n + d.count, 0),
         ...(rt ? { meanMaskIou: rt.meanMaskIou, minMaskIou: rt.minMaskIou } : {}) };
     }
     const wallMs = performance.now() - t0;
-    process.stdout.write(`BENCH_RESULT ${JSON.stringify({ wallMs, maxRssMB: process.resourceUsage().maxRSS / 1024, ...extra })}\n`);
+    const cpu = process.resourceUsage();
+    const cpuMs = (cpu.userCPUTime + cpu.systemCPUTime) / 1000; // every thread of the process
+    process.stdout.write(`BENCH_RESULT ${JSON.stringify({ wallMs, cpuMs, maxRssMB: process.resourceUsage().maxRSS / 1024, ...extra })}\n`);
   } finally {
     fs.rmSync(out, { recursive: true, force: true });
   }
@@ -62,16 +78,27 @@ async function main() {
   const file = await generate(scale, 2017, (s) => console.log(s));
   const pick = process.env.LABELSCOPE_BENCH_CASES?.split(',').map((s) => s.trim());
   const results: Record<string, Record<string, unknown>> = {};
-  for (const c of CASES.filter((x) => !pick || pick.includes(x))) {
+  const cases = CASES.filter((x) => !pick || pick.includes(x));
+  // inside the repository, so the bundle's external modules (piscina, sharp) resolve from node_modules
+  fs.mkdirSync(DATA_DIR, { recursive: true });
+  const built = fs.mkdtempSync(path.join(DATA_DIR, 'dist-'));
+  if (cases.some((c) => c.startsWith('convert'))) {
+    const b = spawnSync(process.execPath, ['esbuild.mjs', '--production'], { cwd: path.join(__dirname, '..'), encoding: 'utf8', env: { ...process.env, LABELSCOPE_DIST_DIR: built } });
+    if (b.status !== 0) throw new Error(`build failed: ${b.stderr}`);
+  }
+  for (const c of cases) {
     process.stdout.write(`running ${c} … `);
-    const r = spawnSync(process.execPath, ['--max-old-space-size=8192', '--import', 'tsx', __filename, '--child', c, file], { encoding: 'utf8', maxBuffer: 64 << 20, cwd: path.join(__dirname, '..') });
+    const r = spawnSync(process.execPath, ['--max-old-space-size=8192', '--import', 'tsx', __filename, '--child', c, file], { encoding: 'utf8', maxBuffer: 64 << 20, cwd: path.join(__dirname, '..'), env: { ...process.env, LABELSCOPE_BENCH_CLI: path.join(built, 'cli.js') } });
     const line = (r.stdout ?? '').split('\n').find((l) => l.startsWith('BENCH_RESULT '));
     results[c] = line ? JSON.parse(line.slice(13)) : { error: `exit ${r.status}: ${(r.stderr ?? '').trim().split('\n').slice(-3).join(' | ')}` };
     console.log(JSON.stringify(results[c]));
   }
   const f = results.floor?.wallMs as number | undefined, c = results.convert?.wallMs as number | undefined;
   const verdict = f && c ? { ratio: c / f, target: TARGET_RATIO, ok: c / f <= TARGET_RATIO } : {};
-  if (f && c) console.log(`\nconvert / floor wall ratio: ${(c / f).toFixed(2)}× (goal ≤ ${TARGET_RATIO}×) ${c / f <= TARGET_RATIO ? 'OK' : 'OVER'}`);
+  const c1 = results['convert-1thread']?.wallMs as number | undefined;
+  if (f && c1) console.log(`\nconvert-1thread / floor wall ratio: ${(c1 / f).toFixed(2)}× (tracing on the main thread)`);
+  if (f && c) console.log(`convert / floor wall ratio: ${(c / f).toFixed(2)}× (goal ≤ ${TARGET_RATIO}×) ${c / f <= TARGET_RATIO ? 'OK' : 'OVER'}`);
+  fs.rmSync(built, { recursive: true, force: true });
   console.log(`file: ${file} (${(fs.statSync(file).size / 1e6).toFixed(1)} MB, scale ${scale}), node ${process.version}, ${cpus().length} cpus`);
   fs.mkdirSync(DATA_DIR, { recursive: true });
   fs.writeFileSync(path.join(DATA_DIR, 'convert-results.json'), JSON.stringify({ date: new Date().toISOString(), scale, file, results, verdict }, null, 2));

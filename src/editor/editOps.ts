@@ -54,6 +54,9 @@ export function prepareEdit(state: AnnotationState, op: EditOp): AnnotationEdit 
         const from = cur.bbox ?? bboxOf(a.value.bbox) ?? polygonBbox(polys);
         const moved = from[2] === bbox[2] && from[3] === bbox[3];
         const after = withKeypoints(a.value, withPolygons(state, a.value, cur, fitPolygons(polys, from, bbox)), from, bbox);
+        // An axis the box did not move along keeps the box's numbers as written (as the polygon's).
+        const oldBox = cur.bbox ?? bboxOf(a.value.bbox);
+        if (oldBox && after.bbox) after.bbox = keepUnmovedAxes(oldBox, after.bbox);
         return { label: `${moved ? 'Move' : 'Resize'} ${name}`, annotationIndex: op.annotationIndex, before, after };
       }
       const from = cur.bbox ?? bboxOf(a.value.bbox);
@@ -76,6 +79,18 @@ export function prepareEdit(state: AnnotationState, op: EditOp): AnnotationEdit 
       return { label: op.label ?? `Edit polygon of ${name}`, annotationIndex: op.annotationIndex, before, after };
     }
   }
+}
+
+/** `next` with the start and length of each axis taken from `old` where they round to the same. */
+function keepUnmovedAxes(old: Box, next: Box): Box {
+  const out: Box = [...next];
+  for (const axis of [0, 1]) {
+    if (round2(old[axis]) === round2(next[axis]) && round2(old[axis + 2]) === round2(next[axis + 2])) {
+      out[axis] = old[axis];
+      out[axis + 2] = old[axis + 2];
+    }
+  }
+  return out;
 }
 
 /** Height and width of the image an annotation belongs to (0, 0 when unknown). */

@@ -24,11 +24,27 @@ export function cleanPolygons(polys: unknown): number[][] | string {
   return out;
 }
 
+/**
+ * One axis of a move / resize from box `from` into box `to` (which the viewer sends rounded to
+ * COCO's 2 decimals): a coordinate mapped and rounded, or kept exactly as it is when that axis
+ * did not change (a move along x leaves every y byte-identical, at whatever precision the file
+ * wrote it); a side whose length did not change is moved, not scaled.
+ */
+function axisMap(from: Box, to: Box, axis: 0 | 1): (v: number) => number {
+  const same = (a: number, b: number) => a === b || a === round2(b);
+  const sameStart = same(to[axis], from[axis]);
+  const sameSize = same(to[axis + 2], from[axis + 2]);
+  if (sameStart && sameSize) return (v) => v;
+  const s = sameSize || !(from[axis + 2] > 0) ? 1 : to[axis + 2] / from[axis + 2];
+  const start = sameStart ? from[axis] : to[axis];
+  return (v) => round2(start + (v - from[axis]) * s);
+}
+
 /** Polygons moved and scaled from box `from` into box `to` (a 0-wide / 0-high side is only moved). */
 export function fitPolygons(polys: readonly (readonly number[])[], from: Box, to: Box): number[][] {
-  const sx = from[2] > 0 ? to[2] / from[2] : 1;
-  const sy = from[3] > 0 ? to[3] / from[3] : 1;
-  return polys.map((p) => p.map((v, i) => (i % 2 === 0 ? round2(to[0] + (v - from[0]) * sx) : round2(to[1] + (v - from[1]) * sy))));
+  const fx = axisMap(from, to, 0);
+  const fy = axisMap(from, to, 1);
+  return polys.map((p) => p.map((v, i) => (i % 2 === 0 ? fx(v) : fy(v))));
 }
 
 /**
@@ -36,13 +52,13 @@ export function fitPolygons(polys: readonly (readonly number[])[], from: Box, to
  * ones (v > 0) only; v and the unlabeled ones are kept as they are. A trailing partial triple stays.
  */
 export function fitKeypoints(kp: readonly number[], from: Box, to: Box): number[] {
-  const sx = from[2] > 0 ? to[2] / from[2] : 1;
-  const sy = from[3] > 0 ? to[3] / from[3] : 1;
+  const fx = axisMap(from, to, 0);
+  const fy = axisMap(from, to, 1);
   const out = [...kp];
   for (let i = 0; i + 2 < kp.length; i += 3) {
     if (!(kp[i + 2] > 0)) continue;
-    out[i] = round2(to[0] + (kp[i] - from[0]) * sx);
-    out[i + 1] = round2(to[1] + (kp[i + 1] - from[1]) * sy);
+    out[i] = fx(kp[i]);
+    out[i + 1] = fy(kp[i + 1]);
   }
   return out;
 }

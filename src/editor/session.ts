@@ -8,6 +8,7 @@ import type { OutcomeProblem } from '../node/checkWorkerProtocol';
 import { hostChannel, type EditOp, type Envelope, type DiffChange, type GridQuery, type HostNotifications, type HostChannel, type Id, type ImagePayload, type ProblemInfo, type ProblemsPayload } from '../shared/protocol';
 import { NOT_ON_DISK, type CocoEditorModel, type ImageSource, type ModelEdit, type RecheckInput, type RecheckResult, type RecheckedProblem } from './editorModel';
 import type { ChartPick } from '../core/metrics/stats/charts';
+import type { AgreementLayer } from '../shared/evalLayerProtocol';
 import { AREA_BINS, ASPECT_BINS } from '../core/metrics/stats/histogram';
 
 /** An edit from a view of the file as it was before a reload. */
@@ -61,9 +62,21 @@ export interface SessionOptions {
    * The TP / FP / FN of an image from the latest evaluation of this file (host: overlayFor of
    * src/extension/eval/evalPanel.ts); undefined when the file was not evaluated.
    */
-  evalOverlay?(imageId: Id): { iou: number; items: HostNotifications['evalOverlay']['items'] } | undefined;
+  evalOverlay?(imageId: Id): Omit<HostNotifications['evalOverlay'], 'imageIndex'> | undefined;
   /** The toolbar's "Evaluate Predictions…" (host: labelscope.evaluatePredictions on this file). */
   evaluatePredictions?(): void;
+  /**
+   * A last step for an image's payload before it is sent (host: a panoptic file's records become
+   * one RLE mask per segment, read from their PNGs; see node/panopticSegments).
+   */
+  augmentImage?(payload: ImagePayload, model: CocoEditorModel): Promise<ImagePayload>;
+  /** Why the viewer may not edit this file (host: panoptic segments come from PNGs); undefined: it may. */
+  editRefusal?(model: CocoEditorModel): string | undefined;
+  /**
+   * Resolves when what the last edit changed is everywhere it must be (host: mirrored into the
+   * open JSON text): edits, fixes and "Show in JSON" wait for it, so no action runs on a stale view.
+   */
+  beforeAction?(): Promise<void>;
   /** A first look while the model loads (big files). */
   preview?: Promise<import('../shared/protocol').PreviewPayload | undefined>;
 }
@@ -84,10 +97,15 @@ export class EditorSession {
 
   constructor(private readonly o: SessionOptions) {
     this.channel = hostChannel(o.post);
-    this.channel.handle('getImage', async ({ index }) => this.forDisplay((await this.ready()).imagePayload(index, o.source)));
+    this.channel.handle('getImage', async ({ index }) => {
+      const model = await this.ready();
+      const payload = await this.forDisplay(model.imagePayload(index, o.source));
+      return o.augmentImage ? o.augmentImage(payload, model) : payload;
+    });
     this.channel.handle('edit', async ({ generation, ...op }) => this.edit(op as EditOp, generation));
     this.channel.handle('applyFix', async ({ key, generation }) => {
       const model = await this.ready();
+      await o.beforeAction?.();
       if (o.readonly) return { ok: false, message: 'This workspace is not trusted: the file is read-only.' };
       if (generation !== undefined && generation !== model.generation) return { ok: false, message: STALE_VIEW };
       const p = o.problems?.()?.[key];
@@ -97,6 +115,7 @@ export class EditorSession {
     });
     this.channel.handle('showInJson', async ({ annotationIndex }) => {
       const model = await this.ready();
+      await o.beforeAction?.();
       if (!o.showInJson) return { ok: false, message: 'Not available here.' };
       // Drawn here and not saved yet: say so rather than open the text at nothing.
       if (!model.isOnDisk(annotationIndex)) return { ok: false, message: NOT_ON_DISK };
@@ -134,7 +153,7 @@ export class EditorSession {
   private sendEvalOverlay(imageIndex: number): void {
     const id = this.model?.imageIdAt(imageIndex);
     const overlay = id === undefined || this.disposed ? undefined : this.o.evalOverlay?.(id);
-    if (overlay) this.channel.notify('evalOverlay', { imageIndex, iou: overlay.iou, items: overlay.items });
+    if (overlay) this.channel.notify('evalOverlay', { imageIndex, iou: overlay.iou, items: overlay.items, ...(overlay.layer ? { layer: overlay.layer } : {}) });
   }
 
   /** The image as the webview can show it: converted when needed, with the file's pixel size. */
@@ -302,8 +321,11 @@ export class EditorSession {
   /** One undoable edit of the file (the webview's edits, the Segment tool's accepted mask). */
   async edit(op: EditOp, generation?: number): Promise<{ ok: boolean; message?: string; annotationId?: Id; annotationIndex?: number }> {
     const model = await this.ready();
+    await this.o.beforeAction?.();
     if (this.o.readonly) return { ok: false, message: 'This workspace is not trusted: the file is read-only.' };
     if (generation !== undefined && generation !== model.generation) return { ok: false, message: STALE_VIEW };
+    const refusal = this.o.editRefusal?.(model);
+    if (refusal) return { ok: false, message: refusal };
     const edit = model.prepare(op);
     if (typeof edit === 'string') return { ok: false, message: edit };
     model.apply(edit);
@@ -323,6 +345,15 @@ export class EditorSession {
   /** Diff mode: show these changes of image `imageIndex` over it (an empty list ends it). */
   showDiff(imageIndex: number, changes: DiffChange[]): void {
     if (!this.disposed) this.channel.notify('diffOverlay', { imageIndex, changes });
+  }
+
+  /** labelscope.viewer.showAgreement: the A/B view on the image an agreement names (B's image id). */
+  async showAgreementAt(t: RevealTarget, layer: AgreementLayer): Promise<boolean> {
+    const model = await this.ready();
+    const i = this.targetIndex(model, t);
+    if (i === undefined || this.disposed) return false;
+    this.channel.notify('agreementLayer', { imageIndex: i, layer });
+    return true;
   }
 
   /** labelscope.viewer.showDiff: diff mode on the image a comparison names (by image id or JSON path). */

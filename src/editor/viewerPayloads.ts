@@ -4,7 +4,7 @@
  */
 import type { IdKey, JsonObject } from '../core/coco/document';
 import { isJsonObject } from '../core/coco/document';
-import { rleCounts, segmentationKind, segmentationToRle } from '../core/geometry';
+import { keypointsExtent, rleCounts, segmentationKind, segmentationToRle } from '../core/geometry';
 import { idOf } from '../core/ruleKit/schema';
 import type { AnnotationInfo, CategoryInfo, GeometryKind, ImageGeometry, ImageInfo, ImagePayload, InitPayload } from '../shared/protocol';
 import type { AnnotationState } from './annotationState';
@@ -116,13 +116,15 @@ export function imagePayload(state: AnnotationState, index: number, source?: Ima
     ringStart.push(coordStart.length - 1);
     rleStart.push(counts.length);
     rleSize.push(rh, rw);
-    const bbox = a.ov?.bbox ?? bboxOf(v.bbox);
+    // A keypoint detection (results file) has no box: loadRes's, from its keypoints' extent.
+    const derived = !a.ov?.bbox && !bboxOf(v.bbox) && typeof v.score === 'number' ? keypointsExtent(v.keypoints) : undefined;
+    const bbox = a.ov?.bbox ?? bboxOf(v.bbox) ?? derived?.bbox;
     annotations.push({
       id: idOf(v.id) ?? `#${entry.index}`,
       index: entry.index,
       categoryId: a.ov?.categoryId ?? idOf(v.category_id) ?? '',
       bbox: bbox ? [...bbox] : null,
-      area: a.ov?.area ?? num(v.area),
+      area: a.ov?.area ?? num(v.area) ?? derived?.area ?? null,
       iscrowd: v.iscrowd === 1 || v.iscrowd === true,
       kind: gk,
       ...(a.ov?.keypoints ? { keypoints: [...a.ov.keypoints] } : Array.isArray(v.keypoints) && v.keypoints.every((x) => typeof x === 'number') ? { keypoints: v.keypoints as number[] } : {}),

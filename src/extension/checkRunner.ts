@@ -1,10 +1,10 @@
 /** Runs a check off the extension host's thread (worker) or in-process (tests). */
 import * as path from 'node:path';
-import { Worker } from 'node:worker_threads';
 import type { Rule } from '../core/ruleKit/types';
 import { runFixAll } from '../node/fixes';
 import { runCheck } from '../node/runCheck';
-import type { CheckOutcome, CheckRequest, CheckWorkerMessage, FixAllOutcome, FixAllRequest, WorkerRequest } from '../node/checkWorkerProtocol';
+import type { CheckOutcome, CheckRequest, FixAllOutcome, FixAllRequest, WorkerRequest } from '../node/checkWorkerProtocol';
+import { runWorkerJob } from '../node/workerJob';
 
 export type ProgressFn = (phase: 'read' | 'parse' | 'check', fraction: number) => void;
 
@@ -36,30 +36,15 @@ export class WorkerCheckRunner implements CheckRunner {
   }
 
   private request<T>(req: WorkerRequest, onProgress: ProgressFn, signal: AbortSignal): Promise<T> {
-    return new Promise((resolve, reject) => {
-      if (signal.aborted) return reject(new CancelledError());
-      const worker = new Worker(path.join(this.distDir, 'checkWorker.js'), {
-        workerData: req,
-        // 450 MB files need more than the default young-generation-sized heap.
-        resourceLimits: { maxOldGenerationSizeMb: 8192 },
-      });
-      let settled = false;
-      const finish = (fn: () => void) => {
-        if (settled) return;
-        settled = true;
-        signal.removeEventListener('abort', onAbort);
-        void worker.terminate();
-        fn();
-      };
-      const onAbort = () => finish(() => reject(new CancelledError()));
-      signal.addEventListener('abort', onAbort);
-      worker.on('message', (m: CheckWorkerMessage) => {
-        if (m.type === 'progress') onProgress(m.phase, m.fraction);
-        else if (m.type === 'result') finish(() => resolve(m.result as T));
-        else finish(() => reject(new Error(m.message)));
-      });
-      worker.on('error', (e) => finish(() => reject(e)));
-      worker.on('exit', (code) => finish(() => reject(new Error(`The check worker stopped (exit code ${code}); the file may be too large for the memory available.`))));
+    return runWorkerJob<T, Parameters<ProgressFn>[0]>({
+      script: path.join(this.distDir, 'checkWorker.js'),
+      workerData: req,
+      // 450 MB files need more than the default young-generation-sized heap.
+      resourceLimits: { maxOldGenerationSizeMb: 8192 },
+      onProgress,
+      signal,
+      cancelled: () => new CancelledError(),
+      died: (code) => new Error(`The check worker stopped (exit code ${code}); the file may be too large for the memory available.`),
     });
   }
 }

@@ -18,7 +18,7 @@ import type { CocoDocument, ParseIssue } from '../core/coco/document';
 import { abortError, buildDocument, DocumentBuilder, parseCoco, parseCocoAsync, type ParseAsyncOptions } from '../core/coco/parse';
 import { type LineCheckpoints } from '../core/coco/lineIndex';
 import { CocoReadError } from './loadCoco';
-import { CTL_READ, CTL_SLOTS, CTL_STARTED, CTL_STATE, FRONTIER_MARGIN, Op, SCAN_PROTOCOL, type ScanWorkerData, type ScanWorkerMessage } from './parallelLoadProtocol';
+import { CTL_LINES, CTL_READ, CTL_SLOTS, CTL_STARTED, CTL_STATE, FRONTIER_MARGIN, Op, SCAN_PROTOCOL, type ScanWorkerData, type ScanWorkerMessage } from './parallelLoadProtocol';
 
 export interface ParallelLoadOptions extends ParseAsyncOptions {
   /** The worker posts at least every this many bytes scanned (default 4 MiB). */
@@ -128,8 +128,10 @@ export async function loadCocoParallel(path: string, opts: ParallelLoadOptions =
   const { ctl } = started;
   const giveUp = () => {
     Atomics.store(ctl, CTL_STATE, -1);
+    Atomics.store(ctl, CTL_LINES, -1);
     Atomics.notify(ctl, CTL_STATE);
     Atomics.notify(ctl, CTL_READ);
+    Atomics.notify(ctl, CTL_LINES);
     started.port.close();
     void started.worker.terminate();
   };
@@ -147,11 +149,43 @@ export async function loadCocoParallel(path: string, opts: ParallelLoadOptions =
   try {
     [doc] = await Promise.all([parsed, read]);
   } finally {
-    giveUp();
+    // Success leaves the worker to finish the line checkpoints (it then ends by itself).
+    if (!doc) giveUp();
   }
-  if (doc) return doc;
+  if (doc) {
+    doc.lines.adoptLater(() => takeLines(started));
+    return doc;
+  }
   opts.onThreads?.({ threads: 1, batches: 0, reason: 'the worker failed' });
   return single(); // the bytes may not all be read: single() reads them again
+}
+
+/** Longest wait for the worker's line checkpoints before building them here (a safety net: they take ~1 s per 300 MB). */
+const LINES_WAIT_MS = 30_000;
+
+/**
+ * The line checkpoints the worker computes after 'end', taken synchronously when the first
+ * line number is needed (by then the rules have run, so they are usually there). Undefined
+ * when the worker could not make them: the LineIndex then builds its own.
+ */
+function takeLines(started: Started): LineCheckpoints | undefined {
+  const { port, ctl } = started;
+  const deadline = Date.now() + LINES_WAIT_MS;
+  try {
+    for (;;) {
+      const state = Atomics.load(ctl, CTL_LINES); // read before draining: 1 means the message is queued
+      for (let m = receiveMessageOnPort(port); m; m = receiveMessageOnPort(port)) {
+        const msg = m.message as ScanWorkerMessage;
+        if (msg.type === 'lines') return { lines: msg.lines, cols: msg.cols };
+      }
+      const left = deadline - Date.now();
+      if (state !== 0 || left <= 0) return undefined;
+      Atomics.wait(ctl, CTL_LINES, 0, left);
+    }
+  } finally {
+    port.close();
+    void started.worker.terminate();
+  }
 }
 
 function readFailed(path: string, e: unknown): never {
@@ -184,7 +218,6 @@ function consume(started: Started, bytes: Buffer, path: string, opts: ParallelLo
       onFail();
     };
     const onAbort = () => finish(() => reject(abortError(signal!.reason)));
-    let lines: LineCheckpoints | undefined;
     const onMessage = (m: ScanWorkerMessage) => {
       if (settled) return;
       try {
@@ -192,11 +225,8 @@ function consume(started: Started, bytes: Buffer, path: string, opts: ParallelLo
           batches++;
           const at = replay(builder, m.ops, m.n, m.extras);
           if (onProgress && len > 0) onProgress(Math.min(at / len, 0.999));
-        } else if (m.type === 'lines') {
-          lines = { lines: m.lines, cols: m.cols };
         } else if (m.type === 'end') {
           const doc = buildDocument(builder, m.sections, m.rootKind, path);
-          if (lines) doc.lines.adopt(lines);
           finish(() => resolve(doc));
           opts.onThreads?.({ threads: 2, batches });
           onProgress?.(1);

@@ -22,7 +22,8 @@ export const enum Op {
 export const CTL_READ = 0; // bytes read into the shared buffer so far (in file order)
 export const CTL_STATE = 1; // 0 reading, 1 all read, -1 give up
 export const CTL_STARTED = 2; // worker → parent: 1 once the worker runs
-export const CTL_SLOTS = 3;
+export const CTL_LINES = 3; // worker → parent: 1 once 'lines' is posted, -1 when it never will be
+export const CTL_SLOTS = 4;
 /**
  * The worker scans no closer than this to the read frontier. Tokens can run
  * past it: a run that did (see `safe` in the worker) is discarded and redone.
@@ -30,7 +31,7 @@ export const CTL_SLOTS = 3;
 export const FRONTIER_MARGIN = 4096;
 
 /** Bumped when the messages or the control slots change: a stale dist/scanWorker.js refuses to run. */
-export const SCAN_PROTOCOL = 4; // 3: line-index checkpoints from the scan worker; 4: a top-level array is scanned as a results list (ROOT_ARRAY_KEY)
+export const SCAN_PROTOCOL = 5; // 3: line-index checkpoints from the scan worker; 4: a top-level array is scanned as a results list (ROOT_ARRAY_KEY); 5: 'lines' after 'end' (CTL_LINES)
 
 export interface ScanWorkerData {
   kind: 'labelscope-scan';
@@ -48,7 +49,10 @@ export interface ScanWorkerData {
 
 export type ScanWorkerMessage =
   | { type: 'batch'; ops: Float64Array; n: number; extras: unknown[] }
-  /** The document's line checkpoints (LineIndex), computed here while the parent parses; sent before 'end'. */
+  /**
+   * The document's line checkpoints (LineIndex), sent after 'end': the parent runs the rules
+   * meanwhile and takes them (receiveMessageOnPort) only when it first needs a line number.
+   */
   | { type: 'lines'; lines: Float64Array; cols: Float64Array }
   | { type: 'end'; sections: Map<string, Section>; rootKind: JsonKind | undefined }
   | { type: 'failed'; message: string };

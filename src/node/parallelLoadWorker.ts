@@ -8,7 +8,7 @@ import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
 import type { ParseIssue } from '../core/coco/document';
 import { Scanner, type ScanSink } from '../core/coco/parse';
 import { lineCheckpoints } from '../core/coco/lineIndex';
-import { CTL_READ, CTL_STARTED, CTL_STATE, Op, SCAN_PROTOCOL, type ScanWorkerData, type ScanWorkerMessage } from './parallelLoadProtocol';
+import { CTL_LINES, CTL_READ, CTL_STARTED, CTL_STATE, Op, SCAN_PROTOCOL, type ScanWorkerData, type ScanWorkerMessage } from './parallelLoadProtocol';
 
 /**
  * Records sink calls as [op, a, b] triples (strings and issues ride along in
@@ -106,12 +106,24 @@ function main(): void {
       slice = Math.min(slice * 2, data.sliceBytes);
     }
     rec.post();
-    // The parent is still parsing the batches: build the line index's checkpoints on this core meanwhile.
-    const { lines, cols } = lineCheckpoints(bytes);
-    rec.send({ type: 'lines', lines, cols }, [lines.buffer as ArrayBuffer, cols.buffer as ArrayBuffer]);
     rec.send({ type: 'end', sections: scanner!.sections, rootKind: scanner!.rootKind });
   } catch (e) {
+    Atomics.store(ctl, CTL_LINES, -1);
+    Atomics.notify(ctl, CTL_LINES);
     rec.send({ type: 'failed', message: (e as Error)?.stack ?? String(e) });
+    return;
+  }
+  // The parent finishes parsing and runs the rules: build the line index's checkpoints on this
+  // core meanwhile (posted after 'end', so the rules never wait for them).
+  try {
+    if (Atomics.load(ctl, CTL_STATE) < 0) return;
+    const { lines, cols } = lineCheckpoints(new Uint8Array(data.bytes, 0, size));
+    rec.send({ type: 'lines', lines, cols }, [lines.buffer as ArrayBuffer, cols.buffer as ArrayBuffer]);
+    Atomics.store(ctl, CTL_LINES, 1);
+  } catch {
+    Atomics.store(ctl, CTL_LINES, -1);
+  } finally {
+    Atomics.notify(ctl, CTL_LINES);
   }
 }
 

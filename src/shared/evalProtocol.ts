@@ -3,7 +3,7 @@
  * (src/extension/eval/), and the two messages the COCO viewer needs for its evaluation hooks
  * (filter the grid, colour TP / FP / FN). Types only: `core` types, no `vscode`, no DOM.
  */
-import type { EvalOverlayItem, SummaryEntry } from '../core/metrics/eval';
+import type { EvalLayer, EvalOverlayItem, SummaryEntry } from '../core/metrics/eval';
 
 export type { EvalOverlayItem };
 
@@ -66,4 +66,6 @@ export interface EvalViewerOverlay {
   imageId: number | string;
   iou: number;
   items: EvalOverlayItem[];
+  /** Every threshold's states and the outlines (the viewer's prediction layer). */
+  layer?: EvalLayer;
 }

@@ -11,6 +11,7 @@
  */
 
 import type { SamHostMethods, SamWebviewNotifications } from './samProtocol';
+import type { AgreementLayer, EvalLayer } from './evalLayerProtocol';
 
 export type Id = number | string;
 
@@ -268,6 +269,11 @@ export interface HostNotifications {
    * geometry: bbox and/or polygons; A = old, B = new). An empty list ends diff mode.
    */
   diffOverlay: { imageIndex: number; changes: DiffChange[] };
+  /**
+   * Agreement A/B view (issue 13): on this image of B's file, A's objects as the second layer and
+   * the conflicts to highlight and walk. An empty `layer.conflicts` and `objectsA` ends it.
+   */
+  agreementLayer: { imageIndex: number; layer: AgreementLayer };
   /** The Dataset Report asks the grid to show these images (labelscope.viewer.filterGrid). */
   filterGrid: { categoryId?: Id; boxBin?: GridQuery['boxBin']; imageIds?: GridQuery['imageIds'] };
   /**
@@ -275,7 +281,11 @@ export interface HostNotifications {
    * missed labels as FN (boxes in image pixels). Sent on every image change; `items` empty when
    * the file was evaluated but this image has nothing to draw.
    */
-  evalOverlay: { imageIndex: number; iou: number; items: { kind: 'tp' | 'fp' | 'fn'; bbox: [number, number, number, number]; categoryId: number; score?: number }[] };
+  evalOverlay: {
+    imageIndex: number; iou: number; items: { kind: 'tp' | 'fp' | 'fn'; bbox: [number, number, number, number]; categoryId: number; score?: number }[];
+    /** The image's predictions at every IoU threshold, with outlines (the prediction layer: IoU choice, score slider, FP / FN walk). */
+    layer?: EvalLayer;
+  };
 }
 
 /** Notifications webview → host. */

@@ -39,10 +39,11 @@ export function packageExtension(): string {
   if (packaged) return packaged;
   const pkg = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8'));
   const t0 = Date.now();
-  log('npm run build');
-  execFileSync('npm', ['run', 'build'], { cwd: REPO_ROOT, stdio: ['ignore', 'inherit', 'inherit'] });
+  // The release build (minified, no source maps), as `npm run package` makes the VSIX users install.
+  log('npm run build:production');
+  execFileSync('npm', ['run', 'build:production'], { cwd: REPO_ROOT, stdio: ['ignore', 'inherit', 'inherit'] });
   const main = path.join(REPO_ROOT, pkg.main ?? './dist/extension.js');
-  if (!fs.existsSync(main)) throw new Error(`npm run build did not produce the extension entry point ${main}`);
+  if (!fs.existsSync(main)) throw new Error(`npm run build:production did not produce the extension entry point ${main}`);
 
   fs.mkdirSync(path.dirname(DEFAULT_VSIX), { recursive: true });
   fs.rmSync(DEFAULT_VSIX, { force: true });
@@ -93,6 +94,7 @@ function httpStatus(url: string): Promise<number> {
   });
 }
 
+// eslint-disable-next-line no-restricted-syntax -- the poll interval of waitFor below and a time limit in Promise.race, never a wait on its own
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Poll `probe` until `ok(value)`; on timeout throw with the last value seen. */
@@ -471,13 +473,18 @@ export class CodeServerSession {
 
   /** Text of the extension host log(s) under <user-data-dir>/logs (remoteexthost.log). */
   extHostLog(): string {
+    return this.logText(/exthost.*\.log$/);
+  }
+
+  /** The text of the log files (under the user data dir's logs/) whose names match `name`, joined. */
+  logText(name: RegExp): string {
     const parts: string[] = [];
     const walk = (dir: string): void => {
       if (!fs.existsSync(dir)) return;
       for (const ent of fs.readdirSync(dir, { withFileTypes: true })) {
         const p = path.join(dir, ent.name);
         if (ent.isDirectory()) walk(p);
-        else if (/exthost.*\.log$/.test(ent.name)) parts.push(fs.readFileSync(p, 'utf8'));
+        else if (name.test(ent.name)) parts.push(fs.readFileSync(p, 'utf8'));
       }
     };
     walk(path.join(this.userDataDir, 'logs'));
@@ -490,25 +497,24 @@ export class CodeServerSession {
   }
 
   /**
-   * Wait until the extension host logs that `extensionId` activated; throws at once with
-   * the logged error when its activation failed. Returns the activation log line.
+   * Wait until `extensionId` has activated: the extension host logged its activation and the
+   * extension's own output channel logged `activatedLine` (Labelscope's activate() writes it as
+   * its last step); throws at once with the logged error when its activation failed. Returns
+   * the extension host's activation log line.
    */
-  async waitForActivation(extensionId: string, timeoutMs = 60_000): Promise<string> {
+  async waitForActivation(extensionId: string, timeoutMs = 60_000, activatedLine = /Labelscope activated \(/): Promise<string> {
     const id = extensionId.toLowerCase();
-    const state = await waitFor(`activation of ${extensionId} in the extension host log`, async () => {
+    const state = await waitFor(`activation of ${extensionId} (extension host log and its output channel)`, async () => {
       const text = this.extHostLog();
       const lower = text.toLowerCase();
       const failAt = lower.indexOf(`activating extension ${id} failed`);
       if (failAt >= 0) return { failed: text.slice(failAt, failAt + 2000) };
       const line = text.split('\n').find((l) => l.toLowerCase().includes(`_doactivateextension ${id},`));
-      return { line };
-    }, (st) => !!(st.failed || st.line), timeoutMs);
+      // Output channels are log files of their own (output_logging_*/N-<name>.log).
+      const activated = line !== undefined && activatedLine.test(this.logText(/\.log$/));
+      return { line, activated };
+    }, (st) => !!(st.failed || st.activated), timeoutMs);
     if (state.failed) throw new Error(`extension ${extensionId} failed to activate:\n${state.failed}`);
-    // Activation errors are logged just after the activation line: give them a moment.
-    await sleep(1000);
-    const lower = this.extHostLog().toLowerCase();
-    const failAt = lower.indexOf(`activating extension ${id} failed`);
-    if (failAt >= 0) throw new Error(`extension ${extensionId} failed to activate:\n${this.extHostLog().slice(failAt, failAt + 2000)}`);
     return state.line!.trim();
   }
 

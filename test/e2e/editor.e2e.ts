@@ -74,6 +74,24 @@ async function viewOf(wv: FrameLocator): Promise<View> {
   });
 }
 
+/**
+ * Whether the viewer's transform is the fit for the stage as it is now laid out: its last
+ * resize saw the stage's current size, the size did not change over two animation frames,
+ * and the user has not zoomed or panned (the view still follows the stage).
+ */
+async function viewFitsStage(wv: FrameLocator): Promise<boolean> {
+  // No named functions inside: tsx would wrap them in a __name helper the page does not have.
+  return wv.locator('.stage').evaluate(async () => {
+    const v = (window as unknown as { labelscope: { viewer: { root: HTMLElement; view: { fitted: boolean; cssW: number; cssH: number } } } }).labelscope.viewer;
+    const r0 = v.root.getBoundingClientRect();
+    const before = `${Math.max(1, Math.round(r0.width))}x${Math.max(1, Math.round(r0.height))}`;
+    for (let k = 0; k < 2; k++) await new Promise((r) => requestAnimationFrame(r));
+    const r1 = v.root.getBoundingClientRect();
+    const after = `${Math.max(1, Math.round(r1.width))}x${Math.max(1, Math.round(r1.height))}`;
+    return v.view.fitted && after === before && `${v.view.cssW}x${v.view.cssH}` === before;
+  });
+}
+
 /** One pixel of a canvas layer at an image point. */
 async function layerPixel(wv: FrameLocator, layer: string, v: View, [ix, iy]: [number, number]): Promise<RGBA> {
   const x = Math.floor((ix * v.zoom + v.panX) * v.dpr);
@@ -195,12 +213,9 @@ describe('e2e: the Labelscope COCO viewer (custom editor)', function () {
 
     // ------------------------------------------------------------ 3. select and drag the box
     // The Problems panel took space: the viewer refit. Fresh transform, image 0 still shown.
-    v = await waitFor('a settled view transform', async () => {
-      const a = await viewOf(wv);
-      await new Promise((r) => setTimeout(r, 300));
-      const b = await viewOf(wv);
-      return { a, b };
-    }, ({ a, b }) => a.zoom === b.zoom && a.panX === b.panX && a.panY === b.panY, 15_000).then((x) => x.b);
+    // Settled: the viewer has fitted the image to the stage's current size, and that size held over two frames.
+    await waitFor('a view transform fitted to the stage\'s current size', () => viewFitsStage(wv), (ok) => ok, 15_000);
+    v = await viewOf(wv);
     assert.equal(await wv.locator('body').getAttribute('data-shown').then((x) => x?.split(':')[0]), '0', 'scene_001.png (image 0) is shown');
 
     const inside: [number, number] = [ANN13_BOX[0] + 12, ANN13_BOX[1] + 12]; // away from corner handles

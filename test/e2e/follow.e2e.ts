@@ -11,6 +11,12 @@
  *      ("Clip the polygons…" on annotation 13) + Ctrl+S, then a delete in the viewer + Ctrl+S:
  *      the fix stays on disk.
  *
+ *   Text and viewer stay one: with the JSON text beside the viewer, a viewer delete shows in the
+ *      text (dirty, the annotation gone from it) before anything is saved; saving the viewer, or
+ *      saving the text, writes the viewer's bytes and leaves both tabs clean.
+ *   Take Theirs: unsaved viewer edits and a script's change on disk: the user takes the file as
+ *      it is now; a later viewer edit + save keeps the script's change.
+ *
  * Waits are on rendered markers (category labels, annotation rows, body[data-shown] =
  * "<image>:<version>", the dirty mark of the tab), never fixed sleeps.
  * Screenshots: test-artifacts/e2e/follow-*.png.
@@ -157,5 +163,94 @@ describe('e2e: the viewer follows the file (disk and JSON text)', function () {
     assert.deepEqual(disk.annotations.find((a) => a.id === 13)!.bbox, fixed13, 'the text fix is not reverted by the viewer save');
     assert.ok(!disk.annotations.some((a) => a.id === 2), 'the viewer delete is on disk');
     assert.equal(disk.annotations.length, before.annotations.length - 1, 'no deleted annotation comes back');
+  });
+  it('text and viewer stay one: a viewer edit is in the open JSON text before saving; saving either gives the viewer\'s bytes, both tabs clean', async function () {
+    session = await CodeServerSession.launch({ folder: SAMPLE, name: 'follow-mirror', settings: { 'workbench.editorAssociations': { 'instances_*.json': 'default' } } });
+    const s = session;
+    const file = path.join(s.workspace, COCO_FILE);
+    const original = fs.readFileSync(file, 'utf8');
+
+    await s.openFile(COCO_FILE, { editor: 'text' });
+    await s.runCommand('Labelscope: Open in COCO Viewer');
+    const wv = s.webview();
+    await wv.locator('body[data-shown^="0:"]').waitFor({ state: 'attached', timeout: 90_000 });
+    const tabs = s.page.locator('.part.editor .tabs-container .tab');
+    assert.equal(await tabs.count(), 2, 'the text and the viewer, two tabs of the file');
+    const dirty = async (i: number) => ((await tabs.nth(i).getAttribute('class')) ?? '').split(/\s+/).includes('dirty');
+
+    // A delete in the viewer: the text tab turns dirty and annotation 2's polygon is gone from it.
+    await deleteInViewer(s, wv, 2);
+    await waitFor('the text tab to show the unsaved viewer edit', () => dirty(0), (d) => d, 15_000, 100);
+    assert.equal(fs.readFileSync(file, 'utf8'), original, 'nothing saved yet');
+    await tabs.first().click();
+    await s.page.locator('.editor-instance .monaco-editor .view-lines').first().waitFor({ state: 'visible' });
+    const matches = async (needle: string) => {
+      await s.page.locator('.editor-instance .monaco-editor .view-lines').first().click();
+      await s.page.keyboard.press('Control+F');
+      const input = s.page.locator('.editor-instance .find-widget textarea').first();
+      await input.waitFor({ state: 'visible' });
+      await input.fill(needle);
+      const count = s.page.locator('.editor-instance .find-widget .matchesCount').first();
+      const text = await waitFor(`the find widget to count "${needle}"`, () => count.innerText(), (t) => /No results|of/.test(t), 10_000, 100);
+      await s.page.keyboard.press('Escape');
+      return text;
+    };
+    assert.match(await matches('254.14, 128.78'), /No results/, 'annotation 2 is gone from the text');
+    assert.match(await matches('"id": 3,'), /of/, 'annotation 3 is still in it');
+    await s.screenshot('follow-mirror-text');
+
+    // Ctrl+S in the viewer: the viewer's bytes on disk (only annotation 2 cut out), both tabs clean.
+    await tabs.nth(1).click();
+    await wv.locator('body[data-shown^="0:"]').waitFor({ state: 'attached', timeout: 30_000 });
+    await saveViewer(s);
+    await waitFor('the text tab to be clean after the viewer save', () => dirty(0), (d) => !d, 15_000, 100);
+    const at2 = original.indexOf('{\n      "id": 2,');
+    const cut2 = original.slice(0, original.lastIndexOf('}', at2) + 1) + original.slice(original.indexOf('}', at2) + 1);
+    assert.ok(at2 > 0);
+    assert.equal(fs.readFileSync(file, 'utf8'), cut2, 'only annotation 2 removed, every other byte as it was');
+
+    // Another viewer delete, then Ctrl+S in the text: the same bytes the viewer would write, and the viewer tab is clean too.
+    await deleteInViewer(s, wv, 3);
+    await waitFor('the text tab to show the second edit', () => dirty(0), (d) => d, 15_000, 100);
+    await tabs.first().click();
+    await s.page.locator('.editor-instance .monaco-editor .view-lines').first().click();
+    await s.saveActive();
+    const at3 = cut2.indexOf('{\n      "id": 3,');
+    const cut3 = cut2.slice(0, cut2.lastIndexOf('}', at3) + 1) + cut2.slice(cut2.indexOf('}', at3) + 1);
+    assert.equal(fs.readFileSync(file, 'utf8'), cut3, 'the text save wrote the viewer\'s edit');
+    await waitFor('the viewer tab to be clean after the text save', () => dirty(1), (d) => !d, 15_000, 100);
+    await s.screenshot('follow-mirror-saved');
+  });
+
+  it('Take Theirs: unsaved viewer edits and a change on disk: the file as it is now is shown; the next save keeps that change', async function () {
+    session = await CodeServerSession.launch({ folder: SAMPLE, name: 'follow-theirs' });
+    const s = session;
+    const file = path.join(s.workspace, COCO_FILE);
+    const original = fs.readFileSync(file, 'utf8');
+
+    await s.openFile(COCO_FILE, { editor: 'webview' });
+    const wv = s.webview();
+    await wv.locator('body[data-shown^="0:"]').waitFor({ state: 'attached', timeout: 90_000 });
+    await deleteInViewer(s, wv, 2);
+
+    // A script renames category 1 while the viewer has its unsaved delete: the user is asked.
+    const renamed = original.replace('"name": "box"', '"name": "crate"');
+    fs.writeFileSync(file, renamed);
+    const dialog = s.page.locator('.monaco-dialog-box');
+    await dialog.waitFor({ state: 'visible', timeout: 30_000 });
+    assert.match(await dialog.innerText(), /changed on disk, and the Labelscope viewer has unsaved edits/);
+    await s.screenshot('follow-theirs-question');
+    await dialog.locator('.monaco-button', { hasText: 'Take Theirs' }).click();
+    await waitFor('the viewer to show the file as it is now', async () => ({ l: await categoryLabels(wv), r: await annotationRows(wv) }),
+      ({ l, r }) => l.some((x) => x.startsWith('crate ')) && r.includes('2'), 30_000, 100);
+    await waitFor('the viewer tab to be clean', () => s.activeTabDirty(), (d) => !d, 15_000, 100);
+    assert.equal(fs.readFileSync(file, 'utf8'), renamed, 'taking theirs writes nothing');
+
+    await deleteInViewer(s, wv, 3);
+    await saveViewer(s);
+    const at3 = renamed.indexOf('{\n      "id": 3,');
+    assert.ok(at3 > 0);
+    assert.equal(fs.readFileSync(file, 'utf8'), renamed.slice(0, renamed.lastIndexOf('}', at3) + 1) + renamed.slice(renamed.indexOf('}', at3) + 1),
+      'the rename kept, annotation 2 back, only annotation 3 removed');
   });
 });

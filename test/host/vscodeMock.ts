@@ -1,12 +1,17 @@
 /**
- * A faithful-enough `vscode` module for host tests under mocha: real value
- * semantics for Uri/Position/Range/CodeActionKind/WorkspaceEdit, Map-backed
+ * A faithful-enough `vscode` module for host tests under mocha: Microsoft's own
+ * `vscode-uri` (Uri) and `vscode-languageserver-textdocument` (a TextDocument's
+ * offsets, positions and versions), real value semantics for
+ * Position/Range/CodeActionKind/WorkspaceEdit, VS Code's limits (1,000 diagnostics
+ * per file, the 50 ms diagnostics debounce, Cancel on progress), Map-backed
  * diagnostic collections, TextDocuments that applyEdit mutates, events that
  * tests fire. `__mock` holds the state tests read and drive.
  */
 import * as fs from 'node:fs';
 import * as nodePath from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { TextDocument as LspTextDocument } from 'vscode-languageserver-textdocument';
+import { URI, Utils } from 'vscode-uri';
 
 // ---------------------------------------------------------------- basics
 
@@ -67,57 +72,20 @@ export enum CodeActionTriggerKind { Invoke = 1, Automatic = 2 }
 
 // ---------------------------------------------------------------- Uri
 
-export class Uri {
-  private constructor(
-    readonly scheme: string,
-    readonly authority: string,
-    readonly path: string,
-    readonly query: string,
-    readonly fragment: string,
-  ) {}
-
-  static file(p: string): Uri {
-    let path = p.replace(/\\/g, '/');
-    if (!path.startsWith('/')) path = '/' + path;
-    return new Uri('file', '', path, '', '');
+/**
+ * VS Code's own URI implementation (`vscode-uri`, what `vscode.Uri` is built on): parsing,
+ * percent-encoding, `fsPath` and `joinPath` as VS Code does them. Subclassed so that the
+ * statics return this class (`instanceof Uri` holds as it does for vscode.Uri).
+ */
+export class Uri extends URI {
+  private static wrap(u: URI): Uri { return new Uri(u.scheme, u.authority, u.path, u.query, u.fragment); }
+  static override file(p: string): Uri { return Uri.wrap(URI.file(p)); }
+  static override parse(value: string, strict = false): Uri { return Uri.wrap(URI.parse(value, strict)); }
+  static override from(c: { scheme: string; authority?: string; path?: string; query?: string; fragment?: string }): Uri { return Uri.wrap(URI.from(c)); }
+  static joinPath(base: Uri, ...segments: string[]): Uri { return Uri.wrap(Utils.joinPath(base, ...segments)); }
+  override with(change: { scheme?: string; authority?: string | null; path?: string | null; query?: string | null; fragment?: string | null }): Uri {
+    return Uri.wrap(super.with(change));
   }
-
-  static parse(value: string): Uri {
-    const m = /^([a-zA-Z][\w+.-]*):(?:\/\/([^/?#]*))?([^?#]*)(?:\?([^#]*))?(?:#(.*))?$/.exec(value);
-    if (!m) throw new Error(`[UriError]: cannot parse ${value}`);
-    return new Uri(m[1], decodeURIComponent(m[2] ?? ''), decodeURIComponent(m[3] || (m[2] !== undefined ? '/' : '')), decodeURIComponent(m[4] ?? ''), decodeURIComponent(m[5] ?? ''));
-  }
-
-  static joinPath(base: Uri, ...segments: string[]): Uri {
-    if (!base.path) throw new Error('[UriError]: cannot call joinPath on URI without path');
-    return base.with({ path: nodePath.posix.join(base.path, ...segments) });
-  }
-
-  static from(c: { scheme: string; authority?: string; path?: string; query?: string; fragment?: string }): Uri {
-    return new Uri(c.scheme, c.authority ?? '', c.path ?? '', c.query ?? '', c.fragment ?? '');
-  }
-
-  get fsPath(): string {
-    if (this.scheme === 'file' && this.authority) return `//${this.authority}${this.path}`;
-    if (/^\/[a-zA-Z]:/.test(this.path)) return this.path[1].toLowerCase() + this.path.slice(2);
-    return this.path;
-  }
-
-  with(change: { scheme?: string; authority?: string; path?: string; query?: string; fragment?: string }): Uri {
-    return new Uri(change.scheme ?? this.scheme, change.authority ?? this.authority, change.path ?? this.path, change.query ?? this.query, change.fragment ?? this.fragment);
-  }
-
-  toString(skipEncoding = false): string {
-    const enc = (s: string) => (skipEncoding ? s : s.split('/').map((x) => encodeURIComponent(x)).join('/'));
-    let s = `${this.scheme}:`;
-    if (this.authority || this.scheme === 'file') s += `//${this.authority}`;
-    s += enc(this.path);
-    if (this.query) s += `?${skipEncoding ? this.query : encodeURIComponent(this.query)}`;
-    if (this.fragment) s += `#${skipEncoding ? this.fragment : encodeURIComponent(this.fragment)}`;
-    return s;
-  }
-
-  toJSON(): unknown { return { $mid: 1, scheme: this.scheme, authority: this.authority, path: this.path, query: this.query, fragment: this.fragment, fsPath: this.fsPath }; }
 }
 
 // ---------------------------------------------------------------- Position / Range / Selection
@@ -371,70 +339,54 @@ export interface TextLine {
   readonly isEmptyOrWhitespace: boolean;
 }
 
-/** A text document over a string, with VS Code's UTF-16 offsets and \n, \r\n, \r line breaks. */
+/**
+ * A text document over Microsoft's `vscode-languageserver-textdocument` (the LSP's TextDocument):
+ * its UTF-16 offsets, \n / \r\n / \r line breaks, positions clamped as VS Code clamps them
+ * (never inside a \r\n), and its versions, incremented by each change.
+ */
 export class MockTextDocument {
-  version = 1;
   isDirty = false;
   isClosed = false;
   readonly isUntitled = false;
-  private text: string;
-  private lineStarts!: number[];
+  private doc: LspTextDocument;
   constructor(readonly uri: Uri, text: string, readonly languageId = 'json') {
-    this.text = text;
-    this.index();
+    this.doc = LspTextDocument.create(uri.toString(), languageId, 1, text);
   }
+  get version(): number { return this.doc.version; }
   get fileName(): string { return this.uri.fsPath; }
-  get eol(): EndOfLine { return this.text.includes('\r\n') ? EndOfLine.CRLF : EndOfLine.LF; }
-  get lineCount(): number { return this.lineStarts.length; }
-  private index(): void {
-    const starts = [0];
-    const t = this.text;
-    for (let i = 0; i < t.length; i++) {
-      const c = t.charCodeAt(i);
-      if (c === 13) { if (t.charCodeAt(i + 1) === 10) i++; starts.push(i + 1); }
-      else if (c === 10) starts.push(i + 1);
-    }
-    this.lineStarts = starts;
-  }
-  /** Length of a line's text without its line break. */
-  private lineLength(line: number): number {
-    const start = this.lineStarts[line];
-    const next = line + 1 < this.lineStarts.length ? this.lineStarts[line + 1] : this.text.length;
-    let end = next;
-    if (end > start && this.text.charCodeAt(end - 1) === 10) end--;
-    if (end > start && this.text.charCodeAt(end - 1) === 13) end--;
-    return end - start;
+  get eol(): EndOfLine { return this.doc.getText().includes('\r\n') ? EndOfLine.CRLF : EndOfLine.LF; }
+  get lineCount(): number { return this.doc.lineCount; }
+  /** Offset of a line's start, and of its end without the line break. */
+  private lineBounds(line: number): { start: number; end: number } {
+    const text = this.doc.getText();
+    const start = this.doc.offsetAt({ line, character: 0 });
+    let end = line + 1 < this.doc.lineCount ? this.doc.offsetAt({ line: line + 1, character: 0 }) : text.length;
+    if (end > start && text.charCodeAt(end - 1) === 10) end--;
+    if (end > start && text.charCodeAt(end - 1) === 13) end--;
+    return { start, end };
   }
   validatePosition(p: Position): Position {
-    if (p.line >= this.lineCount) return new Position(this.lineCount - 1, this.lineLength(this.lineCount - 1));
-    const len = this.lineLength(p.line);
-    return p.character > len ? new Position(p.line, len) : p;
+    const v = this.positionAt(this.offsetAt(p));
+    return v.isEqual(p) ? p : v;
   }
   validateRange(r: Range): Range {
     const s = this.validatePosition(r.start), e = this.validatePosition(r.end);
     return s === r.start && e === r.end ? r : new Range(s, e);
   }
-  offsetAt(p: Position): number {
-    const v = this.validatePosition(p);
-    return this.lineStarts[v.line] + v.character;
-  }
+  offsetAt(p: Position): number { return this.doc.offsetAt(p); }
   positionAt(offset: number): Position {
-    offset = Math.max(0, Math.min(Math.floor(offset), this.text.length));
-    let lo = 0, hi = this.lineStarts.length - 1;
-    while (lo < hi) { const mid = (lo + hi + 1) >> 1; if (this.lineStarts[mid] <= offset) lo = mid; else hi = mid - 1; }
-    return new Position(lo, Math.min(offset - this.lineStarts[lo], this.lineLength(lo)));
+    const p = this.doc.positionAt(Math.floor(offset));
+    return new Position(p.line, p.character);
   }
   getText(range?: Range): string {
-    if (!range) return this.text;
-    const r = this.validateRange(range);
-    return this.text.slice(this.offsetAt(r.start), this.offsetAt(r.end));
+    return range ? this.doc.getText(this.validateRange(range)) : this.doc.getText();
   }
   lineAt(lineOrPos: number | Position): TextLine {
     const line = typeof lineOrPos === 'number' ? lineOrPos : lineOrPos.line;
     if (line < 0 || line >= this.lineCount) throw illegal('Illegal value for `line`');
-    const start = this.lineStarts[line];
-    const len = this.lineLength(line);
-    const text = this.text.slice(start, start + len);
+    const { start, end } = this.lineBounds(line);
+    const len = end - start;
+    const text = this.doc.getText().slice(start, end);
     const ws = /^\s*/.exec(text)![0].length;
     const nextStart = line + 1 < this.lineCount ? new Position(line + 1, 0) : new Position(line, len);
     return {
@@ -447,31 +399,28 @@ export class MockTextDocument {
   }
   getWordRangeAtPosition(): Range | undefined { return undefined; }
   async save(): Promise<boolean> {
-    fs.writeFileSync(this.uri.fsPath, this.text);
+    fs.writeFileSync(this.uri.fsPath, this.doc.getText());
     this.isDirty = false;
     state.saved.push(this.uri.fsPath);
     workspaceEvents.save.fire(this as unknown as MockTextDocument);
     return true;
   }
-  /** Applies edits (in this document's coordinates, non-overlapping) as one change. */
+  /** Applies edits (in this document's coordinates, non-overlapping) as one change: one new version. */
   applyEdits(edits: readonly TextEdit[]): { range: Range; rangeOffset: number; rangeLength: number; text: string }[] {
     const resolved = edits.map((e) => {
       const r = this.validateRange(e.range);
       return { r, s: this.offsetAt(r.start), t: this.offsetAt(r.end), text: e.newText };
     }).sort((a, b) => a.s - b.s || a.t - b.t);
     for (let i = 1; i < resolved.length; i++) if (resolved[i].s < resolved[i - 1].t) throw new Error('Overlapping ranges are not allowed!');
-    let text = this.text;
-    for (let i = resolved.length - 1; i >= 0; i--) { const e = resolved[i]; text = text.slice(0, e.s) + e.text + text.slice(e.t); }
+    // Last first, as VS Code's change events list them: each range is then still valid when applied.
     const changes = resolved.reverse().map((e) => ({ range: e.r, rangeOffset: e.s, rangeLength: e.t - e.s, text: e.text }));
-    this.text = text;
-    this.index();
-    this.version++;
+    this.doc = LspTextDocument.update(this.doc, changes.map((c) => ({ range: c.range, text: c.text })), this.doc.version + 1);
     this.isDirty = true;
     return changes;
   }
   /** Test helper: replace the whole text as a user edit would. */
   setText(text: string): void {
-    const all = new Range(new Position(0, 0), this.positionAt(this.text.length));
+    const all = new Range(new Position(0, 0), this.positionAt(this.doc.getText().length));
     const changes = this.applyEdits([new TextEdit(all, text)]);
     workspaceEvents.change.fire({ document: this, contentChanges: changes, reason: undefined });
   }
@@ -509,6 +458,8 @@ const state = {
   progress: [] as { options: unknown; reports: unknown[]; cancel(): void; done: boolean }[],
   settings: new Map<string, unknown>(),
   saved: [] as string[],
+  /** Resources workspace.save was asked to save. */
+  workspaceSaves: [] as Uri[],
   appliedEdits: [] as WorkspaceEdit[],
   customEditors: [] as { viewType: string; provider: unknown; options: unknown }[],
   codeLensProviders: [] as { selector: unknown; provider: unknown }[],
@@ -624,6 +575,16 @@ export const workspace = {
     const open = findDocument(uri);
     if (open) return open;
     return __mock.openDocument(uri, fs.readFileSync(uri.fsPath, 'utf8'));
+  },
+  /**
+   * Saves the editors of a resource (VS Code: its text editor when dirty, and its custom editors,
+   * which the mock does not hold: tests see the request in `state.workspaceSaves`).
+   */
+  async save(uri: Uri): Promise<Uri | undefined> {
+    state.workspaceSaves.push(uri);
+    const doc = findDocument(uri);
+    if (doc?.isDirty) await doc.save();
+    return uri;
   },
   async applyEdit(edit: WorkspaceEdit): Promise<boolean> {
     state.appliedEdits.push(edit);
@@ -790,6 +751,7 @@ export const __mock = {
     state.progress = [];
     state.settings.clear();
     state.saved = [];
+    state.workspaceSaves = [];
     state.appliedEdits = [];
     state.customEditors = [];
     state.codeLensProviders = [];

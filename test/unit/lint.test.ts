@@ -67,6 +67,25 @@ describe('lint: room import restrictions and unused code', function () {
     }
   });
 
+  it('a fixed sleep in a test is an error; a poll (a sleep in a loop) and a time limit (Promise.race) are not', async () => {
+    const msgs = await lintProbe('test/unit/probeSleep.test.ts', [
+      'declare const page: { waitForTimeout(ms: number): Promise<void> };',
+      'declare function sleep(ms: number): Promise<void>;',
+      'declare const done: () => boolean;',
+      'export async function probe(): Promise<void> {',
+      '  await page.waitForTimeout(50);',                               // fixed: error
+      '  await new Promise((r) => setTimeout(r, 300));',                // fixed: error
+      '  await sleep(1000);',                                           // fixed: error
+      '  while (!done()) await new Promise((r) => setTimeout(r, 10));', // poll: fine
+      '  for (;;) { if (done()) break; await sleep(10); }',             // poll: fine
+      '  await Promise.race([Promise.resolve(), sleep(5000)]);',        // time limit: fine
+      '}',
+    ].join('\n'));
+    const sleeps = msgs.filter((m) => m.rule === 'no-restricted-syntax');
+    assert.equal(sleeps.length, 3, JSON.stringify(msgs));
+    assert.ok(sleeps.every((m) => m.message.startsWith('No fixed sleeps in tests')));
+  });
+
   it('an unused import or variable is an error', async () => {
     const msgs = await lintProbe('src/core/probe.ts', "import { rleArea } from './geometry';\nconst unused = 1;\nexport const x = 2;\n");
     assert.deepEqual(msgs.map((m) => m.rule), ['@typescript-eslint/no-unused-vars', '@typescript-eslint/no-unused-vars']);

@@ -12,7 +12,7 @@ import type { Browser, Page } from 'playwright-core';
 import { evaluateCoco } from '../../src/core/metrics/eval';
 import { toReportData } from '../../src/extension/eval/reportData';
 import type { EvalReportData, EvalViewMessage } from '../../src/shared/evalProtocol';
-import { DARK, ROOT, launch } from './harness';
+import { DARK, ROOT, WEBVIEW_BUILD, launch } from './harness';
 
 const ORIGIN = 'http://labelscope.test';
 const BUNDLE = path.join(ROOT, 'dist/webview/evalReport.js');
@@ -60,7 +60,7 @@ describe('evaluation report view (Chromium)', function () {
   let data: EvalReportData;
 
   before(async () => {
-    await esbuild.build({ bundle: true, platform: 'browser', target: 'chrome120', format: 'iife', entryPoints: { evalReport: path.join(ROOT, 'webview-ui/src/reports/eval/main.ts') }, outdir: path.dirname(BUNDLE), logLevel: 'warning' });
+    await esbuild.build({ ...WEBVIEW_BUILD, entryPoints: { evalReport: path.join(ROOT, 'webview-ui/src/reports/eval/main.ts') }, outdir: path.dirname(BUNDLE), logLevel: 'warning' });
     const result = evaluateCoco(read('bbox.gt.json'), read('bbox.dt.json'), { iouType: 'bbox' });
     data = toReportData(result, 'bbox.gt.json', 'bbox.dt.json', 12);
     browser = await launch();

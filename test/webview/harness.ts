@@ -18,11 +18,18 @@ export const SAMPLE = path.join(ROOT, 'sample/annotations/instances_sample.json'
 export const ARTIFACTS = path.join(ROOT, 'test-artifacts/webview');
 const BUNDLE = path.join(ROOT, 'dist/webview/main.js');
 
+/**
+ * esbuild options of a webview bundle as `node esbuild.mjs --production` makes it (minified:
+ * the tests run the code that ships). The source map only adds a file and a comment; it keeps
+ * a failing test's stack readable.
+ */
+export const WEBVIEW_BUILD = { bundle: true, platform: 'browser', target: 'chrome120', format: 'iife', minify: true, sourcemap: true } as const;
+
 let built: Promise<void> | undefined;
-/** Builds webview-ui/src/main.ts → dist/webview/main.js, as esbuild.mjs does. */
+/** Builds webview-ui/src/main.ts → dist/webview/main.js, as esbuild.mjs --production does. */
 export function buildWebview(): Promise<void> {
   built ??= esbuild.build({
-    bundle: true, platform: 'browser', target: 'chrome120', format: 'iife', sourcemap: true,
+    ...WEBVIEW_BUILD,
     entryPoints: { main: path.join(ROOT, 'webview-ui/src/main.ts') }, outdir: path.dirname(BUNDLE),
     loader: { '.css': 'text' }, logLevel: 'warning',
   }).then(() => undefined);
@@ -113,6 +120,26 @@ export async function waitShown(page: Page, index: number, version?: number): Pr
     const [si, sv] = s.split(':').map(Number);
     return si === i && (v === null || sv === v);
   }, [index, version ?? null] as const);
+}
+
+/** Waits until the overlay layer at image point (x, y) is drawn (alpha > 0) or clear (alpha 0). */
+export async function waitOverlay(page: Page, x: number, y: number, drawn: boolean): Promise<void> {
+  await page.waitForFunction(([ix, iy, want]) => {
+    const v = (window as never as { labelscope: { viewer: { zoom: number; panX: number; panY: number; overlayCanvas: HTMLCanvasElement } } }).labelscope.viewer;
+    const alpha = v.overlayCanvas.getContext('2d')!.getImageData(Math.floor(ix * v.zoom + v.panX), Math.floor(iy * v.zoom + v.panY), 1, 1).data[3];
+    return want ? alpha > 0 : alpha === 0;
+  }, [x, y, drawn] as const);
+}
+
+/** Polls a Node-side condition (what the host side received) until it holds; throws after `timeoutMs`. */
+export async function until<T>(probe: () => T | undefined | false, what: string, timeoutMs = 10_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = probe();
+    if (v) return v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
 }
 
 export interface Pixel { image: number[]; overlay: number[]; composite: number[] }

@@ -7,7 +7,7 @@ import type { Browser } from 'playwright-core';
 import type { OutcomeProblem } from '../../src/node/checkWorkerProtocol';
 import { Thumbnailer } from '../../src/node/thumbnails';
 import { CELL_H } from '../../webview-ui/src/grid';
-import { launch, openEditor, posted, SAMPLE, screenshot, toScreen, waitShown, type Harness } from './harness';
+import { launch, openEditor, posted, SAMPLE, screenshot, toScreen, until, waitShown, type Harness } from './harness';
 
 const problem = (o: Partial<OutcomeProblem>): OutcomeProblem => ({
   rule: 'coco/test', severity: 'warning', message: 'm', jsonPath: '$', line: 1, column: 1, endLine: 1, endColumn: 2, ...o,
@@ -90,7 +90,7 @@ describe('webview: problems and grid (chromium)', function () {
     await h.page.click('.ann-row[data-annotation-id="3"]');
     await h.page.click('vscode-button:has-text("Show in JSON")');
     await h.page.waitForFunction(() => (window as never as { __posted: { method?: string }[] }).__posted.filter((m) => m.method === 'showInJson').length === 2);
-    await h.page.waitForTimeout(50);
+    await until(() => asked.length > 0, 'the host to get the Show in JSON request');
     assert.deepEqual(asked, [2]);
   });
 

@@ -14,7 +14,7 @@ import { loadCoco } from '../../src/node/loadCoco';
 import { checkDatasetHealth } from '../../src/node/health/datasetHealth';
 import { ReportSession } from '../../src/extension/health/reportSession';
 import type { ChartPick, FromStatsView } from '../../src/shared/statsProtocol';
-import { ARTIFACTS, DARK, launch, ROOT, SAMPLE } from './harness';
+import { ARTIFACTS, DARK, launch, ROOT, SAMPLE, WEBVIEW_BUILD } from './harness';
 
 const ORIGIN = 'http://labelscope.test';
 const BLUE = '#3794ff';
@@ -29,7 +29,7 @@ describe('Dataset Report webview', function () {
 
   before(async () => {
     const out = fs.mkdtempSync(path.join(os.tmpdir(), 'labelscope-statsview-'));
-    await esbuild.build({ bundle: true, platform: 'browser', target: 'chrome120', format: 'iife', entryPoints: { statsReport: path.join(ROOT, 'webview-ui/src/reports/stats/main.ts') }, outdir: out, logLevel: 'warning' });
+    await esbuild.build({ ...WEBVIEW_BUILD, entryPoints: { statsReport: path.join(ROOT, 'webview-ui/src/reports/stats/main.ts') }, outdir: out, logLevel: 'warning' });
     bundle = fs.readFileSync(path.join(out, 'statsReport.js'), 'utf8');
     browser = await launch();
     page = await browser.newPage({ viewport: { width: 1200, height: 1800 }, deviceScaleFactor: 1 });
@@ -136,7 +136,7 @@ describe('Dataset Report webview: per-category charts', function () {
   this.timeout(120000);
   it('picking a category redraws the centre heat map with that category only', async () => {
     const out = fs.mkdtempSync(path.join(os.tmpdir(), 'labelscope-statsview2-'));
-    await esbuild.build({ bundle: true, platform: 'browser', target: 'chrome120', format: 'iife', entryPoints: { statsReport: path.join(ROOT, 'webview-ui/src/reports/stats/main.ts') }, outdir: out, logLevel: 'warning' });
+    await esbuild.build({ ...WEBVIEW_BUILD, entryPoints: { statsReport: path.join(ROOT, 'webview-ui/src/reports/stats/main.ts') }, outdir: out, logLevel: 'warning' });
     const js = fs.readFileSync(path.join(out, 'statsReport.js'), 'utf8');
     const browser = await launch();
     try {

@@ -4,7 +4,7 @@ import type { Browser } from 'playwright-core';
 import { categoryColor, type Envelope } from '../../src/shared/protocol';
 import { rleDecodeColumnMajor as rleDecode, segmentationToRle } from '../../src/core/geometry';
 import {
-  LIGHT, hexRgb, launch, openEditor, pixelAt, posted, screenshot, toScreen, waitShown, type Harness,
+  LIGHT, hexRgb, launch, openEditor, pixelAt, posted, screenshot, toScreen, waitOverlay, waitShown, type Harness,
 } from './harness';
 
 const near = (a: number[], b: number[], tol: number, msg: string) =>
@@ -43,7 +43,7 @@ describe('webview viewer (chromium)', function () {
     await waitShown(h.page, 0);
     assert.ok((await pixelAt(h.page, 75, 75)).overlay[3] > 0);
     await h.page.click('.cat-row[data-category-id="1"] vscode-checkbox');
-    await h.page.waitForTimeout(50);
+    await waitOverlay(h.page, 75, 75, false);
     assert.equal((await pixelAt(h.page, 75, 75)).overlay[3], 0, 'category 1 hidden');
     assert.ok((await pixelAt(h.page, 210, 120)).overlay[3] > 0, 'category 2 still drawn');
     const state = await h.page.evaluate(() => (window as never as { __state: { hiddenCategories: number[] } }).__state);

@@ -132,6 +132,7 @@ channel.on('reveal', ({ imageIndex, annotationId }) => {
 channel.on('diffOverlay', (d) => overlays.onDiff(d));
 // Evaluation overlay (issue 12): the host sends the shown image's TP / FP / FN after each image change; e toggles it.
 channel.on('evalOverlay', (o) => overlays.onEval(o));
+channel.on('agreementLayer', (a) => overlays.onAgreement(a));
 
 channel.on('filterGrid', (f) => gridMode.applyFilter(f));
 

@@ -63,6 +63,8 @@ export class Viewer {
   diffOverlay?: { items: OverlayItem[]; colors: OverlayColors; selected?: number; count: number };
   /** Evaluation TP / FP / FN of the shown image (issue 12); drawn when set. */
   evalOverlay?: { items: EvalOverlayItems; colors: EvalOverlayColors };
+  /** The second layer (predictions, annotator B): drawn on the UI layer in image pixels when set; `pixel` = 1 / zoom. */
+  secondLayer?: (ctx: CanvasRenderingContext2D, pixel: number) => void;
   /** The Segment tool (SAM clicks / box), when main.ts made one: pointer events in image coordinates go to it. */
   segment?: SegmentTool;
   /** The vertex picked on the selected polygon (Delete removes it). */

@@ -4,10 +4,10 @@
  * 2 an input could not be read or the command line is wrong.
  */
 import * as fs from 'node:fs';
-import { parseArgs } from 'node:util';
 import { computeAgreement, formatAgreementMarkdown, formatAgreementText } from '../../core/metrics/agreement';
 import { CompareInputError, loadCompareFile } from '../../node/compare/loadDocument';
 import { makeProgress, type CliIo } from '../io';
+import { parseCommandLine } from '../commandLine';
 import type { CliCommand } from './index';
 
 export const AGREE_USAGE = `Usage: labelscope agree <A.json> <B.json> [options]
@@ -42,9 +42,7 @@ function fraction(name: string, raw: string | undefined, fallback: number): numb
 }
 
 async function run(argv: string[], io: CliIo): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
+  const parsed = parseCommandLine(io, AGREE_USAGE, 'labelscope agree', {
       args: argv,
       allowPositionals: true,
       options: {
@@ -56,12 +54,8 @@ async function run(argv: string[], io: CliIo): Promise<number> {
         help: { type: 'boolean', short: 'h', default: false },
       },
     });
-  } catch (e) {
-    io.stderr(`labelscope agree: ${(e as Error).message}\n\n${AGREE_USAGE}`);
-    return 2;
-  }
+  if (typeof parsed === 'number') return parsed;
   const { values, positionals } = parsed;
-  if (values.help) { io.stdout(AGREE_USAGE); return 0; }
   if (positionals.length !== 2) { io.stderr(`labelscope agree: needs two COCO files, got ${positionals.length}\n\n${AGREE_USAGE}`); return 2; }
   const format = values.format!;
   if (!['text', 'json', 'md'].includes(format)) { io.stderr('labelscope agree: --format must be text, json or md\n'); return 2; }

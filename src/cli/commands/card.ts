@@ -7,11 +7,11 @@
  */
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { parseArgs } from 'node:util';
 import type { CocoDocument } from '../../core/coco/document';
 import { writeDatasetCard } from '../../node/health/cardWriter';
 import { loadCoco } from '../../node/loadCoco';
 import { VERSION, makeProgress, readableFileSize, type CliIo } from '../io';
+import { parseCommandLine } from '../commandLine';
 import type { CliCommand } from './index';
 
 export const CARD_USAGE = `Usage: labelscope card <coco.json>... -o DIR [options]
@@ -41,9 +41,7 @@ function defaultCacheDir(): string {
 }
 
 async function run(args: string[], io: CliIo): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
+  const parsed = parseCommandLine(io, CARD_USAGE, 'labelscope', {
       args,
       allowPositionals: true,
       options: {
@@ -55,12 +53,8 @@ async function run(args: string[], io: CliIo): Promise<number> {
         help: { type: 'boolean', short: 'h', default: false },
       },
     });
-  } catch (e) {
-    io.stderr(`labelscope: ${(e as Error).message}\n\n${CARD_USAGE}`);
-    return 2;
-  }
+  if (typeof parsed === 'number') return parsed;
   const { values, positionals } = parsed;
-  if (values.help) { io.stdout(CARD_USAGE); return 0; }
   if (positionals.length === 0) { io.stderr(`labelscope: card needs at least one COCO file\n\n${CARD_USAGE}`); return 2; }
   if (!values.output) { io.stderr(`labelscope: card needs -o DIR\n\n${CARD_USAGE}`); return 2; }
 

@@ -5,10 +5,10 @@
  * output exists (no --force) or the command line is wrong.
  */
 import * as fs from 'node:fs';
-import { parseArgs } from 'node:util';
 import { TARGETS, isTarget } from '../../core/convert/formats';
 import { ConvertInputError, ConvertOutputError, runConvert } from '../../node/convert/runConvert';
 import { makeProgress, type CliIo } from '../io';
+import { parseCommandLine } from '../commandLine';
 import type { CliCommand } from './index';
 
 export const CONVERT_USAGE = `Usage: labelscope convert IN OUT --to FORMAT [options]
@@ -33,6 +33,7 @@ Options:
   --report FILE          also write the report as JSON
   --no-round-trip        skip reading the output back (faster on huge inputs)
   --force                write into an existing output
+  --threads N            worker threads that trace crowd / RLE masks (default: one per core; 0 = none)
   -h, --help             show this help
 
 Exit status: 0 converted, nothing dropped; 1 converted, objects dropped (see the report);
@@ -46,9 +47,7 @@ export const convertCommand: CliCommand = {
 };
 
 async function run(argv: string[], io: CliIo): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
+  const parsed = parseCommandLine(io, CONVERT_USAGE, 'labelscope convert', {
       args: argv,
       allowPositionals: true,
       options: {
@@ -63,21 +62,20 @@ async function run(argv: string[], io: CliIo): Promise<number> {
         report: { type: 'string' },
         'no-round-trip': { type: 'boolean', default: false },
         force: { type: 'boolean', default: false },
+        threads: { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
       },
     });
-  } catch (e) {
-    io.stderr(`labelscope convert: ${(e as Error).message}\n\n${CONVERT_USAGE}`);
-    return 2;
-  }
+  if (typeof parsed === 'number') return parsed;
   const { values, positionals } = parsed;
-  if (values.help) { io.stdout(CONVERT_USAGE); return 0; }
   const bad = (msg: string) => { io.stderr(`labelscope convert: ${msg}\n\n${CONVERT_USAGE}`); return 2; };
   if (positionals.length !== 2) return bad(positionals.length < 2 ? 'needs IN and OUT' : `unexpected arguments: ${positionals.slice(2).join(' ')}`);
   if (!values.to) return bad('--to is required');
   if (!isTarget(values.to)) return bad(`--to must be one of ${TARGETS.join(', ')}`);
   if (values.multipart !== 'bridge' && values.multipart !== 'split') return bad('--multipart must be bridge or split');
   if (!['contours', 'box', 'skip'].includes(values.crowd!)) return bad('--crowd must be contours, box or skip');
+  const threads = values.threads === undefined ? undefined : Number(values.threads);
+  if (threads !== undefined && !(Number.isInteger(threads) && threads >= 0)) return bad('--threads must be a whole number ≥ 0');
   const [input, output] = positionals;
   let size = 0;
   try { const st = fs.statSync(input); size = st.isFile() ? st.size : 0; } catch { /* runConvert reports it */ }
@@ -87,7 +85,7 @@ async function run(argv: string[], io: CliIo): Promise<number> {
       input, output, to: values.to, from: values.from, classesFile: values.classes, coco80: values.coco80,
       images: values.images, multipart: values.multipart, crowd: values.crowd as 'contours' | 'box' | 'skip',
       copyImages: values['copy-images'], force: values.force, reportFile: values.report,
-      roundTrip: !values['no-round-trip'], onProgress: progress.update,
+      roundTrip: !values['no-round-trip'], threads, onProgress: progress.update,
     });
     progress.done();
     const rep = r.report;

@@ -10,12 +10,12 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { parseArgs } from 'node:util';
 import type { CocoDocument } from '../../core/coco/document';
 import { cocoToText, diffDocuments, formatDiffMarkdown, formatDiffText } from '../../core/metrics/diff';
 import { CompareInputError, loadCompareFile, parseCompareBytes } from '../../node/compare/loadDocument';
 import { GitError, gitShowFile } from '../../node/compare/git';
 import { makeProgress, type CliIo } from '../io';
+import { parseCommandLine } from '../commandLine';
 import type { CliCommand } from './index';
 
 export const DIFF_USAGE = `Usage: labelscope diff <OLD.json> <NEW.json> [options]
@@ -57,9 +57,7 @@ async function run(argv: string[], io: CliIo): Promise<number> {
   const dd = argv.indexOf('--');
   const before = dd < 0 ? argv : argv.slice(0, dd);
   const after = dd < 0 ? [] : argv.slice(dd + 1);
-  let parsed;
-  try {
-    parsed = parseArgs({
+  const parsed = parseCommandLine(io, DIFF_USAGE, 'labelscope diff', {
       args: before,
       allowPositionals: true,
       options: {
@@ -70,12 +68,8 @@ async function run(argv: string[], io: CliIo): Promise<number> {
         help: { type: 'boolean', short: 'h', default: false },
       },
     });
-  } catch (e) {
-    io.stderr(`labelscope diff: ${(e as Error).message}\n\n${DIFF_USAGE}`);
-    return 2;
-  }
+  if (typeof parsed === 'number') return parsed;
   const { values, positionals } = parsed;
-  if (values.help) { io.stdout(DIFF_USAGE); return 0; }
   const format = values.format!;
   if (!['text', 'json', 'md'].includes(format)) { io.stderr('labelscope diff: --format must be text, json or md\n'); return 2; }
   let iouThreshold = 0.5;

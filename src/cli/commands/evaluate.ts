@@ -5,12 +5,12 @@
  * inputs (results pycocotools would refuse), 2 unreadable input or a wrong command line.
  */
 import * as fs from 'node:fs';
-import { parseArgs } from 'node:util';
 import { EVAL_OUTPUT_FORMATS, evalReportJson, evalReportMarkdown, evalReportText, type EvalOutputFormat, type IouType } from '../../core/metrics/eval';
 import { positionProblems } from '../../core/report/located';
 import { EvalInputError, evaluateFiles } from '../../node/eval/runEval';
 import { placeEvalProblems } from '../../node/eval/evalProblems';
-import { VERSION, makeProgress, readableFileSize, type CliIo } from '../io';
+import { makeProgress, readableFileSize, type CliIo } from '../io';
+import { parseCommandLine } from '../commandLine';
 import type { CliCommand } from './index';
 
 export const EVALUATE_USAGE = `Usage: labelscope evaluate <ground-truth.json> <predictions.json> [options]
@@ -56,9 +56,7 @@ function numberList(s: string | undefined, what: string): number[] | undefined {
 }
 
 async function run(argv: string[], io: CliIo): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
+  const parsed = parseCommandLine(io, EVALUATE_USAGE, 'labelscope', {
       args: argv,
       allowPositionals: true,
       options: {
@@ -79,13 +77,8 @@ async function run(argv: string[], io: CliIo): Promise<number> {
         version: { type: 'boolean', short: 'v', default: false },
       },
     });
-  } catch (e) {
-    io.stderr(`labelscope: ${(e as Error).message}\n\n${EVALUATE_USAGE}`);
-    return 2;
-  }
+  if (typeof parsed === 'number') return parsed;
   const { values, positionals } = parsed;
-  if (values.version) { io.stdout(`${VERSION}\n`); return 0; }
-  if (values.help) { io.stdout(EVALUATE_USAGE); return 0; }
   // Positionals fill whichever of --gt / --dt was not given, in that order.
   const rest = positionals.slice();
   const gtFile = values.gt ?? rest.shift();

@@ -7,7 +7,6 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { parseArgs } from 'node:util';
 import { applyByteEdits } from '../../core/edits/applyByteEdits';
 import { MASK_FORMATS, type MaskFormat } from '../../core/sam';
 import { writeFileAtomic } from '../../node/atomicWrite';
@@ -17,7 +16,8 @@ import {
   defaultModelsDir, EmbeddingCache, grabCutBoxMasker, installedModels, namedModelFiles, SamModel, SamSegmenter,
   samBoxMasker, segmentBoxes, summaryLines, type BoxMasker, type ExecutionProvider,
 } from '../../node/sam';
-import { VERSION, type CliIo } from '../io';
+import type { CliIo } from '../io';
+import { parseCommandLine } from '../commandLine';
 import type { CliCommand } from './index';
 
 export const SEGMENT_USAGE = `Usage: labelscope segment <in.json> <out.json> --images DIR [options]
@@ -51,9 +51,7 @@ export const segmentCommand: CliCommand = {
 };
 
 async function run(args: string[], io: CliIo): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
+  const parsed = parseCommandLine(io, SEGMENT_USAGE, 'labelscope segment', {
       args,
       allowPositionals: true,
       options: {
@@ -71,13 +69,8 @@ async function run(args: string[], io: CliIo): Promise<number> {
         version: { type: 'boolean', short: 'v', default: false },
       },
     });
-  } catch (e) {
-    io.stderr(`labelscope segment: ${(e as Error).message}\n\n${SEGMENT_USAGE}`);
-    return 2;
-  }
+  if (typeof parsed === 'number') return parsed;
   const { values: v, positionals } = parsed;
-  if (v.version) { io.stdout(`${VERSION}\n`); return 0; }
-  if (v.help) { io.stdout(SEGMENT_USAGE); return 0; }
   const usage = (msg: string) => { io.stderr(`labelscope segment: ${msg}\n\n${SEGMENT_USAGE}`); return 2; };
   if (positionals.length !== 2) return usage(positionals.length < 2 ? 'needs an input and an output COCO file' : `unexpected arguments: ${positionals.slice(2).join(' ')}`);
   const [input, output] = positionals;

@@ -4,11 +4,11 @@
  * Exit codes: 0 done, 2 an input could not be read or the command line is wrong.
  */
 import * as fs from 'node:fs';
-import { parseArgs } from 'node:util';
 import type { CocoDocument } from '../../core/coco/document';
 import { computeStats, compareSplits, STATS_FORMATS, formatStats, type StatsFormat, type StatsReport } from '../../core/metrics/stats';
 import { loadCoco } from '../../node/loadCoco';
 import { makeProgress, readableFileSize, type CliIo } from '../io';
+import { parseCommandLine } from '../commandLine';
 import type { CliCommand } from './index';
 
 export const STATS_USAGE = `Usage: labelscope stats <coco.json>... [options]
@@ -35,9 +35,7 @@ export const statsCommand: CliCommand = {
 };
 
 async function run(args: string[], io: CliIo): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
+  const parsed = parseCommandLine(io, STATS_USAGE, 'labelscope', {
       args,
       allowPositionals: true,
       options: {
@@ -48,12 +46,8 @@ async function run(args: string[], io: CliIo): Promise<number> {
         help: { type: 'boolean', short: 'h', default: false },
       },
     });
-  } catch (e) {
-    io.stderr(`labelscope: ${(e as Error).message}\n\n${STATS_USAGE}`);
-    return 2;
-  }
+  if (typeof parsed === 'number') return parsed;
   const { values, positionals } = parsed;
-  if (values.help) { io.stdout(STATS_USAGE); return 0; }
   if (positionals.length === 0) { io.stderr(`labelscope: stats needs at least one COCO file\n\n${STATS_USAGE}`); return 2; }
   const format = values.format as StatsFormat;
   if (!STATS_FORMATS.includes(format)) { io.stderr(`labelscope: --format must be one of ${STATS_FORMATS.join(', ')}\n`); return 2; }

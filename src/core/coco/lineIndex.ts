@@ -45,6 +45,8 @@ export class LineIndex {
   private lastOffset = 0;
   private lastLine = 0;
   private lastCol = 0;
+  /** Where checkpoints still being computed elsewhere can be fetched from (adoptLater). */
+  private pending?: () => LineCheckpoints | undefined;
 
   constructor(private readonly bytes: Uint8Array) {}
 
@@ -62,8 +64,22 @@ export class LineIndex {
     this.lines = checkpoints.lines; this.cols = checkpoints.cols;
   }
 
+  /**
+   * Checkpoints another thread is still computing (the scan worker, while this thread runs
+   * the rules): `take` is asked once, on the first lookup; when it gives nothing, this
+   * index builds its own.
+   */
+  adoptLater(take: () => LineCheckpoints | undefined): void {
+    if (!this.lines) this.pending = take;
+  }
+
   private build(): number {
     if (this.lines) return this.lines.length;
+    const take = this.pending;
+    this.pending = undefined;
+    const taken = take?.();
+    if (taken) this.adopt(taken);
+    if (this.lines) return (this.lines as Float64Array).length;
     const { lines, cols } = lineCheckpoints(this.bytes);
     this.lines = lines; this.cols = cols;
     return lines.length;

@@ -3,6 +3,8 @@
  * count and a reason); writing renumbers annotation ids from 1 when any is 0 or repeated
  * (COCOeval takes id 0 as "unmatched"), and writes one file per split when the dataset has splits.
  */
+import { parseCoco } from '../coco/parse';
+import { ARRAY_SECTIONS } from '../coco/document';
 import { segmentationKind } from '../geometry/segmentation';
 import { rleMerge, type Rle } from '../geometry/rle';
 import { ConvertLog, type CocoAnnotation, type CocoCategory, type CocoDataset, type CocoImage, type OutputFile, type SourceTree, type WriteResult, basename, geometryOf, round, stem } from './model';
@@ -75,13 +77,14 @@ export function cocoFromJson(root: unknown, log: ConvertLog, file = 'annotations
 export function readCoco(tree: SourceTree, log: ConvertLog, parse: (text: string, file: string) => unknown = defaultParse): CocoDataset {
   const files = tree.list().filter((p) => p.toLowerCase().endsWith('.json'));
   if (files.length === 0) throw new Error('no COCO JSON file found');
-  if (files.length === 1) return cocoFromJson(parse(tree.text(files[0]), files[0]), log, files[0]);
+  const load = (file: string) => (tree.json ? tree.json(file) : parse(tree.text(file), file));
+  if (files.length === 1) return cocoFromJson(load(files[0]), log, files[0]);
   // several splits: merge, renumbering ids so they stay unique
   const out: CocoDataset = { images: [], annotations: [], categories: [], splits: new Map() };
   const catByName = new Map<string, CocoCategory>();
   let used = 0;
   for (const file of files.sort()) {
-    const root = parse(tree.text(file), file) as Record<string, unknown>;
+    const root = load(file) as Record<string, unknown>;
     if (!root || typeof root !== 'object' || !Array.isArray(root.images)) { log.note('not-coco', `${file} has no "images" array; skipped.`, { file }); continue; }
     used++;
     const ds = cocoFromJson(root, log, file);
@@ -120,6 +123,26 @@ function defaultParse(text: string, file: string): unknown {
   } catch (e) {
     throw new Error(`${file}: not valid JSON (${(e as Error).message})`, { cause: e });
   }
+}
+
+/**
+ * A COCO file's top level from its bytes, with the checker's own scanner (core/coco/parse): one
+ * pass over the bytes, then each element of images / annotations / categories / licenses parsed
+ * on its own, so no string of the whole file is ever made. For files over V8's string limit
+ * (~512 MiB), where `JSON.parse(text)` cannot run. Keys other than those and `info` are not kept.
+ */
+export function cocoRootFromBytes(bytes: Uint8Array, file: string): unknown {
+  const doc = parseCoco(bytes, { path: file });
+  const bad = doc.parseIssues.find((p) => p.rule === 'coco/invalid-json');
+  if (bad) {
+    const pos = doc.lines.positionAt(bad.start);
+    throw new Error(`${file}:${pos.line + 1}:${pos.character + 1}: not valid JSON (${bad.message}${bad.jsonPath ? ` at ${bad.jsonPath}` : ''})`);
+  }
+  if (doc.rootKind !== 'object') return doc.rootKind === 'array' ? [] : null;
+  const root: Record<string, unknown> = {};
+  if (doc.infoEntry) root.info = doc.info;
+  for (const name of ARRAY_SECTIONS) if (doc.sections.has(name)) root[name] = doc.entries(name).map((e) => e.value);
+  return root;
 }
 
 /** Annotation ids that are 0 or repeated are renumbered 1… (in order); the change is logged. */

@@ -29,9 +29,31 @@ export function convertDataset(
   meta: { from: string; input: string; output: string },
   log: ConvertLog = new ConvertLog(),
 ): ConvertResult {
+  const inCounts = prepareDataset(ds, opts, log);
+  return writeConverted(ds, to, opts, meta, log, inCounts);
+}
+
+/**
+ * The first half of convertDataset: counts the input per class, then applies the class map and
+ * the 91 → 80 renumbering. Between the halves the node layer may do work ahead of the writer
+ * (tracing crowd masks in worker threads, handed over as `opts.traced`).
+ */
+export function prepareDataset(ds: CocoDataset, opts: ConvertOptions, log: ConvertLog): Map<string, number> {
   const inCounts = countByClass(ds);
   if (opts.classes) applyClassMap(ds, opts.classes, log);
   if (opts.coco80) contiguousCategoryIds(ds, log);
+  return inCounts;
+}
+
+/** The second half of convertDataset: write, read back and compare, report. */
+export function writeConverted(
+  ds: CocoDataset,
+  to: TargetFormat,
+  opts: ConvertOptions,
+  meta: { from: string; input: string; output: string },
+  log: ConvertLog,
+  inCounts: Map<string, number>,
+): ConvertResult {
   const info = target(to);
   const output = info.write(ds, log, opts);
   let roundTrip;

@@ -54,6 +54,58 @@ export function rleToCvatMask(rle: Rle): { left: number; top: number; width: num
   return { left: crop.left, top: crop.top, width: crop.width, height: crop.height, runs };
 }
 
+/** What one shape of a frame came from: an `<image>` child, or a `<track>`'s shape on that frame. */
+interface FrameShape {
+  type: string;
+  node: XmlNode;
+  track?: { id: number; keyframe: boolean };
+}
+
+/** A skeleton label's keypoint names (its sub-labels, in meta order) and edges (1-based, COCO's skeleton). */
+interface SkeletonSpec {
+  names: string[];
+  edges: number[][];
+}
+
+/**
+ * Skeleton labels from `meta`: sub-labels name their `parent`; the parent's `svg` holds circles
+ * (`data-node-id`, `data-label-name`) and lines (`data-node-from`, `data-node-to`).
+ */
+function skeletonSpecs(labels: XmlNode[]): Map<string, SkeletonSpec> {
+  const specs = new Map<string, SkeletonSpec>();
+  for (const l of labels) if (typeof l.parent === 'string' && typeof l.name === 'string') {
+    const spec = specs.get(l.parent) ?? { names: [], edges: [] };
+    spec.names.push(l.name);
+    specs.set(l.parent, spec);
+  }
+  for (const l of labels) {
+    const spec = typeof l.name === 'string' ? specs.get(l.name) : undefined;
+    if (!spec || typeof l.svg !== 'string') continue;
+    const nodeName = new Map<string, string>();
+    for (const m of l.svg.matchAll(/<circle\b[^>]*>/g)) {
+      const id = /data-node-id="([^"]*)"/.exec(m[0])?.[1], name = /data-label-name="([^"]*)"/.exec(m[0])?.[1];
+      if (id && name) nodeName.set(id, name);
+    }
+    for (const m of l.svg.matchAll(/<line\b[^>]*>/g)) {
+      const from = nodeName.get(/data-node-from="([^"]*)"/.exec(m[0])?.[1] ?? ''), to = nodeName.get(/data-node-to="([^"]*)"/.exec(m[0])?.[1] ?? '');
+      const i = from ? spec.names.indexOf(from) : -1, j = to ? spec.names.indexOf(to) : -1;
+      if (i >= 0 && j >= 0) spec.edges.push([i + 1, j + 1]);
+    }
+  }
+  return specs;
+}
+
+/** An ellipse (CVAT: centre, radii, rotation in degrees) as a polygon of `n` vertices. */
+export function ellipsePolygon(cx: number, cy: number, rx: number, ry: number, deg = 0, n = 64): number[] {
+  const t = (deg * Math.PI) / 180, c = Math.cos(t), sn = Math.sin(t);
+  const out: number[] = [];
+  for (let k = 0; k < n; k++) {
+    const a = (2 * Math.PI * k) / n, x = rx * Math.cos(a), y = ry * Math.sin(a);
+    out.push(round(cx + x * c - y * sn, 3), round(cy + x * sn + y * c, 3));
+  }
+  return out;
+}
+
 export function readCvat(tree: SourceTree, log: ConvertLog): CocoDataset {
   const b = new DatasetBuilder();
   for (const file of tree.list().filter((p) => p.toLowerCase().endsWith('.xml'))) {
@@ -69,21 +121,65 @@ export function readCvat(tree: SourceTree, log: ConvertLog): CocoDataset {
     const meta = (root.meta ?? {}) as XmlNode;
     const holder = (meta.task ?? meta.project ?? meta.job ?? meta) as XmlNode;
     const labels = (((holder.labels ?? {}) as XmlNode).label ?? []) as XmlNode[];
-    for (const l of labels) if (typeof l.name === 'string') b.cats.idOf(l.name);
-    if (Array.isArray(root.track) && root.track.length) log.dropped('cvat-track', `${root.track.length} video track(s) in ${file} are not converted (images only).`, { file });
+    const skeletons = skeletonSpecs(labels);
+    // sub-labels of a skeleton are its keypoints, not categories of their own
+    for (const l of labels) if (typeof l.name === 'string' && typeof l.parent !== 'string') b.cats.idOf(l.name);
+    for (const [name, spec] of skeletons) {
+      const cat = b.cats.get(name) ?? b.cats.categories.find((c) => c.id === b.cats.idOf(name))!;
+      cat.keypoints = spec.names;
+      if (spec.edges.length) cat.skeleton = spec.edges;
+    }
+    const original = (holder.original_size ?? {}) as XmlNode;
+    const frameW = fnum(typeof original.width === 'string' ? original.width : undefined), frameH = fnum(typeof original.height === 'string' ? original.height : undefined);
+
+    // Frames: every <image> in order, then the frames only tracks name (video: no <image>).
+    const frames = new Map<string, { im?: XmlNode; shapes: FrameShape[] }>();
     for (const im of (root.image ?? []) as XmlNode[]) {
-      const W = fnum(attr(im, 'width')), H = fnum(attr(im, 'height'));
-      const img = b.image(attr(im, 'name') ?? '', W, H);
+      const shapes: FrameShape[] = [];
+      for (const type of SHAPES) for (const node of (im[type] ?? []) as XmlNode[]) shapes.push({ type, node });
+      frames.set(attr(im, 'id') ?? `#${frames.size}`, { im, shapes });
+    }
+    let outside = 0, trackShapes = 0;
+    const tracks = (root.track ?? []) as XmlNode[];
+    for (const tr of tracks) {
+      const id = Number(attr(tr, 'id') ?? 0);
+      const label = attr(tr, 'label') ?? '';
+      const gid = attr(tr, 'group_id');
+      for (const type of SHAPES) {
+        for (const node of (tr[type] ?? []) as XmlNode[]) {
+          const frame = attr(node, 'frame');
+          if (frame === undefined) { log.dropped('shape-invalid', `A shape of track ${id} has no frame.`, { file, category: label }); continue; }
+          // outside = the object has left the view from this frame on: no object on it
+          if (attr(node, 'outside') === '1') { outside++; continue; }
+          trackShapes++;
+          let f = frames.get(frame);
+          if (!f) frames.set(frame, (f = { shapes: [] }));
+          f.shapes.push({ type, node: { ...node, '@label': label, ...(gid !== undefined ? { '@group_id': gid } : {}) }, track: { id, keyframe: attr(node, 'keyframe') === '1' } });
+        }
+      }
+    }
+    if (tracks.length) log.add({ kind: 'note', reason: 'cvat-track', file, message: `${tracks.length} track(s) in ${file}: each shape on a frame where its object is in view became an object of that frame; the attributes track_id and keyframe say where it came from.` }, trackShapes);
+    if (outside) log.add({ kind: 'note', reason: 'cvat-track-outside', file, message: 'Track shapes marked outside (the object is not in view from that frame on) are not objects.' }, outside);
+
+    const frameIds = [...frames.keys()];
+    const byNumber = (a: string, b2: string) => Number(a) - Number(b2);
+    const ordered = [...frameIds.filter((k) => frames.get(k)!.im), ...frameIds.filter((k) => !frames.get(k)!.im).sort(byNumber)];
+    for (const frameId of ordered) {
+      const { im, shapes } = frames.get(frameId)!;
+      const W = im ? fnum(attr(im, 'width')) : frameW, H = im ? fnum(attr(im, 'height')) : frameH;
+      // CVAT's own reader names a frame without <image> frame_NNNNNN.PNG (its video export's images/)
+      const name = (im && attr(im, 'name')) ?? `frame_${String(frameId).padStart(6, '0')}.PNG`;
+      const img = b.image(name, W, H);
       const groups = new Map<string, { label: string; segs: number[][]; rles: number[][]; box?: [number, number, number, number]; attributes: Record<string, unknown>; kp?: number[]; lines?: number[] }>();
       let solo = 0;
-      for (const type of SHAPES) {
-        for (const s of (im[type] ?? []) as XmlNode[]) {
+      for (const { type, node: s, track } of shapes) {
           const label = attr(s, 'label') ?? '';
           const at = { file, imageId: img.id, category: label };
           const gid = attr(s, 'group_id');
           const key = gid && gid !== '0' ? `${label}\u0000${gid}` : `#${solo++}`;
           let g = groups.get(key);
           if (!g) groups.set(key, (g = { label, segs: [], rles: [], attributes: {} }));
+          if (track) { g.attributes.track_id = track.id; g.attributes.keyframe = track.keyframe; }
           const occ = attr(s, 'occluded');
           if (occ !== undefined) g.attributes.occluded = occ === '1' || occ === 'true';
           const z = attr(s, 'z_order');
@@ -113,10 +209,34 @@ export function readCvat(tree: SourceTree, log: ConvertLog): CocoDataset {
             for (let i = 0; i + 1 < p.length; i += 2) g.kp.push(p[i], p[i + 1], 2);
           } else if (type === 'polyline') {
             g.lines = parsePoints(attr(s, 'points'));
+          } else if (type === 'ellipse') {
+            const cx = fnum(attr(s, 'cx')), cy = fnum(attr(s, 'cy')), rx = fnum(attr(s, 'rx')), ry = fnum(attr(s, 'ry'));
+            if (![cx, cy, rx, ry].every(Number.isFinite)) { log.dropped('shape-invalid', 'An ellipse without numeric cx/cy/rx/ry was skipped.', at); continue; }
+            const rot = fnum(attr(s, 'rotation'));
+            g.segs.push(ellipsePolygon(cx, cy, rx, ry, Number.isFinite(rot) ? rot : 0));
+            log.changed('ellipse-as-polygon', 'An ellipse became a 64-vertex polygon (COCO has no ellipses; mask IoU with the ellipse ≈ 0.998).', at);
+          } else if (type === 'skeleton') {
+            const names = b.dataset.categories.find((c) => c.name === label)?.keypoints ?? [];
+            const kp = new Array<number>(names.length * 3).fill(0);
+            const extra: string[] = [];
+            for (const el of (s.points ?? []) as XmlNode[]) {
+              const p = parsePoints(attr(el, 'points'));
+              const name = attr(el, 'label') ?? '';
+              let k = names.indexOf(name);
+              if (k < 0) { extra.push(name); names.push(name); kp.push(0, 0, 0); k = names.length - 1; }
+              // CVAT: outside = not labelled (v 0), occluded = labelled, not visible (v 1)
+              const v = attr(el, 'outside') === '1' || p.length < 2 ? 0 : attr(el, 'occluded') === '1' ? 1 : 2;
+              if (v > 0) { kp[3 * k] = p[0]; kp[3 * k + 1] = p[1]; kp[3 * k + 2] = v; }
+            }
+            if (extra.length) {
+              const cat = b.dataset.categories.find((c) => c.id === b.cats.idOf(label))!;
+              cat.keypoints = names;
+              log.note('skeleton-points-unlisted', `Skeleton points not named in the meta labels (${extra.join(', ')}) were appended to "${label}"'s keypoints.`, at);
+            }
+            g.kp = kp;
           } else {
-            log.dropped(`cvat-${type}`, `CVAT ${type} shapes are not converted.`, at);
+            log.dropped(`cvat-${type}`, `CVAT ${type} shapes are not converted (COCO has no ${type === 'tag' ? 'image-level tags' : type + 's'}).`, at);
           }
-        }
       }
       for (const g of groups.values()) {
         const at = { file, imageId: img.id, category: g.label };
@@ -131,11 +251,13 @@ export function readCvat(tree: SourceTree, log: ConvertLog): CocoDataset {
         if (segmentation) b.annotation(img, g.label, { segmentation, iscrowd, ...(g.kp ? { keypoints: g.kp } : {}) }, extra);
         else if (g.box) b.annotation(img, g.label, { bbox: g.box, iscrowd, ...(g.kp ? { keypoints: g.kp } : {}) }, extra);
         else if (g.kp || g.lines) {
-          const p = g.kp ? g.kp.filter((_, i) => i % 3 !== 2) : g.lines!;
+          const p: number[] = [];
+          if (g.kp) { for (let i = 0; i + 2 < g.kp.length; i += 3) if (g.kp[i + 2] > 0) p.push(g.kp[i], g.kp[i + 1]); } else p.push(...g.lines!);
+          if (p.length === 0) { log.dropped('skeleton-empty', 'A skeleton with no point in view was skipped.', at); continue; }
           const xs = p.filter((_, i) => i % 2 === 0), ys = p.filter((_, i) => i % 2 === 1);
           const x = Math.min(...xs), y = Math.min(...ys);
           b.annotation(img, g.label, { bbox: [x, y, Math.max(...xs) - x, Math.max(...ys) - y], ...(g.kp ? { keypoints: g.kp } : {}) }, { attributes: { ...g.attributes, ...(g.lines ? { cvat_shape: 'polyline', points: g.lines } : {}) } });
-          log.changed('no-area-shape', `A CVAT ${g.kp ? 'points' : 'polyline'} shape has no area: it became a box${g.kp ? ' with keypoints' : ' (its points kept in attributes)'}.`, at);
+          log.changed('no-area-shape', `A CVAT ${g.kp ? 'points / skeleton' : 'polyline'} shape has no area: it became a box${g.kp ? ' with keypoints' : ' (its points kept in attributes)'}.`, at);
         }
       }
     }

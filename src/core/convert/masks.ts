@@ -29,6 +29,8 @@ export function readMasks(tree: SourceTree, log: ConvertLog): CocoDataset {
   const semantic = new Map(all.filter((p) => /(^|\/)(semantic|SegmentationClass|class)\/[^/]+\.png$/i.test(p)).map((p) => [stem(p), p]));
   const instances = new Map(all.filter((p) => /(^|\/)(instances?|SegmentationObject|objects?)\/[^/]+\.png$/i.test(p)).map((p) => [stem(p), p]));
   const maskPngs = new Set([...semantic.values(), ...instances.values()]);
+  const perObject = perObjectMaskFiles(all.filter((p) => !maskPngs.has(p)));
+  for (const files of perObject.values()) for (const f of files) maskPngs.add(f.path);
   const images = new Map(all.filter((p) => isImagePath(p) && !maskPngs.has(p)).map((p) => [stem(p), p]));
   for (const s of [...new Set([...instances.keys(), ...semantic.keys()])].sort()) {
     const sem = semantic.has(s) ? decodeIndexedPng(tree.bytes(semantic.get(s)!)) : undefined;
@@ -67,7 +69,96 @@ export function readMasks(tree: SourceTree, log: ConvertLog): CocoDataset {
       log.note('semantic-no-instances', 'A semantic mask has no instances: each class of an image became one object.', at);
     }
   }
+  for (const [key, files] of [...perObject.entries()].sort((p, q) => (p[0] < q[0] ? -1 : p[0] > q[0] ? 1 : 0))) {
+    let img: ReturnType<DatasetBuilder['image']> | undefined;
+    for (const f of files) {
+      const at = { file: f.path, ...(img ? { imageId: img.id } : {}) };
+      let m: { width: number; height: number; data: Uint8Array };
+      try { m = objectMaskFromPng(tree.bytes(f.path)); } catch (e) { log.dropped('png-invalid', `${f.path} is not a readable PNG (${(e as Error).message}).`, at); continue; }
+      img ??= b.image(images.get(key) ?? `${key}.png`, m.width, m.height);
+      if (m.width !== img.width || m.height !== img.height) { log.dropped('png-size-mismatch', `${f.path} is ${m.width}×${m.height}, the other masks of ${key} are ${img.width}×${img.height}.`, { ...at, imageId: img.id }); continue; }
+      if (!m.data.some((v) => v)) { log.dropped('mask-empty', `${f.path} has no object pixel.`, { ...at, imageId: img.id }); continue; }
+      b.annotation(img, f.className ?? 'object', { segmentation: rleEncode(m.data, img.height, img.width), iscrowd: f.crowd ? 1 : 0 });
+    }
+  }
+  if (perObject.size) log.note('mask-per-object', `${perObject.size} image(s) had one PNG per object (each PNG's non-zero pixels = one object).`);
   return b.dataset;
+}
+
+export interface PerObjectMask {
+  path: string;
+  className?: string;
+  crowd?: boolean;
+}
+
+/**
+ * The one-PNG-per-object layouts: `annotations/<image>_<class>_<n>.png` (pycococreator's; "crowd"
+ * in the name = a crowd region), `masks/<image>/<object>.png`, `masks/<image>/<class>/<object>.png`
+ * (also under `instances/` or `objects/`), and `<image>/masks/<object>.png` beside
+ * `<image>/images/<image>.png` (the Kaggle nuclei / Mask R-CNN sample layout). Keyed by the
+ * image's stem. A class comes from the `<class>` folder, else from a file name such as `car_2.png`
+ * or `3-person.png`; a number or hash alone names no class ("object").
+ */
+export function perObjectMaskFiles(paths: string[]): Map<string, PerObjectMask[]> {
+  const out = new Map<string, PerObjectMask[]>();
+  const add = (key: string, path: string, className?: string, crowd = false) => {
+    const l = out.get(key) ?? [];
+    l.push({ path, className: className ?? classFromStem(stem(path)), ...(crowd ? { crowd } : {}) });
+    out.set(key, l);
+  };
+  const HOLDER = /^(masks?|instances?|objects?|annotations)$/i;
+  // pycococreator's layout: annotations/<image stem>_<class>_<n>.png beside images/<image stem>.jpg
+  const imageStems = [...new Set(paths.filter((p) => isImagePath(p) && !p.split('/').slice(0, -1).some((seg) => HOLDER.test(seg))).map((p) => stem(p)))]
+    .sort((a, b) => b.length - a.length);
+  const imagesUnder = (dir: string) => paths.filter((p) => p.startsWith(dir + '/') && isImagePath(p) && !/(^|\/)masks?\//i.test(p.slice(dir.length + 1))).length;
+  for (const p of paths) {
+    if (!/\.png$/i.test(p)) continue;
+    const parts = p.split('/');
+    const n = parts.length;
+    const holder = parts.findIndex((seg, k) => k <= n - 3 && HOLDER.test(seg) && !/^annotations$/i.test(seg));
+    const flatStem = n >= 2 && HOLDER.test(parts[n - 2]) ? imageStems.find((st) => stem(p).startsWith(st + '_')) : undefined;
+    if (flatStem !== undefined) {
+      // "crowd" in the name marks a crowd region (pycococreator's is_crowd rule)
+      const rest = stem(p).slice(flatStem.length + 1);
+      const crowd = /(^|_)crowd(_|$)/i.test(rest);
+      add(flatStem, p, classFromStem(rest.replace(/(^|_)crowd(?=_|$)/i, '').replace(/^_+|_+$/g, '')), crowd);
+    } else if (holder >= 0 && n - holder === 3) add(parts[holder + 1], p);
+    else if (holder >= 0 && n - holder === 4) add(parts[holder + 1], p, parts[holder + 2]);
+    else if (n >= 3 && /^masks?$/i.test(parts[n - 2]) && imagesUnder(parts.slice(0, n - 2).join('/')) === 1) add(parts[n - 3], p);
+  }
+  return out;
+}
+
+function classFromStem(s: string): string | undefined {
+  const name = s.replace(/^\d+[_\-\s]+/, '').replace(/[_\-\s]*\d+$/, '');
+  return /^[A-Za-z][A-Za-z _-]{0,39}$/.test(name) ? name : undefined;
+}
+
+/**
+ * One object's mask from its PNG: any colour channel above 0 is inside (for a palette PNG, the
+ * index's colour); a PNG whose alpha varies is read by its alpha instead (masks drawn as opaque
+ * on transparent).
+ */
+export function objectMaskFromPng(bytes: Uint8Array): { width: number; height: number; data: Uint8Array } {
+  const png = decode(bytes);
+  const n = png.width * png.height, ch = png.channels, src = png.data;
+  const data = new Uint8Array(n);
+  const hasAlpha = !png.palette && (ch === 2 || ch === 4);
+  const opaque = png.depth === 16 ? 65535 : 255;
+  let alphaVaries = false;
+  if (hasAlpha) for (let i = 0; i < n && !alphaVaries; i++) if (src[i * ch + ch - 1] !== opaque) alphaVaries = true;
+  const colours = hasAlpha ? ch - 1 : ch;
+  if (png.palette) {
+    // the colour decides, not the index: pycococreator's PNGs put white at index 0
+    const inside = (png.palette as number[][]).map((c) => c.slice(0, 3).some((v) => v > 0));
+    for (let i = 0; i < n; i++) data[i] = inside[src[i]] ? 1 : 0;
+    return { width: png.width, height: png.height, data };
+  }
+  for (let i = 0; i < n; i++) {
+    if (alphaVaries) { data[i] = src[i * ch + ch - 1] > 0 ? 1 : 0; continue; }
+    for (let c = 0; c < colours; c++) if (src[i * ch + c] > 0) { data[i] = 1; break; }
+  }
+  return { width: png.width, height: png.height, data };
 }
 
 function decodeInstances(bytes: Uint8Array): { width: number; height: number; data: Uint16Array | Uint8Array; depth: number } {

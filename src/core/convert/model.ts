@@ -171,6 +171,12 @@ export interface SourceTree {
   bytes(path: string): Uint8Array;
   /** Size of an image file (read from its header by the node layer), when known. */
   imageSize(path: string): { width: number; height: number } | undefined;
+  /**
+   * The parsed JSON of a file, where the tree can do better than `JSON.parse(text(path))`: a
+   * file too big for one string (V8 caps strings at ~512 MiB) is parsed from its bytes.
+   * Throws an Error naming the file (and line) when it is not JSON.
+   */
+  json?(path: string): unknown;
 }
 
 /** One file a writer produces, relative to the output root. */

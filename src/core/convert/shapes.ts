@@ -112,6 +112,11 @@ export function rleToPolygons(rle: Rle): TracedMask {
   return { polygons, holesFilled, iou };
 }
 
+/** The one tracing step of the YOLO writer (also what the tracing worker threads run). */
+export function traceSegmentation(seg: Segmentation, height: number, width: number): TracedMask {
+  return rleToPolygons(segmentationRle(seg, height, width));
+}
+
 /** A row-major crop (nonzero = in) placed at (x0, y0) of an h×w image, as an RLE. */
 export function cropToRle(crop: ArrayLike<number>, cw: number, ch: number, x0: number, y0: number, h: number, w: number): Rle {
   const full = new Uint8Array(h * w);

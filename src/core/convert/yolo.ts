@@ -6,7 +6,7 @@
  */
 import YAML from 'yaml';
 import { ConvertLog, DatasetBuilder, type CocoAnnotation, type CocoDataset, type OutputFile, type SourceTree, type WriteResult, basename, categoryNames, dirname, isImagePath, isRle, joinPath, round, usablePolygons } from './model';
-import { clipPolygon, mergeMultiSegment, polygonLeavesImage, rleToPolygons, segmentationRle } from './shapes';
+import { clipPolygon, mergeMultiSegment, polygonLeavesImage, traceSegmentation, type TracedMask } from './shapes';
 
 export type YoloTask = 'detect' | 'segment' | 'pose';
 export type MultipartMode = 'bridge' | 'split';
@@ -18,7 +18,23 @@ export interface YoloWriteOptions {
   crowd?: CrowdMode;
   /** Absolute dataset root for data.yaml's `path` (omitted when not given). */
   datasetRoot?: string;
+  /** Masks traced ahead (worker threads), by annotation; the rest are traced here. */
+  traced?: ReadonlyMap<CocoAnnotation, TracedMask>;
 }
+
+/**
+ * The annotations writeYolo would trace (RLE masks in a segment export with `--crowd contours`),
+ * in dataset order, so they can be traced ahead in worker threads.
+ */
+export function annotationsToTrace(ds: CocoDataset, opts: Pick<YoloWriteOptions, 'task' | 'crowd'>): CocoAnnotation[] {
+  if (opts.task !== 'segment' || (opts.crowd ?? 'contours') !== 'contours') return [];
+  const imageById = new Map(ds.images.map((i) => [i.id, i]));
+  return ds.annotations.filter((a) => {
+    const img = imageById.get(a.image_id);
+    return !!img && img.width > 0 && img.height > 0 && isRle(a.segmentation);
+  });
+}
+
 
 /** 6 decimals, clamped to [0, 1], so `-0.000000` and `1.000001` can't appear. */
 export function yoloNumber(v: number): string {
@@ -116,7 +132,7 @@ export function writeYolo(ds: CocoDataset, log: ConvertLog, opts: YoloWriteOptio
       polys = [[x, y, x + w, y, x + w, y + h, x, y + h]];
       log.changed('crowd-as-box', 'A crowd / RLE object was written as its box (--crowd box).', at);
     } else if (isRle(a.segmentation)) {
-      const traced = rleToPolygons(segmentationRle(a.segmentation, H, W));
+      const traced = opts.traced?.get(a) ?? traceSegmentation(a.segmentation, H, W);
       polys = traced.polygons;
       if (traced.holesFilled) log.changed('holes-lost', 'The mask has holes; YOLO polygons can\'t hold them, so they were filled.', at);
       log.note('rle-traced', 'An RLE mask was traced into polygons.', at);

@@ -4,3 +4,4 @@ export * from './bbox';
 export * from './polygon';
 export * from './segmentation';
 export * from './contours';
+export * from './keypoints';

@@ -39,6 +39,10 @@ export interface DuplicateGroup {
   readonly maxDistance: number;
   /** Members come from more than one split file. */
   readonly leakage: boolean;
+  /** Lowest embedding cosine similarity of the links an embedding model added (absent: none). */
+  readonly minSimilarity?: number;
+  /** Linked by the embedding model only (no two members within the pHash threshold). */
+  readonly byEmbeddingOnly?: boolean;
 }
 
 export function popcount32(x: number): number {
@@ -134,39 +138,62 @@ function firstChunkWithin(ahi: number, alo: number, bhi: number, blo: number, r:
   return 3;
 }
 
-/** Exact groups (same pixel hash), then near groups among the remaining distinct pictures. */
-export function findDuplicates(items: readonly HashedImage[], opts: { threshold?: number } = {}): DuplicateGroup[] {
+/** Two items (indices into findDuplicates' `items`) that another measure (an embedding model) calls near copies. */
+export interface LinkedPair { readonly a: number; readonly b: number; readonly similarity: number }
+
+/**
+ * Exact groups (same pixel hash), then near groups among the remaining distinct pictures: linked
+ * by pHash distance ≤ threshold, and by `similar` pairs (an embedding model's cosine similarity).
+ */
+export function findDuplicates(items: readonly HashedImage[], opts: { threshold?: number; similar?: readonly LinkedPair[] } = {}): DuplicateGroup[] {
   const t = opts.threshold ?? DEFAULT_NEAR_THRESHOLD;
   const groups: DuplicateGroup[] = [];
   // Exact: by pixel hash; each distinct picture keeps one representative for the near search.
-  const byPixels = new Map<string, HashedImage[]>();
+  const byPixels = new Map<string, number>();
   const reps: HashedImage[][] = [];
-  for (const it of items) {
-    if (!it.pixelHash) { if (it.phash) reps.push([it]); continue; }
-    const list = byPixels.get(it.pixelHash);
-    if (list) list.push(it);
-    else { const l = [it]; byPixels.set(it.pixelHash, l); reps.push(l); }
-  }
-  for (const list of byPixels.values()) if (list.length > 1) groups.push({ kind: 'exact', members: list, maxDistance: 0, leakage: spansSplits(list) });
-  // Near: connected components of near pairs among representatives with a pHash.
-  const withHash = reps.filter((l) => halves(l[0].phash));
+  const repOf = new Int32Array(items.length).fill(-1);
+  items.forEach((it, k) => {
+    const r = it.pixelHash ? byPixels.get(it.pixelHash) : undefined;
+    if (r !== undefined) { reps[r].push(it); repOf[k] = r; return; }
+    if (!it.pixelHash && !it.phash && !opts.similar) return;
+    if (it.pixelHash) byPixels.set(it.pixelHash, reps.length);
+    repOf[k] = reps.length;
+    reps.push([it]);
+  });
+  for (const r of byPixels.values()) if (reps[r].length > 1) groups.push({ kind: 'exact', members: reps[r], maxDistance: 0, leakage: spansSplits(reps[r]) });
+  // Near: connected components of near pairs among representatives.
+  const withHash: number[] = [];
+  reps.forEach((l, r) => { if (halves(l[0].phash)) withHash.push(r); });
   const hi = new Uint32Array(withHash.length), lo = new Uint32Array(withHash.length);
-  withHash.forEach((l, i) => { const h = halves(l[0].phash)!; hi[i] = h[0]; lo[i] = h[1]; });
-  const parent = Int32Array.from(withHash.keys());
+  withHash.forEach((r, i) => { const h = halves(reps[r][0].phash)!; hi[i] = h[0]; lo[i] = h[1]; });
+  const parent = Int32Array.from(reps.keys());
   const find = (x: number): number => { while (parent[x] !== x) { parent[x] = parent[parent[x]]; x = parent[x]; } return x; };
-  const maxD = new Map<number, number>();
-  const linked: [number, number, number][] = [];
-  nearPairs(hi, lo, t, (i, j, d) => { linked.push([i, j, d]); const a = find(i), b = find(j); if (a !== b) parent[a] = b; });
-  for (const [i, , d] of linked) { const r = find(i); maxD.set(r, Math.max(maxD.get(r) ?? 0, d)); }
-  const comps = new Map<number, HashedImage[]>();
-  for (let i = 0; i < withHash.length; i++) {
-    const r = find(i);
-    if (!maxD.has(r)) continue;
-    const list = comps.get(r);
-    if (list) list.push(...withHash[i]);
-    else comps.set(r, [...withHash[i]]);
+  const union = (a: number, b: number) => { const x = find(a), y = find(b); if (x !== y) parent[x] = y; };
+  const hashLinks: [number, number][] = [];
+  nearPairs(hi, lo, t, (i, j, d) => { hashLinks.push([withHash[i], d]); union(withHash[i], withHash[j]); });
+  const simLinks: [number, number][] = [];
+  for (const p of opts.similar ?? []) {
+    const a = repOf[p.a] ?? -1, b = repOf[p.b] ?? -1;
+    if (a < 0 || b < 0 || a === b) continue;
+    simLinks.push([a, p.similarity]);
+    union(a, b);
   }
-  for (const [r, members] of comps) groups.push({ kind: 'near', members, maxDistance: maxD.get(r)!, leakage: spansSplits(members) });
+  const maxD = new Map<number, number>();
+  const minSim = new Map<number, number>();
+  for (const [r, d] of hashLinks) { const root = find(r); maxD.set(root, Math.max(maxD.get(root) ?? 0, d)); }
+  for (const [r, s] of simLinks) { const root = find(r); minSim.set(root, Math.min(minSim.get(root) ?? 1, s)); }
+  const comps = new Map<number, HashedImage[]>();
+  for (let r = 0; r < reps.length; r++) {
+    const root = find(r);
+    if (!maxD.has(root) && !minSim.has(root)) continue;
+    const list = comps.get(root);
+    if (list) list.push(...reps[r]);
+    else comps.set(root, [...reps[r]]);
+  }
+  for (const [root, members] of comps) {
+    const sim = minSim.get(root);
+    groups.push({ kind: 'near', members, maxDistance: maxD.get(root) ?? 0, leakage: spansSplits(members), ...(maxD.has(root) ? {} : { byEmbeddingOnly: true }), ...(sim !== undefined ? { minSimilarity: sim } : {}) });
+  }
   return groups;
 }
 
@@ -184,7 +211,7 @@ export const DUPLICATE_RULES = {
 export const DUPLICATE_RULE_DOCS: readonly RuleMeta[] = [
   {
     id: DUPLICATE_RULES.exact.id, defaultSeverity: DUPLICATE_RULES.exact.severity, kinds: DATASET_KINDS,
-    description: 'Two or more images of the dataset have the same decoded pixels (found by the Dataset Report and `labelscope card`).',
+    description: 'Two or more images of the dataset have the same decoded pixels (found by the Dataset Report, `labelscope card` and `labelscope check --image-health`).',
     why: 'A duplicated image counts twice in training and in the statistics; with different labels on each copy the model is taught two answers for one picture.',
   },
   {
@@ -212,7 +239,11 @@ export function duplicateProblems(docs: readonly CocoDocument[], names: readonly
     // Severities from .labelscope.json / settings, as for every rule; "off" drops the group's problems.
     const severity = ruleSetting(config, { id: rule.id, defaultSeverity: rule.severity }).severity;
     if (severity === 'off') continue;
-    const what = g.kind === 'exact' ? 'the same pixels as' : `nearly the same picture as (pHash distance ≤ ${g.maxDistance})`;
+    const measures = [
+      ...(g.byEmbeddingOnly ? [] : [`pHash distance ≤ ${g.maxDistance}`]),
+      ...(g.minSimilarity !== undefined ? [`embedding cosine similarity ≥ ${g.minSimilarity.toFixed(3)}`] : []),
+    ];
+    const what = g.kind === 'exact' ? 'the same pixels as' : `nearly the same picture as (${measures.join('; ')})`;
     for (const m of g.members) {
       const doc = docs[m.split];
       const entry = doc.imageEntries[m.index];

@@ -21,7 +21,17 @@ export interface RuleMeta {
   readonly example?: { readonly bad: string; readonly good?: string };
   /** The kinds of file this rule applies to (default: instances, keypoints, stuff); it does not run on others. */
   readonly kinds?: readonly CocoKind[];
+  /**
+   * What one problem depends on. `annotation`: only its annotation, the images, the categories
+   * and the options, so the rule may run over any part of the annotations (a document holding
+   * just those, with their original indexes and offsets) and the parts' problems together are
+   * the whole file's; what the two-worker check needs. `document` (the default): anything,
+   * e.g. counts over every annotation, or an order among them.
+   */
+  readonly scope?: RuleScope;
 }
+
+export type RuleScope = 'annotation' | 'document';
 
 /** A place inside the document to report at. */
 export interface Place {

@@ -8,6 +8,7 @@ import type { Rule } from '../ruleKit/types';
 export const annotationUnknownCategory: Rule = {
   id: 'coco/annotation-unknown-category',
   defaultSeverity: 'error',
+  scope: 'annotation',
   kinds: [...INSTANCE_KINDS, 'results-wrapped'],
   description: 'An annotation\'s category_id names no category in "categories".',
   why: 'COCOeval skips it without a word (AP looks fine, objects are missing); YOLO converters index a class list with it and crash or write a wrong class.',

@@ -7,6 +7,7 @@ import type { Rule } from '../ruleKit/types';
 export const annotationUnknownImage: Rule = {
   id: 'coco/annotation-unknown-image',
   defaultSeverity: 'error',
+  scope: 'annotation',
   kinds: [...INSTANCE_KINDS, 'captions', 'panoptic', 'results-wrapped'],
   description: 'An annotation\'s image_id names no image in "images".',
   why: 'pycocotools.COCO builds imgToAnns without checking, so the annotation is never evaluated; COCOeval and detectron2 silently drop it, and some converters raise KeyError.',

@@ -8,6 +8,7 @@ import type { Rule } from '../ruleKit/types';
 export const areaBboxMismatch: Rule = {
   id: 'coco/area-bbox-mismatch',
   defaultSeverity: 'warning',
+  scope: 'annotation',
   kinds: INSTANCE_KINDS,
   description: 'An annotation\'s "area" is larger than its bbox\'s w × h (impossible), or — without a mask — differs from w × h (by more than 10% and 2 px by default).',
   why: 'COCOeval sorts ground truth into small / medium / large by the stored area: a box-only annotation whose area is the whole image\'s lands in "large" and APs / APm come out -1 or wrong. Real box-only exports (Roboflow, CVAT, VisDrone) store w × h, which is also what pycocotools\' loadRes computes for boxes; no mask can cover more than its box.',

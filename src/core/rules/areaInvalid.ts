@@ -6,6 +6,7 @@ import type { Rule } from '../ruleKit/types';
 export const areaInvalid: Rule = {
   id: 'coco/area-invalid',
   defaultSeverity: 'error',
+  scope: 'annotation',
   kinds: INSTANCE_KINDS,
   description: 'An annotation\'s "area" is missing, zero or negative.',
   why: "COCOeval reads g['area'] for every ground-truth object to pick its area range: a missing area raises KeyError; area 0 files the object under \"small\" whatever its size (it is still evaluated, in \"all\" too), a negative area falls outside every range and is ignored; mmdetection's CocoDataset skips objects with area <= 0 when training.",

@@ -11,6 +11,7 @@ const TINY_AREA = 64;
 export const areaMismatch: Rule = {
   id: 'coco/area-mismatch',
   defaultSeverity: 'warning',
+  scope: 'annotation',
   kinds: INSTANCE_KINDS,
   description: 'An annotation\'s "area" differs from the area of its own mask (by more than 10% and 2 px by default).',
   why: "COCOeval sorts objects into small / medium / large by the stored area, not the mask: a wrong area moves objects between APs, APm and APl and ignores some of them; losses that weight by area (and dataset statistics) are skewed. Areas copied from the bbox, or left over after editing a polygon, are the usual cause.",

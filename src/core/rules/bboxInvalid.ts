@@ -7,6 +7,7 @@ import type { Rule } from '../ruleKit/types';
 export const bboxInvalid: Rule = {
   id: 'coco/bbox-invalid',
   defaultSeverity: 'error',
+  scope: 'annotation',
   kinds: [...INSTANCE_KINDS, ...RESULT_KINDS],
   description: 'A bbox is not a list of exactly 4 finite numbers [x, y, width, height].',
   why: 'pycocotools and every converter unpack x, y, w, h = bbox: a wrong length raises ValueError, and a null, NaN or string inside makes IoU, area and normalized YOLO coordinates NaN or raises a TypeError mid-training.',

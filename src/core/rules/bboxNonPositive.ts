@@ -8,6 +8,7 @@ import type { Rule } from '../ruleKit/types';
 export const bboxNonPositive: Rule = {
   id: 'coco/bbox-non-positive',
   defaultSeverity: 'error',
+  scope: 'annotation',
   kinds: [...INSTANCE_KINDS, ...RESULT_KINDS],
   description: 'A bbox has a width or height of zero or less.',
   why: 'Boxes are [x, y, width, height], not [x1, y1, x2, y2]: a negative size (often a corner-format box) gives negative areas and IoUs; detectron2 and mmdetection drop or assert on empty boxes, and YOLO converters write negative sizes that Ultralytics rejects as corrupt labels.',

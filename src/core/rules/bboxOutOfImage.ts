@@ -33,6 +33,7 @@ function formatDown(v: number, decimals: number): string {
 export const bboxOutOfImage: Rule = {
   id: 'coco/bbox-out-of-image',
   defaultSeverity: 'warning',
+  scope: 'annotation',
   kinds: INSTANCE_KINDS,
   description: 'A bbox extends beyond its image by more than `tolerance` pixels (default 1).',
   why: 'Converters clip or reject such boxes differently: Ultralytics drops labels with normalized coordinates outside 0..1 as corrupt, albumentations raises "Expected x_max to be in [0, 1]", and detectron2 clips them, so the same dataset trains on different boxes in each tool.',

@@ -9,6 +9,7 @@ import type { Rule } from '../ruleKit/types';
 export const bboxSegmentationMismatch: Rule = {
   id: 'coco/bbox-segmentation-mismatch',
   defaultSeverity: 'warning',
+  scope: 'annotation',
   kinds: INSTANCE_KINDS,
   description: "An annotation's bbox does not match its segmentation's extent (IoU below 0.9 and an edge more than 1 px off, by default).",
   why: 'Box detectors train on bbox and mask heads on segmentation: when they disagree the two heads learn different objects, COCOeval bbox and segm scores diverge, and crops or mosaics cut by the box lose part of the mask. A box left over after editing the polygon, or written as [x1, y1, x2, y2], is the usual cause.',

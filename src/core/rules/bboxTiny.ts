@@ -8,6 +8,7 @@ import type { Rule } from '../ruleKit/types';
 export const bboxTiny: Rule = {
   id: 'coco/bbox-tiny',
   defaultSeverity: 'warning',
+  scope: 'annotation',
   kinds: INSTANCE_KINDS,
   description: 'A bbox is narrower or lower than minSize pixels (default 1).',
   why: 'A sub-pixel box is almost always a stray click or a rounding artifact; it has no pixels after rasterization (an empty mask), Ultralytics drops it as a degenerate label, and it costs COCOeval AP as an object no model can find.',

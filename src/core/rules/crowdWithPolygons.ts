@@ -6,6 +6,7 @@ import type { Rule } from '../ruleKit/types';
 export const crowdWithPolygons: Rule = {
   id: 'coco/crowd-with-polygons',
   defaultSeverity: 'warning',
+  scope: 'annotation',
   kinds: INSTANCE_KINDS,
   description: 'An annotation has "iscrowd": 1 but a polygon segmentation (COCO crowd regions are RLE).',
   why: 'COCOeval treats every iscrowd=1 object as an "ignore" region that detections may match for free, so a mislabeled single object silently vanishes from the evaluation; many converters (Ultralytics, mmdetection pipelines, YOLO exports) drop crowd objects, and tools that expect crowd masks as RLE raise on the polygons.',

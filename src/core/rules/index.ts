@@ -70,6 +70,7 @@ import { panopticSegmentAreaBbox } from './panopticSegmentAreaBbox';
 import { panopticPngMissing } from './panopticPngMissing';
 import { panopticPngSegmentsMismatch } from './panopticPngSegmentsMismatch';
 import { panopticSegmentPngArea } from './panopticSegmentPngArea';
+import { panopticPngSizeMismatch } from './panopticPngSizeMismatch';
 import { resultListInconsistent } from './resultListInconsistent';
 import { notCocoFile } from './notCocoFile';
 import { optionalSectionWrongType } from './optionalSectionWrongType';
@@ -147,6 +148,7 @@ export const ALL_RULES: readonly Rule[] = [
   panopticPngMissing,
   panopticPngSegmentsMismatch,
   panopticSegmentPngArea,
+  panopticPngSizeMismatch,
 ];
 
 /**

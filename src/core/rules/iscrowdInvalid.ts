@@ -12,6 +12,7 @@ function isRleObject(seg: unknown): boolean {
 export const iscrowdInvalid: Rule = {
   id: 'coco/iscrowd-invalid',
   defaultSeverity: 'warning',
+  scope: 'annotation',
   kinds: INSTANCE_KINDS,
   description: 'An annotation has no "iscrowd", or one that is not 0 or 1.',
   why: 'COCOeval reads int(o["iscrowd"]) for every ground-truth object and raises KeyError when it is missing; any value other than 0 turns the object into an "ignore" region that matches everything and never counts as missed.',

@@ -7,6 +7,7 @@ import type { Rule } from '../ruleKit/types';
 export const keypointsLength: Rule = {
   id: 'coco/keypoints-length',
   defaultSeverity: 'error',
+  scope: 'annotation',
   kinds: INSTANCE_KINDS,
   description: 'An annotation\'s "keypoints" is not 3 numbers (x, y, visibility) per keypoint name of its category.',
   why: 'COCOeval computeOks reshapes keypoints as [x, y, v] triples against the category\'s sigmas and fails with a broadcast error when the length differs; Ultralytics pose converters read kpt_shape from the category and misalign every joint after the first missing one.',

@@ -8,6 +8,7 @@ import type { Rule } from '../ruleKit/types';
 export const keypointsOutsideBbox: Rule = {
   id: 'coco/keypoints-outside-bbox',
   defaultSeverity: 'warning',
+  scope: 'annotation',
   kinds: INSTANCE_KINDS,
   description: 'A labeled keypoint (visibility > 0) lies outside its annotation\'s bbox by more than `tolerance` pixels (default 1).',
   why: 'Usually a keypoint attached to the wrong person or a box drawn after the pose: top-down pose models (mmpose, HRNet) crop by the box and lose the joint, and Ultralytics pose training learns a box that does not cover its keypoints.',

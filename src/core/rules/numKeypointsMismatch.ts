@@ -21,6 +21,7 @@ function visibleCount(kp: unknown): number | undefined {
 export const numKeypointsMismatch: Rule = {
   id: 'coco/num-keypoints-mismatch',
   defaultSeverity: 'warning',
+  scope: 'annotation',
   kinds: INSTANCE_KINDS,
   description: '"num_keypoints" is missing or differs from the number of keypoints with visibility > 0.',
   why: 'COCOeval ignores ground truth with num_keypoints == 0 when evaluating keypoints (and raises KeyError when it is absent): a wrong count hides annotated people from OKS, or scores empty ones as misses.',

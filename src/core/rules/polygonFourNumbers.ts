@@ -6,6 +6,7 @@ import type { Rule } from '../ruleKit/types';
 export const polygonFourNumbers: Rule = {
   id: 'coco/polygon-four-numbers',
   defaultSeverity: 'warning',
+  scope: 'annotation',
   kinds: INSTANCE_KINDS,
   description: 'A polygon has exactly 4 numbers, which pycocotools reads as a box.',
   why: "pycocotools' frPyObjects takes a segmentation whose first entry has 4 numbers for a list of BOXES [x, y, w, h] (and released versions then raise TypeError in frBbox); as a polygon, 2 points cover no pixel. Either way the mask is not what was meant.",

@@ -6,6 +6,7 @@ import type { Rule } from '../ruleKit/types';
 export const polygonOddLength: Rule = {
   id: 'coco/polygon-odd-length',
   defaultSeverity: 'error',
+  scope: 'annotation',
   kinds: INSTANCE_KINDS,
   description: 'A polygon has an odd count of numbers: one x or y is missing.',
   why: "pycocotools silently drops the trailing number (it uses len/2 points), so every point after the missing one is shifted: x and y swap roles and the mask is garbage; shapely, mmdetection and Ultralytics converters raise on the reshape to (-1, 2).",

@@ -8,6 +8,7 @@ import type { Rule } from '../ruleKit/types';
 export const polygonOutsideImage: Rule = {
   id: 'coco/polygon-outside-image',
   defaultSeverity: 'warning',
+  scope: 'annotation',
   kinds: INSTANCE_KINDS,
   description: "A polygon has points outside its image (beyond the tolerance, 1 px by default).",
   why: "pycocotools clips the mask to the image silently, so area and bbox computed from the polygon disagree with the mask; Ultralytics' converter writes normalized coordinates outside [0, 1] (rejected or clipped at load), and augmentation libraries (albumentations) raise on out-of-range points.",

@@ -7,6 +7,7 @@ import { polygonEdgesMeet } from '../geometry/polygonEdges';
 export const polygonSelfIntersecting: Rule = {
   id: 'coco/polygon-self-intersecting',
   defaultSeverity: 'warning',
+  scope: 'annotation',
   kinds: INSTANCE_KINDS,
   description: 'A polygon\'s outline crosses or touches itself.',
   why: 'pycocotools fills polygons by the even-odd rule, so where a bow-tie outline overlaps itself the mask gets a hole and the area shrinks; shapely calls such polygons invalid (area, buffer and intersection give wrong results), and converters that use it drop or "repair" them unpredictably.',

@@ -6,6 +6,7 @@ import type { Rule } from '../ruleKit/types';
 export const polygonTooShort: Rule = {
   id: 'coco/polygon-too-short',
   defaultSeverity: 'error',
+  scope: 'annotation',
   kinds: INSTANCE_KINDS,
   description: 'A polygon has fewer than 6 numbers (fewer than 3 points).',
   why: "pycocotools' frPyObjects raises on a first polygon shorter than 4 numbers and rasterizes nothing for fewer than 3 points, so annToMask crashes or gives an empty mask; mmdetection and detectron2 filter or crash on such polygons.",

@@ -6,6 +6,7 @@ import type { Rule } from '../ruleKit/types';
 export const polygonZeroArea: Rule = {
   id: 'coco/polygon-zero-area',
   defaultSeverity: 'error',
+  scope: 'annotation',
   kinds: INSTANCE_KINDS,
   description: 'A polygon encloses no area: all its points lie on one line (or coincide).',
   why: 'pycocotools rasterizes a collinear polygon to an empty mask, so the object has area 0: COCOeval never matches it, mmdetection and detectron2 drop it or produce NaN losses on its empty mask.',

@@ -6,6 +6,7 @@ import type { Rule } from '../ruleKit/types';
 export const rleCountsSum: Rule = {
   id: 'coco/rle-counts-sum',
   defaultSeverity: 'error',
+  scope: 'annotation',
   kinds: [...INSTANCE_KINDS, ...RESULT_KINDS],
   description: "An RLE's run lengths do not add up to height × width (or are not non-negative integers).",
   why: "pycocotools' maskApi trusts the counts: too few leave the rest of the mask empty, too many write past the mask (decode is undefined behaviour in C), so annToMask, area and COCOeval IoU are wrong or crash; a mask encoded row-major or for another image size is the usual cause.",

@@ -6,6 +6,7 @@ import type { Rule } from '../ruleKit/types';
 export const rleInvalidString: Rule = {
   id: 'coco/rle-invalid-string',
   defaultSeverity: 'error',
+  scope: 'annotation',
   kinds: [...INSTANCE_KINDS, ...RESULT_KINDS],
   description: "A compressed RLE's counts string does not decode (characters outside '0'..'o', a cut-off number, or negative run lengths).",
   why: "pycocotools' rleFrString decodes any bytes without checking: a stray character, a truncated string or a negative delta turn into huge or wrapped run lengths, so annToMask, area and COCOeval IoU are garbage or read past the mask. Strings mangled by escaping (\\\\), by a text editor or by bytes-to-str with the b'' prefix are the usual cause.",

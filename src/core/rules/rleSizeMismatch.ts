@@ -6,6 +6,7 @@ import type { Rule } from '../ruleKit/types';
 export const rleSizeMismatch: Rule = {
   id: 'coco/rle-size-mismatch',
   defaultSeverity: 'error',
+  scope: 'annotation',
   kinds: INSTANCE_KINDS,
   description: "An RLE segmentation's size is not [image height, image width].",
   why: "pycocotools decodes an RLE with its own size, so annToMask returns an array of the wrong shape: COCOeval's rleIou returns -1 against masks of the image size, and training pipelines crash when stacking masks ([w, h] written for [h, w] is the usual cause).",

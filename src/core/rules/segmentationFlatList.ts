@@ -7,6 +7,7 @@ import type { Rule } from '../ruleKit/types';
 export const segmentationFlatList: Rule = {
   id: 'coco/segmentation-flat-list',
   defaultSeverity: 'error',
+  scope: 'annotation',
   kinds: INSTANCE_KINDS,
   description: 'A polygon segmentation is a flat list of numbers, not a list of polygons.',
   why: "pycocotools' frPyObjects reads each element of `segmentation` as one polygon: with a flat list every number becomes a \"polygon\", so annToRLE / annToMask raise (TypeError), and COCOeval segm, detectron2 and mmdetection crash on the file.",

@@ -5,3 +5,4 @@ export * from './prompts';
 export * from './postprocess';
 export * from './annotation';
 export * from './modelKind';
+export * from './maskCleanup';

@@ -76,6 +76,12 @@ export function registerCompareCommands(context: vscode.ExtensionContext): vscod
     const message: CompareToWebview = { type: 'agree', fileA: name(a), fileB: name(b), report: { ...r, perImage: r.perImage.filter((i) => i.score > 0) }, ms: out.ms };
     openComparePanel(context, `Agreement: ${path.basename(b.fsPath)}`, message, {
       reveal: (m) => { const rg = m.conflict !== undefined ? out.conflictRanges[m.conflict] : null; if (rg) void showRange(b, rg); },
+      // A/B view: B's viewer shows the image with A's objects and the conflicts over it.
+      showInViewer: async (m) => {
+        const layer = out.layers?.[m.image];
+        if (!layer || layer.imageIdB === undefined) { void vscode.window.showInformationMessage(`Labelscope: that image is not in ${name(b)}.`); return; }
+        await vscode.commands.executeCommand('labelscope.viewer.showAgreement', b, { imageId: layer.imageIdB }, layer);
+      },
     });
   }
 

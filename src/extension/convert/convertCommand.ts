@@ -28,11 +28,25 @@ const TARGET_PICKS: Pick<TargetFormat>[] = [
   { label: 'Mask PNGs', description: 'instance + semantic PNGs, classes.json', value: 'masks' },
 ];
 
-/** Test seam: the conversion itself (the real one loads node/convert lazily). */
+/** Test seam: the conversion itself (the real one runs in dist/convertWorker.js). */
 export type ConvertRunner = (opts: RunConvertOptions) => Promise<RunConvertResult>;
 
 export function registerConvertCommand(context: vscode.ExtensionContext, runner?: ConvertRunner): void {
-  context.subscriptions.push(vscode.commands.registerCommand(CONVERT_COMMAND, (uri?: vscode.Uri) => convertDataset(uri, runner)));
+  const run = runner ?? workerRunner(path.join(context.extensionPath, 'dist', 'convertWorker.js'));
+  context.subscriptions.push(vscode.commands.registerCommand(CONVERT_COMMAND, (uri?: vscode.Uri) => convertDataset(uri, run)));
+}
+
+/**
+ * The conversion in a worker thread, so a big dataset never blocks the extension host; without
+ * the bundle (tests from sources) it runs here. Both load node/convert on first use.
+ */
+export function workerRunner(script: string): ConvertRunner {
+  return (opts) => {
+    /* eslint-disable @typescript-eslint/no-require-imports -- the converters load on first use, not at activation */
+    if (fs.existsSync(script)) return (require('../../node/convert/convertInWorker') as typeof import('../../node/convert/convertInWorker')).runConvertInWorker({ filename: script }, opts);
+    return (require('../../node/convert/runConvert') as typeof import('../../node/convert/runConvert')).runConvert(opts);
+    /* eslint-enable @typescript-eslint/no-require-imports */
+  };
 }
 
 export async function convertDataset(uri: vscode.Uri | undefined, runner?: ConvertRunner): Promise<RunConvertResult | undefined> {
@@ -95,8 +109,7 @@ export async function convertDataset(uri: vscode.Uri | undefined, runner?: Conve
     force = true;
   }
 
-  // eslint-disable-next-line @typescript-eslint/no-require-imports -- the converters load on first use, not at activation
-  const run = runner ?? ((o: RunConvertOptions) => (require('../../node/convert/runConvert') as typeof import('../../node/convert/runConvert')).runConvert(o));
+  const run = runner ?? workerRunner('');
   let result: RunConvertResult;
   try {
     result = await vscode.window.withProgress(
@@ -105,8 +118,10 @@ export async function convertDataset(uri: vscode.Uri | undefined, runner?: Conve
         const abort = new AbortController();
         token.onCancellationRequested(() => abort.abort());
         let last = 0;
+        // once the finished output is being moved into place, cancelling would leave a mix
+        const onCommit = () => progress.report({ message: 'moving the output into place' });
         return run({
-          input, output, to, classesFile, multipart, crowd, force, signal: abort.signal,
+          input, output, to, classesFile, multipart, crowd, force, signal: abort.signal, onCommit,
           onProgress: (phase, fraction) => {
             const pct = Math.round(fraction * 100);
             progress.report({ message: phase, increment: Math.max(0, pct - last) });

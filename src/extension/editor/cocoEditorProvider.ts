@@ -6,6 +6,7 @@
  * parse progress and then the first image. Saves write only the edited values
  * (applyByteEdits over the bytes read) with an atomic rename.
  */
+import { isAscii as isAsciiBytes } from 'node:buffer';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
@@ -25,12 +26,18 @@ import { fingerprintAsync, fingerprintLength } from '../../core/edits/fingerprin
 import { editorHtml } from './html';
 import { registerLinks } from './links';
 import { previewCoco } from '../../editor/preview';
+import { diffText, mirrorChanges, sameEdits, type TextChange } from '../../editor/textMirror';
+import type { ByteEdit } from '../../core/problems';
+import type { CocoDocument } from '../../core/coco/document';
 import { EditorSession, type RevealTarget } from '../../editor/session';
 import type { ChartPick } from '../../core/metrics/stats/charts';
 import type { SamService } from '../sam/samService';
 import type { SamChannel } from '../sam/viewerHandlers';
 import { readSamSettings } from '../sam/settings';
 import { evalEvents, overlayFor } from '../eval/evalPanel';
+import { PanopticSegmentSource } from '../../node/panopticSegments';
+import { panopticHooks } from '../../editor/panopticView';
+import type { AgreementLayer } from '../../shared/evalLayerProtocol';
 
 /** VS Code does not sync text documents above this: "Show in JSON" says so instead. */
 export const MAX_TEXT_BYTES = 50 * 1024 * 1024;
@@ -81,6 +88,13 @@ export class CocoCustomDocument implements vscode.CustomDocument {
   acceptedDisk?: DiskStat;
   /** Set when the backup could not be replayed on the file as it is now (the user was asked). */
   backupProblem?: string;
+  /**
+   * What the open JSON text holds, as far as this document knows: `applyByteEdits(base, edits)`
+   * at the text's `version`. A text at another version changed elsewhere (not mirrored into).
+   */
+  mirrored?: { base: CocoDocument; edits: ByteEdit[]; version: number };
+  /** The latest mirroring of viewer edits into the JSON text (the next action waits for it). */
+  mirroring: Promise<void> = Promise.resolve();
 
   constructor(readonly uri: vscode.Uri, backupUri?: vscode.Uri) {
     this.model = backupUri ? this.restore(backupUri) : this.load(uri);
@@ -193,6 +207,8 @@ export class CocoEditorProvider implements vscode.CustomEditorProvider<CocoCusto
     const doc = new CocoCustomDocument(uri, backup);
     openDocuments.set(uri.toString(), doc);
     const following = this.follow(doc);
+    // The JSON text already open beside it: known from here on when it holds the file as read.
+    void doc.model.then(() => this.mirrorToText(doc, true), () => undefined);
     doc.onDidDispose(() => { following.dispose(); if (openDocuments.get(uri.toString()) === doc) openDocuments.delete(uri.toString()); });
     return doc;
   }
@@ -225,6 +241,8 @@ export class CocoEditorProvider implements vscode.CustomEditorProvider<CocoCusto
       watcher.onDidCreate(onDisk),
       vscode.workspace.onDidChangeTextDocument((e) => { if (e.document.uri.toString() === key && e.contentChanges.length > 0) onText(); }),
       vscode.workspace.onDidSaveTextDocument((d) => { if (d.uri.toString() === key) onDisk(); }),
+      // The text opened beside the viewer: it shows the viewer's unsaved edits too.
+      vscode.workspace.onDidOpenTextDocument((d) => { if (d.uri.toString() === key) void this.mirrorToText(document, true); }),
       // The text closed unsaved: what the viewer took from it is not the file any more.
       vscode.workspace.onDidCloseTextDocument((d) => { if (d.uri.toString() === key) onDisk(); }),
     ];
@@ -262,15 +280,84 @@ export class CocoEditorProvider implements vscode.CustomEditorProvider<CocoCusto
     if (sameStat(stat, document.disk) && model.baseSource === 'disk') return;
     if (!model.isDirty) { await this.reloadFromDisk(document); return; }
     if (sameStat(stat, document.acceptedDisk)) return;
+    if (text && await this.savedThroughText(document, model, stat)) return;
     await this.conflict(document, 'disk', stat);
   }
 
   private async textChanged(document: CocoCustomDocument): Promise<void> {
     const model = await document.model;
+    await document.mirroring;
     const text = openTextDocument(document.uri);
     if (!text) return;
-    if (!model.isDirty) { await this.reloadFrom(document, new TextEncoder().encode(text.getText()), 'text'); return; }
+    // The viewer's own edit, mirrored into the text: nothing changed elsewhere.
+    if (document.mirrored?.version === text.version) return;
+    const holdsViewerEdits = document.mirrored !== undefined && document.mirrored.base === model.base && sameEdits(document.mirrored.edits, model.byteEdits());
+    const bytes = new TextEncoder().encode(text.getText());
+    // The text was in step with every viewer edit (an undo in the text, an edit there): nothing
+    // of the viewer's is only in the viewer, so the viewer follows the text without asking.
+    if (!model.isDirty || holdsViewerEdits) { await this.reloadFrom(document, bytes, 'text'); return; }
+    if (sameBytes(bytes, model.bytes())) { document.mirrored = { base: model.base, edits: model.byteEdits(), version: text.version }; return; }
     await this.conflict(document, 'text');
+  }
+
+  /**
+   * Text and viewer stay one: the viewer's edits (and their undo / redo) are owned by the custom
+   * editor's edit stack (Ctrl+Z in the viewer) and mirrored into the open JSON text as the same
+   * minimal edits, so the text shows them before the next action. An undo in the text is a text
+   * change the viewer then follows. Only a text this document knows (at the version it last
+   * mirrored or read) is written to: a change typed there and not yet seen is never overwritten.
+   * `opened`: the text was just opened (it is known when it holds the viewer's base).
+   */
+  mirrorToText(document: CocoCustomDocument, opened = false): Promise<void> {
+    const next = document.mirroring.then(() => this.mirrorNow(document, opened)).catch((e) => {
+      void vscode.window.showErrorMessage(`Labelscope: could not show the viewer's edit in the JSON text of ${path.basename(document.uri.fsPath)}: ${e instanceof Error ? e.message : String(e)}`);
+    });
+    document.mirroring = next;
+    return next;
+  }
+
+  private async mirrorNow(document: CocoCustomDocument, opened: boolean): Promise<void> {
+    const model = await document.model;
+    const text = openTextDocument(document.uri);
+    if (!text || model.base.bytes.length > MAX_TEXT_BYTES) { document.mirrored = undefined; return; }
+    const edits = model.byteEdits();
+    if (opened && document.mirrored?.version !== text.version) {
+      // Known when it is the viewer's base (the file as the viewer read it), or already holds the
+      // viewer's edits (both restored from a hot-exit backup).
+      const have = text.getText();
+      const dec = new TextDecoder();
+      document.mirrored = have === dec.decode(model.base.bytes) ? { base: model.base, edits: [], version: text.version }
+        : model.isDirtyVsBase && have === dec.decode(model.bytes()) ? { base: model.base, edits, version: text.version } : undefined;
+    }
+    const known = document.mirrored;
+    if (!known || known.version !== text.version) return;
+    let changes: TextChange[] | undefined;
+    if (known.base === model.base && isAscii(model.base)) {
+      changes = mirrorChanges(model.base.bytes, known.edits, edits);
+      if (changes.some((c) => text.getText(new vscode.Range(text.positionAt(c.start), text.positionAt(c.end))) !== c.expect)) changes = undefined;
+    }
+    changes ??= diffText(text.getText(), new TextDecoder().decode(model.bytes()));
+    if (changes.length) {
+      const edit = new vscode.WorkspaceEdit();
+      for (const c of changes) edit.replace(document.uri, new vscode.Range(text.positionAt(c.start), text.positionAt(c.end)), c.text);
+      if (!(await vscode.workspace.applyEdit(edit))) { document.mirrored = undefined; return; }
+    }
+    document.mirrored = { base: model.base, edits, version: text.version };
+  }
+
+  /**
+   * The JSON text, holding the viewer's edits, was saved: the file is what the viewer would write.
+   * The viewer is saved too (its dirty mark goes; VS Code saves it, with nothing left to write).
+   */
+  private async savedThroughText(document: CocoCustomDocument, model: CocoEditorModel, stat: DiskStat): Promise<boolean> {
+    const disk = await fs.promises.readFile(document.uri.fsPath);
+    const mine = model.bytes();
+    if (!sameBytes(disk, mine)) return false;
+    document.disk = stat;
+    document.acceptedDisk = undefined;
+    model.markSaved(mine.length <= MAX_TEXT_BYTES ? mine : undefined, await fingerprintAsync(mine));
+    await vscode.workspace.save(document.uri);
+    return true;
   }
 
   private async reloadFromDisk(document: CocoCustomDocument): Promise<void> {
@@ -288,10 +375,14 @@ export class CocoEditorProvider implements vscode.CustomEditorProvider<CocoCusto
     const mine = model.isDirtyVsBase ? model.bytes() : model.base.bytes;
     if (bytes.length === mine.length && (await fingerprintAsync(bytes)) === (model.isDirtyVsBase ? await fingerprintAsync(mine) : fingerprintOf(model.base))) {
       if (source === 'disk') model.baseSource = 'disk';
+      const text = openTextDocument(document.uri);
+      if (source === 'text' && text) document.mirrored = { base: model.base, edits: model.byteEdits(), version: text.version };
       return;
     }
     const doc = await parseCocoAsync(bytes, { path: document.uri.fsPath });
     model.reload(doc, source);
+    const text = openTextDocument(document.uri);
+    if (source === 'text' && text) document.mirrored = { base: doc, edits: [], version: text.version };
     document.reloaded();
   }
 
@@ -425,6 +516,7 @@ export class CocoEditorProvider implements vscode.CustomEditorProvider<CocoCusto
       model: document.model,
       readonly: !trusted,
       onEdit: (edit) => this.fireEdit(document, edit),
+      beforeAction: () => document.mirroring,
       initialReveal,
       problems: checks ? () => checks.outcomeFor(document.uri)?.problems : undefined,
       isFixed: (p) => document.fixed.has(p),
@@ -448,6 +540,8 @@ export class CocoEditorProvider implements vscode.CustomEditorProvider<CocoCusto
       evalOverlay: (imageId) => overlayFor(document.uri, imageId),
       evaluatePredictions: () => { void vscode.commands.executeCommand('labelscope.evaluatePredictions', document.uri); },
       thumbnail: thumbs ? async (p) => webview.asWebviewUri(vscode.Uri.file(await thumbs.thumbnail(p))).toString() : undefined,
+      // Panoptic files: each record's segments as masks read from its PNG; no geometry edits.
+      ...panopticHooks(new PanopticSegmentSource(document.uri.fsPath, imageRootFor(document.uri))),
     });
     document.sessions.add(session);
     const samHandlers = this.sam && trusted ? this.registerSam(session, document, liveLookup, this.sam) : undefined;
@@ -533,9 +627,10 @@ export class CocoEditorProvider implements vscode.CustomEditorProvider<CocoCusto
     this.changeEmitter.fire({
       document,
       label: edit.label,
-      undo: async () => { const m = await document.model; if (!m.owns(edit)) return voidEdit(); m.undo(edit); document.changed(); void this.refreshDiagnostics(document); },
-      redo: async () => { const m = await document.model; if (!m.owns(edit)) return voidEdit(); m.apply(edit); document.changed(); void this.refreshDiagnostics(document); },
+      undo: async () => { const m = await document.model; if (!m.owns(edit)) return voidEdit(); m.undo(edit); document.changed(); void this.mirrorToText(document); void this.refreshDiagnostics(document); },
+      redo: async () => { const m = await document.model; if (!m.owns(edit)) return voidEdit(); m.apply(edit); document.changed(); void this.mirrorToText(document); void this.refreshDiagnostics(document); },
     });
+    void this.mirrorToText(document);
     void this.refreshDiagnostics(document);
   }
 
@@ -570,12 +665,23 @@ export class CocoEditorProvider implements vscode.CustomEditorProvider<CocoCusto
     if (cancellation.isCancellationRequested) return;
     const same = destination.toString() === document.uri.toString();
     if (same) await this.checkBeforeSave(document);
+    await document.mirroring;
     const bytes = model.bytes();
-    await writeFileAtomic(destination.fsPath, bytes);
+    const written = await fingerprintAsync(bytes);
+    const text = same ? openTextDocument(document.uri) : undefined;
+    if (same && sameStat(await statOf(destination.fsPath), document.disk) && model.lastKnownDisk === written) {
+      // The file holds these bytes already (the JSON text saved them): nothing to write.
+    } else if (text?.isDirty && document.mirrored?.version === text.version && sameBytes(new TextEncoder().encode(text.getText()), bytes)) {
+      // The JSON text holds the viewer's edits: saved through it, so VS Code's text is saved too
+      // (not left dirty over a file that is newer than it).
+      if (!(await text.save())) throw new Error(`${path.basename(destination.fsPath)} could not be saved through its open JSON text.`);
+    } else {
+      await writeFileAtomic(destination.fsPath, bytes);
+    }
     if (same) {
       document.disk = await statOf(destination.fsPath);
       document.acceptedDisk = undefined;
-      model.markSaved(bytes.length <= MAX_TEXT_BYTES ? bytes : undefined, await fingerprintAsync(bytes));
+      model.markSaved(bytes.length <= MAX_TEXT_BYTES ? bytes : undefined, written);
       void this.refreshDiagnostics(document, true);
     }
   }
@@ -615,6 +721,7 @@ export class CocoEditorProvider implements vscode.CustomEditorProvider<CocoCusto
     document.disk = stat;
     document.acceptedDisk = undefined;
     document.reloaded();
+    void this.mirrorToText(document);
     void this.refreshDiagnostics(document, true);
   }
 
@@ -634,6 +741,16 @@ export class CocoEditorProvider implements vscode.CustomEditorProvider<CocoCusto
 /** Undo / redo of an edit made before the file was reloaded: it would land on other annotations. */
 function voidEdit(): void {
   void vscode.window.showInformationMessage('Labelscope: that edit was made before the file was reloaded, so it cannot be undone or redone in the viewer any more.');
+}
+
+const sameBytes = (a: Uint8Array, b: Uint8Array) => a.length === b.length && Buffer.compare(a, b) === 0;
+
+/** Whether a base is ASCII (byte offsets are the text's UTF-16 offsets), computed once per base (SIMD in Node). */
+const asciiBases = new WeakMap<CocoDocument, boolean>();
+function isAscii(doc: CocoDocument): boolean {
+  let a = asciiBases.get(doc);
+  if (a === undefined) asciiBases.set(doc, (a = isAsciiBytes(doc.bytes)));
+  return a;
 }
 
 function openTextDocument(uri: vscode.Uri): vscode.TextDocument | undefined {
@@ -672,6 +789,14 @@ export function registerCocoEditor(context: vscode.ExtensionContext, checks?: Ch
       const doc = openDocuments.get(uri.toString());
       let found = false;
       for (const s of doc?.sessions ?? []) found = (await s.showDiffAt(image, changes)) || found;
+      if (!found) void vscode.window.showInformationMessage('Labelscope: that image is not in the file any more.');
+    }),
+    // Agreement A/B view (issue 13): B's viewer, with A and the conflicts of one image over it.
+    vscode.commands.registerCommand('labelscope.viewer.showAgreement', async (uri: vscode.Uri, image: RevealTarget, layer: AgreementLayer) => {
+      await vscode.commands.executeCommand('vscode.openWith', uri, COCO_EDITOR_VIEW_TYPE);
+      const doc = openDocuments.get(uri.toString());
+      let found = false;
+      for (const s of doc?.sessions ?? []) found = (await s.showAgreementAt(image, layer)) || found;
       if (!found) void vscode.window.showInformationMessage('Labelscope: that image is not in the file any more.');
     }),
     // The Dataset Report's chart clicks (src/extension/health/reportPanel.ts): filter the open viewer's grid.
@@ -715,17 +840,49 @@ function followTextCursor(): vscode.Disposable {
     const active = e.selections[0]?.active;
     if (!active) return;
     if (timer) clearTimeout(timer);
+    // A move within the debounce replaces the one before: both settle with the last one's answer.
+    if (cursorFollowed.started) cursorFollowed = pendingFollow();
+    const mine = cursorFollowed;
     timer = setTimeout(async () => {
-      const model = await doc.model;
-      const base = model.base;
-      const index = entryIndexAt(base.annotationEntries, base.lines.offsetAt(active.line, active.character));
-      if (index === undefined) return;
-      const value = base.annotationEntries[index].value as { id?: unknown } | undefined;
-      const id = typeof value?.id === 'number' || typeof value?.id === 'string' ? value.id : undefined;
-      for (const s of doc.sessions) await s.revealTarget({ jsonPath: `$.annotations[${index}]`, annotationId: id });
+      mine.started = true;
+      let index: number | undefined;
+      try {
+        const model = await doc.model;
+        const base = model.base;
+        index = entryIndexAt(base.annotationEntries, base.lines.offsetAt(active.line, active.character));
+        if (index === undefined) return;
+        const value = base.annotationEntries[index].value as { id?: unknown } | undefined;
+        const id = typeof value?.id === 'number' || typeof value?.id === 'string' ? value.id : undefined;
+        for (const s of doc.sessions) await s.revealTarget({ jsonPath: `$.annotations[${index}]`, annotationId: id });
+      } finally {
+        mine.settle(index);
+      }
     }, 120);
   });
-  return new vscode.Disposable(() => { if (timer) clearTimeout(timer); sub.dispose(); });
+  return new vscode.Disposable(() => { if (timer) clearTimeout(timer); cursorFollowed.settle(undefined); sub.dispose(); });
+}
+
+/** One text-cursor move being followed; `started` once its debounce ran out (a later move then gets its own). */
+interface PendingFollow { readonly promise: Promise<number | undefined>; started: boolean; settle(index: number | undefined): void }
+
+function pendingFollow(): PendingFollow {
+  let resolve!: (index: number | undefined) => void;
+  const promise = new Promise<number | undefined>((r) => { resolve = r; });
+  const follow: PendingFollow = { promise, started: false, settle(index) { follow.started = true; resolve(index); } };
+  return follow;
+}
+
+/** The text cursor's latest move (settled at start: nothing to follow yet). */
+let cursorFollowed = pendingFollow();
+cursorFollowed.settle(undefined);
+
+/**
+ * Settles when the viewer has followed the text cursor's latest move (after the debounce), with
+ * the index of the annotation it selected, or undefined when the cursor was in none: what a
+ * test waits on instead of sleeping past the debounce.
+ */
+export function textCursorFollowed(): Promise<number | undefined> {
+  return cursorFollowed.promise;
 }
 
 /** The element whose byte range holds `offset` (binary search over sorted ranges). */

@@ -7,7 +7,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { evalOverlay, imagesOfCategory, type EvalResult, type IouType } from '../../core/metrics/eval';
+import { evalLayer, evalOverlay, imagesOfCategory, type EvalResult, type IouType } from '../../core/metrics/eval';
 import { EvalInputError, evaluateFiles } from '../../node/eval/runEval';
 import { placeEvalProblems } from '../../node/eval/evalProblems';
 import { writeFileAtomic } from '../../node/atomicWrite';
@@ -36,7 +36,7 @@ export function overlayFor(gt: vscode.Uri, imageId: number | string, iou?: numbe
   const idx = result.prepared.imageIds.indexOf(imageId);
   if (idx < 0) return undefined;
   const at = iou ?? result.analysis.iou;
-  return { type: 'evalOverlay', imageId, iou: at, items: evalOverlay(result, idx, at) };
+  return { type: 'evalOverlay', imageId, iou: at, items: evalOverlay(result, idx, at), layer: evalLayer(result, idx) };
 }
 
 function activeCocoUri(): vscode.Uri | undefined {

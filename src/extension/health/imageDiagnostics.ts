@@ -9,16 +9,32 @@ import { placeIn } from '../../core/check';
 import type { CocoDocument } from '../../core/coco/document';
 import type { Problem } from '../../core/problems';
 import type { DatasetHealth } from '../../node/health/datasetHealth';
+import type { FileImageProblem } from '../../node/health/fileCheck';
 import { imageHealthRules } from '../../node/health/rules';
 import { DIAGNOSTIC_SOURCE } from '../diagnostics';
 
 const SEVERITY = { error: vscode.DiagnosticSeverity.Error, warning: vscode.DiagnosticSeverity.Warning, info: vscode.DiagnosticSeverity.Information } as const;
 
 interface Stored { doc: CocoDocument; problem: Problem; version?: number }
+/** A problem from the automatic checks (worker-positioned), with its fix's edits already positioned. */
+interface StoredPositioned { fix: NonNullable<FileImageProblem['fix']>; version?: number }
 
 export class ImageDiagnostics implements vscode.CodeActionProvider, vscode.Disposable {
   private readonly collection = vscode.languages.createDiagnosticCollection(`${DIAGNOSTIC_SOURCE}-images`);
   private readonly problems = new WeakMap<vscode.Diagnostic, Stored>();
+  private readonly positioned = new WeakMap<vscode.Diagnostic, StoredPositioned>();
+
+  /** The automatic checks' result for one file (lines and columns from the worker; 1-based). */
+  publishPositioned(uri: vscode.Uri, problems: readonly FileImageProblem[], version?: number): void {
+    this.collection.set(uri, problems.filter((p) => p.rule !== 'coco/image-file-missing').map((p) => {
+      const d = new vscode.Diagnostic(new vscode.Range(p.line - 1, p.column - 1, p.endLine - 1, p.endColumn - 1), p.message, SEVERITY[p.severity]);
+      d.source = DIAGNOSTIC_SOURCE;
+      d.code = p.rule;
+      if (p.related?.length) d.relatedInformation = p.related.map((r) => new vscode.DiagnosticRelatedInformation(new vscode.Location(uri, new vscode.Position(r.line - 1, r.column - 1)), r.message));
+      if (p.fix) this.positioned.set(d, { fix: p.fix, version });
+      return d;
+    }));
+  }
 
   publish(health: DatasetHealth, docs: readonly CocoDocument[], files: readonly string[]): void {
     const uriOf = (k: number) => vscode.Uri.file(files[k]);
@@ -57,6 +73,15 @@ export class ImageDiagnostics implements vscode.CodeActionProvider, vscode.Dispo
     const actions: vscode.CodeAction[] = [];
     const rules = imageHealthRules({ probes: new Map(), escaping: new Map(), colourDataset: true });
     for (const d of context.diagnostics) {
+      const pos = this.positioned.get(d);
+      if (pos && !document.isDirty && (pos.version === undefined || pos.version === document.version)) {
+        const action = new vscode.CodeAction(pos.fix.title, vscode.CodeActionKind.QuickFix);
+        action.diagnostics = [d];
+        action.edit = new vscode.WorkspaceEdit();
+        for (const e of pos.fix.edits) action.edit.replace(document.uri, new vscode.Range(e.line, e.character, e.endLine, e.endCharacter), e.newText);
+        actions.push(action);
+        continue;
+      }
       const stored = this.problems.get(d);
       // Offsets are from the bytes the check read: a buffer edited since then gets no fix.
       if (!stored || document.isDirty || (stored.version !== undefined && stored.version !== document.version)) continue;

@@ -1,5 +1,6 @@
 /** What the extension asks the compare worker, and what comes back. */
 import type { AgreementReport } from '../../core/metrics/agreement';
+import type { AgreementLayer } from '../../core/metrics/agreementLayer';
 import type { CocoDiff, DiffOverlayChange } from '../../core/metrics/diff';
 
 /** One side: a file on disk, or bytes (the old version from git) with a name for messages. */
@@ -18,7 +19,9 @@ export interface CompareRequest {
 export interface TextRange { startLine: number; startCharacter: number; endLine: number; endCharacter: number }
 
 export type CompareOutcome =
-  | { kind: 'agree'; report: AgreementReport; /** conflicts[i] → its range in B, when it has one */ conflictRanges: (TextRange | null)[]; ms: number }
+  | { kind: 'agree'; report: AgreementReport; /** conflicts[i] → its range in B, when it has one */ conflictRanges: (TextRange | null)[];
+      /** index in the report's images with a disagreement (perImage with score > 0) → A and the conflicts on it, for the viewer's A/B view */
+      layers?: Record<number, AgreementLayer>; ms: number }
   | { kind: 'diff'; diff: CocoDiff; /** `${imageIndex}:${changeIndex}` of perImage[].changed/added → range in NEW */ ranges: Record<string, TextRange>;
       /** perImage index → that image's changes with old / new geometry, for the viewer's diff mode (images in NEW the report lists) */
       overlays: Record<number, DiffOverlayChange[]>; ms: number };

@@ -5,6 +5,7 @@
  */
 import type { CocoDocument } from '../../core/coco/document';
 import { computeAgreement } from '../../core/metrics/agreement';
+import { agreementLayerFor, type AgreementLayer } from '../../core/metrics/agreementLayer';
 import { diffDocuments, diffOverlayFor, type DiffOverlayChange } from '../../core/metrics/diff';
 import { loadCompareFile, parseCompareBytes } from './loadDocument';
 import type { CompareOutcome, CompareRequest, CompareSource, TextRange } from './protocol';
@@ -39,7 +40,14 @@ export async function runCompare(req: CompareRequest, onProgress: CompareProgres
       const e = c.entryB !== undefined ? B.annotationEntries[c.entryB] : c.imageEntryB !== undefined ? B.imageEntries[c.imageEntryB] : undefined;
       return e ? rangeOf(B, e.start, e.end) : null;
     });
-    return { kind: 'agree', report, conflictRanges, ms: performance.now() - t0 };
+    // The viewer's A/B view for the images the report lists (those with any disagreement, in
+    // report order), geometry read only for those.
+    const fileA = 'path' in req.a ? req.a.path.split(/[\\/]/).pop() ?? req.a.path : req.a.name;
+    const layers: Record<number, AgreementLayer> = {};
+    report.perImage.filter((i) => i.score > 0).slice(0, REPORT_IMAGE_LIMIT).forEach((row, i) => {
+      if (row.imageEntryB !== undefined) layers[i] = agreementLayerFor(A, B, report, row, fileA);
+    });
+    return { kind: 'agree', report, conflictRanges, layers, ms: performance.now() - t0 };
   }
   const diff = diffDocuments(A, B, { iouThreshold: req.iouThreshold, onImage });
   const ranges: Record<string, TextRange> = {};

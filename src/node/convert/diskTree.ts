@@ -1,7 +1,16 @@
 /** The input on disk as core/convert's SourceTree: a folder walked once, files read on demand. */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { constants as bufferConstants } from 'node:buffer';
+import { cocoRootFromBytes } from '../../core/convert/coco';
 import { isImagePath, type SourceTree } from '../../core/convert/model';
+
+/**
+ * JSON files of at least this many bytes are parsed from their bytes (cocoRootFromBytes), not
+ * as one string: V8's longest string is ~512 MiB (UTF-8 never decodes to more UTF-16 units than
+ * it has bytes, so anything shorter fits). Smaller files keep JSON.parse, the faster path.
+ */
+export const JSON_AS_BYTES_FROM = bufferConstants.MAX_STRING_LENGTH;
 
 const SKIP_DIRS = new Set(['.git', 'node_modules', '.labelscope', '__pycache__']);
 
@@ -13,7 +22,8 @@ export interface DiskTree extends SourceTree {
 }
 
 /** A tree over `input`: a folder (walked recursively) or one file (the tree holds just it). */
-export function diskTree(input: string): DiskTree {
+export function diskTree(input: string, opts: { jsonAsBytesFrom?: number } = {}): DiskTree {
+  const jsonAsBytesFrom = opts.jsonAsBytesFrom ?? JSON_AS_BYTES_FROM;
   const abs = path.resolve(input);
   const st = fs.statSync(abs);
   const root = st.isDirectory() ? abs : path.dirname(abs);
@@ -26,6 +36,15 @@ export function diskTree(input: string): DiskTree {
     text: (p) => fs.readFileSync(full(p), 'utf8'),
     bytes: (p) => fs.readFileSync(full(p)),
     imageSize: (p) => sizes.get(p),
+    json(p) {
+      if (fs.statSync(full(p)).size >= jsonAsBytesFrom) return cocoRootFromBytes(fs.readFileSync(full(p)), p);
+      const text = fs.readFileSync(full(p), 'utf8');
+      try {
+        return JSON.parse(text);
+      } catch (e) {
+        throw new Error(`${p}: not valid JSON (${(e as Error).message})`, { cause: e });
+      }
+    },
     async loadImageSizes(onProgress, signal) {
       const images = files.filter(isImagePath);
       // sharp is loaded only here (a VSIX packed without its binaries still converts)

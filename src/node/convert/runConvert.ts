@@ -6,14 +6,15 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseClassMap, type ClassMap } from '../../core/convert/classes';
-import { convertDataset } from '../../core/convert/convert';
+import { prepareDataset, writeConverted, type ConvertOptions } from '../../core/convert/convert';
 import { detectFormat, isSource, reader, sourceOf, target, type SourceFormat, type TargetFormat } from '../../core/convert/formats';
 import { ConvertLog, type CocoDataset, type WriteResult } from '../../core/convert/model';
 import { reportMarkdown, type ConversionReport } from '../../core/convert/report';
-import type { CrowdMode, MultipartMode } from '../../core/convert/yolo';
+import { annotationsToTrace, type CrowdMode, type MultipartMode } from '../../core/convert/yolo';
 import { writeFileAtomic } from '../atomicWrite';
 import { imageLookup } from '../imageFiles';
 import { diskTree, peekFile } from './diskTree';
+import { traceInWorkers } from './tracePool';
 
 export interface RunConvertOptions {
   input: string;
@@ -32,6 +33,16 @@ export interface RunConvertOptions {
   /** Also write the report as JSON here. */
   reportFile?: string;
   roundTrip?: boolean;
+  /** Worker threads for tracing crowd / RLE masks (default: one per core; 0 = this thread only). */
+  threads?: number;
+  /**
+   * Folder the output is built in before it is moved into place (default: a hidden sibling of
+   * the output, so the move is a rename). Removed on failure or cancel; a caller that terminates
+   * the conversion's thread removes it itself.
+   */
+  stagingDir?: string;
+  /** Called when the output is complete and is being moved into place (no longer cancellable). */
+  onCommit?: () => void;
   onProgress?: (phase: string, fraction: number) => void;
   signal?: AbortSignal;
 }
@@ -103,25 +114,85 @@ export async function runConvert(opts: RunConvertOptions): Promise<RunConvertRes
     }
   }
   opts.onProgress?.(`converting to ${opts.to}`, 0.3);
-  const { output, report } = convertDataset(ds, opts.to, {
+  const convertOptions: ConvertOptions = {
     multipart: opts.multipart, crowd: opts.crowd, classes, coco80: opts.coco80, roundTrip: opts.roundTrip, datasetRoot: outDir,
-  }, { from, input: opts.input, output: opts.output }, log);
+  };
+  const inCounts = prepareDataset(ds, convertOptions, log);
+  if (opts.to === 'yolo-seg') {
+    const toTrace = annotationsToTrace(ds, { task: 'segment', crowd: opts.crowd });
+    convertOptions.traced = await traceInWorkers(ds, toTrace, {
+      threads: opts.threads, signal: opts.signal,
+      onProgress: (d, t) => opts.onProgress?.(`tracing ${t} crowd / RLE masks`, 0.3 + 0.2 * (d / t)),
+    });
+  }
+  opts.signal?.throwIfAborted();
+  const { output, report } = writeConverted(ds, opts.to, convertOptions, { from, input: opts.input, output: opts.output }, log, inCounts);
   opts.signal?.throwIfAborted();
 
   opts.onProgress?.('writing', 0.6);
-  const placeMode = opts.copyImages ? 'copy' : info.placesImages ? 'link' : 'reference';
-  await writeOutput(outDir, single ? path.resolve(opts.output) : undefined, output, opts.signal);
-  const placed = placeImages(outDir, output, lookup, placeMode, opts.signal);
-  report.options.images = placeMode;
-  if (placed.missing > 0) report.notes.push({ reason: 'image-not-found', count: placed.missing, message: 'Image files not found, so not placed in the output layout (labels were written).', examples: placed.examples.map((f) => ({ file: f, message: 'not found' })) });
-
+  // Everything is written into a staging folder and moved into place only when complete, so a
+  // cancel or a failure leaves no partial output.
+  const staging = opts.stagingDir ?? stagingPathFor(opts.output, opts.to);
   const reportPath = path.join(outDir, 'conversion-report.md');
-  await writeFileAtomic(reportPath, Buffer.from(reportMarkdown(report)));
+  const placeMode = opts.copyImages ? 'copy' : info.placesImages ? 'link' : 'reference';
+  try {
+    fs.rmSync(staging, { recursive: true, force: true });
+    await writeOutput(staging, single ? path.join(staging, path.basename(opts.output)) : undefined, output, opts.signal);
+    const placed = placeImages(staging, output, lookup, placeMode, opts.signal);
+    report.options.images = placeMode;
+    if (placed.missing > 0) report.notes.push({ reason: 'image-not-found', count: placed.missing, message: 'Image files not found, so not placed in the output layout (labels were written).', examples: placed.examples.map((f) => ({ file: f, message: 'not found' })) });
+    fs.writeFileSync(path.join(staging, 'conversion-report.md'), reportMarkdown(report));
+    opts.signal?.throwIfAborted();
+    opts.onCommit?.();
+    commitStaged(staging, outDir);
+  } catch (e) {
+    try { fs.rmSync(staging, { recursive: true, force: true }); } catch { /* nothing was made there */ }
+    if ((e as Error).name === 'AbortError' || e instanceof ConvertOutputError) throw e;
+    throw new ConvertOutputError(`Cannot write ${outDir}: ${(e as Error).message}`);
+  }
   if (opts.reportFile) await writeFileAtomic(path.resolve(opts.reportFile), Buffer.from(JSON.stringify(report, null, 2) + '\n'));
   opts.onProgress?.('done', 1);
   // a COCO .json OUT with several splits becomes one file per split beside it: open the first
   const outputPath = !single ? outDir : output.files.length === 1 ? path.resolve(opts.output) : path.join(outDir, output.files[0].path);
   return { report, outputPath, reportPath, from, files: output.files.length };
+}
+
+/** A hidden sibling of the output folder (same disk, so committing is a rename). */
+export function stagingPathFor(output: string, to: TargetFormat): string {
+  const single = to === 'coco' && /\.json$/i.test(output);
+  const outDir = single ? path.dirname(path.resolve(output)) : path.resolve(output);
+  const parent = single ? outDir : path.dirname(outDir);
+  return path.join(parent, `.${path.basename(outDir)}.labelscope-partial-${process.pid}-${Math.random().toString(36).slice(2, 8)}`);
+}
+
+/**
+ * Moves a finished staging folder into place: one rename when the output folder is new (or
+ * empty), else file by file (each rename replaces a file of the same name; the folder's other
+ * files stay).
+ */
+export function commitStaged(staging: string, outDir: string): void {
+  let existing: string[] | undefined;
+  try { existing = fs.readdirSync(outDir); } catch { existing = undefined; }
+  if (existing === undefined || existing.length === 0) {
+    if (existing) fs.rmdirSync(outDir);
+    fs.mkdirSync(path.dirname(outDir), { recursive: true });
+    fs.renameSync(staging, outDir);
+    return;
+  }
+  const move = (rel: string) => {
+    for (const e of fs.readdirSync(path.join(staging, rel), { withFileTypes: true })) {
+      const r = path.join(rel, e.name);
+      const dst = path.join(outDir, r);
+      if (e.isDirectory()) {
+        if (!fs.existsSync(dst)) { fs.renameSync(path.join(staging, r), dst); continue; }
+        move(r);
+      } else {
+        fs.renameSync(path.join(staging, r), dst);
+      }
+    }
+  };
+  move('');
+  fs.rmSync(staging, { recursive: true, force: true });
 }
 
 function refuseExisting(output: string, single: boolean, force?: boolean): void {
@@ -131,30 +202,25 @@ function refuseExisting(output: string, single: boolean, force?: boolean): void 
   if (fs.readdirSync(output).length > 0) throw new ConvertOutputError(`${output} exists and is not empty; use --force to write into it`);
 }
 
-async function writeOutput(outDir: string, singleFile: string | undefined, output: WriteResult, signal?: AbortSignal): Promise<void> {
-  try {
-    fs.mkdirSync(outDir, { recursive: true });
-    if (singleFile && output.files.length === 1) {
-      await writeFileAtomic(singleFile, Buffer.from(output.files[0].data as string));
-      return;
-    }
-    const dirs = new Set(output.files.map((f) => path.dirname(path.join(outDir, ...f.path.split('/')))));
-    for (const d of dirs) fs.mkdirSync(d, { recursive: true });
-    // many small files into a folder of our own: plain writes, 32 in flight so the disk's
-    // latency overlaps (one big file goes atomic above)
-    let next = 0;
-    const writer = async () => {
-      while (next < output.files.length) {
-        signal?.throwIfAborted();
-        const f = output.files[next++];
-        await fs.promises.writeFile(path.join(outDir, ...f.path.split('/')), f.data);
-      }
-    };
-    await Promise.all(Array.from({ length: 32 }, writer));
-  } catch (e) {
-    if ((e as Error).name === 'AbortError') throw e;
-    throw new ConvertOutputError(`Cannot write ${outDir}: ${(e as Error).message}`);
+async function writeOutput(dir: string, singleFile: string | undefined, output: WriteResult, signal?: AbortSignal): Promise<void> {
+  fs.mkdirSync(dir, { recursive: true });
+  if (singleFile && output.files.length === 1) {
+    fs.writeFileSync(singleFile, output.files[0].data);
+    return;
   }
+  const dirs = new Set(output.files.map((f) => path.dirname(path.join(dir, ...f.path.split('/')))));
+  for (const d of dirs) fs.mkdirSync(d, { recursive: true });
+  // many small files into a folder of our own: plain writes, 32 in flight so the disk's latency
+  // overlaps
+  let next = 0;
+  const writer = async () => {
+    while (next < output.files.length) {
+      signal?.throwIfAborted();
+      const f = output.files[next++];
+      await fs.promises.writeFile(path.join(dir, ...f.path.split('/')), f.data);
+    }
+  };
+  await Promise.all(Array.from({ length: 32 }, writer));
 }
 
 /**
@@ -189,7 +255,7 @@ function placeImages(outDir: string, output: WriteResult, slowLookup: ReturnType
     if (path.resolve(src) === path.resolve(dst)) continue;
     const d = path.dirname(dst);
     if (!made.has(d)) { fs.mkdirSync(d, { recursive: true }); made.add(d); }
-    try { fs.rmSync(dst, { force: true }); } catch { /* replaced below */ }
+    // the staging folder is fresh: nothing to remove first (a name taken twice falls to the copy)
     if (mode === 'link') {
       try { fs.linkSync(src, dst); continue; } catch { /* another device: copy */ }
     }

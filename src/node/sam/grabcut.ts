@@ -9,7 +9,7 @@
  * surroundings, as a human would judge), scaled down so its longest side is at most
  * `maxSide`; the mask is scaled back with bilinear interpolation of the 0/1 labels.
  */
-import { resizeBilinear } from '../../core/sam';
+import { fillHoles, keepLargestComponent, resizeBilinear } from '../../core/sam';
 
 /** sharp loads on first use: the CLI and the extension start without its native module. */
 const loadSharp = async (): Promise<typeof import('sharp').default> => (await import('sharp')).default;
@@ -49,6 +49,10 @@ export interface GrabCutOptions {
   margin?: number;
   /** Extra hints in image pixels: positive points are certainly object, negative certainly not. */
   points?: readonly { x: number; y: number; positive: boolean }[];
+  /** Radius (px at GrabCut's scale) of the morphological opening then closing that smooths the mask; 0: none. */
+  smooth?: number;
+  /** Keep only the largest connected part and fill its holes (a box is one object); default true. */
+  cleanup?: boolean;
 }
 
 export interface RgbPixels { data: Uint8Array; width: number; height: number }
@@ -94,6 +98,9 @@ export async function grabCutBox(img: RgbPixels, box: readonly number[], opts: G
     const ry = Math.max(0, Math.floor((by0 - cy0) * scale));
     const rect = new cv.Rect(rx, ry, Math.max(1, Math.min(sw - rx, Math.ceil((bx1 - bx0) * scale))), Math.max(1, Math.min(sh - ry, Math.ceil((by1 - by0) * scale))));
     const iterations = opts.iterations ?? 5;
+    // GrabCut's k-means starts from OpenCV's global random state: a fixed seed per call makes a
+    // box's mask the same whatever was segmented before it.
+    cv.setRNGSeed(0x1abe1);
     cv.grabCut(src, mask, rect, bgd, fgd, iterations, cv.GC_INIT_WITH_RECT);
     if (opts.points?.length) {
       const r = Math.max(2, Math.round(Math.min(sw, sh) / 40));
@@ -105,8 +112,18 @@ export async function grabCutBox(img: RgbPixels, box: readonly number[], opts: G
       cv.grabCut(src, mask, rect, bgd, fgd, iterations, cv.GC_INIT_WITH_MASK);
     }
     const labels: Uint8Array = mask.data;
-    const fg = new Float32Array(sw * sh);
-    for (let i = 0; i < fg.length; i++) fg[i] = labels[i] === cv.GC_FGD || labels[i] === cv.GC_PR_FGD ? 1 : 0;
+    let bin: Uint8Array = new Uint8Array(sw * sh);
+    // Only inside the box: GrabCut never puts object outside the rectangle.
+    for (let y = rect.y; y < rect.y + rect.height; y++) {
+      for (let x = rect.x; x < rect.x + rect.width; x++) {
+        const l = labels[y * sw + x];
+        bin[y * sw + x] = l === cv.GC_FGD || l === cv.GC_PR_FGD ? 1 : 0;
+      }
+    }
+    const smooth = Math.round(opts.smooth ?? 0);
+    if (smooth > 0) bin = morphOpenClose(cv, bin, sw, sh, smooth);
+    if (opts.cleanup ?? true) bin = fillHoles(keepLargestComponent(bin, sw, sh), sw, sh);
+    const fg = Float32Array.from(bin);
     const back = scale === 1 ? fg : resizeBilinear(fg, sh, sw, sw, ch, cw);
     for (let y = cy0; y < cy1; y++) {
       for (let x = cx0; x < cx1; x++) {
@@ -119,4 +136,42 @@ export async function grabCutBox(img: RgbPixels, box: readonly number[], opts: G
   } finally {
     src.delete(); mask.delete(); bgd.delete(); fgd.delete();
   }
+}
+
+/** Opening then closing with an elliptical kernel of radius `r`: drops specks and thin bridges, closes notches. */
+function morphOpenClose(cv: Cv, bin: Uint8Array, w: number, h: number, r: number): Uint8Array {
+  const m = cv.matFromArray(h, w, cv.CV_8UC1, bin);
+  const kernel = cv.getStructuringElement(cv.MORPH_ELLIPSE, new cv.Size(2 * r + 1, 2 * r + 1));
+  try {
+    cv.morphologyEx(m, m, cv.MORPH_OPEN, kernel);
+    cv.morphologyEx(m, m, cv.MORPH_CLOSE, kernel);
+    return Uint8Array.from(m.data as Uint8Array);
+  } finally {
+    m.delete(); kernel.delete();
+  }
+}
+
+/**
+ * Masks for several boxes of one image (Segment Boxes has every box of the image): each box by
+ * grabCutBox, then a pixel claimed by more than one mask is kept by one only. Instance masks of
+ * COCO do not overlap, and GrabCut's colour model happily takes the neighbour that stands in
+ * front (the people on a sofa, the person beside a person).
+ */
+export async function grabCutBoxes(img: RgbPixels, boxes: readonly (readonly number[])[], opts: GrabCutOptions & { overlap?: 'smaller' | 'none' } = {}): Promise<Uint8Array[]> {
+  const masks: Uint8Array[] = [];
+  for (const b of boxes) masks.push(await grabCutBox(img, b, opts));
+  if ((opts.overlap ?? 'smaller') === 'none' || boxes.length < 2) return masks;
+  // The smaller box keeps a contested pixel: what overlaps a bigger object's box usually stands in
+  // front of it (a person on a sofa, a bottle on a table). Ties: the earlier box.
+  const order = boxes.map((b, k) => k).sort((a, b) => boxes[a][2] * boxes[a][3] - boxes[b][2] * boxes[b][3] || a - b);
+  const taken = new Uint8Array(img.width * img.height);
+  for (const k of order) {
+    const m = masks[k];
+    for (let p = 0; p < m.length; p++) {
+      if (!m[p]) continue;
+      if (taken[p]) m[p] = 0;
+      else taken[p] = 1;
+    }
+  }
+  return masks;
 }

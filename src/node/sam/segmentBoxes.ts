@@ -13,7 +13,7 @@ import { isFiniteBbox } from '../../core/geometry/bbox';
 import type { ByteEdit } from '../../core/problems';
 import { setAreaEdit } from '../../core/ruleKit/segmentationShared';
 import { maskToCoco, type CocoMaskFields, type MaskFormat } from '../../core/sam';
-import { FALLBACK_NAME, grabCutBox, readRgb, type RgbPixels } from './grabcut';
+import { FALLBACK_NAME, grabCutBox, grabCutBoxes, readRgb, type RgbPixels } from './grabcut';
 import type { SamSegmenter } from './segmenter';
 
 /** Something that turns a box on an image file into a mask (SAM, or the GrabCut fallback). */
@@ -22,6 +22,8 @@ export interface BoxMasker {
   label: string;
   fallback: boolean;
   mask(imagePath: string, box: readonly number[]): Promise<{ mask: Uint8Array; width: number; height: number; iou?: number }>;
+  /** Called with every box of an image before its boxes are asked for one by one (maskers that segment them jointly). */
+  beginImage?(imagePath: string, boxes: readonly (readonly number[])[]): Promise<void>;
 }
 
 export function samBoxMasker(segmenter: SamSegmenter, label: string): BoxMasker {
@@ -35,15 +37,30 @@ export function samBoxMasker(segmenter: SamSegmenter, label: string): BoxMasker 
   };
 }
 
+/**
+ * GrabCut on every box of an image together (grabCutBoxes): where two masks claim a pixel, the
+ * smaller box keeps it, so the people on a sofa are not part of the sofa. Measured on labelme's
+ * photographs (test/unit/node/sam/grabcut.test.ts): the sofa 0.33 → 0.66 IoU.
+ */
 export function grabCutBoxMasker(): BoxMasker {
   let last: { path: string; img: RgbPixels } | undefined; // work goes image by image
+  let joint: { path: string; masks: Map<string, Uint8Array> } | undefined;
+  const image = async (imagePath: string) => {
+    if (last?.path !== imagePath) last = { path: imagePath, img: await readRgb(imagePath) };
+    return last.img;
+  };
   return {
     label: FALLBACK_NAME,
     fallback: true,
+    async beginImage(imagePath, boxes) {
+      const img = await image(imagePath);
+      const masks = await grabCutBoxes(img, boxes, { overlap: 'smaller' });
+      joint = { path: imagePath, masks: new Map(boxes.map((b, k) => [JSON.stringify(b), masks[k]])) };
+    },
     async mask(imagePath, box) {
-      if (last?.path !== imagePath) last = { path: imagePath, img: await readRgb(imagePath) };
-      const { img } = last;
-      return { mask: await grabCutBox(img, box), width: img.width, height: img.height };
+      const img = await image(imagePath);
+      const done = joint?.path === imagePath ? joint.masks.get(JSON.stringify(box)) : undefined;
+      return { mask: done ?? await grabCutBox(img, box), width: img.width, height: img.height };
     },
   };
 }
@@ -134,6 +151,13 @@ export async function segmentBoxes(doc: CocoDocument, masker: BoxMasker, opts: S
     if (!image || typeof fileName !== 'string') { skipAll(image ? 'its image has no file_name' : `image ${JSON.stringify(imageId)} is not in the file`); continue; }
     const file = opts.resolveImage(fileName);
     if (!file) { skipAll(`image file ${fileName} not found${opts.candidates ? ` (tried ${opts.candidates(fileName).join(', ')})` : ''}`); continue; }
+    if (masker.beginImage) {
+      try {
+        await masker.beginImage(file, entries.map((e) => (e.value as JsonObject & { bbox: number[] }).bbox));
+      } catch {
+        // each box is then tried alone, and its own error is reported
+      }
+    }
     for (const entry of entries) {
       if (opts.signal?.aborted) { out.cancelled = true; break; }
       const ann = entry.value as JsonObject & { bbox: number[] };

@@ -85,4 +85,37 @@ describe('Compare with Another File: Show in viewer (host, mock vscode)', () => 
     await panels[0].receive({ type: 'showInViewer', image: other });
     assert.deepEqual(shown[1].slice(1), [{ imageId: 3 }, [{ kind: 'added', new: { bbox: [60, 60, 8, 8] }, label: 'person' }]]);
   });
+
+  it('agreement: Show in viewer executes labelscope.viewer.showAgreement for B with A\'s objects and the image\'s conflicts', async () => {
+    const a: Coco = { images: [image(1), image(2)], categories: CATS, annotations: [box(1, 1, 1, [0, 0, 10, 10]), poly(2, 2, 1, [10, 10, 20, 20]), box(3, 2, 1, [60, 60, 10, 10])] };
+    // B: image 1 agrees; on image 2 the polygon is a truck and the box at (60, 60) is missing.
+    const b: Coco = { images: [image(1), image(2)], categories: CATS, annotations: [box(11, 1, 1, [0, 0, 10, 10]), poly(12, 2, 2, [10, 10, 20, 20])] };
+    const aFile = path.join(dir, 'a.json'), bFile = path.join(dir, 'b.json');
+    fs.writeFileSync(aFile, JSON.stringify(a));
+    fs.writeFileSync(bFile, JSON.stringify(b));
+    (vscode.window as unknown as { showOpenDialog: unknown }).showOpenDialog = async () => [vscode.Uri.file(aFile)];
+    const panels = fakePanels();
+    for (const d of registerCompareCommands(context as unknown as vscode.ExtensionContext)) context.subscriptions.push(d);
+    const shown: unknown[][] = [];
+    context.subscriptions.push(vscode.commands.registerCommand('labelscope.viewer.showAgreement', (...args: unknown[]) => { shown.push(args); }));
+
+    await vscode.commands.executeCommand('labelscope.compareAnnotations', vscode.Uri.file(bFile));
+    await panels[0].receive({ type: 'ready' });
+    const report = panels[0].sent.find((m) => m.type === 'agree');
+    assert.ok(report && report.type === 'agree');
+    // Only image 2 disagrees: it is the one listed.
+    assert.deepEqual(report.report.perImage.map((i) => i.imageId), [2]);
+    await panels[0].receive({ type: 'showInViewer', image: 0 });
+    assert.equal(shown.length, 1);
+    const [uri, target, layer] = shown[0] as [vscode.Uri, { imageId: number }, import('../../../src/shared/evalLayerProtocol').AgreementLayer];
+    assert.equal(uri.fsPath, bFile);
+    assert.deepEqual(target, { imageId: 2 });
+    assert.equal(layer.fileA, 'a.json');
+    assert.deepEqual(layer.objectsA.map((o) => [o.id, o.categoryId, o.bbox]), [[2, 1, [10, 10, 20, 20]], [3, 1, [60, 60, 10, 10]]]);
+    assert.deepEqual(layer.objectsA[0].rings, [[10, 10, 30, 10, 30, 30, 10, 30]]);
+    assert.deepEqual(layer.conflicts.map((c) => [c.type, c.a?.bbox ?? null, c.b?.bbox ?? null]).sort(), [
+      ['mismatching_label', [10, 10, 20, 20], [10, 10, 20, 20]],
+      ['missing_annotation', [60, 60, 10, 10], null],
+    ]);
+  });
 });

@@ -348,4 +348,125 @@ describe('the viewer follows the file, fixes carry fingerprints, save points and
     assert.equal(m.annotationCount(), 3);
     assert.ok(__mock.state.messages.some((m2) => /changed on disk since its unsaved viewer edits were backed up/.test(m2.message)));
   });
+  describe('text and viewer stay one (viewer edits mirrored into the open JSON text)', () => {
+    /** The viewer open with the JSON text beside it, both on the file as read. */
+    async function sideBySide() {
+      const text = __mock.openDocument(uri as unknown as mock.Uri, text0);
+      const doc = openDoc();
+      const p = await openPanel(provider, doc);
+      await waitFor(() => inits(p).length === 1, 'init');
+      await doc.mirroring;
+      return { text, doc, p };
+    }
+    const pending = async (doc: CocoCustomDocument) => new TextDecoder().decode((await doc.model).bytes());
+    const warnings = () => __mock.state.messages.filter((m) => m.level === 'warning');
+
+    it('a viewer edit is in the text before the next action, as the same minimal edit; no question is asked', async () => {
+      const { text, doc, p } = await sideBySide();
+      const seen = provider.followedCount(doc);
+      assert.deepEqual(await p.web.request('edit', { op: 'setBbox', annotationIndex: 1, bbox: [0, 0, 12, 10] }), { ok: true });
+      // The next action waits for the mirror: by the time it runs, the text has the edit.
+      assert.deepEqual(await p.web.request('edit', { op: 'setCategory', annotationIndex: 0, categoryId: 1 }), { ok: true });
+      assert.equal(text.getText(), await pending(doc));
+      assert.ok(text.isDirty, 'the text shows the unsaved edit');
+      const mirrored = __mock.state.appliedEdits.flatMap((e) => e.entries().flatMap(([, edits]) => edits.map((x) => x.newText)));
+      assert.deepEqual(mirrored, ['12', '120'], 'only the changed numbers: the box width and the area that follows it');
+      await waitFor(() => provider.followedCount(doc) > seen, 'the text change looked at');
+      await provider.settled(doc);
+      assert.deepEqual(warnings(), [], 'its own mirrored edit is no change from elsewhere');
+      assert.equal(inits(p).length, 1, 'the viewer did not reload');
+    });
+
+    it('undo and redo in the viewer are mirrored too; saving the viewer saves through the text: right bytes, both clean', async () => {
+      const { text, doc, p } = await sideBySide();
+      await p.web.request('edit', { op: 'delete', annotationIndex: 2 });
+      await p.web.request('edit', { op: 'setBbox', annotationIndex: 0, bbox: [1, 2, 3, 4] });
+      await doc.mirroring;
+      await events[1].undo();
+      await doc.mirroring;
+      assert.equal(text.getText(), await pending(doc));
+      assert.equal(JSON.parse(text.getText()).annotations.length, 2);
+      assert.deepEqual(JSON.parse(text.getText()).annotations[0].bbox, [0, 0, 10, 10], 'the move undone in the text');
+      await events[1].redo();
+      await doc.mirroring;
+      assert.deepEqual(JSON.parse(text.getText()).annotations[0].bbox, [1, 2, 3, 4], 'and redone');
+      await provider.saveCustomDocument(doc, token);
+      assert.equal(fs.readFileSync(file, 'utf8'), await pending(doc), 'the viewer\'s bytes on disk');
+      assert.deepEqual(__mock.state.saved, [file], 'written once, by the text document\'s save');
+      assert.equal(text.isDirty, false, 'the text is saved, not left dirty over a newer file');
+      assert.equal((await doc.model).isDirty, false);
+      await provider.settled(doc);
+      assert.deepEqual(warnings(), []);
+    });
+
+    it('saving the text that holds the viewer\'s edits saves the viewer too: right bytes, the viewer clean', async () => {
+      const { text, doc, p } = await sideBySide();
+      await p.web.request('edit', { op: 'delete', annotationIndex: 0 });
+      await doc.mirroring;
+      const want = await pending(doc);
+      await text.save();
+      await waitFor(() => __mock.state.workspaceSaves.length > 0, 'VS Code asked to save the viewer');
+      await provider.settled(doc);
+      assert.equal(fs.readFileSync(file, 'utf8'), want);
+      assert.equal((await doc.model).isDirty, false, 'the viewer\'s edits are what the file holds');
+      assert.deepEqual(warnings(), [], 'no conflict: the file is what the viewer would write');
+      // VS Code then saves the viewer: nothing left to write.
+      const writes = __mock.state.saved.length;
+      const mtime = fs.statSync(file).mtimeMs;
+      await provider.saveCustomDocument(doc, token);
+      assert.equal(fs.statSync(file).mtimeMs, mtime, 'not written again');
+      assert.equal(__mock.state.saved.length, writes);
+    });
+
+    it('an undo in the text (which held every viewer edit) is followed by the viewer without a question', async () => {
+      const { text, doc, p } = await sideBySide();
+      await p.web.request('edit', { op: 'delete', annotationIndex: 1 });
+      await doc.mirroring;
+      text.setText(text0); // Ctrl+Z in the text
+      await waitFor(() => inits(p).length === 2, 'the viewer follows the text');
+      assert.equal((await doc.model).annotationCount(), 3);
+      assert.deepEqual(warnings(), []);
+    });
+
+    it('a change typed in the text and not yet seen by the viewer is never overwritten by a viewer edit: the user is asked', async () => {
+      const { text, doc, p } = await sideBySide();
+      await p.web.request('edit', { op: 'delete', annotationIndex: 1 });
+      await doc.mirroring;
+      __mock.state.messageResponses.push(KEEP_MINE);
+      text.setText(renamed(text.getText()).replace('"area": 10', '"area": 11')); // typed there, while …
+      await p.web.request('edit', { op: 'delete', annotationIndex: 0 }); // … the viewer edits again
+      await doc.mirroring;
+      assert.match(text.getText(), /kitten/, 'the typed change is still in the text');
+      await waitFor(() => warnings().find((m) => /changed in the JSON text editor/.test(m.message)), 'the question');
+    });
+
+    it('after hot exit (the viewer from its backup, the text restored holding the same edits), viewer edits are mirrored again', async () => {
+      const first = openDoc();
+      const p0 = await openPanel(provider, first);
+      await waitFor(() => inits(p0).length === 1, 'init');
+      await p0.web.request('edit', { op: 'delete', annotationIndex: 0 });
+      const backup = await provider.backupCustomDocument(first, { destination: vscode.Uri.file(path.join(dir, 'backup', 'b.json')) }, token);
+      const restoredText = await pending(first);
+      first.dispose();
+      const text = __mock.openDocument(uri as unknown as mock.Uri, restoredText);
+      const doc = openDoc(backup.id);
+      const p = await openPanel(provider, doc);
+      await waitFor(() => inits(p).length === 1, 'init');
+      await doc.mirroring;
+      await p.web.request('edit', { op: 'setBbox', annotationIndex: 1, bbox: [2, 2, 5, 5] });
+      await doc.mirroring;
+      assert.equal(text.getText(), await pending(doc));
+      assert.equal(JSON.parse(text.getText()).annotations.length, 2);
+    });
+
+    it('the text opened after viewer edits shows them', async () => {
+      const doc = openDoc();
+      const p = await openPanel(provider, doc);
+      await waitFor(() => inits(p).length === 1, 'init');
+      await p.web.request('edit', { op: 'delete', annotationIndex: 2 });
+      const text = __mock.openDocument(uri as unknown as mock.Uri, text0);
+      await doc.mirroring;
+      assert.equal(text.getText(), await pending(doc));
+    });
+  });
 });

@@ -8,6 +8,7 @@ import { polygonsToRle, rleArea } from '../../../src/core/geometry';
 import { CocoEditorModel } from '../../../src/editor/editorModel';
 import { EditorSession } from '../../../src/editor/session';
 import { webviewChannel, type Envelope, type ProblemsPayload } from '../../../src/shared/protocol';
+import { waitFor } from '../helpers';
 
 const SAMPLE = path.resolve(__dirname, '../../../sample/annotations/instances_sample.json');
 const dec = (b: Uint8Array) => Buffer.from(b).toString('utf8');
@@ -54,6 +55,24 @@ describe('viewer geometry edits (host)', () => {
     // Undo gives the file back byte for byte.
     model.undo(e as never);
     assert.ok(Buffer.from(model.bytes()).equals(Buffer.from(bytes)));
+  });
+
+  it('a move along x leaves every y (polygon and keypoints) as written, at its full precision', () => {
+    const text = JSON.stringify({
+      images: [{ id: 1, file_name: 'a.png', width: 320, height: 240 }],
+      annotations: [{ id: 1, image_id: 1, category_id: 1, segmentation: [[10.25, 20.3333, 50.5, 20.3333, 50.5, 60.777]], area: 808.08, bbox: [10.25, 20.3333, 40.25, 40.4437], iscrowd: 0, keypoints: [12.125, 30.0001, 2], num_keypoints: 1 }],
+      categories: [{ id: 1, name: 'a', keypoints: ['p'], skeleton: [] }],
+    }, null, 1);
+    const model = CocoEditorModel.fromBytes(new TextEncoder().encode(text), 'x.json');
+    const e = model.prepare({ op: 'setBbox', annotationIndex: 0, bbox: [11.25, 20.3333, 40.25, 40.4437] });
+    assert.notEqual(typeof e, 'string');
+    model.apply(e as never);
+    const out = dec(model.bytes());
+    for (const y of ['20.3333', '60.777', '30.0001']) assert.ok(out.includes(y), `${y} kept as written`);
+    const ann = JSON.parse(out).annotations[0];
+    assert.deepEqual(ann.segmentation, [[11.25, 20.3333, 51.5, 20.3333, 51.5, 60.777]], 'x moved, y untouched');
+    assert.deepEqual(ann.keypoints, [13.13, 30.0001, 2], 'the keypoint moved with the box (rounded), its y as written');
+    assert.deepEqual(ann.bbox, [11.25, 20.3333, 40.25, 40.4437], 'the box is the polygon\'s extent: its y and height as written');
   });
 
   it('resizing the box scales the polygon into the new box; bbox = polygon extent, area = pycocotools mask area', () => {
@@ -245,19 +264,21 @@ describe('viewer geometry edits (host)', () => {
       web.notify('ready', {});
       await init;
       // Move annotation 1's box half out of the 320×240 image.
+      let seen = notes.length;
       const r = await web.request('edit', { op: 'setBbox', annotationIndex: 0, bbox: [280, 40, 90, 70] });
       assert.equal(r.ok, true);
+      // The re-check ends by posting the problem list once: wait for it.
       await session.lastRecheck;
-      await new Promise((res) => setTimeout(res, 10));
-      const last = notes.at(-1)!;
+      const last = await waitFor(() => notes.length > seen && notes.at(-1), 'the re-check\'s problem list');
       const mine = last.problems.filter((p) => p.annotationId === 1);
       assert.ok(mine.some((p) => p.rule === 'coco/polygon-outside-image' || p.rule === 'coco/bbox-out-of-image'), `${fullMax}: ${JSON.stringify(mine)}`);
       assert.ok(mine.every((p) => p.key >= EditorSession.LOCAL_KEY && p.imageIndex === 0));
       // Back in the image: the problems go away.
+      seen = notes.length;
       await web.request('edit', { op: 'setBbox', annotationIndex: 0, bbox: [30, 40, 90, 70] });
       await session.lastRecheck;
-      await new Promise((res) => setTimeout(res, 10));
-      assert.deepEqual(notes.at(-1)!.problems.filter((p) => p.annotationId === 1), []);
+      const after = await waitFor(() => notes.length > seen && notes.at(-1), 'the re-check\'s problem list');
+      assert.deepEqual(after.problems.filter((p) => p.annotationId === 1), []);
       session.dispose();
     }
   });

@@ -10,7 +10,7 @@ import * as vscode from 'vscode';
 import * as mock from '../vscodeMock';
 import { activate } from '../../../src/extension/extension';
 import { InProcessCheckRunner } from '../../../src/extension/checkRunner';
-import { COCO_EDITOR_VIEW_TYPE, type CocoCustomDocument, type CocoEditorProvider } from '../../../src/extension/editor/cocoEditorProvider';
+import { COCO_EDITOR_VIEW_TYPE, textCursorFollowed, type CocoCustomDocument, type CocoEditorProvider } from '../../../src/extension/editor/cocoEditorProvider';
 import { OpenInViewerCodeLensProvider } from '../../../src/extension/editor/links';
 import { webviewChannel, type Envelope, type HostNotifications, type WebviewChannel } from '../../../src/shared/protocol';
 import { maskToCoco } from '../../../src/core/sam';
@@ -301,7 +301,7 @@ describe('COCO custom editor through the vscode mock', () => {
     // Outside any annotation (line 1): nothing happens.
     const m = panel.notes.length;
     __mock.setSelection(textDoc, new mock.Selection(0, 0, 0, 0) as never);
-    await new Promise((r) => setTimeout(r, 300));
+    assert.equal(await textCursorFollowed(), undefined, 'the move was handled: no annotation there');
     assert.equal(panel.notes.slice(m).filter((x) => x.method === 'reveal').length, 0);
   });
 

@@ -16,18 +16,18 @@ const PERSON = 3 + 256 * 2 + 65536 * 1; // colour (3, 2, 1)
 const SKY = 200;
 
 /** A PNG with `PERSON` in [5, 5, 10, 8] (80 px) and `SKY` in rows 20..29 (400 px); the rest void. */
-async function writePng(file: string, extra?: { id: number; x: number; y: number }): Promise<void> {
-  const data = Buffer.alloc(W * H * 3);
+async function writePng(file: string, extra?: { id: number; x: number; y: number }, size: { w: number; h: number } = { w: W, h: H }): Promise<void> {
+  const data = Buffer.alloc(size.w * size.h * 3);
   const paint = (id: number, x0: number, y0: number, w: number, h: number) => {
     for (let y = y0; y < y0 + h; y++) for (let x = x0; x < x0 + w; x++) {
-      const p = (y * W + x) * 3;
+      const p = (y * size.w + x) * 3;
       data[p] = id % 256; data[p + 1] = Math.floor(id / 256) % 256; data[p + 2] = Math.floor(id / 65536);
     }
   };
   paint(PERSON, 5, 5, 10, 8);
   paint(SKY, 0, 20, W, 10);
   if (extra) paint(extra.id, extra.x, extra.y, 1, 1);
-  await sharp(data, { raw: { width: W, height: H, channels: 3 } }).png().toFile(file);
+  await sharp(data, { raw: { width: size.w, height: size.h, channels: 3 } }).png().toFile(file);
 }
 
 function panoptic(segments: Record<string, unknown>[][]) {
@@ -83,5 +83,23 @@ describe('panoptic PNGs (checkFile pipeline, sharp)', function () {
     const unlisted = problems.find((p) => p.rule === 'coco/panoptic-png-segments-mismatch' && p.message.includes('not listed'))!;
     assert.match(unlisted.message, /"2\.png" holds 1 segment not listed in segments_info: 77 \(colour \(77, 0, 0\), 1 px\)/);
     assert.match(problems.find((p) => p.rule === 'coco/panoptic-segment-png-area')!.message, /area is 90 but the PNG has 80 px of it/);
+  });
+
+  it('a PNG of another size than its image: one error at file_name, naming both sizes (and a swap)', async () => {
+    const sub = fs.mkdtempSync(path.join(dir, 'size-'));
+    fs.mkdirSync(path.join(sub, 'panoptic_val'));
+    // 1.png: the image's 40 × 30; 2.png: 40 × 34 (a taller copy); 3.png: 30 × 40 (rotated).
+    await writePng(path.join(sub, 'panoptic_val', '1.png'));
+    await writePng(path.join(sub, 'panoptic_val', '2.png'), undefined, { w: W, h: H + 4 });
+    await writePng(path.join(sub, 'panoptic_val', '3.png'), undefined, { w: H, h: W });
+    const file = path.join(sub, 'panoptic_val.json');
+    const text = cocoText(panoptic([[person(), sky()], [person(), sky()], [person()]]));
+    fs.writeFileSync(file, text);
+    const { problems, doc: parsed } = await checkFile(file);
+    const size = problems.filter((p) => p.rule === 'coco/panoptic-png-size-mismatch');
+    assert.deepEqual(size.map((p) => parsed.lines.positionAt(p.start).line), [positionOf(text, '"file_name": "2.png"').line, positionOf(text, '"file_name": "3.png"').line]);
+    assert.equal(size[0].severity, 'error');
+    assert.equal(size[0].message, `Panoptic PNG "2.png" is 40 × 34 but image 2 is 40 × 30: its segments label the wrong pixels.`);
+    assert.match(size[1].message, /is 30 × 40 but image 3 is 40 × 30 \(width and height swapped: an EXIF-rotated image\?\)/);
   });
 });

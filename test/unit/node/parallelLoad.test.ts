@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { CocoDocument } from '../../../src/core/coco/document';
 import { parseCoco } from '../../../src/core/coco/parse';
-import { LineIndex } from '../../../src/core/coco/lineIndex';
+import { LineIndex, lineCheckpoints, type LineCheckpoints } from '../../../src/core/coco/lineIndex';
 import { CocoReadError, loadCoco } from '../../../src/node/loadCoco';
 import { loadCocoParallel, type ParallelLoadOptions } from '../../../src/node/parallelLoad';
 import { generate } from '../../../bench/generate';
@@ -140,13 +140,19 @@ describe('loadCocoParallel', function () {
   it('takes the line index from the worker: every position as a fresh LineIndex gives it', async function () {
     const file = await generate(0.02);
     const bytes = readFileSync(file);
+    type Inside = { lines?: Float64Array; pending?: () => LineCheckpoints | undefined };
+    // The worker posts them after 'end' (the rules run meanwhile): pending until the first lookup.
+    const first = (await loadCocoParallel(file, twoThreads())).lines as unknown as Inside;
+    assert.equal(first.lines, undefined, 'not built before a lookup');
+    assert.ok(first.pending, 'the worker\'s checkpoints are pending');
+    assert.deepEqual(first.pending(), lineCheckpoints(bytes), 'the worker made the checkpoints a local pass makes');
     const doc = await loadCocoParallel(file, twoThreads());
-    assert.ok((doc.lines as unknown as { lines?: Float64Array }).lines, 'checkpoints adopted before any lookup');
     const fresh = new LineIndex(bytes);
     for (let k = 0; k <= 400; k++) {
       const offset = Math.floor((bytes.length * k) / 400) - (k % 3);
       assert.deepEqual(doc.lines.positionAt(offset), fresh.positionAt(offset), `offset ${offset}`);
     }
+    assert.ok((doc.lines as unknown as Inside).lines && !(doc.lines as unknown as Inside).pending, 'taken on the first lookup');
     // A checkpoint set that does not fit these bytes is refused (the index builds its own).
     const other = new LineIndex(bytes);
     other.adopt({ lines: new Float64Array(2), cols: new Float64Array(2) });

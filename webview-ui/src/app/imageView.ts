@@ -92,7 +92,7 @@ export class ImageView {
     app.minimap.render();
     app.panel.renderAll();
     const ms = performance.now() - t0;
-    app.say(viewer.diffOverlay ? app.overlays.diffStatus() : `${payload.annotations.length} annotations · shown in ${ms.toFixed(0)} ms`);
+    app.say(viewer.diffOverlay ? app.overlays.diffStatus() : app.overlays.agreement.layer ? app.overlays.agreement.status() : `${payload.annotations.length} annotations · shown in ${ms.toFixed(0)} ms`);
     channel.notify('imageShown', { imageIndex: i, ms });
     app.saveState();
     document.body.dataset.shown = `${i}:${payload.version}`;

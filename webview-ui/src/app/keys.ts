@@ -25,6 +25,8 @@ export function installKeys(app: App): void {
       case '[': overlays.stepDiff(-1); break;
       case 'v': toolbar.setTool('select'); break;
       case 'e': overlays.toggleEval(); break;
+      case '.': overlays.walk(1); break;
+      case ',': overlays.walk(-1); break;
       case 'ArrowRight': case 'j': images.go(store.wanted + 1); break;
       case 'n': problemNav.stepProblem(1); break;
       case 'N': problemNav.stepProblem(-1); break;

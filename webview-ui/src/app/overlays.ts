@@ -2,10 +2,13 @@
  * The overlays the host sends for the shown image: a comparison's changes (diff mode, ] / [
  * walk them) and an evaluation's TP / FP / FN with its legend (e toggles it).
  */
-import type { HostNotifications } from '../../../src/shared/protocol';
+import type { HostNotifications, Id } from '../../../src/shared/protocol';
 import { overlayColors, overlayItems, stepChange } from '../reports/compare/diffOverlay';
 import { evalOverlayColors, renderEvalLegend } from '../evalOverlay';
 import type { App } from './context';
+import { PredictionLayer } from '../overlays/predictionLayer';
+import { AgreementView, agreementColors } from '../overlays/agreementLayer';
+import { catKey } from '../catKey';
 
 export class Overlays {
   /** The image the diff overlay belongs to. */
@@ -13,7 +16,38 @@ export class Overlays {
   private evalShown = true;
   private evalLast: HostNotifications['evalOverlay'] | undefined;
 
-  constructor(private readonly app: App) {}
+  /** The evaluation's predictions at a chosen IoU and minimum score (when the host sent a layer). */
+  readonly predictions: PredictionLayer;
+
+  /** Agreement A/B view: A's objects and the conflicts of the image shown (B's file). */
+  readonly agreement: AgreementView;
+  /** The image the A/B view belongs to. */
+  private agreementImage: number | undefined;
+
+  constructor(private readonly app: App) {
+    this.agreement = new AgreementView(
+      () => { this.refreshSecondLayer(); app.viewer.requestRender(); },
+      (text) => app.say(text),
+      (id) => app.store.colorOf(id as Id),
+    );
+    this.predictions = new PredictionLayer(
+      () => app.viewer.requestRender(),
+      (text) => app.say(text),
+      (id) => app.store.catById.get(catKey(id))?.name ?? String(id),
+    );
+    app.layout.stageWrap.append(this.predictions.controls, this.predictions.hoverCard);
+    // Hovering a prediction (or a missed label) shows its score and the IoU of its match.
+    app.viewer.root.addEventListener('pointermove', (e) => {
+      const card = this.predictions.hoverCard;
+      if (!this.app.viewer.secondLayer) { card.hidden = true; return; }
+      const r = app.viewer.root.getBoundingClientRect();
+      const [x, y] = app.viewer.view.toImage(e.clientX - r.left, e.clientY - r.top);
+      const text = this.predictions.describeAt(x, y);
+      card.hidden = !text;
+      if (text) { card.textContent = text; card.style.left = `${e.clientX - r.left + 14}px`; card.style.top = `${e.clientY - r.top + 14}px`; }
+    });
+    app.viewer.root.addEventListener('pointerleave', () => { this.predictions.hoverCard.hidden = true; });
+  }
 
   onDiff({ imageIndex, changes }: HostNotifications['diffOverlay']): void {
     const { viewer, store } = this.app;
@@ -39,11 +73,40 @@ export class Overlays {
     viewer.requestRender();
   }
 
+  /** The second layer draws the predictions (when shown) and annotator A (in an A/B view). */
+  private refreshSecondLayer(): void {
+    const { viewer } = this.app;
+    if (!this.predictions.layer && !this.agreement.layer) { viewer.secondLayer = undefined; return; }
+    const evalColors = evalOverlayColors();
+    const abColors = agreementColors();
+    viewer.secondLayer = (ctx, pixel) => {
+      this.agreement.draw(ctx, pixel, abColors);
+      this.predictions.draw(ctx, pixel, evalColors);
+    };
+  }
+
+  onAgreement({ imageIndex, layer }: HostNotifications['agreementLayer']): void {
+    const { store } = this.app;
+    this.agreementImage = layer.conflicts.length || layer.objectsA.length ? imageIndex : undefined;
+    this.agreement.set(this.agreementImage === undefined ? undefined : layer);
+    if (this.agreementImage === undefined) return;
+    if (store.view.mode === 'grid') this.app.gridMode.setMode('image', false);
+    if (imageIndex !== store.index) this.app.images.go(imageIndex); else this.app.say(this.agreement.status());
+  }
+
+  /** `.` / `,`: the conflicts in an A/B view, else the prediction layer's false positives and negatives. */
+  walk(direction: 1 | -1): void {
+    if (this.agreement.layer) this.agreement.step(direction);
+    else this.predictions.step(direction);
+  }
+
   /** Another image is shown: the overlays of the last one go (the host sends the new one's evaluation after imageShown). */
   imageChanged(i: number): void {
     const { viewer, layout } = this.app;
     if (this.diffImage !== undefined && this.diffImage !== i) { viewer.diffOverlay = undefined; this.diffImage = undefined; }
     if (viewer.evalOverlay) { viewer.evalOverlay = undefined; layout.evalLegend.hidden = true; }
+    if (this.predictions.layer) { this.predictions.set(undefined); this.refreshSecondLayer(); }
+    if (this.agreementImage !== undefined && this.agreementImage !== i) { this.agreementImage = undefined; this.agreement.set(undefined); }
   }
 
   onEval(o: HostNotifications['evalOverlay']): void {
@@ -56,6 +119,15 @@ export class Overlays {
     const { viewer, store, layout } = this.app;
     const o = this.evalLast && this.evalLast.imageIndex === store.index ? this.evalLast : undefined;
     const colors = evalOverlayColors();
+    if (o?.layer) {
+      // The prediction layer replaces the boxes-only overlay: its toolbar has the counts.
+      this.predictions.set(this.evalShown ? o.layer : undefined);
+      this.refreshSecondLayer();
+      viewer.evalOverlay = undefined;
+      layout.evalLegend.hidden = true;
+      viewer.requestRender();
+      return;
+    }
     viewer.evalOverlay = o && this.evalShown ? { items: o.items, colors } : undefined;
     layout.evalLegend.hidden = !viewer.evalOverlay;
     if (o && this.evalShown) renderEvalLegend(layout.evalLegend, o.items, o.iou, colors);

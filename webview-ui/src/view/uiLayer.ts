@@ -17,6 +17,10 @@ export function drawUiLayer(v: Viewer): void {
     v.view.applyTo(ctx);
     drawEvalOverlay(ctx, v.evalOverlay.items, 1 / zoom, v.evalOverlay.colors);
   }
+  if (v.secondLayer) {
+    v.view.applyTo(ctx);
+    v.secondLayer(ctx, 1 / zoom);
+  }
   if (v.diffOverlay) {
     // Transient like the Segment preview: on the UI layer, not in the overlay cache.
     v.view.applyTo(ctx);

@@ -91,3 +91,4 @@ export function finishEval(prep: PreparedEval, evals: readonly CatImageEval[], o
 }
 export { evalReportJson, evalReportText, evalReportMarkdown, EVAL_OUTPUT_FORMATS, type EvalOutputFormat, type EvalReportInput } from './report';
 export { evalOverlay, imagesOfCategory, type EvalOverlayItem } from './overlay';
+export { evalLayer, rleOutline, type EvalLayer, type EvalLayerDetection, type EvalLayerLabel, type EvalLayerGeometry } from './layer';

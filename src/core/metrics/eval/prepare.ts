@@ -18,6 +18,7 @@ import { countsToBbox, rleArea } from '../../geometry/rle';
 import { segmentationKind, segmentationToRle } from '../../geometry/segmentation';
 import { polygonBbox } from '../../geometry/polygon';
 import { rleFromString } from '../../geometry/rleString';
+import { keypointsExtent } from '../../geometry/keypoints';
 import { defaultParams, type EvalParams, type IouType, type ParamOverrides } from './params';
 import { ProblemSink, type EvalProblem, type EvalRuleId } from './problems';
 
@@ -213,14 +214,9 @@ export function prepareEval(gt: CocoLike, results: readonly unknown[], opts: Pre
       area = rleArea(rle);
       bbox = isNumArray(r.bbox) && r.bbox.length === 4 ? r.bbox : countsToBbox(typeof rle.counts === 'string' ? rleFromString(rle.counts) : rle.counts, rle.size[0], rle.size[1]);
     } else if (branch === 'keypoints') {
-      if (!keypoints || keypoints.length < 3) return invalid('no "keypoints"');
-      let x0 = Infinity, x1 = -Infinity, y0 = Infinity, y1 = -Infinity;
-      for (let k = 0; k + 1 < keypoints.length; k += 3) {
-        x0 = Math.min(x0, keypoints[k]); x1 = Math.max(x1, keypoints[k]);
-        y0 = Math.min(y0, keypoints[k + 1]); y1 = Math.max(y1, keypoints[k + 1]);
-      }
-      area = (x1 - x0) * (y1 - y0);
-      bbox = [x0, y0, x1 - x0, y1 - y0];
+      const extent = keypoints ? keypointsExtent(keypoints) : undefined;
+      if (!extent) return invalid('no "keypoints"');
+      ({ area, bbox } = extent);
     } else return invalid('none of bbox, segmentation or keypoints in the first result');
     if (opts.iouType === 'segm' && segmentationKind(segmentation) === 'invalid') return invalid('a segmentation that is not a polygon list or an RLE of the image size');
     if (kp && (!keypoints || keypoints.length !== 3 * params.kptOksSigmas.length)) return invalid(`no "keypoints" with ${params.kptOksSigmas.length} (x, y, v) triples`);

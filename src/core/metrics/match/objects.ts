@@ -6,6 +6,7 @@ import { isJsonObject, type JsonObject } from '../../coco/document';
 import { countsArea, countsToBbox, rleCounts } from '../../geometry/rle';
 import { isFiniteBbox, type Bbox } from '../../geometry/bbox';
 import { polygonBbox } from '../../geometry/polygon';
+import { keypointsExtent } from '../../geometry/keypoints';
 import { segmentationKind, segmentationToRle } from '../../geometry/segmentation';
 
 export interface MatchObject {
@@ -44,6 +45,8 @@ export function makeMatchObject(entry: number, value: unknown, label: string | u
     return { ...obj, extent, keypoints: readKeypoints(v.keypoints), mask: m };
   }
   if (!extent && isFiniteBbox(v.bbox)) extent = [v.bbox[0], v.bbox[1], v.bbox[2], v.bbox[3]];
+  // A keypoint result has no box of its own: loadRes gives it the keypoints' extent.
+  if (!extent && !hasMask) extent = keypointsExtent(v.keypoints)?.bbox;
   return { entry, value: v, label, extent, hasMask, keypoints: readKeypoints(v.keypoints), height, width };
 }
 

@@ -49,14 +49,17 @@ describe('viewer Segment tool + host handlers (in-memory channel, tiny models)',
       imagePath: (i) => (i === 0 ? path.join(dir, 'a.png') : undefined),
       createAnnotation: async (imageIndex, categoryId, fields) => { created.push({ imageIndex, categoryId, fields }); return { ok: true, annotationId: 99 }; },
     });
-    let inflight: Promise<unknown> = Promise.resolve();
+    // Every host request the tool has made and not yet seen answered: settled = none left.
+    const outstanding = new Set<Promise<unknown>>();
+    const track = <T>(p: Promise<T>): Promise<T> => { outstanding.add(p); void p.finally(() => outstanding.delete(p)); return p; };
     tool = new SegmentTool({
-      segment: (p) => { const r = handlers.get('samSegment')!(p) as ReturnType<SamHostMethods['samSegment'] extends { result: infer R } ? () => Promise<R> : never>; inflight = r; return r; },
-      accept: (i) => handlers.get('samAccept')!({ imageIndex: i, categoryId: 7, format: 'polygon' }) as Promise<{ ok: boolean }>,
+      segment: (p) => track(handlers.get('samSegment')!(p) as ReturnType<SamHostMethods['samSegment'] extends { result: infer R } ? () => Promise<R> : never>),
+      accept: (i) => track(handlers.get('samAccept')!({ imageIndex: i, categoryId: 7, format: 'polygon' }) as Promise<{ ok: boolean }>),
       changed: () => undefined,
       status: (t) => statuses.push(t),
     }, 0);
-    settle = async () => { for (let i = 0; i < 5; i++) { await inflight; await new Promise((r) => setTimeout(r, 10)); } };
+    // A queued request is sent as the previous one's answer is handled: wait until none is left.
+    settle = async () => { while (outstanding.size > 0) await Promise.allSettled([...outstanding]); };
   });
   after(() => { service.dispose(); fs.rmSync(dir, { recursive: true, force: true }); });
 

@@ -85,13 +85,14 @@ function renderAgreement(m: Extract<CompareToWebview, { type: 'agree' }>) {
   app.append(h('div', { class: 'toolbar' }, filter), holder);
   drawConflicts();
 
+  // perImage holds the images with a disagreement (the host leaves out the others); "Show in viewer" opens B's viewer with A over it.
   app.append(h('h2', {}, 'Images by disagreement'),
-    table(['image', 'A', 'B', 'conflicts', 'score'], r.perImage.filter((i) => i.score > 0).slice(0, 200).map((i) => [i.fileName ?? String(i.imageId), i.countA, i.countB, i.conflicts, num(i.score)]), undefined, new Set([1, 2, 3, 4])));
+    table(['image', 'A', 'B', 'conflicts', 'score', ''], r.perImage.filter((i) => i.score > 0).slice(0, 200).map((i, k) => [i.fileName ?? String(i.imageId), i.countA, i.countB, i.conflicts, num(i.score), i.imageEntryB !== undefined ? viewerButton(k, 'Show A and B on this image in B\'s viewer, conflicts highlighted') : '']), undefined, new Set([1, 2, 3, 4])));
 }
 
 /** "Show in viewer" on a changed image's row: NEW's viewer draws the image's old and new outlines (diff mode). */
-function viewerButton(image: number): HTMLButtonElement {
-  const b = h('button', { type: 'button', class: 'show-in-viewer', title: 'Show the old and new outlines in the viewer (v on the row)' }, 'Show in viewer');
+function viewerButton(image: number, title = 'Show the old and new outlines in the viewer (v on the row)'): HTMLButtonElement {
+  const b = h('button', { type: 'button', class: 'show-in-viewer', title }, 'Show in viewer');
   b.addEventListener('click', (e) => { e.stopPropagation(); vscode.postMessage({ type: 'showInViewer', image }); });
   // Enter / Space on the button belong to the button, not to the row's "show in the JSON".
   b.addEventListener('keydown', (e) => e.stopPropagation());
