@@ -208,8 +208,6 @@ describe('webview: layout and accessibility (issue 8 items 5, 7)', function () {
     });
     assert.equal(await outlined(), 0, 'nothing drawn before');
     await h.page.hover('.ann-row[data-annotation-id="1"]');
-    await h.page.waitForFunction(() => true);
-    await new Promise<void>((r) => setTimeout(r, 0));
     await h.page.waitForFunction(() => new Promise((r) => requestAnimationFrame(() => r(true))));
     assert.ok(await outlined() > 10, 'outline drawn while the row is hovered');
     await h.page.mouse.move(5, 5);
