@@ -27,6 +27,7 @@ import { imageIndexOfProblem, problemsPayload } from './problemIndex';
 import { FULL_RECHECK_MAX_BYTES, recheckInProcess, recheckInput, recheckResult, type RecheckInput, type RecheckResult, type RecheckedProblem } from './recheck';
 import { SavedFile, type JsonRange } from './savedFile';
 import { categories, imageInfo, imagePayload, initPayload } from './viewerPayloads';
+import { withGridShapes } from './gridShapes';
 
 export type { AnnOverride, AnnotationEdit, BaseEdit, BaseSource, CreateEdit, ImageSource, ModelEdit } from './editTypes';
 export { isEditBackup, type EditBackup, type SerializedEdit } from './backup';
@@ -120,7 +121,7 @@ export class CocoEditorModel {
 
   /** Image indices matching a query, in display order. `problems`: the viewer's problem list. */
   queryGrid(q: GridQuery, problems: readonly ProblemInfo[] = []): Uint32Array { return this.grid.queryGrid(q, problems); }
-  gridCells(indices: readonly number[], problems: readonly ProblemInfo[] = []): GridCell[] { return this.grid.gridCells(indices, problems); }
+  gridCells(indices: readonly number[], problems: readonly ProblemInfo[] = []): GridCell[] { return withGridShapes(this.state, this.grid.gridCells(indices, problems)); }
 
   /** The byte range of an annotation in the base (for "Show in JSON"). */
   annotationRange(annotationIndex: number): { start: number; end: number } | undefined {

@@ -290,6 +290,13 @@ export class EditorSession {
     this.scheduleRecheck();
   }
 
+  /** The image folder changed (imageRoot): the webview asks for the shown image and thumbnails again; the data did not change. */
+  imageSourceChanged(): void {
+    const m = this.model;
+    if (!m || this.disposed || !this.started) return;
+    this.channel.notify('changed', { version: m.version, annotationCount: m.annotationCount(), categories: m.categories() });
+  }
+
   /** Local problem keys start here (the check outcome's keys are positions in its list). */
   static readonly LOCAL_KEY = 1_000_000_000;
 

@@ -9,6 +9,11 @@ import { runWorkerJob } from '../node/workerJob';
 
 export type ProgressFn = (phase: 'read' | 'parse' | 'check', fraction: number) => void;
 
+/** What the user reads for a check phase, the same in the progress toast and the status bar. */
+export function phaseWord(phase: string): 'reading' | 'checking' {
+  return phase === 'check' ? 'checking' : 'reading';
+}
+
 export interface CheckRunner {
   run(req: CheckRequest, onProgress: ProgressFn, signal: AbortSignal): Promise<CheckOutcome>;
   /** Every fix of a rule (or of all rules), applied pass after pass, as edits against what was read. */

@@ -5,7 +5,7 @@
 import * as vscode from 'vscode';
 import type { LabelscopeConfig, RuleSetting } from '../core/config';
 import type { CheckOutcome, CheckRequest } from '../node/checkWorkerProtocol';
-import { CancelledError, type CheckRunner } from './checkRunner';
+import { CancelledError, phaseWord, type CheckRunner } from './checkRunner';
 import { toDiagnostics } from './diagnostics';
 import type { StatusBar } from './statusBar';
 
@@ -220,7 +220,7 @@ export class CheckService implements vscode.Disposable {
             return work((fraction, phase) => {
               // Each phase is a third of the bar.
               const overall = ((phase === 'check' ? 2 : phase === 'parse' ? 1 : 0) + fraction) / 3;
-              progress.report({ message: `${phase} ${Math.round(fraction * 100)}%`, increment: Math.max(0, (overall - last) * 100) });
+              progress.report({ message: `${phaseWord(phase)} ${Math.round(fraction * 100)}%`, increment: Math.max(0, (overall - last) * 100) });
               last = overall;
             });
           },

@@ -2,6 +2,7 @@
 import * as vscode from 'vscode';
 import type { CheckOutcome } from '../node/checkWorkerProtocol';
 import { KIND_LABEL } from '../core/coco/kind';
+import { phaseWord } from './checkRunner';
 
 /** Cancels every running check (the status bar item's command while a check runs). */
 export const CANCEL_CHECKS_COMMAND = 'labelscope.cancelChecks';
@@ -18,7 +19,7 @@ export class StatusBar implements vscode.Disposable {
   }
 
   busy(fileName: string, fraction: number, phase: string): void {
-    this.busyText = `$(sync~spin) Labelscope: ${phase === 'check' ? 'checking' : 'reading'} ${fileName} ${Math.round(fraction * 100)}%`;
+    this.busyText = `$(sync~spin) Labelscope: ${phaseWord(phase)} ${fileName} ${Math.round(fraction * 100)}%`;
     this.item.text = this.busyText;
     // A click while checking cancels (the viewer has its own Cancel; big files also a notification).
     this.item.command = CANCEL_CHECKS_COMMAND;

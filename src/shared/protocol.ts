@@ -148,6 +148,14 @@ export interface GridCell {
   problems: number;
   /** Worst severity among its problems. */
   severity?: 'error' | 'warning' | 'info';
+  /** The annotations drawn over the thumbnail (image pixels): box, polygon rings (thinned), category colour slot. */
+  shapes?: GridShape[];
+}
+
+export interface GridShape {
+  colorIndex: number;
+  bbox: [number, number, number, number] | null;
+  rings?: number[][];
 }
 
 export interface GridQuery {
@@ -224,6 +232,10 @@ export interface ViewState {
   mode?: 'image' | 'grid';
   grid?: GridQuery;
   gridScroll?: number;
+  /** The "Image not found" banner was dismissed (this file's images are not here). */
+  missingDismissed?: boolean;
+  /** The side panel is collapsed (its button or `\`). */
+  sideCollapsed?: boolean;
 }
 
 // ---------------------------------------------------------------------------
@@ -244,6 +256,8 @@ export interface HostMethods {
   gridCells: { params: { indices: number[] }; result: GridCell[] };
   /** A thumbnail (webview URI or data URL) per image index; undefined when the file can't be read. */
   thumbnails: { params: { indices: number[] }; result: (string | null)[] };
+  /** The "Image not found" banner's Choose Image Folder…: a folder dialog, then imageRoot written where the user picks. */
+  chooseImageFolder: { params: Record<string, never>; result: { ok: boolean; message?: string } };
 }
 
 /** Requests the host sends to the webview. */

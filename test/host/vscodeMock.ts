@@ -453,6 +453,9 @@ const state = {
   messageResponses: [] as (string | undefined)[],
   quickPickResponses: [] as (number | undefined)[],
   quickPicks: [] as unknown[][],
+  /** Answers for the next showOpenDialog calls (FIFO); undefined = cancelled. */
+  openDialogResponses: [] as (Uri[] | undefined)[],
+  openDialogs: [] as unknown[],
   executed: [] as { command: string; args: unknown[] }[],
   commands: new Map<string, (...args: unknown[]) => unknown>(),
   codeActionProviders: [] as { selector: unknown; provider: { provideCodeActions(...a: unknown[]): unknown }; metadata?: unknown }[],
@@ -700,6 +703,10 @@ export const window = {
     const i = state.quickPickResponses.shift();
     return i === undefined ? undefined : list[i];
   },
+  async showOpenDialog(options?: unknown): Promise<Uri[] | undefined> {
+    state.openDialogs.push(options);
+    return state.openDialogResponses.shift();
+  },
   tabGroups: { all: [] as unknown[], activeTabGroup: { tabs: [] as unknown[], activeTab: undefined as unknown, isActive: true, viewColumn: 1 }, onDidChangeTabs: new EventEmitter<unknown>().event, onDidChangeTabGroups: new EventEmitter<unknown>().event, close: async (tab: unknown) => { state.closedTabs.push(tab); return true; } },
   createTreeView(id: string, options: { treeDataProvider: unknown }): MockTreeView {
     const view = new MockTreeView(id, options.treeDataProvider);
@@ -788,6 +795,8 @@ export const __mock = {
     state.messageResponses = [];
     state.quickPickResponses = [];
     state.quickPicks = [];
+    state.openDialogResponses = [];
+    state.openDialogs = [];
     state.executed = [];
     state.commands.clear();
     state.codeActionProviders = [];

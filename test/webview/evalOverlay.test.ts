@@ -51,7 +51,9 @@ describe('webview: evaluation overlay (chromium)', function () {
     assert.deepEqual(asked.slice(0, 2), [1, 2], 'asked per shown image, by image id');
     assert.ok(near(await uiPixel(h, 10, 35), hexRgb('#10e010')), `TP left edge ${await uiPixel(h, 10, 35)}`);
     assert.ok(near(await uiPixel(h, 100, 40), hexRgb('#e01010')), `FP left edge ${await uiPixel(h, 100, 40)}`);
-    assert.ok(near(await uiPixel(h, 200, 151), hexRgb('#1060f0')), `FN left edge (dash) ${await uiPixel(h, 200, 151)}`);
+    // The FN outline is dashed: its phase follows the zoom (the stage's size), so any of the edge's first pixels.
+    const fnEdge = await Promise.all([151, 152, 153, 154, 155].map((y) => uiPixel(h, 200, y)));
+    assert.ok(fnEdge.some((p) => near(p, hexRgb('#1060f0'))), `FN left edge (dash) ${fnEdge.join(' / ')}`);
     assert.equal((await uiPixel(h, 35, 35))[3], 0, 'boxes are outlines');
     assert.match((await legendText(h)) ?? '', /IoU 0\.50/);
     await screenshot(h.page, 'eval-overlay.png');
@@ -71,6 +73,8 @@ describe('webview: evaluation overlay (chromium)', function () {
     await frame(h);
     assert.equal((await uiPixel(h, 10, 35))[3], 0, 'overlay belongs to its image');
 
+    // A narrow toolbar keeps it behind ⋯.
+    if (await h.page.isVisible('vscode-button.more-btn')) await h.page.click('vscode-button.more-btn');
     await h.page.getByRole('button', { name: 'Evaluate Predictions…' }).click();
     for (let k = 0; k < 50 && evaluate === 0; k++) await frame(h);
     assert.equal(evaluate, 1, 'toolbar button reaches the host');

@@ -5,6 +5,7 @@
  * (gridCells) and their thumbnails (thumbnails, made with sharp, cached on disk).
  */
 import type { GridCell, GridQuery, WebviewChannel } from '../../src/shared/protocol';
+import { addCellOverlay } from './gridOverlay';
 
 export const CELL_W = 208;
 export const CELL_H = 236;
@@ -176,6 +177,8 @@ export class Grid {
       box.textContent = 'no image';
       box.classList.add('thumb-missing');
     }
+    // The annotations over the thumbnail (or over the empty box when the image is missing).
+    addCellOverlay(box, c);
     const label = document.createElement('div');
     label.className = 'cell-label';
     label.textContent = c?.fileName ?? `#${index + 1}`;

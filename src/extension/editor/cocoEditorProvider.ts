@@ -10,7 +10,6 @@ import { isAscii as isAsciiBytes } from 'node:buffer';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { loadConfigFor } from '../../node/config';
 import { writeFileAtomic } from '../../node/atomicWrite';
 import { readFileShared } from '../../node/sharedBytes';
 import { parseSharedParallel } from '../../node/parallelLoad';
@@ -18,6 +17,7 @@ import { PARALLEL_FROM_BYTES } from '../../node/loadCoco';
 import type { CocoDocument } from '../../core/coco/document';
 import type { ParseAsyncOptions } from '../../core/coco/parse';
 import { imageLookup } from '../../node/imageFiles';
+import { chooseImageFolder, imageRootFor, watchImageRoot } from './imageRoot';
 import { Thumbnailer } from '../../node/thumbnails';
 import { DisplayImages } from '../../node/displayImage';
 import type { OutcomeProblem, PositionedFix } from '../../node/checkWorkerProtocol';
@@ -542,30 +542,33 @@ export class CocoEditorProvider implements vscode.CustomEditorProvider<CocoCusto
   async resolveCustomEditor(document: CocoCustomDocument, panel: vscode.WebviewPanel): Promise<void> {
     const jsonDir = path.dirname(document.uri.fsPath);
     // Setting (relative to the COCO file) wins; else .labelscope.json's (relative to that file), as the checks do.
-    let imageRoot = vscode.workspace.getConfiguration('labelscope', document.uri).get<string>('imageRoot') || undefined;
-    if (!imageRoot) {
-      try {
-        const loaded = loadConfigFor(document.uri.fsPath);
-        if (loaded.config.imageRoot && loaded.path) imageRoot = path.resolve(path.dirname(loaded.path), loaded.config.imageRoot);
-      } catch { /* no config */ }
-    }
-    const lookup = imageLookup(document.uri.fsPath, imageRoot);
-    // Only the dataset's folders: the JSON's folder and every root an image may be found in.
-    const roots = new Set<string>([jsonDir]);
-    for (const c of lookup.candidates('x')) roots.add(path.dirname(c));
+    // Looked up again when either changes (Choose Image Folder…, an edited .labelscope.json or setting).
+    let lookup = imageLookup(document.uri.fsPath, imageRootFor(document.uri));
     const webview = panel.webview;
-    webview.options = {
-      enableScripts: true,
-      localResourceRoots: [
-        vscode.Uri.joinPath(this.context.extensionUri, 'dist', 'webview'),
-        ...(this.thumbs ? [vscode.Uri.joinPath(this.context.globalStorageUri, 'thumbnails')] : []),
-        ...(this.display ? [vscode.Uri.joinPath(this.context.globalStorageUri, 'display')] : []),
-        ...[...roots].map((r) => vscode.Uri.file(r)),
-      ],
+    const setOptions = () => {
+      // Only the dataset's folders: the JSON's folder and every root an image may be found in.
+      const roots = new Set<string>([jsonDir]);
+      for (const c of lookup.candidates('x')) roots.add(path.dirname(c));
+      webview.options = {
+        enableScripts: true,
+        localResourceRoots: [
+          vscode.Uri.joinPath(this.context.extensionUri, 'dist', 'webview'),
+          ...(this.thumbs ? [vscode.Uri.joinPath(this.context.globalStorageUri, 'thumbnails')] : []),
+          ...(this.display ? [vscode.Uri.joinPath(this.context.globalStorageUri, 'display')] : []),
+          ...[...roots].map((r) => vscode.Uri.file(r)),
+        ],
+      };
     };
+    setOptions();
     const source: ImageSource = {
       find: (name) => ({ path: lookup.resolve(name), tried: lookup.candidates(name) }),
       toSrc: (p) => webview.asWebviewUri(vscode.Uri.file(p)).toString(),
+    };
+    // The SAM handlers resolve image paths through the lookup in force at the time.
+    const liveLookup: ReturnType<typeof imageLookup> = {
+      resolve: (name) => lookup.resolve(name),
+      candidates: (name) => lookup.candidates(name),
+      get roots() { return lookup.roots; },
     };
     const trusted = vscode.workspace.isTrusted;
     const key = document.uri.toString();
@@ -605,22 +608,35 @@ export class CocoEditorProvider implements vscode.CustomEditorProvider<CocoCusto
       evaluatePredictions: () => { void vscode.commands.executeCommand('labelscope.evaluatePredictions', document.uri); },
       thumbnail: thumbs ? async (p) => webview.asWebviewUri(vscode.Uri.file(await thumbs.thumbnail(p))).toString() : undefined,
       // Panoptic files: each record's segments as masks read from its PNG; no geometry edits.
-      ...panopticHooks(new PanopticSegmentSource(document.uri.fsPath, imageRoot)),
+      ...panopticHooks(new PanopticSegmentSource(document.uri.fsPath, imageRootFor(document.uri))),
       checkState: checks ? () => checkViewState(checks.stateFor(document.uri)) : undefined,
       cancelCheck: checks ? () => { checks.cancel(document.uri); } : undefined,
       checkNow: checks ? () => { void this.checkOnOpen(document, true); } : undefined,
     });
     document.sessions.add(session);
-    const samHandlers = this.sam && trusted ? this.registerSam(session, document, lookup, this.sam) : undefined;
+    const samHandlers = this.sam && trusted ? this.registerSam(session, document, liveLookup, this.sam) : undefined;
     const pendingFilter = pendingFilters.get(key);
     pendingFilters.delete(key);
     if (pendingFilter) void session.filterGrid(pendingFilter);
     const pendingEval = pendingEvalFilters.get(key);
     pendingEvalFilters.delete(key);
     if (pendingEval) session.evalFilter(pendingEval.label, pendingEval.imageIds);
+    const imageRootChanged = () => {
+      const next = imageLookup(document.uri.fsPath, imageRootFor(document.uri));
+      if (next.roots.join('\n') === lookup.roots.join('\n')) return;
+      lookup = next;
+      setOptions();
+      session.imageSourceChanged();
+    };
+    session.channel.handle('chooseImageFolder', async () => {
+      const r = await chooseImageFolder(document.uri);
+      if (r.ok) imageRootChanged();
+      return r;
+    });
     const subs = [
       webview.onDidReceiveMessage((m) => session.receive(m)),
       document.onProgress((f, m) => session.progress(f, m)),
+      watchImageRoot(document.uri, imageRootChanged),
     ];
     panel.onDidDispose(() => {
       document.sessions.delete(session);

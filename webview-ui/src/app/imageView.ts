@@ -71,7 +71,18 @@ export class ImageView {
     // Image coordinates are the JSON's width × height, else the file's pixel size: a converted
     // (downscaled) bitmap is stretched to it, never drawn at its own naturalWidth.
     viewer.setImage(img, info.width || info.pixelWidth || img?.naturalWidth || 0, info.height || info.pixelHeight || img?.naturalHeight || 0);
-    renderMissingBanner(layout.missing, info, !!img);
+    renderMissingBanner(layout.missing, info, !!img, {
+      dismissed: !!state.missingDismissed,
+      chooseFolder: () => {
+        void channel.request('chooseImageFolder', {}).then(async (r) => {
+          // The host has sent 'changed' already: say where images are looked for once the image is shown again.
+          if (r.ok) await this.show(store.index, true);
+          if (r.message) app.say(r.message);
+        });
+      },
+      dismiss: () => { state.missingDismissed = true; layout.missing.hidden = true; app.say('Image banner hidden: the annotations are drawn on a grey canvas where an image is missing.'); app.saveState(); },
+    });
+    if (!img && state.missingDismissed) toolbar.fileLabel.title += ' · image file not found';
     if (changedImage && !(state.zoom !== null && state.imageIndex === i)) {
       viewer.fit(false);
       // The overlays may have been cached at the last image's view while this one loaded: redraw at the fitted view.

@@ -8,6 +8,7 @@ export function installKeys(app: App): void {
     if (e.ctrlKey || e.metaKey || e.altKey) return;
     if (!store.init) return;
     const mode = store.view.mode;
+    if (e.key === '\\') { app.toolbar.toggleSide(); e.preventDefault(); return; }
     if (e.key === 'g') { gridMode.setMode(mode === 'grid' ? 'image' : 'grid'); e.preventDefault(); return; }
     if (mode === 'grid') {
       if (e.key === 'Escape') { gridMode.setMode('image'); e.preventDefault(); }
@@ -35,6 +36,7 @@ export function installKeys(app: App): void {
       case '-': viewer.zoomAt(0.8, viewer.root.clientWidth / 2, viewer.root.clientHeight / 2); break;
       case 'ArrowLeft': case 'k': images.go(store.wanted - 1); break;
       case 'Escape':
+        if (toolbar.moreOpen) { toolbar.toggleMore(false); break; }
         if (viewer.cancelDrawing()) { app.say('Drawing cancelled.'); break; }
         if (viewer.tool !== 'select') { toolbar.setTool('select'); break; }
         if (viewer.selectedVertex) { viewer.selectedVertex = null; viewer.requestRender(); break; }

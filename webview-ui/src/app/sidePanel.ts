@@ -3,7 +3,8 @@
  * listbox), the selected annotation's details (category, delete, Show in JSON), the categories
  * (show / hide); and the hover card over the stage.
  */
-import { categoryColor, type AnnotationInfo, type Id, type ProblemInfo } from '../../../src/shared/protocol';
+import type { AnnotationInfo, Id, ProblemInfo } from '../../../src/shared/protocol';
+import { categorySwatch } from '../../../src/shared/palette';
 import { checkStatus, fileProblems } from './fileProblems';
 import { catKey } from '../catKey';
 import type { App } from './context';
@@ -43,7 +44,7 @@ export class SidePanel {
       const row = el('div', 'cat-row');
       row.dataset.categoryId = String(c.id);
       const sw = el('span', 'swatch');
-      sw.style.background = categoryColor(c.colorIndex);
+      sw.style.background = categorySwatch(c.colorIndex);
       const cb = document.createElement('vscode-checkbox') as HTMLElement & { checked: boolean; label: string };
       cb.label = `${c.name} (${c.count})`;
       cb.checked = !store.hidden.has(catKey(c.id));
@@ -93,7 +94,8 @@ export class SidePanel {
       if (viewer.selected?.id === a.id) row.classList.add('selected');
       row.dataset.annotationId = String(a.id);
       const sw = el('span', 'swatch');
-      sw.style.background = store.colorOf(a.categoryId);
+      sw.style.background = categorySwatch(store.category(a.categoryId)?.colorIndex ?? 0);
+      if (!store.category(a.categoryId)) sw.style.background = store.colorOf(a.categoryId);
       row.append(sw, el('span', undefined, this.annLabel(a)), el('span', 'kind', a.kind));
       const np = store.problemsOf(a.id).length;
       if (np) { const b = el('span', 'badge badge-warning', String(np)); b.title = `${np} problem${np === 1 ? '' : 's'}`; row.appendChild(b); }
@@ -102,6 +104,9 @@ export class SidePanel {
       row.setAttribute('aria-selected', String(viewer.selected?.id === a.id));
       const pick = () => { viewer.select(a); this.renderAnnotationList(); this.renderDetails(); channel.notify('selected', { imageIndex: store.index, annotationId: a.id }); (annList.querySelector(`.ann-row[data-annotation-id="${CSS.escape(String(a.id))}"]`) as HTMLElement | null)?.focus(); };
       row.addEventListener('click', pick);
+      // Pointing at a row outlines its shape on the stage (as focusing it does).
+      row.addEventListener('mouseenter', () => { viewer.hover = a; viewer.requestRender(); });
+      row.addEventListener('mouseleave', () => { if (viewer.hover === a && document.activeElement !== row) { viewer.hover = null; viewer.requestRender(); } });
       // Keyboard: the hover card shows for the focused row; Enter/Space selects, arrows move.
       row.addEventListener('focus', () => { const r = row.getBoundingClientRect(); this.showTooltip(a, r.left - 4, r.bottom, true); viewer.hover = a; viewer.requestRender(); });
       row.addEventListener('blur', () => { this.showTooltip(null, 0, 0); if (viewer.hover === a) { viewer.hover = null; viewer.requestRender(); } });

@@ -51,6 +51,8 @@ export class Store {
       mode: saved.mode ?? 'image',
       grid: saved.grid ?? {},
       gridScroll: saved.gridScroll ?? 0,
+      missingDismissed: saved.missingDismissed ?? false,
+      sideCollapsed: saved.sideCollapsed ?? false,
     };
     this.hidden = new Set(this.view.hiddenCategories.map(catKey));
   }

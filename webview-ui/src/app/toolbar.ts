@@ -15,6 +15,10 @@ export class Toolbar {
   readonly newCat = el('select', 'filter new-cat') as HTMLSelectElement;
   readonly segmentTool: SegmentTool;
   private readonly toolBtns = new Map<Tool, HTMLElement>();
+  /** The controls that go behind ⋯ when the toolbar is narrow. */
+  readonly more = el('div', 'more');
+  private readonly moreBtn: HTMLElement;
+  private readonly sideBtn: HTMLElement;
 
   constructor(private readonly app: App) {
     const { viewer, store, channel } = app;
@@ -27,6 +31,7 @@ export class Toolbar {
     const oneBtn = button('1:1', 'Actual size (1)', () => { viewer.actualSize(); app.saveState(); });
     const evalBtn = button('Evaluate Predictions…', 'Evaluate a predictions file against this file (TP / FP / FN overlay: e)', () => channel.notify('evaluatePredictions', {}));
     evalBtn.classList.add('evaluate');
+    for (const b of [gridBtn, prevBtn, nextBtn]) b.classList.add('nav');
     const opacity = el('input') as HTMLInputElement;
     opacity.type = 'range'; opacity.min = '0'; opacity.max = '1'; opacity.step = '0.05'; opacity.value = String(state.fillOpacity);
     opacity.title = 'Fill opacity';
@@ -53,7 +58,20 @@ export class Toolbar {
     newCat.title = 'Category of new shapes';
     newCat.setAttribute('aria-label', 'Category of new shapes');
     tools.appendChild(newCat);
-    app.layout.toolbar.append(gridBtn, prevBtn, this.counter, nextBtn, this.fileLabel, el('span', 'spacer'), tools, problemBtn, evalBtn, fitBtn, oneBtn, opLabel, outline);
+    // The less used controls: inline when the toolbar has room, else behind ⋯ (a split editor).
+    const more = this.more;
+    more.id = 'toolbar-more';
+    more.append(problemBtn, evalBtn, fitBtn, oneBtn, opLabel, outline);
+    const moreBtn = this.moreBtn = button('⋯', 'More tools', () => this.toggleMore());
+    moreBtn.classList.add('more-btn');
+    moreBtn.setAttribute('aria-haspopup', 'true');
+    moreBtn.setAttribute('aria-controls', more.id);
+    moreBtn.setAttribute('aria-expanded', 'false');
+    const sideBtn = this.sideBtn = button('Panel', 'Show or hide the side panel (\\)', () => this.toggleSide());
+    sideBtn.classList.add('side-btn');
+    app.layout.toolbar.append(gridBtn, prevBtn, this.counter, nextBtn, this.fileLabel, el('span', 'spacer'), tools, more, moreBtn, sideBtn);
+    this.applySide();
+    new ResizeObserver(() => this.fitToolbar()).observe(app.layout.main);
 
     // The Segment tool (SAM): prompts from the viewer, previews and the accepted mask from the host.
     this.segmentTool = new SegmentTool({
@@ -70,6 +88,45 @@ export class Toolbar {
     }, 0);
     viewer.segment = this.segmentTool;
     store.on('categories', () => this.fillNewCategory());
+  }
+
+  /** One row when it fits; else compact: the less used controls behind ⋯. */
+  fitToolbar(): void {
+    const bar = this.app.layout.toolbar;
+    if (bar.hidden || bar.offsetParent === null) return;
+    const wasOpen = this.more.classList.contains('open');
+    bar.classList.remove('compact');
+    const row = this.moreBtn.offsetHeight || 26;
+    // Wider than one row (plus padding): wrapping would stack rows over the image.
+    const compact = bar.scrollHeight > row * 1.6 + 10;
+    bar.classList.toggle('compact', compact);
+    this.more.classList.toggle('open', compact && wasOpen);
+    this.moreBtn.setAttribute('aria-expanded', String(compact && wasOpen));
+  }
+
+  /** Open or close the ⋯ menu (compact toolbar); opening focuses its first control. */
+  toggleMore(open = !this.more.classList.contains('open')): void {
+    this.more.classList.toggle('open', open);
+    this.moreBtn.setAttribute('aria-expanded', String(open));
+    if (open) (this.more.firstElementChild as HTMLElement | null)?.focus();
+  }
+
+  /** The ⋯ menu is open (Escape closes it first). */
+  get moreOpen(): boolean { return this.more.classList.contains('open'); }
+
+  /** Collapse or expand the side panel (remembered in the view state). */
+  toggleSide(): void {
+    const state = this.app.store.view;
+    state.sideCollapsed = !state.sideCollapsed;
+    this.applySide();
+    this.app.saveState();
+  }
+
+  private applySide(): void {
+    const collapsed = !!this.app.store.view.sideCollapsed;
+    this.app.layout.app.classList.toggle('side-collapsed', collapsed);
+    this.sideBtn.setAttribute('aria-pressed', String(!collapsed));
+    this.sideBtn.title = `${collapsed ? 'Show' : 'Hide'} the side panel (\\)`;
   }
 
   /** The category new shapes get (the first one when none is picked). */
@@ -89,6 +146,8 @@ export class Toolbar {
       b.setAttribute('aria-checked', String(on));
     }
     document.body.dataset.tool = viewer.tool;
+    // No hover card while drawing.
+    if (viewer.tool !== 'select') this.app.panel.showTooltip(null, 0, 0);
     if (t === 'segment') {
       this.app.say('Segment: click the object (Alt or right click: not this part), or drag a box around it.');
       // Which model runs (or why none can): said once the host knows.

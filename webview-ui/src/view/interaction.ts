@@ -41,6 +41,13 @@ export class Interaction {
     return true;
   }
 
+  /** Hide the hover card and the hover outline. */
+  hideHover(): void {
+    const v = this.v;
+    if (v.hover) { v.hover = null; v.requestRender(); }
+    v.ev.onHover(null, 0, 0);
+  }
+
   private local(e: MouseEvent): [number, number] {
     const r = this.v.root.getBoundingClientRect();
     return [e.clientX - r.left, e.clientY - r.top];
@@ -136,11 +143,14 @@ export class Interaction {
     if (v.tool === 'segment' && v.segment && !v.opts.readonly && (e.button === 0 || e.button === 2)) {
       v.root.focus();
       v.root.setPointerCapture?.(e.pointerId);
+      this.hideHover();
       const [ix, iy] = v.toImage(...this.local(e));
       v.segment.pointerDown(ix, iy);
       return;
     }
     if (e.button !== 0 && e.button !== 1) return;
+    // No hover card while dragging or drawing: it would sit over what is being moved.
+    this.hideHover();
     v.root.focus();
     v.root.setPointerCapture?.(e.pointerId);
     const [sx, sy] = this.local(e);
@@ -171,6 +181,7 @@ export class Interaction {
     const d = this.drag;
     this.pointer = [sx, sy];
     if (!d && v.tool !== 'select') {
+      this.hideHover();
       if (v.drawing.length) v.requestRender();
       return;
     }

@@ -1,6 +1,7 @@
 /** The annotations' overlays drawn in image coordinates: fills, outlines, crowd hatching, masks, keypoints. */
 import type { AnnotationInfo, CategoryInfo } from '../../../src/shared/protocol';
 import { hatchTile, type Shape } from '../shapes';
+import { categoryDash } from '../../../src/shared/palette';
 
 export interface PaintOptions {
   fillOpacity: number;
@@ -27,6 +28,11 @@ export function paintOverlays(ctx: CanvasRenderingContext2D, shapes: readonly Sh
       ctx.strokeStyle = s.color;
       ctx.lineWidth = lw;
       if (s.ann.iscrowd) ctx.setLineDash([4 / zoom, 3 / zoom]);
+      else {
+        // From the 17th category on the colours repeat: the outline's dash tells them apart.
+        const dash = categoryDash(o.categoryOf?.(s.ann)?.colorIndex ?? 0);
+        if (dash.length) ctx.setLineDash(dash.map((d) => d / zoom));
+      }
       ctx.stroke(s.path);
       ctx.setLineDash([]);
     } else if (s.mask) {
