@@ -54,7 +54,7 @@ describe('Compare with Another File: Show in viewer (host, mock vscode)', () => 
     const oldFile = path.join(dir, 'old.json'), newFile = path.join(dir, 'new.json');
     fs.writeFileSync(oldFile, JSON.stringify(old));
     fs.writeFileSync(newFile, JSON.stringify(next));
-    (vscode.window as unknown as { showOpenDialog: unknown }).showOpenDialog = async () => [vscode.Uri.file(oldFile)];
+    mock.__mock.state.openDialogResponses.push([vscode.Uri.file(oldFile)]); // the mock's dialog queue (a replaced function would outlive this test)
     const panels = fakePanels();
     for (const d of registerCompareCommands(context as unknown as vscode.ExtensionContext)) context.subscriptions.push(d);
     // Stands in for the viewer's command (src/extension/editor/cocoEditorProvider.ts): records its arguments.
@@ -93,7 +93,7 @@ describe('Compare with Another File: Show in viewer (host, mock vscode)', () => 
     const aFile = path.join(dir, 'a.json'), bFile = path.join(dir, 'b.json');
     fs.writeFileSync(aFile, JSON.stringify(a));
     fs.writeFileSync(bFile, JSON.stringify(b));
-    (vscode.window as unknown as { showOpenDialog: unknown }).showOpenDialog = async () => [vscode.Uri.file(aFile)];
+    mock.__mock.state.openDialogResponses.push([vscode.Uri.file(aFile)]); // the mock's dialog queue (a replaced function would outlive this test)
     const panels = fakePanels();
     for (const d of registerCompareCommands(context as unknown as vscode.ExtensionContext)) context.subscriptions.push(d);
     const shown: unknown[][] = [];
