@@ -347,7 +347,9 @@ export class CodeServerSession {
     if ((opts.editor ?? 'text') === 'text') {
       await this.page.locator('.editor-instance .monaco-editor .view-lines').first().waitFor({ state: 'visible' });
     } else {
-      await this.page.locator(WEBVIEW_IFRAME).first().waitFor({ state: 'visible' });
+      // The visible one: viewers keep their webviews when hidden (retainContextWhenHidden), so an
+      // earlier viewer's iframe may come first in the DOM.
+      await this.page.locator(`${WEBVIEW_IFRAME}:visible`).first().waitFor({ state: 'visible' });
     }
   }
 
