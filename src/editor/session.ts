@@ -136,13 +136,17 @@ export class EditorSession {
       const indices = model.queryGrid(q, this.lastProblems.problems);
       return { indices, total: model.imageCount };
     });
-    this.channel.handle('nextEvalErrorImage', async ({ fromIndex, direction, t, minScore }) => {
+    this.channel.handle('nextEvalErrorImage', async ({ fromIndex, direction, t, minScore, among }) => {
       const model = await this.ready();
       const withErrors = o.evalErrorImages?.(t, minScore);
       if (!withErrors?.size) return { imageIndex: null };
-      for (let i = fromIndex + direction; i >= 0 && i < model.imageCount; i += direction) {
-        const id = model.imageIdAt(i);
-        if (id !== undefined && withErrors.has(id)) return { imageIndex: i };
+      const order = among ?? { length: model.imageCount, indexOf: (i: number) => i };
+      const at = (k: number) => (among ? among[k] : k);
+      let k = order.indexOf(fromIndex);
+      if (k < 0) k = direction === 1 ? -1 : order.length;
+      for (k += direction; k >= 0 && k < order.length; k += direction) {
+        const id = model.imageIdAt(at(k));
+        if (id !== undefined && withErrors.has(id)) return { imageIndex: at(k) };
       }
       return { imageIndex: null };
     });

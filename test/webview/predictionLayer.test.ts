@@ -173,5 +173,17 @@ describe('webview: the prediction layer (chromium)', function () {
     // The › button walks the same way.
     await h.page.locator('.eval-controls .eval-walk').nth(1).click();
     await h.page.waitForFunction(() => /^No more false positives/.test(document.querySelector('.status')?.textContent ?? ''));
+
+    // A grid filter (the evaluation report's chip: images 1 and 4): the walk stays inside it, in its order.
+    await h.page.locator('.eval-controls input[type=range]').fill('0');
+    h.session.channel.notify('filterGrid', { imageIds: { ids: [1, 4], label: 'box → missed' } });
+    await h.page.waitForFunction(() => document.body.dataset.mode === 'grid' && document.querySelector('.grid-wrap')?.getAttribute('data-count') === '2');
+    await h.page.keyboard.press('Escape');
+    await h.page.waitForFunction(() => document.body.dataset.mode === 'image');
+    await h.page.locator('.stage').focus();
+    await walk(',', 3, /^1 of 1: false positive cone, score 0\.80/);
+    // Image 3 has an error at score ≥ 0 but is not in the filter: skipped.
+    await walk(',', 0, /^1 of 1: missed label 13 \(box\)$/);
+    await walk(',', 0, /^No more false positives or negatives before this image in this filter at IoU 0\.55, score ≥ 0\.00\.$/);
   });
 });

@@ -247,6 +247,10 @@ describe('COCO custom editor through the vscode mock', () => {
       assert.deepEqual(await opened[0].web.request('nextEvalErrorImage', { fromIndex: -1, direction: 1, t: 0, minScore: 0 }), { imageIndex: 0 });
       assert.deepEqual(await opened[0].web.request('nextEvalErrorImage', { fromIndex: 0, direction: 1, t: 0, minScore: 0 }), { imageIndex: null });
       assert.deepEqual(await opened[0].web.request('nextEvalErrorImage', { fromIndex: 1, direction: -1, t: 9, minScore: 0.95 }), { imageIndex: 0 }, 'misses remain above any score');
+      // Among the grid filter's images: none when the filter leaves the image out; from the filter's start when the shown image is not in it.
+      assert.deepEqual(await opened[0].web.request('nextEvalErrorImage', { fromIndex: -1, direction: 1, t: 0, minScore: 0, among: [] }), { imageIndex: null });
+      assert.deepEqual(await opened[0].web.request('nextEvalErrorImage', { fromIndex: 0, direction: 1, t: 0, minScore: 0, among: [0] }), { imageIndex: null });
+      assert.deepEqual(await opened[0].web.request('nextEvalErrorImage', { fromIndex: 7, direction: 1, t: 0, minScore: 0, among: [0] }), { imageIndex: 0 });
       // A new evaluation while the viewer is open: the shown image's overlay comes at once.
       const n = opened[0].notes.length;
       evalEvents.evaluated.fire(uri);

@@ -105,15 +105,19 @@ export class Overlays {
     else this.predictions.step(direction);
   }
 
-  /** Past the shown image's errors: the nearest image in file order (→ / j) with any, at the same IoU and score. */
+  /**
+   * Past the shown image's errors: the nearest image with any, at the same IoU and score, among
+   * the grid filter's images in its order when the grid is filtered or sorted, else in file order (→ / j).
+   */
   private async walkToImage(direction: 1 | -1): Promise<void> {
-    const { store, channel } = this.app;
+    const { store, channel, gridMode } = this.app;
     const p = this.predictions;
     if (this.walkAsking) return;
     this.walkAsking = true;
     try {
-      const { imageIndex } = await channel.request('nextEvalErrorImage', { fromIndex: store.index, direction, t: p.t, minScore: p.minScore });
-      if (imageIndex === null) { this.app.say(p.endText(direction)); return; }
+      const among = gridMode.grid.filteredOrder();
+      const { imageIndex } = await channel.request('nextEvalErrorImage', { fromIndex: store.index, direction, t: p.t, minScore: p.minScore, ...(among ? { among: [...among] } : {}) });
+      if (imageIndex === null) { this.app.say(p.endText(direction, !!among)); return; }
       this.walkArrival = { imageIndex, direction };
       this.app.images.go(imageIndex);
     } finally {

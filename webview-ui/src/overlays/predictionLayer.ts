@@ -6,7 +6,8 @@
  * matching (core/metrics/eval/layer.ts) and greedy matching in score order makes a score cut
  * exact: a detection keeps its state, a label whose match scores under the cut becomes a miss.
  * `.` / `,` walk the false positives and negatives of the image, then on to the next (previous)
- * image in file order (→ / j) with any at the same IoU and score: the host answers which one from
+ * image with any at the same IoU and score, in the grid filter's order when the grid is filtered
+ * or sorted, else in file order (→ / j): the host answers which one from
  * the evaluation it holds (`nextEvalErrorImage`), images without errors are skipped, and the
  * status line says when there are no more. Hovering a prediction shows its score and the IoU of
  * its match.
@@ -146,9 +147,9 @@ export class PredictionLayer {
     this.sayCursor(errors);
   }
 
-  /** What the walk says when no image further on has an error at the chosen IoU and score. */
-  endText(direction: 1 | -1): string {
-    return `No more false positives or negatives ${direction === 1 ? 'after' : 'before'} this image at IoU ${f2(this.iou)}, score ≥ ${f2(this.minScore)}.`;
+  /** What the walk says when no image further on (in the grid's filter when `filtered`) has an error at the chosen IoU and score. */
+  endText(direction: 1 | -1, filtered = false): string {
+    return `No more false positives or negatives ${direction === 1 ? 'after' : 'before'} this image${filtered ? ' in this filter' : ''} at IoU ${f2(this.iou)}, score ≥ ${f2(this.minScore)}.`;
   }
 
   private sayCursor(errors: LayerError[]): void {
