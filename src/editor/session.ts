@@ -65,6 +65,8 @@ export interface SessionOptions {
    * src/extension/eval/evalPanel.ts); undefined when the file was not evaluated.
    */
   evalOverlay?(imageId: Id): Omit<HostNotifications['evalOverlay'], 'imageIndex'> | undefined;
+  /** Ids of the images with a false positive or negative at IoU threshold index t and score ≥ minScore (host: errorImagesFor); undefined when not evaluated. */
+  evalErrorImages?(t: number, minScore: number): ReadonlySet<Id> | undefined;
   /** The toolbar's "Evaluate Predictions…" (host: labelscope.evaluatePredictions on this file). */
   evaluatePredictions?(): void;
   /**
@@ -133,6 +135,20 @@ export class EditorSession {
       const model = await this.ready();
       const indices = model.queryGrid(q, this.lastProblems.problems);
       return { indices, total: model.imageCount };
+    });
+    this.channel.handle('nextEvalErrorImage', async ({ fromIndex, direction, t, minScore, among }) => {
+      const model = await this.ready();
+      const withErrors = o.evalErrorImages?.(t, minScore);
+      if (!withErrors?.size) return { imageIndex: null };
+      const order = among ?? { length: model.imageCount, indexOf: (i: number) => i };
+      const at = (k: number) => (among ? among[k] : k);
+      let k = order.indexOf(fromIndex);
+      if (k < 0) k = direction === 1 ? -1 : order.length;
+      for (k += direction; k >= 0 && k < order.length; k += direction) {
+        const id = model.imageIdAt(at(k));
+        if (id !== undefined && withErrors.has(id)) return { imageIndex: at(k) };
+      }
+      return { imageIndex: null };
     });
     this.channel.handle('gridCells', async ({ indices }) => (await this.ready()).gridCells(indices, this.lastProblems.problems));
     this.channel.handle('thumbnails', async ({ indices }) => {

@@ -258,6 +258,14 @@ export interface HostMethods {
   thumbnails: { params: { indices: number[] }; result: (string | null)[] };
   /** The "Image not found" banner's Choose Image Folder…: a folder dialog, then imageRoot written where the user picks. */
   chooseImageFolder: { params: Record<string, never>; result: { ok: boolean; message?: string } };
+  /**
+   * The prediction layer's `.` / `,` past the shown image's last / first error (issue 12): the
+   * nearest image after (direction 1) or before (-1) `fromIndex` with a false positive or negative
+   * at IoU threshold index `t` and score ≥ `minScore`; null: none. Order: `among` (the grid
+   * filter's images, in its order; from its start or end when `fromIndex` is not among them),
+   * else file order (→ / j).
+   */
+  nextEvalErrorImage: { params: { fromIndex: number; direction: 1 | -1; t: number; minScore: number; among?: number[] }; result: { imageIndex: number | null } };
 }
 
 /** Requests the host sends to the webview. */

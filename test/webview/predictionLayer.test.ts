@@ -2,12 +2,14 @@
  * The prediction layer (issue 12) in headless Chromium, from a real evaluation of the sample:
  * predictions drawn dashed over the labels in the theme's TP / FP colours, missed labels haloed,
  * the IoU threshold and the score slider re-colour at once, `.` walks the errors, hovering a
- * prediction shows its score and IoU, and a segm prediction is drawn as its mask's outline.
+ * prediction shows its score and IoU, a segm prediction is drawn as its mask's outline, and the
+ * walk goes on across images (file order, images without errors skipped, the same IoU and score)
+ * and says when there are no more.
  */
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import type { Browser } from 'playwright-core';
-import { evalLayer, evalOverlay, evaluateCoco, type IouType } from '../../src/core/metrics/eval';
+import { evalLayer, evalOverlay, evaluateCoco, imagesWithErrors, type IouType } from '../../src/core/metrics/eval';
 import { rleEncodeColumnMajor, rleToString } from '../../src/core/geometry';
 import { DARK, SAMPLE, hexRgb, launch, openEditor, screenshot, toScreen, waitShown, type Harness } from './harness';
 
@@ -42,6 +44,8 @@ function hooks(dets: unknown[], iouType: IouType) {
       const idx = result.prepared.imageIds.indexOf(imageId);
       return idx < 0 ? undefined : { iou: 0.5, items: evalOverlay(result, idx, 0.5), layer: evalLayer(result, idx) };
     },
+    // What the host answers from (src/extension/eval/evalPanel.ts errorImagesFor).
+    evalErrorImages: (t: number, minScore: number) => imagesWithErrors(result, t, minScore),
   };
 }
 
@@ -96,7 +100,7 @@ describe('webview: the prediction layer (chromium)', function () {
     assert.match(await status(h), /^2 of 4: missed label \d+ \(/);
     assert.ok(walked.on > 5, 'the walked FP is drawn');
     const title = await h.page.locator('.eval-controls .eval-walk').nth(1).getAttribute('title');
-    assert.equal(title, 'Next false positive / false negative (.)', 'the key is in the button title');
+    assert.equal(title, 'Next false positive / false negative, on to later images (.)', 'the key is in the button title');
 
     // Hover the TP prediction: its score and the IoU of its match.
     const [sx, sy] = await toScreen(h.page, 60, 60);
@@ -125,5 +129,61 @@ describe('webview: the prediction layer (chromium)', function () {
     for (let x = 36; x <= 84; x += 2) if ((await uiPixel(h, x, 130 - x))[3] > 100) drawn++;
     assert.ok(drawn >= 8, `the mask's diagonal is drawn: ${drawn} of 25 samples`);
     await screenshot(h.page, 'prediction-layer-segm.png');
+  });
+
+  it('. past the last error goes on to the next image with errors (skipping those without), , back to the previous one\'s last; the IoU and score stay; the end is said', async () => {
+    // Sample images (file order): 1 labels 1, 2, 3, 13; 2 labels 4, 5; 3 label 6 (crowd), 7; 4 labels 8, 9, 10, 3 (+ 12, unknown class).
+    const exact = (image_id: number, category_id: number, bbox: number[], score = 0.9) => ({ image_id, category_id, score, bbox });
+    const dets = [
+      exact(1, 1, [30, 40, 90, 70]), exact(1, 2, [165, 75, 90, 90]), exact(1, 3, [140, 141, 100, 79]), // image 1: only label 13 missed
+      exact(2, 4, [35, 55, 137, 136]), exact(2, 2, [220, 40, 60, 60]), // image 2: no errors
+      exact(3, 1, [190, 110, 100, 100]), exact(3, 1, [10, 150, 40, 40], 0.3), // image 3: one false positive, scoring 0.3
+      exact(4, 3, [20, 61, 120, 139]), exact(4, 1, [170, 30, 120, 60]), exact(4, 2, [200, 130, 80, 80]), exact(4, 2, [50, 50, 20, 20]),
+      exact(4, 3, [250, 0, 40, 40], 0.8), // image 4: a false positive scoring 0.8
+    ];
+    h = await openEditor(browser, { theme: THEME, session: hooks(dets, 'bbox') });
+    await waitShown(h.page, 0);
+    await h.page.waitForFunction(() => !document.querySelector<HTMLElement>('.eval-controls')?.hidden);
+    const counter = () => h.page.evaluate(() => document.querySelector('.counter')?.textContent ?? '');
+    const walk = async (key: '.' | ',', image: number, text: RegExp) => {
+      await h.page.keyboard.press(key);
+      await waitShown(h.page, image);
+      await h.page.waitForFunction((src) => new RegExp(src).test(document.querySelector('.status')?.textContent ?? ''), text.source);
+    };
+    // IoU 0.55 (every match here is exact, so the same errors): kept on every image walked to.
+    await h.page.selectOption('.eval-controls select', { label: '0.55' });
+    await h.page.locator('.stage').focus();
+    await walk('.', 0, /^1 of 1: missed label 13 \(box\)$/);
+    // Image 2 has no errors: skipped.
+    await walk('.', 2, /^1 of 1: false positive box, score 0\.30, best IoU 0\.00 \(under 0\.55\)$/);
+    assert.equal(await counter(), '3 / 5', 'the third image is shown');
+    await walk('.', 3, /^1 of 1: false positive cone, score 0\.80/);
+    // Images after 4 have none: said, and the view stays.
+    await walk('.', 3, /^No more false positives or negatives after this image at IoU 0\.55, score ≥ 0\.00\.$/);
+    assert.equal(await counter(), '4 / 5');
+    await walk(',', 2, /^1 of 1: false positive box, score 0\.30/);
+    // Score ≥ 0.5 on image 3: its false positive is gone; , skips image 2 back to image 1's last error.
+    await h.page.locator('.eval-controls input[type=range]').fill('0.5');
+    await h.page.locator('.stage').focus();
+    await walk(',', 0, /^1 of 1: missed label 13 \(box\)$/);
+    assert.equal(await h.page.locator('.eval-controls .eval-score').textContent(), 'score ≥ 0.50', 'the score stays');
+    await walk(',', 0, /^No more false positives or negatives before this image at IoU 0\.55, score ≥ 0\.50\.$/);
+    // Forward at score ≥ 0.5: image 3 (its FP scores 0.3) is skipped too.
+    await walk('.', 3, /^1 of 1: false positive cone, score 0\.80/);
+    // The › button walks the same way.
+    await h.page.locator('.eval-controls .eval-walk').nth(1).click();
+    await h.page.waitForFunction(() => /^No more false positives/.test(document.querySelector('.status')?.textContent ?? ''));
+
+    // A grid filter (the evaluation report's chip: images 1 and 4): the walk stays inside it, in its order.
+    await h.page.locator('.eval-controls input[type=range]').fill('0');
+    h.session.channel.notify('filterGrid', { imageIds: { ids: [1, 4], label: 'box → missed' } });
+    await h.page.waitForFunction(() => document.body.dataset.mode === 'grid' && document.querySelector('.grid-wrap')?.getAttribute('data-count') === '2');
+    await h.page.keyboard.press('Escape');
+    await h.page.waitForFunction(() => document.body.dataset.mode === 'image');
+    await h.page.locator('.stage').focus();
+    await walk(',', 3, /^1 of 1: false positive cone, score 0\.80/);
+    // Image 3 has an error at score ≥ 0 but is not in the filter: skipped.
+    await walk(',', 0, /^1 of 1: missed label 13 \(box\)$/);
+    await walk(',', 0, /^No more false positives or negatives before this image in this filter at IoU 0\.55, score ≥ 0\.00\.$/);
   });
 });

@@ -57,6 +57,13 @@ export class Grid {
 
   get count(): number { return this.indices.length; }
 
+  /** The images the grid's filter (or sort) shows, in its order; undefined when it shows them all in file order. */
+  filteredOrder(): Uint32Array | undefined {
+    const { sort, ...filters } = this.query;
+    const filtered = Object.values(filters).some((v) => v !== undefined) || (sort !== undefined && sort !== 'index');
+    return filtered ? this.indices : undefined;
+  }
+
   /** Runs the query on the host and shows the result from the top (or from `scroll`). */
   async setQuery(q: GridQuery, scroll = 0): Promise<void> {
     this.query = q;

@@ -39,7 +39,7 @@ import type { ChartPick } from '../../core/metrics/stats/charts';
 import type { SamService } from '../sam/samService';
 import type { SamChannel } from '../sam/viewerHandlers';
 import { readSamSettings } from '../sam/settings';
-import { evalEvents, overlayFor } from '../eval/evalPanel';
+import { errorImagesFor, evalEvents, overlayFor } from '../eval/evalPanel';
 import { PanopticSegmentSource } from '../../node/panopticSegments';
 import { panopticHooks } from '../../editor/panopticView';
 import type { AgreementLayer } from '../../shared/evalLayerProtocol';
@@ -605,6 +605,7 @@ export class CocoEditorProvider implements vscode.CustomEditorProvider<CocoCusto
         return outcome.problems;
       } : undefined,
       evalOverlay: (imageId) => overlayFor(document.uri, imageId),
+      evalErrorImages: (t, minScore) => errorImagesFor(document.uri, t, minScore),
       evaluatePredictions: () => { void vscode.commands.executeCommand('labelscope.evaluatePredictions', document.uri); },
       thumbnail: thumbs ? async (p) => webview.asWebviewUri(vscode.Uri.file(await thumbs.thumbnail(p))).toString() : undefined,
       // Panoptic files: each record's segments as masks read from its PNG; no geometry edits.

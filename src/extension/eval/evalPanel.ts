@@ -7,7 +7,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { evalLayer, evalOverlay, imagesOfCategory, type EvalResult, type IouType } from '../../core/metrics/eval';
+import { evalLayer, evalOverlay, imagesOfCategory, imagesWithErrors, type EvalResult, type IouType } from '../../core/metrics/eval';
 import { EvalInputError, evaluateFiles } from '../../node/eval/runEval';
 import { placeEvalProblems } from '../../node/eval/evalProblems';
 import { writeFileAtomic } from '../../node/atomicWrite';
@@ -37,6 +37,19 @@ export function overlayFor(gt: vscode.Uri, imageId: number | string, iou?: numbe
   if (idx < 0) return undefined;
   const at = iou ?? result.analysis.iou;
   return { type: 'evalOverlay', imageId, iou: at, items: evalOverlay(result, idx, at), layer: evalLayer(result, idx) };
+}
+
+/** Images of the latest evaluation of this file with a false positive or negative at threshold index t and score ≥ minScore (cached per choice). */
+const errorImagesCache = new WeakMap<EvalResult, Map<string, Set<number | string>>>();
+export function errorImagesFor(gt: vscode.Uri, t: number, minScore: number): Set<number | string> | undefined {
+  const result = evalEvents.latest.get(gt.toString());
+  if (!result) return undefined;
+  let byChoice = errorImagesCache.get(result);
+  if (!byChoice) { byChoice = new Map(); errorImagesCache.set(result, byChoice); }
+  const key = `${t}:${minScore}`;
+  let ids = byChoice.get(key);
+  if (!ids) { ids = imagesWithErrors(result, t, minScore); byChoice.set(key, ids); }
+  return ids;
 }
 
 function activeCocoUri(): vscode.Uri | undefined {

@@ -243,11 +243,20 @@ describe('COCO custom editor through the vscode mock', () => {
       assert.equal(o.imageIndex, 0);
       assert.equal(o.iou, 0.5);
       assert.deepEqual(o.items.map((i) => [i.kind, i.bbox]).sort(), [['fn', [0, 0, 10, 10]], ['fn', [0, 0, 10, 10]], ['fp', [300, 300, 20, 20]], ['tp', [0, 0, 10, 10]]]);
+      // The prediction layer's walk across images (`.` past the last error): the file's one image has errors, nothing lies after it.
+      assert.deepEqual(await opened[0].web.request('nextEvalErrorImage', { fromIndex: -1, direction: 1, t: 0, minScore: 0 }), { imageIndex: 0 });
+      assert.deepEqual(await opened[0].web.request('nextEvalErrorImage', { fromIndex: 0, direction: 1, t: 0, minScore: 0 }), { imageIndex: null });
+      assert.deepEqual(await opened[0].web.request('nextEvalErrorImage', { fromIndex: 1, direction: -1, t: 9, minScore: 0.95 }), { imageIndex: 0 }, 'misses remain above any score');
+      // Among the grid filter's images: none when the filter leaves the image out; from the filter's start when the shown image is not in it.
+      assert.deepEqual(await opened[0].web.request('nextEvalErrorImage', { fromIndex: -1, direction: 1, t: 0, minScore: 0, among: [] }), { imageIndex: null });
+      assert.deepEqual(await opened[0].web.request('nextEvalErrorImage', { fromIndex: 0, direction: 1, t: 0, minScore: 0, among: [0] }), { imageIndex: null });
+      assert.deepEqual(await opened[0].web.request('nextEvalErrorImage', { fromIndex: 7, direction: 1, t: 0, minScore: 0, among: [0] }), { imageIndex: 0 });
       // A new evaluation while the viewer is open: the shown image's overlay comes at once.
       const n = opened[0].notes.length;
       evalEvents.evaluated.fire(uri);
       assert.equal((await note(opened[0], 'evalOverlay', n)).items.length, 4);
     } finally { evalEvents.latest.delete(uri.toString()); }
+    assert.deepEqual(await opened[0].web.request('nextEvalErrorImage', { fromIndex: -1, direction: 1, t: 0, minScore: 0 }), { imageIndex: null }, 'no evaluation: no image to walk to');
     const ran: unknown[] = [];
     __mock.state.commands.set('labelscope.evaluatePredictions', async (u: unknown) => { ran.push(String(u)); });
     opened[0].web.notify('evaluatePredictions', {});

@@ -23,6 +23,10 @@ export class Overlays {
   readonly agreement: AgreementView;
   /** The image the A/B view belongs to. */
   private agreementImage: number | undefined;
+  /** `.` / `,` moved on to this image: select its first (1) or last (-1) error once its layer arrives. */
+  private walkArrival: { imageIndex: number; direction: 1 | -1 } | undefined;
+  /** A host question for the next image with errors is on its way (key repeat waits for it). */
+  private walkAsking = false;
 
   constructor(private readonly app: App) {
     this.agreement = new AgreementView(
@@ -34,6 +38,7 @@ export class Overlays {
       () => app.viewer.requestRender(),
       (text) => app.say(text),
       (id) => app.store.catById.get(catKey(id))?.name ?? String(id),
+      (direction) => { void this.walkToImage(direction); },
     );
     app.layout.stageWrap.append(this.predictions.controls, this.predictions.hoverCard);
     // Hovering a prediction (or a missed label) shows its score and the IoU of its match.
@@ -100,6 +105,26 @@ export class Overlays {
     else this.predictions.step(direction);
   }
 
+  /**
+   * Past the shown image's errors: the nearest image with any, at the same IoU and score, among
+   * the grid filter's images in its order when the grid is filtered or sorted, else in file order (→ / j).
+   */
+  private async walkToImage(direction: 1 | -1): Promise<void> {
+    const { store, channel, gridMode } = this.app;
+    const p = this.predictions;
+    if (this.walkAsking) return;
+    this.walkAsking = true;
+    try {
+      const among = gridMode.grid.filteredOrder();
+      const { imageIndex } = await channel.request('nextEvalErrorImage', { fromIndex: store.index, direction, t: p.t, minScore: p.minScore, ...(among ? { among: [...among] } : {}) });
+      if (imageIndex === null) { this.app.say(p.endText(direction, !!among)); return; }
+      this.walkArrival = { imageIndex, direction };
+      this.app.images.go(imageIndex);
+    } finally {
+      this.walkAsking = false;
+    }
+  }
+
   /** Another image is shown: the overlays of the last one go (the host sends the new one's evaluation after imageShown). */
   imageChanged(i: number): void {
     const { viewer, layout } = this.app;
@@ -107,6 +132,7 @@ export class Overlays {
     if (viewer.evalOverlay) { viewer.evalOverlay = undefined; layout.evalLegend.hidden = true; }
     if (this.predictions.layer) { this.predictions.set(undefined); this.refreshSecondLayer(); }
     if (this.agreementImage !== undefined && this.agreementImage !== i) { this.agreementImage = undefined; this.agreement.set(undefined); }
+    if (this.walkArrival && this.walkArrival.imageIndex !== i) this.walkArrival = undefined;
   }
 
   onEval(o: HostNotifications['evalOverlay']): void {
@@ -122,6 +148,7 @@ export class Overlays {
     if (o?.layer) {
       // The prediction layer replaces the boxes-only overlay: its toolbar has the counts.
       this.predictions.set(this.evalShown ? o.layer : undefined);
+      if (this.walkArrival?.imageIndex === store.index) { this.predictions.enter(this.walkArrival.direction); this.walkArrival = undefined; }
       this.refreshSecondLayer();
       viewer.evalOverlay = undefined;
       layout.evalLegend.hidden = true;

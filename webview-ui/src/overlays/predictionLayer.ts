@@ -5,12 +5,16 @@
  * score; both apply at once, without asking the host, because the host sent every threshold's
  * matching (core/metrics/eval/layer.ts) and greedy matching in score order makes a score cut
  * exact: a detection keeps its state, a label whose match scores under the cut becomes a miss.
- * `.` / `,` walk the false positives and negatives of the image; hovering a prediction shows its
- * score and the IoU of its match.
+ * `.` / `,` walk the false positives and negatives of the image, then on to the next (previous)
+ * image with any at the same IoU and score, in the grid filter's order when the grid is filtered
+ * or sorted, else in file order (→ / j): the host answers which one from
+ * the evaluation it holds (`nextEvalErrorImage`), images without errors are skipped, and the
+ * status line says when there are no more. Hovering a prediction shows its score and the IoU of
+ * its match.
  */
 import type { EvalLayer, EvalLayerDetection, EvalLayerLabel } from '../../../src/shared/evalLayerProtocol';
 import type { EvalOverlayColors } from '../evalOverlay';
-import { drawHalo, drawSecondLayer, hitShape, stepIndex, type SecondLayerItem } from './secondLayer';
+import { drawHalo, drawSecondLayer, hitShape, type SecondLayerItem } from './secondLayer';
 
 export type LayerError = { kind: 'fp'; det: EvalLayerDetection } | { kind: 'fn'; label: EvalLayerLabel };
 
@@ -41,8 +45,14 @@ export class PredictionLayer {
   private readonly scoreText: HTMLElement;
   private readonly counts: HTMLElement;
 
-  /** `changed`: redraw; `say`: the status line; `categoryName`: for texts. */
-  constructor(private readonly changed: () => void, private readonly say: (text: string) => void, private readonly categoryName: (id: number) => string) {
+  /**
+   * `changed`: redraw; `say`: the status line; `categoryName`: for texts; `leave`: `.` past the
+   * last error (`,` before the first): go on to the next (previous) image with errors.
+   */
+  constructor(
+    private readonly changed: () => void, private readonly say: (text: string) => void, private readonly categoryName: (id: number) => string,
+    private readonly leave: (direction: 1 | -1) => void = () => undefined,
+  ) {
     this.controls = el('div', 'eval-controls');
     this.controls.setAttribute('role', 'toolbar');
     this.controls.setAttribute('aria-label', 'Predictions');
@@ -63,10 +73,10 @@ export class PredictionLayer {
     this.scoreText = el('span', 'eval-score', 'score ≥ 0.00');
     this.counts = el('span', 'eval-counts');
     const prev = el('button', 'eval-walk', '‹');
-    prev.title = `Previous false positive / false negative (${WALK_KEYS.previous})`;
+    prev.title = `Previous false positive / false negative, on to earlier images (${WALK_KEYS.previous})`;
     prev.addEventListener('click', () => this.step(-1));
     const next = el('button', 'eval-walk', '›');
-    next.title = `Next false positive / false negative (${WALK_KEYS.next})`;
+    next.title = `Next false positive / false negative, on to later images (${WALK_KEYS.next})`;
     next.addEventListener('click', () => this.step(1));
     this.controls.append(el('span', undefined, 'IoU'), this.iouSelect, this.slider, this.scoreText, this.counts, prev, next);
     this.hoverCard = el('div', 'eval-hover');
@@ -119,13 +129,31 @@ export class PredictionLayer {
     this.changed();
   }
 
+  /** `.` (1) / `,` (-1): the next error of this image; past its last (before its first), the next image's. */
   step(direction: 1 | -1): void {
     if (!this.layer) { this.say('No predictions on this image: Evaluate Predictions… first.'); return; }
     const errors = this.errors();
-    this.cursor = stepIndex(errors.length, this.cursor, direction);
-    if (this.cursor === undefined) { this.say(`No false positives or negatives on this image at IoU ${f2(this.iou)}, score ≥ ${f2(this.minScore)}.`); this.changed(); return; }
-    const e = errors[this.cursor];
-    this.say(`${this.cursor + 1} of ${errors.length}: ${this.describe(e)}`);
+    const next = this.cursor === undefined ? (direction === 1 ? 0 : errors.length - 1) : this.cursor + direction;
+    if (next < 0 || next >= errors.length) { this.leave(direction); return; }
+    this.cursor = next;
+    this.sayCursor(errors);
+  }
+
+  /** Arrived on this image by walking in `direction`: its first error (`.`) or its last (`,`). */
+  enter(direction: 1 | -1): void {
+    const errors = this.errors();
+    if (!errors.length) return;
+    this.cursor = direction === 1 ? 0 : errors.length - 1;
+    this.sayCursor(errors);
+  }
+
+  /** What the walk says when no image further on (in the grid's filter when `filtered`) has an error at the chosen IoU and score. */
+  endText(direction: 1 | -1, filtered = false): string {
+    return `No more false positives or negatives ${direction === 1 ? 'after' : 'before'} this image${filtered ? ' in this filter' : ''} at IoU ${f2(this.iou)}, score ≥ ${f2(this.minScore)}.`;
+  }
+
+  private sayCursor(errors: LayerError[]): void {
+    this.say(`${this.cursor! + 1} of ${errors.length}: ${this.describe(errors[this.cursor!])}`);
     this.changed();
   }
 

@@ -91,4 +91,5 @@ export function finishEval(prep: PreparedEval, evals: readonly CatImageEval[], o
 }
 export { evalReportJson, evalReportText, evalReportMarkdown, EVAL_OUTPUT_FORMATS, type EvalOutputFormat, type EvalReportInput } from './report';
 export { evalOverlay, imagesOfCategory, type EvalOverlayItem } from './overlay';
+export { imagesWithErrors } from './errorImages';
 export { evalLayer, rleOutline, type EvalLayer, type EvalLayerDetection, type EvalLayerLabel, type EvalLayerGeometry } from './layer';
