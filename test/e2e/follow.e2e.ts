@@ -123,12 +123,7 @@ describe('e2e: the viewer follows the file (disk and JSON text)', function () {
     assert.equal(fs.readFileSync(file, 'utf8'), original.slice(0, prevEnd) + original.slice(end), 'only annotation 3 removed, every other byte as checked out');
   });
 
-  // KNOWN REGRESSION, skipped so main stays green (found when issue 8's branch was merged with issue 7's):
-  // with the viewer open as a second tab of the file, the Problems row → Enter → Ctrl+. path in the
-  // JSON text no longer reaches the quick fix in code-server (first no actions at the cursor, and with
-  // the click moved onto the message, the action widget opens but gets no keyboard focus). Passed on
-  // both branches alone. To be fixed next: find what takes focus (check on open / reveal re-sends).
-  it.skip('path 1: a quick fix + save in the JSON text, then a viewer edit + save: the fix stays on disk', async function () {
+  it('path 1: a quick fix + save in the JSON text, then a viewer edit + save: the fix stays on disk', async function () {
     // The text is the default editor here so the text and the viewer can be tabs of one file.
     session = await CodeServerSession.launch({ folder: SAMPLE, name: 'follow-text', settings: { 'workbench.editorAssociations': { 'instances_*.json': 'default' } } });
     const s = session;

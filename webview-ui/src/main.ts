@@ -129,7 +129,10 @@ channel.on('reveal', ({ imageIndex, annotationId }) => {
   if (k >= 0) store.cursor = k;
   void images.show(imageIndex).then(() => {
     const a = store.current?.annotations.find((x) => x.id === annotationId);
-    if (a) { viewer.select(a); panel.renderAll(); viewer.root.focus(); }
+    // Take the keyboard only when this webview has it already: a viewer kept alive in a hidden tab
+    // (retainContextWhenHidden) follows the JSON text's cursor too, and must not steal the keyboard
+    // from the text editor (Ctrl+. there would open a quick-fix menu that no key reaches).
+    if (a) { viewer.select(a); panel.renderAll(); if (document.hasFocus()) viewer.root.focus(); }
   });
 });
 
