@@ -6,9 +6,8 @@
  * to tracing on one thread. Bundled: dist/convertTraceWorker.js; from sources (tests, bench):
  * traceWorker.ts through tsx; without either, the writer traces on its own thread.
  */
-import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { join } from 'node:path';
+import { poolWorkerFile } from '../poolWorkerFile';
 import type { CocoAnnotation, CocoDataset, Segmentation } from '../../core/convert/model';
 import type { TracedMask } from '../../core/convert/shapes';
 
@@ -33,16 +32,7 @@ export function defaultTraceThreads(): number {
 }
 
 function workerFile(): { filename: string; execArgv: string[] } | undefined {
-  const bundled = join(__dirname, 'convertTraceWorker.js');
-  if (existsSync(bundled)) return { filename: bundled, execArgv: [] };
-  const source = join(__dirname, 'traceWorker.ts');
-  if (!existsSync(source)) return undefined;
-  try {
-    require.resolve('tsx');
-  } catch {
-    return undefined;
-  }
-  return { filename: source, execArgv: ['--import', 'tsx'] };
+  return poolWorkerFile(__dirname, 'convertTraceWorker.js', 'traceWorker.ts');
 }
 
 /**

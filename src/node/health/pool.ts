@@ -3,9 +3,8 @@
  * from sources (tests, bench): worker.ts through tsx. Without either, probes run on this thread,
  * `threads` at a time.
  */
-import { existsSync } from 'node:fs';
 import { cpus } from 'node:os';
-import { join } from 'node:path';
+import { poolWorkerFile } from '../poolWorkerFile';
 import { probeImage, type ImageProbe, type ProbeTask } from './probe';
 
 export interface ProbePool {
@@ -21,16 +20,7 @@ export function defaultThreads(): number {
 }
 
 function workerFile(): { filename: string; execArgv: string[] } | undefined {
-  const bundled = join(__dirname, 'healthWorker.js');
-  if (existsSync(bundled)) return { filename: bundled, execArgv: [] };
-  const source = join(__dirname, 'worker.ts');
-  if (!existsSync(source)) return undefined;
-  try {
-    require.resolve('tsx');
-  } catch {
-    return undefined;
-  }
-  return { filename: source, execArgv: ['--import', 'tsx'] };
+  return poolWorkerFile(__dirname, 'healthWorker.js', 'worker.ts');
 }
 
 export async function createProbePool(threads = defaultThreads(), opts: { inProcess?: boolean } = {}): Promise<ProbePool> {
