@@ -418,19 +418,34 @@ export class CodeServerSession {
     await waitFor('the active tab to be saved (not dirty)', () => this.activeTabDirty(), (d) => !d, timeoutMs, 200);
   }
 
-  /** Run a command from the command palette (F1) by its exact label, e.g. "View: Toggle Problems". */
+  /**
+   * Run a command from the command palette (F1) by its exact label, e.g. "View: Toggle Problems".
+   * The sequence is retried: VS Code closes a quick input that loses the focus (a webview or a
+   * notification taking it while a check finishes), which is not the command's fault.
+   */
   async runCommand(label: string): Promise<void> {
-    await this.focusWorkbench();
-    await this.page.keyboard.press('F1');
     const input = this.quickInput().locator('input');
-    await input.waitFor({ state: 'visible' });
-    await input.fill(`>${label}`);
     const rows = this.quickInput().locator('.quick-input-list .monaco-list-row');
     const escaped = label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
     const exact = rows.filter({ has: this.page.locator('.label-name', { hasText: new RegExp(`^\\s*${escaped}\\s*$`) }) }).first();
-    await exact.waitFor({ state: 'visible', timeout: 30_000 });
-    await exact.click();
-    await this.quickInput().waitFor({ state: 'hidden' });
+    const failures: string[] = [];
+    for (let attempt = 0; attempt < 4; attempt++) {
+      try {
+        await this.focusWorkbench();
+        await this.page.keyboard.press(attempt % 2 === 0 ? 'F1' : 'Control+Shift+P');
+        await input.waitFor({ state: 'visible', timeout: 10_000 });
+        await input.fill(`>${label}`, { timeout: 5_000 });
+        await exact.waitFor({ state: 'visible', timeout: 30_000 });
+        await exact.click({ timeout: 5_000 });
+      } catch (e) {
+        failures.push(`attempt ${attempt + 1}: ${(e as Error).message.split('\n')[0]}`);
+        continue;
+      }
+      // Clicked: the command ran, never run it twice.
+      await this.quickInput().waitFor({ state: 'hidden' }).catch(() => undefined);
+      return;
+    }
+    throw new Error(`could not run "${label}" from the command palette:\n  ${failures.join('\n  ')}`);
   }
 
   /** Show the Problems panel (Ctrl+Shift+M is a toggle, so only press it when hidden). */
