@@ -20,7 +20,7 @@ import { registerSam } from './sam';
 import { registerCompareCommands } from './compare/commands';
 import { registerConvertCommand } from './convert/convertCommand';
 import { AutoImageChecks } from './health/autoImageChecks';
-import { ImageDiagnostics } from './health/imageDiagnostics';
+import { lazyImageDiagnostics } from './health/imageDiagnostics';
 import { registerDatasetReport } from './health/reportPanel';
 import { registerEvalCommands } from './eval/evalPanel';
 import { withRevealActions } from './editor/links';
@@ -68,17 +68,11 @@ export function activate(context: vscode.ExtensionContext, runner?: CheckRunner,
   registerCocoEditor(context, svc, sam);
   context.subscriptions.push(...registerCompareCommands(context));
   registerConvertCommand(context);
-  registerDatasetReport(context);
+  // One image-problem collection for the Dataset Report and the automatic image checks.
+  const imageDiagnostics = lazyImageDiagnostics(context);
+  registerDatasetReport(context, imageDiagnostics);
   // Image checks on open and save, in a worker (src/extension/health/autoImageChecks.ts).
-  let autoImageDiagnostics: ImageDiagnostics | undefined;
-  const imageDiagnosticsForAutoChecks = () => {
-    if (!autoImageDiagnostics) {
-      autoImageDiagnostics = new ImageDiagnostics();
-      context.subscriptions.push(autoImageDiagnostics, vscode.languages.registerCodeActionsProvider({ scheme: 'file', pattern: '**/*.json' }, autoImageDiagnostics, { providedCodeActionKinds: [vscode.CodeActionKind.QuickFix] }));
-    }
-    return autoImageDiagnostics;
-  };
-  const autoImages = new AutoImageChecks(imageDiagnosticsForAutoChecks, path.join(context.globalStorageUri.fsPath, 'image-health'), (line) => log.appendLine(line));
+  const autoImages = new AutoImageChecks(imageDiagnostics, path.join(context.globalStorageUri.fsPath, 'image-health'), (line) => log.appendLine(line));
   context.subscriptions.push(autoImages);
   registerEvalCommands(context);
 

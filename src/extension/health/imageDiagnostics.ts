@@ -103,3 +103,19 @@ export class ImageDiagnostics implements vscode.CodeActionProvider, vscode.Dispo
     this.collection.dispose();
   }
 }
+
+/**
+ * The extension's one ImageDiagnostics, made on first use (activation registers nothing more).
+ * The automatic checks and the Dataset Report share it: a file's image problems are those of the
+ * latest image check, never listed twice.
+ */
+export function lazyImageDiagnostics(context: vscode.ExtensionContext): () => ImageDiagnostics {
+  let made: ImageDiagnostics | undefined;
+  return () => {
+    if (!made) {
+      made = new ImageDiagnostics();
+      context.subscriptions.push(made, vscode.languages.registerCodeActionsProvider({ scheme: 'file', pattern: '**/*.json' }, made, { providedCodeActionKinds: [vscode.CodeActionKind.QuickFix] }));
+    }
+    return made;
+  };
+}

@@ -9,7 +9,7 @@ import { makeNonce, contentSecurityPolicy } from '../editor/html';
 import { loadCoco } from '../../node/loadCoco';
 import { Thumbnailer } from '../../node/thumbnails';
 import { imageLookup } from '../../node/imageFiles';
-import { ImageDiagnostics } from './imageDiagnostics';
+import type { ImageDiagnostics } from './imageDiagnostics';
 import { ReportSession } from './reportSession';
 import type { ChartPick } from '../../shared/statsProtocol';
 
@@ -40,19 +40,10 @@ async function pickSplits(uri?: vscode.Uri): Promise<string[] | undefined> {
   return [first.fsPath, ...(picks ?? []).map((p) => path.join(dir, p.label))];
 }
 
-export function registerDatasetReport(context: vscode.ExtensionContext): void {
+export function registerDatasetReport(context: vscode.ExtensionContext, diagnosticsForImages: () => ImageDiagnostics): void {
   const storage = context.globalStorageUri.fsPath;
   const thumbs = new Thumbnailer({ cacheDir: path.join(storage, 'thumbnails') });
   const cacheDir = path.join(storage, 'image-health');
-  // Made on the first image check: activation stays as light as before (and registers nothing more).
-  let imageDiagnostics: ImageDiagnostics | undefined;
-  const diagnosticsForImages = () => {
-    if (!imageDiagnostics) {
-      imageDiagnostics = new ImageDiagnostics();
-      context.subscriptions.push(imageDiagnostics, vscode.languages.registerCodeActionsProvider({ scheme: 'file', pattern: '**/*.json' }, imageDiagnostics, { providedCodeActionKinds: [vscode.CodeActionKind.QuickFix] }));
-    }
-    return imageDiagnostics;
-  };
   const imageRootFor = (file: string) => {
     const setting = vscode.workspace.getConfiguration('labelscope', vscode.Uri.file(file)).get<string>('imageRoot');
     return setting ? path.resolve(path.dirname(file), setting) : undefined;

@@ -9,7 +9,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import sharp from 'sharp';
 import * as vscode from 'vscode';
-import { ImageDiagnostics } from '../../../src/extension/health/imageDiagnostics';
+import { ImageDiagnostics, lazyImageDiagnostics } from '../../../src/extension/health/imageDiagnostics';
 import { checkDatasetHealth } from '../../../src/node/health/datasetHealth';
 import { loadCoco } from '../../../src/node/loadCoco';
 
@@ -50,5 +50,22 @@ describe('image diagnostics (extension)', function () {
     const fixed = JSON.parse(doc.getText());
     assert.deepEqual([fixed.images[0].width, fixed.images[0].height], [80, 60]);
     diags.dispose();
+  });
+
+  it('the automatic checks and the Dataset Report share one collection: a file\'s image problems are listed once', async () => {
+    const files = ['instances_train.json', 'instances_val.json'].map((f) => path.join(dir, f));
+    const docs = await Promise.all(files.map((f) => loadCoco(f)));
+    const health = await checkDatasetHealth(docs, files, { threads: 1 });
+    const context = { subscriptions: [] as { dispose(): unknown }[] };
+    const shared = lazyImageDiagnostics(context as unknown as vscode.ExtensionContext);
+    assert.equal(shared(), shared(), 'one instance');
+    const uri = vscode.Uri.file(files[0]);
+    // The automatic check of instances_train.json found the size mismatch…
+    shared().publishPositioned(uri, [{ rule: 'coco/image-size-mismatch', severity: 'warning', message: 'a.png is 80 × 60, not 100 × 100', line: 1, column: 1, endLine: 1, endColumn: 2 }] as never);
+    // …then the Dataset Report checks both splits.
+    shared().publish(health, docs, files);
+    const codes = (vscode.languages.getDiagnostics(uri) as vscode.Diagnostic[]).map((d) => d.code).sort();
+    assert.deepEqual(codes, ['coco/image-leakage', 'coco/image-size-mismatch']);
+    for (const d of context.subscriptions) d.dispose();
   });
 });
