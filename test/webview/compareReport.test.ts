@@ -75,6 +75,10 @@ describe('webview: compare report charts (chromium)', function () {
       const nZero = rows.flat().filter((v) => v === 0).length;
       assert.equal(fills.filter((f) => f === css(BLUE)).length, nMax, `cells in chart blue (the count ${max}): ${fills.join(' ')}`);
       assert.equal(fills.filter((f) => f === css(BACKGROUND)).length, nZero, `empty cells in the background colour: ${fills.join(' ')}`);
+      // No light stripes behind the cells on a dark theme (echarts' default splitArea is near-white).
+      const allFills = await page.evaluate(() => [...document.querySelectorAll('.chart svg path, .chart svg rect')].map((p) => (p.getAttribute('fill') ?? '').replace(/\s/g, '')));
+      const light = allFills.filter((f) => { const m = /^rgba?\((\d+),(\d+),(\d+)/.exec(f); return !!m && [m[1], m[2], m[3]].every((v) => Number(v) >= 200); });
+      assert.deepEqual(light, [], 'no near-white fills on the dark theme');
       // The counts and the class names are written on the chart.
       const texts = await page.evaluate(() => [...document.querySelectorAll('.chart svg text')].map((t) => t.textContent));
       for (const l of labels) assert.ok(texts.includes(l), `axis label ${l} in ${texts.join('|')}`);
