@@ -46,11 +46,9 @@ describe('e2e: agreement report → Show in viewer (A/B view)', function () {
     await input.waitFor({ state: 'visible' });
     await input.fill('>Labelscope: Compare Annotations…');
     await quick.locator('.quick-input-list .monaco-list-row', { hasText: 'Compare Annotations' }).first().click();
-    // VS Code's file dialog (a quick input holding a folder path) picks A.
-    // (Filled once it lists the folder: it sets its own value until then.)
+    // VS Code's file dialog (a quick input holding a folder path) picks A; the report follows.
     await quick.locator('.quick-input-list .monaco-list-row', { hasText: 'reference.json' }).first().waitFor({ state: 'visible', timeout: 30_000 });
-    await input.fill(path.join(s.workspace, 'annotations', 'reference.json'));
-    await p.keyboard.press('Enter');
+    await s.acceptFileDialog(path.join(s.workspace, 'annotations', 'reference.json'), () => p.keyboard.press('Enter'), p.locator('.tabs-container .tab', { hasText: 'Agreement:' }).first());
 
     const findFrame = async (what: string, selector: string): Promise<FrameLocator> => {
       let found: FrameLocator | undefined;

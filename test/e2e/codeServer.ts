@@ -448,6 +448,35 @@ export class CodeServerSession {
     throw new Error(`could not run "${label}" from the command palette:\n  ${failures.join('\n  ')}`);
   }
 
+  /**
+   * Types `value` into VS Code's simple file dialog (the quick input a browser workbench shows for
+   * showOpenDialog) and accepts it with `accept`, until `next` (what the acceptance leads to)
+   * shows. The dialog writes its own value (the default folder) once it has listed that folder,
+   * which on a loaded machine can come after our typing: wait for its listing, check that the
+   * value held, and try again if the dialog is still there.
+   */
+  async acceptFileDialog(value: string, accept: () => Promise<void>, next: Locator): Promise<void> {
+    const qi = this.quickInput();
+    const input = qi.locator('input.input').first();
+    const failures: string[] = [];
+    for (let attempt = 0; attempt < 4; attempt++) {
+      if (await next.isVisible()) return;
+      try {
+        await qi.locator('.quick-input-list .monaco-list-row').first().waitFor({ state: 'visible', timeout: 30_000 });
+        await input.fill(value, { timeout: 5_000 });
+        await waitFor(`the dialog to hold ${value}`, () => input.inputValue(), (v) => v === value, 5_000, 100);
+        // A typed folder is checked against the disk: "does not exist" until the dialog has looked.
+        await waitFor('the dialog to accept the path', () => qi.locator('.quick-input-message').innerText().catch(() => ''), (m) => !/does not exist/.test(m), 10_000, 200);
+        await accept();
+        await next.waitFor({ state: 'visible', timeout: 30_000 });
+        return;
+      } catch (e) {
+        failures.push(`attempt ${attempt + 1}: ${(e as Error).message.split('\n')[0]} (the dialog holds ${JSON.stringify(await input.inputValue({ timeout: 1_000 }).catch(() => '?'))})`);
+      }
+    }
+    throw new Error(`VS Code's file dialog did not take ${value}:\n  ${failures.join('\n  ')}`);
+  }
+
   /** Show the Problems panel (Ctrl+Shift+M is a toggle, so only press it when hidden). */
   async openProblems(): Promise<void> {
     const panel = this.page.locator('.markers-panel');

@@ -51,10 +51,9 @@ describe('e2e: Evaluate Predictions… → the viewer\'s prediction layer', func
     await quick.locator('.quick-input-list .monaco-list-row', { hasText: 'Evaluate Predictions' }).first().click();
     // VS Code's own file dialog in the browser: a quick input titled by the command, that takes a path.
     await quick.locator('.quick-input-title', { hasText: 'predictions to evaluate' }).waitFor({ state: 'visible', timeout: 30_000 });
-    await input.fill(path.join(s.workspace, 'annotations', 'predictions.json'));
-    await p.keyboard.press('Enter');
-    // The IoU type: bbox (what the predictions look like) comes first.
-    await quick.locator('.quick-input-list .monaco-list-row', { hasText: 'bbox' }).first().waitFor({ state: 'visible', timeout: 30_000 });
+    // Then the IoU type: bbox (what the predictions look like) comes first.
+    const bbox = quick.locator('.quick-input-list .monaco-list-row', { hasText: 'bbox' }).first();
+    await s.acceptFileDialog(path.join(s.workspace, 'annotations', 'predictions.json'), () => p.keyboard.press('Enter'), bbox);
     await p.keyboard.press('Enter');
 
     const findFrame = async (what: string, selector: string): Promise<FrameLocator> => {

@@ -41,17 +41,10 @@ describe('viewer: image folder and themes (code-server)', function () {
     await wv.locator('.missing vscode-button.missing-choose').click();
     // VS Code's folder dialog (the simple dialog in a browser): type the folder, accept it.
     const qi = s.page.locator('.quick-input-widget');
-    const input = qi.locator('input.input');
-    await input.waitFor({ state: 'visible', timeout: 30_000 });
     const pics = path.join(s.workspace, 'pics');
-    await input.fill(`${pics}/`);
-    // Folder mode lists folders only: wait until the dialog has taken the typed path (no "does not exist").
-    await waitFor('the dialog to accept the path', () => qi.locator('.quick-input-message').innerText().catch(() => ''), (m) => !/does not exist/.test(m), 30_000, 200);
-    const ok = qi.locator('.monaco-button', { hasText: 'Use as Image Folder' }).first();
-    await ok.click();
-    // Where to remember it.
+    // Then where to remember it.
     const row = qi.locator('.monaco-list-row', { hasText: 'In a new .labelscope.json' }).first();
-    await row.waitFor({ state: 'visible', timeout: 30_000 });
+    await s.acceptFileDialog(`${pics}/`, () => qi.locator('.monaco-button', { hasText: 'Use as Image Folder' }).first().click(), row);
     await row.click();
 
     const config = path.join(s.workspace, 'annotations', '.labelscope.json');
