@@ -7,8 +7,16 @@
  * The graph inputs stay as they are, so the feeds do not change.
  */
 import { readFile } from 'node:fs/promises';
-import { onnx } from 'onnx-proto';
+import type { onnx } from 'onnx-proto';
 import { detectDecoder, type ModelIo } from '../../core/sam';
+
+let protoModule: typeof onnx | undefined;
+/** onnx-proto (bundled) is set up on first use, so the extension's activation never pays for it. */
+function onnxProto(): typeof onnx {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded on first use
+  protoModule ??= (require('onnx-proto') as typeof import('onnx-proto')).onnx;
+  return protoModule;
+}
 
 export interface PrunedModel {
   /** The serialized model, for InferenceSession.create. */
@@ -19,7 +27,7 @@ export interface PrunedModel {
 
 /** Keeps the graph outputs named in `keep` and every node they depend on; the rest goes. */
 export function pruneToOutputs(modelBytes: Uint8Array, keep: readonly string[]): PrunedModel {
-  const model = onnx.ModelProto.decode(modelBytes);
+  const model = onnxProto().ModelProto.decode(modelBytes);
   const graph = model.graph;
   if (!graph) throw new Error('the ONNX file has no graph');
   const outputs = graph.output ?? [];
@@ -48,7 +56,7 @@ export function pruneToOutputs(modelBytes: Uint8Array, keep: readonly string[]):
   graph.output = outputs.filter((o) => keep.includes(o.name ?? ''));
   graph.initializer = (graph.initializer ?? []).filter((t) => used.has(t.name ?? ''));
   graph.valueInfo = (graph.valueInfo ?? []).filter((v) => used.has(v.name ?? '') || keptNodes.some((n) => n.output?.includes(v.name ?? '')));
-  return { bytes: onnx.ModelProto.encode(model).finish(), removedNodes: nodes.length - keptNodes.length };
+  return { bytes: onnxProto().ModelProto.encode(model).finish(), removedNodes: nodes.length - keptNodes.length };
 }
 
 /** Every value name read inside a node's subgraph attributes (one level of If/Loop/Scan bodies and deeper). */
@@ -64,7 +72,7 @@ function subgraphReads(node: onnx.INodeProto): string[] {
 
 /** A graph's inputs (initializers left out) and outputs, as the sessions report them. */
 export function graphIo(modelBytes: Uint8Array): ModelIo {
-  const graph = onnx.ModelProto.decode(modelBytes).graph;
+  const graph = onnxProto().ModelProto.decode(modelBytes).graph;
   if (!graph) throw new Error('the ONNX file has no graph');
   const initializers = new Set((graph.initializer ?? []).map((t) => t.name));
   const info = (v: onnx.IValueInfoProto) => ({
