@@ -38,32 +38,62 @@ export function resizeBilinear(
   src: ArrayLike<number>, inH: number, inW: number, stride: number,
   outH: number, outW: number, keepH = outH, keepW = outW,
 ): Float32Array {
-  const out = new Float32Array(keepH * keepW);
+  return resizeBilinearWindow(src, inH, inW, stride, outH, outW, 0, keepH, 0, keepW);
+}
+
+/**
+ * resizeBilinear restricted to the output window rows [y0, y1) x columns [x0, x1): the values
+ * are those of the full resize at the same places (same arithmetic), as a (y1 - y0) x (x1 - x0)
+ * plane. `src` may hold only part of the source plane: the part whose top-left is source
+ * (srcY0, srcX0), `stride` values per row; the window must read only inside it.
+ */
+export function resizeBilinearWindow(
+  src: ArrayLike<number>, inH: number, inW: number, stride: number,
+  outH: number, outW: number, y0: number, y1: number, x0: number, x1: number, srcY0 = 0, srcX0 = 0,
+): Float32Array {
+  const h = Math.max(0, y1 - y0);
+  const w = Math.max(0, x1 - x0);
+  const out = new Float32Array(h * w);
+  if (h === 0 || w === 0) return out;
   if (inH === outH && inW === outW) {
     // Scale 1: every source index is exact (weight 0), so this is a copy.
-    for (let y = 0; y < keepH; y++) for (let x = 0; x < keepW; x++) out[y * keepW + x] = src[y * stride + x];
+    for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) out[y * w + x] = src[(y0 + y - srcY0) * stride + x0 + x - srcX0];
     return out;
   }
   const ys = axisWeights(inH, outH);
   const xs = axisWeights(inW, outW);
-  const lastRow = keepH > 0 ? ys.i1[keepH - 1] : -1;
-  const rows = new Float64Array((lastRow + 1) * keepW);
-  for (let r = 0; r <= lastRow; r++) {
-    const base = r * stride;
-    const o = r * keepW;
-    for (let x = 0; x < keepW; x++) {
-      const wx = xs.w1[x];
-      rows[o + x] = src[base + xs.i0[x]] * (1 - wx) + src[base + xs.i1[x]] * wx;
+  const firstRow = ys.i0[y0];
+  const lastRow = ys.i1[y1 - 1];
+  const rows = new Float64Array((lastRow - firstRow + 1) * w);
+  for (let r = firstRow; r <= lastRow; r++) {
+    const base = (r - srcY0) * stride - srcX0;
+    const o = (r - firstRow) * w;
+    for (let x = 0; x < w; x++) {
+      const wx = xs.w1[x0 + x];
+      rows[o + x] = src[base + xs.i0[x0 + x]] * (1 - wx) + src[base + xs.i1[x0 + x]] * wx;
     }
   }
-  for (let y = 0; y < keepH; y++) {
-    const t = ys.i0[y] * keepW;
-    const b = ys.i1[y] * keepW;
-    const wy = ys.w1[y];
-    const o = y * keepW;
-    for (let x = 0; x < keepW; x++) out[o + x] = rows[t + x] * (1 - wy) + rows[b + x] * wy;
+  for (let y = 0; y < h; y++) {
+    const t = (ys.i0[y0 + y] - firstRow) * w;
+    const b = (ys.i1[y0 + y] - firstRow) * w;
+    const wy = ys.w1[y0 + y];
+    const o = y * w;
+    for (let x = 0; x < w; x++) out[o + x] = rows[t + x] * (1 - wy) + rows[b + x] * wy;
   }
   return out;
+}
+
+/**
+ * The output indices [lo, hi) of a bilinear resize (inSize -> outSize) that read a source index
+ * in [srcLo, srcHi]: outside them every output is a blend of sources outside that range.
+ */
+function outputsReading(inSize: number, outSize: number, srcLo: number, srcHi: number): [number, number] {
+  const { i0, i1 } = axisWeights(inSize, outSize);
+  let lo = 0;
+  while (lo < outSize && i1[lo] < srcLo) lo++;
+  let hi = outSize;
+  while (hi > lo && i0[hi - 1] > srcHi) hi--;
+  return [lo, hi];
 }
 
 /** Logits of one low-resolution candidate (lowSize²) -> logits at the original image size. */
@@ -73,6 +103,62 @@ export function lowResToImageLogits(lowRes: ArrayLike<number>, lowSize: number, 
   const s = frame.inputSize;
   const crop = resizeBilinear(lowRes, lowSize, lowSize, lowSize, s, s, frame.resizedHeight, frame.resizedWidth);
   return resizeBilinear(crop, frame.resizedHeight, frame.resizedWidth, frame.resizedWidth, frame.height, frame.width);
+}
+
+/**
+ * thresholdLogits(lowResToImageLogits(...)) with the same pixels, computed only where the mask
+ * can be foreground: the box of the low-res cells above 0, widened to every output pixel that
+ * reads one of them. Outside it each output is a blend, with weights >= 0, of logits <= 0, so
+ * it is <= 0 exactly. A small object on a large image costs a fraction of the full upscaling.
+ */
+export function lowResToImageMask(lowRes: ArrayLike<number>, lowSize: number, frame: SamFrame): Uint8Array {
+  if (lowRes.length < lowSize * lowSize) throw new RangeError(`expected ${lowSize}x${lowSize} logits, got ${lowRes.length} values`);
+  const mask = new Uint8Array(frame.width * frame.height);
+  let ly0 = lowSize, ly1 = -1, lx0 = lowSize, lx1 = -1;
+  for (let y = 0; y < lowSize; y++) {
+    for (let x = 0; x < lowSize; x++) {
+      if (!(lowRes[y * lowSize + x] > 0)) continue;
+      if (y < ly0) ly0 = y;
+      if (y > ly1) ly1 = y;
+      if (x < lx0) lx0 = x;
+      if (x > lx1) lx1 = x;
+    }
+  }
+  if (ly1 < 0) return mask;
+  // Stage 1 (SAM 1: the 1024 frame, of which only the image's part is kept; SAM 2: the image).
+  const s1H = frame.mode === 'stretch' ? frame.height : frame.inputSize;
+  const s1W = frame.mode === 'stretch' ? frame.width : frame.inputSize;
+  const keepH = frame.mode === 'stretch' ? frame.height : frame.resizedHeight;
+  const keepW = frame.mode === 'stretch' ? frame.width : frame.resizedWidth;
+  const [ay0, ay1r] = outputsReading(lowSize, s1H, ly0, ly1);
+  const [ax0, ax1r] = outputsReading(lowSize, s1W, lx0, lx1);
+  const ay1 = Math.min(ay1r, keepH);
+  const ax1 = Math.min(ax1r, keepW);
+  if (ay1 <= ay0 || ax1 <= ax0) return mask;
+  let plane: Float32Array;
+  let py0: number, px0: number, pw: number, ph: number;
+  if (frame.mode === 'stretch') {
+    plane = resizeBilinearWindow(lowRes, lowSize, lowSize, lowSize, s1H, s1W, ay0, ay1, ax0, ax1);
+    [py0, px0, ph, pw] = [ay0, ax0, ay1 - ay0, ax1 - ax0];
+  } else {
+    // Stage 2: the kept resizedHeight x resizedWidth part -> the image; only outputs reading the
+    // stage-1 window are computed, and they read only inside it.
+    const [by0, by1] = outputsReading(keepH, frame.height, ay0, ay1 - 1);
+    const [bx0, bx1] = outputsReading(keepW, frame.width, ax0, ax1 - 1);
+    if (by1 <= by0 || bx1 <= bx0) return mask;
+    const ys = axisWeights(keepH, frame.height);
+    const xs = axisWeights(keepW, frame.width);
+    // The stage-1 rows/columns those outputs read (may reach one past the window, into logits <= 0 or beyond it).
+    const ry0 = ys.i0[by0], ry1 = ys.i1[by1 - 1] + 1, rx0 = xs.i0[bx0], rx1 = xs.i1[bx1 - 1] + 1;
+    const stage1 = resizeBilinearWindow(lowRes, lowSize, lowSize, lowSize, s1H, s1W, ry0, ry1, rx0, rx1);
+    plane = resizeBilinearWindow(stage1, keepH, keepW, rx1 - rx0, frame.height, frame.width, by0, by1, bx0, bx1, ry0, rx0);
+    [py0, px0, ph, pw] = [by0, bx0, by1 - by0, bx1 - bx0];
+  }
+  for (let y = 0; y < ph; y++) {
+    const o = (py0 + y) * frame.width + px0;
+    for (let x = 0; x < pw; x++) if (plane[y * pw + x] > 0) mask[o + x] = 1;
+  }
+  return mask;
 }
 
 /** Logits -> 0/1 mask: SAM's mask_threshold is 0 (logit > 0 is foreground). */

@@ -7,6 +7,9 @@
  * the in-graph upscaling of all four candidates to the original size (the official export's
  * `masks`, 54 MB per click at 1500 x 2250), and only the chosen candidate is upscaled here
  * (core/sam/postprocess). `orig_im_size` still has to be fed; a 1 x 1 dummy does.
+ * Asking for fewer outputs is not enough: onnxruntime runs every node of the graph on each run,
+ * so the decoder is opened without its other outputs and the nodes only they need
+ * (pruneOutputs.ts; 49 of the official export's nodes, ~15% of its CPU time per click).
  */
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
@@ -17,6 +20,7 @@ import {
 } from '../../core/sam';
 import type { EncoderImage } from './imageInput';
 import { loadOrt } from './ort';
+import { decoderForLowRes } from './pruneOutputs';
 
 export type ExecutionProvider = 'cpu' | 'cuda';
 
@@ -90,36 +94,47 @@ export class SamModel {
     const base: Ort.InferenceSession.SessionOptions = {
       graphOptimizationLevel: 'all', executionMode: 'sequential', interOpNumThreads: 1,
       ...(opts.intraOpThreads ? { intraOpNumThreads: opts.intraOpThreads } : {}),
+      // Idle intra-op threads sleep instead of spinning: the editor, its extension host and other
+      // programs share the cores, and spinning threads took them (bench:sam on a busy 2-core
+      // machine, 2 threads: 164 -> 139 ms CPU and 820 -> 531 ms wall per decoder run).
+      extra: { session: { intra_op: { allow_spinning: '0' } } },
     };
-    const create = (file: string, providers: string[]) => ort.InferenceSession.create(file, { ...base, executionProviders: providers });
+    // The decoder without the outputs that are never fetched: onnxruntime would compute them on every click.
+    const decoderSource = (await decoderForLowRes(opts.decoderPath)).source;
+    const sources = { encoder: opts.encoderPath as string | Uint8Array, decoder: decoderSource };
+    const create = (role: 'encoder' | 'decoder', o: Ort.InferenceSession.SessionOptions) => {
+      const source = sources[role];
+      return typeof source === 'string' ? ort.InferenceSession.create(source, o) : ort.InferenceSession.create(source, o);
+    };
     let provider: ExecutionProvider = 'cpu';
     let fallbackReason: string | undefined;
     let encoder: Ort.InferenceSession;
     let decoder: Ort.InferenceSession;
-    const open = async (file: string, providers: string[]) => {
-      try { return await create(file, providers); } catch (e) { throw Object.assign(new Error(`Cannot load ${file}: ${(e as Error).message}`), { cause: e }); }
+    const open = async (role: 'encoder' | 'decoder', providers: string[]) => {
+      const file = role === 'encoder' ? opts.encoderPath : opts.decoderPath;
+      try { return await create(role, { ...base, executionProviders: providers }); } catch (e) { throw Object.assign(new Error(`Cannot load ${file}: ${(e as Error).message}`), { cause: e }); }
     };
     if (opts.executionProvider === 'cuda') {
       try {
         // logSeverityLevel 4: the failed CUDA load is reported once, by us, not as a native error dump.
-        const quiet = (file: string) => ort.InferenceSession.create(file, { ...base, executionProviders: ['cuda'], logSeverityLevel: 4 });
+        const quiet = (role: 'encoder' | 'decoder') => create(role, { ...base, executionProviders: ['cuda'], logSeverityLevel: 4 });
         const level = ort.env.logLevel;
         ort.env.logLevel = 'fatal';
         try {
-          encoder = await quiet(opts.encoderPath);
-          decoder = await quiet(opts.decoderPath);
+          encoder = await quiet('encoder');
+          decoder = await quiet('decoder');
         } finally {
           ort.env.logLevel = level;
         }
         provider = 'cuda';
       } catch (e) {
         fallbackReason = `CUDA could not start (${(e as Error).message.split('\n')[0]}); running on CPU`;
-        encoder = await open(opts.encoderPath, ['cpu']);
-        decoder = await open(opts.decoderPath, ['cpu']);
+        encoder = await open('encoder', ['cpu']);
+        decoder = await open('decoder', ['cpu']);
       }
     } else {
-      encoder = await open(opts.encoderPath, ['cpu']);
-      decoder = await open(opts.decoderPath, ['cpu']);
+      encoder = await open('encoder', ['cpu']);
+      decoder = await open('decoder', ['cpu']);
     }
     try {
       const encoderSpec = detectEncoder(ioOf(encoder), opts.encoderPath);

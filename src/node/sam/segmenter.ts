@@ -6,7 +6,7 @@
  */
 import * as fs from 'node:fs';
 import {
-  candidatePlane, lowResToImageLogits, maskToCoco, SAM_LOW_RES_SIZE, thresholdLogits,
+  candidatePlane, lowResToImageMask, maskToCoco, SAM_LOW_RES_SIZE,
   type CocoMaskFields, type MaskFormat, type SamPrompt,
 } from '../../core/sam';
 import { EmbeddingCache, imageContentHash } from './embeddingCache';
@@ -78,7 +78,7 @@ export class SamSegmenter {
     const candidate = opts.candidate ?? decoded.ranking[0];
     const lowRes = candidatePlane(decoded.lowRes, candidate, SAM_LOW_RES_SIZE);
     const { frame } = embedding;
-    const mask = thresholdLogits(lowResToImageLogits(lowRes, SAM_LOW_RES_SIZE, frame));
+    const mask = lowResToImageMask(lowRes, SAM_LOW_RES_SIZE, frame);
     return {
       mask, width: frame.width, height: frame.height, candidate, ranking: decoded.ranking, iou: decoded.iou[candidate],
       lowRes: Float32Array.from(lowRes),

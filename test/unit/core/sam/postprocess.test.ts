@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import {
-  candidatePlane, lowResToImageLogits, maskToCoco, polygonsUnionCounts, rankCandidates, resizeBilinear, samFrame, thresholdLogits,
+  candidatePlane, lowResToImageLogits, lowResToImageMask, maskToCoco, polygonsUnionCounts, rankCandidates, resizeBilinear, resizeBilinearWindow,
+  samFrame, thresholdLogits,
 } from '../../../../src/core/sam';
 import { rleDecode, rleFromString, segmentationToRle, rleArea } from '../../../../src/core/geometry';
 
@@ -105,4 +106,48 @@ describe('sam/annotation: polygonsUnionCounts', () => {
     const want = segmentationToRle(polys, 13, 21)!;
     assert.deepEqual(polygonsUnionCounts(polys, 13, 21), want.counts);
   });
+});
+
+describe('sam/postprocess: the mask upscaled only where it can be foreground', () => {
+  /** Seeded low-res logits: blobs of positive logits (radius r cells) on a negative field, plus noise. */
+  function blobs(seed: number, count: number, r: number): Float32Array {
+    let s = seed >>> 0;
+    const rand = () => { s = (s * 1664525 + 1013904223) >>> 0; return s / 2 ** 32; };
+    const centres = Array.from({ length: count }, () => [rand() * 256, rand() * 256]);
+    return Float32Array.from({ length: 256 * 256 }, (_, i) => {
+      const x = i % 256, y = (i - x) / 256;
+      const d = Math.min(...centres.map(([cx, cy]) => Math.hypot(x - cx, y - cy)));
+      return (r - d) * 0.7 + (rand() - 0.5) * 0.3;
+    });
+  }
+
+  it('a window of the resize has the full resize\'s values there, also from a part of the source', () => {
+    const src = Float32Array.from({ length: 9 * 7 }, (_, i) => Math.sin(i * 1.7) * 5);
+    const full = resizeBilinear(src, 9, 7, 7, 20, 13);
+    const win = resizeBilinearWindow(src, 9, 7, 7, 20, 13, 3, 17, 2, 11);
+    for (let y = 3; y < 17; y++) for (let x = 2; x < 11; x++) assert.equal(win[(y - 3) * 9 + x - 2], full[y * 13 + x]);
+    // Source rows 1..8, columns 1..6 held as a 6-wide part; the window reads inside them.
+    const part = Float32Array.from({ length: 8 * 6 }, (_, i) => src[(1 + Math.floor(i / 6)) * 7 + 1 + (i % 6)]);
+    const fromPart = resizeBilinearWindow(part, 9, 7, 6, 20, 13, 4, 19, 3, 12, 1, 1);
+    for (let y = 4; y < 19; y++) for (let x = 3; x < 12; x++) assert.equal(fromPart[(y - 4) * 9 + x - 3], full[y * 13 + x]);
+  });
+
+  const frames: [number, number, 'longest-side' | 'stretch'][] = [
+    [1024, 1024, 'longest-side'], [683, 1024, 'longest-side'], [1500, 2250, 'longest-side'], [51, 37, 'longest-side'],
+    [3001, 17, 'longest-side'], [1, 1, 'longest-side'], [683, 1024, 'stretch'], [1500, 2250, 'stretch'], [37, 51, 'stretch'],
+  ];
+  for (const [h, w, mode] of frames) {
+    it(`the same pixels as thresholding the full upscaling: ${w} x ${h}, ${mode}`, () => {
+      const f = samFrame(h, w, mode);
+      for (const [seed, count, r] of [[1, 1, 6], [2, 3, 20], [3, 1, 0.5], [4, 8, 40], [5, 0, 0]] as const) {
+        const low = count ? blobs(seed, count, r) : new Float32Array(256 * 256).fill(-3);
+        const expected = thresholdLogits(lowResToImageLogits(low, 256, f));
+        const got = lowResToImageMask(low, 256, f);
+        assert.equal(got.length, expected.length);
+        let diff = 0;
+        for (let i = 0; i < got.length; i++) if (got[i] !== expected[i]) diff++;
+        assert.equal(diff, 0, `seed ${seed}: ${diff} pixels differ`);
+      }
+    });
+  }
 });

@@ -10,7 +10,9 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import sharp from 'sharp';
 import { SHARED_MODELS } from './sharedDir';
+import * as ort from 'onnxruntime-node';
 import { resultToCoco, SamModel, SamSegmenter } from '../../../../src/node/sam';
+import { decoderForLowRes, graphIo } from '../../../../src/node/sam/pruneOutputs';
 
 const ENCODER = path.join(SHARED_MODELS, 'mobile_sam_encoder.onnx');
 const DECODER = path.join(SHARED_MODELS, 'sam_vit_b_decoder.onnx');
@@ -63,5 +65,37 @@ describe('node/sam: real SAM exports (random weights) from ../shared/models', fu
     const boxed = await seg.segment(img, { box: [50, 40, 120, 90] });
     const coco = resultToCoco(boxed, 'rle');
     if (coco) assert.deepEqual((coco.segmentation as { size: number[] }).size, [207, 301]);
+  });
+
+  it('the decoder is opened without `masks` (49 nodes fewer) and gives the same iou_predictions and low_res_masks as the file', async () => {
+    const pruned = await decoderForLowRes(DECODER);
+    assert.equal(pruned.removedNodes, 49);
+    assert.ok(pruned.source instanceof Uint8Array);
+    const io = graphIo(pruned.source);
+    assert.deepEqual(io.outputs.map((o) => o.name), ['iou_predictions', 'low_res_masks']);
+    // The inputs stay, orig_im_size included, so the feeds are those of the official export.
+    assert.deepEqual(io.inputs.map((i) => i.name), ['image_embeddings', 'point_coords', 'point_labels', 'mask_input', 'has_mask_input', 'orig_im_size']);
+    const embedding = Float32Array.from({ length: 256 * 64 * 64 }, (_, i) => Math.sin(i * 0.37));
+    const feeds = {
+      image_embeddings: new ort.Tensor('float32', embedding, [1, 256, 64, 64]),
+      point_coords: new ort.Tensor('float32', Float32Array.of(300, 500, 700, 800), [1, 2, 2]),
+      point_labels: new ort.Tensor('float32', Float32Array.of(2, 3), [1, 2]),
+      mask_input: new ort.Tensor('float32', Float32Array.from({ length: 65536 }, (_, i) => Math.cos(i)), [1, 1, 256, 256]),
+      has_mask_input: new ort.Tensor('float32', Float32Array.of(1), [1]),
+      orig_im_size: new ort.Tensor('float32', Float32Array.of(683, 1024), [2]),
+    };
+    const whole = await ort.InferenceSession.create(DECODER, { intraOpNumThreads: 1 });
+    const cut = await ort.InferenceSession.create(pruned.source as Uint8Array, { intraOpNumThreads: 1 });
+    try {
+      const a = await whole.run(feeds, ['iou_predictions', 'low_res_masks']);
+      const b = await cut.run(feeds);
+      assert.deepEqual(Object.keys(b).sort(), ['iou_predictions', 'low_res_masks']);
+      assert.deepEqual(Array.from(b.iou_predictions.data as Float32Array), Array.from(a.iou_predictions.data as Float32Array));
+      assert.deepEqual(b.low_res_masks.dims, [1, 4, 256, 256]);
+      assert.ok((b.low_res_masks.data as Float32Array).every((v, i) => v === (a.low_res_masks.data as Float32Array)[i]), 'low_res_masks differ');
+    } finally {
+      await whole.release();
+      await cut.release();
+    }
   });
 });
