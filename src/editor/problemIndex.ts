@@ -3,7 +3,6 @@
  * image id, else its JSON path) and the problem list as the viewer shows it.
  */
 import type { IdKey } from '../core/coco/document';
-import { isJsonObject } from '../core/coco/document';
 import { idOf } from '../core/ruleKit/schema';
 import type { OutcomeProblem } from '../node/checkWorkerProtocol';
 import type { ProblemInfo, ProblemsPayload } from '../shared/protocol';
@@ -23,8 +22,8 @@ export function imageIndexOfProblem(state: AnnotationState, p: Pick<OutcomeProbl
   if (m) {
     const k = Number(m[2]);
     if (m[1] === 'images') return k < state.imageCount ? k : -1;
-    const a = state.base.annotationEntries[k];
-    if (a && isJsonObject(a.value)) return state.imageIndexOfId(idOf(a.value.image_id) as IdKey) ?? -1;
+    const c = state.columns;
+    if (k < c.length && c.isObject(k)) return state.imageIndexOfId(idOf(c.imageId(k)) as IdKey) ?? -1;
   }
   return -1;
 }
