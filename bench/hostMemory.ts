@@ -29,10 +29,10 @@ function gc(): void {
   if (g) { g(); g(); }
 }
 
-function mem(): { rssMB: number; heapMB: number; externalMB: number } {
+function mem(): { rssMB: number; heapMB: number; heapTotalMB: number; externalMB: number } {
   gc();
   const m = process.memoryUsage();
-  return { rssMB: m.rss / MB, heapMB: m.heapUsed / MB, externalMB: m.external / MB };
+  return { rssMB: m.rss / MB, heapMB: m.heapUsed / MB, heapTotalMB: m.heapTotal / MB, externalMB: m.external / MB };
 }
 
 async function main(): Promise<void> {
@@ -67,7 +67,7 @@ async function main(): Promise<void> {
     fileMB: Math.round(fileMB), annotations: model.annotationCount(), images: model.imageCount,
     loadMs: Math.round(loadMs), viewMs: Math.round(viewMs), checkMs: Math.round(checkMs), problems: outcome.problems.length,
     idleRssMB: Math.round(idle.rssMB),
-    viewRssMB: Math.round(view.rssMB), viewHeapMB: Math.round(view.heapMB), viewExternalMB: Math.round(view.externalMB),
+    viewRssMB: Math.round(view.rssMB), viewHeapMB: Math.round(view.heapMB), viewHeapTotalMB: Math.round(view.heapTotalMB), viewExternalMB: Math.round(view.externalMB),
     loadedHeapMB: Math.round(loaded.heapMB),
     viewOverFile: +(view.rssMB / fileMB).toFixed(2), viewOverFileLessIdle: +((view.rssMB - idle.rssMB) / fileMB).toFixed(2),
     checkPeakRssMB: Math.round(peak), afterCheckRssMB: Math.round(after.rssMB),

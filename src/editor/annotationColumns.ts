@@ -69,6 +69,21 @@ export class IdColumn {
   }
 }
 
+/** A growable array of byte offsets: Uint32 (files under 4 GiB), float64 past that. */
+class Offsets {
+  a: Uint32Array | Float64Array = new Uint32Array(1024);
+  length = 0;
+  push(x: number): void {
+    if (this.length === this.a.length || (x > 0xffffffff && this.a instanceof Uint32Array)) {
+      const g = x > 0xffffffff || this.a instanceof Float64Array ? new Float64Array(this.a.length * 2) : new Uint32Array(this.a.length * 2);
+      g.set(this.a);
+      this.a = g;
+    }
+    this.a[this.length++] = x;
+  }
+  trim(): Uint32Array | Float64Array { return this.a.slice(0, this.length); }
+}
+
 /** A growable Float64Array. */
 class Floats {
   a = new Float64Array(1024);
@@ -87,25 +102,39 @@ export const NON_FINITE = 2;
 /** The element is not valid JSON (its value is undefined; the load reported it). */
 export const INVALID = 4;
 
+/** Index bits of a packed (value, index) key: value · 2²² + index is exact for int32 values and up to 4M annotations. */
+const INDEX_BITS = 2 ** 22;
+
 /**
  * Which annotations have each value of an id column, found by binary search in the values sorted
- * once (12 bytes an annotation, where a Map of arrays costs ~100): numbers and strings apart,
- * file order within one value.
+ * once (8 to 12 bytes an annotation, where a Map of arrays costs ~100): numbers and strings apart,
+ * file order within one value. Int32 values are sorted as packed (value, index) keys by the
+ * typed array's own sort (~20× faster than a comparator over 860k annotations).
  */
 class IdIndex {
-  private readonly order: Uint32Array;
+  /** Packed keys (value · 2²² + index), or with `order`: the values in sorted order. */
   private readonly sorted: Float64Array;
+  private readonly order?: Uint32Array;
   private readonly strings = new Map<string, number[]>();
 
   constructor(col: IdColumn, n: number) {
     const nums: number[] = [];
+    let packable = n <= INDEX_BITS;
     for (let i = 0; i < n; i++) {
       const v = col.get(i);
-      if (typeof v === 'number') nums.push(i);
-      else if (typeof v === 'string') {
+      if (typeof v === 'number') {
+        nums.push(i);
+        if ((v | 0) !== v) packable = false;
+      } else if (typeof v === 'string') {
         const list = this.strings.get(v);
         if (list) list.push(i); else this.strings.set(v, [i]);
       }
+    }
+    if (packable) {
+      const keys = new Float64Array(nums.length);
+      for (let k = 0; k < nums.length; k++) keys[k] = (col.get(nums[k]) as number) * INDEX_BITS + nums[k];
+      this.sorted = keys.sort();
+      return;
     }
     const order = Uint32Array.from(nums);
     const key = new Float64Array(n);
@@ -116,16 +145,40 @@ class IdIndex {
     for (let k = 0; k < order.length; k++) this.sorted[k] = key[order[k]];
   }
 
+  /** The first index with this value (in file order). */
+  first(id: IdKey): number | undefined {
+    if (typeof id === 'string') return this.strings.get(id)?.[0];
+    const s = this.sorted;
+    if (!this.order) {
+      if ((id | 0) !== id) return undefined;
+      const from = id * INDEX_BITS;
+      const k = lowerBound(s, from);
+      return k < s.length && s[k] < from + INDEX_BITS ? s[k] - from : undefined;
+    }
+    const k = lowerBound(s, id);
+    return k < s.length && s[k] === id ? this.order[k] : undefined;
+  }
+
   /** Indices of the annotations with this value, in file order. */
   find(id: IdKey): readonly number[] {
     if (typeof id === 'string') return this.strings.get(id) ?? [];
     const s = this.sorted;
-    let lo = 0, hi = s.length;
-    while (lo < hi) { const mid = (lo + hi) >>> 1; if (s[mid] < id) lo = mid + 1; else hi = mid; }
     const out: number[] = [];
-    for (let k = lo; k < s.length && s[k] === id; k++) out.push(this.order[k]);
+    if (!this.order) {
+      if ((id | 0) !== id) return out;
+      const from = id * INDEX_BITS;
+      for (let k = lowerBound(s, from); k < s.length && s[k] < from + INDEX_BITS; k++) out.push(s[k] - from);
+      return out;
+    }
+    for (let k = lowerBound(s, id); k < s.length && s[k] === id; k++) out.push(this.order[k]);
     return out;
   }
+}
+
+function lowerBound(s: Float64Array, x: number): number {
+  let lo = 0, hi = s.length;
+  while (lo < hi) { const mid = (lo + hi) >>> 1; if (s[mid] < x) lo = mid + 1; else hi = mid; }
+  return lo;
 }
 
 export class AnnotationColumns {
@@ -135,8 +188,8 @@ export class AnnotationColumns {
 
   constructor(
     readonly length: number,
-    private readonly starts: Float64Array,
-    private readonly ends: Float64Array,
+    private readonly starts: Uint32Array | Float64Array,
+    private readonly ends: Uint32Array | Float64Array,
     private readonly flags: Uint8Array,
     private readonly ids: IdColumn,
     private readonly imageIds: IdColumn,
@@ -182,8 +235,8 @@ export class AnnotationColumns {
 
 /** Collects the columns one annotation at a time, as the load parses them. */
 export class ColumnsBuilder {
-  private readonly starts = new Floats();
-  private readonly ends = new Floats();
+  private readonly starts = new Offsets();
+  private readonly ends = new Offsets();
   private flags = new Uint8Array(1024);
   private readonly ids = new IdColumn();
   private readonly imageIds = new IdColumn();
@@ -219,8 +272,50 @@ export class ColumnsBuilder {
   }
 }
 
-/** A document that keeps its annotations as columns (lazyDocument.ts). */
-export interface HasColumns { readonly columns: AnnotationColumns }
+/** The images as columns: where each one is and its `id` (the rest is parsed when an image is shown). */
+export class ImageColumns {
+  private ids?: IdIndex;
+  constructor(
+    readonly length: number,
+    private readonly starts: Uint32Array | Float64Array,
+    private readonly ends: Uint32Array | Float64Array,
+    private readonly flags: Uint8Array,
+    private readonly idCol: IdColumn,
+  ) {}
+  start(i: number): number { return this.starts[i]; }
+  end(i: number): number { return this.ends[i]; }
+  flagsOf(i: number): number { return this.flags[i]; }
+  isObject(i: number): boolean { return (this.flags[i] & IS_OBJECT) !== 0; }
+  id(i: number): unknown { return this.idCol.get(i); }
+  /** Images with this `id`, in file order. */
+  withId(id: IdKey): readonly number[] { return (this.ids ??= new IdIndex(this.idCol, this.length)).find(id); }
+  /** The first image with this `id`. */
+  firstWithId(id: IdKey): number | undefined { return (this.ids ??= new IdIndex(this.idCol, this.length)).first(id); }
+}
+
+export class ImageColumnsBuilder {
+  private readonly starts = new Offsets();
+  private readonly ends = new Offsets();
+  private flags = new Uint8Array(1024);
+  private readonly ids = new IdColumn();
+  get length(): number { return this.starts.length; }
+  push(start: number, end: number, value: unknown, flags: number): void {
+    const n = this.starts.length;
+    if (n === this.flags.length) { const g = new Uint8Array(n * 2); g.set(this.flags); this.flags = g; }
+    this.starts.push(start);
+    this.ends.push(end);
+    const o = isJsonObject(value) ? value : undefined;
+    this.flags[n] = flags | (o ? IS_OBJECT : 0);
+    this.ids.push(o?.id);
+  }
+  finish(): ImageColumns {
+    this.ids.trim();
+    return new ImageColumns(this.length, this.starts.trim(), this.ends.trim(), this.flags.slice(0, this.length), this.ids);
+  }
+}
+
+/** A document that keeps its annotations and images as columns (lazyDocument.ts). */
+export interface HasColumns { readonly columns: AnnotationColumns; readonly imageColumns: ImageColumns }
 
 const built = new WeakMap<CocoDocument, AnnotationColumns>();
 
@@ -230,6 +325,21 @@ export function columnsOf(doc: CocoDocument): AnnotationColumns {
   if (own) return own;
   let c = built.get(doc);
   if (!c) built.set(doc, (c = columnsFromEntries(doc.annotationEntries)));
+  return c;
+}
+
+const imagesBuilt = new WeakMap<CocoDocument, ImageColumns>();
+
+/** The image columns of any document: its own (a lazy document), else made once from its parsed entries. */
+export function imageColumnsOf(doc: CocoDocument): ImageColumns {
+  const own = (doc as Partial<HasColumns>).imageColumns;
+  if (own) return own;
+  let c = imagesBuilt.get(doc);
+  if (!c) {
+    const b = new ImageColumnsBuilder();
+    for (const e of doc.imageEntries) b.push(e.start, e.end, e.value, e.value === undefined ? INVALID : 0);
+    imagesBuilt.set(doc, (c = b.finish()));
+  }
   return c;
 }
 

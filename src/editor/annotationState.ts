@@ -9,7 +9,7 @@ import { isJsonObject } from '../core/coco/document';
 import { idOf } from '../core/ruleKit/schema';
 import type { Id } from '../shared/protocol';
 import type { AnnOverride } from './editTypes';
-import { columnsOf, type AnnotationColumns } from './annotationColumns';
+import { columnsOf, imageColumnsOf, type AnnotationColumns, type ImageColumns } from './annotationColumns';
 import { bboxOf, num } from './jsonValues';
 
 export interface AnnotationView {
@@ -24,7 +24,7 @@ export class AnnotationState {
   /** Annotations created in the viewer, in order (written after the last annotation of the file). */
   added: JsonObject[] = [];
   private _version = 0;
-  private imageIndexById?: Map<IdKey, number>;
+  private baseImageIndex?: Int32Array;
 
   constructor(public base: CocoDocument) {}
 
@@ -48,10 +48,18 @@ export class AnnotationState {
     return index < c.length ? c.isObject(index) : isJsonObject(this.added[index - c.length]);
   }
 
-  /** `image_id` as written. */
-  imageIdOf(index: number): unknown {
+  /** Index of the image an annotation belongs to (by its `image_id`; undefined: none). */
+  imageIndexAt(index: number): number | undefined {
     const c = this.columns;
-    return index < c.length ? c.imageId(index) : this.added[index - c.length]?.image_id;
+    if (index >= c.length) return this.imageIndexOfId(idOf(this.added[index - c.length]?.image_id) as IdKey);
+    if (!this.baseImageIndex) {
+      // Once per base: the grid's walks then read an array, not a map per annotation.
+      const m = new Int32Array(c.length);
+      for (let i = 0; i < c.length; i++) m[i] = this.imageIndexOfId(idOf(c.imageId(i)) as IdKey) ?? -1;
+      this.baseImageIndex = m;
+    }
+    const k = this.baseImageIndex[index];
+    return k < 0 ? undefined : k;
   }
 
   /** `category_id` (as changed here, else as written). */
@@ -112,22 +120,18 @@ export class AnnotationState {
     return n;
   }
 
+  /** The base's images as columns (their `id`s without parsing them). */
+  get imageColumns(): ImageColumns { return imageColumnsOf(this.base); }
+
   /** The `id` of image `index` (undefined when it has none). */
   imageIdAt(index: number): Id | undefined {
-    return idOf((this.base.imageEntries[index]?.value as { id?: unknown } | undefined)?.id);
+    return index >= 0 && index < this.imageCount ? idOf(this.imageColumns.id(index)) : undefined;
   }
 
   /** Index of the first image with this id. */
   imageIndexOfId(id: IdKey): number | undefined {
-    if (!this.imageIndexById) {
-      const m = new Map<IdKey, number>();
-      this.base.imageEntries.forEach((e, i) => {
-        const v = isJsonObject(e.value) ? idOf(e.value.id) : undefined;
-        if (v !== undefined && !m.has(v)) m.set(v, i);
-      });
-      this.imageIndexById = m;
-    }
-    return this.imageIndexById.get(id);
+    if (typeof id !== 'number' && typeof id !== 'string') return undefined;
+    return this.imageColumns.firstWithId(id);
   }
 
   /** The file_name of an image (the Segment tool's image file), undefined when it has none. */
@@ -141,7 +145,7 @@ export class AnnotationState {
     const c = this.columns;
     const i = c.withId(annotationId)[0];
     if (i === undefined || !c.isObject(i)) return undefined;
-    return this.imageIndexOfId(idOf(c.imageId(i)) as IdKey);
+    return this.imageIndexAt(i);
   }
 
   /** A new base: no overrides, nothing created. */
@@ -149,7 +153,7 @@ export class AnnotationState {
     this.base = doc;
     this.added = [];
     this.overrides.clear();
-    this.imageIndexById = undefined;
+    this.baseImageIndex = undefined;
     this._version++;
   }
 

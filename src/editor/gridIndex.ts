@@ -3,9 +3,8 @@
  * categories (cached per model version), and the queries the grid and the Dataset Report's
  * bars filter with.
  */
-import type { IdKey } from '../core/coco/document';
+import type { CocoDocument, IdKey } from '../core/coco/document';
 import { isJsonObject } from '../core/coco/document';
-import { idOf } from '../core/ruleKit/schema';
 import { AREA_BINS, ASPECT_BINS } from '../core/metrics/stats/histogram';
 import { MEDIUM_AREA, SMALL_AREA } from '../core/metrics/stats/compute';
 import type { GridCell, GridQuery, Id, ProblemInfo } from '../shared/protocol';
@@ -16,6 +15,8 @@ const SEVERITY_RANK = { error: 3, warning: 2, info: 1 } as const;
 
 export class GridIndex {
   private stats?: { version: number; counts: Uint32Array; cats: Map<string, Uint8Array> };
+  /** Every image's file_name in lower case, once a search asks (the images are not kept parsed). */
+  private names?: { base: CocoDocument; lower: string[] };
 
   constructor(private readonly state: AnnotationState) {}
 
@@ -27,19 +28,31 @@ export class GridIndex {
     const counts = new Uint32Array(n);
     const cats = new Map<string, Uint8Array>();
     // From the columns: nothing is parsed (a walk over 860k parsed annotations held the thread for seconds).
+    const byId = new Map<IdKey, Uint8Array>(); // a Map keeps 1 and "1" apart: no key string per annotation
     for (let i = 0, end = state.nextIndex; i < end; i++) {
       if (!state.isLiveObject(i)) continue;
-      const img = state.imageIndexOfId(idOf(state.imageIdOf(i)) as IdKey);
+      const img = state.imageIndexAt(i);
       if (img === undefined) continue;
       counts[img]++;
       const c = state.categoryOf(i);
       if (c === undefined) continue;
-      let bits = cats.get(idKeyString(c));
-      if (!bits) cats.set(idKeyString(c), (bits = new Uint8Array(n)));
+      let bits = byId.get(c);
+      if (!bits) byId.set(c, (bits = new Uint8Array(n)));
       bits[img] = 1;
     }
+    for (const [c, bits] of byId) cats.set(idKeyString(c), bits);
     this.stats = { version: state.version, counts, cats };
     return this.stats;
+  }
+
+  private lowerFileNames(): string[] {
+    const base = this.state.base;
+    if (this.names?.base !== base) {
+      const lower: string[] = [];
+      for (let i = 0; i < this.state.imageCount; i++) lower.push(this.state.imageFileName(i)?.toLowerCase() ?? '');
+      this.names = { base, lower };
+    }
+    return this.names.lower;
   }
 
   /** Per image: 1 when one of its annotations (of `categories`, when given) has a box in the bin, as the Dataset Report bins it. */
@@ -49,7 +62,7 @@ export class GridIndex {
     const wanted = categories?.length ? new Set(categories.map(idKeyString)) : undefined;
     for (let i = 0, end = state.nextIndex; i < end; i++) {
       if (!state.isLiveObject(i)) continue;
-      const img = state.imageIndexOfId(idOf(state.imageIdOf(i)) as IdKey);
+      const img = state.imageIndexAt(i);
       if (img === undefined || hit[img]) continue;
       if (wanted) {
         const c = state.categoryOf(i);
@@ -92,7 +105,7 @@ export class GridIndex {
     if (q.imageIds) {
       const wanted = new Set(q.imageIds.ids.map(idKeyString));
       for (let i = 0; i < n; i++) {
-        const id = idOf((state.base.imageEntries[i].value as { id?: unknown } | undefined)?.id);
+        const id = state.imageIdAt(i);
         if (id === undefined || !wanted.has(idKeyString(id))) keep[i] = 0;
       }
     }
@@ -111,14 +124,11 @@ export class GridIndex {
     }
     if (q.noAnnotations) for (let i = 0; i < n; i++) if (counts[i] > 0) keep[i] = 0;
     const needle = q.search?.trim().toLowerCase();
+    const names = needle ? this.lowerFileNames() : undefined;
     const out: number[] = [];
     for (let i = 0; i < n; i++) {
       if (!keep[i]) continue;
-      if (needle) {
-        const v = state.base.imageEntries[i].value;
-        const f = isJsonObject(v) && typeof v.file_name === 'string' ? v.file_name.toLowerCase() : '';
-        if (!f.includes(needle)) continue;
-      }
+      if (names && !names[i].includes(needle!)) continue;
       out.push(i);
     }
     if (q.sort === 'problems') out.sort((a, b) => probCount[b] - probCount[a] || a - b);

@@ -2,29 +2,29 @@
  * The editor's document: a `CocoDocument` whose annotations are not kept parsed. The load parses
  * each annotation once (as `parseCoco` does, with the same issues), keeps what the viewer needs
  * of it in typed arrays (annotationColumns.ts) and drops the value; an annotation's value is
- * parsed again from the bytes when it is read (the image shown, an edit, a re-check). Images,
- * categories, licenses and `info` stay parsed (a few percent of a train2017 file).
+ * parsed again from the bytes when it is read (the image shown, an edit, a re-check). Images the
+ * same (their place and `id` kept); categories, licenses and `info` stay parsed (small).
  *
  * On the 455 MB benchmark file the host then keeps the bytes plus ~100 MB, not the bytes plus
- * ~750 MB of objects. `annotationEntries` still reads as an array of `Located` (a Proxy over the
- * columns), so code written for `CocoDocument` runs unchanged; what walks every annotation on the
+ * ~750 MB of objects. `annotationEntries` and `imageEntries` still read as arrays of `Located`
+ * (Proxies over the columns), so code written for `CocoDocument` runs unchanged; what walks every annotation on the
  * host reads the columns instead.
  */
 import { CocoDocument, ROOT_ARRAY_KEY, type IdKey, type JsonKind, type JsonObject, type Located, type Section } from '../core/coco/document';
 import { abortError, DocumentBuilder, Scanner, type ParseAsyncOptions, type ParseOptions } from '../core/coco/parse';
 import type { DocumentSink } from '../node/parallelLoad';
-import { AnnotationColumns, ColumnsBuilder, INVALID, NON_FINITE, type HasColumns } from './annotationColumns';
+import { AnnotationColumns, ColumnsBuilder, ImageColumns, ImageColumnsBuilder, INVALID, NON_FINITE, type HasColumns } from './annotationColumns';
 
 /** How many parsed annotation values a document keeps for reuse (an image's worth, and more). */
 const VALUE_CACHE = 2048;
 
-/** An annotation's place; its value parsed on first read. */
+/** An annotation's or image's place; its value parsed on first read. */
 class LazyLocated implements Located {
   private parsed = false;
   private v: unknown;
-  constructor(private readonly doc: LazyCocoDocument, readonly index: number, readonly start: number, readonly end: number) {}
+  constructor(private readonly read: (i: number) => unknown, readonly index: number, readonly start: number, readonly end: number) {}
   get value(): unknown {
-    if (!this.parsed) { this.v = this.doc.annotationValue(this.index); this.parsed = true; }
+    if (!this.parsed) { this.v = this.read(this.index); this.parsed = true; }
     return this.v;
   }
 }
@@ -55,40 +55,63 @@ function lazyEntries(entryAt: (i: number) => Located, n: number): readonly Locat
   });
 }
 
+type Parts = Omit<ConstructorParameters<typeof CocoDocument>[0], 'annotations' | 'images'>;
+
 export class LazyCocoDocument extends CocoDocument implements HasColumns {
   private readonly cache = new Map<number, unknown>();
+  private readonly imageCache = new Map<number, unknown>();
   private readonly parser: DocumentBuilder;
-  /** Set by the constructor (the entries Proxy reads them). */
+  /** Set by the constructor (the entries Proxies read them). */
   readonly columns: AnnotationColumns;
+  readonly imageColumns: ImageColumns;
   private readonly rootArray: boolean;
 
-  constructor(parts: Omit<ConstructorParameters<typeof CocoDocument>[0], 'annotations'>, columns: AnnotationColumns, rootArray: boolean, opts: ParseOptions) {
-    let self: LazyCocoDocument | undefined;
+  constructor(parts: Parts, columns: AnnotationColumns, imageColumns: ImageColumns, rootArray: boolean, opts: ParseOptions) {
     // The entries make their Located from `this`, which exists once super() returns (they are read only later).
-    super({ ...parts, annotations: lazyEntries((i) => self!.entryAt(i), columns.length) as Located[] });
-    self = this;
+    const ref: { doc?: LazyCocoDocument } = {};
+    super({
+      ...parts,
+      annotations: lazyEntries((i) => ref.doc!.entryAt(i), columns.length) as Located[],
+      images: lazyEntries((i) => ref.doc!.imageEntryAt(i), imageColumns.length) as Located[],
+    });
+    ref.doc = this;
     this.columns = columns;
+    this.imageColumns = imageColumns;
     this.rootArray = rootArray;
     this.parser = new DocumentBuilder(parts.bytes, opts);
   }
 
-  entryAt(i: number): Located { return new LazyLocated(this, i, this.columns.start(i), this.columns.end(i)); }
+  entryAt(i: number): Located { return new LazyLocated((k) => this.annotationValue(k), i, this.columns.start(i), this.columns.end(i)); }
+  imageEntryAt(i: number): Located { return new LazyLocated((k) => this.imageValue(k), i, this.imageColumns.start(i), this.imageColumns.end(i)); }
 
   /** Annotation `i`'s value, parsed from the bytes (as the load parsed it; undefined when it is not JSON). */
   annotationValue(i: number): unknown {
     if (this.cache.has(i)) return this.cache.get(i);
     const c = this.columns;
     if (i < 0 || i >= c.length) return undefined;
-    const f = c.flagsOf(i);
-    let v: unknown;
-    if (!(f & INVALID)) {
-      const base = this.rootArray ? [i] : ['annotations', i];
-      v = this.parser.parseValue(c.start(i), c.end(i), base, this.rootArray ? 1 : 2, (f & NON_FINITE) !== 0);
-    }
+    const v = this.parse(c.start(i), c.end(i), c.flagsOf(i), this.rootArray ? [i] : ['annotations', i], this.rootArray ? 1 : 2);
     if (this.cache.size >= VALUE_CACHE) this.cache.clear();
     this.cache.set(i, v);
     return v;
   }
+
+  /** Image `i`'s value, parsed from the bytes. */
+  imageValue(i: number): unknown {
+    if (this.imageCache.has(i)) return this.imageCache.get(i);
+    const c = this.imageColumns;
+    if (i < 0 || i >= c.length) return undefined;
+    const v = this.parse(c.start(i), c.end(i), c.flagsOf(i), ['images', i], 2);
+    if (this.imageCache.size >= VALUE_CACHE) this.imageCache.clear();
+    this.imageCache.set(i, v);
+    return v;
+  }
+
+  private parse(start: number, end: number, flags: number, base: (string | number)[], depthAbove: number): unknown {
+    return flags & INVALID ? undefined : this.parser.parseValue(start, end, base, depthAbove, (flags & NON_FINITE) !== 0);
+  }
+
+  override imagesWithId(id: IdKey): Located[] { return this.imageColumns.withId(id).map((i) => this.imageEntryAt(i)); }
+  override imageById(id: IdKey): JsonObject | undefined { return this.imagesWithId(id)[0]?.value as JsonObject | undefined; }
 
   // The lookups by annotation field, from the columns (CocoDocument builds maps from the parsed values).
   override annotationsWithId(id: IdKey): Located[] { return this.columns.withId(id).map((i) => this.entryAt(i)); }
@@ -109,7 +132,9 @@ export class LazyCocoDocument extends CocoDocument implements HasColumns {
  */
 export class LazyBuilder extends DocumentBuilder implements DocumentSink {
   private columns = new ColumnsBuilder();
+  private images = new ImageColumnsBuilder();
   private inAnnotations = false;
+  private inImages = false;
   private atRoot = false;
   private readonly opts: ParseOptions;
 
@@ -121,10 +146,17 @@ export class LazyBuilder extends DocumentBuilder implements DocumentSink {
   override member(key: string): void {
     super.member(key);
     this.inAnnotations = key === 'annotations' || key === ROOT_ARRAY_KEY;
+    this.inImages = key === 'images';
     if (this.inAnnotations) { this.columns = new ColumnsBuilder(); this.atRoot = key === ROOT_ARRAY_KEY; }
+    if (this.inImages) this.images = new ImageColumnsBuilder();
   }
 
   override element(start: number, end: number, nf: boolean): void {
+    if (this.inImages) {
+      const value = this.parseValue(start, end, ['images', this.images.length], 2, nf);
+      this.images.push(start, end, value, (nf ? NON_FINITE : 0) | (value === undefined ? INVALID : 0));
+      return;
+    }
     if (!this.inAnnotations) { super.element(start, end, nf); return; }
     const index = this.columns.length;
     const value = this.parseValue(start, end, this.atRoot ? [index] : ['annotations', index], this.atRoot ? 1 : 2, nf);
@@ -135,9 +167,9 @@ export class LazyBuilder extends DocumentBuilder implements DocumentSink {
   finish(sections: Map<string, Section>, rootKind: JsonKind | undefined, path?: string): CocoDocument {
     return new LazyCocoDocument({
       bytes: this.bytes, path, rootKind, sections,
-      images: this.lists.images, categories: this.lists.categories, licenses: this.lists.licenses,
+      categories: this.lists.categories, licenses: this.lists.licenses,
       info: this.info, parseIssues: this.issues.sort((a, b) => a.start - b.start),
-    }, this.columns.finish(), this.atRoot, this.opts);
+    }, this.columns.finish(), this.images.finish(), this.atRoot, this.opts);
   }
 }
 

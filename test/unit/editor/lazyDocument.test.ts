@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import type { CocoDocument, IdKey } from '../../../src/core/coco/document';
+import type { CocoDocument, IdKey, Located } from '../../../src/core/coco/document';
 import { parseCoco } from '../../../src/core/coco/parse';
 import { parseSharedParallel } from '../../../src/node/parallelLoad';
 import { allocShared } from '../../../src/node/sharedBytes';
@@ -64,10 +64,13 @@ function assertSameDoc(lazy: CocoDocument, full: CocoDocument, what: string): vo
   assert.deepEqual(lazy.parseIssues, full.parseIssues, `${what}: parseIssues`);
   assert.deepEqual([...lazy.sections], [...full.sections], `${what}: sections`);
   assert.deepEqual(lazy.infoEntry, full.infoEntry, `${what}: info`);
-  for (const s of ['images', 'categories', 'licenses'] as const) assert.deepEqual(lazy.entries(s), full.entries(s), `${what}: ${s}`);
-  const plain = (d: CocoDocument) => d.annotationEntries.map((e) => ({ index: e.index, start: e.start, end: e.end, value: e.value }));
+  for (const s of ['categories', 'licenses'] as const) assert.deepEqual(lazy.entries(s), full.entries(s), `${what}: ${s}`);
+  const plain = (l: readonly Located[]) => l.map((e) => ({ index: e.index, start: e.start, end: e.end, value: e.value }));
   assert.equal(lazy.annotationEntries.length, full.annotationEntries.length, `${what}: annotation count`);
-  assert.deepEqual(plain(lazy), plain(full), `${what}: annotations`);
+  assert.deepEqual(plain(lazy.annotationEntries), plain(full.annotationEntries), `${what}: annotations`);
+  assert.equal(lazy.imageEntries.length, full.imageEntries.length, `${what}: image count`);
+  assert.deepEqual(plain(lazy.imageEntries), plain(full.imageEntries), `${what}: images`);
+  assert.deepEqual(lazy.images, full.images, `${what}: images getter`);
   assert.deepEqual([...lazy.annotationEntries].map((e) => e.value), full.annotations, `${what}: annotations (iterated)`);
   assert.deepEqual(lazy.annotations, full.annotations, `${what}: annotations getter`);
   assert.equal(lazy.annotationEntries[full.annotationEntries.length], undefined, `${what}: past the end`);
@@ -85,10 +88,12 @@ function assertSameDoc(lazy: CocoDocument, full: CocoDocument, what: string): vo
     assert.equal(lazy.annotationCountOfImage(k), full.annotationCountOfImage(k), `${what}: annotationCountOfImage(${String(k)})`);
     assert.equal(lazy.annotationCountOfCategory(k), full.annotationCountOfCategory(k), `${what}: annotationCountOfCategory(${String(k)})`);
     assert.deepEqual(lazy.annotationById(k), full.annotationById(k), `${what}: annotationById(${String(k)})`);
+    assert.deepEqual(idx(lazy.imagesWithId(k)), idx(full.imagesWithId(k)), `${what}: imagesWithId(${String(k)})`);
+    assert.deepEqual(lazy.imageById(k), full.imageById(k), `${what}: imageById(${String(k)})`);
   }
 }
 
-describe('the editor\'s lazy document (annotations as columns, parsed on read)', () => {
+describe('the editor\'s lazy document (annotations and images as columns, parsed on read)', () => {
   it('reads exactly as parseCoco on many inputs (entries, issues, sections, lookups by id, image and category)', () => {
     for (const [what, input] of INPUTS) assertSameDoc(parseLazy(bytesOf(input), { path: 'f.json' }), parseCoco(bytesOf(input), { path: 'f.json' }), what);
   });
