@@ -10,7 +10,8 @@
  *           stays loaded: this process's peak RSS (sampled every 20 ms, worker threads included).
  *
  * Run with `node --expose-gc` (the npm script does): a GC before each reading, so the figures are
- * what is kept, not what is waiting to be collected. One run per process.
+ * what is kept, not what is waiting to be collected. One run per process. Arguments: a file
+ * (default: bench/.data's, LABELSCOPE_BENCH_SCALE), `--no-build` (dist/ is built already).
  */
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -36,7 +37,7 @@ function mem(): { rssMB: number; heapMB: number; heapTotalMB: number; externalMB
 }
 
 async function main(): Promise<void> {
-  const file = process.argv[2] ?? await generate(benchScale(), 2017, (m) => console.log(m));
+  const file = process.argv.slice(2).find((a) => !a.startsWith('--')) ?? await generate(benchScale(), 2017, (m) => console.log(m));
   const size = fs.statSync(file).size;
   if (!process.argv.includes('--no-build')) execFileSync(process.execPath, ['esbuild.mjs'], { cwd: ROOT, stdio: 'ignore' });
   const idle = mem();
@@ -61,6 +62,8 @@ async function main(): Promise<void> {
   const outcome = await runner.run({ file, bytes, checkImageFiles: false }, () => undefined, new AbortController().signal);
   const checkMs = performance.now() - t2;
   clearInterval(sample);
+  // As bench/vscode.ts: the view's memory 3 s after the check (its worker thread has ended by then).
+  await new Promise((r) => setTimeout(r, 3000));
   const after = mem();
   const fileMB = size / MB;
   const r = {
