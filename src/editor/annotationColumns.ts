@@ -219,6 +219,8 @@ export class AnnotationColumns {
 
   /** Annotations with this `id`, in file order. */
   withId(id: IdKey): readonly number[] { return (this.idIndex ??= new IdIndex(this.ids, this.length)).find(id); }
+  /** The first annotation with this `id`. */
+  firstWithId(id: IdKey): number | undefined { return (this.idIndex ??= new IdIndex(this.ids, this.length)).first(id); }
   /** Annotations with this `image_id`, in file order. */
   ofImage(id: IdKey): readonly number[] { return (this.imageIndex ??= new IdIndex(this.imageIds, this.length)).find(id); }
   /** Annotations per `category_id` (numbers and strings). */

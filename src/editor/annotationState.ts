@@ -143,7 +143,7 @@ export class AnnotationState {
   /** Index of the image that holds an annotation (for "reveal"). */
   imageIndexOfAnnotation(annotationId: Id): number | undefined {
     const c = this.columns;
-    const i = c.withId(annotationId)[0];
+    const i = c.firstWithId(annotationId);
     if (i === undefined || !c.isObject(i)) return undefined;
     return this.imageIndexAt(i);
   }

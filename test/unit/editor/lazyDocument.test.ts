@@ -136,6 +136,11 @@ describe('the editor\'s lazy document (annotations and images as columns, parsed
     assert.deepEqual(c.withId(900100259690), [2]);
     assert.deepEqual(c.withId(-2147483648), [3]);
     assert.deepEqual(c.ofImage(2 ** 40), [2]);
+    assert.equal(c.firstWithId(1), 0, 'the first of two');
+    assert.equal(c.firstWithId('1'), 1);
+    assert.equal(c.firstWithId(900100259690), 2);
+    assert.equal(c.firstWithId(77), undefined);
+    assert.equal(c.firstWithId('77'), undefined);
   });
 
   it('an annotation read twice is parsed twice (nothing is kept per annotation) but reads the same', () => {
