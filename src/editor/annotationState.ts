@@ -9,6 +9,8 @@ import { isJsonObject } from '../core/coco/document';
 import { idOf } from '../core/ruleKit/schema';
 import type { Id } from '../shared/protocol';
 import type { AnnOverride } from './editTypes';
+import { columnsOf, imageColumnsOf, type AnnotationColumns, type ImageColumns } from './annotationColumns';
+import { bboxOf, num } from './jsonValues';
 
 export interface AnnotationView {
   /** Where it is in the base (undefined: created here). */
@@ -22,7 +24,7 @@ export class AnnotationState {
   /** Annotations created in the viewer, in order (written after the last annotation of the file). */
   added: JsonObject[] = [];
   private _version = 0;
-  private imageIndexById?: Map<IdKey, number>;
+  private baseImageIndex?: Int32Array;
 
   constructor(public base: CocoDocument) {}
 
@@ -33,6 +35,58 @@ export class AnnotationState {
   /** The index the next created annotation gets. */
   get nextIndex(): number { return this.base.annotationEntries.length + this.added.length; }
   get isDirtyVsBase(): boolean { return this.overrides.size > 0 || this.added.length > 0; }
+  /** The base's annotations as columns (what walks over all of them reads: nothing is parsed). */
+  get columns(): AnnotationColumns { return columnsOf(this.base); }
+
+  // An annotation's fields as the grid and the counts read them (overrides applied), base or
+  // created, without parsing it. Index from 0 to nextIndex.
+
+  /** The annotation exists, is a JSON object and is not deleted. */
+  isLiveObject(index: number): boolean {
+    if (this.overrides.size && this.overrides.get(index)?.deleted) return false;
+    const c = this.columns;
+    return index < c.length ? c.isObject(index) : isJsonObject(this.added[index - c.length]);
+  }
+
+  /** Index of the image an annotation belongs to (by its `image_id`; undefined: none). */
+  imageIndexAt(index: number): number | undefined {
+    const c = this.columns;
+    if (index >= c.length) return this.imageIndexOfId(idOf(this.added[index - c.length]?.image_id) as IdKey);
+    if (!this.baseImageIndex) {
+      // Once per base: the grid's walks then read an array, not a map per annotation.
+      const m = new Int32Array(c.length);
+      for (let i = 0; i < c.length; i++) m[i] = this.imageIndexOfId(idOf(c.imageId(i)) as IdKey) ?? -1;
+      this.baseImageIndex = m;
+    }
+    const k = this.baseImageIndex[index];
+    return k < 0 ? undefined : k;
+  }
+
+  /** `category_id` (as changed here, else as written). */
+  categoryOf(index: number): Id | undefined {
+    const ov = this.overrides.size ? this.overrides.get(index) : undefined;
+    if (ov?.categoryId !== undefined) return ov.categoryId;
+    const c = this.columns;
+    return idOf(index < c.length ? c.categoryId(index) : this.added[index - c.length]?.category_id);
+  }
+
+  /** The box's width and height (as changed here, else as written; undefined: no box of 4 finite numbers). */
+  boxSizeOf(index: number): [number, number] | undefined {
+    const b = this.overrides.size ? this.overrides.get(index)?.bbox : undefined;
+    if (b) return [b[2], b[3]];
+    const c = this.columns;
+    if (index < c.length) return c.boxSize(index);
+    const v = bboxOf(this.added[index - c.length]?.bbox);
+    return v ? [v[2], v[3]] : undefined;
+  }
+
+  /** `area` (as changed here, else as written; undefined: not a finite number). */
+  areaOf(index: number): number | undefined {
+    const a = this.overrides.size ? this.overrides.get(index)?.area : undefined;
+    if (a !== undefined) return a;
+    const c = this.columns;
+    return index < c.length ? c.area(index) : num(this.added[index - c.length]?.area) ?? undefined;
+  }
 
   annotation(index: number): AnnotationView | undefined {
     const n = this.base.annotationEntries.length;
@@ -43,13 +97,6 @@ export class AnnotationState {
     const entry = this.base.annotationEntries[index];
     if (!entry || !isJsonObject(entry.value)) return undefined;
     return { entry, value: entry.value, ov: this.overrides.get(index) };
-  }
-
-  /** Every annotation value with its index: the file's, then the ones created here. */
-  forEachAnnotation(f: (value: unknown, index: number) => void): void {
-    this.base.annotationEntries.forEach((e, i) => f(e.value, i));
-    const n = this.base.annotationEntries.length;
-    this.added.forEach((v, k) => f(v, n + k));
   }
 
   /** Indices of annotations edited or created here (not deleted). */
@@ -73,22 +120,18 @@ export class AnnotationState {
     return n;
   }
 
+  /** The base's images as columns (their `id`s without parsing them). */
+  get imageColumns(): ImageColumns { return imageColumnsOf(this.base); }
+
   /** The `id` of image `index` (undefined when it has none). */
   imageIdAt(index: number): Id | undefined {
-    return idOf((this.base.imageEntries[index]?.value as { id?: unknown } | undefined)?.id);
+    return index >= 0 && index < this.imageCount ? idOf(this.imageColumns.id(index)) : undefined;
   }
 
   /** Index of the first image with this id. */
   imageIndexOfId(id: IdKey): number | undefined {
-    if (!this.imageIndexById) {
-      const m = new Map<IdKey, number>();
-      this.base.imageEntries.forEach((e, i) => {
-        const v = isJsonObject(e.value) ? idOf(e.value.id) : undefined;
-        if (v !== undefined && !m.has(v)) m.set(v, i);
-      });
-      this.imageIndexById = m;
-    }
-    return this.imageIndexById.get(id);
+    if (typeof id !== 'number' && typeof id !== 'string') return undefined;
+    return this.imageColumns.firstWithId(id);
   }
 
   /** The file_name of an image (the Segment tool's image file), undefined when it has none. */
@@ -99,9 +142,10 @@ export class AnnotationState {
 
   /** Index of the image that holds an annotation (for "reveal"). */
   imageIndexOfAnnotation(annotationId: Id): number | undefined {
-    const a = this.base.annotationsWithId(annotationId)[0];
-    if (!a || !isJsonObject(a.value)) return undefined;
-    return this.imageIndexOfId(idOf(a.value.image_id) as IdKey);
+    const c = this.columns;
+    const i = c.firstWithId(annotationId);
+    if (i === undefined || !c.isObject(i)) return undefined;
+    return this.imageIndexAt(i);
   }
 
   /** A new base: no overrides, nothing created. */
@@ -109,7 +153,7 @@ export class AnnotationState {
     this.base = doc;
     this.added = [];
     this.overrides.clear();
-    this.imageIndexById = undefined;
+    this.baseImageIndex = undefined;
     this._version++;
   }
 

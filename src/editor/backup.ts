@@ -4,7 +4,7 @@
  * started from, and the edits are replayed; a file that changed since is not touched.
  */
 import type { JsonObject } from '../core/coco/document';
-import { parseCoco } from '../core/coco/parse';
+import { parseLazy } from './lazyDocument';
 import { applyByteEdits } from '../core/edits/applyByteEdits';
 import { fingerprint, fingerprintAsync, type Fingerprint } from '../core/edits/fingerprint';
 import type { ByteEdit } from '../core/problems';
@@ -64,7 +64,7 @@ export function replayedEdit(state: AnnotationState, fileName: string, s: Serial
   if (s.kind === 'base') {
     // A base edit replayed synchronously: only on the bytes it was made for.
     if (s.from !== fingerprintOf(state.base) || state.isDirtyVsBase) return undefined;
-    const after = parseCoco(applyByteEdits(state.base.bytes, s.edits), { path: fileName });
+    const after = parseLazy(applyByteEdits(state.base.bytes, s.edits), { path: fileName });
     return { kind: 'base', label: s.label, edits: s.edits, from: s.from, before: state.base, after };
   }
   if (s.kind === 'create') {

@@ -6,7 +6,8 @@
  */
 import type { CocoDocument, JsonObject } from '../core/coco/document';
 import { locate } from '../core/coco/locate';
-import { parseCocoAsync, type ParseAsyncOptions } from '../core/coco/parse';
+import type { ParseAsyncOptions, ParseOptions } from '../core/coco/parse';
+import type { DocumentSink } from '../node/parallelLoad';
 import { applyByteEdits } from '../core/edits/applyByteEdits';
 import { fingerprint, fingerprintAsync, type Fingerprint } from '../core/edits/fingerprint';
 import { formatNumber, insertProperty } from '../core/edits/jsonEdits';
@@ -14,6 +15,7 @@ import { numberArrayEdits } from '../core/edits/numberEdits';
 import type { ByteEdit } from '../core/problems';
 import type { AnnotationState } from './annotationState';
 import { appendElements, elementStyle, elementText, keypointsText, polygonsText } from './geometryEdits';
+import { lazySink, parseLazyAsync } from './lazyDocument';
 
 /** Fingerprints of parsed documents' bytes (computed once, off the hot path where possible). */
 const fingerprints = new WeakMap<CocoDocument, Fingerprint>();
@@ -31,16 +33,17 @@ export function knownFingerprint(doc: CocoDocument): Fingerprint | undefined {
 
 export interface LoadOptions extends ParseAsyncOptions {
   /**
-   * How to parse (default parseCocoAsync, in slices on this thread). The extension host passes
-   * node/parallelLoad's parseSharedParallel: the scan of bytes in shared memory runs on a second thread.
+   * How to parse (default parseLazyAsync, in slices on this thread). The extension host passes
+   * node/parallelLoad's parseSharedParallel: the scan of bytes in shared memory runs on a second
+   * thread. Either way with `sink`: the document keeps its annotations as columns (lazyDocument.ts).
    */
-  parse?: (bytes: Uint8Array, opts: ParseAsyncOptions & { path: string }) => Promise<CocoDocument>;
+  parse?: (bytes: Uint8Array, opts: ParseAsyncOptions & { path: string; sink: (bytes: Uint8Array, opts: ParseOptions) => DocumentSink }) => Promise<CocoDocument>;
 }
 
-/** Parses and fingerprints (in slices, between other work) new base bytes. */
+/** Parses (the editor's lazy document) and fingerprints (in slices, between other work) new base bytes. */
 export async function parseDocument(bytes: Uint8Array, fileName: string, opts: LoadOptions = {}): Promise<CocoDocument> {
-  const { parse = parseCocoAsync, ...rest } = opts;
-  const doc = await parse(bytes, { ...rest, path: fileName });
+  const { parse = parseLazyAsync, ...rest } = opts;
+  const doc = await parse(bytes, { ...rest, path: fileName, sink: lazySink });
   fingerprints.set(doc, await fingerprintAsync(bytes));
   return doc;
 }

@@ -122,7 +122,10 @@ function withPolygons(state: AnnotationState, v: JsonObject, cur: AnnOverride, p
 
 function nextAnnotationId(state: AnnotationState): number {
   let max = 0;
-  state.forEachAnnotation((v) => { if (isJsonObject(v) && typeof v.id === 'number' && Number.isFinite(v.id) && v.id > max) max = v.id; });
+  // From the columns (nothing parsed), then the annotations created here.
+  const c = state.columns;
+  for (let i = 0; i < c.length; i++) { const id = c.id(i); if (typeof id === 'number' && Number.isFinite(id) && id > max) max = id; }
+  for (const v of state.added) if (typeof v.id === 'number' && Number.isFinite(v.id) && v.id > max) max = v.id;
   return Math.floor(max) + 1;
 }
 

@@ -11,7 +11,8 @@
  * - `gridIndex`, `problemIndex`, `recheck`, `viewerPayloads`: what the webview asks for.
  */
 import type { CocoDocument } from '../core/coco/document';
-import { parseCoco, type ParseAsyncOptions } from '../core/coco/parse';
+import type { ParseAsyncOptions } from '../core/coco/parse';
+import { parseLazy } from './lazyDocument';
 import type { Fingerprint } from '../core/edits/fingerprint';
 import type { ByteEdit } from '../core/problems';
 import type { OutcomeProblem } from '../node/checkWorkerProtocol';
@@ -31,7 +32,8 @@ import { withGridShapes } from './gridShapes';
 
 export type { AnnOverride, AnnotationEdit, BaseEdit, BaseSource, CreateEdit, ImageSource, ModelEdit } from './editTypes';
 export { isEditBackup, type EditBackup, type SerializedEdit } from './backup';
-export { fingerprintOf, invertEdits } from './documentBytes';
+export { fingerprintOf, invertEdits, parseDocument, type LoadOptions } from './documentBytes';
+export { parseLazyAsync } from './lazyDocument';
 export { STALE_FIX } from './editOps';
 export { FULL_RECHECK_MAX_BYTES, type RecheckInput, type RecheckResult, type RecheckedProblem } from './recheck';
 export { NOT_ON_DISK } from './savedFile';
@@ -56,7 +58,7 @@ export class CocoEditorModel {
   }
 
   static fromBytes(bytes: Uint8Array, fileName: string): CocoEditorModel {
-    return new CocoEditorModel(parseCoco(bytes, { path: fileName }), fileName);
+    return new CocoEditorModel(parseLazy(bytes, { path: fileName }), fileName);
   }
 
   /** The parsed bytes as loaded (or as the last fix of the stack left them). */

@@ -3,19 +3,20 @@
  * categories (cached per model version), and the queries the grid and the Dataset Report's
  * bars filter with.
  */
-import type { IdKey } from '../core/coco/document';
+import type { CocoDocument, IdKey } from '../core/coco/document';
 import { isJsonObject } from '../core/coco/document';
-import { idOf } from '../core/ruleKit/schema';
 import { AREA_BINS, ASPECT_BINS } from '../core/metrics/stats/histogram';
 import { MEDIUM_AREA, SMALL_AREA } from '../core/metrics/stats/compute';
 import type { GridCell, GridQuery, Id, ProblemInfo } from '../shared/protocol';
 import type { AnnotationState } from './annotationState';
-import { bboxOf, idKeyString, num } from './jsonValues';
+import { idKeyString, num } from './jsonValues';
 
 const SEVERITY_RANK = { error: 3, warning: 2, info: 1 } as const;
 
 export class GridIndex {
   private stats?: { version: number; counts: Uint32Array; cats: Map<string, Uint8Array> };
+  /** Every image's file_name in lower case, once a search asks (the images are not kept parsed). */
+  private names?: { base: CocoDocument; lower: string[] };
 
   constructor(private readonly state: AnnotationState) {}
 
@@ -26,21 +27,32 @@ export class GridIndex {
     const n = state.imageCount;
     const counts = new Uint32Array(n);
     const cats = new Map<string, Uint8Array>();
-    state.forEachAnnotation((v, i) => {
-      if (!isJsonObject(v)) return;
-      const ov = state.overrides.get(i);
-      if (ov?.deleted) return;
-      const img = state.imageIndexOfId(idOf(v.image_id) as IdKey);
-      if (img === undefined) return;
+    // From the columns: nothing is parsed (a walk over 860k parsed annotations held the thread for seconds).
+    const byId = new Map<IdKey, Uint8Array>(); // a Map keeps 1 and "1" apart: no key string per annotation
+    for (let i = 0, end = state.nextIndex; i < end; i++) {
+      if (!state.isLiveObject(i)) continue;
+      const img = state.imageIndexAt(i);
+      if (img === undefined) continue;
       counts[img]++;
-      const c = ov?.categoryId ?? idOf(v.category_id);
-      if (c === undefined) return;
-      let bits = cats.get(idKeyString(c));
-      if (!bits) cats.set(idKeyString(c), (bits = new Uint8Array(n)));
+      const c = state.categoryOf(i);
+      if (c === undefined) continue;
+      let bits = byId.get(c);
+      if (!bits) byId.set(c, (bits = new Uint8Array(n)));
       bits[img] = 1;
-    });
+    }
+    for (const [c, bits] of byId) cats.set(idKeyString(c), bits);
     this.stats = { version: state.version, counts, cats };
     return this.stats;
+  }
+
+  private lowerFileNames(): string[] {
+    const base = this.state.base;
+    if (this.names?.base !== base) {
+      const lower: string[] = [];
+      for (let i = 0; i < this.state.imageCount; i++) lower.push(this.state.imageFileName(i)?.toLowerCase() ?? '');
+      this.names = { base, lower };
+    }
+    return this.names.lower;
   }
 
   /** Per image: 1 when one of its annotations (of `categories`, when given) has a box in the bin, as the Dataset Report bins it. */
@@ -48,29 +60,27 @@ export class GridIndex {
     const state = this.state;
     const hit = new Uint8Array(state.imageCount);
     const wanted = categories?.length ? new Set(categories.map(idKeyString)) : undefined;
-    state.forEachAnnotation((v, i) => {
-      if (!isJsonObject(v)) return;
-      const ov = state.overrides.get(i);
-      if (ov?.deleted) return;
-      const img = state.imageIndexOfId(idOf(v.image_id) as IdKey);
-      if (img === undefined || hit[img]) return;
+    for (let i = 0, end = state.nextIndex; i < end; i++) {
+      if (!state.isLiveObject(i)) continue;
+      const img = state.imageIndexAt(i);
+      if (img === undefined || hit[img]) continue;
       if (wanted) {
-        const c = ov?.categoryId ?? idOf(v.category_id);
-        if (c === undefined || !wanted.has(idKeyString(c))) return;
+        const c = state.categoryOf(i);
+        if (c === undefined || !wanted.has(idKeyString(c))) continue;
       }
-      const b = ov?.bbox ?? bboxOf(v.bbox);
-      if (!b || !(b[2] > 0 && b[3] > 0)) return;
+      const b = state.boxSizeOf(i);
+      if (!b || !(b[0] > 0 && b[1] > 0)) continue;
       // log₂ w ± log₂ h, as src/core/metrics/stats/compute.ts bins them, so the grid finds what the bar counted.
-      const lw = Math.log2(b[2]), lh = Math.log2(b[3]);
+      const lw = Math.log2(b[0]), lh = Math.log2(b[1]);
       let bin: number;
       if (q.measure === 'area') bin = AREA_BINS.indexLog2(lw + lh);
       else if (q.measure === 'aspect') bin = ASPECT_BINS.indexLog2(lw - lh);
       else {
-        const area = ov?.area ?? num(v.area) ?? b[2] * b[3];
+        const area = state.areaOf(i) ?? b[0] * b[1];
         bin = area < SMALL_AREA ? 0 : area < MEDIUM_AREA ? 1 : 2;
       }
       if (bin === q.bin) hit[img] = 1;
-    });
+    }
     return hit;
   }
 
@@ -95,7 +105,7 @@ export class GridIndex {
     if (q.imageIds) {
       const wanted = new Set(q.imageIds.ids.map(idKeyString));
       for (let i = 0; i < n; i++) {
-        const id = idOf((state.base.imageEntries[i].value as { id?: unknown } | undefined)?.id);
+        const id = state.imageIdAt(i);
         if (id === undefined || !wanted.has(idKeyString(id))) keep[i] = 0;
       }
     }
@@ -114,14 +124,11 @@ export class GridIndex {
     }
     if (q.noAnnotations) for (let i = 0; i < n; i++) if (counts[i] > 0) keep[i] = 0;
     const needle = q.search?.trim().toLowerCase();
+    const names = needle ? this.lowerFileNames() : undefined;
     const out: number[] = [];
     for (let i = 0; i < n; i++) {
       if (!keep[i]) continue;
-      if (needle) {
-        const v = state.base.imageEntries[i].value;
-        const f = isJsonObject(v) && typeof v.file_name === 'string' ? v.file_name.toLowerCase() : '';
-        if (!f.includes(needle)) continue;
-      }
+      if (names && !names[i].includes(needle!)) continue;
       out.push(i);
     }
     if (q.sort === 'problems') out.sort((a, b) => probCount[b] - probCount[a] || a - b);

@@ -2,9 +2,6 @@
  * The check's problems placed on images: which image a problem belongs to (by annotation id,
  * image id, else its JSON path) and the problem list as the viewer shows it.
  */
-import type { IdKey } from '../core/coco/document';
-import { isJsonObject } from '../core/coco/document';
-import { idOf } from '../core/ruleKit/schema';
 import type { OutcomeProblem } from '../node/checkWorkerProtocol';
 import type { ProblemInfo, ProblemsPayload } from '../shared/protocol';
 import type { AnnotationState } from './annotationState';
@@ -23,8 +20,8 @@ export function imageIndexOfProblem(state: AnnotationState, p: Pick<OutcomeProbl
   if (m) {
     const k = Number(m[2]);
     if (m[1] === 'images') return k < state.imageCount ? k : -1;
-    const a = state.base.annotationEntries[k];
-    if (a && isJsonObject(a.value)) return state.imageIndexOfId(idOf(a.value.image_id) as IdKey) ?? -1;
+    const c = state.columns;
+    if (k < c.length && c.isObject(k)) return state.imageIndexAt(k) ?? -1;
   }
   return -1;
 }

@@ -4,7 +4,6 @@
  * check (tests, and the fallback), and the worker's problems placed back on the annotations.
  */
 import type { IdKey, JsonObject } from '../core/coco/document';
-import { isJsonObject } from '../core/coco/document';
 import { parseCoco } from '../core/coco/parse';
 import { checkDocument } from '../core/check';
 import { idOf } from '../core/ruleKit/schema';
@@ -73,8 +72,11 @@ export function recheckInput(state: AnnotationState, generation: number, indices
     if (a.ov?.keypoints) v.keypoints = a.ov.keypoints;
     return v;
   });
-  const imageIds = new Set(anns.map((v) => idKeyString(v.image_id)));
-  const images = state.base.imageEntries.map((e) => e.value).filter((v) => isJsonObject(v) && imageIds.has(idKeyString(v.id)));
+  // Their images by id (every image with that id, in file order), not a walk over all images.
+  const imageIdList = new Map<string, IdKey>();
+  for (const v of anns) { const id = idOf(v.image_id); if (id !== undefined) imageIdList.set(idKeyString(id), id); }
+  const images = [...new Set([...imageIdList.values()].flatMap((id) => state.imageColumns.withId(id)))].sort((x, y) => x - y)
+    .map((i) => state.base.imageEntries[i].value);
   const mini = { images, annotations: anns, categories: state.base.categoryEntries.map((e) => e.value) };
   return { version, generation, bytes: new TextEncoder().encode(JSON.stringify(mini)), mini: true, ids, indices: want.map((w) => w.index) };
 }

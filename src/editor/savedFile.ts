@@ -5,7 +5,7 @@
  * saved bytes (for "Show in JSON").
  */
 import type { CocoDocument } from '../core/coco/document';
-import { parseCoco } from '../core/coco/parse';
+import { parseLazy } from './lazyDocument';
 import type { Fingerprint } from '../core/edits/fingerprint';
 import type { ByteEdit } from '../core/problems';
 import type { AnnotationState } from './annotationState';
@@ -40,7 +40,7 @@ export class SavedFile {
   indexSaved(state: AnnotationState, bytes?: Uint8Array): void {
     const index = new Map<number, number>();
     let j = 0;
-    state.forEachAnnotation((_, i) => { if (!state.overrides.get(i)?.deleted) index.set(i, j++); });
+    for (let i = 0, end = state.nextIndex; i < end; i++) if (!state.overrides.get(i)?.deleted) index.set(i, j++);
     this.saved = { index, bytes };
   }
 
@@ -58,7 +58,7 @@ export class SavedFile {
       const j = this.saved.index.get(annotationIndex);
       if (j === undefined) return exists ? NOT_ON_DISK : `No annotation at index ${annotationIndex}`;
       if (!this.saved.bytes) return 'The saved file is too big to show as text.';
-      doc = this.saved.doc ??= parseCoco(this.saved.bytes, { path: fileName });
+      doc = this.saved.doc ??= parseLazy(this.saved.bytes, { path: fileName });
       at = j;
     } else if (annotationIndex >= nBase) {
       return exists ? NOT_ON_DISK : `No annotation at index ${annotationIndex}`;

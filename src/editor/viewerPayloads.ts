@@ -2,7 +2,7 @@
  * What the webview is sent about the edited file: the categories with their counts, the init
  * payload, an image's info and an image's annotations with their geometry packed in typed arrays.
  */
-import type { CocoDocument, IdKey, JsonObject } from '../core/coco/document';
+import type { IdKey, JsonObject } from '../core/coco/document';
 import { isJsonObject } from '../core/coco/document';
 import { keypointsExtent, rleCounts, segmentationKind, segmentationToRle } from '../core/geometry';
 import { idOf } from '../core/ruleKit/schema';
@@ -11,31 +11,16 @@ import type { AnnotationState } from './annotationState';
 import type { ImageSource } from './editTypes';
 import { bboxOf, num } from './jsonValues';
 
-/** Annotations per category id in a parsed document (as read: no edits). */
-const baseCounts = new WeakMap<CocoDocument, ReadonlyMap<IdKey, number>>();
-function baseCategoryCounts(doc: CocoDocument): ReadonlyMap<IdKey, number> {
-  let counts = baseCounts.get(doc);
-  if (counts) return counts;
-  const m = new Map<IdKey, number>();
-  for (const e of doc.annotationEntries) {
-    const c = isJsonObject(e.value) ? idOf(e.value.category_id) : undefined;
-    if (c !== undefined) m.set(c, (m.get(c) ?? 0) + 1);
-  }
-  baseCounts.set(doc, (counts = m));
-  return counts;
-}
-
 export function categories(state: AnnotationState): CategoryInfo[] {
   // The base's counts once per base; each edit only moves the annotations it touched (sent after
   // every edit: a walk over 860k annotations would hold the extension host's thread each time).
-  const counts = new Map(baseCategoryCounts(state.base));
+  const counts = new Map(state.columns.countsByCategory());
   const add = (c: IdKey | undefined, d: number) => { if (c !== undefined) counts.set(c, (counts.get(c) ?? 0) + d); };
-  const nBase = state.base.annotationEntries.length;
+  const cols = state.columns;
+  const nBase = cols.length;
   for (const [i, ov] of state.overrides) {
-    if (i >= nBase) continue;
-    const v = state.base.annotationEntries[i]?.value;
-    if (!isJsonObject(v)) continue;
-    const was = idOf(v.category_id);
+    if (i >= nBase || !cols.isObject(i)) continue;
+    const was = idOf(cols.categoryId(i));
     const now = ov.deleted ? undefined : ov.categoryId ?? was;
     if (was !== now) { add(was, -1); add(now, 1); }
   }

@@ -15,12 +15,46 @@ import { open } from 'node:fs/promises';
 import { join } from 'node:path';
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
 import type { CocoDocument, ParseIssue } from '../core/coco/document';
-import { abortError, buildDocument, DocumentBuilder, parseCoco, parseCocoAsync, type ParseAsyncOptions } from '../core/coco/parse';
+import type { JsonKind, Section } from '../core/coco/document';
+import { abortError, buildDocument, DocumentBuilder, parseCoco, parseCocoAsync, Scanner, type ParseAsyncOptions, type ParseOptions, type ScanSink } from '../core/coco/parse';
 import { type LineCheckpoints } from '../core/coco/lineIndex';
 import { CocoReadError } from './loadCoco';
 import { CTL_LINES, CTL_READ, CTL_SLOTS, CTL_STARTED, CTL_STATE, FRONTIER_MARGIN, Op, SCAN_PROTOCOL, type ScanWorkerData, type ScanWorkerMessage } from './parallelLoadProtocol';
 
+/**
+ * What parses the scanner's findings into a document: a `DocumentBuilder` by default; the editor
+ * passes one that keeps annotations as columns (src/editor/lazyDocument.ts).
+ */
+export interface DocumentSink extends ScanSink {
+  finish(sections: Map<string, Section>, rootKind: JsonKind | undefined, path?: string): CocoDocument;
+}
+
+/** The default sink: parseCoco's document. */
+function fullSink(bytes: Uint8Array, opts: ParseOptions): DocumentSink {
+  const b = new DocumentBuilder(bytes, opts);
+  return Object.assign(b, { finish: (sections: Map<string, Section>, rootKind: JsonKind | undefined, path?: string) => buildDocument(b, sections, rootKind, path) });
+}
+
+/** `parseCocoAsync` with any sink. */
+async function parseWithSink(bytes: Uint8Array, sink: DocumentSink, opts: ParseAsyncOptions): Promise<CocoDocument> {
+  const slice = Math.max(1024, opts.sliceBytes ?? 1 << 20);
+  const p = new Scanner(bytes, opts, sink);
+  const len = bytes.length;
+  while (!p.done) {
+    if (opts.signal?.aborted) throw abortError(opts.signal.reason);
+    p.run(p.i + slice);
+    if (p.done) break;
+    opts.onProgress?.(len === 0 ? 0 : Math.min(p.i / len, 0.999));
+    await (opts.yieldNow?.() ?? new Promise((resolve) => setImmediate(resolve)));
+  }
+  const doc = sink.finish(p.sections, p.rootKind, opts.path);
+  opts.onProgress?.(1);
+  return doc;
+}
+
 export interface ParallelLoadOptions extends ParseAsyncOptions {
+  /** Makes the document from what the scan finds (default: parseCoco's, every element parsed and kept). */
+  sink?: (bytes: Uint8Array, opts: ParseOptions) => DocumentSink;
   /** The worker posts at least every this many bytes scanned (default 4 MiB). */
   scanSliceBytes?: number;
   /** First read size (default 1 MiB; each next read doubles, up to 8 MiB). Small values are for tests. */
@@ -119,6 +153,7 @@ export async function loadCocoParallel(path: string, opts: ParallelLoadOptions =
   const bytes = Buffer.from(shared, 0, size); // a Buffer: utf8Slice, the fast decode
   const single = async () => {
     await readInto(path, bytes, signal).catch((e) => readFailed(path, e));
+    if (opts.sink) return parseWithSink(bytes, opts.sink(bytes, opts), { ...opts, path });
     return opts.onProgress || signal || opts.sliceBytes || opts.yieldNow
       ? parseCocoAsync(bytes, { ...opts, path })
       : parseCoco(bytes, { path, maxDepth: opts.maxDepth });
@@ -175,7 +210,7 @@ export async function parseSharedParallel(bytes: Uint8Array, opts: ParallelLoadO
   if (opts.signal?.aborted) throw abortError(opts.signal.reason);
   const shared = bytes.buffer;
   const buf = Buffer.from(shared, bytes.byteOffset, bytes.length); // a Buffer: utf8Slice, the fast decode
-  const single = () => parseCocoAsync(buf, { ...opts, path });
+  const single = () => opts.sink ? parseWithSink(buf, opts.sink(buf, opts), { ...opts, path }) : parseCocoAsync(buf, { ...opts, path });
   if (!(shared instanceof SharedArrayBuffer) || bytes.byteOffset !== 0) {
     opts.onThreads?.({ threads: 1, batches: 0, reason: 'the bytes are not shared' });
     return single();
@@ -251,7 +286,7 @@ function readFailed(path: string, e: unknown): never {
 function consume(started: Started, bytes: Buffer, path: string, opts: ParallelLoadOptions): Promise<CocoDocument | undefined> {
   const { worker, port } = started;
   const { signal, onProgress } = opts;
-  const builder = new DocumentBuilder(bytes, opts);
+  const builder = (opts.sink ?? fullSink)(bytes, opts);
   const len = bytes.length;
   return new Promise<CocoDocument | undefined>((resolve, reject) => {
     let settled = false;
@@ -304,7 +339,7 @@ function consume(started: Started, bytes: Buffer, path: string, opts: ParallelLo
           const at = replay(builder, m.ops, m.n, m.extras);
           if (onProgress && len > 0) onProgress(Math.min(at / len, 0.999));
         } else if (m.type === 'end') {
-          const doc = buildDocument(builder, m.sections, m.rootKind, path);
+          const doc = builder.finish(m.sections, m.rootKind, path);
           finish(() => resolve(doc));
           opts.onThreads?.({ threads: 2, batches });
           onProgress?.(1);
@@ -324,7 +359,7 @@ function consume(started: Started, bytes: Buffer, path: string, opts: ParallelLo
 }
 
 /** Replays one batch of sink calls into the builder; returns the furthest byte offset reached. */
-export function replay(builder: DocumentBuilder, ops: Float64Array, n: number, extras: unknown[]): number {
+export function replay(builder: ScanSink, ops: Float64Array, n: number, extras: unknown[]): number {
   let at = 0;
   for (let k = 0; k < n; k += 3) {
     const a = ops[k + 1], b = ops[k + 2];

@@ -15,7 +15,6 @@ import { readFileShared } from '../../node/sharedBytes';
 import { parseSharedParallel } from '../../node/parallelLoad';
 import { PARALLEL_FROM_BYTES } from '../../node/loadCoco';
 import type { CocoDocument } from '../../core/coco/document';
-import type { ParseAsyncOptions } from '../../core/coco/parse';
 import { imageLookup } from '../../node/imageFiles';
 import { chooseImageFolder, imageRootFor, watchImageRoot } from './imageRoot';
 import { Thumbnailer } from '../../node/thumbnails';
@@ -26,8 +25,7 @@ import { readSettings, type CheckService, type CheckState } from '../checkServic
 import { targetCocoUri } from '../activeFile';
 import { PER_ANNOTATION_RULES } from '../../editor/geometryEdits';
 import { pickCategory, toWorkspaceEdit, withChoice } from '../codeActions';
-import { CocoEditorModel, STALE_FIX, fingerprintOf, isEditBackup, type EditBackup, type ImageSource, type ModelEdit } from '../../editor/editorModel';
-import { parseCocoAsync } from '../../core/coco/parse';
+import { CocoEditorModel, STALE_FIX, fingerprintOf, isEditBackup, parseDocument, parseLazyAsync, type EditBackup, type ImageSource, type LoadOptions, type ModelEdit } from '../../editor/editorModel';
 import { fingerprintAsync, fingerprintLength } from '../../core/edits/fingerprint';
 import { editorHtml } from './html';
 import { registerLinks } from './links';
@@ -70,11 +68,11 @@ export const PREVIEW_ABOVE_BYTES = 16 * 1024 * 1024;
 /**
  * The viewer's parse of a big file: its bytes are in shared memory, so the scan worker scans them
  * while this thread only JSON.parses the elements it reports, in batches of about 1 MiB (short
- * turns of the extension host's thread). Small files: the parse in slices on this thread.
+ * turns of the extension host's thread). Small files: the parse in slices on this thread. Either
+ * way the editor's document (editor/lazyDocument.ts): annotations kept as columns, not objects.
  */
-function parseOffThread(bytes: Uint8Array, opts: ParseAsyncOptions & { path: string }): Promise<CocoDocument> {
-  return bytes.length >= PARALLEL_FROM_BYTES ? parseSharedParallel(bytes, { ...opts, scanSliceBytes: 1 << 20 }) : parseCocoAsync(bytes, opts);
-}
+const parseOffThread: NonNullable<LoadOptions['parse']> = (bytes, opts) =>
+  bytes.length >= PARALLEL_FROM_BYTES ? parseSharedParallel(bytes, { ...opts, scanSliceBytes: 1 << 20 }) : parseLazyAsync(bytes, opts);
 
 /** What a save checks first: the file is still the one this document last read or wrote. */
 export interface DiskStat { mtimeMs: number; size: number }
@@ -439,7 +437,7 @@ export class CocoEditorProvider implements vscode.CustomEditorProvider<CocoCusto
       if (source === 'text' && text) document.mirrored = { base: model.base, edits: model.byteEdits(), version: text.version };
       return;
     }
-    const doc = await parseCocoAsync(bytes, { path: document.uri.fsPath });
+    const doc = await parseDocument(bytes, document.uri.fsPath, { parse: parseOffThread });
     model.reload(doc, source);
     if (source === 'text') document.readFromDisk(undefined); // the base is the JSON text's now
     const text = openTextDocument(document.uri);

@@ -1,0 +1,352 @@
+/**
+ * The annotations the viewer needs to know about without parsing them again, in typed arrays
+ * (about 40 bytes an annotation, against ~900 for the parsed objects of a train2017 annotation):
+ * where each one is in the bytes, its `id`, `image_id` and `category_id` as written, its box's
+ * width and height and its `area`. The grid, the category counts, the problem index and the
+ * lookups by id read these; an annotation's full value is parsed only when it is shown or edited
+ * (lazyDocument.ts).
+ */
+import type { CocoDocument, IdKey, Located } from '../core/coco/document';
+import { isJsonObject } from '../core/coco/document';
+import { bboxOf, num } from './jsonValues';
+
+/** An int32 column slot meaning "not an int32: see `other`" (a value of exactly this moves the column to float64). */
+const NOT_INT = -2147483648;
+
+/**
+ * One id field of every annotation, as written (number, string, or anything else a broken file
+ * holds). Int32 while every number fits, else float64; other values in a side map (absent: the
+ * field is missing).
+ */
+export class IdColumn {
+  private ints: Int32Array | undefined = new Int32Array(1024);
+  private floats: Float64Array | undefined;
+  private readonly other = new Map<number, unknown>();
+  length = 0;
+
+  push(v: unknown): void {
+    const i = this.length++;
+    this.ensure(i + 1);
+    if (this.ints) {
+      if (typeof v === 'number' && (v | 0) === v && v !== NOT_INT && !Object.is(v, -0)) { this.ints[i] = v; return; }
+      if (typeof v === 'number' && !Number.isNaN(v)) { this.toFloats(); this.floats![i] = v; return; }
+      this.ints[i] = NOT_INT;
+    } else {
+      if (typeof v === 'number' && !Number.isNaN(v)) { this.floats![i] = v; return; }
+      this.floats![i] = NaN;
+    }
+    if (v !== undefined) this.other.set(i, v);
+  }
+
+  get(i: number): unknown {
+    if (this.ints) {
+      const x = this.ints[i];
+      return x !== NOT_INT ? x : this.other.get(i);
+    }
+    const x = this.floats![i];
+    return x === x ? x : this.other.get(i);
+  }
+
+  /** Drops the spare room left by growing. */
+  trim(): void {
+    if (this.ints) this.ints = this.ints.slice(0, this.length);
+    else this.floats = this.floats!.slice(0, this.length);
+  }
+
+  private ensure(n: number): void {
+    const cur = this.ints ?? this.floats!;
+    if (n <= cur.length) return;
+    const size = Math.max(n, cur.length * 2);
+    if (this.ints) { const g = new Int32Array(size); g.set(this.ints); this.ints = g; } else { const g = new Float64Array(size); g.set(this.floats!); this.floats = g; }
+  }
+
+  private toFloats(): void {
+    const ints = this.ints!;
+    const f = new Float64Array(ints.length);
+    for (let k = 0; k < this.length; k++) f[k] = ints[k] === NOT_INT ? NaN : ints[k];
+    this.floats = f;
+    this.ints = undefined;
+  }
+}
+
+/** A growable array of byte offsets: Uint32 (files under 4 GiB), float64 past that. */
+class Offsets {
+  a: Uint32Array | Float64Array = new Uint32Array(1024);
+  length = 0;
+  push(x: number): void {
+    if (this.length === this.a.length || (x > 0xffffffff && this.a instanceof Uint32Array)) {
+      const g = x > 0xffffffff || this.a instanceof Float64Array ? new Float64Array(this.a.length * 2) : new Uint32Array(this.a.length * 2);
+      g.set(this.a);
+      this.a = g;
+    }
+    this.a[this.length++] = x;
+  }
+  trim(): Uint32Array | Float64Array { return this.a.slice(0, this.length); }
+}
+
+/** A growable Float64Array. */
+class Floats {
+  a = new Float64Array(1024);
+  length = 0;
+  push(x: number): void {
+    if (this.length === this.a.length) { const g = new Float64Array(this.a.length * 2); g.set(this.a); this.a = g; }
+    this.a[this.length++] = x;
+  }
+  trim(): Float64Array { return this.a.slice(0, this.length); }
+}
+
+/** Flags per annotation. */
+const IS_OBJECT = 1;
+/** The element holds bare NaN / Infinity tokens (parsed with placeholders). */
+export const NON_FINITE = 2;
+/** The element is not valid JSON (its value is undefined; the load reported it). */
+export const INVALID = 4;
+
+/** Index bits of a packed (value, index) key: value · 2²² + index is exact for int32 values and up to 4M annotations. */
+const INDEX_BITS = 2 ** 22;
+
+/**
+ * Which annotations have each value of an id column, found by binary search in the values sorted
+ * once (8 to 12 bytes an annotation, where a Map of arrays costs ~100): numbers and strings apart,
+ * file order within one value. Int32 values are sorted as packed (value, index) keys by the
+ * typed array's own sort (~20× faster than a comparator over 860k annotations).
+ */
+class IdIndex {
+  /** Packed keys (value · 2²² + index), or with `order`: the values in sorted order. */
+  private readonly sorted: Float64Array;
+  private readonly order?: Uint32Array;
+  private readonly strings = new Map<string, number[]>();
+
+  constructor(col: IdColumn, n: number) {
+    const nums: number[] = [];
+    let packable = n <= INDEX_BITS;
+    for (let i = 0; i < n; i++) {
+      const v = col.get(i);
+      if (typeof v === 'number') {
+        nums.push(i);
+        if ((v | 0) !== v) packable = false;
+      } else if (typeof v === 'string') {
+        const list = this.strings.get(v);
+        if (list) list.push(i); else this.strings.set(v, [i]);
+      }
+    }
+    if (packable) {
+      const keys = new Float64Array(nums.length);
+      for (let k = 0; k < nums.length; k++) keys[k] = (col.get(nums[k]) as number) * INDEX_BITS + nums[k];
+      this.sorted = keys.sort();
+      return;
+    }
+    const order = Uint32Array.from(nums);
+    const key = new Float64Array(n);
+    for (const i of order) key[i] = col.get(i) as number;
+    order.sort((a, b) => key[a] - key[b] || a - b);
+    this.order = order;
+    this.sorted = new Float64Array(order.length);
+    for (let k = 0; k < order.length; k++) this.sorted[k] = key[order[k]];
+  }
+
+  /** The first index with this value (in file order). */
+  first(id: IdKey): number | undefined {
+    if (typeof id === 'string') return this.strings.get(id)?.[0];
+    const s = this.sorted;
+    if (!this.order) {
+      if ((id | 0) !== id) return undefined;
+      const from = id * INDEX_BITS;
+      const k = lowerBound(s, from);
+      return k < s.length && s[k] < from + INDEX_BITS ? s[k] - from : undefined;
+    }
+    const k = lowerBound(s, id);
+    return k < s.length && s[k] === id ? this.order[k] : undefined;
+  }
+
+  /** Indices of the annotations with this value, in file order. */
+  find(id: IdKey): readonly number[] {
+    if (typeof id === 'string') return this.strings.get(id) ?? [];
+    const s = this.sorted;
+    const out: number[] = [];
+    if (!this.order) {
+      if ((id | 0) !== id) return out;
+      const from = id * INDEX_BITS;
+      for (let k = lowerBound(s, from); k < s.length && s[k] < from + INDEX_BITS; k++) out.push(s[k] - from);
+      return out;
+    }
+    for (let k = lowerBound(s, id); k < s.length && s[k] === id; k++) out.push(this.order[k]);
+    return out;
+  }
+}
+
+function lowerBound(s: Float64Array, x: number): number {
+  let lo = 0, hi = s.length;
+  while (lo < hi) { const mid = (lo + hi) >>> 1; if (s[mid] < x) lo = mid + 1; else hi = mid; }
+  return lo;
+}
+
+export class AnnotationColumns {
+  private idIndex?: IdIndex;
+  private imageIndex?: IdIndex;
+  private categoryCounts?: Map<IdKey, number>;
+
+  constructor(
+    readonly length: number,
+    private readonly starts: Uint32Array | Float64Array,
+    private readonly ends: Uint32Array | Float64Array,
+    private readonly flags: Uint8Array,
+    private readonly ids: IdColumn,
+    private readonly imageIds: IdColumn,
+    private readonly categoryIds: IdColumn,
+    /** Box width and height (NaN: no box of 4 finite numbers), `area` (NaN: none). */
+    private readonly boxW: Float64Array,
+    private readonly boxH: Float64Array,
+    private readonly areas: Float64Array,
+  ) {}
+
+  start(i: number): number { return this.starts[i]; }
+  end(i: number): number { return this.ends[i]; }
+  flagsOf(i: number): number { return this.flags[i]; }
+  /** The element is a JSON object (else its fields below are all absent). */
+  isObject(i: number): boolean { return (this.flags[i] & IS_OBJECT) !== 0; }
+  /** The fields as written (any JSON value; undefined when absent). */
+  id(i: number): unknown { return this.ids.get(i); }
+  imageId(i: number): unknown { return this.imageIds.get(i); }
+  categoryId(i: number): unknown { return this.categoryIds.get(i); }
+  /** The box's [w, h] when it is 4 finite numbers, else undefined. */
+  boxSize(i: number): [number, number] | undefined {
+    const w = this.boxW[i];
+    return w === w ? [w, this.boxH[i]] : undefined;
+  }
+  /** `area` when a finite number, else undefined. */
+  area(i: number): number | undefined { const a = this.areas[i]; return a === a ? a : undefined; }
+
+  /** Annotations with this `id`, in file order. */
+  withId(id: IdKey): readonly number[] { return (this.idIndex ??= new IdIndex(this.ids, this.length)).find(id); }
+  /** The first annotation with this `id`. */
+  firstWithId(id: IdKey): number | undefined { return (this.idIndex ??= new IdIndex(this.ids, this.length)).first(id); }
+  /** Annotations with this `image_id`, in file order. */
+  ofImage(id: IdKey): readonly number[] { return (this.imageIndex ??= new IdIndex(this.imageIds, this.length)).find(id); }
+  /** Annotations per `category_id` (numbers and strings). */
+  countsByCategory(): ReadonlyMap<IdKey, number> {
+    if (this.categoryCounts) return this.categoryCounts;
+    const m = new Map<IdKey, number>();
+    for (let i = 0; i < this.length; i++) {
+      const c = this.categoryIds.get(i);
+      if (typeof c === 'number' || typeof c === 'string') m.set(c, (m.get(c) ?? 0) + 1);
+    }
+    return (this.categoryCounts = m);
+  }
+}
+
+/** Collects the columns one annotation at a time, as the load parses them. */
+export class ColumnsBuilder {
+  private readonly starts = new Offsets();
+  private readonly ends = new Offsets();
+  private flags = new Uint8Array(1024);
+  private readonly ids = new IdColumn();
+  private readonly imageIds = new IdColumn();
+  private readonly categoryIds = new IdColumn();
+  private readonly boxW = new Floats();
+  private readonly boxH = new Floats();
+  private readonly areas = new Floats();
+
+  get length(): number { return this.starts.length; }
+
+  push(start: number, end: number, value: unknown, flags: number): void {
+    const n = this.starts.length;
+    if (n === this.flags.length) { const g = new Uint8Array(n * 2); g.set(this.flags); this.flags = g; }
+    this.starts.push(start);
+    this.ends.push(end);
+    const o = isJsonObject(value) ? value : undefined;
+    this.flags[n] = flags | (o ? IS_OBJECT : 0);
+    this.ids.push(o?.id);
+    this.imageIds.push(o?.image_id);
+    this.categoryIds.push(o?.category_id);
+    const b = o ? bboxOf(o.bbox) : null;
+    this.boxW.push(b ? b[2] : NaN);
+    this.boxH.push(b ? b[3] : NaN);
+    this.areas.push((o ? num(o.area) : null) ?? NaN);
+  }
+
+  finish(): AnnotationColumns {
+    for (const c of [this.ids, this.imageIds, this.categoryIds]) c.trim();
+    return new AnnotationColumns(
+      this.length, this.starts.trim(), this.ends.trim(), this.flags.slice(0, this.length),
+      this.ids, this.imageIds, this.categoryIds, this.boxW.trim(), this.boxH.trim(), this.areas.trim(),
+    );
+  }
+}
+
+/** The images as columns: where each one is and its `id` (the rest is parsed when an image is shown). */
+export class ImageColumns {
+  private ids?: IdIndex;
+  constructor(
+    readonly length: number,
+    private readonly starts: Uint32Array | Float64Array,
+    private readonly ends: Uint32Array | Float64Array,
+    private readonly flags: Uint8Array,
+    private readonly idCol: IdColumn,
+  ) {}
+  start(i: number): number { return this.starts[i]; }
+  end(i: number): number { return this.ends[i]; }
+  flagsOf(i: number): number { return this.flags[i]; }
+  isObject(i: number): boolean { return (this.flags[i] & IS_OBJECT) !== 0; }
+  id(i: number): unknown { return this.idCol.get(i); }
+  /** Images with this `id`, in file order. */
+  withId(id: IdKey): readonly number[] { return (this.ids ??= new IdIndex(this.idCol, this.length)).find(id); }
+  /** The first image with this `id`. */
+  firstWithId(id: IdKey): number | undefined { return (this.ids ??= new IdIndex(this.idCol, this.length)).first(id); }
+}
+
+export class ImageColumnsBuilder {
+  private readonly starts = new Offsets();
+  private readonly ends = new Offsets();
+  private flags = new Uint8Array(1024);
+  private readonly ids = new IdColumn();
+  get length(): number { return this.starts.length; }
+  push(start: number, end: number, value: unknown, flags: number): void {
+    const n = this.starts.length;
+    if (n === this.flags.length) { const g = new Uint8Array(n * 2); g.set(this.flags); this.flags = g; }
+    this.starts.push(start);
+    this.ends.push(end);
+    const o = isJsonObject(value) ? value : undefined;
+    this.flags[n] = flags | (o ? IS_OBJECT : 0);
+    this.ids.push(o?.id);
+  }
+  finish(): ImageColumns {
+    this.ids.trim();
+    return new ImageColumns(this.length, this.starts.trim(), this.ends.trim(), this.flags.slice(0, this.length), this.ids);
+  }
+}
+
+/** A document that keeps its annotations and images as columns (lazyDocument.ts). */
+export interface HasColumns { readonly columns: AnnotationColumns; readonly imageColumns: ImageColumns }
+
+const built = new WeakMap<CocoDocument, AnnotationColumns>();
+
+/** The annotation columns of any document: its own (a lazy document), else made once from its parsed entries. */
+export function columnsOf(doc: CocoDocument): AnnotationColumns {
+  const own = (doc as Partial<HasColumns>).columns;
+  if (own) return own;
+  let c = built.get(doc);
+  if (!c) built.set(doc, (c = columnsFromEntries(doc.annotationEntries)));
+  return c;
+}
+
+const imagesBuilt = new WeakMap<CocoDocument, ImageColumns>();
+
+/** The image columns of any document: its own (a lazy document), else made once from its parsed entries. */
+export function imageColumnsOf(doc: CocoDocument): ImageColumns {
+  const own = (doc as Partial<HasColumns>).imageColumns;
+  if (own) return own;
+  let c = imagesBuilt.get(doc);
+  if (!c) {
+    const b = new ImageColumnsBuilder();
+    for (const e of doc.imageEntries) b.push(e.start, e.end, e.value, e.value === undefined ? INVALID : 0);
+    imagesBuilt.set(doc, (c = b.finish()));
+  }
+  return c;
+}
+
+function columnsFromEntries(entries: readonly Located[]): AnnotationColumns {
+  const b = new ColumnsBuilder();
+  for (const e of entries) b.push(e.start, e.end, e.value, e.value === undefined ? INVALID : 0);
+  return b.finish();
+}

@@ -1,0 +1,160 @@
+import * as assert from 'node:assert/strict';
+import type { CocoDocument, IdKey, Located } from '../../../src/core/coco/document';
+import { parseCoco } from '../../../src/core/coco/parse';
+import { parseSharedParallel } from '../../../src/node/parallelLoad';
+import { allocShared } from '../../../src/node/sharedBytes';
+import { columnsOf } from '../../../src/editor/annotationColumns';
+import { CocoEditorModel } from '../../../src/editor/editorModel';
+import { LazyCocoDocument, lazySink, parseLazy, parseLazyAsync } from '../../../src/editor/lazyDocument';
+
+function sample(n: number, opts: { nan?: boolean; pretty?: boolean } = {}): string {
+  const images = [];
+  const annotations = [];
+  for (let k = 0; k < n; k++) {
+    images.push({ id: k, file_name: `im ${k} é😀.jpg`, width: 640, height: 480 });
+    annotations.push({ id: k * 7 + 3, image_id: k % 7, category_id: 1 + (k % 3), bbox: [k, k + 0.5, 5 + k, 6], segmentation: [[1, 2, 3, 4, 5, k]], area: 12.25 + k });
+  }
+  let text = JSON.stringify({ info: { year: 2020 }, licenses: [{ id: 1 }], images, annotations, categories: [{ id: 1, name: 'a' }, { id: 2, name: 'b' }], type: 'instances' }, null, opts.pretty ? 1 : undefined);
+  if (opts.nan) {
+    let k = 0;
+    text = text.replace(/"area":\s*[\d.]+/g, (m) => (k++ % 5 === 0 ? m.replace(/[\d.]+$/, k % 2 ? 'NaN' : '-Infinity') : m));
+  }
+  return text;
+}
+
+/** Ids as files write them, good and bad: strings, big and fractional numbers, -0, missing, objects. */
+const ODD_IDS = JSON.stringify({
+  images: [{ id: 1 }, { id: '1' }, { id: 2 ** 40 }, { id: 2 }],
+  annotations: [
+    { id: 1, image_id: 1, category_id: 1, bbox: [0, 0, 3, 4], area: 12 },
+    { id: '1', image_id: '1', category_id: 'cat', bbox: [0, 0, 3], area: 'x' },
+    { id: 900100259690, image_id: 2 ** 40, category_id: 1.5, bbox: [0, 0, 1e-3, 2.5] },
+    { id: -2147483648, image_id: -0, category_id: null, bbox: null, area: 0 },
+    { image_id: { x: 1 }, category_id: [1] },
+    { id: 1, image_id: 1, category_id: 1 },
+    7, 'text', null,
+  ],
+  categories: [{ id: 1 }, { id: 'cat' }],
+}).replace('"area":0}', '"area":0,"x":NaN}');
+
+const INPUTS: [string, string | Uint8Array][] = [
+  ['clean', sample(300)],
+  ['pretty', sample(120, { pretty: true })],
+  ['NaN and Infinity tokens', sample(200, { nan: true })],
+  ['odd ids', ODD_IDS],
+  ['broken annotation', sample(50).replace('"image_id":3,', '"image_id":3,,')],
+  ['broken annotation then structural error', sample(50).replace('"image_id":3,', '"image_id" 3,').replace('"categories":', '"categories"')],
+  ['mismatched brackets in an annotation', sample(50).replace('"bbox":[3,3.5,8,6]', '"bbox":[3,3.5,8,6}')],
+  ['invalid JSON', 'not json at all'],
+  ['empty file', ''],
+  ['BOM', new Uint8Array([0xef, 0xbb, 0xbf, ...Buffer.from(sample(20))])],
+  ['top-level array (a results list)', '[{"image_id": 1, "category_id": 2, "bbox": [1, 2, 3, 4], "score": NaN}, 5, {"image_id": 1}]'],
+  ['top-level array, broken', '[1, {"a": NaN}, [2,'],
+  ['repeated annotations key', '{"annotations": [{"id": 1, "image_id": 1}], "images": [{"id": 1}], "annotations": [{"id": 2, "image_id": 1}, {"id": 3, "image_id": 1}]}'],
+  ['annotations that are not an array', '{"images": [{"id": 1}], "annotations": 5}'],
+  ['deep annotation over the limit', `{"annotations": [{"a": ${'{"b":'.repeat(600)}1${'}'.repeat(600)}}]}`],
+];
+
+const bytesOf = (x: string | Uint8Array) => (typeof x === 'string' ? Buffer.from(x) : Buffer.from(x));
+
+/** The lazy document reads exactly as parseCoco's: every entry, issue, section and lookup. */
+function assertSameDoc(lazy: CocoDocument, full: CocoDocument, what: string): void {
+  assert.ok(lazy instanceof LazyCocoDocument, `${what}: a lazy document`);
+  assert.equal(lazy.rootKind, full.rootKind, `${what}: rootKind`);
+  assert.deepEqual(lazy.parseIssues, full.parseIssues, `${what}: parseIssues`);
+  assert.deepEqual([...lazy.sections], [...full.sections], `${what}: sections`);
+  assert.deepEqual(lazy.infoEntry, full.infoEntry, `${what}: info`);
+  for (const s of ['categories', 'licenses'] as const) assert.deepEqual(lazy.entries(s), full.entries(s), `${what}: ${s}`);
+  const plain = (l: readonly Located[]) => l.map((e) => ({ index: e.index, start: e.start, end: e.end, value: e.value }));
+  assert.equal(lazy.annotationEntries.length, full.annotationEntries.length, `${what}: annotation count`);
+  assert.deepEqual(plain(lazy.annotationEntries), plain(full.annotationEntries), `${what}: annotations`);
+  assert.equal(lazy.imageEntries.length, full.imageEntries.length, `${what}: image count`);
+  assert.deepEqual(plain(lazy.imageEntries), plain(full.imageEntries), `${what}: images`);
+  assert.deepEqual(lazy.images, full.images, `${what}: images getter`);
+  assert.deepEqual([...lazy.annotationEntries].map((e) => e.value), full.annotations, `${what}: annotations (iterated)`);
+  assert.deepEqual(lazy.annotations, full.annotations, `${what}: annotations getter`);
+  assert.equal(lazy.annotationEntries[full.annotationEntries.length], undefined, `${what}: past the end`);
+  // Lookups by field: every value any annotation or image has, and some nobody has.
+  const keys = new Set<IdKey>([0, 1, 2, 3, 10, -1, 'x', '1', 2 ** 40, 900100259690, -2147483648, 1.5, 'cat']);
+  for (const e of [...full.annotationEntries, ...full.imageEntries]) {
+    const v = e.value as Record<string, unknown> | undefined;
+    for (const k of ['id', 'image_id', 'category_id']) if (typeof v?.[k] === 'number' || typeof v?.[k] === 'string') keys.add(v[k] as IdKey);
+  }
+  const idx = (l: readonly { index: number }[]) => l.map((e) => e.index);
+  for (const k of keys) {
+    assert.deepEqual(idx(lazy.annotationsWithId(k)), idx(full.annotationsWithId(k)), `${what}: annotationsWithId(${String(k)})`);
+    assert.deepEqual(idx(lazy.annotationsOfImage(k)), idx(full.annotationsOfImage(k)), `${what}: annotationsOfImage(${String(k)})`);
+    assert.deepEqual(idx(lazy.annotationsOfCategory(k)), idx(full.annotationsOfCategory(k)), `${what}: annotationsOfCategory(${String(k)})`);
+    assert.equal(lazy.annotationCountOfImage(k), full.annotationCountOfImage(k), `${what}: annotationCountOfImage(${String(k)})`);
+    assert.equal(lazy.annotationCountOfCategory(k), full.annotationCountOfCategory(k), `${what}: annotationCountOfCategory(${String(k)})`);
+    assert.deepEqual(lazy.annotationById(k), full.annotationById(k), `${what}: annotationById(${String(k)})`);
+    assert.deepEqual(idx(lazy.imagesWithId(k)), idx(full.imagesWithId(k)), `${what}: imagesWithId(${String(k)})`);
+    assert.deepEqual(lazy.imageById(k), full.imageById(k), `${what}: imageById(${String(k)})`);
+  }
+}
+
+describe('the editor\'s lazy document (annotations and images as columns, parsed on read)', () => {
+  it('reads exactly as parseCoco on many inputs (entries, issues, sections, lookups by id, image and category)', () => {
+    for (const [what, input] of INPUTS) assertSameDoc(parseLazy(bytesOf(input), { path: 'f.json' }), parseCoco(bytesOf(input), { path: 'f.json' }), what);
+  });
+
+  it('the same in slices (parseLazyAsync) and on two threads (parseSharedParallel with the lazy sink)', async () => {
+    for (const [what, input] of INPUTS) {
+      const b = bytesOf(input);
+      const full = parseCoco(b, { path: 'f.json' });
+      assertSameDoc(await parseLazyAsync(b, { path: 'f.json', sliceBytes: 1024 }), full, `${what} (slices)`);
+      const shared = allocShared(b.length);
+      shared.set(b);
+      let threads = 0;
+      const doc = await parseSharedParallel(shared, { path: 'f.json', sink: lazySink, scanSliceBytes: 256, onThreads: (t) => { threads = t.threads; } });
+      assertSameDoc(doc, full, `${what} (two threads)`);
+      assert.equal(threads, 2, `${what}: scanned on the worker`);
+    }
+  });
+
+  it('columns keep each field as written: numbers and strings apart, big and fractional ids, -0, missing values', () => {
+    const doc = parseLazy(Buffer.from(ODD_IDS));
+    const c = columnsOf(doc);
+    const full = parseCoco(Buffer.from(ODD_IDS));
+    assert.equal(c.length, full.annotationEntries.length);
+    full.annotationEntries.forEach((e, i) => {
+      const v = (e.value !== null && typeof e.value === 'object' && !Array.isArray(e.value) ? e.value : undefined) as Record<string, unknown> | undefined;
+      assert.equal(c.isObject(i), v !== undefined, `isObject ${i}`);
+      assert.ok(Object.is(c.id(i), v?.id), `id ${i}: ${String(c.id(i))}`);
+      assert.ok(Object.is(c.imageId(i), v?.image_id) || (typeof v?.image_id === 'object' && c.imageId(i) === v.image_id) || JSON.stringify(c.imageId(i)) === JSON.stringify(v?.image_id), `image_id ${i}`);
+      assert.deepEqual(c.categoryId(i), v?.category_id, `category_id ${i}`);
+    });
+    assert.deepEqual(c.boxSize(0), [3, 4]);
+    assert.equal(c.boxSize(1), undefined, 'three numbers: no box');
+    assert.deepEqual(c.boxSize(2), [1e-3, 2.5]);
+    assert.equal(c.area(0), 12);
+    assert.equal(c.area(1), undefined, 'a string area');
+    assert.ok(Number.isNaN(doc.annotationEntries[3].value && (doc.annotationEntries[3].value as { x: number }).x), 'a NaN token comes back as NaN');
+    // 1 and "1" stay apart; the big and negative ids are found.
+    assert.deepEqual(c.withId(1), [0, 5]);
+    assert.deepEqual(c.withId('1'), [1]);
+    assert.deepEqual(c.withId(900100259690), [2]);
+    assert.deepEqual(c.withId(-2147483648), [3]);
+    assert.deepEqual(c.ofImage(2 ** 40), [2]);
+    assert.equal(c.firstWithId(1), 0, 'the first of two');
+    assert.equal(c.firstWithId('1'), 1);
+    assert.equal(c.firstWithId(900100259690), 2);
+    assert.equal(c.firstWithId(77), undefined);
+    assert.equal(c.firstWithId('77'), undefined);
+  });
+
+  it('an annotation read twice is parsed twice (nothing is kept per annotation) but reads the same', () => {
+    const doc = parseLazy(Buffer.from(sample(3000)));
+    const a = doc.annotationEntries[2999].value;
+    for (let i = 0; i < 3000; i++) void doc.annotationEntries[i].value; // more than the value cache holds
+    const b = doc.annotationEntries[2999].value;
+    assert.deepEqual(a, b);
+    assert.notEqual(a, b, 'the cache does not grow with the file');
+  });
+
+  it('the editor model loads it (so the viewer keeps columns, not objects), from bytes and in slices', async () => {
+    const bytes = Buffer.from(sample(40));
+    assert.ok(CocoEditorModel.fromBytes(bytes, 'f.json').base instanceof LazyCocoDocument);
+    assert.ok((await CocoEditorModel.load(bytes, 'f.json')).base instanceof LazyCocoDocument);
+  });
+});
