@@ -8,23 +8,15 @@
  */
 import { createWriteStream, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { mulberry32 } from '../src/core/seededRandom';
 
 export const GENERATOR_VERSION = 6;
 export const DATA_DIR = join(__dirname, '.data');
 
 export interface GenParams { scale: number; seed: number; version: number }
 
-/** mulberry32 */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The seeded generator the files are made with (mulberry32, shared with src/core). */
+export const prng = mulberry32;
 
 const MISSING = new Set([12, 26, 29, 30, 45, 66, 68, 69, 71, 83]);
 export const CATEGORY_IDS: number[] = [];

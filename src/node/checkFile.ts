@@ -52,12 +52,24 @@ export function fileAccessFor(cocoFile: string, imageRoot?: string): FileAccess 
   const shown = (p: string) => path.relative(base, p) || '.';
   return {
     roots: lookup.roots.map((r) => `${path.relative(base, r) || '.'}${path.sep}`),
-    imageExists(fileName) {
-      const found = lookup.resolve(fileName) !== undefined;
-      // The tried paths only when a message needs them (118k misses must not cost 118k × 7 path.relative).
-      return { found, get tried() { return found ? [] : lookup.candidates(fileName).map(shown); } };
-    },
+    imageExists: (fileName) => new ImageLookupResult(lookup.resolve(fileName) !== undefined, fileName, lookup, shown),
   };
+}
+
+/**
+ * One answer of FileAccess.imageExists. The tried paths only when a message needs them (118k
+ * misses must not cost 118k × 7 path.relative); a class, because an object literal with a getter
+ * is built by a slow runtime call (~3 µs, 0.3 s over train2017's images).
+ */
+class ImageLookupResult {
+  constructor(
+    readonly found: boolean,
+    private readonly fileName: string,
+    private readonly lookup: ReturnType<typeof imageLookup>,
+    private readonly shown: (p: string) => string,
+  ) {}
+
+  get tried(): readonly string[] { return this.found ? [] : this.lookup.candidates(this.fileName).map(this.shown); }
 }
 
 export async function checkFile(file: string, opts: CheckFileOptions = {}): Promise<CheckFileResult> {

@@ -75,6 +75,17 @@ describe('room boundaries (tsconfig per room)', function () {
     }
   });
 
+  it('editor: Node yes; vscode and DOM no', () => {
+    const errors = compileProbe('tsconfig.editor.json', 'src/editor/__probe__.ts', [
+      "import * as vscode from 'vscode';",
+      "import { readFileSync } from 'node:fs';",
+      'export const used = [vscode, readFileSync, process.env, document.title];',
+    ].join('\n'));
+    assert.equal(errors.length, 2, errors.join('\n'));
+    assert.ok(errors.some((e) => /forbidden\/vscode\.d\.ts' is not a module/.test(e)));
+    assert.ok(errors.some((e) => e.includes("Cannot find name 'document'")));
+  });
+
   it('extension: vscode and Node yes', () => {
     const errors = compileProbe('tsconfig.extension.json', 'src/extension/__probe__.ts', [
       "import * as vscode from 'vscode';",
@@ -95,5 +106,7 @@ describe('room boundaries (tsconfig per room)', function () {
     assert.ok(!core.some((f) => f.startsWith('src/node/') || f.startsWith('src/extension/')));
     assert.ok(names('tsconfig.node.json').includes('src/cli/commands/check.ts'));
     assert.ok(names('tsconfig.webview.json').every((f) => f.startsWith('webview-ui/src/')));
+    const editor = names('tsconfig.editor.json');
+    assert.ok(editor.includes('src/editor/editorModel.ts') && !editor.some((f) => f.startsWith('src/extension/')));
   });
 });

@@ -11,6 +11,7 @@
  * 0.90 (θ = 26°) about 1.5 %. Below `EXACT_BELOW` images every pair is compared exactly instead.
  */
 import { nearPairs } from './duplicates';
+import { mulberry32 } from '../seededRandom'; // fixed seed: hyperplanes and results are reproducible
 
 /** Default cosine similarity at or above which two images are near duplicates. */
 export const DEFAULT_EMBEDDING_THRESHOLD = 0.95;
@@ -35,18 +36,6 @@ function dot(v: Float32Array, a: number, b: number, dim: number): number {
   let s = 0;
   for (let k = 0; k < dim; k++) s += v[a + k] * v[b + k];
   return s;
-}
-
-/** A fixed pseudo-random generator (mulberry32), so hyperplanes and results are reproducible. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /**

@@ -17,6 +17,23 @@ interface Item {
   counts?: number[] | null; // undefined: not computed yet; null: no usable mask
 }
 
+/**
+ * Sorts an image's annotation indexes by category slot, then by index (a total order: one
+ * answer). Insertion sort for the usual handful: TypedArray#sort with a comparator costs a
+ * call per comparison and a copy, ~0.2 s over train2017's 118k images.
+ */
+function sortByCategory(run: Int32Array, catSlot: Int32Array): void {
+  const n = run.length;
+  if (n > 32) { run.sort((x, y) => catSlot[x] - catSlot[y] || x - y); return; }
+  for (let i = 1; i < n; i++) {
+    const x = run[i];
+    const cx = catSlot[x];
+    let j = i - 1;
+    while (j >= 0 && (catSlot[run[j]] > cx || (catSlot[run[j]] === cx && run[j] > x))) { run[j + 1] = run[j]; j--; }
+    run[j + 1] = x;
+  }
+}
+
 export const duplicateAnnotation: Rule = {
   id: 'coco/duplicate-annotation',
   defaultSeverity: 'warning',
@@ -60,7 +77,7 @@ export const duplicateAnnotation: Rule = {
       if (hi - lo < 2) continue;
       // Category slot, then file order: each run is one group, in file order.
       const run = byImage.subarray(lo, hi);
-      if (hi - lo > 2) run.sort((x, y) => catSlot[x] - catSlot[y] || x - y);
+      if (hi - lo > 2) sortByCategory(run, catSlot);
       for (let i = 0; i < run.length;) {
         let j = i + 1;
         while (j < run.length && catSlot[run[j]] === catSlot[run[i]]) j++;

@@ -7,6 +7,43 @@ import type { Rule } from '../ruleKit/types';
 
 const SECTIONS = ['images', 'annotations', 'categories'] as const;
 
+/**
+ * The first index seen per id, as a Map<id, index> keeps it, but small non-negative integer ids
+ * (nearly all of them) in a typed array: a million Map insertions cost ~0.5 s on train2017.
+ * Equal ids land in the same place either way (a number is always stored the same way; -0 is 0).
+ */
+class FirstIndexById {
+  private slots: Int32Array; // index + 1, 0: not seen
+  private readonly limit: number;
+  private readonly others = new Map<number | string, number>();
+
+  constructor(count: number) {
+    this.limit = Math.max(1 << 20, 4 * count);
+    this.slots = new Int32Array(Math.min(this.limit, Math.max(1024, count + 1)));
+  }
+
+  /** The first index with `id`; when there is none, `index` becomes it (and is returned). */
+  firstOr(id: number | string, index: number): number {
+    if (typeof id === 'number' && id >>> 0 === id && id < this.limit) {
+      if (id >= this.slots.length) this.grow(id);
+      const seen = this.slots[id];
+      if (seen !== 0) return seen - 1;
+      this.slots[id] = index + 1;
+      return index;
+    }
+    const first = this.others.get(id);
+    if (first !== undefined) return first;
+    this.others.set(id, index);
+    return index;
+  }
+
+  private grow(id: number): void {
+    const next = new Int32Array(Math.min(this.limit, Math.max(id + 1, 2 * this.slots.length)));
+    next.set(this.slots);
+    this.slots = next;
+  }
+}
+
 export const duplicateId: Rule = {
   id: 'coco/duplicate-id',
   defaultSeverity: 'error',
@@ -16,15 +53,15 @@ export const duplicateId: Rule = {
   example: { bad: '"annotations": [{"id": 5, …}, {"id": 5, …}]', good: '"annotations": [{"id": 5, …}, {"id": 6, …}]' },
   check(ctx) {
     for (const section of SECTIONS) {
-      const firstIndexById = new Map<number | string, number>();
-      let rank = 0;
       const entries = ctx.doc.entries(section);
+      const firstIndexById = new FirstIndexById(entries.length);
+      let rank = 0;
       for (const entry of entries) {
         if (!isJsonObject(entry.value)) continue;
         const id = idOf(entry.value.id);
         if (id === undefined) continue;
-        const first = firstIndexById.get(id);
-        if (first === undefined) { firstIndexById.set(id, entry.index); continue; }
+        const first = firstIndexById.firstOr(id, entry.index);
+        if (first === entry.index) continue;
         const twin = ctx.place(section, entries[first], ['id']);
         ctx.report({
           message: `Duplicate ${NOUN[section]} id ${JSON.stringify(id)}: ${section}[${first}] has it too.`,

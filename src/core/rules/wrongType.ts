@@ -18,8 +18,10 @@ export const wrongType: Rule = {
         const value = entry.value;
         if (!isJsonObject(value)) continue;
         for (const field of fields) {
-          if (!(field.name in value)) continue;
-          const why = typeMismatch(value[field.name], field.type);
+          // One keyed load, not `in` and a load (12M of them on train2017): JSON has no undefined, so undefined is absent.
+          const fieldValue = value[field.name];
+          if (fieldValue === undefined) continue;
+          const why = typeMismatch(fieldValue, field.type);
           if (why === undefined) continue;
           const id = idOf(value.id);
           ctx.report({

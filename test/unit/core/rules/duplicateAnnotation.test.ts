@@ -68,3 +68,14 @@ describe(RULE, () => {
     assert.equal(fixed, text([b1]));
   });
 });
+
+describe(`${RULE}: categories interleaved within an image`, () => {
+  it('pairs twins of each category in file order, whatever order the categories come in', () => {
+    // One image, categories 2 1 2 1 1 2: each category's twins are found, each reported at its later twin.
+    const dog = (id: number) => annotation(id, 1, 2, [100, 100, 40, 30], { segmentation: [RECT], area: 1200 });
+    const cat = (id: number) => annotation(id, 1, 1, [100, 100, 40, 30], { segmentation: [RECT], area: 1200 });
+    const { problems } = checkText(text([dog(1), cat(2), dog(3), cat(4), cat(5), dog(6), other]), RULE);
+    assert.deepEqual(problems.map((p) => p.annotationId), [3, 4, 5, 6]);
+    assert.ok(problems.every((p) => /duplicates annotation (1|2) exactly/.test(p.message)), problems.map((p) => p.message).join('\n'));
+  });
+});

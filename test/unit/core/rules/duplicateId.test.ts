@@ -41,3 +41,19 @@ describe(`${RULE} fix`, () => {
     assert.equal(ruleById(RULE)!.fix!(doc, problems[0]), undefined);
   });
 });
+
+describe(`${RULE} ids of every shape`, () => {
+  it('pairs each repeat with the first element of the same id: small, huge, fractional, string and -0 ids', () => {
+    // Ids far past the annotation count (and past 2^32) are kept apart from the small ones; "5" is not 5; -0 is 0.
+    const ids: unknown[] = [5, '5', 3_000_000, 5, 2 ** 33, 1.5, '5', 2 ** 33, 0, 3_000_000, 1.5, -0, 7];
+    const t = cocoText(dataset({
+      images: [image(1)],
+      annotations: ids.map((id, k) => ({ ...annotation(k + 1, 1, 1, [k, k, 10, 10]), id })),
+      categories: [category(1, 'cat')],
+    })).replace(/"id": 0,(?![\s\S]*"id": 0,)/, '"id": -0,'); // the last 0 only
+    assert.equal(t.split('"id": -0,').length, 2);
+    const { problems } = checkText(t, RULE);
+    const pairs = problems.map((p) => { const d = p.data as { firstIndex: number; index: number }; return [d.firstIndex, d.index]; });
+    assert.deepEqual(pairs, [[0, 3], [1, 6], [4, 7], [2, 9], [5, 10], [8, 11]]);
+  });
+});
