@@ -36,10 +36,23 @@ export function annotationsToTrace(ds: CocoDataset, opts: Pick<YoloWriteOptions,
 }
 
 
-/** 6 decimals, clamped to [0, 1], so `-0.000000` and `1.000001` can't appear. */
+const THREE_DIGITS = Array.from({ length: 1000 }, (_, i) => String(i).padStart(3, '0'));
+
+/**
+ * 6 decimals, clamped to [0, 1], so `-0.000000` and `1.000001` can't appear. Exactly
+ * `toFixed(6)` of the clamped value, built from a table: `v * 1e6` is within 2^-33 of the exact
+ * product, so its nearest integer is toFixed's unless the product is that close to a half, where
+ * toFixed itself decides (its rounding of the exact decimal value is the reference).
+ */
 export function yoloNumber(v: number): string {
-  const c = v > 0 ? (v < 1 ? v : 1) : 0;
-  return c.toFixed(6);
+  if (!(v > 0)) return '0.000000';
+  if (v >= 1) return '1.000000';
+  const scaled = v * 1e6;
+  const n = Math.round(scaled);
+  if (Math.abs(Math.abs(scaled - n) - 0.5) < 1e-7) return v.toFixed(6);
+  if (n >= 1e6) return '1.000000';
+  const hi = (n / 1000) | 0;
+  return '0.' + THREE_DIGITS[hi] + THREE_DIGITS[n - hi * 1000];
 }
 
 /** Ultralytics' rule: the last `/images/` becomes `/labels/`, the extension `.txt`. */

@@ -128,16 +128,34 @@ export function maskToPolygons(
   w: number,
   opts: MaskToPolygonsOptions = {},
 ): number[][] {
-  if (h <= 0 || w <= 0) return [];
+  return traceMask(mask, h, w, opts).polygons;
+}
+
+/**
+ * maskToPolygons, and how many holes (rings of background enclosed by the mask) the trace met.
+ * With no hole and no simplification, the polygons rasterize (pycocotools) back to exactly the
+ * mask (tested); with holes filled, to more than the mask.
+ */
+export function traceMask(
+  mask: ArrayLike<number>,
+  h: number,
+  w: number,
+  opts: MaskToPolygonsOptions = {},
+): { polygons: number[][]; holes: number } {
+  if (h <= 0 || w <= 0) return { polygons: [], holes: 0 };
   const tolerance = opts.tolerance ?? 0;
   const holes = opts.holes ?? 'fill';
   const minArea = opts.minArea ?? 0;
   // outer rings in the order they close, each with the holes d3 would give it
   const polygons: number[][][] = [];
   const holeRings: number[][] = [];
+  let holeCount = 0;
   marchingRings(mask, h, w, (ring) => {
     if (ring.area > 0) polygons.push([ring.coords]);
-    else if (holes === 'bridge') holeRings.push(ring.coords);
+    else {
+      holeCount++;
+      if (holes === 'bridge') holeRings.push(ring.coords);
+    }
   });
   for (const hole of holeRings) {
     const owner = polygons.find((p) => ringContainsHole(p[0], hole) !== -1);
@@ -154,5 +172,5 @@ export function maskToPolygons(
     if (minArea > 0 && Math.abs(signedArea(outer)) < minArea) continue;
     out.push(outer);
   }
-  return out;
+  return { polygons: out, holes: holeCount };
 }
