@@ -5,6 +5,7 @@ import { ConvertLog, memoryTree } from '../../../../src/core/convert/model';
 import { compareRoundTrip } from '../../../../src/core/convert/roundTrip';
 import { labelPathFor, readYolo, writeYolo, yoloNumber } from '../../../../src/core/convert/yolo';
 import { mergeMultiSegment } from '../../../../src/core/convert/shapes';
+import { LabelText } from '../../../../src/core/convert/labelText';
 import { polygonsToRle, countsIou, rleCounts } from '../../../../src/core/geometry';
 import { clone, makeCvatStyleExport, makeDataset, square } from './data';
 
@@ -111,6 +112,10 @@ describe('convert: YOLO', () => {
     const values = [0, 1, 5e-7, 4.999999e-7, 0.9999995, 0.99999949999, 1 - 1e-17, Number.MIN_VALUE, NaN, Infinity, -Infinity];
     for (let k = 0; k <= 200_000; k++) values.push(k / 200_000, (2 * k + 1) / 2e6, k * 1e-6 + 5e-7, r(), Math.round(r() * 64_000) / 100 / 640);
     for (const v of values) assert.equal(yoloNumber(v), ref(v), String(v));
+    // the writer's byte builder prints the same digits (one long text: its buffer grows many times)
+    const text = new LabelText();
+    for (const v of values) text.ascii('7').space().coordinate(v).newline();
+    assert.equal(text.toString(), values.map((v) => `7 ${ref(v)}\n`).join(''));
   });
 
   it('crowd box / skip are counted, never silent', () => {
