@@ -220,7 +220,11 @@ async function writeOutput(dir: string, singleFile: string | undefined, output: 
       await fs.promises.writeFile(path.join(dir, ...f.path.split('/')), f.data);
     }
   };
-  await Promise.all(Array.from({ length: 32 }, writer));
+  // every writer settles before a failure or a cancel is passed on: the caller then removes the
+  // folder, and no write still in flight may recreate a file in it
+  const settled = await Promise.allSettled(Array.from({ length: 32 }, writer));
+  const failed = settled.find((r) => r.status === 'rejected');
+  if (failed) throw failed.reason;
 }
 
 /**
