@@ -191,11 +191,17 @@ export interface SourceTree {
   /** Size of an image file (read from its header by the node layer), when known. */
   imageSize(path: string): { width: number; height: number } | undefined;
   /**
-   * The parsed JSON of a file, where the tree can do better than `JSON.parse(text(path))`: a
-   * file too big for one string (V8 caps strings at ~512 MiB) is parsed from its bytes.
-   * Throws an Error naming the file (and line) when it is not JSON.
+   * A COCO file's top level, where the tree can do better than `JSON.parse(text(path))`: a
+   * file too big for one string (V8 caps strings at ~512 MiB) is parsed from its bytes with the
+   * checker's scanner (only `info` and COCO's arrays are kept). Throws an Error naming the file
+   * (and line) when it is not JSON.
    */
   json?(path: string): unknown;
+  /**
+   * Any JSON file parsed, a file too big for one string from its bytes (jsonFromBytes). Throws
+   * an Error naming the file (and line and column) when it is not JSON.
+   */
+  jsonValue?(path: string): unknown;
 }
 
 /** One file a writer produces, relative to the output root. */
