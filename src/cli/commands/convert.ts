@@ -33,7 +33,7 @@ Options:
   --report FILE          also write the report as JSON
   --no-round-trip        skip reading the output back (faster on huge inputs)
   --force                write into an existing output
-  --threads N            worker threads that trace crowd / RLE masks (default: one per core; 0 = none)
+  --threads N            worker threads that trace crowd / RLE masks (default 0: traced as they are written)
   -h, --help             show this help
 
 Exit status: 0 converted, nothing dropped; 1 converted, objects dropped (see the report);

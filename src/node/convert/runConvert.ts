@@ -33,7 +33,7 @@ export interface RunConvertOptions {
   /** Also write the report as JSON here. */
   reportFile?: string;
   roundTrip?: boolean;
-  /** Worker threads for tracing crowd / RLE masks (default: one per core; 0 = this thread only). */
+  /** Worker threads for tracing crowd / RLE masks (default 0: the writer's thread traces them). */
   threads?: number;
   /**
    * Folder the output is built in before it is moved into place (default: a hidden sibling of
