@@ -6,7 +6,7 @@
  */
 import * as fs from 'node:fs';
 import { TARGETS, isTarget } from '../../core/convert/formats';
-import { ConvertInputError, ConvertOutputError, runConvert } from '../../node/convert/runConvert';
+import { ConvertInputError, ConvertOutputError, runConvert, stagingPathFor } from '../../node/convert/runConvert';
 import { makeProgress, type CliIo } from '../io';
 import { parseCommandLine } from '../commandLine';
 import type { CliCommand } from './index';
@@ -33,7 +33,7 @@ Options:
   --report FILE          also write the report as JSON
   --no-round-trip        skip reading the output back (faster on huge inputs)
   --force                write into an existing output
-  --threads N            worker threads that trace crowd / RLE masks (default: one per core; 0 = none)
+  --threads N            worker threads that trace crowd / RLE masks (default 0: traced as they are written)
   -h, --help             show this help
 
 Exit status: 0 converted, nothing dropped; 1 converted, objects dropped (see the report);
@@ -80,12 +80,29 @@ async function run(argv: string[], io: CliIo): Promise<number> {
   let size = 0;
   try { const st = fs.statSync(input); size = st.isFile() ? st.size : 0; } catch { /* runConvert reports it */ }
   const progress = makeProgress(io, size);
+  // Ctrl-C / SIGTERM: the conversion is cancelled at its next step, its staging folder removed
+  // (every write in flight settles first), and the command exits 130; a second signal stops it
+  // at once, removing what it can. The output folder is only ever changed by the final commit.
+  const staging = stagingPathFor(output, values.to);
+  const controller = new AbortController();
+  let interrupted: NodeJS.Signals | undefined;
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (interrupted) {
+      removeStaging(staging);
+      process.exit(130);
+    }
+    interrupted = signal;
+    controller.abort();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
   try {
     const r = await runConvert({
       input, output, to: values.to, from: values.from, classesFile: values.classes, coco80: values.coco80,
       images: values.images, multipart: values.multipart, crowd: values.crowd as 'contours' | 'box' | 'skip',
       copyImages: values['copy-images'], force: values.force, reportFile: values.report,
       roundTrip: !values['no-round-trip'], threads, onProgress: progress.update,
+      stagingDir: staging, signal: controller.signal,
     });
     progress.done();
     const rep = r.report;
@@ -98,7 +115,19 @@ async function run(argv: string[], io: CliIo): Promise<number> {
     return dropped > 0 ? 1 : 0;
   } catch (e) {
     progress.done();
+    if (interrupted) {
+      removeStaging(staging);
+      io.stderr(`labelscope convert: interrupted (${interrupted}); ${output} was left as it was\n`);
+      return 130;
+    }
     if (e instanceof ConvertInputError || e instanceof ConvertOutputError) { io.stderr(`labelscope convert: ${e.message}\n`); return 2; }
     throw e;
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
   }
+}
+
+function removeStaging(staging: string): void {
+  try { fs.rmSync(staging, { recursive: true, force: true }); } catch { /* nothing was made there */ }
 }

@@ -55,7 +55,14 @@ export function readLabelStudio(tree: SourceTree, log: ConvertLog): CocoDataset 
   const b = new DatasetBuilder();
   for (const file of tree.list().filter((p) => p.toLowerCase().endsWith('.json'))) {
     let tasks: unknown;
-    try { tasks = JSON.parse(tree.text(file)); } catch (e) { log.dropped('file-invalid', `${file} is not valid JSON (${(e as Error).message}).`, { file }); continue; }
+    try {
+      tasks = tree.jsonValue ? tree.jsonValue(file) : JSON.parse(tree.text(file));
+    } catch (e) {
+      // jsonValue's message names the file, line and column; JSON.parse's gives the position
+      const why = (e as Error).message;
+      log.dropped('file-invalid', why.startsWith(`${file}:`) ? `${why}.` : `${file} is not valid JSON (${why}).`, { file });
+      continue;
+    }
     if (!Array.isArray(tasks)) tasks = [tasks];
     for (const task of tasks as LsTask[]) {
       const anns = task.annotations?.length ? task.annotations : task.predictions ?? [];

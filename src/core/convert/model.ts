@@ -113,29 +113,48 @@ const EXAMPLES_PER_REASON = 20;
 
 /** Counts every entry by kind + reason; keeps the first few of each as examples. */
 export class ConvertLog {
-  private readonly groups = new Map<string, LogGroup>();
+  /** Groups in the order their first entry came (the report's order). */
+  private readonly groups: LogGroup[] = [];
+  private readonly byKind = new Map<LogKind, Map<string, LogGroup>>();
   /** Objects written per category name (a writer counts what it put out). */
   readonly written = new Map<string, number>();
 
   add(entry: LogEntry, count = 1): void {
-    const key = `${entry.kind}\u0000${entry.reason}`;
-    let g = this.groups.get(key);
-    if (!g) this.groups.set(key, (g = { kind: entry.kind, reason: entry.reason, count: 0, examples: [] }));
+    const g = this.group(entry.kind, entry.reason);
     g.count += count;
     if (g.examples.length < EXAMPLES_PER_REASON) g.examples.push(entry);
   }
 
   dropped(reason: string, message: string, at: Omit<LogEntry, 'kind' | 'reason' | 'message'> = {}): void {
-    this.add({ kind: 'dropped', reason, message, ...at });
+    this.record('dropped', reason, message, at);
   }
   changed(reason: string, message: string, at: Omit<LogEntry, 'kind' | 'reason' | 'message'> = {}): void {
-    this.add({ kind: 'changed', reason, message, ...at });
+    this.record('changed', reason, message, at);
   }
   lostField(field: string, message: string, at: Omit<LogEntry, 'kind' | 'reason' | 'message'> = {}): void {
-    this.add({ kind: 'lost-field', reason: field, message, ...at });
+    this.record('lost-field', field, message, at);
   }
   note(reason: string, message: string, at: Omit<LogEntry, 'kind' | 'reason' | 'message'> = {}): void {
-    this.add({ kind: 'note', reason, message, ...at });
+    this.record('note', reason, message, at);
+  }
+
+  /** One entry; its object is built only while examples are still kept (a writer logs per object). */
+  private record(kind: LogKind, reason: string, message: string, at: Omit<LogEntry, 'kind' | 'reason' | 'message'>): void {
+    const g = this.group(kind, reason);
+    g.count++;
+    if (g.examples.length < EXAMPLES_PER_REASON) g.examples.push({ kind, reason, message, ...at });
+  }
+
+  private group(kind: LogKind, reason: string): LogGroup {
+    let byReason = this.byKind.get(kind);
+    if (!byReason) this.byKind.set(kind, (byReason = new Map()));
+    let g = byReason.get(reason);
+    if (!g) {
+      g = { kind, reason, count: 0, examples: [] };
+      byReason.set(reason, g);
+      this.groups.push(g);
+    }
+    return g;
   }
   countWritten(category: string, n = 1): void {
     this.written.set(category, (this.written.get(category) ?? 0) + n);
@@ -143,12 +162,12 @@ export class ConvertLog {
 
   count(kind: LogKind, reason?: string): number {
     let n = 0;
-    for (const g of this.groups.values()) if (g.kind === kind && (reason === undefined || g.reason === reason)) n += g.count;
+    for (const g of this.groups) if (g.kind === kind && (reason === undefined || g.reason === reason)) n += g.count;
     return n;
   }
 
   entries(): LogGroup[] {
-    return [...this.groups.values()];
+    return [...this.groups];
   }
 }
 
@@ -172,11 +191,17 @@ export interface SourceTree {
   /** Size of an image file (read from its header by the node layer), when known. */
   imageSize(path: string): { width: number; height: number } | undefined;
   /**
-   * The parsed JSON of a file, where the tree can do better than `JSON.parse(text(path))`: a
-   * file too big for one string (V8 caps strings at ~512 MiB) is parsed from its bytes.
-   * Throws an Error naming the file (and line) when it is not JSON.
+   * A COCO file's top level, where the tree can do better than `JSON.parse(text(path))`: a
+   * file too big for one string (V8 caps strings at ~512 MiB) is parsed from its bytes with the
+   * checker's scanner (only `info` and COCO's arrays are kept). Throws an Error naming the file
+   * (and line) when it is not JSON.
    */
   json?(path: string): unknown;
+  /**
+   * Any JSON file parsed, a file too big for one string from its bytes (jsonFromBytes). Throws
+   * an Error naming the file (and line and column) when it is not JSON.
+   */
+  jsonValue?(path: string): unknown;
 }
 
 /** One file a writer produces, relative to the output root. */

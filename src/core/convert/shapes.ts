@@ -3,7 +3,7 @@
  * polygons into one (Ultralytics' merge_multi_segment), and turning masks into polygons with a
  * count of what that loses. Rasterizing and tracing come from core/geometry (pycocotools-exact).
  */
-import { maskToPolygons } from '../geometry/contours';
+import { traceMask } from '../geometry/contours';
 import { polygonsToRle } from '../geometry/polygon';
 import { countsArea, countsIou, rleCounts, rleEncode, type Rle } from '../geometry/rle';
 import { isRle, usablePolygons, type Segmentation } from './model';
@@ -38,37 +38,37 @@ export function polygonLeavesImage(poly: ArrayLike<number>, w: number, h: number
  */
 export function mergeMultiSegment(parts: number[][]): number[] {
   if (parts.length === 1) return parts[0].slice();
-  const segs = parts.map((p) => { const pts: [number, number][] = []; for (let i = 0; i + 1 < p.length; i += 2) pts.push([p[i], p[i + 1]]); return pts; });
-  const links: number[][] = segs.map(() => []);
-  for (let i = 1; i < segs.length; i++) {
-    const [a, b] = closestPair(segs[i - 1], segs[i]);
-    links[i - 1].push(a);
-    links[i].push(b);
+  const last = parts.length - 1;
+  const size = parts.map((p) => p.length >> 1); // vertices (a trailing odd number is ignored)
+  // where each part is entered (from the part before it) and left (towards the part after it)
+  const entry = new Int32Array(parts.length), exit = new Int32Array(parts.length);
+  for (let i = 1; i <= last; i++) {
+    const [a, b] = closestPair(parts[i - 1], size[i - 1], parts[i], size[i]);
+    if (i === 1) entry[0] = a; else exit[i - 1] = a;
+    entry[i] = b;
   }
-  const last = segs.length - 1;
-  const forward: [number, number][] = [];
-  const back: [number, number][][] = [];
-  for (let i = 0; i < segs.length; i++) {
-    const seg = segs[i];
-    const entry = links[i][0];
-    const rolled = [...seg.slice(entry), ...seg.slice(0, entry), seg[entry]]; // closed at its entry
-    if (i === 0 || i === last) {
-      forward.push(...rolled);
-    } else {
-      const exit = (links[i][1] - entry + seg.length) % seg.length;
-      forward.push(...rolled.slice(0, exit + 1));
-      back.push(rolled.slice(exit));
-    }
+  const out: number[] = [];
+  // k-th vertex of part i walked from its entry (k = size: back at the entry)
+  const push = (i: number, from: number, to: number) => {
+    const p = parts[i], n = size[i];
+    for (let k = from; k <= to; k++) { const j = (entry[i] + k) % n; out.push(p[2 * j], p[2 * j + 1]); }
+  };
+  const turn = new Int32Array(parts.length); // middle parts: the step where the forward pass leaves
+  for (let i = 0; i <= last; i++) {
+    if (i === 0 || i === last) { push(i, 0, size[i]); continue; }
+    turn[i] = (exit[i] - entry[i] + size[i]) % size[i];
+    push(i, 0, turn[i]);
   }
-  for (let i = back.length - 1; i >= 0; i--) forward.push(...back[i]);
-  return forward.flat();
+  for (let i = last - 1; i >= 1; i--) push(i, turn[i], size[i]);
+  return out;
 }
 
-function closestPair(a: [number, number][], b: [number, number][]): [number, number] {
+function closestPair(a: number[], na: number, b: number[], nb: number): [number, number] {
   let best = Infinity, bi = 0, bj = 0;
-  for (let i = 0; i < a.length; i++) {
-    for (let j = 0; j < b.length; j++) {
-      const dx = a[i][0] - b[j][0], dy = a[i][1] - b[j][1];
+  for (let i = 0; i < na; i++) {
+    const ax = a[2 * i], ay = a[2 * i + 1];
+    for (let j = 0; j < nb; j++) {
+      const dx = ax - b[2 * j], dy = ay - b[2 * j + 1];
       const d = dx * dx + dy * dy;
       if (d < best) { best = d; bi = i; bj = j; }
     }
@@ -93,23 +93,66 @@ export interface TracedMask {
 /**
  * An RLE traced into polygons (outer boundaries, holes filled); says whether holes were lost.
  * Traced inside the mask's box plus a 1 px margin, not the whole image: marching squares costs
- * per pixel, and crowd regions are a fraction of the frame.
+ * per pixel, and crowd regions are a fraction of the frame. Without a hole the polygons
+ * rasterize back to exactly the mask (traceMask), so only a mask with holes is rasterized again
+ * to measure what filling them added.
  */
 export function rleToPolygons(rle: Rle): TracedMask {
   const [h, w] = rle.size;
-  const crop = rleToCrop(rle);
-  if (!crop) return { polygons: [], holesFilled: false, iou: 0 };
-  const cw = crop.width + 2, ch = crop.height + 2;
-  const padded = new Uint8Array(cw * ch);
-  for (let y = 0; y < crop.height; y++) padded.set(crop.data.subarray(y * crop.width, (y + 1) * crop.width), (y + 1) * cw + 1);
-  const dx = crop.left - 1, dy = crop.top - 1;
-  const polygons = maskToPolygons(padded, ch, cw, { holes: 'fill' }).map((p) => p.map((v, i) => v + (i & 1 ? dy : dx)));
+  const counts = rleCounts(rle);
+  const padded = rleToPaddedCrop(counts, h);
+  if (!padded) return { polygons: [], holesFilled: false, iou: 0 };
+  const { polygons: local, holes } = traceMask(padded.data, padded.height, padded.width, { holes: 'fill' });
+  const dx = padded.left, dy = padded.top;
+  const polygons = local.map((p) => { for (let i = 0; i < p.length; i += 2) { p[i] += dx; p[i + 1] += dy; } return p; });
   if (polygons.length === 0) return { polygons, holesFilled: false, iou: 0 };
+  if (holes === 0) return { polygons, holesFilled: false, iou: 1 };
   const traced = polygonsToRle(polygons, h, w);
-  const a = rleCounts(rle);
-  const iou = countsIou(traced.counts as number[], a);
-  const holesFilled = countsArea(traced.counts as number[]) > countsArea(a) + 0.5 && iou < 1;
+  const iou = countsIou(traced.counts as number[], counts);
+  const holesFilled = countsArea(traced.counts as number[]) > countsArea(counts) + 0.5 && iou < 1;
   return { polygons, holesFilled, iou };
+}
+
+/**
+ * The foreground of column-major RLE counts (image height h) as a row-major 0/1 crop of its box
+ * with a 1 px empty margin all round; left/top are where the crop's (0, 0) lies in the image.
+ * Walks the runs of ones only (cost ∝ mask area, not image area).
+ */
+function rleToPaddedCrop(counts: ArrayLike<number>, h: number): { left: number; top: number; width: number; height: number; data: Uint8Array } | undefined {
+  let x0 = Infinity, y0 = Infinity, x1 = -1, y1 = -1;
+  let pos = 0;
+  for (let r = 0; r < counts.length; r++) {
+    const n = counts[r];
+    if (r & 1 && n > 0) {
+      const xs = Math.floor(pos / h), xe = Math.floor((pos + n - 1) / h);
+      if (xs < x0) x0 = xs;
+      if (xe > x1) x1 = xe;
+      if (xe > xs) { y0 = 0; y1 = Math.max(y1, h - 1); } // the run wraps a column: every row
+      else { const ys = pos - xs * h; if (ys < y0) y0 = ys; if (ys + n - 1 > y1) y1 = ys + n - 1; }
+    }
+    pos += n;
+  }
+  if (x1 < 0) return undefined;
+  const width = x1 - x0 + 3, height = y1 - y0 + 3;
+  const data = new Uint8Array(width * height);
+  pos = 0;
+  for (let r = 0; r < counts.length; r++) {
+    const n = counts[r];
+    if (r & 1) {
+      // one column segment at a time: rows ys..ye of column x
+      let left = n, p = pos;
+      while (left > 0) {
+        const x = Math.floor(p / h), ys = p - x * h;
+        const take = Math.min(left, h - ys);
+        let i = (ys - y0 + 1) * width + (x - x0 + 1);
+        for (let k = 0; k < take; k++, i += width) data[i] = 1;
+        p += take;
+        left -= take;
+      }
+    }
+    pos += n;
+  }
+  return { left: x0 - 1, top: y0 - 1, width, height, data };
 }
 
 /** The one tracing step of the YOLO writer (also what the tracing worker threads run). */

@@ -6,6 +6,7 @@
  */
 import YAML from 'yaml';
 import { ConvertLog, DatasetBuilder, type CocoAnnotation, type CocoDataset, type OutputFile, type SourceTree, type WriteResult, basename, categoryNames, dirname, isImagePath, isRle, joinPath, round, usablePolygons } from './model';
+import { LabelText } from './labelText';
 import { clipPolygon, mergeMultiSegment, polygonLeavesImage, traceSegmentation, type TracedMask } from './shapes';
 
 export type YoloTask = 'detect' | 'segment' | 'pose';
@@ -36,10 +37,23 @@ export function annotationsToTrace(ds: CocoDataset, opts: Pick<YoloWriteOptions,
 }
 
 
-/** 6 decimals, clamped to [0, 1], so `-0.000000` and `1.000001` can't appear. */
+const THREE_DIGITS = Array.from({ length: 1000 }, (_, i) => String(i).padStart(3, '0'));
+
+/**
+ * 6 decimals, clamped to [0, 1], so `-0.000000` and `1.000001` can't appear. Exactly
+ * `toFixed(6)` of the clamped value, built from a table: `v * 1e6` is within 2^-33 of the exact
+ * product, so its nearest integer is toFixed's unless the product is that close to a half, where
+ * toFixed itself decides (its rounding of the exact decimal value is the reference).
+ */
 export function yoloNumber(v: number): string {
-  const c = v > 0 ? (v < 1 ? v : 1) : 0;
-  return c.toFixed(6);
+  if (!(v > 0)) return '0.000000';
+  if (v >= 1) return '1.000000';
+  const scaled = v * 1e6;
+  const n = Math.round(scaled);
+  if (Math.abs(Math.abs(scaled - n) - 0.5) < 1e-7) return v.toFixed(6);
+  if (n >= 1e6) return '1.000000';
+  const hi = (n / 1000) | 0;
+  return '0.' + THREE_DIGITS[hi] + THREE_DIGITS[n - hi * 1000];
 }
 
 /** Ultralytics' rule: the last `/images/` becomes `/labels/`, the extension `.txt`. */
@@ -64,6 +78,20 @@ function matchCase(model: string, word: string): string {
   return model[0] === model[0].toUpperCase() ? word[0].toUpperCase() + word.slice(1) : word;
 }
 
+function anyLeavesImage(polys: number[][], W: number, H: number): boolean {
+  for (const p of polys) if (polygonLeavesImage(p, W, H)) return true;
+  return false;
+}
+
+/** The box as a detect line (clipped to the image; the clip logged), or undefined when nothing is left. */
+function boxLine(a: CocoAnnotation, cls: number, W: number, H: number, log: ConvertLog, at: { imageId: number; annotationId: number; category: string; file: string }): string | undefined {
+  const x1 = Math.max(0, a.bbox[0]), y1 = Math.max(0, a.bbox[1]);
+  const x2 = Math.min(W, a.bbox[0] + a.bbox[2]), y2 = Math.min(H, a.bbox[1] + a.bbox[3]);
+  if (!(x2 > x1 && y2 > y1)) return undefined;
+  if (x1 !== a.bbox[0] || y1 !== a.bbox[1] || x2 !== a.bbox[0] + a.bbox[2] || y2 !== a.bbox[1] + a.bbox[3]) log.changed('clipped-to-image', 'Coordinates outside the image were clipped to its border.', at);
+  return `${cls} ${yoloNumber((x1 + x2) / 2 / W)} ${yoloNumber((y1 + y2) / 2 / H)} ${yoloNumber((x2 - x1) / W)} ${yoloNumber((y2 - y1) / H)}`;
+}
+
 export function writeYolo(ds: CocoDataset, log: ConvertLog, opts: YoloWriteOptions): WriteResult {
   const multipart = opts.multipart ?? 'bridge';
   const crowd = opts.crowd ?? 'contours';
@@ -77,8 +105,13 @@ export function writeYolo(ds: CocoDataset, log: ConvertLog, opts: YoloWriteOptio
   }
   const files: OutputFile[] = [];
   const images: WriteResult['images'] = [];
-  const lines = new Map<number, string[]>();
-  for (const img of ds.images) lines.set(img.id, []);
+  // each image's label file, made on its first line
+  const texts = new Map<number, LabelText>();
+  const textOf = (imageId: number): LabelText => {
+    let t = texts.get(imageId);
+    if (!t) texts.set(imageId, (t = new LabelText()));
+    return t;
+  };
   const imageById = new Map(ds.images.map((i) => [i.id, i]));
   const lostAttr = new Map<string, number>();
 
@@ -91,24 +124,16 @@ export function writeYolo(ds: CocoDataset, log: ConvertLog, opts: YoloWriteOptio
     if (!(W > 0 && H > 0)) { log.dropped('image-size-unknown', `Image ${img.file_name} has no width/height; YOLO coordinates can't be normalized.`, at); continue; }
     if (a.attributes) for (const k of Object.keys(a.attributes)) lostAttr.set(k, (lostAttr.get(k) ?? 0) + 1);
     if (a.iscrowd === 1 && crowd !== 'skip') log.lostField('iscrowd', 'YOLO has no crowd flag: crowd regions become ordinary objects.', at);
-    const out = lines.get(a.image_id)!;
-    const boxLine = (): string | undefined => {
-      const x1 = Math.max(0, a.bbox[0]), y1 = Math.max(0, a.bbox[1]);
-      const x2 = Math.min(W, a.bbox[0] + a.bbox[2]), y2 = Math.min(H, a.bbox[1] + a.bbox[3]);
-      if (!(x2 > x1 && y2 > y1)) return undefined;
-      if (x1 !== a.bbox[0] || y1 !== a.bbox[1] || x2 !== a.bbox[0] + a.bbox[2] || y2 !== a.bbox[1] + a.bbox[3]) log.changed('clipped-to-image', 'Coordinates outside the image were clipped to its border.', at);
-      return `${cls} ${yoloNumber((x1 + x2) / 2 / W)} ${yoloNumber((y1 + y2) / 2 / H)} ${yoloNumber((x2 - x1) / W)} ${yoloNumber((y2 - y1) / H)}`;
-    };
     const isMaskLike = a.iscrowd === 1 || isRle(a.segmentation);
     if (isMaskLike && crowd === 'skip') { log.dropped('crowd-skipped', 'A crowd / RLE object was skipped (--crowd skip).', at); continue; }
 
     if (opts.task === 'detect' || opts.task === 'pose') {
-      const box = boxLine();
+      const box = boxLine(a, cls, W, H, log, at);
       if (!box) { log.dropped('box-empty', 'The box has no area inside the image.', at); continue; }
       if (opts.task === 'detect') {
         if (a.segmentation && !isMaskLike) log.lostField('segmentation', 'YOLO detect holds boxes only: masks are not written.', at);
         if (a.keypoints) log.lostField('keypoints', 'YOLO detect holds no keypoints.', at);
-        out.push(box);
+        textOf(a.image_id).ascii(box).newline();
       } else {
         const kp: string[] = [];
         let clipped = false;
@@ -119,7 +144,7 @@ export function writeYolo(ds: CocoDataset, log: ConvertLog, opts: YoloWriteOptio
         }
         if (clipped) log.changed('keypoint-clipped', 'A keypoint outside the image was clipped to its border.', at);
         if (a.segmentation) log.lostField('segmentation', 'YOLO pose holds boxes and keypoints, not masks.', at);
-        out.push(kptCount > 0 ? `${box} ${kp.join(' ')}` : box);
+        textOf(a.image_id).ascii(kptCount > 0 ? `${box} ${kp.join(' ')}` : box).newline();
       }
       log.countWritten(name);
       continue;
@@ -140,13 +165,13 @@ export function writeYolo(ds: CocoDataset, log: ConvertLog, opts: YoloWriteOptio
       polys = usablePolygons(a.segmentation);
     }
     if (polys.length === 0) {
-      const box = boxLine();
+      const box = boxLine(a, cls, W, H, log, at);
       if (!box) { log.dropped('box-empty', 'The box has no area inside the image.', at); continue; }
       const [x, y, w, h] = a.bbox;
       polys = [[x, y, x + w, y, x + w, y + h, x, y + h]];
       log.changed('box-as-polygon', 'The object has no mask; its box was written as a polygon.', at);
     }
-    if (polys.some((p) => polygonLeavesImage(p, W, H))) {
+    if (anyLeavesImage(polys, W, H)) {
       polys = polys.map((p) => clipPolygon(p, W, H)).filter((p) => p.length >= 6);
       log.changed('clipped-to-image', 'Coordinates outside the image were clipped to its border.', at);
       if (polys.length === 0) { log.dropped('outside-image', 'The polygon lies entirely outside the image.', at); continue; }
@@ -156,10 +181,11 @@ export function writeYolo(ds: CocoDataset, log: ConvertLog, opts: YoloWriteOptio
       if (multipart === 'bridge') log.changed('multipart-bridged', `${polys.length} parts were joined into one polygon by zero-width bridges (--multipart bridge).`, at);
       else log.changed('multipart-split', `${polys.length} parts became ${polys.length} separate objects (--multipart split).`, at);
     }
+    const text = textOf(a.image_id);
     for (const p of parts) {
-      const coords: string[] = [];
-      for (let i = 0; i + 1 < p.length; i += 2) coords.push(yoloNumber(p[i] / W), yoloNumber(p[i + 1] / H));
-      out.push(`${cls} ${coords.join(' ')}`);
+      text.ascii(String(cls));
+      for (let i = 0; i + 1 < p.length; i += 2) text.space().coordinate(p[i] / W).space().coordinate(p[i + 1] / H);
+      text.newline();
     }
     log.countWritten(name, parts.length);
     if (a.keypoints) log.lostField('keypoints', 'YOLO segment holds no keypoints.', at);
@@ -178,8 +204,9 @@ export function writeYolo(ds: CocoDataset, log: ConvertLog, opts: YoloWriteOptio
     }
     used.add(target);
     images.push({ imageId: img.id, fileName: img.file_name, target });
-    const l = lines.get(img.id)!;
-    files.push({ path: labelPathFor(target), data: l.length ? l.join('\n') + '\n' : '' });
+    const text = texts.get(img.id);
+    files.push({ path: labelPathFor(target), data: text ? text.toString() : '' });
+    texts.delete(img.id);
   }
 
   const yaml: Record<string, unknown> = {};

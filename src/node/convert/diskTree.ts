@@ -3,6 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { constants as bufferConstants } from 'node:buffer';
 import { cocoRootFromBytes } from '../../core/convert/coco';
+import { jsonFromBytes } from '../../core/convert/jsonBytes';
 import { isImagePath, type SourceTree } from '../../core/convert/model';
 
 /**
@@ -11,6 +12,34 @@ import { isImagePath, type SourceTree } from '../../core/convert/model';
  * it has bytes, so anything shorter fits). Smaller files keep JSON.parse, the faster path.
  */
 export const JSON_AS_BYTES_FROM = bufferConstants.MAX_STRING_LENGTH;
+
+/**
+ * Files of at least this many bytes are read in chunks into one buffer: readFileSync refuses
+ * 2 GiB and more (ERR_FS_FILE_TOO_LARGE), though a Buffer holds up to buffer.constants.MAX_LENGTH.
+ */
+export const READ_IN_CHUNKS_FROM = 2 ** 31 - 1;
+const READ_CHUNK_BYTES = 1 << 30;
+
+/** A whole file's bytes, whatever its size up to what a Buffer can hold. */
+export function readFileBytes(file: string, opts: { chunksFrom?: number; chunkBytes?: number } = {}): Buffer {
+  const size = fs.statSync(file).size;
+  if (size < (opts.chunksFrom ?? READ_IN_CHUNKS_FROM)) return fs.readFileSync(file);
+  if (size > bufferConstants.MAX_LENGTH) throw new Error(`${file} is ${size} bytes, more than one buffer of this Node.js can hold (${bufferConstants.MAX_LENGTH})`);
+  const chunk = opts.chunkBytes ?? READ_CHUNK_BYTES;
+  const buf = Buffer.allocUnsafe(size);
+  const fd = fs.openSync(file, 'r');
+  try {
+    let done = 0;
+    while (done < size) {
+      const n = fs.readSync(fd, buf, done, Math.min(chunk, size - done), done);
+      if (n === 0) throw new Error(`${file} became shorter while it was read (${done} of ${size} bytes)`);
+      done += n;
+    }
+  } finally {
+    fs.closeSync(fd);
+  }
+  return buf;
+}
 
 const SKIP_DIRS = new Set(['.git', 'node_modules', '.labelscope', '__pycache__']);
 
@@ -22,8 +51,9 @@ export interface DiskTree extends SourceTree {
 }
 
 /** A tree over `input`: a folder (walked recursively) or one file (the tree holds just it). */
-export function diskTree(input: string, opts: { jsonAsBytesFrom?: number } = {}): DiskTree {
+export function diskTree(input: string, opts: { jsonAsBytesFrom?: number; readInChunksFrom?: number; readChunkBytes?: number } = {}): DiskTree {
   const jsonAsBytesFrom = opts.jsonAsBytesFrom ?? JSON_AS_BYTES_FROM;
+  const readBytes = (file: string) => readFileBytes(file, { chunksFrom: opts.readInChunksFrom, chunkBytes: opts.readChunkBytes });
   const abs = path.resolve(input);
   const st = fs.statSync(abs);
   const root = st.isDirectory() ? abs : path.dirname(abs);
@@ -33,16 +63,30 @@ export function diskTree(input: string, opts: { jsonAsBytesFrom?: number } = {})
   return {
     root,
     list: () => files,
-    text: (p) => fs.readFileSync(full(p), 'utf8'),
-    bytes: (p) => fs.readFileSync(full(p)),
+    text(p) {
+      const size = fs.statSync(full(p)).size;
+      if (size >= bufferConstants.MAX_STRING_LENGTH) throw new Error(`${p} is ${size} bytes, too big to read as one string (${bufferConstants.MAX_STRING_LENGTH} characters at most)`);
+      return fs.readFileSync(full(p), 'utf8');
+    },
+    bytes: (p) => readBytes(full(p)),
     imageSize: (p) => sizes.get(p),
     json(p) {
-      if (fs.statSync(full(p)).size >= jsonAsBytesFrom) return cocoRootFromBytes(fs.readFileSync(full(p)), p);
+      if (fs.statSync(full(p)).size >= jsonAsBytesFrom) return cocoRootFromBytes(readBytes(full(p)), p);
       const text = fs.readFileSync(full(p), 'utf8');
       try {
         return JSON.parse(text);
       } catch (e) {
         throw new Error(`${p}: not valid JSON (${(e as Error).message})`, { cause: e });
+      }
+    },
+    jsonValue(p) {
+      if (fs.statSync(full(p)).size >= jsonAsBytesFrom) return jsonFromBytes(readBytes(full(p)), p);
+      const text = fs.readFileSync(full(p), 'utf8');
+      try {
+        return JSON.parse(text);
+      } catch {
+        // the walker names the line and column of the first error
+        return jsonFromBytes(readBytes(full(p)), p);
       }
     },
     async loadImageSizes(onProgress, signal) {

@@ -33,7 +33,7 @@ export interface RunConvertOptions {
   /** Also write the report as JSON here. */
   reportFile?: string;
   roundTrip?: boolean;
-  /** Worker threads for tracing crowd / RLE masks (default: one per core; 0 = this thread only). */
+  /** Worker threads for tracing crowd / RLE masks (default 0: the writer's thread traces them). */
   threads?: number;
   /**
    * Folder the output is built in before it is moved into place (default: a hidden sibling of
@@ -210,17 +210,18 @@ async function writeOutput(dir: string, singleFile: string | undefined, output: 
   }
   const dirs = new Set(output.files.map((f) => path.dirname(path.join(dir, ...f.path.split('/')))));
   for (const d of dirs) fs.mkdirSync(d, { recursive: true });
-  // many small files into a folder of our own: plain writes, 32 in flight so the disk's latency
-  // overlaps
-  let next = 0;
-  const writer = async () => {
-    while (next < output.files.length) {
+  // Many small files into a folder of our own: plain synchronous writes cost the least CPU
+  // (promise writes hop through the thread pool three times a file); the event loop gets a turn
+  // every few milliseconds so a cancel (Ctrl-C, the extension's Cancel) is seen.
+  let turn = performance.now();
+  for (const f of output.files) {
+    fs.writeFileSync(path.join(dir, ...f.path.split('/')), f.data);
+    if (performance.now() - turn > 20) {
+      await new Promise<void>((resolve) => setImmediate(resolve));
       signal?.throwIfAborted();
-      const f = output.files[next++];
-      await fs.promises.writeFile(path.join(dir, ...f.path.split('/')), f.data);
+      turn = performance.now();
     }
-  };
-  await Promise.all(Array.from({ length: 32 }, writer));
+  }
 }
 
 /**

@@ -5,6 +5,7 @@ import { ConvertLog, memoryTree } from '../../../../src/core/convert/model';
 import { compareRoundTrip } from '../../../../src/core/convert/roundTrip';
 import { labelPathFor, readYolo, writeYolo, yoloNumber } from '../../../../src/core/convert/yolo';
 import { mergeMultiSegment } from '../../../../src/core/convert/shapes';
+import { LabelText } from '../../../../src/core/convert/labelText';
 import { polygonsToRle, countsIou, rleCounts } from '../../../../src/core/geometry';
 import { clone, makeCvatStyleExport, makeDataset, square } from './data';
 
@@ -95,6 +96,28 @@ describe('convert: YOLO', () => {
     assert.ok(countsIou(a, b) > 0.999, `bridge IoU ${countsIou(a, b)}`);
   });
 
+  it('bridge: the same vertices, in the same order, as the tuple-based merge it replaced', () => {
+    let seed = 99;
+    const r = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+    for (let k = 0; k < 2000; k++) {
+      const parts = Array.from({ length: 2 + Math.floor(r() * 4) }, () => Array.from({ length: 2 * (3 + Math.floor(r() * 12)) }, () => Math.round(r() * 400) / 4));
+      assert.deepEqual(mergeMultiSegment(parts), mergeMultiSegmentBefore(parts), `case ${k}`);
+    }
+  });
+
+  it('numbers: exactly toFixed(6) of the clamped value, ties included', () => {
+    const ref = (v: number) => (v > 0 ? (v < 1 ? v : 1) : 0).toFixed(6);
+    let seed = 7;
+    const r = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+    const values = [0, 1, 5e-7, 4.999999e-7, 0.9999995, 0.99999949999, 1 - 1e-17, Number.MIN_VALUE, NaN, Infinity, -Infinity];
+    for (let k = 0; k <= 200_000; k++) values.push(k / 200_000, (2 * k + 1) / 2e6, k * 1e-6 + 5e-7, r(), Math.round(r() * 64_000) / 100 / 640);
+    for (const v of values) assert.equal(yoloNumber(v), ref(v), String(v));
+    // the writer's byte builder prints the same digits (one long text: its buffer grows many times)
+    const text = new LabelText();
+    for (const v of values) text.ascii('7').space().coordinate(v).newline();
+    assert.equal(text.toString(), values.map((v) => `7 ${ref(v)}\n`).join(''));
+  });
+
   it('crowd box / skip are counted, never silent', () => {
     const ds = makeCvatStyleExport();
     const skip = convertDataset(clone(ds), 'yolo-seg', { crowd: 'skip' }, { from: 'coco', input: 'in', output: 'out' });
@@ -160,3 +183,45 @@ describe('convert: reading YOLO data.yaml variants', () => {
     assert.deepEqual(ds.categories.map((c) => c.name), ['cat', 'class1', 'bird']);
   });
 });
+
+// mergeMultiSegment before its flat rewrite: the reference for the test above
+function mergeMultiSegmentBefore(parts: number[][]): number[] {
+  if (parts.length === 1) return parts[0].slice();
+  const segs = parts.map((p) => { const pts: [number, number][] = []; for (let i = 0; i + 1 < p.length; i += 2) pts.push([p[i], p[i + 1]]); return pts; });
+  const links: number[][] = segs.map(() => []);
+  for (let i = 1; i < segs.length; i++) {
+    const [a, b] = closestPairBefore(segs[i - 1], segs[i]);
+    links[i - 1].push(a);
+    links[i].push(b);
+  }
+  const last = segs.length - 1;
+  const forward: [number, number][] = [];
+  const back: [number, number][][] = [];
+  for (let i = 0; i < segs.length; i++) {
+    const seg = segs[i];
+    const entry = links[i][0];
+    const rolled = [...seg.slice(entry), ...seg.slice(0, entry), seg[entry]]; // closed at its entry
+    if (i === 0 || i === last) {
+      forward.push(...rolled);
+    } else {
+      const exit = (links[i][1] - entry + seg.length) % seg.length;
+      forward.push(...rolled.slice(0, exit + 1));
+      back.push(rolled.slice(exit));
+    }
+  }
+  for (let i = back.length - 1; i >= 0; i--) forward.push(...back[i]);
+  return forward.flat();
+}
+
+function closestPairBefore(a: [number, number][], b: [number, number][]): [number, number] {
+  let best = Infinity, bi = 0, bj = 0;
+  for (let i = 0; i < a.length; i++) {
+    for (let j = 0; j < b.length; j++) {
+      const dx = a[i][0] - b[j][0], dy = a[i][1] - b[j][1];
+      const d = dx * dx + dy * dy;
+      if (d < best) { best = d; bi = i; bj = j; }
+    }
+  }
+  return [bi, bj];
+}
+
