@@ -31,6 +31,7 @@ import { parseCocoAsync } from '../../core/coco/parse';
 import { fingerprintAsync, fingerprintLength } from '../../core/edits/fingerprint';
 import { editorHtml } from './html';
 import { registerLinks } from './links';
+import { registerProblemsToText } from './problemsToText';
 import { previewCoco } from '../../editor/preview';
 import { diffText, mirrorChanges, sameEdits, type TextChange } from '../../editor/textMirror';
 import type { ByteEdit } from '../../core/problems';
@@ -891,6 +892,8 @@ export function registerCocoEditor(context: vscode.ExtensionContext, checks?: Ch
       await vscode.commands.executeCommand('vscode.openWith', target, COCO_EDITOR_VIEW_TYPE);
     }),
     ...registerLinks(),
+    // Problems rows of a viewer-default file land in its text while the text is open (issue 8.3).
+    registerProblemsToText(context),
     followTextCursor(),
     // Diff mode (issue 13): a comparison shows an image's old / new outlines in the open viewer of NEW.
     vscode.commands.registerCommand('labelscope.viewer.showDiff', async (uri: vscode.Uri, image: RevealTarget, changes: DiffChange[]) => {
