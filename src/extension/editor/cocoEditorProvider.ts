@@ -545,6 +545,8 @@ export class CocoEditorProvider implements vscode.CustomEditorProvider<CocoCusto
     // Setting (relative to the COCO file) wins; else .labelscope.json's (relative to that file), as the checks do.
     // Looked up again when either changes (Choose Image Folder…, an edited .labelscope.json or setting).
     let lookup = imageLookup(document.uri.fsPath, imageRootFor(document.uri));
+    // Panoptic files: each record's segments read from its PNG, looked for where the images are.
+    const panoptic = new PanopticSegmentSource(document.uri.fsPath, imageRootFor(document.uri));
     const webview = panel.webview;
     const setOptions = () => {
       // Only the dataset's folders: the JSON's folder and every root an image may be found in.
@@ -610,7 +612,7 @@ export class CocoEditorProvider implements vscode.CustomEditorProvider<CocoCusto
       evaluatePredictions: () => { void vscode.commands.executeCommand('labelscope.evaluatePredictions', document.uri); },
       thumbnail: thumbs ? async (p) => webview.asWebviewUri(vscode.Uri.file(await thumbs.thumbnail(p))).toString() : undefined,
       // Panoptic files: each record's segments as masks read from its PNG; no geometry edits.
-      ...panopticHooks(new PanopticSegmentSource(document.uri.fsPath, imageRootFor(document.uri))),
+      ...panopticHooks(panoptic),
       checkState: checks ? () => checkViewState(checks.stateFor(document.uri)) : undefined,
       cancelCheck: checks ? () => { checks.cancel(document.uri); } : undefined,
       checkNow: checks ? () => { void this.checkOnOpen(document, true); } : undefined,
@@ -627,6 +629,7 @@ export class CocoEditorProvider implements vscode.CustomEditorProvider<CocoCusto
       const next = imageLookup(document.uri.fsPath, imageRootFor(document.uri));
       if (next.roots.join('\n') === lookup.roots.join('\n')) return;
       lookup = next;
+      panoptic.setImageRoot(imageRootFor(document.uri));
       setOptions();
       session.imageSourceChanged();
     };
