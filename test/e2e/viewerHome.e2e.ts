@@ -236,4 +236,41 @@ describe('e2e: the viewer as the file\'s home (issue 8)', function () {
     await s.runCommand('View: Close Editor');
     await waitFor('the association to go with the text tab', async () => associations(), (a) => ours(a).length === 0, 15_000, 250);
   });
+
+  it('viewer and text side by side: a Problems row click shows the problem in the text, the viewer stays in front in its group', async function () {
+    folder = makeFolder();
+    session = await CodeServerSession.launch({ folder, name: 'viewer-home-beside' });
+    const s = session;
+    await s.openFile(COCO_FILE, { editor: 'webview' });
+    await s.webview().locator('body[data-shown^="0:"]').waitFor({ state: 'attached', timeout: 90_000 });
+    // A second group with the same file, reopened there as text: viewer | text.
+    const groups = s.page.locator('.part.editor .editor-group-container');
+    await runCommand(s, 'View: Split Editor Right');
+    await waitFor('two editor groups', () => groups.count(), (n) => n === 2, 30_000, 250);
+    await runCommand(s, 'Labelscope: Reopen as Text');
+    await groups.nth(1).locator('.editor-instance .monaco-editor .view-lines').waitFor({ state: 'visible', timeout: 30_000 });
+    // The viewer's group is the one used last: VS Code picks it for the Problems row.
+    await groups.nth(1).locator('.monaco-editor').first().click({ position: { x: 200, y: 100 } });
+    await s.page.keyboard.press('Control+1'); // View: Focus First Editor Group
+    await waitFor('the viewer\'s group to be the active one', () => groups.nth(0).getAttribute('class'), (c) => /\bactive\b/.test(c ?? ''), 15_000, 250);
+
+    const isRow = (r: string) => r.includes('coco/bbox-out-of-image') && r.includes('Annotation 13') && r.includes('[Ln 149,');
+    await s.openProblems();
+    const row = await s.problemRow(isRow, 'coco/bbox-out-of-image on annotation 13', 120_000);
+    await row.click({ position: { x: 60, y: 10 } });
+    await row.press('Enter');
+    await groups.nth(1).locator('.monaco-editor.focused').waitFor({ state: 'visible', timeout: 15_000 });
+    const cursor = await s.waitForStatusBarItem((i) => i.id === 'status.editor.selection' && i.text.startsWith('Ln 149,'), 'showing the cursor on line 149', 15_000);
+    console.log(`    [e2e] beside: ${cursor.text}`);
+    const tabsOf = (g: number) => groups.nth(g).locator('.tabs-container .tab').evaluateAll((els) => els.map((e) => e.getAttribute('aria-label') ?? ''));
+    assert.equal((await tabsOf(0)).filter((t) => t.includes('instances_sample.json')).length, 1, `one tab for the file in the viewer's group: ${JSON.stringify(await tabsOf(0))}`);
+    assert.equal(await groups.nth(0).locator('.editor-instance .monaco-editor').count(), 0, 'the viewer\'s group shows no text editor');
+    await s.page.keyboard.press('Control+.');
+    const widget = s.page.locator('.action-widget');
+    await widget.waitFor({ state: 'visible', timeout: 30_000 });
+    const offered = await widget.locator('.monaco-list-row.action').evaluateAll((els) => els.map((e) => (e as HTMLElement).innerText.replace(/\s+/g, ' ').trim()));
+    assert.ok(offered.some((t) => t.includes('Clip the polygons to the image')), `Ctrl+. offers the fix: ${JSON.stringify(offered)}`);
+    await s.screenshot('viewer-home-problems-to-text-beside');
+    await s.page.keyboard.press('Escape');
+  });
 });

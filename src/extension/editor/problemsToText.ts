@@ -109,7 +109,49 @@ export function registerProblemsToText(context: vscode.ExtensionContext): vscode
   };
   schedule();
   return vscode.Disposable.from(
-    vscode.window.tabGroups.onDidChangeTabs((e) => { if (e.opened.length > 0 || e.closed.length > 0 || e.changed.length > 0) schedule(); }),
+    vscode.window.tabGroups.onDidChangeTabs((e) => {
+      if (e.opened.length > 0 || e.closed.length > 0 || e.changed.length > 0) schedule();
+      for (const tab of e.opened) void toOpenText(tab, viewTypes, owned());
+    }),
     vscode.workspace.onDidChangeConfiguration((e) => { if (e.affectsConfiguration('workbench.editorAssociations') && !running) schedule(); }),
   );
+}
+
+const sameUri = (a: vscode.Uri, b: vscode.Uri) => a.toString() === b.toString();
+
+/**
+ * Text and viewer both open, in two groups: VS Code opens a Problems row in the group used last
+ * with the file in front. If that is the viewer's, the (now text) editor opens over the viewer, a
+ * second text tab. That tab goes again, and the problem is shown in the text already open in the
+ * other group, with the cursor VS Code gave the new one (on the problem).
+ */
+async function toOpenText(tab: vscode.Tab, viewTypes: ReadonlySet<string>, own: ReadonlySet<string>): Promise<void> {
+  if (!(tab.input instanceof vscode.TabInputText)) return;
+  const uri = tab.input.uri;
+  if (!own.has(associationPattern(uri))) return;
+  const isViewer = (t: vscode.Tab) => t.input instanceof vscode.TabInputCustom && viewTypes.has(t.input.viewType) && sameUri(t.input.uri, uri);
+  const isText = (t: vscode.Tab) => t.input instanceof vscode.TabInputText && sameUri(t.input.uri, uri);
+  if (!tab.group.tabs.some(isViewer) || tab.group.tabs.filter(isText).length !== 1) return;
+  const other = vscode.window.tabGroups.all.find((g) => g !== tab.group && g.tabs.some(isText));
+  if (!other) return;
+  const column = tab.group.viewColumn;
+  const editor = await visibleEditor(uri, column);
+  const selection = editor?.selection;
+  // The tab as it is now (the event's object is stale once VS Code has updated the group).
+  const now = vscode.window.tabGroups.all.find((g) => g.viewColumn === column)?.tabs.find(isText);
+  if (!now || !(await vscode.window.tabGroups.close(now, true))) return;
+  const doc = editor?.document ?? await vscode.workspace.openTextDocument(uri);
+  await vscode.window.showTextDocument(doc, { viewColumn: other.viewColumn, selection, preserveFocus: false });
+}
+
+/** The text editor of `uri` shown in `column`, once VS Code has shown it (undefined after 2 s). */
+function visibleEditor(uri: vscode.Uri, column: vscode.ViewColumn): Promise<vscode.TextEditor | undefined> {
+  const find = () => vscode.window.visibleTextEditors.find((e) => sameUri(e.document.uri, uri) && e.viewColumn === column);
+  const now = find();
+  if (now) return Promise.resolve(now);
+  return new Promise((resolve) => {
+    const done = (e: vscode.TextEditor | undefined) => { sub.dispose(); clearTimeout(timer); resolve(e); };
+    const sub = vscode.window.onDidChangeVisibleTextEditors(() => { const e = find(); if (e) done(e); });
+    const timer = setTimeout(() => done(undefined), 2000);
+  });
 }
