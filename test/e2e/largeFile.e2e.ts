@@ -1,8 +1,8 @@
 /**
  * A COCO file over 50 MB in real VS Code (code-server 4.100.3, issue 8 item 8): VS Code does not
  * open it as text (its "very large" placeholder, with Open Anyway); the editor title offers
- * Labelscope's "Open in COCO Viewer" there, and that opens the file in the viewer, which shows
- * its first image.
+ * Labelscope's "Open in COCO Viewer" there, and that opens the file in the viewer in the
+ * placeholder's place (one tab), which shows its first image.
  *
  * The file (generated, ~54 MB): 270,000 image entries with long file names, a few annotations.
  * Screenshots: test-artifacts/e2e/large-file-*.png.
@@ -82,6 +82,7 @@ describe('e2e: a COCO file over 50 MB (issue 8)', function () {
     await wv.locator('body[data-shown^="0:"]').waitFor({ state: 'attached', timeout: 180_000 });
     const tabs = await s.page.locator('.part.editor .tabs-container .tab').evaluateAll((els) => els.map((e) => e.getAttribute('aria-label') ?? ''));
     console.log(`    [e2e] tabs: ${JSON.stringify(tabs)}`);
+    assert.equal(tabs.filter((t) => t.includes(FILE)).length, 1, 'the viewer took the placeholder\'s place (one tab)');
     assert.match(await wv.locator('.toolbar .counter').innerText(), /1 \/ 270,?000/);
     await s.screenshot('large-file-viewer');
   });

@@ -892,7 +892,16 @@ export function registerCocoEditor(context: vscode.ExtensionContext, checks?: Ch
     vscode.commands.registerCommand('labelscope.openInViewer', async (uri?: vscode.Uri) => {
       const target = targetCocoUri(uri);
       if (!target) return;
+      // From VS Code's "very large file" placeholder (a text tab with no text editor behind it):
+      // the viewer takes its place instead of a second tab with the same title.
+      const same = (u: vscode.Uri) => u.toString() === target.toString();
+      const active = vscode.window.tabGroups.activeTabGroup.activeTab;
+      const placeholder = active?.input instanceof vscode.TabInputText && same(active.input.uri) && !vscode.window.visibleTextEditors.some((e) => same(e.document.uri));
+      const column = active?.group.viewColumn;
       await vscode.commands.executeCommand('vscode.openWith', target, COCO_EDITOR_VIEW_TYPE);
+      if (!placeholder) return;
+      const left = vscode.window.tabGroups.all.flatMap((g) => g.tabs).find((t) => t.input instanceof vscode.TabInputText && same(t.input.uri) && t.group.viewColumn === column);
+      if (left) await vscode.window.tabGroups.close(left, true);
     }),
     ...registerLinks(),
     // Problems rows of a viewer-default file land in its text while the text is open (issue 8.3).
