@@ -257,14 +257,20 @@ describe('e2e: the viewer as the file\'s home (issue 8)', function () {
     const isRow = (r: string) => r.includes('coco/bbox-out-of-image') && r.includes('Annotation 13') && r.includes('[Ln 149,');
     await s.openProblems();
     const row = await s.problemRow(isRow, 'coco/bbox-out-of-image on annotation 13', 120_000);
-    await row.click({ position: { x: 60, y: 10 } });
-    await row.press('Enter');
-    await groups.nth(1).locator('.monaco-editor.focused').waitFor({ state: 'visible', timeout: 15_000 });
+    // A click on the message: the problem shows in the text beside the viewer, cursor on it, focused.
+    // (A first click on an unfocused Problems list may only focus it: clicked again then.)
+    const textFocused = groups.nth(1).locator('.monaco-editor.focused');
+    for (let attempt = 0; attempt < 3 && !(await textFocused.isVisible()); attempt++) {
+      await row.click({ position: { x: 240, y: 10 } }); // the message (the row's icon is the light bulb on hover)
+      await textFocused.waitFor({ state: 'visible', timeout: 8_000 }).catch(() => undefined);
+    }
+    await textFocused.waitFor({ state: 'visible', timeout: 1_000 });
     const cursor = await s.waitForStatusBarItem((i) => i.id === 'status.editor.selection' && i.text.startsWith('Ln 149,'), 'showing the cursor on line 149', 15_000);
     console.log(`    [e2e] beside: ${cursor.text}`);
     const tabsOf = (g: number) => groups.nth(g).locator('.tabs-container .tab').evaluateAll((els) => els.map((e) => e.getAttribute('aria-label') ?? ''));
-    assert.equal((await tabsOf(0)).filter((t) => t.includes('instances_sample.json')).length, 1, `one tab for the file in the viewer's group: ${JSON.stringify(await tabsOf(0))}`);
+    await waitFor('one tab for the file in the viewer\'s group', () => tabsOf(0), (ts) => ts.filter((t) => t.includes('instances_sample.json')).length === 1, 15_000, 250);
     assert.equal(await groups.nth(0).locator('.editor-instance .monaco-editor').count(), 0, 'the viewer\'s group shows no text editor');
+    assert.doesNotMatch((await groups.nth(1).locator('.tabs-container .tab.active').getAttribute('class')) ?? '', /\bdirty\b/, 'the text is unchanged');
     await s.page.keyboard.press('Control+.');
     const widget = s.page.locator('.action-widget');
     await widget.waitFor({ state: 'visible', timeout: 30_000 });
