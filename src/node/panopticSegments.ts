@@ -69,7 +69,12 @@ export interface PanopticNote { pngName: string; message: string }
 export class PanopticSegmentSource {
   private readonly cache = new Map<string, Promise<PanopticRaster>>();
 
-  constructor(private readonly jsonFile: string, private readonly imageRoot?: string, private readonly keep = 6) {}
+  constructor(private readonly jsonFile: string, private imageRoot?: string, private readonly keep = 6) {}
+
+  /** Where images are looked up changed (the viewer's Choose Image Folder…, a new imageRoot): PNGs are looked for there from now on. */
+  setImageRoot(imageRoot: string | undefined): void {
+    this.imageRoot = imageRoot;
+  }
 
   private raster(file: string): Promise<PanopticRaster> {
     const st = fs.statSync(file);

@@ -12,8 +12,12 @@
  *      link of the coco/bbox-out-of-image row (a diagnostic code link running a `command:` URI)
  *      selects annotation 13 in the viewer.
  *   4. Reopen as Text replaces the viewer tab: one tab with the file's name, a text editor.
- *      (Not asserted: with the viewer as the file's default editor, a Problems row click then
- *      opens a viewer again beside the text; VS Code picks the default editor, seen in code-server.)
+ *   5. (second test) With the viewer as the file's default editor and the file reopened as text,
+ *      a Problems row click (the message, then Enter) lands in the text: cursor on the problem's
+ *      line, no second editor for the file, Ctrl+. offers the rule's fix. Before, VS Code opened
+ *      a viewer again beside the text (its resolver takes the default editor); now Labelscope
+ *      keeps a per-file association to the text editor while the text is open
+ *      (src/extension/editor/problemsToText.ts), removed when the text tab closes.
  *
  * Screenshots: test-artifacts/e2e/viewer-home-*.png.
  */
@@ -189,5 +193,90 @@ describe('e2e: the viewer as the file\'s home (issue 8)', function () {
     console.log(`    [e2e] tabs after Reopen as Text: ${JSON.stringify(tabs)}`);
     await s.screenshot('viewer-home-reopened-as-text');
 
+  });
+
+
+  it('with the file reopened as text, a Problems row click lands in the text: cursor on the problem, Ctrl+. offers its fix', async function () {
+    folder = makeFolder();
+    session = await CodeServerSession.launch({ folder, name: 'viewer-home-text' });
+    const s = session;
+    await s.openFile(COCO_FILE, { editor: 'webview' });
+    await s.webview().locator('body[data-shown^="0:"]').waitFor({ state: 'attached', timeout: 90_000 });
+    await runCommand(s, 'Labelscope: Reopen as Text');
+    await s.page.locator('.part.editor .editor-instance .monaco-editor .view-lines').first().waitFor({ state: 'visible', timeout: 30_000 });
+
+    // The viewer is this file's default editor, yet with its text open a row click reveals the
+    // problem in the text (not a viewer again beside it), so the text's quick fixes are at hand.
+    const isRow = (r: string) => r.includes('coco/bbox-out-of-image') && r.includes('Annotation 13') && r.includes('[Ln 149,');
+    await s.openProblems();
+    const row = await s.problemRow(isRow, 'coco/bbox-out-of-image on annotation 13', 120_000);
+    await row.click({ position: { x: 60, y: 10 } }); // the message, not the rule link
+    await row.press('Enter'); // Enter on the selected row opens it with the focus in the editor
+    await s.page.locator('.part.editor .monaco-editor.focused').waitFor({ state: 'visible', timeout: 15_000 });
+    const cursor = await s.waitForStatusBarItem((i) => i.id === 'status.editor.selection' && i.text.startsWith('Ln 149,'), 'showing the cursor on line 149', 15_000);
+    console.log(`    [e2e] after the Problems row: ${cursor.text}`);
+    const tabs = await s.page.locator('.part.editor .tabs-container .tab').evaluateAll((els) => els.map((e) => e.getAttribute('aria-label') ?? ''));
+    assert.equal(tabs.filter((t) => t.includes('instances_sample.json')).length, 1, `no second editor for the file: ${JSON.stringify(tabs)}`);
+    await s.page.keyboard.press('Control+.');
+    const widget = s.page.locator('.action-widget');
+    await widget.waitFor({ state: 'visible', timeout: 30_000 });
+    const offered = await widget.locator('.monaco-list-row.action').evaluateAll((els) => els.map((e) => (e as HTMLElement).innerText.replace(/\s+/g, ' ').trim()));
+    console.log(`    [e2e] Ctrl+. offers: ${JSON.stringify(offered)}`);
+    assert.ok(offered.some((t) => t.includes('Clip the polygons to the image')), 'Ctrl+. in the text offers the rule\'s fix');
+    await s.screenshot('viewer-home-problems-to-text');
+    await s.page.keyboard.press('Escape');
+
+    // The means: a per-file editor association kept while the text is open, gone when it closes.
+    const associations = () => {
+      const settings = JSON.parse(fs.readFileSync(path.join(s.userDataDir, 'User', 'settings.json'), 'utf8')) as Record<string, unknown>;
+      return (settings['workbench.editorAssociations'] ?? {}) as Record<string, string>;
+    };
+    const ours = (a: Record<string, string>) => Object.keys(a).filter((k) => k.endsWith('/annotations/instances_sample.json'));
+    assert.deepEqual(ours(associations()).map((k) => associations()[k]), ['default'], 'the text editor is the file\'s editor while its text is open');
+    await s.runCommand('View: Close Editor');
+    await waitFor('the association to go with the text tab', async () => associations(), (a) => ours(a).length === 0, 15_000, 250);
+  });
+
+  it('viewer and text side by side: a Problems row click shows the problem in the text, the viewer stays in front in its group', async function () {
+    folder = makeFolder();
+    session = await CodeServerSession.launch({ folder, name: 'viewer-home-beside' });
+    const s = session;
+    await s.openFile(COCO_FILE, { editor: 'webview' });
+    await s.webview().locator('body[data-shown^="0:"]').waitFor({ state: 'attached', timeout: 90_000 });
+    // A second group with the same file, reopened there as text: viewer | text.
+    const groups = s.page.locator('.part.editor .editor-group-container');
+    await runCommand(s, 'View: Split Editor Right');
+    await waitFor('two editor groups', () => groups.count(), (n) => n === 2, 30_000, 250);
+    await runCommand(s, 'Labelscope: Reopen as Text');
+    await groups.nth(1).locator('.editor-instance .monaco-editor .view-lines').waitFor({ state: 'visible', timeout: 30_000 });
+    // The viewer's group is the one used last: VS Code picks it for the Problems row.
+    await groups.nth(1).locator('.monaco-editor').first().click({ position: { x: 200, y: 100 } });
+    await s.page.keyboard.press('Control+1'); // View: Focus First Editor Group
+    await waitFor('the viewer\'s group to be the active one', () => groups.nth(0).getAttribute('class'), (c) => /\bactive\b/.test(c ?? ''), 15_000, 250);
+
+    const isRow = (r: string) => r.includes('coco/bbox-out-of-image') && r.includes('Annotation 13') && r.includes('[Ln 149,');
+    await s.openProblems();
+    const row = await s.problemRow(isRow, 'coco/bbox-out-of-image on annotation 13', 120_000);
+    // A click on the message: the problem shows in the text beside the viewer, cursor on it, focused.
+    // (A first click on an unfocused Problems list may only focus it: clicked again then.)
+    const textFocused = groups.nth(1).locator('.monaco-editor.focused');
+    for (let attempt = 0; attempt < 3 && !(await textFocused.isVisible()); attempt++) {
+      await row.click({ position: { x: 240, y: 10 } }); // the message (the row's icon is the light bulb on hover)
+      await textFocused.waitFor({ state: 'visible', timeout: 8_000 }).catch(() => undefined);
+    }
+    await textFocused.waitFor({ state: 'visible', timeout: 1_000 });
+    const cursor = await s.waitForStatusBarItem((i) => i.id === 'status.editor.selection' && i.text.startsWith('Ln 149,'), 'showing the cursor on line 149', 15_000);
+    console.log(`    [e2e] beside: ${cursor.text}`);
+    const tabsOf = (g: number) => groups.nth(g).locator('.tabs-container .tab').evaluateAll((els) => els.map((e) => e.getAttribute('aria-label') ?? ''));
+    await waitFor('one tab for the file in the viewer\'s group', () => tabsOf(0), (ts) => ts.filter((t) => t.includes('instances_sample.json')).length === 1, 15_000, 250);
+    assert.equal(await groups.nth(0).locator('.editor-instance .monaco-editor').count(), 0, 'the viewer\'s group shows no text editor');
+    assert.doesNotMatch((await groups.nth(1).locator('.tabs-container .tab.active').getAttribute('class')) ?? '', /\bdirty\b/, 'the text is unchanged');
+    await s.page.keyboard.press('Control+.');
+    const widget = s.page.locator('.action-widget');
+    await widget.waitFor({ state: 'visible', timeout: 30_000 });
+    const offered = await widget.locator('.monaco-list-row.action').evaluateAll((els) => els.map((e) => (e as HTMLElement).innerText.replace(/\s+/g, ' ').trim()));
+    assert.ok(offered.some((t) => t.includes('Clip the polygons to the image')), `Ctrl+. offers the fix: ${JSON.stringify(offered)}`);
+    await s.screenshot('viewer-home-problems-to-text-beside');
+    await s.page.keyboard.press('Escape');
   });
 });

@@ -9,6 +9,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import sharp from 'sharp';
 import * as mock from './vscodeMock';
 import { ALL_RULES } from '../../src/core/rules';
 import { activate } from '../../src/extension/extension';
@@ -18,7 +19,7 @@ import { REVEAL_PROBLEM_COMMAND, diagnosticCode } from '../../src/extension/diag
 import { APPLY, APPLY_WITHOUT_DELETIONS, PREVIEW, type FixAllResult } from '../../src/extension/fixCommands';
 import { CHUNK, type ProblemNode, type ProblemsTreeProvider } from '../../src/extension/problemsView';
 import type { WorkspaceCheckReport } from '../../src/extension/extension';
-import { webviewChannel, type Envelope, type HostNotifications, type WebviewChannel } from '../../src/shared/protocol';
+import { webviewChannel, type Envelope, type ImagePayload, type HostNotifications, type WebviewChannel } from '../../src/shared/protocol';
 import { cocoText, negativeArea, tmpDir, waitFor } from './helpers';
 
 const { __mock } = mock;
@@ -311,5 +312,27 @@ describe('the viewer as the file\'s home (mock vscode)', () => {
     assert.deepEqual(r, { ok: true });
     const model = await docs.get(uri3.toString())!.model;
     assert.equal(Buffer.from(model.bytes()).toString(), unknownCategoryText().replace('"category_id": 7', '"category_id": 1'));
+  });
+  it('a panoptic file\'s segments follow imageRoot: after Choose Image Folder… the PNG found there is drawn', async () => {
+    // The PNG is in pngs/, which only imageRoot points to: at first the record is drawn as it is.
+    const W = 20, H = 10;
+    const png = Buffer.alloc(W * H * 3);
+    for (let y = 1; y < 5; y++) for (let x = 2; x < 7; x++) png[(y * W + x) * 3] = 5; // segment 5: [2, 1, 5, 4]
+    fs.mkdirSync(path.join(dir, 'pngs'));
+    await sharp(png, { raw: { width: W, height: H, channels: 3 } }).png().toFile(path.join(dir, 'pngs', '1.png'));
+    const uri = write('ann/panoptic_x.json', JSON.stringify({
+      images: [{ id: 1, file_name: '1.jpg', width: W, height: H }],
+      annotations: [{ image_id: 1, file_name: '1.png', segments_info: [{ id: 5, category_id: 1, iscrowd: 0, bbox: [2, 1, 5, 4], area: 20 }] }],
+      categories: [{ id: 1, name: 'thing', isthing: 1 }],
+    }));
+    const { panel } = await openViewer(uri);
+    const segments = (p: ImagePayload) => p.annotations.filter((a) => a.kind === 'rle').map((a) => a.categoryId);
+    assert.deepEqual(segments(await panel.web.request('getImage', { index: 0 })), [], 'no segments while the PNG is not found');
+    // Choose Image Folder… → pngs/, saved in the workspace settings.
+    __mock.state.openDialogResponses.push([vscode.Uri.file(path.join(dir, 'pngs'))]);
+    __mock.state.quickPickResponses.push(1);
+    const r = await panel.web.request('chooseImageFolder', {});
+    assert.equal(r.ok, true);
+    assert.deepEqual(segments(await panel.web.request('getImage', { index: 0 })), [1], 'the segment from pngs/1.png');
   });
 });

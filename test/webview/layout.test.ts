@@ -49,6 +49,25 @@ function movableSource(file: string, root?: string): ImageSource & { root?: stri
   return s;
 }
 
+/** The share of the overlay canvas's pixels along image row `y` from x0 to x1 (±1 px) that are drawn: ~1 solid, less dashed. */
+function edgeCoverage(page: Page, x0: number, x1: number, y: number): Promise<number> {
+  return page.evaluate(([a, b, yy]) => {
+    const v = (window as never as { labelscope: { viewer: { zoom: number; panX: number; panY: number; overlayCanvas: HTMLCanvasElement } } }).labelscope.viewer;
+    const sy = Math.round(yy * v.zoom + v.panY);
+    const sa = Math.ceil(a * v.zoom + v.panX) + 3;
+    const sb = Math.floor(b * v.zoom + v.panX) - 3;
+    const ctx = v.overlayCanvas.getContext('2d')!;
+    let on = 0;
+    for (let x = sa; x < sb; x++) {
+      let hit = false;
+      const d = ctx.getImageData(x, sy - 1, 1, 3).data;
+      for (let i = 3; i < d.length; i += 4) if (d[i] > 100) hit = true;
+      if (hit) on++;
+    }
+    return on / (sb - sa);
+  }, [x0, x1, y] as const);
+}
+
 const box = (page: Page, sel: string) => page.locator(sel).first().boundingBox();
 
 describe('webview: layout and accessibility (issue 8 items 5, 7)', function () {
@@ -145,13 +164,30 @@ describe('webview: layout and accessibility (issue 8 items 5, 7)', function () {
     await waitShown(h.page, 0);
     await h.page.waitForFunction(() => document.querySelector('.toolbar')!.classList.contains('compact'));
     const [height, row] = await h.page.evaluate(() => [document.querySelector<HTMLElement>('.toolbar')!.offsetHeight, document.querySelector<HTMLElement>('.more-btn')!.offsetHeight]);
-    assert.ok(height <= 2 * row + 6 + 8 + 1, `toolbar at most two rows (${height} px, a button ${row} px)`);
+    assert.ok(height <= row + 8 + 1 + 4, `toolbar in one row (${height} px, a button ${row} px)`);
+    // Every control of the row is on it, inside the toolbar's width.
+    const [barRight, overflow] = await h.page.evaluate(() => {
+      const bar = document.querySelector<HTMLElement>('.toolbar')!.getBoundingClientRect();
+      const out = [...document.querySelectorAll<HTMLElement>('.toolbar > :not(.more), .toolbar .tools > *')]
+        .filter((e) => e.offsetParent !== null && e.getBoundingClientRect().right > bar.right + 0.5).map((e) => e.className || e.tagName);
+      return [bar.right, out] as const;
+    });
+    assert.deepEqual(overflow, [], `nothing past the toolbar's right edge (${barRight} px)`);
+    // Tight labels keep their names: tooltips and accessible names.
+    assert.deepEqual(await h.page.locator('.tools .tool-btn').evaluateAll((els) => els.map((e) => e.getAttribute('aria-label'))), ['Select', 'Box', 'Polygon', 'Segment']);
     assert.equal(await h.page.isVisible('vscode-button.more-btn'), true);
     assert.equal(await h.page.isVisible('.more vscode-button:has-text("Fit")'), false);
     await h.page.click('vscode-button.more-btn');
     assert.equal(await h.page.isVisible('.more vscode-button:has-text("Fit")'), true, '⋯ shows Fit');
     await h.page.keyboard.press('Escape');
     assert.equal(await h.page.isVisible('.more vscode-button:has-text("Fit")'), false, 'Escape closes it');
+    // By keyboard: ⋯ takes the focus, Enter opens the menu with the focus on its first control.
+    await h.page.locator('vscode-button.more-btn').focus();
+    await h.page.keyboard.press('Enter');
+    assert.equal(await h.page.isVisible('.more vscode-button:has-text("Fit")'), true, 'Enter on ⋯ opens it');
+    assert.equal(await h.page.evaluate(() => !!document.activeElement?.closest('.more')), true, 'the focus is in the menu');
+    await h.page.keyboard.press('Escape');
+    await screenshot(h.page, 'width-600.png');
     const stageBefore = (await box(h.page, '.stage'))!.width;
     await h.page.locator('.stage').focus();
     await h.page.keyboard.press('\\');
@@ -232,27 +268,40 @@ describe('webview: layout and accessibility (issue 8 items 5, 7)', function () {
     assert.equal(swatches[0], 'none');
     assert.match(swatches[16], /repeating-linear-gradient/);
     // Along the top edges: the 1st is solid, the 17th has gaps.
-    const coverage = (x0: number, x1: number, y: number) => h.page.evaluate(([a, b, yy]) => {
-      const v = (window as never as { labelscope: { viewer: { zoom: number; panX: number; panY: number; overlayCanvas: HTMLCanvasElement } } }).labelscope.viewer;
-      const sy = Math.round(yy * v.zoom + v.panY);
-      const sa = Math.ceil(a * v.zoom + v.panX) + 3;
-      const sb = Math.floor(b * v.zoom + v.panX) - 3;
-      const ctx = v.overlayCanvas.getContext('2d')!;
-      let on = 0;
-      for (let x = sa; x < sb; x++) {
-        let hit = false;
-        const d = ctx.getImageData(x, sy - 1, 1, 3).data;
-        for (let i = 3; i < d.length; i += 4) if (d[i] > 100) hit = true;
-        if (hit) on++;
-      }
-      return on / (sb - sa);
-    }, [x0, x1, y] as const);
+    const coverage = (x0: number, x1: number, y: number) => edgeCoverage(h.page, x0, x1, y);
     const first = await coverage(20, 120, 20);
     const seventeenth = await coverage(160, 280, 100);
     assert.ok(first > 0.95, `1st: solid (${first.toFixed(2)})`);
     assert.ok(seventeenth < 0.85 && seventeenth > 0.3, `17th: dashed (${seventeenth.toFixed(2)})`);
     assert.equal(PALETTE.length, 16);
     await screenshot(h.page, 'category-17.png');
+  });
+
+  it('the 17th category: an RLE mask\'s edge is dashed too (a mask of the 1st stays solid)', async () => {
+    const [W, H] = [320, 240];
+    /** An uncompressed RLE of the rectangle [x, y, w, h] (column-major runs, first run unset). */
+    const rectRle = (x: number, y: number, w: number, hh: number) => {
+      const counts: number[] = [x * H + y];
+      for (let c = 0; c < w; c++) counts.push(hh, c === w - 1 ? (W - x - w) * H + (H - y - hh) : H - hh);
+      return { size: [H, W], counts };
+    };
+    const coco = {
+      images: [{ id: 1, file_name: 'scene_001.png', width: W, height: H }],
+      categories: Array.from({ length: 17 }, (_, i) => ({ id: i + 1, name: `c${i + 1}` })),
+      annotations: [
+        { id: 1, image_id: 1, category_id: 1, bbox: [20, 20, 100, 80], area: 8000, iscrowd: 0, segmentation: rectRle(20, 20, 100, 80) },
+        { id: 2, image_id: 1, category_id: 17, bbox: [160, 100, 120, 100], area: 12000, iscrowd: 0, segmentation: rectRle(160, 100, 120, 100) },
+      ],
+    };
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'ls-17-rle-')), 'instances_x.json');
+    fs.writeFileSync(file, JSON.stringify(coco));
+    h = await openEditor(browser, { file, source: movableSource(file, path.join(ROOT, 'sample/images')), state: { imageIndex: 0, zoom: null, panX: 0, panY: 0, hiddenCategories: [], fillOpacity: 0, outlineOnly: true } });
+    await waitShown(h.page, 0);
+    const first = await edgeCoverage(h.page, 20, 120, 20);
+    const seventeenth = await edgeCoverage(h.page, 160, 280, 100);
+    assert.ok(first > 0.95, `1st: solid (${first.toFixed(2)})`);
+    assert.ok(seventeenth < 0.85 && seventeenth > 0.3, `17th: dashed (${seventeenth.toFixed(2)})`);
+    await screenshot(h.page, 'category-17-rle.png');
   });
 
   it('grid thumbnails show the annotations in their category colours', async () => {

@@ -109,6 +109,28 @@ describe('webview: the prediction layer (chromium)', function () {
     assert.equal(await h.page.locator('.eval-hover').textContent(), 'box · score 0.90 · TP: IoU 1.00 with label 1 (at IoU 0.75)');
   });
 
+  it('on an image whose file is missing, the prediction controls sit below the banner, never over it', async () => {
+    // Image 5 of the sample (scene_005_missing.png) has no file: the banner shows above the canvas.
+    const dets = [{ image_id: 5, category_id: 1, score: 0.9, bbox: [10, 10, 50, 50] }];
+    h = await openEditor(browser, { theme: THEME, session: hooks(dets, 'bbox'), state: { imageIndex: 4, zoom: null, panX: 0, panY: 0, hiddenCategories: [], fillOpacity: 0.45, outlineOnly: false } });
+    await waitShown(h.page, 4);
+    await h.page.waitForFunction(() => !document.querySelector<HTMLElement>('.eval-controls')?.hidden && !document.querySelector<HTMLElement>('.missing')?.hidden);
+    const boxes = () => h.page.evaluate(() => ['.missing', '.eval-controls'].map((sel) => {
+      const r = document.querySelector(sel)!.getBoundingClientRect();
+      return { top: r.top, bottom: r.bottom, left: r.left, right: r.right };
+    }));
+    await h.page.waitForFunction(() => {
+      const [b, c] = ['.missing', '.eval-controls'].map((sel) => document.querySelector(sel)!.getBoundingClientRect());
+      return c.top >= b.bottom;
+    }, undefined, { timeout: 5000 }).catch(() => undefined);
+    const [banner, controls] = await boxes();
+    assert.ok(controls.top >= banner.bottom, `the controls (top ${controls.top}) start below the banner (bottom ${banner.bottom})`);
+    await screenshot(h.page, 'prediction-layer-missing-image.png');
+    // Dismissed: the controls go back to the top of the stage.
+    await h.page.click('.missing .missing-close');
+    await h.page.waitForFunction((b) => document.querySelector('.eval-controls')!.getBoundingClientRect().top < b, banner.bottom);
+  });
+
   it('a segm prediction is drawn as its mask\'s outline, not its box', async () => {
     // A right triangle in the top-left of label 1's box: (30, 40) – (90, 40) – (30, 100) as an RLE mask.
     const H = 240, W = 320;

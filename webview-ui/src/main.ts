@@ -25,6 +25,7 @@ import { GridMode } from './app/gridMode';
 import { Overlays } from './app/overlays';
 import { ProblemNav } from './app/problemNav';
 import { installKeys } from './app/keys';
+import { followBannerHeight } from './app/missingBanner';
 
 interface VsCodeApi {
   postMessage(msg: unknown): void;
@@ -72,6 +73,7 @@ const viewer = app.viewer = new Viewer(layout.stageWrap, {
 });
 app.minimap = new Minimap(layout.stageWrap, viewer);
 layout.stageWrap.append(layout.missing, layout.evalLegend);
+followBannerHeight(layout.missing);
 app.toolbar = new Toolbar(app);
 app.panel = new SidePanel(app);
 app.images = new ImageView(app);

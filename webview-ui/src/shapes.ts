@@ -63,8 +63,10 @@ export interface MaskRaster {
  * extent: bits, fill (crowd: hatched) and 1-px outline of that box only, so memory and work follow
  * the mask's size, not the image's. Self-contained (no outside names): the worker runs its source.
  */
-export function rasterMask(counts: ArrayLike<number>, from: number, to: number, h: number, w: number, r: number, g: number, b: number, crowd: boolean): MaskRaster {
+export function rasterMask(counts: ArrayLike<number>, from: number, to: number, h: number, w: number, r: number, g: number, b: number, crowd: boolean, dash: ArrayLike<number> = []): MaskRaster {
   const n = h * w;
+  let period = 0;
+  for (let i = 0; i < dash.length; i++) period += dash[i];
   // The extent: a run inside one column widens the rows by its own; one that crosses a column
   // boundary covers the bottom of a column and the top of the next, so every row.
   let x0 = w, x1 = -1, y0 = h, y1 = -1;
@@ -120,7 +122,20 @@ export function rasterMask(counts: ArrayLike<number>, from: number, to: number, 
       // (and the image's edges are edges of the box), so the box's edges count as such.
       const border = cy === 0 || cy === bh - 1 || cx === 0 || cx === bw - 1
         || !bits[col + cy - 1] || !bits[col + cy + 1] || !bits[col - bh + cy] || !bits[col + bh + cy];
-      if (border) { E[o] = r; E[o + 1] = g; E[o + 2] = b; E[o + 3] = 255; }
+      if (!border) continue;
+      if (period > 0) {
+        // A dashed edge (the 17th+ category, as polygon outlines): the position along the edge is
+        // x on a horizontal stretch, y on a vertical one, x ∓ y on a diagonal; gaps where the
+        // pattern (in image pixels) says so.
+        const up = cy === 0 || !bits[col + cy - 1], down = cy === bh - 1 || !bits[col + cy + 1];
+        const left = cx === 0 || !bits[col - bh + cy], right = cx === bw - 1 || !bits[col + bh + cy];
+        const along = (up || down) && (left || right) ? ((up && left) || (down && right) ? x - y : x + y) : (up || down) ? x : y;
+        let q = ((along % period) + period) % period;
+        let seg = 0;
+        while (q >= dash[seg]) { q -= dash[seg]; seg++; }
+        if (seg % 2 === 1) continue;
+      }
+      E[o] = r; E[o + 1] = g; E[o + 2] = b; E[o + 3] = 255;
     }
   }
   return { x: x0, y: y0, bw, bh, bits, F, E };
@@ -136,7 +151,8 @@ function maskFrom(m: MaskRaster, h: number, w: number): Mask {
   return { h, w, x: m.x, y: m.y, bw: m.bw, bh: m.bh, bits: m.bits, fill: canvasFrom(m.F, m.bw, m.bh), edge: canvasFrom(m.E, m.bw, m.bh) };
 }
 
-export function buildShapes(annotations: AnnotationInfo[], g: ImageGeometry, colorOf: (ann: AnnotationInfo) => string, masks?: Map<number, Mask>): Shape[] {
+/** `dashOf`: a mask edge's dash pattern (image pixels; none = solid), as `categoryDash` gives polygon outlines. */
+export function buildShapes(annotations: AnnotationInfo[], g: ImageGeometry, colorOf: (ann: AnnotationInfo) => string, masks?: Map<number, Mask>, dashOf?: (ann: AnnotationInfo) => number[]): Shape[] {
   const shapes: Shape[] = [];
   annotations.forEach((ann, k) => {
     const color = colorOf(ann);
@@ -160,7 +176,7 @@ export function buildShapes(annotations: AnnotationInfo[], g: ImageGeometry, col
     } else if (ann.kind === 'rle') {
       const h = g.rleSize[2 * k];
       const w = g.rleSize[2 * k + 1];
-      s.mask = masks?.get(k) ?? maskFrom(rasterMask(g.counts, g.rleStart[k], g.rleStart[k + 1], h, w, rgb[0], rgb[1], rgb[2], ann.iscrowd), h, w);
+      s.mask = masks?.get(k) ?? maskFrom(rasterMask(g.counts, g.rleStart[k], g.rleStart[k + 1], h, w, rgb[0], rgb[1], rgb[2], ann.iscrowd, dashOf?.(ann)), h, w);
       if (!ann.bbox) s.size = h * w;
     } else if (ann.kind === 'box' && ann.bbox) {
       const [x, y, w, h] = ann.bbox;
@@ -206,7 +222,7 @@ self.onmessage = (e) => {
   const out = [];
   const transfer = [];
   for (const j of jobs) {
-    const m = rasterMask(counts, j.from, j.to, j.h, j.w, j.r, j.g, j.b, j.crowd);
+    const m = rasterMask(counts, j.from, j.to, j.h, j.w, j.r, j.g, j.b, j.crowd, j.dash);
     out.push(m);
     transfer.push(m.bits.buffer, m.F.buffer, m.E.buffer);
   }
@@ -244,13 +260,13 @@ function getWorker(): Worker | null {
 }
 
 /** buildShapes, with the RLE masks decoded off the main thread when a Worker is available. */
-export async function buildShapesAsync(annotations: AnnotationInfo[], g: ImageGeometry, colorOf: (ann: AnnotationInfo) => string): Promise<Shape[]> {
+export async function buildShapesAsync(annotations: AnnotationInfo[], g: ImageGeometry, colorOf: (ann: AnnotationInfo) => string, dashOf?: (ann: AnnotationInfo) => number[]): Promise<Shape[]> {
   const rle = annotations.map((a, k) => [a, k] as const).filter(([a, k]) => a.kind === 'rle' && g.rleSize[2 * k] * g.rleSize[2 * k + 1] > 0);
   const w = rle.length && rleWorkerSettings.enabled ? getWorker() : null;
-  if (!w) return buildShapes(annotations, g, colorOf);
+  if (!w) return buildShapes(annotations, g, colorOf, undefined, dashOf);
   const jobs = rle.map(([a, k]) => {
     const [r, gg, b] = hexToRgb(colorOf(a));
-    return { h: g.rleSize[2 * k], w: g.rleSize[2 * k + 1], from: g.rleStart[k], to: g.rleStart[k + 1], r, g: gg, b, crowd: a.iscrowd };
+    return { h: g.rleSize[2 * k], w: g.rleSize[2 * k + 1], from: g.rleStart[k], to: g.rleStart[k + 1], r, g: gg, b, crowd: a.iscrowd, dash: dashOf?.(a) ?? [] };
   });
   let out: MaskRaster[];
   try {
@@ -260,9 +276,9 @@ export async function buildShapesAsync(annotations: AnnotationInfo[], g: ImageGe
       w.postMessage({ id, jobs, counts: g.counts });
     });
   } catch {
-    return buildShapes(annotations, g, colorOf);
+    return buildShapes(annotations, g, colorOf, undefined, dashOf);
   }
   const masks = new Map<number, Mask>();
   rle.forEach(([, k], j) => masks.set(k, maskFrom(out[j], jobs[j].h, jobs[j].w)));
-  return buildShapes(annotations, g, colorOf, masks);
+  return buildShapes(annotations, g, colorOf, masks, dashOf);
 }

@@ -29,6 +29,7 @@ import { CocoEditorModel, STALE_FIX, fingerprintOf, isEditBackup, parseDocument,
 import { fingerprintAsync, fingerprintLength } from '../../core/edits/fingerprint';
 import { editorHtml } from './html';
 import { registerLinks } from './links';
+import { registerProblemsToText } from './problemsToText';
 import { previewCoco } from '../../editor/preview';
 import { diffText, mirrorChanges, sameEdits, type TextChange } from '../../editor/textMirror';
 import type { ByteEdit } from '../../core/problems';
@@ -542,6 +543,8 @@ export class CocoEditorProvider implements vscode.CustomEditorProvider<CocoCusto
     // Setting (relative to the COCO file) wins; else .labelscope.json's (relative to that file), as the checks do.
     // Looked up again when either changes (Choose Image Folder…, an edited .labelscope.json or setting).
     let lookup = imageLookup(document.uri.fsPath, imageRootFor(document.uri));
+    // Panoptic files: each record's segments read from its PNG, looked for where the images are.
+    const panoptic = new PanopticSegmentSource(document.uri.fsPath, imageRootFor(document.uri));
     const webview = panel.webview;
     const setOptions = () => {
       // Only the dataset's folders: the JSON's folder and every root an image may be found in.
@@ -607,7 +610,7 @@ export class CocoEditorProvider implements vscode.CustomEditorProvider<CocoCusto
       evaluatePredictions: () => { void vscode.commands.executeCommand('labelscope.evaluatePredictions', document.uri); },
       thumbnail: thumbs ? async (p) => webview.asWebviewUri(vscode.Uri.file(await thumbs.thumbnail(p))).toString() : undefined,
       // Panoptic files: each record's segments as masks read from its PNG; no geometry edits.
-      ...panopticHooks(new PanopticSegmentSource(document.uri.fsPath, imageRootFor(document.uri))),
+      ...panopticHooks(panoptic),
       checkState: checks ? () => checkViewState(checks.stateFor(document.uri)) : undefined,
       cancelCheck: checks ? () => { checks.cancel(document.uri); } : undefined,
       checkNow: checks ? () => { void this.checkOnOpen(document, true); } : undefined,
@@ -624,6 +627,7 @@ export class CocoEditorProvider implements vscode.CustomEditorProvider<CocoCusto
       const next = imageLookup(document.uri.fsPath, imageRootFor(document.uri));
       if (next.roots.join('\n') === lookup.roots.join('\n')) return;
       lookup = next;
+      panoptic.setImageRoot(imageRootFor(document.uri));
       setOptions();
       session.imageSourceChanged();
     };
@@ -886,9 +890,20 @@ export function registerCocoEditor(context: vscode.ExtensionContext, checks?: Ch
     vscode.commands.registerCommand('labelscope.openInViewer', async (uri?: vscode.Uri) => {
       const target = targetCocoUri(uri);
       if (!target) return;
+      // From VS Code's "very large file" placeholder (a text tab with no text editor behind it):
+      // the viewer takes its place instead of a second tab with the same title.
+      const same = (u: vscode.Uri) => u.toString() === target.toString();
+      const active = vscode.window.tabGroups.activeTabGroup.activeTab;
+      const placeholder = active?.input instanceof vscode.TabInputText && same(active.input.uri) && !vscode.window.visibleTextEditors.some((e) => same(e.document.uri));
+      const column = active?.group.viewColumn;
       await vscode.commands.executeCommand('vscode.openWith', target, COCO_EDITOR_VIEW_TYPE);
+      if (!placeholder) return;
+      const left = vscode.window.tabGroups.all.flatMap((g) => g.tabs).find((t) => t.input instanceof vscode.TabInputText && same(t.input.uri) && t.group.viewColumn === column);
+      if (left) await vscode.window.tabGroups.close(left, true);
     }),
     ...registerLinks(),
+    // Problems rows of a viewer-default file land in its text while the text is open (issue 8.3).
+    registerProblemsToText(context),
     followTextCursor(),
     // Diff mode (issue 13): a comparison shows an image's old / new outlines in the open viewer of NEW.
     vscode.commands.registerCommand('labelscope.viewer.showDiff', async (uri: vscode.Uri, image: RevealTarget, changes: DiffChange[]) => {

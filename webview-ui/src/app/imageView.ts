@@ -5,6 +5,7 @@
  */
 import type { HostNotifications } from '../../../src/shared/protocol';
 import { buildShapes, buildShapesAsync } from '../shapes';
+import { categoryDash } from '../../../src/shared/palette';
 import type { App } from './context';
 import { renderMissingBanner } from './missingBanner';
 
@@ -41,7 +42,7 @@ export class ImageView {
     const payload = await channel.request('getImage', { index: i }).finally(() => clearTimeout(slow));
     if (seq !== this.loadSeq) return;
     // RLE masks are decoded in a worker while the image file loads.
-    const shapesP = buildShapesAsync(payload.annotations, payload.geometry, (a) => store.colorOf(a.categoryId));
+    const shapesP = buildShapesAsync(payload.annotations, payload.geometry, (a) => store.colorOf(a.categoryId), (a) => categoryDash(store.category(a.categoryId)?.colorIndex ?? 0));
     const imgP = payload.image.src ? this.loadImage(payload.image.src) : Promise.resolve(undefined);
     const shapes = await shapesP;
     if (seq !== this.loadSeq) return;
@@ -117,7 +118,7 @@ export class ImageView {
     store.current = p.first;
     store.index = store.wanted = p.first.image.index;
     const info = p.first.image;
-    viewer.setShapes(buildShapes(p.first.annotations, p.first.geometry, (a) => store.colorOf(a.categoryId)));
+    viewer.setShapes(buildShapes(p.first.annotations, p.first.geometry, (a) => store.colorOf(a.categoryId), undefined, (a) => categoryDash(store.category(a.categoryId)?.colorIndex ?? 0)));
     viewer.setImage(undefined, info.width, info.height);
     viewer.fit(false);
     viewer.renderNow();

@@ -41,3 +41,13 @@ export function renderMissingBanner(banner: HTMLElement, info: ImagePayload['ima
   choose.classList.add('missing-choose');
   banner.replaceChildren(text, where, choose, close);
 }
+
+/**
+ * Controls placed over the top of the stage (the prediction layer's, issue 12) sit below the
+ * banner: `--banner-h` on the banner's parent follows its height (0 while hidden).
+ */
+export function followBannerHeight(banner: HTMLElement): void {
+  const host = banner.parentElement;
+  if (!host) return;
+  new ResizeObserver(() => host.style.setProperty('--banner-h', `${banner.hidden ? 0 : banner.offsetHeight}px`)).observe(banner);
+}

@@ -32,6 +32,7 @@ export class Toolbar {
     const evalBtn = button('Evaluate Predictions…', 'Evaluate a predictions file against this file (TP / FP / FN overlay: e)', () => channel.notify('evaluatePredictions', {}));
     evalBtn.classList.add('evaluate');
     for (const b of [gridBtn, prevBtn, nextBtn]) b.classList.add('nav');
+    shortLabel(gridBtn, 'Grid', '▦');
     const opacity = el('input') as HTMLInputElement;
     opacity.type = 'range'; opacity.min = '0'; opacity.max = '1'; opacity.step = '0.05'; opacity.value = String(state.fillOpacity);
     opacity.title = 'Fill opacity';
@@ -48,6 +49,7 @@ export class Toolbar {
     tools.setAttribute('aria-label', 'Tool');
     for (const [t, text, title] of [['select', 'Select', 'Select and edit (v)'], ['box', 'Box', 'Draw a box (b)'], ['polygon', 'Polygon', 'Draw a polygon (p): click the points, Enter or double-click closes, Esc cancels'], ['segment', 'Segment', 'Segment with SAM (s): click the object (Alt/right click: not this), or drag a box; Enter adds the mask, Tab next candidate, Esc clears']] as const) {
       const b = button(text, title, () => this.setTool(t));
+      shortLabel(b, text, TOOL_GLYPHS[t]);
       b.classList.add('tool-btn');
       b.dataset.tool = t;
       b.setAttribute('role', 'radio');
@@ -69,6 +71,7 @@ export class Toolbar {
     moreBtn.setAttribute('aria-expanded', 'false');
     const sideBtn = this.sideBtn = button('Panel', 'Show or hide the side panel (\\)', () => this.toggleSide());
     sideBtn.classList.add('side-btn');
+    shortLabel(sideBtn, 'Panel', '◨');
     app.layout.toolbar.append(gridBtn, prevBtn, this.counter, nextBtn, this.fileLabel, el('span', 'spacer'), tools, more, moreBtn, sideBtn);
     this.applySide();
     new ResizeObserver(() => this.fitToolbar()).observe(app.layout.main);
@@ -90,16 +93,23 @@ export class Toolbar {
     store.on('categories', () => this.fillNewCategory());
   }
 
-  /** One row when it fits; else compact: the less used controls behind ⋯. */
+  /**
+   * One row, always: as it is when it fits; else compact (the less used controls behind ⋯);
+   * else also tight (glyphs for the tool, Grid and Panel labels, the names kept as their
+   * accessible names and tooltips). A row that wraps would stack over the image.
+   */
   fitToolbar(): void {
     const bar = this.app.layout.toolbar;
     if (bar.hidden || bar.offsetParent === null) return;
     const wasOpen = this.more.classList.contains('open');
-    bar.classList.remove('compact');
-    const row = this.moreBtn.offsetHeight || 26;
-    // Wider than one row (plus padding): wrapping would stack rows over the image.
-    const compact = bar.scrollHeight > row * 1.6 + 10;
-    bar.classList.toggle('compact', compact);
+    bar.classList.remove('compact', 'tight');
+    const row = this.sideBtn.offsetHeight || 26;
+    const wraps = () => bar.scrollHeight > row * 1.6 + 10;
+    for (const level of ['compact', 'tight']) {
+      if (!wraps()) break;
+      bar.classList.add(level);
+    }
+    const compact = bar.classList.contains('compact');
     this.more.classList.toggle('open', compact && wasOpen);
     this.moreBtn.setAttribute('aria-expanded', String(compact && wasOpen));
   }
@@ -178,4 +188,15 @@ export class Toolbar {
     this.app.say(`Added annotation ${String(r.annotationId)} (${cat.name})`);
     store.pendingSelect = r.annotationId;
   }
+}
+
+/** The tools' glyphs in a tight toolbar. */
+const TOOL_GLYPHS: Record<Tool, string> = { select: '↖', box: '▭', polygon: '⬠', segment: '✦' };
+
+/** A button whose label becomes `glyph` in a tight toolbar; `name` stays its accessible name. */
+function shortLabel(b: HTMLElement, name: string, glyph: string): void {
+  const short = el('span', 'short', glyph);
+  short.setAttribute('aria-hidden', 'true');
+  b.replaceChildren(el('span', 'long', name), short);
+  b.setAttribute('aria-label', name);
 }
