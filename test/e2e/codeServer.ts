@@ -334,15 +334,26 @@ export class CodeServerSession {
    */
   async openFile(relPath: string, opts: { editor?: 'text' | 'webview' } = {}): Promise<void> {
     const base = path.posix.basename(relPath);
-    await this.focusWorkbench();
-    await this.page.keyboard.press('Control+P');
     const input = this.quickInput().locator('input');
-    await input.waitFor({ state: 'visible' });
-    await input.fill(relPath);
     // Quick Open results come from the server's file search (ripgrep).
     const row = this.quickInput().locator('.quick-input-list .monaco-list-row', { hasText: base }).first();
-    await row.waitFor({ state: 'visible', timeout: 60_000 });
-    await row.click();
+    // Retried: VS Code closes a Quick Open that loses the focus before it is filled (a webview or a
+    // notification taking it on a loaded machine).
+    const failures: string[] = [];
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await this.focusWorkbench();
+        await this.page.keyboard.press('Control+P');
+        await input.waitFor({ state: 'visible', timeout: 10_000 });
+        await input.fill(relPath, { timeout: 5_000 });
+        await row.waitFor({ state: 'visible', timeout: 60_000 });
+        await row.click({ timeout: 5_000 });
+        break;
+      } catch (e) {
+        failures.push(`attempt ${attempt + 1}: ${(e as Error).message.split('\n')[0]}`);
+        if (attempt === 3) throw new Error(`could not open ${relPath} with Quick Open:\n  ${failures.join('\n  ')}`);
+      }
+    }
     await this.page.locator(`.tabs-container .tab.active[aria-label*="${base}"]`).waitFor({ state: 'visible' });
     if ((opts.editor ?? 'text') === 'text') {
       await this.page.locator('.editor-instance .monaco-editor .view-lines').first().waitFor({ state: 'visible' });
