@@ -159,14 +159,17 @@ export async function stallCheck(file: string): Promise<CaseResult> {
   // Through require: the mock's resolve hook (test/host/setup) serves CommonJS requires of `vscode`.
   require('../test/host/setup');
   const vscode = require('vscode') as typeof import('vscode');
+  // As stall-open: the rules, not 118k stats of images that the generated file names but no disk holds.
+  await vscode.workspace.getConfiguration('labelscope').update('checkImageFiles', false);
   const { CheckService } = require('../src/extension/checkService') as typeof import('../src/extension/checkService');
   const { StatusBar } = require('../src/extension/statusBar') as typeof import('../src/extension/statusBar');
   const runner = await workerRunner();
   const bytes = await readFileShared(file);
   const diagnostics = vscode.languages.createDiagnosticCollection('labelscope');
   const svc = new CheckService({ runner, diagnostics, status: new StatusBar(() => [], () => undefined), log: vscode.window.createOutputChannel('Labelscope') });
-  svc.useFileBytes(async () => bytes);
   const uri = vscode.Uri.file(file);
+  svc.useFileBytes(async (u) => (u.toString() === uri.toString() ? bytes : undefined));
+  if (process.env.LABELSCOPE_BENCH_DEBUG) svc.onDidChangeCheckState(({ state }) => console.error(new Date().toISOString(), JSON.stringify(state)));
   const probe = stallProbe();
   const t0 = performance.now();
   const outcome = await svc.check(uri, { size: bytes.length });
