@@ -7,7 +7,7 @@ import { runFixAll } from '../node/fixes';
 import { runCheck } from '../node/runCheck';
 import { toShared } from '../node/sharedBytes';
 import type { CheckOutcome, CheckRequest, CheckTask, CheckTaskMessage, CheckTaskResult, FixAllOutcome, FixAllRequest, OutcomeProblem, WorkerRequest } from '../node/checkWorkerProtocol';
-import { decodeParts } from '../node/workerJob';
+import { decodeParts, runWorkerJob } from '../node/workerJob';
 
 export type ProgressFn = (phase: 'read' | 'parse' | 'check', fraction: number) => void;
 
@@ -45,9 +45,10 @@ type Pool = import('piscina').Piscina;
  * event-loop turn (workerJob.decodeParts), never as one big clone on the host's thread.
  */
 export class WorkerCheckRunner implements CheckRunner {
-  private pools?: Promise<{ warm: Pool; big: Pool }>;
+  private pools?: Promise<{ warm: Pool; big: Pool } | undefined>;
 
-  constructor(private readonly distDir: string) {}
+  /** `pools: false`: one worker per request, as when piscina cannot be loaded (tests). */
+  constructor(private readonly distDir: string, private readonly opts: { pools?: boolean } = {}) {}
 
   run(req: CheckRequest, onProgress: ProgressFn, signal: AbortSignal): Promise<CheckOutcome> {
     return this.request<CheckOutcome>({ ...req, kind: 'check' }, onProgress, signal);
@@ -61,13 +62,13 @@ export class WorkerCheckRunner implements CheckRunner {
   async dispose(): Promise<void> {
     const pools = this.pools;
     this.pools = undefined;
-    if (!pools) return;
-    const { warm, big } = await pools;
-    await Promise.all([warm.destroy(), big.destroy()]);
+    const p = await pools;
+    if (p) await Promise.all([p.warm.destroy(), p.big.destroy()]);
   }
 
-  private poolsNow(): Promise<{ warm: Pool; big: Pool }> {
-    this.pools ??= import('piscina').then(({ Piscina }) => {
+  /** Undefined when piscina cannot be loaded (a VSIX packed without node_modules): one worker per request then. */
+  private poolsNow(): Promise<{ warm: Pool; big: Pool } | undefined> {
+    this.pools ??= (this.opts.pools === false ? Promise.reject(new Error('no pools')) : import('piscina')).then(({ Piscina }) => {
       const filename = path.join(this.distDir, 'checkWorker.js');
       // 450 MB files need more than the default heap limit.
       const resourceLimits = { maxOldGenerationSizeMb: 8192 };
@@ -75,7 +76,7 @@ export class WorkerCheckRunner implements CheckRunner {
         warm: new Piscina({ filename, minThreads: 0, maxThreads: 2, idleTimeout: WARM_IDLE_MS, resourceLimits }),
         big: new Piscina({ filename, minThreads: 0, maxThreads: 2, idleTimeout: 0, resourceLimits }),
       };
-    });
+    }, () => undefined);
     return this.pools;
   }
 
@@ -85,7 +86,7 @@ export class WorkerCheckRunner implements CheckRunner {
     // (callers hand over shared bytes already; anything else is copied once here).
     const request: WorkerRequest = req.kind !== 'fixAll' && req.bytes ? { ...req, bytes: toShared(req.bytes) } : req;
     const pools = await this.poolsNow();
-    const pool = (await requestBytes(request)) > RECYCLE_ABOVE_BYTES ? pools.big : pools.warm;
+    const pool = !pools ? undefined : (await requestBytes(request)) > RECYCLE_ABOVE_BYTES ? pools.big : pools.warm;
     const { port1, port2 } = new MessageChannel();
     const parts: Uint8Array[] = [];
     let partsArrived: (() => void) | undefined;
@@ -97,7 +98,18 @@ export class WorkerCheckRunner implements CheckRunner {
     });
     try {
       const task: CheckTask = { request, port: port2 };
-      const result = await pool.run(task, { transferList: [port2], signal }) as CheckTaskResult;
+      const result = pool
+        ? await pool.run(task, { transferList: [port2], signal }) as CheckTaskResult
+        : await runWorkerJob<CheckTaskResult, Parameters<ProgressFn>[0]>({
+          script: path.join(this.distDir, 'checkWorker.js'),
+          workerData: { checkTask: task },
+          transferList: [port2],
+          resourceLimits: { maxOldGenerationSizeMb: 8192 },
+          onProgress: () => undefined, // progress comes over the task's port
+          signal,
+          cancelled: () => new CancelledError(),
+          died: (code) => new Error(`The check worker stopped (exit code ${code}); the file may be too large for the memory available.`),
+        });
       if (!('problemParts' in result)) return result as T;
       // The parts come on another port than the result: wait for any still on their way.
       wanted = result.problemParts;

@@ -5,7 +5,7 @@
  * MessagePort; the problems as serialized parts whose ArrayBuffers are transferred, so the host
  * receives them without a clone and decodes one part per event-loop turn (workerJob.ts).
  */
-import type { MessagePort } from 'node:worker_threads';
+import { isMainThread, parentPort, workerData, type MessagePort } from 'node:worker_threads';
 import type { CheckOutcome, CheckTask, CheckTaskMessage, CheckTaskResult, WorkerRequest } from './checkWorkerProtocol';
 import { runRequest } from './runCheck';
 import { encodeParts, PART_ITEMS } from './workerJob';
@@ -24,4 +24,17 @@ export default async function checkTask({ request, port }: CheckTask): Promise<C
   const parts = encodeParts(outcome.problems, PART_ITEMS);
   for (const data of parts) post({ type: 'part', data }, [data.buffer as ArrayBuffer]);
   return { ...outcome, problems: [], problemParts: parts.length };
+}
+
+/**
+ * Without piscina (a VSIX packed without node_modules, as the e2e tests pack it) the runner starts
+ * this file as a plain worker for one task: the task comes as workerData, the result goes back
+ * as workerJob's `result` message.
+ */
+const oneShot = (workerData as { checkTask?: CheckTask } | undefined)?.checkTask;
+if (!isMainThread && oneShot) {
+  checkTask(oneShot).then(
+    (result) => parentPort!.postMessage({ type: 'result', result }),
+    (e) => parentPort!.postMessage({ type: 'failed', message: (e as Error)?.message ?? String(e) }),
+  );
 }

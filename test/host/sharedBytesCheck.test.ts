@@ -84,6 +84,14 @@ describe('shared bytes from the host to the check worker', () => {
       await assert.rejects(runner.run({ file, checkImageFiles: false }, () => ac.abort(), ac.signal), CancelledError);
       const again = await runner.run({ file, checkImageFiles: false }, () => undefined, signal());
       assert.deepEqual(again.problems, inProcess.problems, 'a check after the cancel gets a working worker');
+      // Without piscina (a VSIX packed without node_modules): one worker per check, the same problems.
+      const oneShot = new WorkerCheckRunner(releaseBundles(), { pools: false });
+      const progress: string[] = [];
+      const plain = await oneShot.run({ file, checkImageFiles: false }, (phase) => progress.push(phase), signal());
+      assert.deepEqual(plain.problems, inProcess.problems);
+      assert.ok(progress.includes('check'), 'its progress comes through');
+      const ac2 = new AbortController();
+      await assert.rejects(oneShot.run({ file, checkImageFiles: false }, () => ac2.abort(), ac2.signal), CancelledError);
     } finally {
       await runner.dispose();
     }
