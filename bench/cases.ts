@@ -242,6 +242,11 @@ export const CASES: BenchCase[] = [
     run: async (file) => (await import('./stall')).stallOpen(file, 'new'),
   },
   {
+    name: 'stall-check',
+    title: 'host stall: worker check + publish (no viewer)',
+    run: async (file) => (await import('./stall')).stallCheck(file),
+  },
+  {
     name: 'stall-edit',
     title: 'host stall: 20 viewer edits on a ~40 MB file',
     run: async () => (await import('./stall')).stallEdit(),

@@ -148,3 +148,41 @@ export async function stallEdit(): Promise<CaseResult> {
     beforeP99Ms: before.p99DelayMs, afterP99Ms: after.p99DelayMs,
   };
 }
+
+/**
+ * stall-check: the host's side of a check, without the viewer's load: the check worker checks the
+ * file (the viewer's shared bytes) and the outcome is published as the extension does it
+ * (CheckService → diagnostics, the `vscode` mock standing in for VS Code). Then `recheckMs`: ten
+ * checks in a row of a small file (a keystroke's or a viewer edit's check), mean wall time each.
+ */
+export async function stallCheck(file: string): Promise<CaseResult> {
+  // Through require: the mock's resolve hook (test/host/setup) serves CommonJS requires of `vscode`.
+  require('../test/host/setup');
+  const vscode = require('vscode') as typeof import('vscode');
+  // As stall-open: the rules, not 118k stats of images that the generated file names but no disk holds.
+  await vscode.workspace.getConfiguration('labelscope').update('checkImageFiles', false);
+  const { CheckService } = require('../src/extension/checkService') as typeof import('../src/extension/checkService');
+  const { StatusBar } = require('../src/extension/statusBar') as typeof import('../src/extension/statusBar');
+  const runner = await workerRunner();
+  const bytes = await readFileShared(file);
+  const diagnostics = vscode.languages.createDiagnosticCollection('labelscope');
+  const svc = new CheckService({ runner, diagnostics, status: new StatusBar(() => [], () => undefined), log: vscode.window.createOutputChannel('Labelscope') });
+  const uri = vscode.Uri.file(file);
+  svc.useFileBytes(async (u) => (u.toString() === uri.toString() ? bytes : undefined));
+  if (process.env.LABELSCOPE_BENCH_DEBUG) svc.onDidChangeCheckState(({ state }) => console.error(new Date().toISOString(), JSON.stringify(state)));
+  const probe = stallProbe();
+  const t0 = performance.now();
+  const outcome = await svc.check(uri, { size: bytes.length });
+  const wallMs = performance.now() - t0;
+  await tick(100);
+  const r = probe.stop();
+
+  const small = await generate(0.002, 7);
+  const smallUri = vscode.Uri.file(small);
+  await svc.check(smallUri, {});
+  const t1 = performance.now();
+  for (let i = 0; i < 10; i++) await svc.check(smallUri, { text: undefined });
+  const recheckMs = (performance.now() - t1) / 10;
+  svc.dispose();
+  return { wallMs, maxStallMs: r.maxStallMs, p99DelayMs: r.p99DelayMs, problems: outcome?.problems.length, diagnostics: diagnostics.get(uri)?.length, recheckMs };
+}

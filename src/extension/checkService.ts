@@ -258,6 +258,7 @@ export class CheckService implements vscode.Disposable {
     for (const t of this.timers.values()) clearTimeout(t);
     for (const j of this.running.values()) j.controller.abort();
     this.stateEmitter.dispose();
+    void this.opts.runner.dispose?.();
   }
 }
 

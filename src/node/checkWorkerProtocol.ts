@@ -54,10 +54,20 @@ export interface FixAllGroup {
 
 export type WorkerRequest = CheckRequest | FixAllRequest;
 
-export type CheckWorkerMessage =
+/** One job for the check worker (a piscina task): the request and the port its progress and problems come back on. */
+export interface CheckTask {
+  request: WorkerRequest;
+  /** A node:worker_threads MessagePort (transferred with the task). */
+  port: unknown;
+}
+
+/** On the task's port, before the task's result: progress, and the problems in serialized parts (workerJob.encodeParts). */
+export type CheckTaskMessage =
   | { type: 'progress'; phase: 'read' | 'parse' | 'check'; fraction: number }
-  | { type: 'result'; result: CheckOutcome | FixAllOutcome }
-  | { type: 'failed'; message: string };
+  | { type: 'part'; data: Uint8Array };
+
+/** A check's outcome comes back without its problems: they come as `problemParts` parts on the port. */
+export type CheckTaskResult = (CheckOutcome & { problemParts: number }) | FixAllOutcome;
 
 /** One text edit, in byte offsets of the checked bytes and in 1-based line / UTF-16 column. */
 export interface PositionedEdit {

@@ -6,7 +6,7 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import * as mock from './vscodeMock';
-import { MAX_DIAGNOSTICS_PER_FILE, TRUNCATED_CODE, budgetProblems, diagnosticCode, roundRobin, toDiagnostics } from '../../src/extension/diagnostics';
+import { MAX_DIAGNOSTICS_PER_FILE, REVEAL_PROBLEM_COMMAND, TRUNCATED_CODE, budgetProblems, diagnosticCode, revealLink, roundRobin, toDiagnostics } from '../../src/extension/diagnostics';
 import type { PositionedProblem } from '../../src/core/report/located';
 
 const { __mock } = mock;
@@ -23,6 +23,16 @@ describe('diagnostics within VS Code\'s limits', () => {
     assert.deepEqual(roundRobin([3, 4], 100), [3, 4]);
     assert.deepEqual(roundRobin([10, 10, 10], 0), [0, 0, 0]);
     assert.equal(roundRobin([7, 9, 1000, 2], 999).reduce((a, b) => a + b), 999);
+  });
+
+  it('a rule id\'s code link is the command link VS Code parses (built from its parts, not parsed)', () => {
+    const uri = vscode.Uri.file('/w/a b/instances_%x.json');
+    const p = { ...problems('coco/a-error', 'error', 1)[0], annotationId: 'ann "7"', imageId: 3 };
+    const link = revealLink(uri, p);
+    const parsed = vscode.Uri.parse(`command:${REVEAL_PROBLEM_COMMAND}?${encodeURIComponent(JSON.stringify([uri.toString(), { jsonPath: p.jsonPath, rule: p.rule, line: p.line, annotationId: p.annotationId, imageId: p.imageId }]))}`);
+    assert.equal(link.toString(), parsed.toString());
+    assert.deepEqual(JSON.parse(link.query), [uri.toString(), { jsonPath: p.jsonPath, rule: p.rule, line: p.line, annotationId: 'ann "7"', imageId: 3 }]);
+    assert.deepEqual(JSON.parse(vscode.Uri.parse(link.toString()).query), JSON.parse(link.query), 'the link survives its string form');
   });
 
   it('3,000 problems: at most 1,000 per file with the summaries, errors first, every rule\'s summary in the Problems panel', () => {

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import * as vscode from 'vscode';
 import * as mock from './vscodeMock';
 import { CheckService } from '../../src/extension/checkService';
-import { InProcessCheckRunner, WorkerCheckRunner, type CheckRunner } from '../../src/extension/checkRunner';
+import { CancelledError, InProcessCheckRunner, WorkerCheckRunner, type CheckRunner } from '../../src/extension/checkRunner';
 import type { CheckRequest } from '../../src/node/checkWorkerProtocol';
 import { isShared, readFileShared } from '../../src/node/sharedBytes';
 import { applyByteEdits } from '../../src/core/edits/applyByteEdits';
@@ -68,6 +68,33 @@ describe('shared bytes from the host to the check worker', () => {
     assert.deepEqual(viaEdits.problems, viaCopy.problems);
     assert.equal(viaEdits.fingerprint, viaCopy.fingerprint, 'the fingerprint of the edited bytes');
     assert.ok(Buffer.from(bytes).equals(Buffer.from(new TextEncoder().encode(text))), 'the shared bytes were not written');
+  });
+
+  it('the worker kept between checks: every problem comes back (in parts, in order), a cancel stops the check, and the next check runs', async function () {
+    this.timeout(240_000);
+    const runner = new WorkerCheckRunner(releaseBundles());
+    try {
+      const inProcess = await new InProcessCheckRunner().run({ file, checkImageFiles: false }, () => undefined, signal());
+      assert.ok(inProcess.problems.length > 1000, `${inProcess.problems.length} problems: more than two parts`);
+      const first = await runner.run({ file, checkImageFiles: false }, () => undefined, signal());
+      assert.deepEqual(first.problems, inProcess.problems, 'the same problems, in the same order, as a check on this thread');
+      assert.equal(first.summary.errors + first.summary.warnings + first.summary.infos, inProcess.problems.length);
+      // Cancelled as soon as it reports progress: the worker running it is stopped.
+      const ac = new AbortController();
+      await assert.rejects(runner.run({ file, checkImageFiles: false }, () => ac.abort(), ac.signal), CancelledError);
+      const again = await runner.run({ file, checkImageFiles: false }, () => undefined, signal());
+      assert.deepEqual(again.problems, inProcess.problems, 'a check after the cancel gets a working worker');
+      // Without piscina (a VSIX packed without node_modules): one worker per check, the same problems.
+      const oneShot = new WorkerCheckRunner(releaseBundles(), { pools: false });
+      const progress: string[] = [];
+      const plain = await oneShot.run({ file, checkImageFiles: false }, (phase) => progress.push(phase), signal());
+      assert.deepEqual(plain.problems, inProcess.problems);
+      assert.ok(progress.includes('check'), 'its progress comes through');
+      const ac2 = new AbortController();
+      await assert.rejects(oneShot.run({ file, checkImageFiles: false }, () => ac2.abort(), ac2.signal), CancelledError);
+    } finally {
+      await runner.dispose();
+    }
   });
 
   it('a check of a file takes the bytes an open viewer read (useFileBytes), with the same outcome', async () => {

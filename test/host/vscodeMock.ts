@@ -356,8 +356,14 @@ export class MockTextDocument {
   isClosed = false;
   readonly isUntitled = false;
   private doc: LspTextDocument;
+  /**
+   * The file began with a UTF-8 byte order mark: as in VS Code, it is not part of the text
+   * (encoding "UTF-8 with BOM") and a save writes it back.
+   */
+  readonly hasBom: boolean;
   constructor(readonly uri: Uri, text: string, readonly languageId = 'json') {
-    this.doc = LspTextDocument.create(uri.toString(), languageId, 1, text);
+    this.hasBom = text.charCodeAt(0) === 0xfeff;
+    this.doc = LspTextDocument.create(uri.toString(), languageId, 1, this.hasBom ? text.slice(1) : text);
   }
   get version(): number { return this.doc.version; }
   get fileName(): string { return this.uri.fsPath; }
@@ -405,18 +411,27 @@ export class MockTextDocument {
     };
   }
   getWordRangeAtPosition(): Range | undefined { return undefined; }
+  /**
+   * Writes the text (with its BOM) and clears the dirty mark. As in VS Code, the dirty mark
+   * clears only on save (or revert, or an undo back to the saved version, which the mock has no
+   * undo stack for): an edit that makes the text equal to the file again leaves it dirty.
+   */
   async save(): Promise<boolean> {
-    fs.writeFileSync(this.uri.fsPath, this.doc.getText());
+    fs.writeFileSync(this.uri.fsPath, (this.hasBom ? '\uFEFF' : '') + this.doc.getText());
     this.isDirty = false;
     state.saved.push(this.uri.fsPath);
     workspaceEvents.save.fire(this as unknown as MockTextDocument);
     return true;
   }
-  /** Applies edits (in this document's coordinates, non-overlapping) as one change: one new version. */
+  /**
+   * Applies edits (in this document's coordinates, non-overlapping) as one change: one new version.
+   * As VS Code's text buffer does, line breaks in inserted text take the document's EOL.
+   */
   applyEdits(edits: readonly TextEdit[]): { range: Range; rangeOffset: number; rangeLength: number; text: string }[] {
+    const eol = this.eol === EndOfLine.CRLF ? '\r\n' : '\n';
     const resolved = edits.map((e) => {
       const r = this.validateRange(e.range);
-      return { r, s: this.offsetAt(r.start), t: this.offsetAt(r.end), text: e.newText };
+      return { r, s: this.offsetAt(r.start), t: this.offsetAt(r.end), text: e.newText.replace(/\r\n|\r|\n/g, eol) };
     }).sort((a, b) => a.s - b.s || a.t - b.t);
     for (let i = 1; i < resolved.length; i++) if (resolved[i].s < resolved[i - 1].t) throw new Error('Overlapping ranges are not allowed!');
     // Last first, as VS Code's change events list them: each range is then still valid when applied.

@@ -31,7 +31,7 @@ import { editorHtml } from './html';
 import { registerLinks } from './links';
 import { registerProblemsToText } from './problemsToText';
 import { previewCoco } from '../../editor/preview';
-import { diffText, mirrorChanges, sameEdits, type TextChange } from '../../editor/textMirror';
+import { diffText, mirrorChanges, sameEdits, textBytes, textLayout, type TextChange, type TextLayout } from '../../editor/textMirror';
 import type { ByteEdit } from '../../core/problems';
 import { EditorSession, type RevealTarget } from '../../editor/session';
 import type { ChartPick } from '../../core/metrics/stats/charts';
@@ -350,7 +350,8 @@ export class CocoEditorProvider implements vscode.CustomEditorProvider<CocoCusto
     // The viewer's own edit, mirrored into the text: nothing changed elsewhere.
     if (document.mirrored?.version === text.version) return;
     const holdsViewerEdits = document.mirrored !== undefined && document.mirrored.base === model.base && sameEdits(document.mirrored.edits, model.byteEdits());
-    const bytes = new TextEncoder().encode(text.getText());
+    // The text's bytes as its save would write them (with the file's BOM, which the text leaves out).
+    const bytes = textBytes(text.getText(), textLayout(model.base.bytes));
     // The text was in step with every viewer edit (an undo in the text, an edit there): nothing
     // of the viewer's is only in the viewer, so the viewer follows the text without asking.
     if (!model.isDirty || holdsViewerEdits) { await this.reloadFrom(document, bytes, 'text'); return; }
@@ -390,8 +391,9 @@ export class CocoEditorProvider implements vscode.CustomEditorProvider<CocoCusto
     const known = document.mirrored;
     if (!known || known.version !== text.version) return;
     let changes: TextChange[] | undefined;
-    if (known.base === model.base && isAscii(model.base)) {
-      changes = mirrorChanges(model.base.bytes, known.edits, edits);
+    const layout = known.base === model.base ? mirrorLayout(model.base) : undefined;
+    if (layout) {
+      changes = mirrorChanges(model.base.bytes, known.edits, edits, layout);
       if (changes.some((c) => text.getText(new vscode.Range(text.positionAt(c.start), text.positionAt(c.end))) !== c.expect)) changes = undefined;
     }
     changes ??= diffText(text.getText(), new TextDecoder().decode(model.bytes()));
@@ -401,6 +403,27 @@ export class CocoEditorProvider implements vscode.CustomEditorProvider<CocoCusto
       if (!(await vscode.workspace.applyEdit(edit))) { document.mirrored = undefined; return; }
     }
     document.mirrored = { base: model.base, edits, version: text.version };
+    if (!model.isDirty && text.isDirty) await this.cleanAtSavePoint(document, text);
+  }
+
+  /**
+   * The viewer is back at its save point (undo): the text, which holds every viewer edit, is dirty
+   * still, as VS Code clears a text's dirty mark only on save, revert or its own undo. When the
+   * text is the file on disk byte for byte, saving it writes those same bytes and clears the mark
+   * (both tabs clean, as the user left them). Not when a save participant could rewrite the text
+   * (format on save, final newline, trimming, code actions on save): the text then stays dirty.
+   */
+  private async cleanAtSavePoint(document: CocoCustomDocument, text: vscode.TextDocument): Promise<void> {
+    const model = await document.model;
+    const stat = await statOf(document.uri.fsPath);
+    if (!stat || stat.size > MAX_TEXT_BYTES || saveMayRewrite(text)) return;
+    const disk = await fs.promises.readFile(document.uri.fsPath).catch(() => undefined);
+    const version = text.version;
+    if (!disk || !sameBytes(disk, textBytes(text.getText(), textLayout(model.base.bytes)))) return;
+    if (text.version !== version || model.isDirty || !text.isDirty) return; // changed meanwhile
+    if (!(await text.save())) return;
+    document.disk = await statOf(document.uri.fsPath);
+    document.acceptedDisk = undefined;
   }
 
   /**
@@ -461,7 +484,7 @@ export class CocoEditorProvider implements vscode.CustomEditorProvider<CocoCusto
         await vscode.commands.executeCommand('workbench.action.files.revert', document.uri);
       } else {
         const text = openTextDocument(document.uri);
-        if (text) await this.reloadFrom(document, new TextEncoder().encode(text.getText()), 'text');
+        if (text) await this.reloadFrom(document, textBytes(text.getText(), textLayout((await document.model).base.bytes)), 'text');
       }
     } else if (choice === KEEP_MINE) {
       if (stat) document.acceptedDisk = stat;
@@ -769,7 +792,7 @@ export class CocoEditorProvider implements vscode.CustomEditorProvider<CocoCusto
     const text = same ? openTextDocument(document.uri) : undefined;
     if (same && sameStat(await statOf(destination.fsPath), document.disk) && model.lastKnownDisk === written) {
       // The file holds these bytes already (the JSON text saved them): nothing to write.
-    } else if (text?.isDirty && document.mirrored?.version === text.version && sameBytes(new TextEncoder().encode(text.getText()), bytes)) {
+    } else if (text?.isDirty && document.mirrored?.version === text.version && sameBytes(textBytes(text.getText(), textLayout(model.base.bytes)), bytes)) {
       // The JSON text holds the viewer's edits: saved through it, so VS Code's text is saved too
       // (not left dirty over a file that is newer than it).
       if (!(await text.save())) throw new Error(`${path.basename(destination.fsPath)} could not be saved through its open JSON text.`);
@@ -844,12 +867,28 @@ function voidEdit(): void {
 
 const sameBytes = (a: Uint8Array, b: Uint8Array) => a.length === b.length && Buffer.compare(a, b) === 0;
 
-/** Whether a base is ASCII (byte offsets are the text's UTF-16 offsets), computed once per base (SIMD in Node). */
-const asciiBases = new WeakMap<CocoDocument, boolean>();
-function isAscii(doc: CocoDocument): boolean {
-  let a = asciiBases.get(doc);
-  if (a === undefined) asciiBases.set(doc, (a = isAsciiBytes(doc.bytes)));
-  return a;
+/**
+ * How a base's text relates to its bytes (BOM, line ending), when it is ASCII after its BOM (byte
+ * offsets are then the text's UTF-16 offsets, less the BOM); undefined otherwise. Once per base
+ * (the ASCII test is SIMD in Node).
+ */
+const layouts = new WeakMap<CocoDocument, TextLayout | null>();
+function mirrorLayout(doc: CocoDocument): TextLayout | undefined {
+  let l = layouts.get(doc);
+  if (l === undefined) {
+    const layout = textLayout(doc.bytes);
+    layouts.set(doc, (l = isAsciiBytes(doc.bytes.subarray(layout.bom)) ? layout : null));
+  }
+  return l ?? undefined;
+}
+
+/** Whether VS Code's save of this text may change it first (save participants the user turned on). */
+function saveMayRewrite(text: vscode.TextDocument): boolean {
+  const editor = vscode.workspace.getConfiguration('editor', { uri: text.uri, languageId: text.languageId });
+  const files = vscode.workspace.getConfiguration('files', { uri: text.uri, languageId: text.languageId });
+  const actions = editor.get<Record<string, unknown> | string[]>('codeActionsOnSave');
+  const anyAction = Array.isArray(actions) ? actions.length > 0 : Object.values(actions ?? {}).some((v) => v === true || v === 'explicit' || v === 'always');
+  return !!editor.get<boolean>('formatOnSave') || !!files.get<boolean>('insertFinalNewline') || !!files.get<boolean>('trimTrailingWhitespace') || !!files.get<boolean>('trimFinalNewlines') || anyAction;
 }
 
 function openTextDocument(uri: vscode.Uri): vscode.TextDocument | undefined {

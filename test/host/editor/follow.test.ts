@@ -404,6 +404,102 @@ describe('the viewer follows the file, fixes carry fingerprints, save points and
       assert.deepEqual(warnings(), []);
     });
 
+    /** The viewer open beside the JSON text that VS Code opened from the file as it is on disk. */
+    async function sideBySideOn(content: string) {
+      fs.writeFileSync(file, content);
+      const text = await vscode.workspace.openTextDocument(uri) as unknown as mock.MockTextDocument;
+      const doc = openDoc();
+      const p = await openPanel(provider, doc);
+      await waitFor(() => inits(p).length === 1, 'init');
+      await doc.mirroring;
+      return { text, doc, p };
+    }
+    const mirroredTexts = () => __mock.state.appliedEdits.flatMap((e) => e.entries().flatMap(([, edits]) => edits.map((x) => x.newText)));
+
+    it('an undo in the viewer back to the saved state leaves the JSON text clean too, and the file as it was', async () => {
+      const { text, doc, p } = await sideBySide();
+      fs.writeFileSync(file, text0); // the text was opened from these bytes
+      await p.web.request('edit', { op: 'setBbox', annotationIndex: 1, bbox: [0, 0, 12, 10] });
+      await doc.mirroring;
+      assert.ok(text.isDirty);
+      await events[0].undo();
+      await doc.mirroring;
+      assert.equal(text.getText(), text0, 'the text is the file again');
+      assert.equal((await doc.model).isDirty, false, 'the viewer is at its save point');
+      assert.equal(text.isDirty, false, 'and so is the text: no tab left dirty over the very bytes on disk');
+      assert.equal(fs.readFileSync(file, 'utf8'), text0, 'the same bytes on disk');
+      await provider.settled(doc);
+      assert.deepEqual(warnings(), [], 'its own save is no change from elsewhere');
+      assert.equal(inits(p).length, 1, 'the viewer did not reload');
+      // Redo: both dirty again, and the edit is back in the text.
+      await events[0].redo();
+      await doc.mirroring;
+      assert.ok(text.isDirty);
+      assert.equal(text.getText(), await pending(doc));
+    });
+
+    it('back at the saved state with format-on-save on: the text is not saved (a save would rewrite it), it stays dirty', async () => {
+      __mock.state.settings.set('editor.formatOnSave', true);
+      const { text, doc, p } = await sideBySideOn(text0);
+      await p.web.request('edit', { op: 'setBbox', annotationIndex: 1, bbox: [0, 0, 12, 10] });
+      await doc.mirroring;
+      await events[0].undo();
+      await doc.mirroring;
+      assert.equal(text.getText(), text0);
+      assert.equal(text.isDirty, true);
+      assert.deepEqual(__mock.state.saved, [], 'nothing written');
+    });
+
+    it('a file with a UTF-8 BOM: viewer edits reach the text as the same minimal edits; a save keeps the BOM; both clean', async () => {
+      const { text, doc, p } = await sideBySideOn('\uFEFF' + text0);
+      assert.equal(text.getText(), text0, 'VS Code\'s text leaves the BOM out');
+      await p.web.request('edit', { op: 'setBbox', annotationIndex: 1, bbox: [0, 0, 12, 10] });
+      await p.web.request('edit', { op: 'delete', annotationIndex: 2 });
+      await doc.mirroring;
+      assert.equal(text.getText(), await pending(doc));
+      assert.deepEqual(mirroredTexts(), ['12', '120', ''], 'the changed numbers and the deleted annotation, nothing else');
+      await provider.saveCustomDocument(doc, token);
+      const disk = fs.readFileSync(file);
+      assert.deepEqual([...disk.subarray(0, 3)], [0xef, 0xbb, 0xbf], 'the BOM is still there');
+      assert.ok(disk.equals(Buffer.from((await doc.model).bytes())), 'the viewer\'s bytes on disk');
+      assert.deepEqual(__mock.state.saved, [file], 'saved through the text');
+      assert.equal(text.isDirty, false);
+      assert.equal((await doc.model).isDirty, false);
+      await provider.settled(doc);
+      assert.deepEqual(warnings(), []);
+    });
+
+    it('a file with CRLF line ends: viewer edits reach the text as the same minimal edits; a save through the text; both clean', async () => {
+      const crlf = cocoText([-5, 10, -7], '\r\n');
+      const { text, doc, p } = await sideBySideOn(crlf);
+      await p.web.request('edit', { op: 'setBbox', annotationIndex: 1, bbox: [0, 0, 12, 10] });
+      await p.web.request('edit', { op: 'delete', annotationIndex: 0 });
+      await doc.mirroring;
+      assert.equal(text.getText(), await pending(doc));
+      assert.deepEqual(mirroredTexts(), ['12', '120', ''], 'the changed numbers and the deleted annotation, nothing else');
+      assert.ok(!/[^\r]\n/.test(text.getText()), 'CRLF throughout');
+      await provider.saveCustomDocument(doc, token);
+      assert.equal(fs.readFileSync(file, 'utf8'), await pending(doc));
+      assert.deepEqual(__mock.state.saved, [file], 'saved through the text');
+      assert.equal(text.isDirty, false);
+      await provider.settled(doc);
+      assert.deepEqual(warnings(), []);
+    });
+
+    it('a CRLF file and a new annotation: the text gets it with CRLF (as VS Code inserts text), and later edits are still mirrored minimally', async () => {
+      const crlf = cocoText([-5, 10, -7], '\r\n');
+      const { text, doc, p } = await sideBySideOn(crlf);
+      assert.equal((await p.web.request('edit', { op: 'create', imageIndex: 0, categoryId: 1, polygons: [[10, 10, 50, 10, 50, 40]], shape: 'polygon' })).ok, true);
+      await doc.mirroring;
+      const asText = (s: string) => s.replace(/\r?\n/g, '\r\n');
+      assert.equal(text.getText(), asText(await pending(doc)), 'the viewer\'s file, in the text\'s line ends');
+      __mock.state.appliedEdits.length = 0;
+      await p.web.request('edit', { op: 'setBbox', annotationIndex: 1, bbox: [0, 0, 12, 10] });
+      await doc.mirroring;
+      assert.deepEqual(mirroredTexts(), ['12', '120'], 'after the insertion, still only the changed numbers (not a whole-text diff)');
+      assert.equal(text.getText(), asText(await pending(doc)));
+    });
+
     it('saving the text that holds the viewer\'s edits saves the viewer too: right bytes, the viewer clean', async () => {
       const { text, doc, p } = await sideBySide();
       await p.web.request('edit', { op: 'delete', annotationIndex: 0 });

@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import { applyByteEdits } from '../../../src/core/edits/applyByteEdits';
 import { CocoEditorModel } from '../../../src/editor/editorModel';
 import { isAscii } from 'node:buffer';
-import { diffText, mirrorChanges, type TextChange } from '../../../src/editor/textMirror';
+import { diffText, mirrorChanges, textBytes, textLayout, type TextChange } from '../../../src/editor/textMirror';
 import type { EditOp } from '../../../src/shared/protocol';
 
 const SAMPLE = path.resolve(__dirname, '../../../sample/annotations/instances_sample.json');
@@ -85,6 +85,38 @@ describe('text mirror (viewer edits → the open JSON text)', () => {
       const want = dec.decode(applyByteEdits(base, b));
       assert.equal(applyChanges(have, mirrorChanges(base, a, b)), want, `case ${i}`);
     }
+  });
+
+  it('random edit lists over a text with a BOM and CRLF line ends: the changes, in the text VS Code holds (no BOM, inserted line breaks as CRLF), give the new text', () => {
+    let seed = 11;
+    const rnd = (n: number) => { seed = (seed * 48271) % 2147483647; return seed % n; };
+    const body = '{\r\n  "a": [1, 2],\r\n  "b": 3\r\n}\r\n'.repeat(3);
+    const base = new Uint8Array([0xef, 0xbb, 0xbf, ...new TextEncoder().encode(body)]);
+    const layout = textLayout(base);
+    assert.deepEqual(layout, { bom: 3, eol: '\r\n' });
+    // As VS Code holds it: no BOM, and any line break an edit inserted as CRLF.
+    const asVsCode = (bytes: Uint8Array) => dec.decode(bytes).replace(/\r?\n/g, '\r\n');
+    const randomEdits = () => {
+      const out = [];
+      let at = 3 + rnd(5);
+      while (at < base.length) {
+        const len = Math.min(rnd(4), base.length - at);
+        // Never through a CRLF pair or the BOM (viewer edits rewrite numbers and whole elements).
+        if (base[at - 1] === 0x0d || base[at + len - 1] === 0x0d) { at++; continue; }
+        out.push({ start: at, end: at + len, newText: ['', '7', ',\n  "c": 1', '\n', '42'][rnd(5)] });
+        at += len + 1 + rnd(10);
+      }
+      return out;
+    };
+    for (let i = 0; i < 150; i++) {
+      const a = randomEdits();
+      const b = rnd(3) === 0 ? a.slice(0, rnd(a.length + 1)) : randomEdits();
+      const have = asVsCode(applyByteEdits(base, a));
+      const want = asVsCode(applyByteEdits(base, b));
+      assert.equal(applyChanges(have, mirrorChanges(base, a, b, layout)), want, `case ${i}`);
+    }
+    assert.deepEqual([...textBytes('{}', layout)], [0xef, 0xbb, 0xbf, 0x7b, 0x7d], 'a save writes the BOM back');
+    assert.deepEqual(textLayout(new TextEncoder().encode('{"a":1}')), { bom: 0, eol: '\n' }, 'one line: VS Code\'s default line end');
   });
 
   it('diffText: one change between the first and last differing character, none when equal', () => {

@@ -1,50 +1,37 @@
-/** runWorkerJob: the one start-up of the check and compare workers (progress, result, failure, death, cancel). */
+/**
+ * A big worker result crosses to the extension host in parts (issue 7: no host stall from a
+ * check's outcome): the parts decode to the same items, and the host's event loop gets a turn
+ * between parts, so a timer is never held behind the whole result.
+ */
 import * as assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { runWorkerJob, type WorkerJob } from '../../../src/node/workerJob';
+import { decodeParts, encodeParts } from '../../../src/node/workerJob';
 
-describe('runWorkerJob', () => {
-  let dir: string;
-  const script = (name: string, body: string) => {
-    const file = join(dir, `${name}.js`);
-    writeFileSync(file, `const { parentPort, workerData } = require('node:worker_threads');\n${body}\n`);
-    return file;
-  };
-  const job = (file: string, over: Partial<WorkerJob<'read' | 'check'>> = {}): WorkerJob<'read' | 'check'> => ({
-    script: file, workerData: { n: 21 }, onProgress: () => {}, signal: new AbortController().signal,
-    cancelled: () => new Error('cancelled'), died: (code) => new Error(`died ${code}`), ...over,
+describe('worker results in parts', () => {
+  const items = Array.from({ length: 2345 }, (_, i) => ({ rule: `coco/r${i % 7}`, message: `problem ${i} é ✓`, line: i + 1, related: i % 3 ? undefined : [{ line: i }] }));
+
+  it('parts of at most N items, each in an ArrayBuffer of its own, decode to the same items', async () => {
+    const parts = encodeParts(items, 500);
+    assert.equal(parts.length, 5);
+    for (const p of parts) assert.equal(p.byteLength, p.buffer.byteLength, 'transferable without taking other bytes along');
+    assert.deepEqual(await decodeParts(parts), items);
+    assert.deepEqual(await decodeParts(encodeParts([], 500)), []);
   });
 
-  before(() => { dir = mkdtempSync(join(tmpdir(), 'labelscope-workerjob-')); });
-  after(() => rmSync(dir, { recursive: true, force: true }));
-
-  it('passes workerData and transferred bytes, reports progress in order, resolves with the result', async () => {
-    const file = script('ok', `
-      parentPort.postMessage({ type: 'progress', phase: 'read', fraction: 0.5 });
-      parentPort.postMessage({ type: 'progress', phase: 'check', fraction: 1 });
-      parentPort.postMessage({ type: 'result', result: { doubled: workerData.n * 2, bytes: workerData.bytes.length } });`);
-    const seen: string[] = [];
-    const bytes = new Uint8Array(1000);
-    const out = await runWorkerJob<{ doubled: number; bytes: number }, 'read' | 'check'>(job(file, {
-      workerData: { n: 21, bytes }, transferList: [bytes.buffer as ArrayBuffer], onProgress: (p, f) => seen.push(`${p}:${f}`),
-    }));
-    assert.deepEqual(out, { doubled: 42, bytes: 1000 });
-    assert.deepEqual(seen, ['read:0.5', 'check:1']);
-    assert.equal(bytes.length, 0, 'the buffer was transferred, not copied');
+  it('the event loop runs between parts (one part per turn)', async () => {
+    const parts = encodeParts(items, 100);
+    let turns = 0;
+    let counting = true;
+    const tick = () => { if (counting) { turns++; setImmediate(tick); } };
+    setImmediate(tick);
+    await decodeParts(parts);
+    counting = false;
+    assert.ok(turns >= parts.length - 1, `${turns} turns of the event loop during ${parts.length} parts`);
   });
 
-  it('a failure message rejects with its text; a worker that exits first rejects with died(code)', async () => {
-    await assert.rejects(runWorkerJob(job(script('failed', `parentPort.postMessage({ type: 'failed', message: 'bad input at $.images[3]' });`))), /bad input at \$\.images\[3\]/);
-    await assert.rejects(runWorkerJob(job(script('exit', 'process.exit(3);'))), /died 3/);
-  });
-
-  it('an abort terminates a busy worker and rejects with cancelled(); an aborted signal never starts one', async () => {
+  it('stops between parts when aborted', async () => {
     const ac = new AbortController();
-    const file = script('busy', `parentPort.postMessage({ type: 'progress', phase: 'read', fraction: 0 }); for (;;) {}`);
-    const pending = runWorkerJob(job(file, { signal: ac.signal, onProgress: () => ac.abort() }));
-    await assert.rejects(pending, /cancelled/);
-    await assert.rejects(runWorkerJob(job(file, { signal: AbortSignal.abort() })), /cancelled/);
+    const parts = encodeParts(items, 100);
+    setImmediate(() => ac.abort(new Error('cancelled')));
+    await assert.rejects(decodeParts(parts, ac.signal), /cancelled/);
   });
 });
