@@ -13,6 +13,8 @@
  * (cursor on it, Ctrl+. offers its fixes), like any JSON file. The entry goes when the file's last
  * text tab closes; entries left by a window that closed with the text open go at the next start.
  * Labelscope's own "Open in Viewer" names the viewer explicitly, so it is not affected.
+ * The setting labelscope.problemsOpenInText (default on) turns this off, for users who keep
+ * settings.json under Settings Sync or would rather not see the entry.
  */
 import { minimatch } from 'minimatch';
 import * as vscode from 'vscode';
@@ -54,6 +56,8 @@ export function registerProblemsToText(context: vscode.ExtensionContext): vscode
   const owned = () => new Set(context.globalState.get<string[]>(OWNED_KEY, []));
   /** The entries the open text tabs want now. */
   const wanted = (): Set<string> => {
+    // Turned off: no entry is wanted, so the next sync removes Labelscope's own.
+    if (!vscode.workspace.getConfiguration('labelscope').get<boolean>('problemsOpenInText', true)) return new Set();
     const associations = vscode.workspace.getConfiguration('workbench').get<Record<string, string>>('editorAssociations') ?? {};
     const own = owned();
     const out = new Set<string>();
@@ -113,7 +117,9 @@ export function registerProblemsToText(context: vscode.ExtensionContext): vscode
       if (e.opened.length > 0 || e.closed.length > 0 || e.changed.length > 0) schedule();
       for (const tab of e.opened) void toOpenText(tab, viewTypes, owned());
     }),
-    vscode.workspace.onDidChangeConfiguration((e) => { if (e.affectsConfiguration('workbench.editorAssociations') && !running) schedule(); }),
+    vscode.workspace.onDidChangeConfiguration((e) => {
+      if (e.affectsConfiguration('labelscope.problemsOpenInText') || (e.affectsConfiguration('workbench.editorAssociations') && !running)) schedule();
+    }),
   );
 }
 
