@@ -16,6 +16,7 @@ import type { ByteEdit } from '../core/problems';
 import type { AnnotationState } from './annotationState';
 import { appendElements, elementStyle, elementText, keypointsText, polygonsText } from './geometryEdits';
 import { lazySink, parseLazyAsync } from './lazyDocument';
+import { textLayout } from './textMirror';
 
 /** Fingerprints of parsed documents' bytes (computed once, off the hot path where possible). */
 const fingerprints = new WeakMap<CocoDocument, Fingerprint>();
@@ -91,7 +92,7 @@ export function overrideByteEdits(state: AnnotationState): ByteEdit[] {
   if (newTexts.length && section && deleted.length === nBase && nBase > 0) {
     // Every annotation of the file deleted: the array is written anew.
     const edit = appendElements(doc, [], section, newTexts, style!);
-    return edit ? [edit] : [];
+    return edit ? inFileEol([edit], doc.bytes) : [];
   }
   // Runs of deleted neighbours go in one edit so that no two edits share a comma.
   for (let k = 0; k < deleted.length;) {
@@ -137,7 +138,17 @@ export function overrideByteEdits(state: AnnotationState): ByteEdit[] {
   }
   const append = style && appendElements(doc, entries, section, newTexts, style);
   if (append) edits.push(append);
-  return edits;
+  return inFileEol(edits, doc.bytes);
+}
+
+/**
+ * New text written with the file's line ending: the element and property templates use `\n`; a
+ * CRLF file keeps CRLF throughout (and its open text, which VS Code converts on insert, stays
+ * byte-equal to the viewer's bytes).
+ */
+function inFileEol(edits: ByteEdit[], bytes: Uint8Array): ByteEdit[] {
+  if (textLayout(bytes).eol !== '\r\n') return edits;
+  return edits.map((e) => (e.newText.includes('\n') ? { ...e, newText: e.newText.replace(/\r?\n/g, '\r\n') } : e));
 }
 
 /** The bytes to write: the base with only the edited values replaced. */

@@ -234,6 +234,17 @@ describe('viewer geometry edits (host)', () => {
     assert.ok(Buffer.from(model.bytes()).equals(Buffer.from(bytes)), 'undo: the file as it was');
   });
 
+  it('a CRLF file keeps CRLF: a new annotation is written with \\r\\n, the rest byte-identical', () => {
+    const crlf = Buffer.from(dec(bytes).replace(/\n/g, '\r\n'));
+    const model = CocoEditorModel.fromBytes(crlf, SAMPLE);
+    model.apply(model.prepare({ op: 'create', imageIndex: 1, categoryId: 3, polygons: [[10, 20, 60, 20, 60, 50, 10, 50]], shape: 'box' }) as never);
+    const out = dec(model.bytes());
+    assert.equal(/(^|[^\r])\n/.test(out), false, 'no line ends in a bare \\n');
+    assert.equal(JSON.parse(out).annotations.at(-1).id, 14);
+    const lastEnd = parseCoco(crlf).annotationEntries.at(-1)!.end;
+    assert.ok(Buffer.from(out).subarray(0, lastEnd).equals(crlf.subarray(0, lastEnd)), 'the file up to the new annotation is unchanged');
+  });
+
   it('a new annotation in a one-line file stays on one line; all annotations deleted + one added stays valid', () => {
     const text = '{"images": [{"id": 1, "file_name": "a.png", "width": 100, "height": 100}],\n"annotations": [{"id": 5, "image_id": 1, "category_id": 1, "bbox": [1,1,2,2], "area": 4}],\n"categories": [{"id": 1, "name": "x"}]}';
     const model = CocoEditorModel.fromBytes(Buffer.from(text), 'x.json');
