@@ -5,6 +5,7 @@
  * messages it sends back (filter, export).
  */
 import * as assert from 'node:assert/strict';
+import sharp from 'sharp';
 import * as esbuild from 'esbuild';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -41,13 +42,17 @@ async function openReport(browser: Browser, data: EvalReportData): Promise<Page>
 }
 
 /** RGB of a canvas pixel at CSS coordinates inside the chart. */
+/**
+ * The colour a user sees at (x, y) of a chart: read from a screenshot of the chart, so every
+ * canvas layer echarts draws (the heatmap may sit on its own layer over the axes) is composited.
+ */
 async function pixel(page: Page, chart: string, x: number, y: number): Promise<[number, number, number]> {
-  return page.evaluate(([sel, px, py]) => {
-    const c = document.querySelector(`#chart-${sel} canvas`) as HTMLCanvasElement;
-    const ratio = c.width / c.clientWidth;
-    const d = c.getContext('2d')!.getImageData(Math.round(px * ratio), Math.round(py * ratio), 1, 1).data;
-    return [d[0], d[1], d[2]] as [number, number, number];
-  }, [chart, x, y] as const);
+  const el = (await page.$(`#chart-${chart}`))!;
+  const png = await el.screenshot();
+  const { data, info } = await sharp(png).raw().toBuffer({ resolveWithObject: true });
+  const ratio = info.width / (await el.evaluate((e) => (e as HTMLElement).clientWidth));
+  const i = (Math.round(y * ratio) * info.width + Math.round(x * ratio)) * info.channels;
+  return [data[i], data[i + 1], data[i + 2]];
 }
 
 const hex = (h: string): [number, number, number] => [1, 3, 5].map((i) => parseInt(h.slice(i, i + 2), 16)) as [number, number, number];

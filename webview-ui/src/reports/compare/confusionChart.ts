@@ -23,8 +23,8 @@ export function confusionOption(labels: string[], rows: number[][]) {
     textStyle: { color: fg, fontFamily: themeColor('--vscode-font-family', 'sans-serif') },
     tooltip: { formatter: (p: { value: [number, number, number] }) => `A: ${labels[p.value[1]]}<br>B: ${labels[p.value[0]]}<br>${p.value[2]} objects` },
     grid: { left: 110, right: 20, top: 20, bottom: 90 },
-    xAxis: { type: 'category', data: labels, name: 'B', nameLocation: 'middle', nameGap: 70, axisLabel: { rotate: 45, color: fg }, splitArea: { show: true, areaStyle: { color: ['transparent', 'rgba(128, 128, 128, 0.08)'] } } },
-    yAxis: { type: 'category', data: labels, name: 'A', nameLocation: 'middle', nameGap: 95, inverse: true, axisLabel: { color: fg }, splitArea: { show: true, areaStyle: { color: ['transparent', 'rgba(128, 128, 128, 0.08)'] } } },
+    xAxis: { type: 'category', data: labels, name: 'B', nameLocation: 'middle', nameGap: 70, axisLabel: { rotate: 45, color: fg }, splitArea: { show: true, areaStyle: { color: ['rgba(128, 128, 128, 0)', 'rgba(128, 128, 128, 0.08)'] } } },
+    yAxis: { type: 'category', data: labels, name: 'A', nameLocation: 'middle', nameGap: 95, inverse: true, axisLabel: { color: fg }, splitArea: { show: true, areaStyle: { color: ['rgba(128, 128, 128, 0)', 'rgba(128, 128, 128, 0.08)'] } } },
     visualMap: {
       min: 0, max, calculable: false, show: false,
       inRange: { color: [themeColor('--vscode-editor-background', '#1e1e1e'), themeColor('--vscode-charts-blue', '#3794ff')] },

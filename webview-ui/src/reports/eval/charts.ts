@@ -76,8 +76,8 @@ export function confusionOption(data: EvalReportData, theme: ReportTheme) {
     ...base(theme, `Confusion matrix at IoU ${cm.iou.toFixed(2)}, score ≥ ${cm.minScore} (rows: labels, columns: detections)`),
     tooltip: { position: 'top' as const, formatter: (p: { value: [number, number, number] }) => `label ${cm.labels[p.value[1]]} → detected ${cm.labels[p.value[0]]}: ${p.value[2]}` },
     grid: { left: 110, right: 20, top: 36, bottom: 90 },
-    xAxis: { type: 'category' as const, data: cm.labels, name: 'detected', nameLocation: 'middle' as const, nameGap: 70, axisLabel: { color: theme.muted, rotate: 45, interval: 0 }, nameTextStyle: { color: theme.fg }, splitArea: { show: true, areaStyle: { color: ['transparent', 'rgba(128, 128, 128, 0.08)'] } } },
-    yAxis: { type: 'category' as const, data: cm.labels, inverse: true, name: 'label', axisLabel: { color: theme.muted, interval: 0 }, nameTextStyle: { color: theme.fg }, splitArea: { show: true, areaStyle: { color: ['transparent', 'rgba(128, 128, 128, 0.08)'] } } },
+    xAxis: { type: 'category' as const, data: cm.labels, name: 'detected', nameLocation: 'middle' as const, nameGap: 70, axisLabel: { color: theme.muted, rotate: 45, interval: 0 }, nameTextStyle: { color: theme.fg }, splitArea: { show: true, areaStyle: { color: ['rgba(128, 128, 128, 0)', 'rgba(128, 128, 128, 0.08)'] } } },
+    yAxis: { type: 'category' as const, data: cm.labels, inverse: true, name: 'label', axisLabel: { color: theme.muted, interval: 0 }, nameTextStyle: { color: theme.fg }, splitArea: { show: true, areaStyle: { color: ['rgba(128, 128, 128, 0)', 'rgba(128, 128, 128, 0.08)'] } } },
     visualMap: { min: 0, max, calculable: false, show: false, inRange: { color: [theme.heatLow, theme.heatHigh] } },
     series: [{
       type: 'heatmap' as const, data: cells,
