@@ -204,6 +204,15 @@ describe('e2e: the viewer as the file\'s home (issue 8)', function () {
     await s.webview().locator('body[data-shown^="0:"]').waitFor({ state: 'attached', timeout: 90_000 });
     await runCommand(s, 'Labelscope: Reopen as Text');
     await s.page.locator('.part.editor .editor-instance .monaco-editor .view-lines').first().waitFor({ state: 'visible', timeout: 30_000 });
+    const associations = (): Record<string, string> => {
+      let settings: Record<string, unknown> = {};
+      try { settings = JSON.parse(fs.readFileSync(path.join(s.userDataDir, 'User', 'settings.json'), 'utf8')) as Record<string, unknown>; } catch { /* not written yet */ }
+      return (settings['workbench.editorAssociations'] ?? {}) as Record<string, string>;
+    };
+    const ours = (a: Record<string, string>) => Object.keys(a).filter((k) => k.endsWith('/annotations/instances_sample.json'));
+    // The association is written when the text tab opens (a settings write: on a loaded machine it
+    // can take a moment, which a user's next click never beats).
+    await waitFor('the per-file association of the open text', async () => associations(), (a) => ours(a).length === 1, 30_000, 250);
 
     // The viewer is this file's default editor, yet with its text open a row click reveals the
     // problem in the text (not a viewer again beside it), so the text's quick fixes are at hand.
@@ -227,11 +236,6 @@ describe('e2e: the viewer as the file\'s home (issue 8)', function () {
     await s.page.keyboard.press('Escape');
 
     // The means: a per-file editor association kept while the text is open, gone when it closes.
-    const associations = () => {
-      const settings = JSON.parse(fs.readFileSync(path.join(s.userDataDir, 'User', 'settings.json'), 'utf8')) as Record<string, unknown>;
-      return (settings['workbench.editorAssociations'] ?? {}) as Record<string, string>;
-    };
-    const ours = (a: Record<string, string>) => Object.keys(a).filter((k) => k.endsWith('/annotations/instances_sample.json'));
     assert.deepEqual(ours(associations()).map((k) => associations()[k]), ['default'], 'the text editor is the file\'s editor while its text is open');
     await s.runCommand('View: Close Editor');
     await waitFor('the association to go with the text tab', async () => associations(), (a) => ours(a).length === 0, 15_000, 250);
