@@ -4,6 +4,7 @@
  */
 import type { CocoDocument, JsonObject, Located } from '../coco/document';
 import { cachedPerDocument } from './documentCache';
+import { allocateColumns } from './factColumns';
 import { segmentationFacts } from './facts';
 
 /** document's isJsonObject, local: a module-local call stays cheap in the hot pass. */
@@ -37,8 +38,7 @@ function computeBoxFacts(doc: CocoDocument): BoxFacts {
   const seg = segmentationFacts(doc);
   const entries = doc.annotationEntries;
   const n = entries.length;
-  const flags = new Uint8Array(n);
-  const x = new Float64Array(n), y = new Float64Array(n), w = new Float64Array(n), h = new Float64Array(n);
+  const [flags, x, y, w, h] = allocateColumns(n, ['u8', 'f64', 'f64', 'f64', 'f64'] as const);
   for (let a = 0; a < n; a++) {
     const ann = entries[a].value;
     if (!isJsonObject(ann)) continue;
@@ -55,7 +55,7 @@ function computeBoxFacts(doc: CocoDocument): BoxFacts {
     flags[a] = fl;
   }
   // imageSizes' rule (first image per id, positive finite width and height) on the same slots.
-  const slotWidth = new Float64Array(seg.slotW.length), slotHeight = new Float64Array(seg.slotW.length);
+  const [slotWidth, slotHeight] = allocateColumns(seg.slotW.length, ['f64', 'f64'] as const);
   const seen = new Uint8Array(seg.imageKeyCount);
   for (const e of doc.imageEntries) {
     const img = e.value;
