@@ -7,6 +7,7 @@
 import type { OutcomeProblem, PositionedFix } from '../node/checkWorkerProtocol';
 import { hostChannel, type EditOp, type Envelope, type DiffChange, type GridQuery, type HostNotifications, type HostChannel, type Id, type ImagePayload, type ProblemInfo, type ProblemsPayload, type CheckViewState } from '../shared/protocol';
 import { NOT_ON_DISK, type CocoEditorModel, type ImageSource, type ModelEdit, type RecheckInput, type RecheckResult, type RecheckedProblem } from './editorModel';
+import { byPlace } from './problemIndex';
 import type { ChartPick } from '../core/metrics/stats/charts';
 import type { AgreementLayer } from '../shared/evalLayerProtocol';
 import { AREA_BINS, ASPECT_BINS } from '../core/metrics/stats/histogram';
@@ -237,6 +238,9 @@ export class EditorSession {
     }
     try {
       const model = await this.ready();
+      // A big file: its lookups (by id, by image, the category counts) built in slices before the
+      // viewer shows it, not in one go by the first image, count or problem placement.
+      if (model.annotationCount() > EditorSession.PLACE_AT_ONCE) await model.prepareLookups();
       if (this.disposed) return;
       this.started = true;
       const reveal = this.o.initialReveal;
@@ -246,6 +250,8 @@ export class EditorSession {
       const check = this.o.checkState?.();
       if (check) this.channel.notify('checkState', check);
       if (reveal && revealIndex !== undefined) this.channel.notify('reveal', { imageIndex: revealIndex, ...(reveal.annotationId !== undefined ? { annotationId: reveal.annotationId } : {}) });
+      if (reveal?.problem || this.unconfirmed?.problem) await this.problemsSent;
+      if (this.disposed) return;
       if (reveal?.problem) this.revealProblem(reveal.problem);
       const again = this.unconfirmed;
       if (again && !reveal) {
@@ -284,12 +290,30 @@ export class EditorSession {
     const local = this.local;
     const key = (id: Id) => `${typeof id}:${String(id)}`;
     const hide = (p: OutcomeProblem) => (this.o.isFixed?.(p) ?? false) || (!!local && p.annotationId !== undefined && local.ids.has(key(p.annotationId)));
-    const payload = m.problemsPayload(outcome, hide);
+    const run = ++this.problemsRun;
+    if ((outcome?.length ?? 0) + m.annotationCount() <= EditorSession.PLACE_AT_ONCE) {
+      this.sendProblems(m.problemsPayload(outcome, hide), outcome, local);
+      this.problemsSent = Promise.resolve();
+      return;
+    }
+    // A big file: placed in slices (the host's thread never held long); a newer call supersedes this one.
+    this.problemsSent = m.problemsPayloadInSlices(outcome, hide).then((payload) => {
+      if (run === this.problemsRun && !this.disposed && this.model === m) this.sendProblems(payload, outcome, local);
+    }, () => undefined);
+  }
+
+  /** Problems plus annotations up to which the list is placed in one go (else in slices). */
+  static readonly PLACE_AT_ONCE = 20_000;
+  private problemsRun = 0;
+  /** Resolves when the latest problemsChanged's list is sent (tests, bench). */
+  problemsSent: Promise<void> = Promise.resolve();
+
+  private sendProblems(payload: ProblemsPayload, outcome: readonly OutcomeProblem[] | undefined, local: EditorSession['local']): void {
     // The other fixes ("Add category 7", "Change category_id to…") as buttons before the rule's own.
     if (outcome) for (const info of payload.problems) { const more = outcome[info.key]?.moreFixes; if (more?.length) info.moreFixes = more.map((f) => ({ id: f.id ?? f.title, title: f.title })); }
     if (local) {
       payload.problems.push(...local.problems);
-      payload.problems.sort((x, y) => x.imageIndex - y.imageIndex || x.line - y.line || x.key - y.key);
+      payload.problems.sort(byPlace);
       payload.source = 'check';
     }
     this.lastProblems = payload;
@@ -374,6 +398,7 @@ export class EditorSession {
   async revealTarget(t: RevealTarget): Promise<boolean> {
     const model = await this.ready();
     const i = this.targetIndex(model, t);
+    if (t.problem) await this.problemsSent;
     if (i === undefined || this.disposed) return t.problem ? this.revealProblem(t.problem) : false;
     this.unconfirmed = { imageIndex: i, ...(t.annotationId !== undefined ? { annotationId: t.annotationId } : {}), ...(t.problem ? { problem: t.problem } : {}) };
     this.reveal(i, t.annotationId);

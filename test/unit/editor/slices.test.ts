@@ -1,0 +1,63 @@
+/**
+ * The host's long walks in slices (issue 7): the sort in chunks + merges, the lookups and the
+ * problem placement built in slices must give exactly what the one-go versions give.
+ */
+import * as assert from 'node:assert/strict';
+import { CocoEditorModel } from '../../../src/editor/editorModel';
+import { sliceClock, sortInSlices } from '../../../src/editor/slices';
+import type { OutcomeProblem } from '../../../src/node/checkWorkerProtocol';
+
+function rng(seed: number) {
+  let s = seed >>> 0;
+  return () => ((s = (s * 1664525 + 1013904223) >>> 0) / 2 ** 32);
+}
+
+/** A yield that counts, and a clock that yields at every call (every slice boundary is crossed). */
+function countingClock() {
+  let yields = 0;
+  const yieldNow = () => { yields++; return Promise.resolve(); };
+  return { yieldNow, tick: sliceClock(yieldNow, 0), yields: () => yields };
+}
+
+describe('editor: walks in slices', () => {
+  it('sortInSlices sorts like Array.prototype.sort over several chunks, with duplicates and negatives, yielding between slices', async () => {
+    const r = rng(7);
+    for (const n of [0, 1, 65_536, 65_537, 300_001]) {
+      const a = Float64Array.from({ length: n }, () => Math.floor((r() - 0.5) * 1000) * 2 ** 22 + Math.floor(r() * 1000));
+      const want = [...a].sort((x, y) => x - y);
+      const c = countingClock();
+      const got = await sortInSlices(a, c.tick);
+      assert.deepEqual([...got], want);
+      if (n > 65_536) assert.ok(c.yields() > 10, `yielded ${c.yields()} times`);
+    }
+  });
+
+  it('problems placed in slices: the same list, order and file-level count as placed in one go; lookups as before', async () => {
+    const r = rng(3);
+    const images = Array.from({ length: 40 }, (_, i) => ({ id: i + 1, file_name: `${i}.jpg`, width: 10, height: 10 }));
+    const annotations = Array.from({ length: 9000 }, (_, k) => ({ id: r() < 0.01 ? `s${k}` : 5 + k * 3, image_id: r() < 0.02 ? 999 : 1 + Math.floor(r() * 40), category_id: 1, bbox: [0, 0, 1, 1], area: 1 }));
+    const text = JSON.stringify({ images, annotations, categories: [{ id: 1, name: 'a' }] });
+    const problems: OutcomeProblem[] = [];
+    for (let k = 0; k < 12_000; k++) {
+      const a = annotations[Math.floor(r() * annotations.length)];
+      const which = r();
+      const line = 1 + Math.floor(r() * 50);
+      problems.push({
+        rule: `coco/r${k % 5}`, severity: 'warning', message: `m${k}`, line, column: 1, endLine: line, endColumn: 2,
+        jsonPath: which < 0.8 ? '$' : `$.annotations[${Math.floor(r() * 9100)}]`,
+        ...(which < 0.6 ? { annotationId: a.id } : which < 0.8 ? { imageId: 1 + Math.floor(r() * 45) } : {}),
+      });
+    }
+    const hide = (p: OutcomeProblem) => p.message.endsWith('7');
+    const once = CocoEditorModel.fromBytes(new TextEncoder().encode(text), 'a.json');
+    const want = once.problemsPayload(problems, hide);
+    const sliced = CocoEditorModel.fromBytes(new TextEncoder().encode(text), 'a.json');
+    const c = countingClock();
+    const got = await sliced.problemsPayloadInSlices(problems, hide, c.yieldNow);
+    assert.deepEqual(got, want);
+    assert.ok(want.fileLevel > 0 && want.problems.some((p) => p.imageIndex >= 0));
+    assert.ok(c.yields() > 0);
+    for (const a of annotations.slice(0, 200)) assert.equal(sliced.imageIndexOfAnnotation(a.id), once.imageIndexOfAnnotation(a.id));
+    assert.deepEqual(sliced.categories(), once.categories());
+  });
+});
