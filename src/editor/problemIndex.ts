@@ -81,9 +81,10 @@ export function byPlace(x: ProblemInfo, y: ProblemInfo): number {
 const bitsFor = (max: number) => Math.max(1, Math.ceil(Math.log2(max + 1)));
 
 /**
- * `list` in the viewer's order. When the keys ascend along the list (as placed) and (image,
- * line, position) fit in 52 bits, one packed key per problem is sorted by the typed array's own
- * sort, in slices; else a comparator sort (one go).
+ * `list` in the viewer's order, by the typed array's own sort on packed keys, in slices. Needs
+ * the keys to ascend along the list (as placed: the list's position stands for the key). When
+ * (image, line, position) fit in 52 bits, one key per problem; else two stable passes, by
+ * (line, position) then by (image, rank of the first pass). Else a comparator sort (one go).
  */
 export async function sortProblemsInSlices(list: ProblemInfo[], tick: SliceClock): Promise<ProblemInfo[]> {
   let maxImage = 0, maxLine = 0, ascending = true, integral = true;
@@ -94,16 +95,29 @@ export async function sortProblemsInSlices(list: ProblemInfo[], tick: SliceClock
     if (p.imageIndex + 1 > maxImage) maxImage = p.imageIndex + 1;
     if (p.line > maxLine) maxLine = p.line;
   }
+  const imageBits = bitsFor(maxImage);
   const lineBits = bitsFor(maxLine);
   const posBits = bitsFor(list.length);
-  if (!ascending || !integral || bitsFor(maxImage) + lineBits + posBits > 52) return list.sort(byPlace);
-  const L = 2 ** lineBits;
+  if (!ascending || !integral || Math.max(imageBits, lineBits) + posBits > 52) return list.sort(byPlace);
   const P = 2 ** posBits;
+  const posOf = (x: number) => x - Math.floor(x / P) * P;
   const keys = new Float64Array(list.length);
-  for (let k = 0; k < list.length; k++) { const p = list[k]; keys[k] = ((p.imageIndex + 1) * L + p.line) * P + k; }
+  let order: Uint32Array | undefined;
+  if (imageBits + lineBits + posBits <= 52) {
+    const L = 2 ** lineBits;
+    for (let k = 0; k < list.length; k++) { const p = list[k]; keys[k] = ((p.imageIndex + 1) * L + p.line) * P + k; }
+  } else {
+    // By (line, position) first; then by image, ties kept in that order (their rank in it).
+    for (let k = 0; k < list.length; k++) keys[k] = list[k].line * P + k;
+    await tick();
+    const byLine = await sortInSlices(keys, tick);
+    order = new Uint32Array(list.length);
+    for (let r = 0; r < list.length; r++) order[r] = posOf(byLine[r]);
+    for (let r = 0; r < list.length; r++) keys[r] = (list[order[r]].imageIndex + 1) * P + r;
+  }
   await tick();
   const sorted = await sortInSlices(keys, tick);
   const out: ProblemInfo[] = new Array<ProblemInfo>(list.length);
-  for (let k = 0; k < sorted.length; k++) { const x = sorted[k]; out[k] = list[x - Math.floor(x / P) * P]; }
+  for (let k = 0; k < sorted.length; k++) { const r = posOf(sorted[k]); out[k] = list[order ? order[r] : r]; }
   return out;
 }

@@ -4,6 +4,7 @@
  */
 import * as assert from 'node:assert/strict';
 import { CocoEditorModel } from '../../../src/editor/editorModel';
+import { byPlace, sortProblemsInSlices } from '../../../src/editor/problemIndex';
 import { sliceClock, sortInSlices } from '../../../src/editor/slices';
 import type { OutcomeProblem } from '../../../src/node/checkWorkerProtocol';
 
@@ -29,6 +30,16 @@ describe('editor: walks in slices', () => {
       const got = await sortInSlices(a, c.tick);
       assert.deepEqual([...got], want);
       if (n > 65_536) assert.ok(c.yields() > 10, `yielded ${c.yields()} times`);
+    }
+  });
+
+  it('sortProblemsInSlices: the viewer order (image, line, key) with one packed key, with two passes (lines too long to pack with the image), and by comparator', async () => {
+    const r = rng(11);
+    for (const maxLine of [50, 2 ** 30, 2 ** 45]) {
+      const list = Array.from({ length: 70_000 }, (_, k) => ({ key: k * 2 + 1, rule: 'coco/x', severity: 'error' as const, message: '', imageIndex: Math.floor(r() * 300) - 1, line: Math.floor(r() * maxLine) }));
+      const want = [...list].sort(byPlace);
+      const got = await sortProblemsInSlices([...list], countingClock().tick);
+      assert.deepEqual(got.map((p) => p.key), want.map((p) => p.key), `lines up to ${maxLine}`);
     }
   });
 
