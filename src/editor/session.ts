@@ -8,6 +8,7 @@ import type { OutcomeProblem, PositionedFix } from '../node/checkWorkerProtocol'
 import { hostChannel, type EditOp, type Envelope, type DiffChange, type GridQuery, type HostNotifications, type HostChannel, type Id, type ImagePayload, type ProblemInfo, type ProblemsPayload, type CheckViewState } from '../shared/protocol';
 import { NOT_ON_DISK, type CocoEditorModel, type ImageSource, type ModelEdit, type RecheckInput, type RecheckResult, type RecheckedProblem } from './editorModel';
 import { byPlace } from './problemIndex';
+import { yieldToEventLoop } from './slices';
 import type { ChartPick } from '../core/metrics/stats/charts';
 import type { AgreementLayer } from '../shared/evalLayerProtocol';
 import { AREA_BINS, ASPECT_BINS } from '../core/metrics/stats/histogram';
@@ -86,6 +87,8 @@ export interface SessionOptions {
   preview?: Promise<import('../shared/protocol').PreviewPayload | undefined>;
   /** Where the file's check stands now (sent when the webview is up; later changes via checkStateChanged). */
   checkState?(): CheckViewState | undefined;
+  /** Problems per message to the webview (default EditorSession.PROBLEMS_PAGE). */
+  problemsPageSize?: number;
   /** The viewer's Cancel / Check Now on the file's check. */
   cancelCheck?(): void;
   checkNow?(): void;
@@ -292,13 +295,13 @@ export class EditorSession {
     const hide = (p: OutcomeProblem) => (this.o.isFixed?.(p) ?? false) || (!!local && p.annotationId !== undefined && local.ids.has(key(p.annotationId)));
     const run = ++this.problemsRun;
     if ((outcome?.length ?? 0) + m.annotationCount() <= EditorSession.PLACE_AT_ONCE) {
-      this.sendProblems(m.problemsPayload(outcome, hide), outcome, local);
-      this.problemsSent = Promise.resolve();
+      this.problemsSent = this.sendProblems(m.problemsPayload(outcome, hide), outcome, local, run);
       return;
     }
     // A big file: placed in slices (the host's thread never held long); a newer call supersedes this one.
     this.problemsSent = m.problemsPayloadInSlices(outcome, hide).then((payload) => {
-      if (run === this.problemsRun && !this.disposed && this.model === m) this.sendProblems(payload, outcome, local);
+      if (run === this.problemsRun && !this.disposed && this.model === m) return this.sendProblems(payload, outcome, local, run);
+      return undefined;
     }, () => undefined);
   }
 
@@ -308,7 +311,12 @@ export class EditorSession {
   /** Resolves when the latest problemsChanged's list is sent (tests, bench). */
   problemsSent: Promise<void> = Promise.resolve();
 
-  private sendProblems(payload: ProblemsPayload, outcome: readonly OutcomeProblem[] | undefined, local: EditorSession['local']): void {
+  /**
+   * Sets the list and sends it: in one message, or past `problemsPageSize` in pages, one per
+   * event-loop turn (serializing 124k problems at once holds the host's thread ~100 ms); the
+   * webview shows the list when its last page is in. A newer list stops the pages of this one.
+   */
+  private async sendProblems(payload: ProblemsPayload, outcome: readonly OutcomeProblem[] | undefined, local: EditorSession['local'], run: number): Promise<void> {
     // The other fixes ("Add category 7", "Change category_id to…") as buttons before the rule's own.
     if (outcome) for (const info of payload.problems) { const more = outcome[info.key]?.moreFixes; if (more?.length) info.moreFixes = more.map((f) => ({ id: f.id ?? f.title, title: f.title })); }
     if (local) {
@@ -317,8 +325,19 @@ export class EditorSession {
       payload.source = 'check';
     }
     this.lastProblems = payload;
-    this.channel.notify('problems', this.lastProblems);
+    const page = Math.max(1, this.o.problemsPageSize ?? EditorSession.PROBLEMS_PAGE);
+    const list = payload.problems;
+    if (list.length <= page) { this.channel.notify('problems', payload); return; }
+    for (let from = 0; from < list.length; from += page) {
+      if (from > 0) await yieldToEventLoop();
+      if (run !== this.problemsRun || this.disposed) return;
+      const more = from + page < list.length;
+      this.channel.notify('problems', { ...payload, problems: list.slice(from, from + page), ...(from > 0 ? { append: true } : {}), ...(more ? { more: true } : {}) });
+    }
   }
+
+  /** Problems per message to the webview (~3 ms to serialize). */
+  static readonly PROBLEMS_PAGE = 5000;
 
   get problems(): readonly ProblemInfo[] { return this.lastProblems.problems; }
 

@@ -7,6 +7,8 @@ import { CocoEditorModel } from '../../../src/editor/editorModel';
 import { byPlace, sortProblemsInSlices } from '../../../src/editor/problemIndex';
 import { sliceClock, sortInSlices } from '../../../src/editor/slices';
 import type { OutcomeProblem } from '../../../src/node/checkWorkerProtocol';
+import { EditorSession } from '../../../src/editor/session';
+import { webviewChannel, type Envelope, type ProblemsPayload } from '../../../src/shared/protocol';
 
 function rng(seed: number) {
   let s = seed >>> 0;
@@ -71,4 +73,49 @@ describe('editor: walks in slices', () => {
     for (const a of annotations.slice(0, 200)) assert.equal(sliced.imageIndexOfAnnotation(a.id), once.imageIndexOfAnnotation(a.id));
     assert.deepEqual(sliced.categories(), once.categories());
   });
+
+  it('a big file\'s problem list goes to the webview in pages, one per event-loop turn; a newer list stops the pages of an older one', async () => {
+    const images = Array.from({ length: 10 }, (_, i) => ({ id: i + 1, file_name: `${i}.jpg`, width: 10, height: 10 }));
+    // Past PLACE_AT_ONCE annotations: placed in slices, as a big file is.
+    const annotations = Array.from({ length: EditorSession.PLACE_AT_ONCE + 10 }, (_, k) => ({ id: k + 1, image_id: 1 + (k % 10), category_id: 1, bbox: [0, 0, 1, 1], area: 1 }));
+    const model = CocoEditorModel.fromBytes(new TextEncoder().encode(JSON.stringify({ images, annotations, categories: [{ id: 1, name: 'a' }] })), 'a.json');
+    let problems: OutcomeProblem[] = Array.from({ length: 12 }, (_, k) => ({ rule: 'coco/x', severity: 'warning', message: `first ${k}`, jsonPath: '$', line: 1, column: 1, endLine: 1, endColumn: 2, annotationId: 1 + k * 997 }));
+    const pages: ProblemsPayload[] = [];
+    const shown: ProblemsPayload[] = [];
+    let collecting: ProblemsPayload['problems'] | undefined;
+    const web = webviewChannel(() => undefined);
+    web.on('problems', (p) => {
+      pages.push(p);
+      // As the webview's main.ts puts pages together.
+      const list = p.append && collecting ? collecting : [];
+      list.push(...p.problems);
+      collecting = p.more ? list : undefined;
+      if (!p.more) shown.push({ ...p, problems: list });
+    });
+    const session = new EditorSession({ post: (m: Envelope) => web.receive(structuredClone(m)), source: { find: () => ({ tried: [] }), toSrc: (x) => x }, model: Promise.resolve(model), onEdit: () => undefined, problems: () => problems, problemsPageSize: 5 });
+    session.receive({ t: 'note', method: 'ready', params: {} });
+    await until(() => shown.length === 1);
+    await session.problemsSent;
+    assert.deepEqual(pages.map((p) => [p.problems.length, !!p.append, !!p.more]), [[5, false, true], [5, true, true], [2, true, false]]);
+    assert.deepEqual(shown[0].problems, [...session.problems]);
+    assert.equal(shown[0].problems.length, 12);
+
+    // Two lists in a row: only the newer one is shown whole, nothing of the first after it.
+    pages.length = 0;
+    shown.length = 0;
+    session.problemsChanged();
+    problems = problems.slice(0, 7).map((p) => ({ ...p, message: p.message.replace('first', 'second') }));
+    session.problemsChanged();
+    await session.problemsSent;
+    await new Promise((r) => setImmediate(r));
+    assert.equal(shown.length, 1);
+    assert.deepEqual(shown[0].problems.map((p) => p.message).sort(), problems.map((p) => p.message).sort());
+    assert.deepEqual(shown[0].problems, [...session.problems]);
+    session.dispose();
+  });
 });
+
+async function until(probe: () => boolean): Promise<void> {
+  for (let i = 0; i < 500 && !probe(); i++) await new Promise((r) => setTimeout(r, 5));
+  assert.ok(probe(), 'in time');
+}
