@@ -277,8 +277,14 @@ export class EditorSession {
     const m = this.model;
     if (!m || this.disposed || !this.started) return;
     this.local = undefined;
-    this.channel.notify('init', m.init(0, this.o.readonly));
-    this.problemsChanged();
+    const send = () => {
+      if (this.disposed || this.model !== m) return;
+      this.channel.notify('init', m.init(0, this.o.readonly));
+      this.problemsChanged();
+    };
+    // A big file: the new base's lookups in slices first (init's counts and the first image read them).
+    if (m.annotationCount() > EditorSession.PLACE_AT_ONCE) void m.prepareLookups().then(send, send);
+    else send();
   }
 
   progress(fraction: number, message: string): void {
