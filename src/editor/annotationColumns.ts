@@ -9,6 +9,7 @@
 import type { CocoDocument, IdKey, Located } from '../core/coco/document';
 import { isJsonObject } from '../core/coco/document';
 import { bboxOf, num } from './jsonValues';
+import { sortInSlices, STEPS, type SliceClock } from './slices';
 
 /** An int32 column slot meaning "not an int32: see `other`" (a value of exactly this moves the column to float64). */
 const NOT_INT = -2147483648;
@@ -102,6 +103,8 @@ export const NON_FINITE = 2;
 /** The element is not valid JSON (its value is undefined; the load reported it). */
 export const INVALID = 4;
 
+interface Parts { nums: number[]; packable: boolean; strings: Map<string, number[]> }
+
 /** Index bits of a packed (value, index) key: value · 2²² + index is exact for int32 values and up to 4M annotations. */
 const INDEX_BITS = 2 ** 22;
 
@@ -112,37 +115,60 @@ const INDEX_BITS = 2 ** 22;
  * typed array's own sort (~20× faster than a comparator over 860k annotations).
  */
 class IdIndex {
-  /** Packed keys (value · 2²² + index), or with `order`: the values in sorted order. */
-  private readonly sorted: Float64Array;
-  private readonly order?: Uint32Array;
-  private readonly strings = new Map<string, number[]>();
+  /**
+   * `sorted`: packed keys (value · 2²² + index), or with `order`: the values in sorted order.
+   * `strings`: the indices of each string value.
+   */
+  private constructor(
+    private readonly sorted: Float64Array,
+    private readonly order: Uint32Array | undefined,
+    private readonly strings: Map<string, number[]>,
+  ) {}
 
-  constructor(col: IdColumn, n: number) {
-    const nums: number[] = [];
-    let packable = n <= INDEX_BITS;
-    for (let i = 0; i < n; i++) {
+  static build(col: IdColumn, n: number): IdIndex {
+    const parts = IdIndex.collect(col, 0, n, { nums: [], packable: n <= INDEX_BITS, strings: new Map() });
+    if (parts.packable) return new IdIndex(IdIndex.packed(col, parts.nums, 0, parts.nums.length, new Float64Array(parts.nums.length)).sort(), undefined, parts.strings);
+    return IdIndex.unpacked(col, n, parts);
+  }
+
+  /** The same index, built in slices between which the event loop runs (big files on the host's thread). */
+  static async buildInSlices(col: IdColumn, n: number, tick: SliceClock): Promise<IdIndex> {
+    const parts: Parts = { nums: [], packable: n <= INDEX_BITS, strings: new Map() };
+    for (let from = 0; from < n; from += STEPS) { IdIndex.collect(col, from, Math.min(n, from + STEPS), parts); await tick(); }
+    if (!parts.packable) return IdIndex.unpacked(col, n, parts);
+    const keys = new Float64Array(parts.nums.length);
+    for (let from = 0; from < keys.length; from += STEPS) { IdIndex.packed(col, parts.nums, from, Math.min(keys.length, from + STEPS), keys); await tick(); }
+    return new IdIndex(await sortInSlices(keys, tick), undefined, parts.strings);
+  }
+
+  private static collect(col: IdColumn, from: number, to: number, parts: Parts): Parts {
+    for (let i = from; i < to; i++) {
       const v = col.get(i);
       if (typeof v === 'number') {
-        nums.push(i);
-        if ((v | 0) !== v) packable = false;
+        parts.nums.push(i);
+        if ((v | 0) !== v) parts.packable = false;
       } else if (typeof v === 'string') {
-        const list = this.strings.get(v);
-        if (list) list.push(i); else this.strings.set(v, [i]);
+        const list = parts.strings.get(v);
+        if (list) list.push(i); else parts.strings.set(v, [i]);
       }
     }
-    if (packable) {
-      const keys = new Float64Array(nums.length);
-      for (let k = 0; k < nums.length; k++) keys[k] = (col.get(nums[k]) as number) * INDEX_BITS + nums[k];
-      this.sorted = keys.sort();
-      return;
-    }
-    const order = Uint32Array.from(nums);
+    return parts;
+  }
+
+  private static packed(col: IdColumn, nums: number[], from: number, to: number, keys: Float64Array): Float64Array {
+    for (let k = from; k < to; k++) keys[k] = (col.get(nums[k]) as number) * INDEX_BITS + nums[k];
+    return keys;
+  }
+
+  /** Values that do not pack (non-int32, or over 4M annotations): a comparator sort (rare). */
+  private static unpacked(col: IdColumn, n: number, parts: Parts): IdIndex {
+    const order = Uint32Array.from(parts.nums);
     const key = new Float64Array(n);
     for (const i of order) key[i] = col.get(i) as number;
     order.sort((a, b) => key[a] - key[b] || a - b);
-    this.order = order;
-    this.sorted = new Float64Array(order.length);
-    for (let k = 0; k < order.length; k++) this.sorted[k] = key[order[k]];
+    const sorted = new Float64Array(order.length);
+    for (let k = 0; k < order.length; k++) sorted[k] = key[order[k]];
+    return new IdIndex(sorted, order, parts.strings);
   }
 
   /** The first index with this value (in file order). */
@@ -218,20 +244,33 @@ export class AnnotationColumns {
   area(i: number): number | undefined { const a = this.areas[i]; return a === a ? a : undefined; }
 
   /** Annotations with this `id`, in file order. */
-  withId(id: IdKey): readonly number[] { return (this.idIndex ??= new IdIndex(this.ids, this.length)).find(id); }
+  withId(id: IdKey): readonly number[] { return (this.idIndex ??= IdIndex.build(this.ids, this.length)).find(id); }
   /** The first annotation with this `id`. */
-  firstWithId(id: IdKey): number | undefined { return (this.idIndex ??= new IdIndex(this.ids, this.length)).first(id); }
+  firstWithId(id: IdKey): number | undefined { return (this.idIndex ??= IdIndex.build(this.ids, this.length)).first(id); }
   /** Annotations with this `image_id`, in file order. */
-  ofImage(id: IdKey): readonly number[] { return (this.imageIndex ??= new IdIndex(this.imageIds, this.length)).find(id); }
+  ofImage(id: IdKey): readonly number[] { return (this.imageIndex ??= IdIndex.build(this.imageIds, this.length)).find(id); }
+  /** Builds the lookups by `id` and `image_id` in slices (else the first lookup builds them in one go). */
+  async prepareLookups(tick: SliceClock): Promise<void> {
+    this.idIndex ??= await IdIndex.buildInSlices(this.ids, this.length, tick);
+    this.imageIndex ??= await IdIndex.buildInSlices(this.imageIds, this.length, tick);
+    if (!this.categoryCounts) {
+      const m = new Map<IdKey, number>();
+      for (let from = 0; from < this.length; from += STEPS) { this.countCategories(from, Math.min(this.length, from + STEPS), m); await tick(); }
+      this.categoryCounts ??= m;
+    }
+  }
   /** Annotations per `category_id` (numbers and strings). */
   countsByCategory(): ReadonlyMap<IdKey, number> {
     if (this.categoryCounts) return this.categoryCounts;
-    const m = new Map<IdKey, number>();
-    for (let i = 0; i < this.length; i++) {
+    return (this.categoryCounts = this.countCategories(0, this.length, new Map()));
+  }
+
+  private countCategories(from: number, to: number, m: Map<IdKey, number>): Map<IdKey, number> {
+    for (let i = from; i < to; i++) {
       const c = this.categoryIds.get(i);
       if (typeof c === 'number' || typeof c === 'string') m.set(c, (m.get(c) ?? 0) + 1);
     }
-    return (this.categoryCounts = m);
+    return m;
   }
 }
 
@@ -290,9 +329,11 @@ export class ImageColumns {
   isObject(i: number): boolean { return (this.flags[i] & IS_OBJECT) !== 0; }
   id(i: number): unknown { return this.idCol.get(i); }
   /** Images with this `id`, in file order. */
-  withId(id: IdKey): readonly number[] { return (this.ids ??= new IdIndex(this.idCol, this.length)).find(id); }
+  withId(id: IdKey): readonly number[] { return (this.ids ??= IdIndex.build(this.idCol, this.length)).find(id); }
+  /** Builds the lookup by `id` in slices. */
+  async prepareLookups(tick: SliceClock): Promise<void> { this.ids ??= await IdIndex.buildInSlices(this.idCol, this.length, tick); }
   /** The first image with this `id`. */
-  firstWithId(id: IdKey): number | undefined { return (this.ids ??= new IdIndex(this.idCol, this.length)).first(id); }
+  firstWithId(id: IdKey): number | undefined { return (this.ids ??= IdIndex.build(this.idCol, this.length)).first(id); }
 }
 
 export class ImageColumnsBuilder {

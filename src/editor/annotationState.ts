@@ -11,6 +11,7 @@ import type { Id } from '../shared/protocol';
 import type { AnnOverride } from './editTypes';
 import { columnsOf, imageColumnsOf, type AnnotationColumns, type ImageColumns } from './annotationColumns';
 import { bboxOf, num } from './jsonValues';
+import { sliceClock, STEPS } from './slices';
 
 export interface AnnotationView {
   /** Where it is in the base (undefined: created here). */
@@ -52,14 +53,38 @@ export class AnnotationState {
   imageIndexAt(index: number): number | undefined {
     const c = this.columns;
     if (index >= c.length) return this.imageIndexOfId(idOf(this.added[index - c.length]?.image_id) as IdKey);
-    if (!this.baseImageIndex) {
-      // Once per base: the grid's walks then read an array, not a map per annotation.
-      const m = new Int32Array(c.length);
-      for (let i = 0; i < c.length; i++) m[i] = this.imageIndexOfId(idOf(c.imageId(i)) as IdKey) ?? -1;
-      this.baseImageIndex = m;
-    }
+    // Once per base: the grid's walks then read an array, not a map per annotation.
+    this.baseImageIndex ??= this.imageIndicesOf(c, 0, c.length, new Int32Array(c.length));
     const k = this.baseImageIndex[index];
     return k < 0 ? undefined : k;
+  }
+
+  private imageIndicesOf(c: AnnotationColumns, from: number, to: number, m: Int32Array): Int32Array {
+    for (let i = from; i < to; i++) m[i] = this.imageIndexOfId(idOf(c.imageId(i)) as IdKey) ?? -1;
+    return m;
+  }
+
+  /**
+   * Builds the base's lookups (annotation by id, by image, image by id, image of each annotation,
+   * counts by category) in slices between which the event loop runs: on an 860k-annotation file
+   * the first problem placement would otherwise build them in one go (~1 s) on the host's thread.
+   */
+  prepareLookups(yieldNow?: () => Promise<void>): Promise<void> {
+    if (this.lookups?.base !== this.base) this.lookups = { base: this.base, ready: this.buildLookups(yieldNow) };
+    return this.lookups.ready;
+  }
+  private lookups?: { base: CocoDocument; ready: Promise<void> };
+
+  private async buildLookups(yieldNow?: () => Promise<void>): Promise<void> {
+    const base = this.base;
+    const tick = sliceClock(yieldNow);
+    const c = this.columns;
+    await this.imageColumns.prepareLookups(tick);
+    await c.prepareLookups(tick);
+    if (this.baseImageIndex || this.base !== base) return;
+    const m = new Int32Array(c.length);
+    for (let from = 0; from < c.length; from += STEPS) { this.imageIndicesOf(c, from, Math.min(c.length, from + STEPS), m); await tick(); }
+    if (this.base === base) this.baseImageIndex ??= m;
   }
 
   /** `category_id` (as changed here, else as written). */

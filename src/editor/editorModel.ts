@@ -24,7 +24,7 @@ import { prepareBaseEdit, prepareEdit } from './editOps';
 import { EditStack } from './editStack';
 import type { AnnotationEdit, BaseEdit, BaseSource, CreateEdit, ImageSource, ModelEdit } from './editTypes';
 import { GridIndex } from './gridIndex';
-import { imageIndexOfProblem, problemsPayload } from './problemIndex';
+import { imageIndexOfProblem, problemsPayload, problemsPayloadInSlices } from './problemIndex';
 import { FULL_RECHECK_MAX_BYTES, recheckInProcess, recheckInput, recheckResult, type RecheckInput, type RecheckResult, type RecheckedProblem } from './recheck';
 import { SavedFile, type JsonRange } from './savedFile';
 import { categories, imageInfo, imagePayload, initPayload } from './viewerPayloads';
@@ -120,6 +120,14 @@ export class CocoEditorModel {
   problemsPayload(problems: readonly OutcomeProblem[] | undefined, hide?: (p: OutcomeProblem) => boolean): ProblemsPayload {
     return problemsPayload(this.state, problems, hide);
   }
+
+  /** `problemsPayload` in slices between which the event loop runs (big files). */
+  problemsPayloadInSlices(problems: readonly OutcomeProblem[] | undefined, hide?: (p: OutcomeProblem) => boolean, yieldNow?: () => Promise<void>): Promise<ProblemsPayload> {
+    return problemsPayloadInSlices(this.state, problems, hide, yieldNow);
+  }
+
+  /** Builds the base's lookups in slices (the first problem placement or image would build them in one go). */
+  prepareLookups(yieldNow?: () => Promise<void>): Promise<void> { return this.state.prepareLookups(yieldNow); }
 
   /** Image indices matching a query, in display order. `problems`: the viewer's problem list. */
   queryGrid(q: GridQuery, problems: readonly ProblemInfo[] = []): Uint32Array { return this.grid.queryGrid(q, problems); }

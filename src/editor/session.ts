@@ -7,6 +7,8 @@
 import type { OutcomeProblem, PositionedFix } from '../node/checkWorkerProtocol';
 import { hostChannel, type EditOp, type Envelope, type DiffChange, type GridQuery, type HostNotifications, type HostChannel, type Id, type ImagePayload, type ProblemInfo, type ProblemsPayload, type CheckViewState } from '../shared/protocol';
 import { NOT_ON_DISK, type CocoEditorModel, type ImageSource, type ModelEdit, type RecheckInput, type RecheckResult, type RecheckedProblem } from './editorModel';
+import { byPlace } from './problemIndex';
+import { yieldToEventLoop } from './slices';
 import type { ChartPick } from '../core/metrics/stats/charts';
 import type { AgreementLayer } from '../shared/evalLayerProtocol';
 import { AREA_BINS, ASPECT_BINS } from '../core/metrics/stats/histogram';
@@ -85,6 +87,8 @@ export interface SessionOptions {
   preview?: Promise<import('../shared/protocol').PreviewPayload | undefined>;
   /** Where the file's check stands now (sent when the webview is up; later changes via checkStateChanged). */
   checkState?(): CheckViewState | undefined;
+  /** Problems per message to the webview (default EditorSession.PROBLEMS_PAGE). */
+  problemsPageSize?: number;
   /** The viewer's Cancel / Check Now on the file's check. */
   cancelCheck?(): void;
   checkNow?(): void;
@@ -237,6 +241,9 @@ export class EditorSession {
     }
     try {
       const model = await this.ready();
+      // A big file: its lookups (by id, by image, the category counts) built in slices before the
+      // viewer shows it, not in one go by the first image, count or problem placement.
+      if (model.annotationCount() > EditorSession.PLACE_AT_ONCE) await model.prepareLookups();
       if (this.disposed) return;
       this.started = true;
       const reveal = this.o.initialReveal;
@@ -246,6 +253,8 @@ export class EditorSession {
       const check = this.o.checkState?.();
       if (check) this.channel.notify('checkState', check);
       if (reveal && revealIndex !== undefined) this.channel.notify('reveal', { imageIndex: revealIndex, ...(reveal.annotationId !== undefined ? { annotationId: reveal.annotationId } : {}) });
+      if (reveal?.problem || this.unconfirmed?.problem) await this.problemsSent;
+      if (this.disposed) return;
       if (reveal?.problem) this.revealProblem(reveal.problem);
       const again = this.unconfirmed;
       if (again && !reveal) {
@@ -268,8 +277,14 @@ export class EditorSession {
     const m = this.model;
     if (!m || this.disposed || !this.started) return;
     this.local = undefined;
-    this.channel.notify('init', m.init(0, this.o.readonly));
-    this.problemsChanged();
+    const send = () => {
+      if (this.disposed || this.model !== m) return;
+      this.channel.notify('init', m.init(0, this.o.readonly));
+      this.problemsChanged();
+    };
+    // A big file: the new base's lookups in slices first (init's counts and the first image read them).
+    if (m.annotationCount() > EditorSession.PLACE_AT_ONCE) void m.prepareLookups().then(send, send);
+    else send();
   }
 
   progress(fraction: number, message: string): void {
@@ -284,17 +299,51 @@ export class EditorSession {
     const local = this.local;
     const key = (id: Id) => `${typeof id}:${String(id)}`;
     const hide = (p: OutcomeProblem) => (this.o.isFixed?.(p) ?? false) || (!!local && p.annotationId !== undefined && local.ids.has(key(p.annotationId)));
-    const payload = m.problemsPayload(outcome, hide);
+    const run = ++this.problemsRun;
+    if ((outcome?.length ?? 0) + m.annotationCount() <= EditorSession.PLACE_AT_ONCE) {
+      this.problemsSent = this.sendProblems(m.problemsPayload(outcome, hide), outcome, local, run);
+      return;
+    }
+    // A big file: placed in slices (the host's thread never held long); a newer call supersedes this one.
+    this.problemsSent = m.problemsPayloadInSlices(outcome, hide).then((payload) => {
+      if (run === this.problemsRun && !this.disposed && this.model === m) return this.sendProblems(payload, outcome, local, run);
+      return undefined;
+    }, () => undefined);
+  }
+
+  /** Problems plus annotations up to which the list is placed in one go (else in slices). */
+  static readonly PLACE_AT_ONCE = 20_000;
+  private problemsRun = 0;
+  /** Resolves when the latest problemsChanged's list is sent (tests, bench). */
+  problemsSent: Promise<void> = Promise.resolve();
+
+  /**
+   * Sets the list and sends it: in one message, or past `problemsPageSize` in pages, one per
+   * event-loop turn (serializing 124k problems at once holds the host's thread ~100 ms); the
+   * webview shows the list when its last page is in. A newer list stops the pages of this one.
+   */
+  private async sendProblems(payload: ProblemsPayload, outcome: readonly OutcomeProblem[] | undefined, local: EditorSession['local'], run: number): Promise<void> {
     // The other fixes ("Add category 7", "Change category_id to…") as buttons before the rule's own.
     if (outcome) for (const info of payload.problems) { const more = outcome[info.key]?.moreFixes; if (more?.length) info.moreFixes = more.map((f) => ({ id: f.id ?? f.title, title: f.title })); }
     if (local) {
-      payload.problems.push(...local.problems);
-      payload.problems.sort((x, y) => x.imageIndex - y.imageIndex || x.line - y.line || x.key - y.key);
+      // Both sorted: one linear merge (a comparator sort of a 124k list would hold the thread ~100 ms).
+      payload.problems = mergeSorted(payload.problems, [...local.problems].sort(byPlace));
       payload.source = 'check';
     }
     this.lastProblems = payload;
-    this.channel.notify('problems', this.lastProblems);
+    const page = Math.max(1, this.o.problemsPageSize ?? EditorSession.PROBLEMS_PAGE);
+    const list = payload.problems;
+    if (list.length <= page) { this.channel.notify('problems', payload); return; }
+    for (let from = 0; from < list.length; from += page) {
+      if (from > 0) await yieldToEventLoop();
+      if (run !== this.problemsRun || this.disposed) return;
+      const more = from + page < list.length;
+      this.channel.notify('problems', { ...payload, problems: list.slice(from, from + page), ...(from > 0 ? { append: true } : {}), ...(more ? { more: true } : {}) });
+    }
   }
+
+  /** Problems per message to the webview (~3 ms to serialize). */
+  static readonly PROBLEMS_PAGE = 5000;
 
   get problems(): readonly ProblemInfo[] { return this.lastProblems.problems; }
 
@@ -374,6 +423,7 @@ export class EditorSession {
   async revealTarget(t: RevealTarget): Promise<boolean> {
     const model = await this.ready();
     const i = this.targetIndex(model, t);
+    if (t.problem) await this.problemsSent;
     if (i === undefined || this.disposed) return t.problem ? this.revealProblem(t.problem) : false;
     this.unconfirmed = { imageIndex: i, ...(t.annotationId !== undefined ? { annotationId: t.annotationId } : {}), ...(t.problem ? { problem: t.problem } : {}) };
     this.reveal(i, t.annotationId);
@@ -467,5 +517,14 @@ export function gridFilterOf(pick: ChartPick): HostNotifications['filterGrid'] {
         : `${['small', 'medium', 'large'][pick.bin] ?? `size class ${pick.bin}`} boxes`;
     out.boxBin = { measure, bin: pick.bin, label };
   }
+  return out;
+}
+
+/** Two lists in the viewer's order, merged into one (ties: `a` first, as a stable sort of a + b). */
+function mergeSorted(a: ProblemInfo[], b: ProblemInfo[]): ProblemInfo[] {
+  if (!b.length) return a;
+  const out: ProblemInfo[] = [];
+  let i = 0, j = 0;
+  while (i < a.length || j < b.length) out.push(j >= b.length || (i < a.length && byPlace(a[i], b[j]) <= 0) ? a[i++] : b[j++]);
   return out;
 }

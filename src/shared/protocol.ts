@@ -123,6 +123,9 @@ export interface ProblemsPayload {
   source: 'check' | 'none';
   /** Problems left out (not tied to an image). */
   fileLevel: number;
+  /** A long list comes in pages: `more` on every page but the last; `append` on every page but the first. */
+  more?: boolean;
+  append?: boolean;
 }
 
 /**

@@ -37,7 +37,8 @@ describe('webview: problems and grid (chromium)', function () {
       problem({ rule: 'coco/info', message: 'file level', line: 1 }),
     ];
     const fixed: number[] = [];
-    h = await openEditor(browser, { session: { problems: () => problems, applyFix: async (p) => { fixed.push(problems.indexOf(p)); return { ok: true }; } } });
+    // One problem per message: the list arrives in pages (as a big file's does) and shows whole.
+    h = await openEditor(browser, { session: { problems: () => problems, problemsPageSize: 1, applyFix: async (p) => { fixed.push(problems.indexOf(p)); return { ok: true }; } } });
     await waitShown(h.page, 0);
     await h.page.waitForSelector('.prob-row');
     // The image's problems, then the file's (tied to no image) in their own group.

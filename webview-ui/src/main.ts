@@ -10,7 +10,7 @@ import '@vscode-elements/elements/dist/vscode-single-select/index.js';
 import '@vscode-elements/elements/dist/vscode-option/index.js';
 import '@vscode-elements/elements/dist/vscode-progress-bar/index.js';
 import css from './styles.css';
-import { webviewChannel, type EditOp, type Envelope, type ViewState, type WebviewChannel } from '../../src/shared/protocol';
+import { webviewChannel, type EditOp, type Envelope, type ProblemInfo, type ViewState, type WebviewChannel } from '../../src/shared/protocol';
 import { rleWorkerSettings } from './shapes';
 import { Minimap } from './minimap';
 import { Viewer } from './viewer';
@@ -110,7 +110,14 @@ channel.on('init', (p) => {
   if (state.mode === 'grid') gridMode.setMode('grid');
 });
 
-channel.on('problems', (p) => store.setProblems(p.problems, p.source, p.fileLevel));
+/** A long problem list's pages so far (shown when the last one is in). */
+let problemPages: ProblemInfo[] | undefined;
+channel.on('problems', (p) => {
+  const list = p.append && problemPages ? problemPages : [];
+  for (const x of p.problems) list.push(x);
+  problemPages = p.more ? list : undefined;
+  if (!p.more) store.setProblems(list, p.source, p.fileLevel);
+});
 channel.on('checkState', (s) => store.setCheckState(s));
 channel.on('revealProblem', ({ key }) => {
   const i = store.problems.findIndex((p) => p.key === key);
