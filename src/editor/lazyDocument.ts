@@ -11,7 +11,7 @@
  * host reads the columns instead.
  */
 import { CocoDocument, ROOT_ARRAY_KEY, type IdKey, type JsonKind, type JsonObject, type Located, type Section } from '../core/coco/document';
-import { abortError, DocumentBuilder, Scanner, type ParseAsyncOptions, type ParseOptions } from '../core/coco/parse';
+import { DocumentBuilder, scanInSlices, Scanner, type ParseAsyncOptions, type ParseOptions } from '../core/coco/parse';
 import type { DocumentSink } from '../node/parallelLoad';
 import { AnnotationColumns, ColumnsBuilder, ImageColumns, ImageColumnsBuilder, INVALID, NON_FINITE, type HasColumns } from './annotationColumns';
 
@@ -184,27 +184,10 @@ export function parseLazy(bytes: Uint8Array, opts: ParseOptions = {}): CocoDocum
   return b.finish(p.sections, p.rootKind, opts.path);
 }
 
-function defaultYield(): Promise<void> {
-  const g = globalThis as { setImmediate?: (f: () => void) => unknown };
-  return new Promise((resolve) => (typeof g.setImmediate === 'function' ? g.setImmediate(resolve) : setTimeout(resolve, 0)));
-}
-
 /** `parseCocoAsync` for the editor: in slices, the event loop running between them. */
 export async function parseLazyAsync(bytes: Uint8Array, opts: ParseAsyncOptions = {}): Promise<CocoDocument> {
-  const slice = Math.max(1024, opts.sliceBytes ?? 1 << 20);
-  const yieldNow = opts.yieldNow ?? defaultYield;
-  const check = () => { if (opts.signal?.aborted) throw abortError(opts.signal.reason); };
-  check();
   const b = new LazyBuilder(bytes, opts);
-  const p = new Scanner(bytes, opts, b);
-  const len = bytes.length;
-  while (!p.done) {
-    p.run(p.i + slice);
-    if (p.done) break;
-    opts.onProgress?.(len === 0 ? 0 : Math.min(p.i / len, 0.999));
-    await yieldNow();
-    check();
-  }
+  const p = await scanInSlices(bytes, opts, b);
   const doc = b.finish(p.sections, p.rootKind, opts.path);
   opts.onProgress?.(1);
   return doc;

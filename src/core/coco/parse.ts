@@ -563,16 +563,16 @@ export function abortError(reason?: unknown): Error {
 }
 
 /**
- * Same result as `parseCoco`, in slices of `sliceBytes`, giving the event loop a
- * turn between slices. Rejects with an AbortError when `signal` aborts.
+ * Runs a scanner over `bytes` into `sink` in slices of `sliceBytes`, giving the event loop a turn
+ * between slices and reporting progress; rejects with an AbortError when `signal` aborts. The
+ * caller builds its document from the returned scanner's sections (progress 1 is its to report).
  */
-export async function parseCocoAsync(bytes: Uint8Array, opts: ParseAsyncOptions = {}): Promise<CocoDocument> {
+export async function scanInSlices(bytes: Uint8Array, opts: ParseAsyncOptions, sink: ScanSink): Promise<Scanner> {
   const slice = Math.max(1024, opts.sliceBytes ?? 1 << 20);
   const yieldNow = opts.yieldNow ?? defaultYield;
   const check = () => { if (opts.signal?.aborted) throw abortError(opts.signal.reason); };
   check();
-  const b = new DocumentBuilder(bytes, opts);
-  const p = new Scanner(bytes, opts, b);
+  const p = new Scanner(bytes, opts, sink);
   const len = bytes.length;
   while (!p.done) {
     p.run(p.i + slice);
@@ -581,6 +581,16 @@ export async function parseCocoAsync(bytes: Uint8Array, opts: ParseAsyncOptions 
     await yieldNow();
     check();
   }
+  return p;
+}
+
+/**
+ * Same result as `parseCoco`, in slices of `sliceBytes`, giving the event loop a
+ * turn between slices. Rejects with an AbortError when `signal` aborts.
+ */
+export async function parseCocoAsync(bytes: Uint8Array, opts: ParseAsyncOptions = {}): Promise<CocoDocument> {
+  const b = new DocumentBuilder(bytes, opts);
+  const p = await scanInSlices(bytes, opts, b);
   const doc = buildDocument(b, p.sections, p.rootKind, opts.path);
   opts.onProgress?.(1);
   return doc;
