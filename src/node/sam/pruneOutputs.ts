@@ -12,7 +12,7 @@ import { detectDecoder, type ModelIo } from '../../core/sam';
 
 let protoModule: typeof onnx | undefined;
 /** onnx-proto (bundled) is set up on first use, so the extension's activation never pays for it. */
-function onnxProto(): typeof onnx {
+export function onnxProto(): typeof onnx {
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded on first use
   protoModule ??= (require('onnx-proto') as typeof import('onnx-proto')).onnx;
   return protoModule;

@@ -20,6 +20,7 @@ import {
 } from '../../core/sam';
 import type { EncoderImage } from './imageInput';
 import { loadOrt } from './ort';
+import { DecoderRunner } from './decoderRunner';
 import { decoderForLowRes } from './pruneOutputs';
 
 export type ExecutionProvider = 'cpu' | 'cuda';
@@ -31,6 +32,11 @@ export interface SamModelOptions {
   executionProvider?: ExecutionProvider;
   /** onnxruntime intra-op threads (default: onnxruntime's choice). */
   intraOpThreads?: number;
+  /**
+   * Split the decoder at the prompt (decoderRunner.ts): default true on CPU. On CUDA the
+   * per-image results would cross to the host and back on every click, so it runs whole.
+   */
+  splitDecoder?: boolean;
 }
 
 /** The encoder's outputs for one image, in EncoderSpec.outputNames order. */
@@ -73,7 +79,7 @@ export class SamModel {
   private constructor(
     private readonly ort: typeof Ort,
     private readonly encoder: Ort.InferenceSession,
-    private readonly decoder: Ort.InferenceSession,
+    private readonly decoder: DecoderRunner,
     readonly encoderSpec: EncoderSpec,
     readonly decoderSpec: DecoderSpec,
     /** The provider the sessions run on. */
@@ -141,10 +147,13 @@ export class SamModel {
       const decoderSpec = detectDecoder(ioOf(decoder), opts.decoderPath);
       checkPair(encoderSpec, decoderSpec, opts.encoderPath, opts.decoderPath);
       const hash = createHash('sha256').update(await fileSha256(opts.encoderPath)).update(await fileSha256(opts.decoderPath)).digest('hex');
-      return new SamModel(ort, encoder, decoder, encoderSpec, decoderSpec, provider, fallbackReason, hash);
+      const bytes = typeof decoderSource === 'string' ? new Uint8Array(await fs.promises.readFile(decoderSource)) : decoderSource;
+      const runner = await DecoderRunner.open(ort, decoder, bytes, decoderSpec,
+        (model) => ort.InferenceSession.create(model, { ...base, executionProviders: [provider] }), opts.splitDecoder ?? provider === 'cpu');
+      return new SamModel(ort, encoder, runner, encoderSpec, decoderSpec, provider, fallbackReason, hash);
     } catch (e) {
       await encoder.release();
-      await decoder.release();
+      await decoder.release().catch(() => undefined);
       throw e;
     }
   }
@@ -166,24 +175,27 @@ export class SamModel {
     return { frame: image.frame, tensors, ms };
   }
 
+  /**
+   * Starts the decoder's per-image part for this embedding and mask state in the background, so
+   * the next click with them runs only the per-click part (a no-op when the decoder runs whole).
+   */
+  prepare(embedding: SamEmbedding, maskInput?: Float32Array): void {
+    this.decoder.prepare(embedding, maskInput)?.catch(() => undefined);
+  }
+
+  /** Nodes of the decoder run once per image and mask state instead of per click (0: runs whole). */
+  get decoderPrefixNodes(): number { return this.decoder.prefixNodes; }
+
   async decode(embedding: SamEmbedding, prompt: SamPrompt, opts: DecodeOptions = {}): Promise<DecodeResult> {
     const { ort } = this;
     const spec = this.decoderSpec;
     const p = encodePrompt(embedding.frame, prompt, spec.padWithoutBox);
-    const feeds: Record<string, Ort.Tensor> = {
+    const promptFeeds = {
       point_coords: new ort.Tensor('float32', p.coords, [1, p.count, 2]),
       point_labels: new ort.Tensor('float32', p.labels, [1, p.count]),
-      mask_input: new ort.Tensor('float32', opts.maskInput ?? new Float32Array(SAM_LOW_RES_SIZE * SAM_LOW_RES_SIZE), [1, 1, SAM_LOW_RES_SIZE, SAM_LOW_RES_SIZE]),
-      has_mask_input: new ort.Tensor('float32', Float32Array.of(opts.maskInput ? 1 : 0), [1]),
     };
-    spec.embeddingInputs.forEach((name, i) => {
-      const t = embedding.tensors[i];
-      feeds[name] = new ort.Tensor('float32', t.data, t.dims);
-    });
-    // Never read: only the low-res logits are fetched, so the graph's upscaling does not run.
-    if (spec.hasOrigImSize) feeds.orig_im_size = new ort.Tensor('float32', Float32Array.of(1, 1), [2]);
     const t0 = performance.now();
-    const out = await this.decoder.run(feeds, [spec.iouOutput, spec.lowResOutput]);
+    const out = await this.decoder.run(embedding, opts.maskInput, promptFeeds, [spec.iouOutput, spec.lowResOutput]);
     const ms = performance.now() - t0;
     const iou = out[spec.iouOutput].data as Float32Array;
     const low = out[spec.lowResOutput];

@@ -1,0 +1,177 @@
+/**
+ * The SAM decoder split at the prompt: what depends only on the image embedding and the mask
+ * state (mask_input, has_mask_input) runs once per image and mask state in a prefix model, and
+ * each click runs only the rest (splitGraph.ts; shape arithmetic folded first, foldShapes.ts).
+ * In the official export the prefix is the dense-prompt branch, the image side's sum with it,
+ * and the first transformer layer's key/value/query projections of the 4096 image tokens.
+ * Outputs are bit-identical to the whole decoder's: every node runs as before, on the same
+ * operands (test/unit/node/sam/decoderSplit.test.ts, bench/sam.ts).
+ *
+ * Prefix results are kept for the last few embeddings (by object: the EmbeddingCache hands out
+ * the same one for an image): the no-mask state, and the latest fed-back mask, which
+ * `prepare` computes ahead, while the user decides on the next click. They are ~2.5x an
+ * embedding's size, so they are not kept for every cached embedding.
+ * A graph that does not split cleanly runs whole, as before.
+ */
+import type * as Ort from 'onnxruntime-node';
+import type { DecoderSpec } from '../../core/sam';
+import { SAM_LOW_RES_SIZE } from '../../core/sam';
+import { foldKnownShapes } from './foldShapes';
+import { graphIo } from './pruneOutputs';
+import { splitAtInputs, type BoundaryInfo } from './splitGraph';
+
+type Feeds = Record<string, Ort.Tensor>;
+type Create = (model: Uint8Array) => Promise<Ort.InferenceSession>;
+
+/** Prefix results kept for this many embeddings (the image on screen, and one before it). */
+const KEPT_EMBEDDINGS = 2;
+const ZERO_MASK = new Float32Array(SAM_LOW_RES_SIZE * SAM_LOW_RES_SIZE);
+const ONNX_TYPES: Record<string, number> = {
+  float32: 1, uint8: 2, int8: 3, uint16: 4, int16: 5, int32: 6, int64: 7, bool: 9, float16: 10, float64: 11, uint32: 12, uint64: 13,
+};
+
+/** The decoder inputs that stay the same from click to click on one image and mask state. */
+export function staticDecoderInputs(spec: DecoderSpec): string[] {
+  return [...spec.embeddingInputs, 'mask_input', 'has_mask_input', ...(spec.hasOrigImSize ? ['orig_im_size'] : [])];
+}
+
+interface Split {
+  prefix: Ort.InferenceSession;
+  suffix: Ort.InferenceSession;
+  prefixNodes: number;
+}
+
+interface PerImage {
+  noMask?: Promise<Feeds>;
+  masked?: { mask: Float32Array; feeds: Promise<Feeds> };
+}
+
+/** The tensors of one embedding (SamEmbedding's shape, without importing samModel here). */
+export interface EmbeddingTensors {
+  tensors: { data: Float32Array; dims: number[] }[];
+}
+
+export class DecoderRunner {
+  private readonly perImage = new Map<EmbeddingTensors, PerImage>();
+
+  private constructor(
+    private readonly ort: typeof Ort,
+    private readonly spec: DecoderSpec,
+    private readonly whole: Ort.InferenceSession | undefined,
+    private readonly split: Split | undefined,
+    /** Why the decoder runs whole (undefined when split). */
+    readonly wholeReason: string | undefined,
+  ) {}
+
+  /** The nodes run once per image and mask state (0: the decoder runs whole). */
+  get prefixNodes(): number { return this.split?.prefixNodes ?? 0; }
+
+  /** Input names and shapes of the per-click model (the whole decoder when not split). */
+  get clickSession(): Ort.InferenceSession { return this.split?.suffix ?? this.whole!; }
+
+  /**
+   * `whole`: the decoder (already cut to the outputs fetched) opened as one session; `model` its
+   * bytes. When `trySplit` and the graph splits cleanly, the prefix and suffix replace it
+   * (it is released); else it runs whole.
+   */
+  static async open(ort: typeof Ort, whole: Ort.InferenceSession, model: Uint8Array | undefined, spec: DecoderSpec, create: Create, trySplit: boolean): Promise<DecoderRunner> {
+    const split = !trySplit || !model ? 'not tried' : await openSplit(ort, model, spec, create).catch((e: Error) => `the split failed: ${e.message.split('\n')[0]}`);
+    if (typeof split === 'string') return new DecoderRunner(ort, spec, whole, undefined, split);
+    await whole.release();
+    return new DecoderRunner(ort, spec, undefined, split, undefined);
+  }
+
+  private staticFeeds(embedding: EmbeddingTensors, maskInput: Float32Array | undefined): Feeds {
+    const { ort } = this;
+    const feeds: Feeds = {
+      mask_input: new ort.Tensor('float32', maskInput ?? ZERO_MASK, [1, 1, SAM_LOW_RES_SIZE, SAM_LOW_RES_SIZE]),
+      has_mask_input: new ort.Tensor('float32', Float32Array.of(maskInput ? 1 : 0), [1]),
+    };
+    this.spec.embeddingInputs.forEach((name, i) => {
+      const t = embedding.tensors[i];
+      feeds[name] = new ort.Tensor('float32', t.data, t.dims);
+    });
+    // Never read: only the low-res logits are fetched, so the graph's upscaling does not run.
+    if (this.spec.hasOrigImSize) feeds.orig_im_size = new ort.Tensor('float32', Float32Array.of(1, 1), [2]);
+    return feeds;
+  }
+
+  /**
+   * Starts (or finds) the per-image part for this embedding and mask state; the next click with
+   * that state only runs the rest. Nothing to do when the decoder runs whole.
+   */
+  prepare(embedding: EmbeddingTensors, maskInput?: Float32Array): Promise<Feeds> | undefined {
+    const split = this.split;
+    if (!split) return undefined;
+    let entry = this.perImage.get(embedding);
+    if (entry) this.perImage.delete(embedding);
+    entry ??= {};
+    this.perImage.set(embedding, entry); // most recent last
+    for (const key of this.perImage.keys()) {
+      if (this.perImage.size <= KEPT_EMBEDDINGS) break;
+      this.perImage.delete(key);
+    }
+    if (!maskInput && entry.noMask) return entry.noMask;
+    if (maskInput && entry.masked?.mask === maskInput) return entry.masked.feeds;
+    const all = this.staticFeeds(embedding, maskInput);
+    const feeds = split.prefix.run(Object.fromEntries(split.prefix.inputNames.map((n) => [n, all[n]])))
+      .then((out) => ({ ...all, ...(out as Feeds) }));
+    const forget = () => {
+      const e = this.perImage.get(embedding);
+      if (!e) return;
+      if (!maskInput && e.noMask === feeds) e.noMask = undefined;
+      if (maskInput && e.masked?.feeds === feeds) e.masked = undefined;
+    };
+    feeds.catch(forget);
+    if (maskInput) entry.masked = { mask: maskInput, feeds };
+    else entry.noMask = feeds;
+    return feeds;
+  }
+
+  /** One click: the prompt's feeds (point_coords, point_labels) on top of the image's. */
+  async run(embedding: EmbeddingTensors, maskInput: Float32Array | undefined, prompt: Feeds, fetches: string[]): Promise<Ort.InferenceSession.ReturnType> {
+    const prepared = this.prepare(embedding, maskInput);
+    if (!prepared || !this.split) return this.whole!.run({ ...this.staticFeeds(embedding, maskInput), ...prompt }, fetches);
+    const all = { ...(await prepared), ...prompt };
+    const suffix = this.split.suffix;
+    return suffix.run(Object.fromEntries(suffix.inputNames.map((n) => [n, all[n]])), fetches);
+  }
+
+  async release(): Promise<void> {
+    this.perImage.clear();
+    await this.whole?.release();
+    await this.split?.prefix.release();
+    await this.split?.suffix.release();
+  }
+}
+
+async function openSplit(ort: typeof Ort, model: Uint8Array, spec: DecoderSpec, create: Create): Promise<Split | string> {
+  const folded = foldKnownShapes(model).bytes;
+  const plan = splitAtInputs(folded, staticDecoderInputs(spec));
+  if (typeof plan === 'string') return plan;
+  // One prefix run on zeros gives the boundary values' types and shapes for the suffix's inputs;
+  // the static inputs' declared shapes must be fixed, so these are the same for every image.
+  const declared = new Map(graphIo(folded).inputs.map((i) => [i.name, i.shape]));
+  const probe: Feeds = {};
+  for (const name of plan.prefixInputs) {
+    const shape = declared.get(name);
+    if (!shape || !shape.every((d): d is number => typeof d === 'number')) return `${name} has no fixed shape`;
+    probe[name] = new ort.Tensor('float32', new Float32Array(shape.reduce((a, b) => a * b, 1)), shape);
+  }
+  const prefix = await create(plan.prefix);
+  try {
+    const out = await prefix.run(probe);
+    const info = new Map<string, BoundaryInfo>();
+    for (const name of plan.boundary) {
+      const t = out[name];
+      const elemType = ONNX_TYPES[t.type];
+      if (!elemType) throw new Error(`${name} has the type ${t.type}`);
+      info.set(name, { elemType, dims: t.dims.map(Number) });
+    }
+    const suffix = await create(plan.suffix(info));
+    return { prefix, suffix, prefixNodes: plan.prefixNodes };
+  } catch (e) {
+    await prefix.release();
+    throw e;
+  }
+}
