@@ -53,6 +53,8 @@ export interface EmbeddingTensors {
 
 export class DecoderRunner {
   private readonly perImage = new Map<EmbeddingTensors, PerImage>();
+  /** Prefix runs started (for tests and the bench: a click with a prepared state adds none). */
+  prefixRuns = 0;
 
   private constructor(
     private readonly ort: typeof Ort,
@@ -114,6 +116,7 @@ export class DecoderRunner {
     if (!maskInput && entry.noMask) return entry.noMask;
     if (maskInput && entry.masked?.mask === maskInput) return entry.masked.feeds;
     const all = this.staticFeeds(embedding, maskInput);
+    this.prefixRuns++;
     const feeds = split.prefix.run(Object.fromEntries(split.prefix.inputNames.map((n) => [n, all[n]])))
       .then((out) => ({ ...all, ...(out as Feeds) }));
     const forget = () => {

@@ -186,6 +186,9 @@ export class SamModel {
   /** Nodes of the decoder run once per image and mask state instead of per click (0: runs whole). */
   get decoderPrefixNodes(): number { return this.decoder.prefixNodes; }
 
+  /** Runs of the decoder's per-image part so far. */
+  get decoderPrefixRuns(): number { return this.decoder.prefixRuns; }
+
   async decode(embedding: SamEmbedding, prompt: SamPrompt, opts: DecodeOptions = {}): Promise<DecodeResult> {
     const { ort } = this;
     const spec = this.decoderSpec;

@@ -28,6 +28,17 @@ export interface SegmentResult {
   timings: { encodeMs?: number; decodeMs: number; postMs: number; cacheHit: boolean };
 }
 
+export interface SegmentOptions extends DecodeOptions {
+  /** The candidate to return (default: the best ranked). */
+  candidate?: number;
+  /**
+   * Prepare the decoder for a refinement click that feeds this result's low-res mask back
+   * (SamModel.prepare). Default: when the prompt has points (the viewer's clicks); Segment
+   * Boxes' box prompts are never refined.
+   */
+  prepareRefinement?: boolean;
+}
+
 export class SamSegmenter {
   private readonly inFlight = new Map<string, Promise<{ embedding: SamEmbedding; encodeMs?: number }>>();
   /** Encoder runs one at a time: a prefetch must not double the time of the image on screen. */
@@ -66,12 +77,12 @@ export class SamSegmenter {
     this.embed(image).catch(() => undefined);
   }
 
-  async segment(image: string | Uint8Array, prompt: SamPrompt, opts: DecodeOptions & { candidate?: number } = {}): Promise<SegmentResult> {
+  async segment(image: string | Uint8Array, prompt: SamPrompt, opts: SegmentOptions = {}): Promise<SegmentResult> {
     const { embedding, encodeMs } = await this.embed(image);
     return this.segmentEmbedding(embedding, prompt, opts, encodeMs);
   }
 
-  async segmentEmbedding(embedding: SamEmbedding, prompt: SamPrompt, opts: DecodeOptions & { candidate?: number } = {}, encodeMs?: number): Promise<SegmentResult> {
+  async segmentEmbedding(embedding: SamEmbedding, prompt: SamPrompt, opts: SegmentOptions = {}, encodeMs?: number): Promise<SegmentResult> {
     const decoded = await this.model.decode(embedding, prompt, opts);
     this.lastDecodeMs = decoded.ms;
     const t0 = performance.now();
@@ -79,10 +90,15 @@ export class SamSegmenter {
     const lowRes = candidatePlane(decoded.lowRes, candidate, SAM_LOW_RES_SIZE);
     const { frame } = embedding;
     const mask = lowResToImageMask(lowRes, SAM_LOW_RES_SIZE, frame);
+    const chosen = Float32Array.from(lowRes);
+    const postMs = performance.now() - t0;
+    // The viewer feeds this candidate back with the next point: its per-image decoder part is
+    // computed now, while the user decides, instead of on that click.
+    if (opts.prepareRefinement ?? (prompt.points?.length ?? 0) > 0) this.model.prepare(embedding, chosen);
     return {
       mask, width: frame.width, height: frame.height, candidate, ranking: decoded.ranking, iou: decoded.iou[candidate],
-      lowRes: Float32Array.from(lowRes),
-      timings: { encodeMs, decodeMs: decoded.ms, postMs: performance.now() - t0, cacheHit: encodeMs === undefined },
+      lowRes: chosen,
+      timings: { encodeMs, decodeMs: decoded.ms, postMs, cacheHit: encodeMs === undefined },
     };
   }
 }

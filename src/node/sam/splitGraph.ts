@@ -45,7 +45,7 @@ const CONST: Kind = 0, STATIC: Kind = 1, DYNAMIC: Kind = 2;
 /**
  * Splits `modelBytes` so that what depends only on `staticInputs` runs in a prefix. Returns
  * a reason string instead when the graph does not split cleanly: nothing static to move, a
- * graph output that is static, a node with a subgraph (If/Loop/Scan).
+ * graph output that reads only static inputs, a node with a subgraph (If/Loop/Scan).
  */
 export function splitAtInputs(modelBytes: Uint8Array, staticInputs: readonly string[]): GraphSplit | string {
   const proto = onnxProto();
@@ -71,7 +71,9 @@ export function splitAtInputs(modelBytes: Uint8Array, staticInputs: readonly str
     for (const o of n.output ?? []) if (o) kind.set(o, k);
   }
   for (const o of graph.output ?? []) {
-    if (kindOf(o.name ?? '') !== DYNAMIC) return `the graph output ${o.name} does not depend on the per-click inputs`;
+    // A constant output is computed in the suffix; one that reads only static inputs would
+    // have to pass through it, which an ONNX graph cannot do under the same name.
+    if (kindOf(o.name ?? '') === STATIC) return `the graph output ${o.name} does not depend on the per-click inputs`;
   }
 
   // The cut: static values read by dynamic nodes.
@@ -122,7 +124,7 @@ export function splitAtInputs(modelBytes: Uint8Array, staticInputs: readonly str
     nodes.forEach((_, i) => { if (nodeKind[i] === DYNAMIC) suffixSet.add(i); });
     // Constant chains the per-click nodes read.
     const consts = closure(
-      [...suffixSet].flatMap((i) => nodes[i].input ?? []).filter((x) => x && kindOf(x) === CONST),
+      [...[...suffixSet].flatMap((i) => nodes[i].input ?? []), ...(graph.output ?? []).map((o) => o.name ?? '')].filter((x) => x && kindOf(x) === CONST),
       (name) => kindOf(name) !== CONST,
     );
     for (const i of consts) suffixSet.add(i);

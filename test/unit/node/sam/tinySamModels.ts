@@ -164,6 +164,27 @@ export function tinySam1Decoder(): Uint8Array {
   ], 'tiny_sam1_decoder');
 }
 
+/**
+ * tinySam1Decoder plus a term read from the image embedding the way SAM's export does: the
+ * embedding repeated `Shape(point_coords)[0]` times (repeat_interleave, an Expand whose shape
+ * comes from the points) and reduced to its mean, 1e-3 of which is added to every logit.
+ * The batch dim is 1 in the declared shapes, so that term is per image, not per click.
+ */
+export function tinySam1DecoderWithRepeatedEmbedding(): Uint8Array {
+  const g = new GraphBuilder();
+  const final = drawLogits(g);
+  const batch = g.op('Gather', [g.op('Shape', ['point_coords']), g.ints([0])], { axis: 0 }); // [1]
+  const repeated = g.op('Expand', ['image_embeddings', g.op('Concat', [batch, g.ints([256, 64, 64])], { axis: 0 })]);
+  const mean = g.op('ReduceMean', [repeated], { axes: [1, 2, 3], keepdims: 1 }); // [1, 1, 1, 1]
+  const shifted = g.op('Add', [final, g.op('Mul', [mean, g.scalar(1e-3)])]);
+  const all = g.op('Add', [shifted, g.scalar(BIG)]);
+  g.op('Concat', [shifted, all, shifted, g.op('Neg', [shifted])], { axis: 1 }, 'low_res_masks');
+  g.op('Identity', [g.constant([0.9, 0.1, 0.95, 0.2], [1, 4])], {}, 'iou_predictions');
+  return model(g, [valueInfo('image_embeddings', [1, 256, 64, 64]), ...promptInputs, valueInfo('orig_im_size', [2])], [
+    valueInfo('iou_predictions', [1, 4]), valueInfo('low_res_masks', [1, 4, 256, 256]),
+  ], 'tiny_sam1_decoder_repeated_embedding');
+}
+
 export function tinySam2Decoder(): Uint8Array {
   const g = new GraphBuilder();
   const final = drawLogits(g);
