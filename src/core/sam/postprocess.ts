@@ -84,6 +84,50 @@ export function resizeBilinearWindow(
 }
 
 /**
+ * thresholdLogits of resizeBilinearWindow(...) written straight into `mask` (row stride
+ * `maskW`, window top-left at (y0, x0) of the mask): the same arithmetic, each value rounded to
+ * float32 as the plane would store it before the comparison, without the plane.
+ */
+function thresholdResizeWindow(
+  src: ArrayLike<number>, inH: number, inW: number, stride: number,
+  outH: number, outW: number, y0: number, y1: number, x0: number, x1: number, srcY0: number, srcX0: number,
+  mask: Uint8Array, maskW: number,
+): void {
+  const w = x1 - x0;
+  if (y1 <= y0 || w <= 0) return;
+  if (inH === outH && inW === outW) {
+    for (let y = y0; y < y1; y++) {
+      const s = (y - srcY0) * stride - srcX0;
+      const o = y * maskW;
+      for (let x = x0; x < x1; x++) if (src[s + x] > 0) mask[o + x] = 1;
+    }
+    return;
+  }
+  const ys = axisWeights(inH, outH);
+  const xs = axisWeights(inW, outW);
+  const firstRow = ys.i0[y0];
+  const lastRow = ys.i1[y1 - 1];
+  const rows = new Float64Array((lastRow - firstRow + 1) * w);
+  for (let r = firstRow; r <= lastRow; r++) {
+    const base = (r - srcY0) * stride - srcX0;
+    const o = (r - firstRow) * w;
+    for (let x = 0; x < w; x++) {
+      const wx = xs.w1[x0 + x];
+      rows[o + x] = src[base + xs.i0[x0 + x]] * (1 - wx) + src[base + xs.i1[x0 + x]] * wx;
+    }
+  }
+  const fround = Math.fround;
+  for (let y = y0; y < y1; y++) {
+    const t = (ys.i0[y] - firstRow) * w;
+    const b = (ys.i1[y] - firstRow) * w;
+    const wy = ys.w1[y];
+    const wt = 1 - wy;
+    const o = y * maskW + x0;
+    for (let x = 0; x < w; x++) if (fround(rows[t + x] * wt + rows[b + x] * wy) > 0) mask[o + x] = 1;
+  }
+}
+
+/**
  * The output indices [lo, hi) of a bilinear resize (inSize -> outSize) that read a source index
  * in [srcLo, srcHi]: outside them every output is a blend of sources outside that range.
  */
@@ -135,29 +179,26 @@ export function lowResToImageMask(lowRes: ArrayLike<number>, lowSize: number, fr
   const ay1 = Math.min(ay1r, keepH);
   const ax1 = Math.min(ax1r, keepW);
   if (ay1 <= ay0 || ax1 <= ax0) return mask;
-  let plane: Float32Array;
-  let py0: number, px0: number, pw: number, ph: number;
   if (frame.mode === 'stretch') {
-    plane = resizeBilinearWindow(lowRes, lowSize, lowSize, lowSize, s1H, s1W, ay0, ay1, ax0, ax1);
-    [py0, px0, ph, pw] = [ay0, ax0, ay1 - ay0, ax1 - ax0];
-  } else {
-    // Stage 2: the kept resizedHeight x resizedWidth part -> the image; only outputs reading the
-    // stage-1 window are computed, and they read only inside it.
-    const [by0, by1] = outputsReading(keepH, frame.height, ay0, ay1 - 1);
-    const [bx0, bx1] = outputsReading(keepW, frame.width, ax0, ax1 - 1);
-    if (by1 <= by0 || bx1 <= bx0) return mask;
-    const ys = axisWeights(keepH, frame.height);
-    const xs = axisWeights(keepW, frame.width);
-    // The stage-1 rows/columns those outputs read (may reach one past the window, into logits <= 0 or beyond it).
-    const ry0 = ys.i0[by0], ry1 = ys.i1[by1 - 1] + 1, rx0 = xs.i0[bx0], rx1 = xs.i1[bx1 - 1] + 1;
-    const stage1 = resizeBilinearWindow(lowRes, lowSize, lowSize, lowSize, s1H, s1W, ry0, ry1, rx0, rx1);
-    plane = resizeBilinearWindow(stage1, keepH, keepW, rx1 - rx0, frame.height, frame.width, by0, by1, bx0, bx1, ry0, rx0);
-    [py0, px0, ph, pw] = [by0, bx0, by1 - by0, bx1 - bx0];
+    thresholdResizeWindow(lowRes, lowSize, lowSize, lowSize, s1H, s1W, ay0, ay1, ax0, ax1, 0, 0, mask, frame.width);
+    return mask;
   }
-  for (let y = 0; y < ph; y++) {
-    const o = (py0 + y) * frame.width + px0;
-    for (let x = 0; x < pw; x++) if (plane[y * pw + x] > 0) mask[o + x] = 1;
+  if (keepH === frame.height && keepW === frame.width) {
+    // The long side is 1024: the resized image is the image, the second resize the identity.
+    thresholdResizeWindow(lowRes, lowSize, lowSize, lowSize, s1H, s1W, ay0, ay1, ax0, ax1, 0, 0, mask, frame.width);
+    return mask;
   }
+  // Stage 2: the kept resizedHeight x resizedWidth part -> the image; only outputs reading the
+  // stage-1 window are computed, and they read only inside it.
+  const [by0, by1] = outputsReading(keepH, frame.height, ay0, ay1 - 1);
+  const [bx0, bx1] = outputsReading(keepW, frame.width, ax0, ax1 - 1);
+  if (by1 <= by0 || bx1 <= bx0) return mask;
+  const ys = axisWeights(keepH, frame.height);
+  const xs = axisWeights(keepW, frame.width);
+  // The stage-1 rows/columns those outputs read (may reach one past the window, into logits <= 0 or beyond it).
+  const ry0 = ys.i0[by0], ry1 = ys.i1[by1 - 1] + 1, rx0 = xs.i0[bx0], rx1 = xs.i1[bx1 - 1] + 1;
+  const stage1 = resizeBilinearWindow(lowRes, lowSize, lowSize, lowSize, s1H, s1W, ry0, ry1, rx0, rx1);
+  thresholdResizeWindow(stage1, keepH, keepW, rx1 - rx0, frame.height, frame.width, by0, by1, bx0, bx1, ry0, rx0, mask, frame.width);
   return mask;
 }
 

@@ -141,12 +141,21 @@ describe('sam/postprocess: the mask upscaled only where it can be foreground', (
       const f = samFrame(h, w, mode);
       for (const [seed, count, r] of [[1, 1, 6], [2, 3, 20], [3, 1, 0.5], [4, 8, 40], [5, 0, 0]] as const) {
         const low = count ? blobs(seed, count, r) : new Float32Array(256 * 256).fill(-3);
+        check(low, `seed ${seed}`);
+      }
+      // Speckled logits (an untrained decoder's): signs change between most neighbours. And
+      // logits so small that a blend of them rounds to 0 in float32 (not foreground).
+      let state = 12345;
+      const random = () => { state = (state * 1103515245 + 12345) >>> 0; return state / 2 ** 32; };
+      check(Float32Array.from({ length: 65536 }, () => random() * 2 - 1), 'speckled');
+      check(Float32Array.from({ length: 65536 }, () => (random() < 0.5 ? 1.4e-45 : random() < 0.5 ? -1.4e-45 : 3e-45)), 'subnormal');
+      function check(low: Float32Array, what: string): void {
         const expected = thresholdLogits(lowResToImageLogits(low, 256, f));
         const got = lowResToImageMask(low, 256, f);
         assert.equal(got.length, expected.length);
         let diff = 0;
         for (let i = 0; i < got.length; i++) if (got[i] !== expected[i]) diff++;
-        assert.equal(diff, 0, `seed ${seed}: ${diff} pixels differ`);
+        assert.equal(diff, 0, `${what}: ${diff} pixels differ`);
       }
     });
   }
