@@ -16,6 +16,7 @@
 import type * as Ort from 'onnxruntime-node';
 import type { DecoderSpec } from '../../core/sam';
 import { SAM_LOW_RES_SIZE } from '../../core/sam';
+import { deferPixelShuffles } from './deferPixelShuffle';
 import { foldKnownShapes } from './foldShapes';
 import { graphIo } from './pruneOutputs';
 import { splitAtInputs, type BoundaryInfo } from './splitGraph';
@@ -39,6 +40,8 @@ interface Split {
   prefix: Ort.InferenceSession;
   suffix: Ort.InferenceSession;
   prefixNodes: number;
+  /** ConvTransposes run as MatMuls with their pixel shuffle deferred (deferPixelShuffle.ts). */
+  deferredShuffles: number;
 }
 
 interface PerImage {
@@ -67,6 +70,9 @@ export class DecoderRunner {
 
   /** The nodes run once per image and mask state (0: the decoder runs whole). */
   get prefixNodes(): number { return this.split?.prefixNodes ?? 0; }
+
+  /** ConvTransposes of the per-click part run as MatMuls, their pixel shuffle deferred. */
+  get deferredShuffles(): number { return this.split?.deferredShuffles ?? 0; }
 
   /** Input names and shapes of the per-click model (the whole decoder when not split). */
   get clickSession(): Ort.InferenceSession { return this.split?.suffix ?? this.whole!; }
@@ -155,15 +161,21 @@ async function openSplit(ort: typeof Ort, model: Uint8Array, spec: DecoderSpec, 
   // One prefix run on zeros gives the boundary values' types and shapes for the suffix's inputs;
   // the static inputs' declared shapes must be fixed, so these are the same for every image.
   const declared = new Map(graphIo(folded).inputs.map((i) => [i.name, i.shape]));
-  const probe: Feeds = {};
-  for (const name of plan.prefixInputs) {
-    const shape = declared.get(name);
-    if (!shape || !shape.every((d): d is number => typeof d === 'number')) return `${name} has no fixed shape`;
-    probe[name] = new ort.Tensor('float32', new Float32Array(shape.reduce((a, b) => a * b, 1)), shape);
-  }
+  const probe = (fill: (i: number, input: number) => number): Feeds | string => {
+    const feeds: Feeds = {};
+    for (const [k, name] of plan.prefixInputs.entries()) {
+      const shape = declared.get(name);
+      if (!shape || !shape.every((d): d is number => typeof d === 'number')) return `${name} has no fixed shape`;
+      feeds[name] = new ort.Tensor('float32', Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, (_, i) => fill(i, k)), shape);
+    }
+    return feeds;
+  };
+  const zeros = probe(() => 0);
+  if (typeof zeros === 'string') return zeros;
   const prefix = await create(plan.prefix);
+  const opened: Ort.InferenceSession[] = [];
   try {
-    const out = await prefix.run(probe);
+    const out = await prefix.run(zeros);
     const info = new Map<string, BoundaryInfo>();
     for (const name of plan.boundary) {
       const t = out[name];
@@ -171,10 +183,50 @@ async function openSplit(ort: typeof Ort, model: Uint8Array, spec: DecoderSpec, 
       if (!elemType) throw new Error(`${name} has the type ${t.type}`);
       info.set(name, { elemType, dims: t.dims.map(Number) });
     }
-    const suffix = await create(plan.suffix(info));
-    return { prefix, suffix, prefixNodes: plan.prefixNodes };
+    const suffixBytes = plan.suffix(info);
+    let suffix = await create(suffixBytes);
+    opened.push(suffix);
+    let deferredShuffles = 0;
+    const deferred = deferPixelShuffles(suffixBytes);
+    if (deferred.rewritten > 0) {
+      // Used only when it gives exactly the same outputs, on an image-like probe (not zeros:
+      // pixels in the wrong order would go unnoticed on a constant plane).
+      const alt = await create(deferred.bytes);
+      opened.push(alt);
+      const varied = probe((i, k) => Math.sin(i * 0.37 + k));
+      const check = { ...(varied as Feeds), ...(await prefix.run(varied as Feeds)), ...promptProbe(ort, declared, suffix.inputNames) };
+      const feedsOf = (sess: Ort.InferenceSession) => Object.fromEntries(sess.inputNames.map((n) => [n, check[n]]));
+      const [a, b] = [await suffix.run(feedsOf(suffix)), await alt.run(feedsOf(alt))];
+      const same = suffix.outputNames.every((n) => {
+        const x = a[n].data as Float32Array, y = b[n].data as Float32Array;
+        return x.length === y.length && x.every((v, i) => Object.is(v, y[i]));
+      });
+      if (same) {
+        await suffix.release();
+        suffix = alt;
+        deferredShuffles = deferred.rewritten;
+      } else {
+        await alt.release();
+      }
+    }
+    return { prefix, suffix, prefixNodes: plan.prefixNodes, deferredShuffles };
   } catch (e) {
     await prefix.release();
+    for (const o of opened) await o.release().catch(() => undefined);
     throw e;
   }
+}
+
+/** Prompt feeds for a check run: two points (a positive one and a negative one) per declared shape. */
+function promptProbe(ort: typeof Ort, declared: Map<string, readonly (number | string)[] | undefined>, names: readonly string[]): Feeds {
+  const feeds: Feeds = {};
+  for (const name of names) {
+    const shape = declared.get(name);
+    if (!shape) continue;
+    const dims = shape.map((d) => (typeof d === 'number' ? d : 2));
+    const n = dims.reduce((a, b) => a * b, 1);
+    const values = name === 'point_labels' ? Float32Array.from({ length: n }, (_, i) => (i % 2 === 0 ? 1 : 0)) : Float32Array.from({ length: n }, (_, i) => (100 + 37 * i) % 1000);
+    feeds[name] = new ort.Tensor('float32', values, dims);
+  }
+  return feeds;
 }

@@ -2,7 +2,8 @@
  * The decoder split at the prompt (decoderRunner.ts, splitGraph.ts, foldShapes.ts): the part
  * that reads only the image embedding and the mask state runs once per image and mask state,
  * and every click gives exactly the outputs of the whole decoder, on a tiny SAM 1 decoder that
- * repeats its embedding the way SAM's export does, and on the real export when ../shared is there.
+ * repeats its embedding the way SAM's export does, and on the real export when ../shared is there
+ * (there also with its two ConvTransposes run as MatMuls, deferPixelShuffle.ts).
  */
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
@@ -135,6 +136,7 @@ describe('node/sam: the decoder split at the prompt', function () {
     try {
       assert.equal(runner.wholeReason, undefined);
       assert.ok(runner.prefixNodes > 100, `${runner.prefixNodes} nodes per image`);
+      assert.equal(runner.deferredShuffles, 2, 'both ConvTransposes of the upscaling run as MatMuls, their pixel shuffle deferred');
       const embedding = embeddingOf(4);
       const mask = Float32Array.from({ length: 65536 }, (_, i) => Math.cos(i * 0.01) * 3);
       for (const count of [2, 5]) {
