@@ -6,7 +6,8 @@
  *     graph pruned to iou_predictions + low_res_masks, run whole (Labelscope before the split),
  *     the chosen mask upscaled only where it can be foreground; and Labelscope's (SamModel):
  *     the pruned graph split at the prompt (decoderRunner.ts), its per-image part run once
- *     before the clicks, each click running the rest. The split's outputs are compared with the
+ *     before the clicks, each click running the rest (its ConvTransposes as MatMuls,
+ *     deferPixelShuffle.ts). The split's outputs are compared with the
  *     whole graph's (bit for bit). CPU time and wall time; intra-op threads 1 and 2;
  *  2. the MobileSAM encoder (1024²);
  *  3. click -> preview mask with a cached embedding (the host side of a preview), and the
@@ -78,8 +79,8 @@ async function main() {
       prefixWall.push(performance.now() - t); prefixCpu.push(cpuMs(c));
     }
     await split.prepare(embeddingTensors);
-    console.log(`decoder split at the prompt, ${threads} thread(s): ${split.prefixNodes} nodes per image; opened in ${openMs.toFixed(0)} ms; per-image part ${median(prefixCpu.slice(2)).toFixed(1)} ms CPU, wall ${median(prefixWall.slice(2)).toFixed(1)}`);
-    const prefixRow = { threads, prefixNodes: split.prefixNodes, openMs, prefixCpuMs: median(prefixCpu.slice(2)), prefixWallMs: median(prefixWall.slice(2)) };
+    console.log(`decoder split at the prompt, ${threads} thread(s): ${split.prefixNodes} nodes per image, ${split.deferredShuffles} ConvTransposes as MatMuls per click; opened in ${openMs.toFixed(0)} ms; per-image part ${median(prefixCpu.slice(2)).toFixed(1)} ms CPU, wall ${median(prefixWall.slice(2)).toFixed(1)}`);
+    const prefixRow = { threads, prefixNodes: split.prefixNodes, deferredShuffles: split.deferredShuffles, openMs, prefixCpuMs: median(prefixCpu.slice(2)), prefixWallMs: median(prefixWall.slice(2)) };
     for (const [h, w] of sizes) {
       const frame = samFrame(h, w, 'longest-side');
       const p = encodePrompt(frame, { points: [{ x: w * 0.4, y: h * 0.6, positive: true }] }, true);
