@@ -5,7 +5,11 @@
  * In the official export the prefix is the dense-prompt branch, the image side's sum with it,
  * and the first transformer layer's key/value/query projections of the 4096 image tokens.
  * Outputs are bit-identical to the whole decoder's: every node runs as before, on the same
- * operands (test/unit/node/sam/decoderSplit.test.ts, bench/sam.ts).
+ * operands (test/unit/node/sam/decoderSplit.test.ts, bench/sam.ts). The per-click part also
+ * runs kernel = stride ConvTransposes as MatMuls (deferPixelShuffle.ts). When the decoder is
+ * opened, one check run on an image-like probe compares the split with the whole decoder; the
+ * split is used only when every output is the same, bit for bit (without the ConvTranspose
+ * rewrite if only that differs).
  *
  * Prefix results are kept for the last few embeddings (by object: the EmbeddingCache hands out
  * the same one for an image): the no-mask state, and the latest fed-back mask, which
@@ -83,7 +87,7 @@ export class DecoderRunner {
    * (it is released); else it runs whole.
    */
   static async open(ort: typeof Ort, whole: Ort.InferenceSession, model: Uint8Array | undefined, spec: DecoderSpec, create: Create, trySplit: boolean): Promise<DecoderRunner> {
-    const split = !trySplit || !model ? 'not tried' : await openSplit(ort, model, spec, create).catch((e: Error) => `the split failed: ${e.message.split('\n')[0]}`);
+    const split = !trySplit || !model ? 'not tried' : await openSplit(ort, model, spec, create, whole).catch((e: Error) => `the split failed: ${e.message.split('\n')[0]}`);
     if (typeof split === 'string') return new DecoderRunner(ort, spec, whole, undefined, split);
     await whole.release();
     return new DecoderRunner(ort, spec, undefined, split, undefined);
@@ -154,28 +158,32 @@ export class DecoderRunner {
   }
 }
 
-async function openSplit(ort: typeof Ort, model: Uint8Array, spec: DecoderSpec, create: Create): Promise<Split | string> {
+async function openSplit(ort: typeof Ort, model: Uint8Array, spec: DecoderSpec, create: Create, whole: Ort.InferenceSession): Promise<Split | string> {
   const folded = foldKnownShapes(model).bytes;
   const plan = splitAtInputs(folded, staticDecoderInputs(spec));
   if (typeof plan === 'string') return plan;
-  // One prefix run on zeros gives the boundary values' types and shapes for the suffix's inputs;
-  // the static inputs' declared shapes must be fixed, so these are the same for every image.
+  // The static inputs' declared shapes must be fixed: then one prefix run on zeros gives the
+  // boundary values' types and shapes, the same for every image, for the suffix's inputs.
   const declared = new Map(graphIo(folded).inputs.map((i) => [i.name, i.shape]));
-  const probe = (fill: (i: number, input: number) => number): Feeds | string => {
+  const staticNames = staticDecoderInputs(spec).filter((n) => declared.has(n));
+  const fixed = (fill: (i: number, input: number) => number): Feeds | string => {
     const feeds: Feeds = {};
-    for (const [k, name] of plan.prefixInputs.entries()) {
+    for (const [k, name] of staticNames.entries()) {
       const shape = declared.get(name);
       if (!shape || !shape.every((d): d is number => typeof d === 'number')) return `${name} has no fixed shape`;
-      feeds[name] = new ort.Tensor('float32', Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, (_, i) => fill(i, k)), shape);
+      // orig_im_size: a size (never read once `masks` is cut off; a valid one all the same).
+      const value = name === 'orig_im_size' ? () => 64 : (i: number) => fill(i, k);
+      feeds[name] = new ort.Tensor('float32', Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, (_, i) => value(i)), shape);
     }
     return feeds;
   };
-  const zeros = probe(() => 0);
-  if (typeof zeros === 'string') return zeros;
+  const zeros = fixed(() => 0);
+  const varied = fixed((i, k) => Math.sin(i * 0.37 + k));
+  if (typeof zeros === 'string' || typeof varied === 'string') return zeros as string;
+  const pick = (feeds: Feeds, session: Ort.InferenceSession) => Object.fromEntries(session.inputNames.map((n) => [n, feeds[n]]));
   const prefix = await create(plan.prefix);
-  const opened: Ort.InferenceSession[] = [];
   try {
-    const out = await prefix.run(zeros);
+    const out = await prefix.run(pick(zeros, prefix));
     const info = new Map<string, BoundaryInfo>();
     for (const name of plan.boundary) {
       const t = out[name];
@@ -183,36 +191,32 @@ async function openSplit(ort: typeof Ort, model: Uint8Array, spec: DecoderSpec, 
       if (!elemType) throw new Error(`${name} has the type ${t.type}`);
       info.set(name, { elemType, dims: t.dims.map(Number) });
     }
+    // A check run: an image-like probe (not zeros: pixels in the wrong order would go unnoticed
+    // on a constant plane) and a two-point prompt, through the whole decoder and the split.
+    const prompt = promptProbe(ort, declared, whole.inputNames.filter((n) => !staticNames.includes(n)));
+    const want = await whole.run({ ...varied, ...prompt });
+    const prepared: Feeds = { ...varied, ...(await prefix.run(pick(varied, prefix))), ...prompt };
     const suffixBytes = plan.suffix(info);
-    let suffix = await create(suffixBytes);
-    opened.push(suffix);
-    let deferredShuffles = 0;
     const deferred = deferPixelShuffles(suffixBytes);
-    if (deferred.rewritten > 0) {
-      // Used only when it gives exactly the same outputs, on an image-like probe (not zeros:
-      // pixels in the wrong order would go unnoticed on a constant plane).
-      const alt = await create(deferred.bytes);
-      opened.push(alt);
-      const varied = probe((i, k) => Math.sin(i * 0.37 + k));
-      const check = { ...(varied as Feeds), ...(await prefix.run(varied as Feeds)), ...promptProbe(ort, declared, suffix.inputNames) };
-      const feedsOf = (sess: Ort.InferenceSession) => Object.fromEntries(sess.inputNames.map((n) => [n, check[n]]));
-      const [a, b] = [await suffix.run(feedsOf(suffix)), await alt.run(feedsOf(alt))];
-      const same = suffix.outputNames.every((n) => {
-        const x = a[n].data as Float32Array, y = b[n].data as Float32Array;
-        return x.length === y.length && x.every((v, i) => Object.is(v, y[i]));
-      });
-      if (same) {
-        await suffix.release();
-        suffix = alt;
-        deferredShuffles = deferred.rewritten;
-      } else {
-        await alt.release();
+    const candidates: [Uint8Array, number][] = deferred.rewritten ? [[deferred.bytes, deferred.rewritten], [suffixBytes, 0]] : [[suffixBytes, 0]];
+    for (const [bytes, deferredShuffles] of candidates) {
+      const suffix = await create(bytes);
+      let same = false;
+      try {
+        const got = await suffix.run(pick(prepared, suffix));
+        same = whole.outputNames.every((n) => {
+          const x = want[n].data as Float32Array, y = got[n]?.data as Float32Array | undefined;
+          return !!y && x.length === y.length && x.every((v, i) => Object.is(v, y[i]));
+        });
+      } finally {
+        if (!same) await suffix.release();
       }
+      if (same) return { prefix, suffix, prefixNodes: plan.prefixNodes, deferredShuffles };
     }
-    return { prefix, suffix, prefixNodes: plan.prefixNodes, deferredShuffles };
+    await prefix.release();
+    return 'the split decoder\'s outputs differ from the whole decoder\'s on a check run';
   } catch (e) {
     await prefix.release();
-    for (const o of opened) await o.release().catch(() => undefined);
     throw e;
   }
 }
