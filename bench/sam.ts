@@ -66,7 +66,8 @@ async function main() {
     const cut = await ort.InferenceSession.create(prunedBytes, options);
     const create = (m: Uint8Array) => ort.InferenceSession.create(m, options);
     const openStart = performance.now();
-    const split = await DecoderRunner.open(ort, await create(prunedBytes), prunedBytes, spec, create, true);
+    const split = DecoderRunner.open(ort, await create(prunedBytes), prunedBytes, spec, create, true);
+    await split.ready;
     const openMs = performance.now() - openStart;
     if (split.wholeReason) throw new Error(`the decoder did not split: ${split.wholeReason}`);
     // The per-image part: once per image and mask state (prepared while the user looks).
@@ -180,6 +181,7 @@ async function main() {
       .composite([{ input: { create: { width: 300, height: 200, channels: 3, background: { r: 240, g: 240, b: 30 } } }, left: 400, top: 250 }])
       .png().toFile(img);
     const model = await SamModel.load({ encoderPath: ENCODER, decoderPath: DECODER, intraOpThreads: 2 });
+    await model.decoderReady;
     const cacheDir = path.join(dir, 'cache');
     const segmenter = new SamSegmenter(model, new EmbeddingCache({ dir: cacheDir }));
     const first = await segmenter.embed(img); // includes reading + resizing the image

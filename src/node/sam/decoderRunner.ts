@@ -63,14 +63,40 @@ export class DecoderRunner {
   /** Prefix runs started (for tests and the bench: a click with a prepared state adds none). */
   prefixRuns = 0;
 
+  private whole: Ort.InferenceSession | undefined;
+  private split: Split | undefined;
+  /** Clicks running on the whole decoder now (it is released when the split takes over and none is). */
+  private wholeRuns = 0;
+  /** Why the decoder runs whole (undefined while the split is being made, and once it is used). */
+  wholeReason: string | undefined;
+  /** Settles when the split is in use or has been given up (never rejects). */
+  readonly ready: Promise<void>;
+
   private constructor(
     private readonly ort: typeof Ort,
     private readonly spec: DecoderSpec,
-    private readonly whole: Ort.InferenceSession | undefined,
-    private readonly split: Split | undefined,
-    /** Why the decoder runs whole (undefined when split). */
-    readonly wholeReason: string | undefined,
-  ) {}
+    whole: Ort.InferenceSession,
+    makeSplit: (() => Promise<Split | string>) | undefined,
+  ) {
+    this.whole = whole;
+    if (!makeSplit) {
+      this.wholeReason = 'not tried';
+      this.ready = Promise.resolve();
+      return;
+    }
+    this.ready = makeSplit().then((split) => {
+      if (typeof split === 'string') { this.wholeReason = split; return; }
+      this.split = split;
+      this.releaseWholeWhenIdle();
+    }, (e: Error) => { this.wholeReason = `the split failed: ${e.message.split('\n')[0]}`; });
+  }
+
+  private releaseWholeWhenIdle(): void {
+    if (!this.split || this.wholeRuns > 0 || !this.whole) return;
+    const whole = this.whole;
+    this.whole = undefined;
+    void whole.release().catch(() => undefined);
+  }
 
   /** The nodes run once per image and mask state (0: the decoder runs whole). */
   get prefixNodes(): number { return this.split?.prefixNodes ?? 0; }
@@ -78,19 +104,14 @@ export class DecoderRunner {
   /** ConvTransposes of the per-click part run as MatMuls, their pixel shuffle deferred. */
   get deferredShuffles(): number { return this.split?.deferredShuffles ?? 0; }
 
-  /** Input names and shapes of the per-click model (the whole decoder when not split). */
-  get clickSession(): Ort.InferenceSession { return this.split?.suffix ?? this.whole!; }
-
   /**
    * `whole`: the decoder (already cut to the outputs fetched) opened as one session; `model` its
-   * bytes. When `trySplit` and the graph splits cleanly, the prefix and suffix replace it
-   * (it is released); else it runs whole.
+   * bytes. When `trySplit`, the split is made in the background (it takes longer than opening
+   * the decoder: a first click does not wait for it) and replaces the whole decoder when it
+   * splits cleanly and passes the check run; `ready` says when that is settled.
    */
-  static async open(ort: typeof Ort, whole: Ort.InferenceSession, model: Uint8Array | undefined, spec: DecoderSpec, create: Create, trySplit: boolean): Promise<DecoderRunner> {
-    const split = !trySplit || !model ? 'not tried' : await openSplit(ort, model, spec, create, whole).catch((e: Error) => `the split failed: ${e.message.split('\n')[0]}`);
-    if (typeof split === 'string') return new DecoderRunner(ort, spec, whole, undefined, split);
-    await whole.release();
-    return new DecoderRunner(ort, spec, undefined, split, undefined);
+  static open(ort: typeof Ort, whole: Ort.InferenceSession, model: Uint8Array | undefined, spec: DecoderSpec, create: Create, trySplit: boolean): DecoderRunner {
+    return new DecoderRunner(ort, spec, whole, trySplit && model ? () => openSplit(ort, model, spec, create, whole) : undefined);
   }
 
   private staticFeeds(embedding: EmbeddingTensors, maskInput: Float32Array | undefined): Feeds {
@@ -144,17 +165,28 @@ export class DecoderRunner {
   /** One click: the prompt's feeds (point_coords, point_labels) on top of the image's. */
   async run(embedding: EmbeddingTensors, maskInput: Float32Array | undefined, prompt: Feeds, fetches: string[]): Promise<Ort.InferenceSession.ReturnType> {
     const prepared = this.prepare(embedding, maskInput);
-    if (!prepared || !this.split) return this.whole!.run({ ...this.staticFeeds(embedding, maskInput), ...prompt }, fetches);
+    if (!prepared || !this.split) {
+      this.wholeRuns++;
+      try {
+        return await this.whole!.run({ ...this.staticFeeds(embedding, maskInput), ...prompt }, fetches);
+      } finally {
+        this.wholeRuns--;
+        this.releaseWholeWhenIdle();
+      }
+    }
     const all = { ...(await prepared), ...prompt };
     const suffix = this.split.suffix;
     return suffix.run(Object.fromEntries(suffix.inputNames.map((n) => [n, all[n]])), fetches);
   }
 
   async release(): Promise<void> {
+    await this.ready;
     this.perImage.clear();
     await this.whole?.release();
+    this.whole = undefined;
     await this.split?.prefix.release();
     await this.split?.suffix.release();
+    this.split = undefined;
   }
 }
 

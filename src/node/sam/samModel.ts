@@ -148,7 +148,7 @@ export class SamModel {
       checkPair(encoderSpec, decoderSpec, opts.encoderPath, opts.decoderPath);
       const hash = createHash('sha256').update(await fileSha256(opts.encoderPath)).update(await fileSha256(opts.decoderPath)).digest('hex');
       const bytes = typeof decoderSource === 'string' ? new Uint8Array(await fs.promises.readFile(decoderSource)) : decoderSource;
-      const runner = await DecoderRunner.open(ort, decoder, bytes, decoderSpec,
+      const runner = DecoderRunner.open(ort, decoder, bytes, decoderSpec,
         (model) => ort.InferenceSession.create(model, { ...base, executionProviders: [provider] }), opts.splitDecoder ?? provider === 'cpu');
       return new SamModel(ort, encoder, runner, encoderSpec, decoderSpec, provider, fallbackReason, hash);
     } catch (e) {
@@ -185,6 +185,15 @@ export class SamModel {
 
   /** Nodes of the decoder run once per image and mask state instead of per click (0: runs whole). */
   get decoderPrefixNodes(): number { return this.decoder.prefixNodes; }
+
+  /**
+   * Settles when the decoder split (made in the background after load; clicks meanwhile run the
+   * whole decoder) is in use or given up. For tests and benchmarks; never rejects.
+   */
+  get decoderReady(): Promise<void> { return this.decoder.ready; }
+
+  /** Why the decoder runs whole, once that is settled (undefined: split, or not settled yet). */
+  get decoderWholeReason(): string | undefined { return this.decoder.wholeReason; }
 
   /** Runs of the decoder's per-image part so far. */
   get decoderPrefixRuns(): number { return this.decoder.prefixRuns; }

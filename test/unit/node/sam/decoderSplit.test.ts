@@ -64,6 +64,12 @@ describe('node/sam: the decoder split at the prompt', function () {
     const split = await SamModel.load({ encoderPath: enc, decoderPath: dec, intraOpThreads: 1 });
     const whole = await SamModel.load({ encoderPath: enc, decoderPath: dec, intraOpThreads: 1, splitDecoder: false });
     try {
+      // A click right after loading runs on the whole decoder while the split is being made.
+      const early = await split.decode(embeddingOf(1), { points: [{ x: 300, y: 200, positive: true }] });
+      await split.decoderReady;
+      await whole.decoderReady;
+      assert.equal(split.decoderWholeReason, undefined);
+      assert.equal(whole.decoderWholeReason, 'not tried');
       assert.ok(split.decoderPrefixNodes > 0, 'split');
       assert.equal(whole.decoderPrefixNodes, 0, 'runs whole when asked');
       const a = embeddingOf(1);
@@ -74,6 +80,7 @@ describe('node/sam: the decoder split at the prompt', function () {
         { box: [100, 80, 300, 200] },
       ];
       const mask = Float32Array.from({ length: 65536 }, (_, i) => ((i % 256) - 128) * 0.5);
+      const runsBefore = split.decoderPrefixRuns;
       for (const embedding of [a, b]) {
         for (const prompt of prompts) {
           for (const maskInput of [undefined, mask]) {
@@ -84,12 +91,13 @@ describe('node/sam: the decoder split at the prompt', function () {
           }
         }
       }
+      // Per image and mask state: 2 embeddings x (no mask, one mask) = 4 runs, whatever the clicks.
+      assert.equal(split.decoderPrefixRuns - runsBefore, 4);
+      assertSameFloats(early.lowRes, (await split.decode(embeddingOf(1), { points: [{ x: 300, y: 200, positive: true }] })).lowRes, 'a click before the split was ready');
       // The embedding term is in the logits (a wrong per-image part would show): the two embeddings differ.
       const la = (await split.decode(a, prompts[0])).lowRes;
       const lb = (await split.decode(b, prompts[0])).lowRes;
       assert.ok(la.some((v, i) => v !== lb[i]), 'the two embeddings give different logits');
-      // Per image and mask state: 2 embeddings x (no mask, one mask) = 4 runs, whatever the clicks.
-      assert.equal(split.decoderPrefixRuns, 4);
     } finally {
       await split.release();
       await whole.release();
@@ -103,6 +111,7 @@ describe('node/sam: the decoder split at the prompt', function () {
     fs.writeFileSync(dec, tinySam1DecoderWithRepeatedEmbedding());
     const model = await SamModel.load({ encoderPath: enc, decoderPath: dec, intraOpThreads: 1 });
     try {
+      await model.decoderReady;
       const seg = new SamSegmenter(model);
       const embedding = embeddingOf(3);
       const first = await seg.segmentEmbedding(embedding, { points: [{ x: 300, y: 200, positive: true }] });
@@ -131,9 +140,10 @@ describe('node/sam: the decoder split at the prompt', function () {
     assert.match(names, /layers\.0\/cross_attn_image_to_token\//);
     const options: ort.InferenceSession.SessionOptions = { intraOpNumThreads: 1, graphOptimizationLevel: 'all' };
     const create = (m: Uint8Array) => ort.InferenceSession.create(m, options);
-    const runner = await DecoderRunner.open(ort, await create(pruned), pruned, spec, create, true);
-    const whole = await DecoderRunner.open(ort, await create(pruned), pruned, spec, create, false);
+    const runner = DecoderRunner.open(ort, await create(pruned), pruned, spec, create, true);
+    const whole = DecoderRunner.open(ort, await create(pruned), pruned, spec, create, false);
     try {
+      await runner.ready;
       assert.equal(runner.wholeReason, undefined);
       assert.ok(runner.prefixNodes > 100, `${runner.prefixNodes} nodes per image`);
       assert.equal(runner.deferredShuffles, 2, 'both ConvTransposes of the upscaling run as MatMuls, their pixel shuffle deferred');
