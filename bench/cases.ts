@@ -237,6 +237,11 @@ export const CASES: BenchCase[] = [
     run: async (file) => (await import('./stall')).stallOpen(file, 'old'),
   },
   {
+    name: 'stall-open-scan',
+    title: 'host stall: open + check, before (batches parsed on the host)',
+    run: async (file) => (await import('./stall')).stallOpen(file, 'scan'),
+  },
+  {
     name: 'stall-open',
     title: 'host stall: viewer opens the file + worker check',
     run: async (file) => (await import('./stall')).stallOpen(file, 'new'),

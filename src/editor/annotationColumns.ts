@@ -22,7 +22,7 @@ const NOT_INT = -2147483648;
 export class IdColumn {
   private ints: Int32Array | undefined = new Int32Array(1024);
   private floats: Float64Array | undefined;
-  private readonly other = new Map<number, unknown>();
+  private other = new Map<number, unknown>();
   length = 0;
 
   push(v: unknown): void {
@@ -39,6 +39,21 @@ export class IdColumn {
     if (v !== undefined) this.other.set(i, v);
   }
 
+  /** The column as plain data (typed arrays to transfer, the side map cloned): made in a worker, read on the host. */
+  toData(): IdColumnData {
+    this.trim();
+    return { length: this.length, ints: this.ints, floats: this.floats, other: this.other };
+  }
+
+  static fromData(d: IdColumnData): IdColumn {
+    const c = new IdColumn();
+    c.ints = d.ints;
+    c.floats = d.floats;
+    c.other = d.other;
+    c.length = d.length;
+    return c;
+  }
+
   get(i: number): unknown {
     if (this.ints) {
       const x = this.ints[i];
@@ -50,8 +65,8 @@ export class IdColumn {
 
   /** Drops the spare room left by growing. */
   trim(): void {
-    if (this.ints) this.ints = this.ints.slice(0, this.length);
-    else this.floats = this.floats!.slice(0, this.length);
+    if (this.ints) { if (this.ints.length !== this.length) this.ints = this.ints.slice(0, this.length); }
+    else if (this.floats!.length !== this.length) this.floats = this.floats!.slice(0, this.length);
   }
 
   private ensure(n: number): void {
@@ -69,6 +84,9 @@ export class IdColumn {
     this.ints = undefined;
   }
 }
+
+/** An IdColumn as structured-clone data: `ints` or `floats`, and the values that are not numbers. */
+export interface IdColumnData { length: number; ints?: Int32Array; floats?: Float64Array; other: Map<number, unknown> }
 
 /** A growable array of byte offsets: Uint32 (files under 4 GiB), float64 past that. */
 class Offsets {
@@ -207,6 +225,40 @@ function lowerBound(s: Float64Array, x: number): number {
   return lo;
 }
 
+/**
+ * AnnotationColumns as structured-clone data: what a worker that parsed the file posts to the
+ * host (the typed arrays transferred, not copied; see `transferList`).
+ */
+export interface AnnotationColumnsData {
+  length: number;
+  starts: Uint32Array | Float64Array;
+  ends: Uint32Array | Float64Array;
+  flags: Uint8Array;
+  ids: IdColumnData;
+  imageIds: IdColumnData;
+  categoryIds: IdColumnData;
+  boxW: Float64Array;
+  boxH: Float64Array;
+  areas: Float64Array;
+}
+
+export interface ImageColumnsData {
+  length: number;
+  starts: Uint32Array | Float64Array;
+  ends: Uint32Array | Float64Array;
+  flags: Uint8Array;
+  ids: IdColumnData;
+}
+
+/** The buffers of column data, to transfer with postMessage (each array owns its whole buffer). */
+export function transferList(data: AnnotationColumnsData | ImageColumnsData): ArrayBuffer[] {
+  const ids = (c: IdColumnData) => [c.ints, c.floats];
+  const arrays = 'boxW' in data
+    ? [data.starts, data.ends, data.flags, data.boxW, data.boxH, data.areas, ...ids(data.ids), ...ids(data.imageIds), ...ids(data.categoryIds)]
+    : [data.starts, data.ends, data.flags, ...ids(data.ids)];
+  return arrays.filter((a): a is NonNullable<typeof a> => a !== undefined && a.byteOffset === 0 && a.byteLength === a.buffer.byteLength).map((a) => a.buffer as ArrayBuffer);
+}
+
 export class AnnotationColumns {
   private idIndex?: IdIndex;
   private imageIndex?: IdIndex;
@@ -225,6 +277,21 @@ export class AnnotationColumns {
     private readonly boxH: Float64Array,
     private readonly areas: Float64Array,
   ) {}
+
+  toData(): AnnotationColumnsData {
+    return {
+      length: this.length, starts: this.starts, ends: this.ends, flags: this.flags,
+      ids: this.ids.toData(), imageIds: this.imageIds.toData(), categoryIds: this.categoryIds.toData(),
+      boxW: this.boxW, boxH: this.boxH, areas: this.areas,
+    };
+  }
+
+  static fromData(d: AnnotationColumnsData): AnnotationColumns {
+    return new AnnotationColumns(
+      d.length, d.starts, d.ends, d.flags,
+      IdColumn.fromData(d.ids), IdColumn.fromData(d.imageIds), IdColumn.fromData(d.categoryIds), d.boxW, d.boxH, d.areas,
+    );
+  }
 
   start(i: number): number { return this.starts[i]; }
   end(i: number): number { return this.ends[i]; }
@@ -323,6 +390,12 @@ export class ImageColumns {
     private readonly flags: Uint8Array,
     private readonly idCol: IdColumn,
   ) {}
+  toData(): ImageColumnsData {
+    return { length: this.length, starts: this.starts, ends: this.ends, flags: this.flags, ids: this.idCol.toData() };
+  }
+  static fromData(d: ImageColumnsData): ImageColumns {
+    return new ImageColumns(d.length, d.starts, d.ends, d.flags, IdColumn.fromData(d.ids));
+  }
   start(i: number): number { return this.starts[i]; }
   end(i: number): number { return this.ends[i]; }
   flagsOf(i: number): number { return this.flags[i]; }

@@ -12,7 +12,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { writeFileAtomic } from '../../node/atomicWrite';
 import { readFileShared } from '../../node/sharedBytes';
-import { parseSharedParallel } from '../../node/parallelLoad';
+import { parseColumnsOffThread } from '../../node/columnsLoad';
 import { PARALLEL_FROM_BYTES } from '../../node/loadCoco';
 import type { CocoDocument } from '../../core/coco/document';
 import { imageLookup } from '../../node/imageFiles';
@@ -67,13 +67,14 @@ type Listener = (fraction: number, message: string) => void;
 export const PREVIEW_ABOVE_BYTES = 16 * 1024 * 1024;
 
 /**
- * The viewer's parse of a big file: its bytes are in shared memory, so the scan worker scans them
- * while this thread only JSON.parses the elements it reports, in batches of about 1 MiB (short
- * turns of the extension host's thread). Small files: the parse in slices on this thread. Either
- * way the editor's document (editor/lazyDocument.ts): annotations kept as columns, not objects.
+ * The viewer's parse of a big file: its bytes are in shared memory, so the columns worker parses
+ * them into the editor's document (editor/lazyDocument.ts: annotations kept as columns, not
+ * objects) and hands it over with its typed arrays transferred; this thread parses nothing
+ * (without a worker: node/columnsLoad.ts falls back to the scan worker plus batches parsed here).
+ * Small files: the parse in slices on this thread.
  */
 const parseOffThread: NonNullable<LoadOptions['parse']> = (bytes, opts) =>
-  bytes.length >= PARALLEL_FROM_BYTES ? parseSharedParallel(bytes, { ...opts, scanSliceBytes: 1 << 20 }) : parseLazyAsync(bytes, opts);
+  bytes.length >= PARALLEL_FROM_BYTES ? parseColumnsOffThread(bytes, { ...opts, scanSliceBytes: 1 << 20 }) : parseLazyAsync(bytes, opts);
 
 /** What a save checks first: the file is still the one this document last read or wrote. */
 export interface DiskStat { mtimeMs: number; size: number }
