@@ -61,6 +61,10 @@ function stallProbe() {
       }
       return {
         maxStallMs: longest.ms, p99DelayMs: h.percentile(99) / 1e6,
+        /** All the CPU this thread used while measured. */
+        hostCpuMs: (ticks[ticks.length - 1] - ticks[0]) * TICK_MS,
+        /** Intervals between two fires in which this thread used 30 ms of CPU or more. */
+        over30CpuMs: at.filter((_, k) => k > 0 && (ticks[k] - ticks[k - 1]) * TICK_MS >= 30).length,
         /** CPU our thread used during the longest stall. */
         maxStallCpuMs: longest.cpuMs,
         /** The interval between two fires in which our thread used the most CPU (µs, hrtime). */
@@ -163,7 +167,7 @@ export async function stallOpen(file: string, variant: 'old' | 'scan' | 'new'): 
   const p = await profile?.stop();
   return {
     wallMs, variant, maxStallMs: r.maxStallMs, p99DelayMs: r.p99DelayMs, problems,
-    maxStallCpuMs: r.maxStallCpuMs, maxCpuMs: r.maxCpuMs, maxCpuWallMs: r.maxCpuAt.wallMs,
+    maxStallCpuMs: r.maxStallCpuMs, maxCpuMs: r.maxCpuMs, maxCpuWallMs: r.maxCpuAt.wallMs, hostCpuMs: r.hostCpuMs, over30CpuMs: r.over30CpuMs,
     ...(p ? { longestStallRan: p.top(r.longestAt.from, r.longestAt.to), maxCpuRan: p.top(r.maxCpuAt.from, r.maxCpuAt.to) } : {}),
   };
 }
@@ -238,7 +242,7 @@ export async function stallEdit(): Promise<CaseResult> {
   return {
     wallMs: 0, mb: Math.round(bytes.length / 1e6), edits: 20,
     beforeMaxStallMs: before.maxStallMs, afterMaxStallMs: after.maxStallMs,
-    beforeMaxCpuMs: before.maxCpuMs, afterMaxCpuMs: after.maxCpuMs,
+    beforeMaxCpuMs: before.maxCpuMs, afterMaxCpuMs: after.maxCpuMs, beforeHostCpuMs: before.hostCpuMs, afterHostCpuMs: after.hostCpuMs,
     beforeP99Ms: before.p99DelayMs, afterP99Ms: after.p99DelayMs,
   };
 }
@@ -278,5 +282,5 @@ export async function stallCheck(file: string): Promise<CaseResult> {
   for (let i = 0; i < 10; i++) await svc.check(smallUri, { text: undefined });
   const recheckMs = (performance.now() - t1) / 10;
   svc.dispose();
-  return { wallMs, maxStallMs: r.maxStallMs, maxStallCpuMs: r.maxStallCpuMs, maxCpuMs: r.maxCpuMs, p99DelayMs: r.p99DelayMs, problems: outcome?.problems.length, diagnostics: diagnostics.get(uri)?.length, recheckMs };
+  return { wallMs, maxStallMs: r.maxStallMs, maxStallCpuMs: r.maxStallCpuMs, maxCpuMs: r.maxCpuMs, hostCpuMs: r.hostCpuMs, p99DelayMs: r.p99DelayMs, problems: outcome?.problems.length, diagnostics: diagnostics.get(uri)?.length, recheckMs };
 }

@@ -793,9 +793,11 @@ export class CocoEditorProvider implements vscode.CustomEditorProvider<CocoCusto
     const text = same ? openTextDocument(document.uri) : undefined;
     if (same && sameStat(await statOf(destination.fsPath), document.disk) && model.lastKnownDisk === written) {
       // The file holds these bytes already (the JSON text saved them): nothing to write.
-    } else if (text?.isDirty && document.mirrored?.version === text.version && sameBytes(textBytes(text.getText(), textLayout(model.base.bytes)), bytes)) {
+    } else if (text?.isDirty && !saveMayRewrite(text) && document.mirrored?.version === text.version && sameBytes(textBytes(text.getText(), textLayout(model.base.bytes)), bytes)) {
       // The JSON text holds the viewer's edits: saved through it, so VS Code's text is saved too
-      // (not left dirty over a file that is newer than it).
+      // (not left dirty over a file that is newer than it). Not when a save participant could
+      // rewrite the text (format on save, final newline, trimming, code actions on save): the file
+      // must get the viewer's bytes, so the viewer writes them itself (the text stays dirty).
       if (!(await text.save())) throw new Error(`${path.basename(destination.fsPath)} could not be saved through its open JSON text.`);
     } else {
       await writeFileAtomic(destination.fsPath, bytes);
