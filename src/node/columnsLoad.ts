@@ -12,6 +12,7 @@
 import { MessageChannel, receiveMessageOnPort, Worker } from 'node:worker_threads';
 import type { CocoDocument } from '../core/coco/document';
 import { abortError } from '../core/coco/parse';
+import { rememberFingerprint } from '../editor/documentBytes';
 import { lazyDocumentFromData, lazySink } from '../editor/lazyDocument';
 import { COLUMNS_PROTOCOL, type ColumnsWorkerData, type ColumnsWorkerMessage } from './columnsProtocol';
 import { parseSharedParallel, takeLines, workerSource, type ParallelLoadOptions, type Started } from './parallelLoad';
@@ -83,6 +84,7 @@ export async function parseColumnsOffThread(bytes: Uint8Array, opts: ColumnsLoad
       if (m.type === 'failed') { finish(() => resolve({ failed: `the worker failed: ${m.message.split('\n')[0]}` })); return; }
       try {
         const doc = lazyDocumentFromData(bytes, m.data, { path: opts.path, maxDepth: opts.maxDepth });
+        rememberFingerprint(doc, m.fingerprint);
         finish(() => resolve({ doc }));
       } catch (e) {
         finish(() => resolve({ failed: `the worker's document could not be read: ${(e as Error)?.message ?? String(e)}` }));

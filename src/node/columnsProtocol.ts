@@ -3,7 +3,7 @@ import type { MessagePort } from 'node:worker_threads';
 import type { LazyDocumentData } from '../editor/lazyDocument';
 
 /** Bumped when the messages change: a stale dist/columnsWorker.js refuses to run. */
-export const COLUMNS_PROTOCOL = 1;
+export const COLUMNS_PROTOCOL = 2; // 2: the bytes' fingerprint with 'end'
 
 /**
  * The control SharedArrayBuffer's Int32 slots are parallelLoadProtocol's: CTL_STATE (-1: the
@@ -26,8 +26,8 @@ export interface ColumnsWorkerData {
 export type ColumnsWorkerMessage =
   /** How far the parse got (a byte offset). */
   | { type: 'progress'; at: number }
-  /** The document without its bytes; its typed arrays are transferred. */
-  | { type: 'end'; data: LazyDocumentData }
+  /** The document without its bytes (its typed arrays transferred) and the bytes' fingerprint (edits/fingerprint.ts). */
+  | { type: 'end'; data: LazyDocumentData; fingerprint: string }
   /** The document's line checkpoints (LineIndex), after 'end'; taken when the host first needs a line. */
   | { type: 'lines'; lines: Float64Array; cols: Float64Array }
   | { type: 'failed'; message: string };

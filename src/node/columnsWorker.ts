@@ -8,6 +8,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { lineCheckpoints } from '../core/coco/lineIndex';
+import { fingerprint } from '../core/edits/fingerprint';
 import { Scanner } from '../core/coco/parse';
 import { LazyBuilder, lazyDataTransferList } from '../editor/lazyDocument';
 import { COLUMNS_PROTOCOL, type ColumnsWorkerData, type ColumnsWorkerMessage } from './columnsProtocol';
@@ -29,7 +30,8 @@ function main(): void {
       if (!scanner.done) send({ type: 'progress', at: scanner.i });
     }
     const result = builder.data(scanner.sections, scanner.rootKind);
-    send({ type: 'end', data: result }, lazyDataTransferList(result));
+    // The host would hash the bytes next, before the viewer shows them (edits carry it): here, in one go.
+    send({ type: 'end', data: result, fingerprint: fingerprint(bytes) }, lazyDataTransferList(result));
   } catch (e) {
     Atomics.store(ctl, CTL_LINES, -1);
     Atomics.notify(ctl, CTL_LINES);

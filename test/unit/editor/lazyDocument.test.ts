@@ -9,6 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { columnsOf, imageColumnsOf } from '../../../src/editor/annotationColumns';
 import { CocoEditorModel } from '../../../src/editor/editorModel';
+import { knownFingerprint } from '../../../src/editor/documentBytes';
+import { fingerprint } from '../../../src/core/edits/fingerprint';
 import { LazyCocoDocument, lazySink, parseLazy, parseLazyAsync } from '../../../src/editor/lazyDocument';
 
 function sample(n: number, opts: { nan?: boolean; pretty?: boolean } = {}): string {
@@ -156,6 +158,7 @@ describe('the editor\'s lazy document (annotations and images as columns, parsed
       assertSameDoc(doc, parseCoco(b, { path: 'f.json' }), `${what} (columns worker)`);
       assertSameColumns(doc, host, what);
       assert.equal(doc.path, 'f.json');
+      assert.equal(knownFingerprint(doc), fingerprint(b), `${what}: the worker's fingerprint of the bytes`);
       // A bad file: the same issue (message, JSON path) at the same line and column, from the worker's line checkpoints.
       const at = (d: CocoDocument) => d.parseIssues.map((p) => ({ ...p, from: d.lines.positionAt(p.start), to: d.lines.positionAt(p.end) }));
       assert.deepEqual(at(doc), at(host), `${what}: issues and their lines`);
