@@ -4,8 +4,17 @@
  * monitorEventLoopDelay. "before" runs the code path the editor used before (kept callable for
  * this comparison); "after" the current one, in the same process on the same file.
  *
- *   stall-open: the viewer opens a big file (read, parse in slices, fingerprint) while the check
- *     worker checks it and its outcome comes back.
+ * On a loaded machine the OS deschedules the thread for 100 ms and more, which the probe sees as a
+ * stall: each fire also reads this thread's CPU time (Linux /proc, 10 ms ticks), so `maxCpuMs` (the
+ * most CPU between two fires: the longest task of our code) and `hostCpuMs` (all of it) say what
+ * our code ran. LABELSCOPE_BENCH_PROFILE=1 adds a CPU profile of this thread and names what ran in
+ * the longest stall and in the busiest interval (stall-open).
+ *
+ *   stall-open: the viewer opens a big file while the check worker checks it and its outcome comes
+ *     back: the file read once into shared memory, parsed by the columns worker (the host parses
+ *     nothing). stall-open-scan: as before the columns worker (the scan worker scans, the host
+ *     JSON.parses each element in batches and hashes the bytes in slices). stall-open-old: the
+ *     load before shared bytes.
  *   stall-edit: 20 box moves in the viewer on a ~40 MB file, one every 150 ms, with the re-check
  *     of the edited annotations and the Problems-panel check of the edited bytes.
  */
