@@ -7,6 +7,7 @@ import { allocShared } from '../../../src/node/sharedBytes';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { releaseBundles } from '../releaseBundles';
 import { columnsOf, imageColumnsOf } from '../../../src/editor/annotationColumns';
 import { CocoEditorModel } from '../../../src/editor/editorModel';
 import { knownFingerprint } from '../../../src/editor/documentBytes';
@@ -163,6 +164,21 @@ describe('the editor\'s lazy document (annotations and images as columns, parsed
       const at = (d: CocoDocument) => d.parseIssues.map((p) => ({ ...p, from: d.lines.positionAt(p.start), to: d.lines.positionAt(p.end) }));
       assert.deepEqual(at(doc), at(host), `${what}: issues and their lines`);
       assert.equal(doc.lines.lineCount, host.lines.lineCount, `${what}: line count`);
+    }
+  });
+
+  it('the bundled columnsWorker.js (production build, minified) builds the same document', async function () {
+    this.timeout(120000);
+    const script = join(releaseBundles(), 'columnsWorker.js');
+    for (const [what, input] of INPUTS.slice(0, 8)) {
+      const b = bytesOf(input);
+      const shared = allocShared(b.length);
+      shared.set(b);
+      let on = '';
+      const doc = await parseColumnsOffThread(shared, { path: 'f.json', columnsWorkerScript: script, onBuilt: (i) => { on = i.on; } });
+      assert.equal(on, 'worker', what);
+      assertSameColumns(doc, parseLazy(b, { path: 'f.json' }), `${what} (bundle)`);
+      assert.deepEqual(doc.parseIssues, parseCoco(b).parseIssues, `${what}: issues`);
     }
   });
 
