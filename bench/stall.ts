@@ -111,6 +111,12 @@ async function hostProfile() {
       let t = profile.startTime; // µs, the same monotonic clock as process.hrtime
       for (const d of profile.timeDeltas) times.push((t += d));
       return {
+        /** Where this thread's samples went over the whole run (idle left out): the top functions. */
+        totals(): string {
+          const self = new Map<string, number>();
+          for (const id of profile.samples) { const f = name(id); if (f !== '(idle)') self.set(f, (self.get(f) ?? 0) + 1); }
+          return [...self].sort((a, b) => b[1] - a[1]).slice(0, 6).map(([f, c]) => `${f} ×${c}`).join('; ');
+        },
         /** What ran between `from` and `to` (µs): the top functions by samples, GC and idle apart. */
         top(from: number, to: number): string {
           const self = new Map<string, number>();
@@ -177,7 +183,7 @@ export async function stallOpen(file: string, variant: 'old' | 'scan' | 'new'): 
   return {
     wallMs, variant, maxStallMs: r.maxStallMs, p99DelayMs: r.p99DelayMs, problems,
     maxStallCpuMs: r.maxStallCpuMs, maxCpuMs: r.maxCpuMs, maxCpuWallMs: r.maxCpuAt.wallMs, hostCpuMs: r.hostCpuMs, over30CpuMs: r.over30CpuMs,
-    ...(p ? { longestStallRan: p.top(r.longestAt.from, r.longestAt.to), maxCpuRan: p.top(r.maxCpuAt.from, r.maxCpuAt.to) } : {}),
+    ...(p ? { longestStallRan: p.top(r.longestAt.from, r.longestAt.to), maxCpuRan: p.top(r.maxCpuAt.from, r.maxCpuAt.to), hostRan: p.totals() } : {}),
   };
 }
 
