@@ -182,7 +182,7 @@ export class CocoCustomDocument implements vscode.CustomDocument {
     this.progress(0, 'Reading…');
     const disk = await this.read(this.uri);
     this.bytesReady(disk);
-    const restored = await CocoEditorModel.restore(backup, disk, this.uri.fsPath, { signal: this.abort.signal });
+    const restored = await CocoEditorModel.restore(backup, disk, this.uri.fsPath, { signal: this.abort.signal, parse: parseOffThread });
     if (typeof restored !== 'string') { this.progress(1, 'Restored'); return restored; }
     const name = path.basename(this.uri.fsPath);
     this.backupProblem = restored === 'changed'

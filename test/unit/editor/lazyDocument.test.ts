@@ -258,6 +258,22 @@ describe('the editor\'s lazy document (annotations and images as columns, parsed
     assert.notEqual(a, b, 'the cache does not grow with the file');
   });
 
+  it('a fix\'s new base is parsed as the load parsed (the columns worker), not on the host', async () => {
+    const text = sample(30);
+    const bytes = allocShared(Buffer.byteLength(text));
+    bytes.write(text);
+    const built: string[] = [];
+    const parse: NonNullable<Parameters<typeof CocoEditorModel.load>[2]>['parse'] = (b, o) => parseColumnsOffThread(b, { ...o, onBuilt: (i) => { built.push(i.on); } });
+    const model = await CocoEditorModel.load(bytes, 'f.json', { parse });
+    const e = model.base.annotationEntries[4];
+    const at = bytes.indexOf('"area":', e.start) + '"area":'.length; // byte offsets (the file names are not ASCII)
+    const fix = await model.prepareByteEdits('area', [{ start: at, end: bytes.indexOf('}', at), newText: '99' }], model.baseFingerprint);
+    assert.ok(typeof fix !== 'string' && fix.kind === 'base', String(fix));
+    assert.deepEqual(built, ['worker', 'worker'], 'the load and the fix both on the worker');
+    assert.equal((fix.after.annotationEntries[4].value as { area: number }).area, 99);
+    assert.equal(knownFingerprint(fix.after), fingerprint(fix.after.bytes));
+  });
+
   it('the editor model loads it (so the viewer keeps columns, not objects), from bytes and in slices', async () => {
     const bytes = Buffer.from(sample(40));
     assert.ok(CocoEditorModel.fromBytes(bytes, 'f.json').base instanceof LazyCocoDocument);
