@@ -247,6 +247,16 @@ export const CASES: BenchCase[] = [
     run: async (file) => (await import('./stall')).stallOpen(file, 'new'),
   },
   {
+    name: 'stall-open-view-scan',
+    title: 'host stall: open + view + check, before',
+    run: async (file) => (await import('./stall')).stallOpen(file, 'scan', true),
+  },
+  {
+    name: 'stall-open-view',
+    title: 'host stall: open + view (lookups, init, problems) + check',
+    run: async (file) => (await import('./stall')).stallOpen(file, 'new', true),
+  },
+  {
     name: 'stall-check',
     title: 'host stall: worker check + publish (no viewer)',
     run: async (file) => (await import('./stall')).stallCheck(file),

@@ -148,7 +148,7 @@ async function workerRunner() {
  * again), `new` = as the viewer loads now (read once into shared memory, scan on a second thread,
  * parse in batches + fingerprint in slices; the worker checks the same bytes).
  */
-export async function stallOpen(file: string, variant: 'old' | 'scan' | 'new'): Promise<CaseResult> {
+export async function stallOpen(file: string, variant: 'old' | 'scan' | 'new', withView = false): Promise<CaseResult> {
   const { parseCocoAsync } = await import('../src/core/coco/parse');
   const { CocoEditorModel } = await import('../src/editor/editorModel');
   const { parseSharedParallel } = await import('../src/node/parallelLoad');
@@ -172,10 +172,33 @@ export async function stallOpen(file: string, variant: 'old' | 'scan' | 'new'): 
     const parse: NonNullable<Parameters<typeof CocoEditorModel.load>[2]>['parse'] = variant === 'scan'
       ? (x, o) => parseSharedParallel(x, { ...o, scanSliceBytes: 1 << 20 })
       : (x, o) => parseColumnsOffThread(x, { ...o, columnsWorkerScript: join(ROOT, 'dist', 'columnsWorker.js'), onBuilt: (i) => { if (i.on !== 'worker') throw new Error(`not on the worker: ${i.reason}`); } });
+    // withView: the viewer's session too, as the panel opens: the lookups in slices, init, and the
+    // problems placed and sent (JSON-serialized, as postMessage does) once the check is back.
+    const { EditorSession } = await import('../src/editor/session');
+    let outcome: Awaited<ReturnType<typeof runner.run>> | undefined;
+    let session: InstanceType<typeof EditorSession> | undefined;
+    let inited = false;
+    const model = bytes.then((b) => CocoEditorModel.load(b, file, { parse }));
     await Promise.all([
-      bytes.then((b) => CocoEditorModel.load(b, file, { parse })),
-      bytes.then((b) => runner.run({ file, bytes: b, checkImageFiles: false }, () => undefined, new AbortController().signal)).then((o) => { problems = o.problems.length; }),
+      model.then(async (m) => {
+        if (!withView) return;
+        session = new EditorSession({
+          post: (msg) => { JSON.stringify(msg); if (msg.t === 'note' && msg.method === 'init') inited = true; },
+          source: { find: () => ({ tried: [] }), toSrc: (x) => x }, model: Promise.resolve(m), onEdit: () => undefined,
+          problems: () => outcome?.problems,
+        });
+        session.receive({ t: 'note', method: 'ready', params: {} });
+      }),
+      bytes.then((b) => runner.run({ file, bytes: b, checkImageFiles: false }, () => undefined, new AbortController().signal)).then((o) => { outcome = o; problems = o.problems.length; }),
     ]);
+    if (session) {
+      const s = session;
+      while (!inited) await tick(5);
+      s.problemsChanged(); // as the provider does when the check's outcome arrives
+      while (s.problems.length === 0 && problems > 0) await tick(5);
+      await s.problemsSent;
+      s.dispose();
+    }
   }
   const r = probe.stop();
   const wallMs = performance.now() - t0;

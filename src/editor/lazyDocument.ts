@@ -167,13 +167,20 @@ export class LazyBuilder extends DocumentBuilder implements DocumentSink {
     this.columns.push(start, end, value, (nf ? NON_FINITE : 0) | (value === undefined ? INVALID : 0));
   }
 
-  /** Everything the document is made of but the bytes, as structured-clone data (what the columns worker posts). */
-  data(sections: Map<string, Section>, rootKind: JsonKind | undefined): LazyDocumentData {
+  /**
+   * Everything the document is made of but the bytes, as structured-clone data (what the columns
+   * worker posts). `withLookups`: the lookups by id / image and the category counts built too (on
+   * the worker, so the host builds none of them).
+   */
+  data(sections: Map<string, Section>, rootKind: JsonKind | undefined, withLookups = false): LazyDocumentData {
+    const annotations = this.columns.finish();
+    const images = this.images.finish();
+    if (withLookups) { annotations.buildLookups(); images.buildLookups(); }
     return {
       rootKind, sections,
       categories: this.lists.categories, licenses: this.lists.licenses,
       info: this.info, parseIssues: this.issues.sort((a, b) => a.start - b.start),
-      annotations: this.columns.finish().toData(), images: this.images.finish().toData(), rootArray: this.atRoot,
+      annotations: annotations.toData(), images: images.toData(), rootArray: this.atRoot,
     };
   }
 

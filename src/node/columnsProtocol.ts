@@ -3,7 +3,7 @@ import type { MessagePort } from 'node:worker_threads';
 import type { LazyDocumentData } from '../editor/lazyDocument';
 
 /** Bumped when the messages change: a stale dist/columnsWorker.js refuses to run. */
-export const COLUMNS_PROTOCOL = 2; // 2: the bytes' fingerprint with 'end'
+export const COLUMNS_PROTOCOL = 3; // 2: the bytes' fingerprint with 'end'; 3: the lookups built on the worker
 
 /**
  * The control SharedArrayBuffer's Int32 slots are parallelLoadProtocol's: CTL_STATE (-1: the

@@ -29,7 +29,8 @@ function main(): void {
       scanner.run(scanner.i + data.sliceBytes);
       if (!scanner.done) send({ type: 'progress', at: scanner.i });
     }
-    const result = builder.data(scanner.sections, scanner.rootKind);
+    // With the lookups by id / image and the category counts: the viewer's first reads, not built on the host.
+    const result = builder.data(scanner.sections, scanner.rootKind, true);
     // The host would hash the bytes next, before the viewer shows them (edits carry it): here, in one go.
     send({ type: 'end', data: result, fingerprint: fingerprint(bytes) }, lazyDataTransferList(result));
   } catch (e) {

@@ -156,6 +156,8 @@ describe('the editor\'s lazy document (annotations and images as columns, parsed
       let on = '';
       const doc = await parseColumnsOffThread(shared, { path: 'f.json', columnsSliceBytes: 1024, onBuilt: (i) => { on = `${i.on} ${i.reason ?? ''}`; } });
       assert.equal(on.trim(), 'worker', `${what}: built on the worker`);
+      const built = columnsOf(doc) as unknown as { idIndex?: unknown; imageIndex?: unknown; categoryCounts?: unknown };
+      assert.ok(built.idIndex && built.imageIndex && built.categoryCounts && (imageColumnsOf(doc) as unknown as { ids?: unknown }).ids, `${what}: the lookups came built from the worker`);
       assertSameDoc(doc, parseCoco(b, { path: 'f.json' }), `${what} (columns worker)`);
       assertSameColumns(doc, host, what);
       assert.equal(doc.path, 'f.json');
