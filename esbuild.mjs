@@ -32,6 +32,8 @@ const builds = [
   { ...node, entryPoints: { checkWorker: 'src/node/checkWorker.ts' }, outdir: dist },
   // Started by src/node/parallelLoad.ts (from the extension, the check worker and the CLI) to scan big files.
   { ...node, entryPoints: { scanWorker: 'src/node/parallelLoadWorker.ts' }, outdir: dist },
+  // Started by src/node/columnsLoad.ts (the viewer's load of a big file): parses it into the editor's columns off the extension host's thread.
+  { ...node, entryPoints: { columnsWorker: 'src/node/columnsWorker.ts' }, outdir: dist },
   // Started by src/extension/compare/runner.ts: agreement and diffs off the extension host's thread.
   { ...node, entryPoints: { compareWorker: 'src/node/compare/compareWorker.ts' }, outdir: dist },
   // Image health: the piscina pool's worker (src/node/health/pool.ts starts it).

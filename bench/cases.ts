@@ -237,9 +237,24 @@ export const CASES: BenchCase[] = [
     run: async (file) => (await import('./stall')).stallOpen(file, 'old'),
   },
   {
+    name: 'stall-open-scan',
+    title: 'host stall: open + check, before (batches parsed on the host)',
+    run: async (file) => (await import('./stall')).stallOpen(file, 'scan'),
+  },
+  {
     name: 'stall-open',
     title: 'host stall: viewer opens the file + worker check',
     run: async (file) => (await import('./stall')).stallOpen(file, 'new'),
+  },
+  {
+    name: 'stall-open-view-scan',
+    title: 'host stall: open + view + check, before',
+    run: async (file) => (await import('./stall')).stallOpen(file, 'scan', true),
+  },
+  {
+    name: 'stall-open-view',
+    title: 'host stall: open + view (lookups, init, problems) + check',
+    run: async (file) => (await import('./stall')).stallOpen(file, 'new', true),
   },
   {
     name: 'stall-check',

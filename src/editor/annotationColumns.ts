@@ -22,7 +22,7 @@ const NOT_INT = -2147483648;
 export class IdColumn {
   private ints: Int32Array | undefined = new Int32Array(1024);
   private floats: Float64Array | undefined;
-  private readonly other = new Map<number, unknown>();
+  private other = new Map<number, unknown>();
   length = 0;
 
   push(v: unknown): void {
@@ -39,6 +39,21 @@ export class IdColumn {
     if (v !== undefined) this.other.set(i, v);
   }
 
+  /** The column as plain data (typed arrays to transfer, the side map cloned): made in a worker, read on the host. */
+  toData(): IdColumnData {
+    this.trim();
+    return { length: this.length, ints: this.ints, floats: this.floats, other: this.other };
+  }
+
+  static fromData(d: IdColumnData): IdColumn {
+    const c = new IdColumn();
+    c.ints = d.ints;
+    c.floats = d.floats;
+    c.other = d.other;
+    c.length = d.length;
+    return c;
+  }
+
   get(i: number): unknown {
     if (this.ints) {
       const x = this.ints[i];
@@ -50,8 +65,8 @@ export class IdColumn {
 
   /** Drops the spare room left by growing. */
   trim(): void {
-    if (this.ints) this.ints = this.ints.slice(0, this.length);
-    else this.floats = this.floats!.slice(0, this.length);
+    if (this.ints) { if (this.ints.length !== this.length) this.ints = this.ints.slice(0, this.length); }
+    else if (this.floats!.length !== this.length) this.floats = this.floats!.slice(0, this.length);
   }
 
   private ensure(n: number): void {
@@ -69,6 +84,9 @@ export class IdColumn {
     this.ints = undefined;
   }
 }
+
+/** An IdColumn as structured-clone data: `ints` or `floats`, and the values that are not numbers. */
+export interface IdColumnData { length: number; ints?: Int32Array; floats?: Float64Array; other: Map<number, unknown> }
 
 /** A growable array of byte offsets: Uint32 (files under 4 GiB), float64 past that. */
 class Offsets {
@@ -108,6 +126,8 @@ interface Parts { nums: number[]; packable: boolean; strings: Map<string, number
 /** Index bits of a packed (value, index) key: value · 2²² + index is exact for int32 values and up to 4M annotations. */
 const INDEX_BITS = 2 ** 22;
 
+export interface IdIndexData { sorted: Float64Array; order: Uint32Array | undefined; strings: Map<string, number[]> }
+
 /**
  * Which annotations have each value of an id column, found by binary search in the values sorted
  * once (8 to 12 bytes an annotation, where a Map of arrays costs ~100): numbers and strings apart,
@@ -124,6 +144,10 @@ class IdIndex {
     private readonly order: Uint32Array | undefined,
     private readonly strings: Map<string, number[]>,
   ) {}
+
+  /** The index as structured-clone data (its arrays to transfer): built on a worker, used on the host. */
+  toData(): IdIndexData { return { sorted: this.sorted, order: this.order, strings: this.strings }; }
+  static fromData(d: IdIndexData): IdIndex { return new IdIndex(d.sorted, d.order, d.strings); }
 
   static build(col: IdColumn, n: number): IdIndex {
     const parts = IdIndex.collect(col, 0, n, { nums: [], packable: n <= INDEX_BITS, strings: new Map() });
@@ -207,6 +231,46 @@ function lowerBound(s: Float64Array, x: number): number {
   return lo;
 }
 
+/**
+ * AnnotationColumns as structured-clone data: what a worker that parsed the file posts to the
+ * host (the typed arrays transferred, not copied; see `transferList`).
+ */
+export interface AnnotationColumnsData {
+  length: number;
+  starts: Uint32Array | Float64Array;
+  ends: Uint32Array | Float64Array;
+  flags: Uint8Array;
+  ids: IdColumnData;
+  imageIds: IdColumnData;
+  categoryIds: IdColumnData;
+  boxW: Float64Array;
+  boxH: Float64Array;
+  areas: Float64Array;
+  /** The lookups by `id` and `image_id` and the category counts, when built where the columns were (the columns worker). */
+  lookups?: { ids: IdIndexData; imageIds: IdIndexData; categoryCounts: Map<IdKey, number> };
+}
+
+export interface ImageColumnsData {
+  length: number;
+  starts: Uint32Array | Float64Array;
+  ends: Uint32Array | Float64Array;
+  flags: Uint8Array;
+  ids: IdColumnData;
+  /** The lookup by `id`, when built where the columns were. */
+  lookup?: IdIndexData;
+}
+
+/** The buffers of column data, to transfer with postMessage (each array owns its whole buffer). */
+export function transferList(data: AnnotationColumnsData | ImageColumnsData): ArrayBuffer[] {
+  const ids = (c: IdColumnData) => [c.ints, c.floats];
+  const index = (x: IdIndexData | undefined) => (x ? [x.sorted, x.order] : []);
+  const arrays = 'boxW' in data
+    ? [data.starts, data.ends, data.flags, data.boxW, data.boxH, data.areas, ...ids(data.ids), ...ids(data.imageIds), ...ids(data.categoryIds),
+      ...index(data.lookups?.ids), ...index(data.lookups?.imageIds)]
+    : [data.starts, data.ends, data.flags, ...ids(data.ids), ...index(data.lookup)];
+  return arrays.filter((a): a is NonNullable<typeof a> => a !== undefined && a.byteOffset === 0 && a.byteLength === a.buffer.byteLength).map((a) => a.buffer as ArrayBuffer);
+}
+
 export class AnnotationColumns {
   private idIndex?: IdIndex;
   private imageIndex?: IdIndex;
@@ -225,6 +289,36 @@ export class AnnotationColumns {
     private readonly boxH: Float64Array,
     private readonly areas: Float64Array,
   ) {}
+
+  toData(): AnnotationColumnsData {
+    const lookups = this.idIndex && this.imageIndex && this.categoryCounts
+      ? { ids: this.idIndex.toData(), imageIds: this.imageIndex.toData(), categoryCounts: this.categoryCounts } : undefined;
+    return {
+      length: this.length, starts: this.starts, ends: this.ends, flags: this.flags,
+      ids: this.ids.toData(), imageIds: this.imageIds.toData(), categoryIds: this.categoryIds.toData(),
+      boxW: this.boxW, boxH: this.boxH, areas: this.areas, ...(lookups ? { lookups } : {}),
+    };
+  }
+
+  static fromData(d: AnnotationColumnsData): AnnotationColumns {
+    const c = new AnnotationColumns(
+      d.length, d.starts, d.ends, d.flags,
+      IdColumn.fromData(d.ids), IdColumn.fromData(d.imageIds), IdColumn.fromData(d.categoryIds), d.boxW, d.boxH, d.areas,
+    );
+    if (d.lookups) {
+      c.idIndex = IdIndex.fromData(d.lookups.ids);
+      c.imageIndex = IdIndex.fromData(d.lookups.imageIds);
+      c.categoryCounts = d.lookups.categoryCounts;
+    }
+    return c;
+  }
+
+  /** Builds the lookups by `id` and `image_id` and the category counts in one go (on a worker: the host then builds none). */
+  buildLookups(): void {
+    this.idIndex ??= IdIndex.build(this.ids, this.length);
+    this.imageIndex ??= IdIndex.build(this.imageIds, this.length);
+    this.countsByCategory();
+  }
 
   start(i: number): number { return this.starts[i]; }
   end(i: number): number { return this.ends[i]; }
@@ -323,6 +417,16 @@ export class ImageColumns {
     private readonly flags: Uint8Array,
     private readonly idCol: IdColumn,
   ) {}
+  toData(): ImageColumnsData {
+    return { length: this.length, starts: this.starts, ends: this.ends, flags: this.flags, ids: this.idCol.toData(), ...(this.ids ? { lookup: this.ids.toData() } : {}) };
+  }
+  static fromData(d: ImageColumnsData): ImageColumns {
+    const c = new ImageColumns(d.length, d.starts, d.ends, d.flags, IdColumn.fromData(d.ids));
+    if (d.lookup) c.ids = IdIndex.fromData(d.lookup);
+    return c;
+  }
+  /** Builds the lookup by `id` in one go (on a worker). */
+  buildLookups(): void { this.ids ??= IdIndex.build(this.idCol, this.length); }
   start(i: number): number { return this.starts[i]; }
   end(i: number): number { return this.ends[i]; }
   flagsOf(i: number): number { return this.flags[i]; }

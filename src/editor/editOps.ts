@@ -14,7 +14,7 @@ import type { ByteEdit } from '../core/problems';
 import { idOf } from '../core/ruleKit/schema';
 import type { EditOp } from '../shared/protocol';
 import type { AnnotationState } from './annotationState';
-import { fingerprintOf, parseDocument, sharedAlloc } from './documentBytes';
+import { fingerprintOf, parseDocument, sharedAlloc, type LoadOptions } from './documentBytes';
 import type { AnnOverride, AnnotationEdit, BaseEdit, CreateEdit } from './editTypes';
 import { boxPolygon, cleanPolygons, fitKeypoints, fitPolygons, polygonFields, type Box } from './geometryEdits';
 import { bboxOf, keypointsOf, num } from './jsonValues';
@@ -173,7 +173,7 @@ function prepareCreateMask(state: AnnotationState, op: Extract<EditOp, { op: 'cr
  * A string says why not (there are unsaved annotation edits: the ranges would be off; or the
  * fix was computed from other bytes).
  */
-export async function prepareBaseEdit(state: AnnotationState, fileName: string, label: string, edits: readonly ByteEdit[], from: Fingerprint | undefined): Promise<BaseEdit | string> {
+export async function prepareBaseEdit(state: AnnotationState, fileName: string, label: string, edits: readonly ByteEdit[], from: Fingerprint | undefined, parse?: LoadOptions['parse']): Promise<BaseEdit | string> {
   if (state.isDirtyVsBase) return 'Save (or undo) the edits made in the viewer first: the fix was computed for the file as checked.';
   // Offsets are only meaningful in the bytes they were computed from: same length is not enough.
   if (from === undefined || from !== fingerprintOf(state.base)) return STALE_FIX;
@@ -182,6 +182,6 @@ export async function prepareBaseEdit(state: AnnotationState, fileName: string, 
   const sorted = [...edits].sort((a, b) => a.start - b.start).map((e) => ({ start: e.start, end: e.end, newText: e.newText }));
   // The fixed bytes become the base: in shared memory, as the file was read (checks get them without a copy).
   const bytes = applyByteEdits(state.base.bytes, sorted, sharedAlloc);
-  const after = await parseDocument(bytes, fileName);
+  const after = await parseDocument(bytes, fileName, { parse });
   return { kind: 'base', label, edits: sorted, from, before: state.base, after };
 }

@@ -11,7 +11,6 @@
  * - `gridIndex`, `problemIndex`, `recheck`, `viewerPayloads`: what the webview asks for.
  */
 import type { CocoDocument } from '../core/coco/document';
-import type { ParseAsyncOptions } from '../core/coco/parse';
 import { parseLazy } from './lazyDocument';
 import type { Fingerprint } from '../core/edits/fingerprint';
 import type { ByteEdit } from '../core/problems';
@@ -45,6 +44,8 @@ export class CocoEditorModel {
   private readonly grid: GridIndex;
   /** Where the base came from (a reload from the open JSON text makes it 'text'). */
   baseSource: BaseSource = 'disk';
+  /** How the load parsed (the extension host's: a big file on the columns worker); a fix's new base is parsed the same way. */
+  private parse?: LoadOptions['parse'];
 
   constructor(base: CocoDocument, readonly fileName: string) {
     this.state = new AnnotationState(base);
@@ -54,7 +55,9 @@ export class CocoEditorModel {
 
   static async load(bytes: Uint8Array, fileName: string, opts: LoadOptions = {}): Promise<CocoEditorModel> {
     const doc = await parseDocument(bytes, fileName, opts);
-    return new CocoEditorModel(doc, fileName);
+    const model = new CocoEditorModel(doc, fileName);
+    model.parse = opts.parse;
+    return model;
   }
 
   static fromBytes(bytes: Uint8Array, fileName: string): CocoEditorModel {
@@ -156,7 +159,7 @@ export class CocoEditorModel {
    * A string says why not (there are unsaved annotation edits: the ranges would be off).
    */
   prepareByteEdits(label: string, edits: readonly ByteEdit[], from: Fingerprint | undefined): Promise<BaseEdit | string> {
-    return prepareBaseEdit(this.state, this.fileName, label, edits, from);
+    return prepareBaseEdit(this.state, this.fileName, label, edits, from, this.parse);
   }
 
   apply(edit: ModelEdit): void {
@@ -237,10 +240,11 @@ export class CocoEditorModel {
    * A model from a backup and the file as it is now. A string says why not: the file changed
    * since the backup (its fingerprint is not the one the backup was made against).
    */
-  static async restore(backup: EditBackup, disk: Uint8Array, fileName: string, opts: ParseAsyncOptions = {}): Promise<CocoEditorModel | string> {
+  static async restore(backup: EditBackup, disk: Uint8Array, fileName: string, opts: LoadOptions = {}): Promise<CocoEditorModel | string> {
     const bytes = await bytesAsLoaded(backup, disk);
     if (typeof bytes === 'string') return bytes;
     const model = new CocoEditorModel(await parseDocument(bytes, fileName, opts), fileName);
+    model.parse = opts.parse;
     model.disk.loadedFingerprint = backup.loaded;
     const applied = model.replay(backup.edits);
     if (typeof applied === 'string') return applied;

@@ -10,10 +10,13 @@
  * (Proxies over the columns), so code written for `CocoDocument` runs unchanged; what walks every annotation on the
  * host reads the columns instead.
  */
-import { CocoDocument, ROOT_ARRAY_KEY, type IdKey, type JsonKind, type JsonObject, type Located, type Section } from '../core/coco/document';
+import { CocoDocument, ROOT_ARRAY_KEY, type IdKey, type JsonKind, type JsonObject, type Located, type ParseIssue, type Section } from '../core/coco/document';
 import { DocumentBuilder, scanInSlices, Scanner, type ParseAsyncOptions, type ParseOptions } from '../core/coco/parse';
 import type { DocumentSink } from '../node/parallelLoad';
-import { AnnotationColumns, ColumnsBuilder, ImageColumns, ImageColumnsBuilder, INVALID, NON_FINITE, type HasColumns } from './annotationColumns';
+import {
+  AnnotationColumns, ColumnsBuilder, ImageColumns, ImageColumnsBuilder, INVALID, NON_FINITE, transferList,
+  type AnnotationColumnsData, type HasColumns, type ImageColumnsData,
+} from './annotationColumns';
 
 /** How many parsed annotation values a document keeps for reuse (an image's worth, and more). */
 const VALUE_CACHE = 2048;
@@ -164,13 +167,57 @@ export class LazyBuilder extends DocumentBuilder implements DocumentSink {
     this.columns.push(start, end, value, (nf ? NON_FINITE : 0) | (value === undefined ? INVALID : 0));
   }
 
-  finish(sections: Map<string, Section>, rootKind: JsonKind | undefined, path?: string): CocoDocument {
-    return new LazyCocoDocument({
-      bytes: this.bytes, path, rootKind, sections,
+  /**
+   * Everything the document is made of but the bytes, as structured-clone data (what the columns
+   * worker posts). `withLookups`: the lookups by id / image and the category counts built too (on
+   * the worker, so the host builds none of them).
+   */
+  data(sections: Map<string, Section>, rootKind: JsonKind | undefined, withLookups = false): LazyDocumentData {
+    const annotations = this.columns.finish();
+    const images = this.images.finish();
+    if (withLookups) { annotations.buildLookups(); images.buildLookups(); }
+    return {
+      rootKind, sections,
       categories: this.lists.categories, licenses: this.lists.licenses,
       info: this.info, parseIssues: this.issues.sort((a, b) => a.start - b.start),
-    }, this.columns.finish(), this.images.finish(), this.atRoot, this.opts);
+      annotations: annotations.toData(), images: images.toData(), rootArray: this.atRoot,
+    };
   }
+
+  finish(sections: Map<string, Section>, rootKind: JsonKind | undefined, path?: string): CocoDocument {
+    return lazyDocumentFromData(this.bytes, this.data(sections, rootKind), { ...this.opts, path });
+  }
+}
+
+/**
+ * A lazy document without its bytes, as plain data: parsed on a worker (node/columnsWorker.ts),
+ * posted with its typed arrays transferred, and made a document on the host by
+ * `lazyDocumentFromData` over the same (shared) bytes, with no parse there.
+ */
+export interface LazyDocumentData {
+  rootKind: JsonKind | undefined;
+  sections: Map<string, Section>;
+  categories: Located[];
+  licenses: Located[];
+  info?: Located;
+  parseIssues: ParseIssue[];
+  annotations: AnnotationColumnsData;
+  images: ImageColumnsData;
+  /** The file is a top-level array (a results list): its elements are the annotations. */
+  rootArray: boolean;
+}
+
+/** The buffers of `data` to transfer (not copy) with postMessage. */
+export function lazyDataTransferList(data: LazyDocumentData): ArrayBuffer[] {
+  return [...transferList(data.annotations), ...transferList(data.images)];
+}
+
+/** The document over `bytes` from its data (the bytes it was parsed from). */
+export function lazyDocumentFromData(bytes: Uint8Array, data: LazyDocumentData, opts: ParseOptions = {}): LazyCocoDocument {
+  return new LazyCocoDocument({
+    bytes, path: opts.path, rootKind: data.rootKind, sections: data.sections,
+    categories: data.categories, licenses: data.licenses, info: data.info, parseIssues: data.parseIssues,
+  }, AnnotationColumns.fromData(data.annotations), ImageColumns.fromData(data.images), data.rootArray, opts);
 }
 
 /** A sink for node/parallelLoad (the scan on a second thread) that makes a lazy document. */

@@ -69,10 +69,13 @@ export interface ParallelLoadOptions extends ParseAsyncOptions {
   onThreads?: (info: { threads: 1 | 2; batches: number; reason?: string }) => void;
 }
 
-/** How the scan worker is started: the bundled dist/scanWorker.js, else the .ts source through tsx. */
-function workerSource(explicit?: string | null): { script: string; eval: boolean } | undefined {
+/**
+ * How a worker is started: the bundled dist/<bundle>.js, else the .ts source through tsx (tests,
+ * benches). Default: the scan worker.
+ */
+export function workerSource(explicit?: string | null, bundle = 'scanWorker.js', source = 'parallelLoadWorker.ts'): { script: string; eval: boolean } | undefined {
   if (explicit === null) return undefined;
-  const candidates = explicit ? [explicit] : [join(__dirname, 'scanWorker.js'), join(__dirname, 'parallelLoadWorker.ts')];
+  const candidates = explicit ? [explicit] : [join(__dirname, bundle), join(__dirname, source)];
   for (const file of candidates) {
     if (!existsSync(file)) continue;
     if (!file.endsWith('.ts')) return { script: file, eval: false };
@@ -88,7 +91,8 @@ function workerSource(explicit?: string | null): { script: string; eval: boolean
   return undefined;
 }
 
-interface Started {
+/** A started worker that posts line checkpoints after its result (the scan worker, the columns worker). */
+export interface Started {
   worker: Worker; port: MessagePort; ctl: Int32Array;
   /** Line checkpoints that came in while batches were still queued (consume takes messages one per turn). */
   early?: LineCheckpoints;
@@ -256,7 +260,7 @@ const LINES_WAIT_MS = 30_000;
  * line number is needed (by then the rules have run, so they are usually there). Undefined
  * when the worker could not make them: the LineIndex then builds its own.
  */
-function takeLines(started: Started): LineCheckpoints | undefined {
+export function takeLines(started: Started): LineCheckpoints | undefined {
   const { port, ctl } = started;
   const deadline = Date.now() + LINES_WAIT_MS;
   try {

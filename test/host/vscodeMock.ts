@@ -417,6 +417,12 @@ export class MockTextDocument {
    * undo stack for): an edit that makes the text equal to the file again leaves it dirty.
    */
   async save(): Promise<boolean> {
+    // One save participant, as VS Code runs it: files.insertFinalNewline edits the text before it is written.
+    const finalNewline = state.settings.get('files.insertFinalNewline') === true;
+    if (finalNewline && this.doc.getText().length > 0 && !/\n$/.test(this.doc.getText())) {
+      const end = this.positionAt(this.doc.getText().length);
+      this.applyEdits([TextEdit.insert(end, '\n')]);
+    }
     fs.writeFileSync(this.uri.fsPath, (this.hasBom ? '\uFEFF' : '') + this.doc.getText());
     this.isDirty = false;
     state.saved.push(this.uri.fsPath);

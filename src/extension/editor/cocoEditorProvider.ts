@@ -12,7 +12,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { writeFileAtomic } from '../../node/atomicWrite';
 import { readFileShared } from '../../node/sharedBytes';
-import { parseSharedParallel } from '../../node/parallelLoad';
+import { parseColumnsOffThread } from '../../node/columnsLoad';
 import { PARALLEL_FROM_BYTES } from '../../node/loadCoco';
 import type { CocoDocument } from '../../core/coco/document';
 import { imageLookup } from '../../node/imageFiles';
@@ -67,13 +67,14 @@ type Listener = (fraction: number, message: string) => void;
 export const PREVIEW_ABOVE_BYTES = 16 * 1024 * 1024;
 
 /**
- * The viewer's parse of a big file: its bytes are in shared memory, so the scan worker scans them
- * while this thread only JSON.parses the elements it reports, in batches of about 1 MiB (short
- * turns of the extension host's thread). Small files: the parse in slices on this thread. Either
- * way the editor's document (editor/lazyDocument.ts): annotations kept as columns, not objects.
+ * The viewer's parse of a big file: its bytes are in shared memory, so the columns worker parses
+ * them into the editor's document (editor/lazyDocument.ts: annotations kept as columns, not
+ * objects) and hands it over with its typed arrays transferred; this thread parses nothing
+ * (without a worker: node/columnsLoad.ts falls back to the scan worker plus batches parsed here).
+ * Small files: the parse in slices on this thread.
  */
 const parseOffThread: NonNullable<LoadOptions['parse']> = (bytes, opts) =>
-  bytes.length >= PARALLEL_FROM_BYTES ? parseSharedParallel(bytes, { ...opts, scanSliceBytes: 1 << 20 }) : parseLazyAsync(bytes, opts);
+  bytes.length >= PARALLEL_FROM_BYTES ? parseColumnsOffThread(bytes, { ...opts, scanSliceBytes: 1 << 20 }) : parseLazyAsync(bytes, opts);
 
 /** What a save checks first: the file is still the one this document last read or wrote. */
 export interface DiskStat { mtimeMs: number; size: number }
@@ -181,7 +182,7 @@ export class CocoCustomDocument implements vscode.CustomDocument {
     this.progress(0, 'Reading…');
     const disk = await this.read(this.uri);
     this.bytesReady(disk);
-    const restored = await CocoEditorModel.restore(backup, disk, this.uri.fsPath, { signal: this.abort.signal });
+    const restored = await CocoEditorModel.restore(backup, disk, this.uri.fsPath, { signal: this.abort.signal, parse: parseOffThread });
     if (typeof restored !== 'string') { this.progress(1, 'Restored'); return restored; }
     const name = path.basename(this.uri.fsPath);
     this.backupProblem = restored === 'changed'
@@ -792,9 +793,11 @@ export class CocoEditorProvider implements vscode.CustomEditorProvider<CocoCusto
     const text = same ? openTextDocument(document.uri) : undefined;
     if (same && sameStat(await statOf(destination.fsPath), document.disk) && model.lastKnownDisk === written) {
       // The file holds these bytes already (the JSON text saved them): nothing to write.
-    } else if (text?.isDirty && document.mirrored?.version === text.version && sameBytes(textBytes(text.getText(), textLayout(model.base.bytes)), bytes)) {
+    } else if (text?.isDirty && !saveMayRewrite(text) && document.mirrored?.version === text.version && sameBytes(textBytes(text.getText(), textLayout(model.base.bytes)), bytes)) {
       // The JSON text holds the viewer's edits: saved through it, so VS Code's text is saved too
-      // (not left dirty over a file that is newer than it).
+      // (not left dirty over a file that is newer than it). Not when a save participant could
+      // rewrite the text (format on save, final newline, trimming, code actions on save): the file
+      // must get the viewer's bytes, so the viewer writes them itself (the text stays dirty).
       if (!(await text.save())) throw new Error(`${path.basename(destination.fsPath)} could not be saved through its open JSON text.`);
     } else {
       await writeFileAtomic(destination.fsPath, bytes);

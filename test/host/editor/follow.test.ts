@@ -450,6 +450,23 @@ describe('the viewer follows the file, fixes carry fingerprints, save points and
       assert.deepEqual(__mock.state.saved, [], 'nothing written');
     });
 
+    it('saving the viewer with a save participant on (insert final newline): the viewer writes its own bytes, not the text as the save rewrites it', async () => {
+      __mock.state.settings.set('files.insertFinalNewline', true);
+      const { text, doc, p } = await sideBySideOn(text0.replace(/\n$/, ''));
+      await p.web.request('edit', { op: 'setBbox', annotationIndex: 1, bbox: [0, 0, 12, 10] });
+      await doc.mirroring;
+      assert.ok(text.isDirty);
+      await provider.saveCustomDocument(doc, token);
+      const mine = await pending(doc);
+      assert.ok(!mine.endsWith('\n'));
+      assert.equal(fs.readFileSync(file, 'utf8'), mine, 'the viewer\'s bytes on disk, no newline added');
+      assert.deepEqual(__mock.state.saved, [], 'not saved through the text');
+      assert.equal((await doc.model).isDirty, false);
+      await provider.settled(doc);
+      assert.deepEqual(warnings(), [], 'its own write is no change from elsewhere');
+      assert.equal(inits(p).length, 1, 'the viewer did not reload');
+    });
+
     it('a file with a UTF-8 BOM: viewer edits reach the text as the same minimal edits; a save keeps the BOM; both clean', async () => {
       const { text, doc, p } = await sideBySideOn('\uFEFF' + text0);
       assert.equal(text.getText(), text0, 'VS Code\'s text leaves the BOM out');

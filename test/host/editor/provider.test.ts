@@ -107,6 +107,27 @@ describe('COCO custom editor through the vscode mock', () => {
     assert.deepEqual(JSON.parse(saved).annotations[1].bbox, [2, 3, 10, 10]);
   });
 
+  it('a file over 32 MiB: the columns worker parses it for the viewer (its lazy document), and an edit saves only that bbox', async function () {
+    this.timeout(60000);
+    // 3 annotations, and a long description: the size that sends the viewer's parse to the worker.
+    const big = text0.replace('"images": [', `"info": {"description": "${'x'.repeat(33 << 20)}"},\n  "images": [`);
+    fs.writeFileSync(file, big);
+    const doc = openDoc();
+    const p = await openPanel(provider, doc);
+    const init = await note(p, 'init');
+    assert.equal(init.imageCount, 1);
+    const model = await doc.model;
+    assert.equal(model.base.annotationEntries.length, 3);
+    assert.equal((model.base.info as { description: string }).description.length, 33 << 20, 'info parsed on the worker and handed over');
+    assert.deepEqual(model.base.annotationEntries[1].value, JSON.parse(big).annotations[1], 'an annotation read from the worker\'s columns');
+    assert.deepEqual(await p.web.request('edit', { op: 'setBbox', annotationIndex: 1, bbox: [2, 3, 10, 10] }), { ok: true });
+    await provider.saveCustomDocument(doc, token);
+    const saved = fs.readFileSync(file, 'utf8');
+    assert.equal(saved.length, big.length + 1, 'two numbers changed ("0" → "2", "0" → "3"), the area 10 → 100');
+    assert.deepEqual(JSON.parse(saved).annotations[1].bbox, [2, 3, 10, 10]);
+    assert.equal(saved.slice(0, 1000), big.slice(0, 1000));
+  });
+
   it('revert restores the file; a backup holds the edit list (not the file) and a backup reopens with the edits replayed', async () => {
     const doc = openDoc();
     const p = await openPanel(provider, doc);
