@@ -4,6 +4,7 @@
  * it finds in batches, so the parent can JSON.parse elements while the scan
  * (and the read) go on. See parallelLoad.ts.
  */
+import { isAscii } from 'node:buffer';
 import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
 import type { ParseIssue } from '../core/coco/document';
 import { Scanner, type ScanSink } from '../core/coco/parse';
@@ -67,6 +68,15 @@ class Recorder implements ScanSink {
     this.n = 0;
     this.extras = [];
   }
+}
+
+/** lineCheckpoints' fast test for a block with no '\n' and no non-ASCII byte, by Node's native isAscii and indexOf. */
+function plainBlockTest(buf: Buffer): ((from: number, to: number) => boolean) | undefined {
+  if (typeof isAscii !== 'function') return undefined; // Node before 18.15: the plain loop
+  return (from, to) => {
+    const block = buf.subarray(from, to);
+    return isAscii(block) && block.indexOf(10) === -1;
+  };
 }
 
 function main(): void {
@@ -140,7 +150,7 @@ function main(): void {
   // core meanwhile (posted after 'end', so the rules never wait for them).
   try {
     if (Atomics.load(ctl, CTL_STATE) < 0) return;
-    const { lines, cols } = lineCheckpoints(new Uint8Array(data.bytes, 0, size));
+    const { lines, cols } = lineCheckpoints(new Uint8Array(data.bytes, 0, size), plainBlockTest(Buffer.from(data.bytes, 0, size)));
     rec.send({ type: 'lines', lines, cols }, [lines.buffer as ArrayBuffer, cols.buffer as ArrayBuffer]);
     Atomics.store(ctl, CTL_LINES, 1);
   } catch {

@@ -8,6 +8,7 @@ import type { Rule } from '../ruleKit/types';
 export const areaMismatch: Rule = {
   id: 'coco/area-mismatch',
   defaultSeverity: 'warning',
+  usesFacts: true,
   scope: 'annotation',
   kinds: INSTANCE_KINDS,
   description: 'An annotation\'s "area" differs from the area of its own mask (by more than 10% and 2 px by default).',

@@ -14,6 +14,7 @@ function fmtArea(a: number): string {
 export const bboxSizeOutlier: Rule = {
   id: 'coco/bbox-size-outlier',
   defaultSeverity: 'info',
+  usesFacts: true,
   kinds: INSTANCE_KINDS,
   description: 'A box\'s area is more than `sigma` standard deviations (default 5) from the mean of its category, on log(area) by default (option space: "log" | "linear"), and at least `minFactor` (default 2) times larger or smaller.',
   why: 'A box far larger or smaller than every other box of its class is usually a wrong label or a box in the wrong units (normalized or [x1, y1, x2, y2] coordinates); it skews anchor statistics and is learned as a real example. Datumaro\'s validator flags it as "far from label mean".',

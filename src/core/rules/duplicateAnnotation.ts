@@ -38,6 +38,7 @@ function sortByCategory(run: Int32Array, catSlot: Int32Array): void {
 export const duplicateAnnotation: Rule = {
   id: 'coco/duplicate-annotation',
   defaultSeverity: 'warning',
+  usesFacts: true,
   kinds: INSTANCE_KINDS,
   description: 'Two annotations of one image and one category cover the same object (mask IoU ≥ 0.95 by default).',
   why: 'A duplicated object is counted twice: COCOeval matches only one of the two with a detection and scores the other as a miss, capping recall below 1; training sees the object twice (double loss weight, conflicting NMS targets). Exports merged twice, or a shape pasted over itself, are the usual cause.',
