@@ -273,6 +273,9 @@ const LINES_WAIT_MS = 30_000;
 function takeLines(started: Started): LineCheckpoints | undefined {
   const { port, ctl } = started;
   const deadline = Date.now() + LINES_WAIT_MS;
+  // Lines wanted before any rule asked for the facts (a results file: no rule reads them): the
+  // worker stops making them and goes on to the lines (a later ask computes them here).
+  Atomics.compareExchange(ctl, CTL_FACTS, 0, -2);
   try {
     if (started.early) return started.early;
     for (;;) {

@@ -163,6 +163,18 @@ describe('rule facts from the scan worker (CLI check, ruleFacts)', function () {
     assert.deepEqual(doc.lines.positionAt(doc.bytes.length - 3), single.lines.positionAt(single.bytes.length - 3));
   });
 
+  it('lines asked before any rule took the facts (a results file): the lines come, and later facts are still right', async () => {
+    for (const [name, content] of inputs().slice(0, 3)) {
+      const file = write(`${name} lines first`, content);
+      const single = parseCoco(readFileSync(file), { path: file });
+      const doc = await loadCocoParallel(file, twoThreads());
+      const end = doc.bytes.length - 1;
+      assert.deepEqual(doc.lines.positionAt(end), single.lines.positionAt(end), `${name}: position`);
+      assert.deepEqual(plainFacts(segmentationFacts(doc)), plainFacts(segmentationFacts(single)), `${name}: facts`);
+      assert.deepEqual(report(doc), report(single), `${name}: the check's output`);
+    }
+  });
+
   it('without ruleFacts the worker makes none: the facts are computed here', async () => {
     const file = write('plain', JSON.stringify(dataset()));
     const doc = await loadCocoParallel(file, twoThreads({ ruleFacts: false }));
