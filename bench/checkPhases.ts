@@ -4,7 +4,7 @@
  *
  *   npx tsx bench/checkPhases.ts [FILE] [--no-facts]   (default: the train2017-like bench file)
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { checkFile } from '../src/node/checkFile';
 import { positionProblems } from '../src/core/report/located';
 import { formatJson } from '../src/core/report/formats';
@@ -42,13 +42,6 @@ async function main() {
   }
   const total = process.cpuUsage();
   console.log(`total wall ${(marks[marks.length - 1][1] - marks[0][1]).toFixed(0)} ms, main-thread CPU ${(marks[marks.length - 1][2] - marks[0][2]).toFixed(0)} ms, process CPU ${((total.user + total.system) / 1000).toFixed(0)} ms, ${text.length} chars`);
-  // Every thread's CPU, by name (V8's GC helpers, libuv's pool, the scan worker …).
-  const byName = new Map<string, number>();
-  for (const tid of readdirSync('/proc/self/task')) {
-    const name = readFileSync(`/proc/self/task/${tid}/comm`, 'utf8').trim();
-    byName.set(name, (byName.get(name) ?? 0) + threadCpuMs(Number(tid)));
-  }
-  console.log('CPU by thread name (live threads):', [...byName].sort((a, b) => b[1] - a[1]).map(([k, v]) => `${k}:${v}`).join(' '));
   const ms = result.summary.ruleMs;
   console.log('slowest rules:', Object.entries(ms).sort((a, b) => b[1] - a[1]).slice(0, 10).map(([k, v]) => `${k.replace('coco/', '')}:${v}`).join(' '));
 }
