@@ -80,7 +80,8 @@ export async function checkFile(file: string, opts: CheckFileOptions = {}): Prom
   opts.onProgress?.('read', 0);
   const doc = opts.bytes
     ? await parseBytes(file, opts.bytes, opts)
-    : await loadCoco(file, { onProgress: (f: number) => opts.onProgress?.('parse', f), signal: opts.signal });
+    // The full check: the scan worker computes the rules' facts while this thread parses.
+    : await loadCoco(file, { onProgress: (f: number) => opts.onProgress?.('parse', f), signal: opts.signal, ruleFacts: !opts.only && !opts.rules });
   opts.onProgress?.('check', 0);
   const files = opts.checkImageFiles === false ? undefined : fileAccessFor(file, imageRootFor(file, opts, loaded));
   const kind = kindForFile(config, path.relative(loaded.path ? path.dirname(loaded.path) : path.dirname(path.resolve(file)), path.resolve(file)).split(path.sep).join('/'));

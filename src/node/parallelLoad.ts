@@ -19,7 +19,9 @@ import type { JsonKind, Section } from '../core/coco/document';
 import { abortError, buildDocument, DocumentBuilder, parseCoco, parseCocoAsync, Scanner, type ParseAsyncOptions, type ParseOptions, type ScanSink } from '../core/coco/parse';
 import { type LineCheckpoints } from '../core/coco/lineIndex';
 import { CocoReadError } from './loadCoco';
-import { CTL_LINES, CTL_READ, CTL_SLOTS, CTL_STARTED, CTL_STATE, FRONTIER_MARGIN, Op, SCAN_PROTOCOL, type ScanWorkerData, type ScanWorkerMessage } from './parallelLoadProtocol';
+import { offerSegmentationFacts, type SegmentationFacts } from '../core/ruleKit/facts';
+import { sameElements, type ScanFacts } from './scanFacts';
+import { CTL_FACTS, CTL_LINES, CTL_READ, CTL_SLOTS, CTL_STARTED, CTL_STATE, FRONTIER_MARGIN, Op, SCAN_PROTOCOL, type ScanWorkerData, type ScanWorkerMessage } from './parallelLoadProtocol';
 
 /**
  * What parses the scanner's findings into a document: a `DocumentBuilder` by default; the editor
@@ -65,6 +67,12 @@ export interface ParallelLoadOptions extends ParseAsyncOptions {
   frontierMargin?: number;
   /** For tests: the worker script to run (a .js file, or a .ts file run through tsx). Null: no worker. */
   workerScript?: string | null;
+  /**
+   * The full check (CLI): once its scan is done the worker also computes the rules' segmentation
+   * facts from the bytes while this thread parses (scanFacts.ts), and offers them to the rules
+   * (offerSegmentationFacts). Costs the worker one more parse; only worth it when every rule runs.
+   */
+  ruleFacts?: boolean;
   /** Told how the file was parsed: on 2 threads, or on 1 and why. */
   onThreads?: (info: { threads: 1 | 2; batches: number; reason?: string }) => void;
 }
@@ -96,6 +104,8 @@ export interface Started {
   worker: Worker; port: MessagePort; ctl: Int32Array;
   /** Line checkpoints that came in while batches were still queued (consume takes messages one per turn). */
   early?: LineCheckpoints;
+  /** The rules' facts, when they came in before anyone asked (ruleFacts). */
+  earlyFacts?: ScanFacts;
 }
 
 function startWorker(src: { script: string; eval: boolean }, bytes: SharedArrayBuffer, length: number, opts: ParallelLoadOptions): Started | undefined {
@@ -105,6 +115,7 @@ function startWorker(src: { script: string; eval: boolean }, bytes: SharedArrayB
     kind: 'labelscope-scan', protocol: SCAN_PROTOCOL, bytes, length, control, port: port2, maxDepth: opts.maxDepth,
     sliceBytes: Math.max(256, opts.scanSliceBytes ?? 4 << 20),
     frontierMargin: Math.max(16, opts.frontierMargin ?? FRONTIER_MARGIN),
+    ...(opts.ruleFacts ? { ruleFacts: true } : {}),
   };
   try {
     // execArgv [] : not the parent's `--import tsx` or heap flags; the scan needs neither.
@@ -172,6 +183,8 @@ export async function loadCocoParallel(path: string, opts: ParallelLoadOptions =
   const giveUp = () => {
     Atomics.store(ctl, CTL_STATE, -1);
     Atomics.store(ctl, CTL_LINES, -1);
+    Atomics.store(ctl, CTL_FACTS, -1);
+    Atomics.notify(ctl, CTL_FACTS);
     Atomics.notify(ctl, CTL_STATE);
     Atomics.notify(ctl, CTL_READ);
     Atomics.notify(ctl, CTL_LINES);
@@ -197,6 +210,7 @@ export async function loadCocoParallel(path: string, opts: ParallelLoadOptions =
   }
   if (doc) {
     doc.lines.adoptLater(() => takeLines(started));
+    if (opts.ruleFacts) offerSegmentationFacts(doc, () => takeFacts(started, doc!));
     return doc;
   }
   opts.onThreads?.({ threads: 1, batches: 0, reason: 'the worker failed' });
@@ -263,6 +277,9 @@ const LINES_WAIT_MS = 30_000;
 export function takeLines(started: Started): LineCheckpoints | undefined {
   const { port, ctl } = started;
   const deadline = Date.now() + LINES_WAIT_MS;
+  // Lines wanted before any rule asked for the facts (a results file: no rule reads them): the
+  // worker stops making them and goes on to the lines (a later ask computes them here).
+  Atomics.compareExchange(ctl, CTL_FACTS, 0, -2);
   try {
     if (started.early) return started.early;
     for (;;) {
@@ -270,6 +287,7 @@ export function takeLines(started: Started): LineCheckpoints | undefined {
       for (let m = receiveMessageOnPort(port); m; m = receiveMessageOnPort(port)) {
         const msg = m.message as ScanWorkerMessage;
         if (msg.type === 'lines') return { lines: msg.lines, cols: msg.cols };
+        if (msg.type === 'facts') started.earlyFacts = msg.facts; // posted before the lines; kept for takeFacts
       }
       const left = deadline - Date.now();
       if (state !== 0 || left <= 0) return undefined;
@@ -279,6 +297,44 @@ export function takeLines(started: Started): LineCheckpoints | undefined {
     port.close();
     void started.worker.terminate();
   }
+}
+
+/** Longest wait for the worker's rule facts before computing them here (they take a few seconds after the scan on train2017). */
+const FACTS_WAIT_MS = 60_000;
+
+/**
+ * The rules' segmentation facts the worker computed (ruleFacts), taken synchronously when the
+ * first rule needs them; undefined (compute them here) when the worker could not make them, took
+ * too long, or made them from other elements than `doc` has. Leaves the port open for takeLines.
+ */
+function takeFacts(started: Started, doc: CocoDocument): SegmentationFacts | undefined {
+  const { port, ctl } = started;
+  const deadline = Date.now() + FACTS_WAIT_MS;
+  let scan = started.earlyFacts;
+  try {
+    while (scan === undefined) {
+      const state = Atomics.load(ctl, CTL_FACTS); // read before draining: 1 means the message is queued
+      for (let m = receiveMessageOnPort(port); m && scan === undefined; m = receiveMessageOnPort(port)) {
+        const msg = m.message as ScanWorkerMessage;
+        if (msg.type === 'facts') scan = msg.facts;
+        else if (msg.type === 'lines') started.early = { lines: msg.lines, cols: msg.cols };
+      }
+      if (scan !== undefined) break;
+      const left = deadline - Date.now();
+      // The lines come after the facts: lines while no facts were ever posted means none are coming.
+      const noneComing = (started.early !== undefined || Atomics.load(ctl, CTL_LINES) !== 0) && Atomics.load(ctl, CTL_FACTS) === 0;
+      if (state !== 0 || left <= 0 || noneComing) {
+        Atomics.store(ctl, CTL_FACTS, -2); // stop making them: this thread computes its own
+        return undefined;
+      }
+      Atomics.wait(ctl, CTL_FACTS, 0, Math.min(left, 200));
+    }
+  } catch {
+    return undefined; // the port was closed (takeLines ran first, and the facts had not come)
+  } finally {
+    started.earlyFacts = undefined;
+  }
+  return sameElements(scan, doc.imageEntries, doc.annotationEntries) ? scan.facts : undefined;
 }
 
 function readFailed(path: string, e: unknown): never {
@@ -324,8 +380,9 @@ function consume(started: Started, bytes: Buffer, path: string, opts: ParallelLo
       else if (exited) onFail();
     };
     const take = (m: ScanWorkerMessage) => {
-      // The checkpoints follow 'end'; kept aside so takeLines finds them even if they came in early.
+      // The checkpoints and facts follow 'end'; kept aside so takeLines / takeFacts find them even if they came in early.
       if (m.type === 'lines') started.early = { lines: m.lines, cols: m.cols };
+      else if (m.type === 'facts') started.earlyFacts = m.facts;
       else queue.push(m);
     };
     const onMessage = (m: ScanWorkerMessage) => { if (!settled) { take(m); schedule(); } };

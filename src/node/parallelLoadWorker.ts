@@ -4,11 +4,13 @@
  * it finds in batches, so the parent can JSON.parse elements while the scan
  * (and the read) go on. See parallelLoad.ts.
  */
+import { isAscii } from 'node:buffer';
 import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
 import type { ParseIssue } from '../core/coco/document';
 import { Scanner, type ScanSink } from '../core/coco/parse';
 import { lineCheckpoints } from '../core/coco/lineIndex';
-import { CTL_LINES, CTL_READ, CTL_STARTED, CTL_STATE, Op, SCAN_PROTOCOL, type ScanWorkerData, type ScanWorkerMessage } from './parallelLoadProtocol';
+import { computeScanFacts, SectionRanges } from './scanFacts';
+import { CTL_FACTS, CTL_LINES, CTL_READ, CTL_STARTED, CTL_STATE, Op, SCAN_PROTOCOL, type ScanWorkerData, type ScanWorkerMessage } from './parallelLoadProtocol';
 
 /**
  * Records sink calls as [op, a, b] triples (strings and issues ride along in
@@ -21,6 +23,8 @@ class Recorder implements ScanSink {
   private extras: unknown[] = [];
   /** Calls posted so far. */
   posted = 0;
+  /** Told of every batch just before it is posted (the calls the parent will replay). */
+  onPost?: (ops: Float64Array, n: number, extras: readonly unknown[]) => void;
   skip = 0;
 
   constructor(private readonly port: MessagePort) {}
@@ -51,6 +55,7 @@ class Recorder implements ScanSink {
   post(): void {
     if (this.n === 0) return;
     const ops = this.ops;
+    this.onPost?.(ops, this.n, this.extras);
     this.send({ type: 'batch', ops, n: this.n, extras: this.extras }, [ops.buffer as ArrayBuffer]);
     this.posted += this.n / 3;
     this.ops = new Float64Array(Math.max(3 * 1024, ops.length));
@@ -65,11 +70,22 @@ class Recorder implements ScanSink {
   }
 }
 
+/** lineCheckpoints' fast test for a block with no '\n' and no non-ASCII byte, by Node's native isAscii and indexOf. */
+function plainBlockTest(buf: Buffer): ((from: number, to: number) => boolean) | undefined {
+  if (typeof isAscii !== 'function') return undefined; // Node before 18.15: the plain loop
+  return (from, to) => {
+    const block = buf.subarray(from, to);
+    return isAscii(block) && block.indexOf(10) === -1;
+  };
+}
+
 function main(): void {
   const data = workerData as ScanWorkerData;
   const ctl = new Int32Array(data.control);
   const rec = new Recorder(data.port);
   const size = data.length;
+  const ranges = data.ruleFacts ? new SectionRanges() : undefined;
+  if (ranges) rec.onPost = (ops, n, extras) => ranges.replay(ops, n, extras);
   Atomics.store(ctl, CTL_STARTED, 1);
   try {
     if (data.protocol !== SCAN_PROTOCOL) throw new Error(`scan worker protocol ${SCAN_PROTOCOL}, asked for ${data.protocol}: rebuild`);
@@ -110,14 +126,31 @@ function main(): void {
   } catch (e) {
     Atomics.store(ctl, CTL_LINES, -1);
     Atomics.notify(ctl, CTL_LINES);
+    Atomics.store(ctl, CTL_FACTS, -1);
+    Atomics.notify(ctl, CTL_FACTS);
     rec.send({ type: 'failed', message: (e as Error)?.stack ?? String(e) });
     return;
+  }
+  // The CLI check: the rules' facts from the same bytes, while the parent still parses (scanFacts.ts).
+  if (ranges) {
+    try {
+      const stop = () => Atomics.load(ctl, CTL_STATE) < 0 || Atomics.load(ctl, CTL_FACTS) < 0;
+      const made = stop() ? undefined : computeScanFacts(Buffer.from(data.bytes, 0, size), ranges, data.maxDepth, stop);
+      if (made) {
+        rec.send({ type: 'facts', facts: made }, [made.imageStarts.buffer as ArrayBuffer, made.annotationStarts.buffer as ArrayBuffer]);
+        Atomics.store(ctl, CTL_FACTS, 1);
+      } else Atomics.store(ctl, CTL_FACTS, -1);
+    } catch {
+      Atomics.store(ctl, CTL_FACTS, -1);
+    } finally {
+      Atomics.notify(ctl, CTL_FACTS);
+    }
   }
   // The parent finishes parsing and runs the rules: build the line index's checkpoints on this
   // core meanwhile (posted after 'end', so the rules never wait for them).
   try {
     if (Atomics.load(ctl, CTL_STATE) < 0) return;
-    const { lines, cols } = lineCheckpoints(new Uint8Array(data.bytes, 0, size));
+    const { lines, cols } = lineCheckpoints(new Uint8Array(data.bytes, 0, size), plainBlockTest(Buffer.from(data.bytes, 0, size)));
     rec.send({ type: 'lines', lines, cols }, [lines.buffer as ArrayBuffer, cols.buffer as ArrayBuffer]);
     Atomics.store(ctl, CTL_LINES, 1);
   } catch {

@@ -127,10 +127,12 @@ export function checkDocument(doc: CocoDocument, opts: CheckOptions = {}): Check
   const kind = settleKind(doc, opts.kind).kind;
   const rules = (opts.rules ?? ALL_RULES).filter((r) => (!opts.only || opts.only.includes(r.id)) && ruleApplies(r, kind));
   const problems: Problem[] = [];
-  const ruleMs: Record<string, number> = {};
+  const timed: Record<string, number> = {};
   const sink = (p: Problem) => { problems.push(p); };
   let done = 0;
-  for (const rule of rules) {
+  // The rules that read the shared facts last (Rule.usesFacts): facts made on another thread get time to arrive.
+  const runOrder = [...rules.filter((r) => !r.usesFacts), ...rules.filter((r) => r.usesFacts)];
+  for (const rule of runOrder) {
     const setting = ruleSetting(opts.config, rule);
     if (setting.severity !== 'off') {
       const t0 = performance.now();
@@ -146,11 +148,14 @@ export function checkDocument(doc: CocoDocument, opts: CheckOptions = {}): Check
         });
       }
       const ms = performance.now() - t0;
-      if (ms >= 1) ruleMs[rule.id] = Math.round(ms);
+      if (ms >= 1) timed[rule.id] = Math.round(ms);
     }
     done++;
     if (opts.onProgress?.(done / rules.length) === true) break;
   }
+  // Reported in the rules' own order, whatever order they ran in.
+  const ruleMs: Record<string, number> = {};
+  for (const rule of rules) if (timed[rule.id] !== undefined) ruleMs[rule.id] = timed[rule.id];
   problems.sort((a, b) => a.start - b.start || a.rule.localeCompare(b.rule));
   return { problems, summary: summarize(doc, problems, ruleMs) };
 }

@@ -72,6 +72,12 @@ export interface SegmentationFacts {
   readonly shoelace: Float64Array;
   /** Largest max(-x, x - w, -y, y - h) over the usable polygons' points (0 when none or no image size). */
   readonly excess: Float64Array;
+  /**
+   * polygonsMaskArea(segmentation, h, w) of the polygon annotations coco/area-mismatch rasterizes
+   * under its default tolerances (polygonAreaSuspect), NaN for the others; only in facts the
+   * scan worker computed (the rule rasterizes whatever it finds NaN).
+   */
+  readonly polygonMaskArea?: Float64Array;
 }
 
 /** document's isJsonObject, local: a module-local call stays cheap in the hot pass. */
@@ -79,7 +85,24 @@ function isJsonObject(value: unknown): value is JsonObject {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-export const segmentationFacts: (doc: CocoDocument) => SegmentationFacts = cachedPerDocument(computeFacts);
+/**
+ * Facts made elsewhere for a document (the CLI's scan worker computes them from the same bytes
+ * while this thread parses): `take` is called once, when a rule first asks; undefined from it
+ * means "compute them here".
+ */
+const offered = new WeakMap<CocoDocument, () => SegmentationFacts | undefined>();
+
+/** Offers facts computed elsewhere for `doc` (see `offered`); the first rule that needs them takes them. */
+export function offerSegmentationFacts(doc: CocoDocument, take: () => SegmentationFacts | undefined): void {
+  offered.set(doc, take);
+}
+
+export const segmentationFacts: (doc: CocoDocument) => SegmentationFacts = cachedPerDocument((doc) => {
+  const take = offered.get(doc);
+  offered.delete(doc);
+  const given = take?.();
+  return given !== undefined && given.count === doc.annotationEntries.length ? given : computeFacts(doc);
+});
 
 // Per-polygon boxes of the annotation being scanned (for cheapArea's overlap test).
 let bx0 = new Float64Array(16), by0 = new Float64Array(16), bx1 = new Float64Array(16), by1 = new Float64Array(16);
@@ -87,63 +110,135 @@ let bx0 = new Float64Array(16), by0 = new Float64Array(16), bx1 = new Float64Arr
 function computeFacts(doc: CocoDocument): SegmentationFacts {
   const entries = doc.annotationEntries;
   const n = entries.length;
-  // Image id → slot, first image wins (as doc.imageById); then unknown ids get slots too.
-  const slots = new Map<IdKey, number>();
-  const ws: number[] = [];
-  const hs: number[] = [];
-  for (const e of doc.imageEntries) {
-    const img = e.value;
-    if (!isJsonObject(img)) continue;
-    const id = img.id;
-    if (typeof id !== 'number' && typeof id !== 'string') continue;
-    if (slots.has(id)) continue;
-    slots.set(id, ws.length);
-    const w = img.width;
-    const h = img.height;
-    const ok = typeof w === 'number' && typeof h === 'number' && Number.isInteger(w) && Number.isInteger(h) && w > 0 && h > 0;
-    ws.push(ok ? (w as number) : 0);
-    hs.push(ok ? (h as number) : 0);
+  const b = new SegmentationFactsBuilder(doc.imageEntries, n);
+  for (let a = 0; a < n; a++) b.add(a, entries[a].value);
+  return b.finish();
+}
+
+/** Below this shoelace area area-mismatch always rasterizes a polygon: pixel effects dominate. */
+export const TINY_POLYGON_AREA = 64;
+
+/**
+ * Whether coco/area-mismatch rasterizes a polygon annotation with all polygons usable, shoelace
+ * area `cheap` (facts.shoelace), stored `area`, overlap flag `overlap` (F_BOXES_OVERLAP) and
+ * tolerance `max(abs, rel · area)`: cheap first, exact work only on suspects.
+ */
+export function polygonAreaSuspect(cheap: number, area: number, overlap: boolean, rel: number, abs: number): boolean {
+  return overlap || !(cheap >= TINY_POLYGON_AREA && Math.abs(cheap - area) <= 0.5 * Math.max(abs, rel * cheap));
+}
+
+/** coco/area-mismatch's default tolerances (the worker rasterizes the suspects under these). */
+export const AREA_MISMATCH_DEFAULTS = { relTolerance: 0.1, absTolerance: 2 } as const;
+
+/**
+ * Builds the facts one annotation at a time, in file order: computeFacts over a parsed document,
+ * and the CLI's scan worker over annotations it parses and drops one by one. Both give the same
+ * columns for the same values.
+ */
+export class SegmentationFactsBuilder {
+  private readonly slots = new Map<IdKey, number>();
+  private readonly ws: number[] = [];
+  private readonly hs: number[] = [];
+  private readonly imageKeyCount: number;
+  private readonly byId: Int32Array | undefined;
+  private nextSlot: number;
+  private readonly kind: Uint8Array;
+  private readonly flags: Uint8Array;
+  private readonly imageSlot: Int32Array;
+  private readonly minX: Float64Array;
+  private readonly minY: Float64Array;
+  private readonly maxX: Float64Array;
+  private readonly maxY: Float64Array;
+  private readonly shoelace: Float64Array;
+  private readonly excess: Float64Array;
+  /** See SegmentationFacts.polygonMaskArea; only when asked for. */
+  private readonly maskArea: Float64Array | undefined;
+
+  /** `images`: the document's image entries (their values), `n`: how many annotations follow. */
+  constructor(images: readonly { readonly value: unknown }[], readonly n: number, opts: { polygonMaskArea?: (polys: number[][], h: number, w: number) => number } = {}) {
+    // Image id → slot, first image wins (as doc.imageById); then unknown ids get slots too.
+    const { slots, ws, hs } = this;
+    for (const e of images) {
+      const img = e.value;
+      if (!isJsonObject(img)) continue;
+      const id = img.id;
+      if (typeof id !== 'number' && typeof id !== 'string') continue;
+      if (slots.has(id)) continue;
+      slots.set(id, ws.length);
+      const w = img.width;
+      const h = img.height;
+      const ok = typeof w === 'number' && typeof h === 'number' && Number.isInteger(w) && Number.isInteger(h) && w > 0 && h > 0;
+      ws.push(ok ? (w as number) : 0);
+      hs.push(ok ? (h as number) : 0);
+    }
+    this.imageKeyCount = ws.length;
+    this.nextSlot = ws.length;
+    this.byId = slotsByIntegerId(slots, this.imageKeyCount);
+    [this.kind, this.flags, this.imageSlot, this.minX, this.minY, this.maxX, this.maxY, this.shoelace, this.excess] =
+      allocateColumns(n, ['u8', 'u8', 'i32', 'f64', 'f64', 'f64', 'f64', 'f64', 'f64'] as const);
+    this.rasterize = opts.polygonMaskArea;
+    if (this.rasterize) {
+      [this.maskArea] = allocateColumns(n, ['f64'] as const);
+      this.maskArea.fill(NaN);
+    }
   }
-  const imageKeyCount = ws.length;
-  const [kind, flags, imageSlot, minX, minY, maxX, maxY, shoelace, excess] =
-    allocateColumns(n, ['u8', 'u8', 'i32', 'f64', 'f64', 'f64', 'f64', 'f64', 'f64'] as const);
-  const byId = slotsByIntegerId(slots, imageKeyCount);
-  let nextSlot = imageKeyCount;
-  for (let a = 0; a < n; a++) {
-    const ann = entries[a].value;
-    if (!isJsonObject(ann)) { kind[a] = SEG_NOT_OBJECT; imageSlot[a] = -1; continue; }
+
+  private readonly rasterize: ((polys: number[][], h: number, w: number) => number) | undefined;
+
+  /** The facts of annotation `a` (called for a = 0 … n - 1 in order). */
+  add(a: number, ann: unknown): void {
+    const { kind, imageSlot, byId } = this;
+    if (!isJsonObject(ann)) { kind[a] = SEG_NOT_OBJECT; imageSlot[a] = -1; return; }
     const iid = ann.image_id;
     let slot = -1;
     if (typeof iid === 'number' && byId !== undefined && iid >= 0 && iid < byId.length && byId[iid] > 0 && Number.isInteger(iid)) {
       slot = byId[iid] - 1;
     } else if (typeof iid === 'number' || typeof iid === 'string') {
-      const s = slots.get(iid);
-      if (s === undefined) { slot = nextSlot++; slots.set(iid, slot); } else slot = s;
+      const s = this.slots.get(iid);
+      if (s === undefined) { slot = this.nextSlot++; this.slots.set(iid, slot); } else slot = s;
     }
     imageSlot[a] = slot;
     const seg = ann.segmentation;
     if (Array.isArray(seg)) {
-      if (seg.length === 0) { kind[a] = SEG_EMPTY; continue; }
+      if (seg.length === 0) { kind[a] = SEG_EMPTY; return; }
       let lists = 0, numbers = 0;
       for (let k = 0; k < seg.length; k++) {
         const v = seg[k];
         if (Array.isArray(v)) lists++;
         else if (typeof v === 'number') numbers++;
       }
-      if (numbers === seg.length) { kind[a] = SEG_FLAT; continue; }
-      if (lists !== seg.length) { kind[a] = SEG_MIXED_LIST; continue; }
+      if (numbers === seg.length) { kind[a] = SEG_FLAT; return; }
+      if (lists !== seg.length) { kind[a] = SEG_MIXED_LIST; return; }
       kind[a] = SEG_POLYGONS;
-      const w = slot >= 0 && slot < imageKeyCount ? ws[slot] : 0;
-      const h = slot >= 0 && slot < imageKeyCount ? hs[slot] : 0;
-      flags[a] = scanPolygons(seg as unknown[][], a, w, h, minX, minY, maxX, maxY, shoelace, excess);
+      const known = slot >= 0 && slot < this.imageKeyCount;
+      const w = known ? this.ws[slot] : 0;
+      const h = known ? this.hs[slot] : 0;
+      const fl = scanPolygons(seg as unknown[][], a, w, h, this.minX, this.minY, this.maxX, this.maxY, this.shoelace, this.excess);
+      this.flags[a] = fl;
+      if (this.rasterize && (fl & F_ALL_USABLE) !== 0 && w > 0) {
+        // area-mismatch's exact work, done here on its suspects under the default tolerances.
+        const area = ann.area;
+        if (typeof area === 'number' && Number.isFinite(area) && area > 0
+          && polygonAreaSuspect(this.shoelace[a], area, (fl & F_BOXES_OVERLAP) !== 0, AREA_MISMATCH_DEFAULTS.relTolerance, AREA_MISMATCH_DEFAULTS.absTolerance)) {
+          this.maskArea![a] = this.rasterize(seg as number[][], h, w);
+        }
+      }
     } else if (isJsonObject(seg)) {
       kind[a] = 'counts' in seg && 'size' in seg ? SEG_RLE : SEG_OBJECT;
     } else kind[a] = SEG_OTHER;
   }
-  const [slotW, slotH, slotHasAnnotation] = allocateColumns(nextSlot, ['f64', 'f64', 'u8'] as const);
-  for (let s = 0; s < imageKeyCount; s++) { slotW[s] = ws[s]; slotH[s] = hs[s]; }
-  for (let a = 0; a < n; a++) if (imageSlot[a] >= 0) slotHasAnnotation[imageSlot[a]] = 1;
-  return { count: n, kind, flags, imageSlot, imageKeyCount, slotW, slotH, slots, slotHasAnnotation, minX, minY, maxX, maxY, shoelace, excess };
+
+  finish(): SegmentationFacts {
+    const { n, imageSlot, imageKeyCount, nextSlot, ws, hs } = this;
+    const [slotW, slotH, slotHasAnnotation] = allocateColumns(nextSlot, ['f64', 'f64', 'u8'] as const);
+    for (let s = 0; s < imageKeyCount; s++) { slotW[s] = ws[s]; slotH[s] = hs[s]; }
+    for (let a = 0; a < n; a++) if (imageSlot[a] >= 0) slotHasAnnotation[imageSlot[a]] = 1;
+    return {
+      count: n, kind: this.kind, flags: this.flags, imageSlot, imageKeyCount, slotW, slotH, slots: this.slots, slotHasAnnotation,
+      minX: this.minX, minY: this.minY, maxX: this.maxX, maxY: this.maxY, shoelace: this.shoelace, excess: this.excess,
+      ...(this.maskArea ? { polygonMaskArea: this.maskArea } : {}),
+    };
+  }
 }
 
 /**

@@ -97,6 +97,13 @@ export interface RuleContext {
 }
 
 export interface Rule extends RuleMeta {
+  /**
+   * Reads the shared per-annotation facts (ruleKit/facts.ts, boxFacts.ts). checkDocument runs
+   * such rules after the others, so facts computed elsewhere (the CLI's scan worker, while this
+   * thread parses) have the others' time to arrive. The order changes no output: problems are
+   * sorted by offset and rule id, and each rule's own problems keep their order.
+   */
+  readonly usesFacts?: boolean;
   /** Defaults of the options this rule reads (thresholds …). */
   readonly defaultOptions?: Readonly<Record<string, unknown>>;
   check(ctx: RuleContext): void;

@@ -8,6 +8,7 @@ import type { Rule } from '../ruleKit/types';
 export const areaBboxMismatch: Rule = {
   id: 'coco/area-bbox-mismatch',
   defaultSeverity: 'warning',
+  usesFacts: true,
   scope: 'annotation',
   kinds: INSTANCE_KINDS,
   description: 'An annotation\'s "area" is larger than its bbox\'s w × h (impossible), or — without a mask — differs from w × h (by more than 10% and 2 px by default).',

@@ -1,25 +1,23 @@
 import { INSTANCE_KINDS } from '../coco/kind';
 import type { JsonObject } from '../coco/document';
 import { polygonsMaskArea } from '../geometry';
-import { F_ALL_USABLE, F_BOXES_OVERLAP, SEG_POLYGONS, SEG_RLE, segmentationFacts } from '../ruleKit/facts';
+import { AREA_MISMATCH_DEFAULTS, F_ALL_USABLE, F_BOXES_OVERLAP, SEG_POLYGONS, SEG_RLE, polygonAreaSuspect, segmentationFacts } from '../ruleKit/facts';
 import { annotationEntryOfData, annotationName, cheapArea, formatNumber, idsOf, maskArea, maskSourceOf, setAreaEdit } from '../ruleKit/segmentationShared';
 import type { Rule } from '../ruleKit/types';
-
-/** Below this shoelace area a polygon is always rasterized: pixel effects dominate. */
-const TINY_AREA = 64;
 
 export const areaMismatch: Rule = {
   id: 'coco/area-mismatch',
   defaultSeverity: 'warning',
+  usesFacts: true,
   scope: 'annotation',
   kinds: INSTANCE_KINDS,
   description: 'An annotation\'s "area" differs from the area of its own mask (by more than 10% and 2 px by default).',
   why: "COCOeval sorts objects into small / medium / large by the stored area, not the mask: a wrong area moves objects between APs, APm and APl and ignores some of them; losses that weight by area (and dataset statistics) are skewed. Areas copied from the bbox, or left over after editing a polygon, are the usual cause.",
   example: { bad: '"segmentation": [[0, 0, 10, 0, 10, 10, 0, 10]], "area": 400', good: '"segmentation": [[0, 0, 10, 0, 10, 10, 0, 10]], "area": 100' },
-  defaultOptions: { relTolerance: 0.1, absTolerance: 2 },
+  defaultOptions: { ...AREA_MISMATCH_DEFAULTS },
   check(ctx) {
-    const rel = typeof ctx.options.relTolerance === 'number' ? ctx.options.relTolerance : 0.1;
-    const abs = typeof ctx.options.absTolerance === 'number' ? ctx.options.absTolerance : 2;
+    const rel = typeof ctx.options.relTolerance === 'number' ? ctx.options.relTolerance : AREA_MISMATCH_DEFAULTS.relTolerance;
+    const abs = typeof ctx.options.absTolerance === 'number' ? ctx.options.absTolerance : AREA_MISMATCH_DEFAULTS.absTolerance;
     const tol = (m: number) => Math.max(abs, rel * m);
     const doc = ctx.doc;
     // Locals: imported bindings are property getters in CommonJS output, not free in a hot loop.
@@ -28,6 +26,8 @@ export const areaMismatch: Rule = {
     const _F_ALL_USABLE = F_ALL_USABLE;
     const _F_BOXES_OVERLAP = F_BOXES_OVERLAP;
     const facts = segmentationFacts(doc);
+    // Rasterized already by the scan worker (CLI), NaN where it did not: same function, same input.
+    const rasterized = facts.polygonMaskArea;
     const entries = doc.annotationEntries;
     for (let a = 0; a < facts.count; a++) {
       const kind = facts.kind[a];
@@ -42,18 +42,18 @@ export const areaMismatch: Rule = {
       // Cheap first: an RLE's area is exact; a polygon's shoelace area (from the facts) is close
       // to its rasterization, so only a clear disagreement, a tiny polygon or polygons that may
       // overlap are rasterized.
-      if (kind === _SEG_POLYGONS && (fl & _F_BOXES_OVERLAP) === 0) {
-        const cheap = facts.shoelace[a];
-        if (cheap >= TINY_AREA && Math.abs(cheap - area) <= 0.5 * tol(cheap)) continue;
-      }
+      if (kind === _SEG_POLYGONS && !polygonAreaSuspect(facts.shoelace[a], area, (fl & _F_BOXES_OVERLAP) !== 0, rel, abs)) continue;
       let mask: number;
       let isRle = false;
       if (kind === _SEG_POLYGONS) {
         // maskSourceOf's polygons and image size, as the facts established them.
-        const polys = ann.segmentation as number[][];
-        const slot = facts.imageSlot[a];
-        const h = facts.slotH[slot], w = facts.slotW[slot];
-        mask = polygonsMaskArea(polys, h, w);
+        const done = rasterized !== undefined ? rasterized[a] : NaN;
+        if (done === done) mask = done;
+        else {
+          const polys = ann.segmentation as number[][];
+          const slot = facts.imageSlot[a];
+          mask = polygonsMaskArea(polys, facts.slotH[slot], facts.slotW[slot]);
+        }
       } else {
         const src = maskSourceOf(doc, ann);
         if (!src) continue;

@@ -8,6 +8,7 @@ import type { Rule } from '../ruleKit/types';
 export const bboxNonPositive: Rule = {
   id: 'coco/bbox-non-positive',
   defaultSeverity: 'error',
+  usesFacts: true,
   scope: 'annotation',
   kinds: [...INSTANCE_KINDS, ...RESULT_KINDS],
   description: 'A bbox has a width or height of zero or less.',

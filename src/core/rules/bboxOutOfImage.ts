@@ -33,6 +33,7 @@ function formatDown(v: number, decimals: number): string {
 export const bboxOutOfImage: Rule = {
   id: 'coco/bbox-out-of-image',
   defaultSeverity: 'warning',
+  usesFacts: true,
   scope: 'annotation',
   kinds: INSTANCE_KINDS,
   description: 'A bbox extends beyond its image by more than `tolerance` pixels (default 1).',

@@ -9,6 +9,7 @@ import type { Rule } from '../ruleKit/types';
 export const bboxSegmentationMismatch: Rule = {
   id: 'coco/bbox-segmentation-mismatch',
   defaultSeverity: 'warning',
+  usesFacts: true,
   scope: 'annotation',
   kinds: INSTANCE_KINDS,
   description: "An annotation's bbox does not match its segmentation's extent (IoU below 0.9 and an edge more than 1 px off, by default).",

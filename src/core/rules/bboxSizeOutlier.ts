@@ -4,6 +4,7 @@ import type { IdKey, JsonObject } from '../coco/document';
 import { B_WH_NUMBERS, boxFacts } from '../ruleKit/boxFacts';
 import { categoryCounts, categoryLabel } from '../ruleKit/datasetStats';
 import { idOf } from '../ruleKit/schema';
+import { allocateColumns } from '../ruleKit/factColumns';
 import type { Rule } from '../ruleKit/types';
 
 function fmtArea(a: number): string {
@@ -13,6 +14,7 @@ function fmtArea(a: number): string {
 export const bboxSizeOutlier: Rule = {
   id: 'coco/bbox-size-outlier',
   defaultSeverity: 'info',
+  usesFacts: true,
   kinds: INSTANCE_KINDS,
   description: 'A box\'s area is more than `sigma` standard deviations (default 5) from the mean of its category, on log(area) by default (option space: "log" | "linear"), and at least `minFactor` (default 2) times larger or smaller.',
   why: 'A box far larger or smaller than every other box of its class is usually a wrong label or a box in the wrong units (normalized or [x1, y1, x2, y2] coordinates); it skews anchor statistics and is learned as a real example. Datumaro\'s validator flags it as "far from label mean".',
@@ -31,8 +33,9 @@ export const bboxSizeOutlier: Rule = {
     rows.forEach((r, k) => slotOf.set(r.id, k));
     const entries = doc.annotationEntries;
     const n = entries.length;
-    const vals = new Float64Array(n);
-    const slots = new Int32Array(n).fill(-1);
+    // n-size columns in shared memory: no external-memory-pressure full GC (see factColumns.ts).
+    const [vals, slots] = allocateColumns(n, ['f64', 'i32'] as const);
+    slots.fill(-1);
     const count = new Float64Array(rows.length);
     const sum = new Float64Array(rows.length);
     // Width and height from the shared box facts (4-element boxes whose w and h are numbers).

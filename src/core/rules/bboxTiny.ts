@@ -8,6 +8,7 @@ import type { Rule } from '../ruleKit/types';
 export const bboxTiny: Rule = {
   id: 'coco/bbox-tiny',
   defaultSeverity: 'warning',
+  usesFacts: true,
   scope: 'annotation',
   kinds: INSTANCE_KINDS,
   description: 'A bbox is narrower or lower than minSize pixels (default 1).',

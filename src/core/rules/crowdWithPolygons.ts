@@ -6,6 +6,7 @@ import type { Rule } from '../ruleKit/types';
 export const crowdWithPolygons: Rule = {
   id: 'coco/crowd-with-polygons',
   defaultSeverity: 'warning',
+  usesFacts: true,
   scope: 'annotation',
   kinds: INSTANCE_KINDS,
   description: 'An annotation has "iscrowd": 1 but a polygon segmentation (COCO crowd regions are RLE).',

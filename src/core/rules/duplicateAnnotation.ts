@@ -6,6 +6,7 @@ import { removeElement } from '../edits/jsonEdits';
 import { countsIou } from '../geometry';
 import { idOf } from '../ruleKit/schema';
 import { annotationName, boxIou, finiteBbox, idsOf, maskCounts, maskSourceOf } from '../ruleKit/segmentationShared';
+import { allocateColumns } from '../ruleKit/factColumns';
 import type { Rule, RuleContext } from '../ruleKit/types';
 
 /** Pairs below this box IoU are never compared mask to mask. */
@@ -37,6 +38,7 @@ function sortByCategory(run: Int32Array, catSlot: Int32Array): void {
 export const duplicateAnnotation: Rule = {
   id: 'coco/duplicate-annotation',
   defaultSeverity: 'warning',
+  usesFacts: true,
   kinds: INSTANCE_KINDS,
   description: 'Two annotations of one image and one category cover the same object (mask IoU ≥ 0.95 by default).',
   why: 'A duplicated object is counted twice: COCOeval matches only one of the two with a detection and scores the other as a miss, capping recall below 1; training sees the object twice (double loss weight, conflicting NMS targets). Exports merged twice, or a shape pasted over itself, are the usual cause.',
@@ -51,7 +53,9 @@ export const duplicateAnnotation: Rule = {
     // sort by image slot, then a small sort by category slot inside each image.
     const facts = segmentationFacts(doc);
     const n = facts.count;
-    const catSlot = new Int32Array(n).fill(-1);
+    // n-size columns in shared memory: no external-memory-pressure full GC (see factColumns.ts).
+    const [catSlot] = allocateColumns(n, ['i32'] as const);
+    catSlot.fill(-1);
     const catSlots = new Map<IdKey, number>();
     const slotCount = new Int32Array(facts.slotW.length + 1);
     for (let a = 0; a < n; a++) {
@@ -66,7 +70,7 @@ export const duplicateAnnotation: Rule = {
       slotCount[img + 1]++;
     }
     for (let s = 1; s < slotCount.length; s++) slotCount[s] += slotCount[s - 1];
-    const byImage = new Int32Array(slotCount[slotCount.length - 1]);
+    const [byImage] = allocateColumns(slotCount[slotCount.length - 1], ['i32'] as const);
     const fill = slotCount.slice(0, slotCount.length - 1);
     for (let a = 0; a < n; a++) if (catSlot[a] >= 0) byImage[fill[facts.imageSlot[a]]++] = a; // file order within an image
     const counts = new Map<number, number[] | null>();

@@ -3,6 +3,7 @@ import { isJsonObject } from '../coco/document';
 import { replaceRange } from '../edits/jsonEdits';
 import { annotationIdStats } from '../ruleKit/datasetStats';
 import { NOUN, idOf } from '../ruleKit/schema';
+import { allocateColumns } from '../ruleKit/factColumns';
 import type { Rule } from '../ruleKit/types';
 
 const SECTIONS = ['images', 'annotations', 'categories'] as const;
@@ -13,13 +14,13 @@ const SECTIONS = ['images', 'annotations', 'categories'] as const;
  * Equal ids land in the same place either way (a number is always stored the same way; -0 is 0).
  */
 class FirstIndexById {
-  private slots: Int32Array; // index + 1, 0: not seen
+  private slots: Int32Array; // index + 1, 0: not seen; shared memory (factColumns.ts: no external-memory full GC)
   private readonly limit: number;
   private readonly others = new Map<number | string, number>();
 
   constructor(count: number) {
     this.limit = Math.max(1 << 20, 4 * count);
-    this.slots = new Int32Array(Math.min(this.limit, Math.max(1024, count + 1)));
+    this.slots = allocateColumns(Math.min(this.limit, Math.max(1024, count + 1)), ['i32'] as const)[0];
   }
 
   /** The first index with `id`; when there is none, `index` becomes it (and is returned). */
@@ -38,7 +39,7 @@ class FirstIndexById {
   }
 
   private grow(id: number): void {
-    const next = new Int32Array(Math.min(this.limit, Math.max(id + 1, 2 * this.slots.length)));
+    const [next] = allocateColumns(Math.min(this.limit, Math.max(id + 1, 2 * this.slots.length)), ['i32'] as const);
     next.set(this.slots);
     this.slots = next;
   }

@@ -6,6 +6,7 @@ import type { Rule } from '../ruleKit/types';
 export const imageWithoutAnnotations: Rule = {
   id: 'coco/image-without-annotations',
   defaultSeverity: 'info',
+  usesFacts: true,
   kinds: [...INSTANCE_KINDS, 'captions'],
   description: 'An image has no annotations.',
   why: 'Often intended (background images), but a missing export is the usual cause: detectron2 drops such images by default (FILTER_EMPTY_ANNOTATIONS) and mmdetection with filter_empty_gt, so the images silently never reach training.',

@@ -6,6 +6,7 @@ import type { Rule } from '../ruleKit/types';
 export const polygonFourNumbers: Rule = {
   id: 'coco/polygon-four-numbers',
   defaultSeverity: 'warning',
+  usesFacts: true,
   scope: 'annotation',
   kinds: INSTANCE_KINDS,
   description: 'A polygon has exactly 4 numbers, which pycocotools reads as a box.',

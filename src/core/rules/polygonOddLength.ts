@@ -6,6 +6,7 @@ import type { Rule } from '../ruleKit/types';
 export const polygonOddLength: Rule = {
   id: 'coco/polygon-odd-length',
   defaultSeverity: 'error',
+  usesFacts: true,
   scope: 'annotation',
   kinds: INSTANCE_KINDS,
   description: 'A polygon has an odd count of numbers: one x or y is missing.',

@@ -8,6 +8,7 @@ import type { Rule } from '../ruleKit/types';
 export const polygonOutsideImage: Rule = {
   id: 'coco/polygon-outside-image',
   defaultSeverity: 'warning',
+  usesFacts: true,
   scope: 'annotation',
   kinds: INSTANCE_KINDS,
   description: "A polygon has points outside its image (beyond the tolerance, 1 px by default).",

@@ -7,6 +7,7 @@ import { polygonEdgesMeet } from '../geometry/polygonEdges';
 export const polygonSelfIntersecting: Rule = {
   id: 'coco/polygon-self-intersecting',
   defaultSeverity: 'warning',
+  usesFacts: true,
   scope: 'annotation',
   kinds: INSTANCE_KINDS,
   description: 'A polygon\'s outline crosses or touches itself.',

@@ -6,6 +6,7 @@ import type { Rule } from '../ruleKit/types';
 export const polygonTooShort: Rule = {
   id: 'coco/polygon-too-short',
   defaultSeverity: 'error',
+  usesFacts: true,
   scope: 'annotation',
   kinds: INSTANCE_KINDS,
   description: 'A polygon has fewer than 6 numbers (fewer than 3 points).',

@@ -6,6 +6,7 @@ import type { Rule } from '../ruleKit/types';
 export const polygonZeroArea: Rule = {
   id: 'coco/polygon-zero-area',
   defaultSeverity: 'error',
+  usesFacts: true,
   scope: 'annotation',
   kinds: INSTANCE_KINDS,
   description: 'A polygon encloses no area: all its points lie on one line (or coincide).',

@@ -6,6 +6,7 @@ import type { Rule } from '../ruleKit/types';
 export const rleCountsSum: Rule = {
   id: 'coco/rle-counts-sum',
   defaultSeverity: 'error',
+  usesFacts: true,
   scope: 'annotation',
   kinds: [...INSTANCE_KINDS, ...RESULT_KINDS],
   description: "An RLE's run lengths do not add up to height × width (or are not non-negative integers).",

@@ -6,6 +6,7 @@ import type { Rule } from '../ruleKit/types';
 export const rleInvalidString: Rule = {
   id: 'coco/rle-invalid-string',
   defaultSeverity: 'error',
+  usesFacts: true,
   scope: 'annotation',
   kinds: [...INSTANCE_KINDS, ...RESULT_KINDS],
   description: "A compressed RLE's counts string does not decode (characters outside '0'..'o', a cut-off number, or negative run lengths).",

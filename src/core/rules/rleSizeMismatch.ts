@@ -6,6 +6,7 @@ import type { Rule } from '../ruleKit/types';
 export const rleSizeMismatch: Rule = {
   id: 'coco/rle-size-mismatch',
   defaultSeverity: 'error',
+  usesFacts: true,
   scope: 'annotation',
   kinds: INSTANCE_KINDS,
   description: "An RLE segmentation's size is not [image height, image width].",

@@ -6,6 +6,7 @@ import type { Rule } from '../ruleKit/types';
 export const segmentationEmpty: Rule = {
   id: 'coco/segmentation-empty',
   defaultSeverity: 'error',
+  usesFacts: true,
   kinds: INSTANCE_KINDS,
   description: 'An annotation of an instance-segmentation dataset has "segmentation": [].',
   why: "pycocotools' annToRLE passes [] to frPyObjects, which raises; COCOeval segm and every mask-training pipeline (detectron2, mmdetection) crash or drop the object. Only reported when most annotations of the file do have a mask, so detection-only files are left alone.",

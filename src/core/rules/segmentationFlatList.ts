@@ -7,6 +7,7 @@ import type { Rule } from '../ruleKit/types';
 export const segmentationFlatList: Rule = {
   id: 'coco/segmentation-flat-list',
   defaultSeverity: 'error',
+  usesFacts: true,
   scope: 'annotation',
   kinds: INSTANCE_KINDS,
   description: 'A polygon segmentation is a flat list of numbers, not a list of polygons.',

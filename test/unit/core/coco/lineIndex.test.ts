@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { LineIndex } from '../../../../src/core/coco/lineIndex';
+import { LineIndex, lineCheckpoints } from '../../../../src/core/coco/lineIndex';
 import { enc } from './helpers';
 
 /** Reference: VS Code's view of a text (lines split at \n, columns in UTF-16 units). */
@@ -95,5 +95,24 @@ describe('LineIndex', () => {
     const li2 = new LineIndex(enc('ab'));
     assert.deepEqual(li2.positionAt(99), { line: 0, character: 2 });
     assert.deepEqual(li2.positionAt(-1), { line: 0, character: 0 });
+  });
+
+  it('lineCheckpoints with a plain-block test gives the same checkpoints (ASCII blocks skipped, the rest walked)', () => {
+    // ~40 KiB: long ASCII runs (whole 4 KiB blocks), newlines, 2-, 3- and 4-byte characters across block edges.
+    let text = '';
+    for (let k = 0; k < 900; k++) text += k % 97 === 0 ? `é€😀\n${'x'.repeat(k % 13)}` : k % 211 === 0 ? '\n' : 'abcdefghijklmnopqrstuvwxyz0123456789 "x": [1.5, 2],';
+    const bytes = enc(text);
+    let plainBlocks = 0;
+    const plain = (from: number, to: number) => {
+      for (let i = from; i < to; i++) if (bytes[i] >= 0x80 || bytes[i] === 10) return false;
+      plainBlocks++;
+      return true;
+    };
+    assert.deepEqual(lineCheckpoints(bytes, plain), lineCheckpoints(bytes));
+    assert.ok(plainBlocks > 0, 'some blocks were skipped');
+    const index = new LineIndex(bytes);
+    index.adopt(lineCheckpoints(bytes, plain));
+    const fresh = new LineIndex(bytes);
+    for (let offset = 0; offset <= bytes.length; offset += 37) assert.deepEqual(index.positionAt(offset), fresh.positionAt(offset));
   });
 });

@@ -1,0 +1,49 @@
+/**
+ * Where the full check's wall time goes, phase by phase, with the main thread's own CPU time
+ * (Linux /proc per-thread counters: unlike wall time, the machine's load does not inflate it).
+ *
+ *   npx tsx bench/checkPhases.ts [FILE] [--no-facts]   (default: the train2017-like bench file)
+ */
+import { readFileSync } from 'node:fs';
+import { checkFile } from '../src/node/checkFile';
+import { positionProblems } from '../src/core/report/located';
+import { formatJson } from '../src/core/report/formats';
+import { dataFile } from './generate';
+
+/** CPU ms of one thread (utime + stime, in clock ticks of 10 ms). */
+function threadCpuMs(tid: number): number {
+  try {
+    const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(f[11]) + Number(f[12])) * 10;
+  } catch {
+    return NaN;
+  }
+}
+
+async function main() {
+  const file = process.argv.slice(2).find((a) => !a.startsWith('--')) ?? dataFile(1);
+  const main = process.pid;
+  const marks: [string, number, number][] = [];
+  const mark = (name: string) => marks.push([name, performance.now(), threadCpuMs(main)]);
+  mark('start');
+  let parsedAt = 0;
+  const result = await checkFile(file, {
+    onProgress: (phase, f) => { if (phase === 'check' && f === 0 && !parsedAt) { parsedAt = 1; mark('parsed'); } },
+    ...(process.argv.includes('--no-facts') ? { rules: (await import('../src/core/rules')).ALL_RULES } : {}),
+  });
+  mark('rules');
+  const problems = positionProblems(result.doc, result.problems);
+  mark('positions');
+  const text = formatJson({ file, problems, summary: { ...result.summary, durationMs: Math.round(result.durationMs) } });
+  mark('json');
+  for (let k = 1; k < marks.length; k++) {
+    console.log(`${marks[k][0].padEnd(10)} wall ${(marks[k][1] - marks[k - 1][1]).toFixed(0).padStart(6)} ms   main-thread CPU ${(marks[k][2] - marks[k - 1][2]).toFixed(0).padStart(6)} ms`);
+  }
+  const total = process.cpuUsage();
+  console.log(`total wall ${(marks[marks.length - 1][1] - marks[0][1]).toFixed(0)} ms, main-thread CPU ${(marks[marks.length - 1][2] - marks[0][2]).toFixed(0)} ms, process CPU ${((total.user + total.system) / 1000).toFixed(0)} ms, ${text.length} chars`);
+  const ms = result.summary.ruleMs;
+  console.log('slowest rules:', Object.entries(ms).sort((a, b) => b[1] - a[1]).slice(0, 10).map(([k, v]) => `${k.replace('coco/', '')}:${v}`).join(' '));
+}
+
+main().catch((e) => { console.error(e); process.exit(1); });

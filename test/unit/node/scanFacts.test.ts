@@ -1,0 +1,201 @@
+import * as assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { CocoDocument } from '../../../src/core/coco/document';
+import { parseCoco } from '../../../src/core/coco/parse';
+import { checkDocument } from '../../../src/core/check';
+import { polygonsMaskArea } from '../../../src/core/geometry';
+import { positionProblems } from '../../../src/core/report/located';
+import { offerSegmentationFacts, segmentationFacts, type SegmentationFacts } from '../../../src/core/ruleKit/facts';
+import { loadCocoParallel, type ParallelLoadOptions } from '../../../src/node/parallelLoad';
+import { generate } from '../../../bench/generate';
+import { releaseBundles } from '../releaseBundles';
+
+/** A polygon ring around (cx, cy) with radius r and `n` vertices (2 decimals, like COCO). */
+function ring(cx: number, cy: number, r: number, n = 8): number[] {
+  const out: number[] = [];
+  for (let k = 0; k < n; k++) {
+    const a = (2 * Math.PI * k) / n;
+    out.push(Math.round((cx + r * Math.cos(a)) * 100) / 100, Math.round((cy + r * Math.sin(a)) * 100) / 100);
+  }
+  return out;
+}
+
+/** Annotations of every segmentation shape the facts tell apart, with right and wrong areas. */
+function annotationsFor(imageIds: (number | string)[], n: number): unknown[] {
+  const out: unknown[] = [];
+  for (let k = 0; k < n; k++) {
+    const image_id = k % 13 === 12 ? 'nowhere' : k % 17 === 16 ? 9999 : imageIds[k % imageIds.length];
+    const base = { id: k + 1, image_id, category_id: 1 + (k % 3), bbox: [k % 50, k % 40, 10 + (k % 7), 12], iscrowd: 0 };
+    const shape = k % 16;
+    const poly = ring(60 + (k % 30), 50 + (k % 20), 3 + (k % 40));
+    const area = Math.PI * (3 + (k % 40)) ** 2 * (k % 5 === 0 ? 1.5 : 0.97);
+    switch (shape) {
+      case 0: out.push({ ...base, segmentation: [poly], area }); break;
+      case 1: out.push({ ...base, segmentation: [poly, ring(70, 55, 10)], area: area + 300 }); break; // overlapping parts
+      case 2: out.push({ ...base, segmentation: [ring(5, 5, 1.2, 6)], area: 4 }); break; // tiny
+      case 3: out.push({ ...base, segmentation: [[0, 0, 30, 30, 30, 0, 0, 30]], area: 450 }); break; // bow tie
+      case 4: out.push({ ...base, segmentation: [[0, 0, 10, 10, 20, 20]], area: 1 }); break; // zero area
+      case 5: out.push({ ...base, segmentation: [[1, 2, 3, 4]], area: 2 }); break; // four numbers
+      case 6: out.push({ ...base, segmentation: [[1, 2, 3, 4, 5, 6, 7]], area: 2 }); break; // odd
+      case 7: out.push({ ...base, segmentation: [1, 2, 3, 4, 5, 6], area: 2 }); break; // flat list
+      case 8: out.push({ ...base, segmentation: [[1, 2, 3, 4, 5, 6], 7], area: 2 }); break; // mixed list
+      case 9: out.push({ ...base, segmentation: [], area: 2 }); break;
+      case 10: out.push({ ...base, iscrowd: 1, segmentation: { counts: [100, 20, 80, 40, 1000], size: [48, 64] }, area: 60 }); break; // crowd RLE
+      case 11: out.push({ ...base, iscrowd: 1, segmentation: { counts: '0`0e0', size: [48, 64] }, area: 9 }); break; // compressed RLE
+      case 12: out.push({ ...base, segmentation: [ring(630, 470, 30)], area: 900 }); break; // outside the image
+      case 13: out.push({ ...base, segmentation: { other: 1 }, area: 3 }); break;
+      case 14: out.push({ ...base, area: 'x' }); break; // no segmentation
+      default: out.push({ ...base, segmentation: [poly], area: -1 }); break;
+    }
+  }
+  return out;
+}
+
+function dataset(opts: { stringIds?: boolean; n?: number } = {}): { images: unknown[]; annotations: unknown[]; categories: unknown[] } {
+  const images: unknown[] = [];
+  const ids: (number | string)[] = [];
+  for (let k = 0; k < 40; k++) {
+    const id = opts.stringIds ? `img-${k}` : k * 3;
+    ids.push(id);
+    images.push({ id, file_name: `${k}.jpg`, width: k % 11 === 10 ? 0 : 640, height: k % 9 === 8 ? 480.5 : 480 });
+  }
+  images.push({ id: ids[0], file_name: 'dup.jpg', width: 10, height: 10 }); // a duplicate id: the first image wins
+  images.push('not an image', null);
+  return { images, annotations: annotationsFor(ids, opts.n ?? 400), categories: [{ id: 1, name: 'a' }, { id: 2, name: 'b' }, { id: 3, name: 'c' }] };
+}
+
+/** Named files: string ids, errors, duplicates, crowd RLE, malformed elements, odd layouts. */
+function inputs(): [string, string][] {
+  const plain = JSON.stringify(dataset());
+  const { images, annotations, categories } = dataset({ stringIds: true });
+  return [
+    ['integer ids', plain],
+    ['string ids', JSON.stringify({ images, annotations, categories })],
+    ['annotations before images', JSON.stringify({ annotations, categories, images })],
+    ['pretty printed', JSON.stringify(dataset({ n: 120 }), null, 2)],
+    ['malformed elements', JSON.stringify({ ...dataset(), annotations: [...annotationsFor([0, 3], 50), 5, null, 'x', [1, 2]] }).replace('"id":7,', '"id":7,,')],
+    ['bare NaN and Infinity', plain.replace(/"area":(\d+)\.(\d)\d*/g, (m, a) => (Number(a) % 3 === 0 ? '"area":NaN' : m)).replace('"width":640', '"width":Infinity')],
+    ['NaN inside a polygon', plain.replace(/\[\[(\d+\.?\d*),/g, (m, x) => (Number(x) % 4 === 0 ? '[[NaN,' : m))],
+    ['repeated sections', JSON.stringify({ images: [{ id: 1, width: 5, height: 5 }], annotations: annotationsFor([1], 30) }).slice(0, -1) + ',' + plain.slice(1)],
+    ['results list (top-level array)', JSON.stringify(annotationsFor([0, 3, 6], 200).map((a) => ({ ...(a as object), score: 0.5 })))],
+    ['no images section', JSON.stringify({ annotations: annotationsFor([1, 2], 60) })],
+    ['truncated', plain.slice(0, Math.floor(plain.length * 0.6))],
+  ];
+}
+
+/** Every column and the slot map, as plain values. */
+function plainFacts(f: SegmentationFacts): Record<string, unknown> {
+  const { polygonMaskArea: _, slots, ...rest } = f;
+  const out: Record<string, unknown> = { slots: [...slots] };
+  for (const [k, v] of Object.entries(rest)) out[k] = ArrayBuffer.isView(v) ? Array.from(v as Float64Array) : v;
+  return out;
+}
+
+/** The full check as the CLI prints it (positions and all), without timings. */
+function report(doc: CocoDocument): unknown {
+  const result = checkDocument(doc);
+  return { problems: positionProblems(doc, result.problems), summary: { ...result.summary, ruleMs: {} } };
+}
+
+describe('rule facts from the scan worker (CLI check, ruleFacts)', function () {
+  this.timeout(120000);
+  let dir: string;
+  before(() => { dir = mkdtempSync(join(tmpdir(), 'labelscope-scanfacts-')); });
+  after(() => rmSync(dir, { recursive: true, force: true }));
+  const write = (name: string, content: string) => {
+    const file = join(dir, `${name.replace(/[^a-z0-9]+/gi, '_')}.json`);
+    writeFileSync(file, content);
+    return file;
+  };
+  const twoThreads = (o: ParallelLoadOptions = {}): ParallelLoadOptions => ({
+    ruleFacts: true, ...o, onThreads: (info) => assert.equal(info.threads, 2, `parsed on one thread: ${info.reason}`),
+  });
+
+  /** Checks one file: the worker's facts are taken, equal the local ones, and the check's output is the one-thread output. */
+  async function sameAsOneThread(name: string, file: string, opts: ParallelLoadOptions): Promise<void> {
+    const single = parseCoco(readFileSync(file), { path: file });
+    const doc = await loadCocoParallel(file, twoThreads(opts));
+    const fromWorker = segmentationFacts(doc);
+    const local = segmentationFacts(single);
+    if (doc.annotationEntries.length > 0) {
+      assert.ok(fromWorker.polygonMaskArea, `${name}: the facts came from the worker`);
+      assert.ok(!local.polygonMaskArea, `${name}: computed here, no rasterized areas`);
+    }
+    assert.deepEqual(plainFacts(fromWorker), plainFacts(local), `${name}: the same facts`);
+    const seg = fromWorker.polygonMaskArea;
+    let rasterized = 0;
+    for (let a = 0; seg && a < seg.length; a++) {
+      if (Number.isNaN(seg[a])) continue;
+      rasterized++;
+      const ann = single.annotationEntries[a].value as { segmentation: number[][] };
+      const slot = local.imageSlot[a];
+      assert.equal(seg[a], polygonsMaskArea(ann.segmentation, local.slotH[slot], local.slotW[slot]), `${name}: annotation ${a}'s mask area`);
+    }
+    if (/integer ids|string ids/.test(name)) assert.ok(rasterized > 20, `${name}: the worker rasterized the suspects (${rasterized})`);
+    assert.deepEqual(report(doc), report(single), `${name}: the check's output`);
+  }
+
+  it('gives the facts and the output of the one-thread check, on varied files', async () => {
+    for (const [name, content] of inputs()) await sameAsOneThread(name, write(name, content), { scanSliceBytes: 1024 });
+  });
+
+  it('same when the file is read in small chunks while the worker scans', async () => {
+    for (const [name, content] of inputs()) {
+      await sameAsOneThread(`${name} (reads of 61)`, write(name, content), { scanSliceBytes: 1024, readChunkBytes: 61, frontierMargin: 16, waitForWorker: true });
+    }
+  });
+
+  it('same on a generated train2017-like file (scale 0.02), with the bundled worker too', async function () {
+    const file = await generate(0.02);
+    await sameAsOneThread('bench x0.02', file, {});
+    await sameAsOneThread('bench x0.02, scanWorker.js', file, { workerScript: join(releaseBundles(), 'scanWorker.js') });
+  });
+
+  it('the line index still comes from the worker after the facts', async () => {
+    const file = write('lines', JSON.stringify(dataset(), null, 1));
+    const doc = await loadCocoParallel(file, twoThreads());
+    segmentationFacts(doc);
+    const pending = (doc.lines as unknown as { pending?: unknown }).pending;
+    assert.ok(pending, 'the worker\'s checkpoints are pending');
+    const single = parseCoco(readFileSync(file));
+    assert.deepEqual(doc.lines.positionAt(doc.bytes.length - 3), single.lines.positionAt(single.bytes.length - 3));
+  });
+
+  it('lines asked before any rule took the facts (a results file): the lines come, and later facts are still right', async () => {
+    for (const [name, content] of inputs().slice(0, 3)) {
+      const file = write(`${name} lines first`, content);
+      const single = parseCoco(readFileSync(file), { path: file });
+      const doc = await loadCocoParallel(file, twoThreads());
+      const end = doc.bytes.length - 1;
+      assert.deepEqual(doc.lines.positionAt(end), single.lines.positionAt(end), `${name}: position`);
+      assert.deepEqual(plainFacts(segmentationFacts(doc)), plainFacts(segmentationFacts(single)), `${name}: facts`);
+      assert.deepEqual(report(doc), report(single), `${name}: the check's output`);
+    }
+  });
+
+  it('without ruleFacts the worker makes none: the facts are computed here', async () => {
+    const file = write('plain', JSON.stringify(dataset()));
+    const doc = await loadCocoParallel(file, twoThreads({ ruleFacts: false }));
+    assert.equal(segmentationFacts(doc).polygonMaskArea, undefined);
+  });
+});
+
+describe('offerSegmentationFacts', () => {
+  it('uses offered facts only when they cover the document\'s annotations', () => {
+    const bytes = Buffer.from(JSON.stringify(dataset({ n: 30 })));
+    const a = parseCoco(bytes);
+    const b = parseCoco(bytes);
+    const right = segmentationFacts(parseCoco(bytes));
+    offerSegmentationFacts(a, () => right);
+    assert.equal(segmentationFacts(a), right, 'taken');
+    const wrong = segmentationFacts(parseCoco(Buffer.from(JSON.stringify(dataset({ n: 29 })))));
+    offerSegmentationFacts(b, () => wrong);
+    assert.notEqual(segmentationFacts(b), wrong, 'refused: other annotations');
+    assert.deepEqual(plainFacts(segmentationFacts(b)), plainFacts(right));
+    const c = parseCoco(bytes);
+    offerSegmentationFacts(c, () => undefined);
+    assert.deepEqual(plainFacts(segmentationFacts(c)), plainFacts(right), 'none given: computed here');
+  });
+});
