@@ -7,7 +7,7 @@
 import YAML from 'yaml';
 import { ConvertLog, DatasetBuilder, type CocoAnnotation, type CocoDataset, type OutputFile, type SourceTree, type WriteResult, basename, categoryNames, dirname, isImagePath, isRle, joinPath, round, usablePolygons } from './model';
 import { LabelText } from './labelText';
-import { clipPolygon, mergeMultiSegment, polygonLeavesImage, traceSegmentation, type TracedMask } from './shapes';
+import { clipPolygon, mergeMultiSegment, polygonLeavesImage, traceSegmentation, type TracedMasks } from './shapes';
 
 export type YoloTask = 'detect' | 'segment' | 'pose';
 export type MultipartMode = 'bridge' | 'split';
@@ -19,8 +19,8 @@ export interface YoloWriteOptions {
   crowd?: CrowdMode;
   /** Absolute dataset root for data.yaml's `path` (omitted when not given). */
   datasetRoot?: string;
-  /** Masks traced ahead (worker threads), by annotation; the rest are traced here. */
-  traced?: ReadonlyMap<CocoAnnotation, TracedMask>;
+  /** Masks traced by worker threads, asked for in dataset order; the rest are traced here. */
+  traced?: TracedMasks;
 }
 
 /**
