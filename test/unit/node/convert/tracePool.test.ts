@@ -62,14 +62,14 @@ describe('crowd tracing in worker threads while the writer runs (tracePool)', fu
         if (waitForWorkers) await tracedAhead(traced, 18);
         const pooled = writeYolo(ds, new ConvertLog(), { task: 'segment', traced });
         assert.deepEqual(pooled.files.map((f) => f.path), single.files.map((f) => f.path));
-        for (let i = 0; i < single.files.length; i++) assert.equal(pooled.files[i].data, single.files[i].data, single.files[i].path);
+        for (let i = 0; i < single.files.length; i++) assert.deepEqual(pooled.files[i].data, single.files[i].data, single.files[i].path);
         assert.equal(traced.stats.byWorkers + traced.stats.byWriter, 18, 'every mask was asked for once');
         if (waitForWorkers) assert.equal(traced.stats.byWorkers, 18, `${threads} thread(s): every mask came from a worker`);
       } finally {
         await traced.close();
       }
     }
-    assert.ok(single.files.some((f) => String(f.data).split('\n').length > 4), 'label files hold the traced objects');
+    assert.ok(single.files.some((f) => new TextDecoder().decode(f.data as Uint8Array).split('\n').length > 4), 'label files hold the traced objects');
   });
 
   it('masks traced by a worker are the ones the writer would trace (encoded, sent, decoded)', () => {
