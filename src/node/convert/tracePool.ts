@@ -43,6 +43,8 @@ export interface TraceOptions {
   threads?: number;
   /** Below this many mask pixels (sum of the masks' boxes) no thread is started. */
   minPixels?: number;
+  /** For tests: the worker script (a bundled .js, or a .ts source run through tsx). */
+  workerFile?: string;
 }
 
 export interface TraceAhead extends TracedMasks {
@@ -59,8 +61,8 @@ const DEFAULT_MIN_PIXELS = 2_000_000;
 const STALL_MS = 10_000;
 
 /** The bundled worker beside this code, else the .ts source through tsx's CommonJS hook (tests, bench). */
-function workerScript(): { script: string; eval: boolean } | undefined {
-  const w = poolWorkerFile(__dirname, 'convertTraceWorker.js', 'traceWorker.ts');
+function workerScript(explicit?: string): { script: string; eval: boolean } | undefined {
+  const w = explicit ? { filename: explicit } : poolWorkerFile(__dirname, 'convertTraceWorker.js', 'traceWorker.ts');
   if (!w) return undefined;
   if (!w.filename.endsWith('.ts')) return { script: w.filename, eval: false };
   // tsx's CommonJS hook only: much cheaper to start than `--import tsx` (ESM hooks thread)
@@ -78,7 +80,7 @@ export function traceAhead(annotations: CocoAnnotation[], opts: TraceOptions = {
   let total = 0;
   for (const a of annotations) total += Math.max(1, (a.bbox?.[2] ?? 0) * (a.bbox?.[3] ?? 0));
   if (total < (opts.minPixels ?? DEFAULT_MIN_PIXELS)) return undefined;
-  const w = workerScript();
+  const w = workerScript(opts.workerFile);
   if (!w) return undefined;
 
   // run lengths of every mask in one shared buffer (a mask whose counts can't be read is left to

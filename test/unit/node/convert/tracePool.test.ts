@@ -8,6 +8,7 @@ import { rleEncode } from '../../../../src/core/geometry';
 import { runConvert } from '../../../../src/node/convert/runConvert';
 import { decodeResult, encodeResult, traceAhead } from '../../../../src/node/convert/tracePool';
 import { traceSegmentation } from '../../../../src/core/convert/shapes';
+import { releaseBundles } from '../../releaseBundles';
 
 /** A seeded blob mask per crowd object: ragged columns, some with a hole, some in two parts. */
 function crowdDataset(images: number, perImage: number, w: number, h: number): CocoDataset {
@@ -70,6 +71,45 @@ describe('crowd tracing in worker threads while the writer runs (tracePool)', fu
       }
     }
     assert.ok(single.files.some((f) => new TextDecoder().decode(f.data as Uint8Array).split('\n').length > 4), 'label files hold the traced objects');
+  });
+
+  it('the released bundle\'s worker (dist/convertTraceWorker.js) traces them too', async function () {
+    this.timeout(300000);
+    const ds = crowdDataset(3, 3, 160, 120);
+    const single = writeYolo(ds, new ConvertLog(), { task: 'segment' });
+    const toTrace = annotationsToTrace(ds, { task: 'segment' });
+    const traced = traceAhead(toTrace, { threads: 1, minPixels: 0, workerFile: path.join(releaseBundles(), 'convertTraceWorker.js') });
+    assert.ok(traced);
+    try {
+      await tracedAhead(traced, toTrace.length);
+      const pooled = writeYolo(ds, new ConvertLog(), { task: 'segment', traced });
+      assert.equal(traced.stats.byWorkers, toTrace.length);
+      for (let i = 0; i < single.files.length; i++) assert.deepEqual(pooled.files[i].data, single.files[i].data, single.files[i].path);
+    } finally {
+      await traced.close();
+    }
+  });
+
+  it('a worker that fails to start leaves every mask to the writer (same files)', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'labelscope-trace-bad-'));
+    try {
+      const bad = path.join(dir, 'badWorker.js');
+      fs.writeFileSync(bad, 'throw new Error("this worker does not start");\n');
+      const ds = crowdDataset(2, 3, 160, 120);
+      const single = writeYolo(ds, new ConvertLog(), { task: 'segment' });
+      const toTrace = annotationsToTrace(ds, { task: 'segment' });
+      const traced = traceAhead(toTrace, { threads: 1, minPixels: 0, workerFile: bad });
+      assert.ok(traced);
+      try {
+        const pooled = writeYolo(ds, new ConvertLog(), { task: 'segment', traced });
+        assert.equal(traced.stats.byWriter, toTrace.length);
+        for (let i = 0; i < single.files.length; i++) assert.deepEqual(pooled.files[i].data, single.files[i].data, single.files[i].path);
+      } finally {
+        await traced.close();
+      }
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('masks traced by a worker are the ones the writer would trace (encoded, sent, decoded)', () => {
