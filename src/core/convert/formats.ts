@@ -3,7 +3,7 @@
  * input is recognized from its paths and contents. Every conversion goes through COCO.
  */
 import { readCoco, writeCoco } from './coco';
-import type { ConvertLog, CocoAnnotation, CocoDataset, SourceTree, WriteResult } from './model';
+import type { ConvertLog, CocoDataset, SourceTree, WriteResult } from './model';
 import { readCvat, writeCvat } from './cvat';
 import { readLabelme, writeLabelme } from './labelme';
 import { readLabelStudio, writeLabelStudio } from './labelStudio';
