@@ -41,7 +41,7 @@ const builds = [
   { ...node, entryPoints: { imageCheckWorker: 'src/node/health/fileCheckWorker.ts' }, outdir: dist },
   // Started by src/node/eval/runEval.ts: COCOeval's evaluateImg over one range of images.
   { ...node, entryPoints: { evalWorker: 'src/node/eval/evalWorker.ts' }, outdir: dist },
-  // Started by src/node/convert/tracePool.ts: crowd / RLE masks traced for YOLO-seg in a piscina pool.
+  // Started by src/node/convert/tracePool.ts: crowd / RLE masks traced for YOLO-seg while the writer runs.
   { ...node, entryPoints: { convertTraceWorker: 'src/node/convert/traceWorker.ts' }, outdir: dist },
   // Started by src/node/convert/convertInWorker.ts: Convert Dataset… off the extension host's thread.
   { ...node, entryPoints: { convertWorker: 'src/node/convert/convertWorker.ts' }, outdir: dist },

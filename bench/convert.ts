@@ -3,13 +3,18 @@
  *
  * COCO → YOLO-seg on the generated train2017-scale file, each case in its own child process
  * (its own peak RSS):
- *   floor      bare JSON.parse + one label file an image, polygons normalized and printed
- *              (no validation, clipping, crowd handling or report) — the least any converter does
- *   convert    the built CLI (esbuild into bench/.data/dist-*, so its tracing workers are the bundled
- *              ones users run): `labelscope convert FILE OUT --to yolo-seg --no-round-trip`, crowd
- *              masks traced by the writer (the default)
- *   convert-pool  the same with `--threads <cores>` (crowd masks traced in worker threads first):
- *              what the pool gains or costs, in the same run
+ *   floor      bare JSON.parse + the same files the converter writes (one label file an image,
+ *              every object a line: polygons normalized and printed with toFixed(6), crowd / RLE
+ *              objects as their box, since tracing them is the converter's own work) — no
+ *              validation, clipping, bridging, staging folder, data.yaml or report: the least any
+ *              converter that drops nothing does. Same parse (JSON.parse of the whole text, as the
+ *              converter below 512 MiB), same file count, about the same bytes (crowd lines are
+ *              shorter: 8 numbers instead of a traced outline).
+ *   convert    the built CLI (esbuild into bench/.data/dist-*, so its tracing worker is the bundled
+ *              one users run): `labelscope convert FILE OUT --to yolo-seg --no-round-trip`, crowd
+ *              masks traced by one worker thread while the writer runs (the default)
+ *   convert-pool  the same with `--threads <cores>` (that many tracing threads): what more threads
+ *              gain or cost, in the same run
  *   roundtrip  the same with the round trip (every object read back and compared)
  * Goal: convert / floor ≤ 1.5×, measured in the same run.
  */
@@ -29,14 +34,18 @@ function floor(file: string, out: string): Record<string, number> {
   for (const img of ds.images) { sizes.set(img.id, [img.width, img.height, img.file_name]); byImage.set(img.id, []); }
   const cls = new Map<number, number>([...ds.categories].sort((a: { id: number }, b: { id: number }) => a.id - b.id).map((c: { id: number }, i: number) => [c.id, i]));
   for (const a of ds.annotations) {
-    if (!Array.isArray(a.segmentation)) continue;
     const [w, h] = sizes.get(a.image_id)!;
     const coords: string[] = [];
-    for (const p of a.segmentation) for (let i = 0; i + 1 < p.length; i += 2) coords.push((p[i] / w).toFixed(6), (p[i + 1] / h).toFixed(6));
-    byImage.get(a.image_id)!.push(`${cls.get(a.category_id)} ${coords.join(' ')}`);
+    if (Array.isArray(a.segmentation)) {
+      for (const p of a.segmentation) for (let i = 0; i + 1 < p.length; i += 2) coords.push((p[i] / w).toFixed(6), (p[i + 1] / h).toFixed(6));
+    } else {
+      const [x, y, bw, bh] = a.bbox;
+      for (const [px, py] of [[x, y], [x + bw, y], [x + bw, y + bh], [x, y + bh]]) coords.push((px / w).toFixed(6), (py / h).toFixed(6));
+    }
+    byImage.get(a.image_id)!.push(`${cls.get(a.category_id)} ${coords.join(' ')}\n`);
   }
   fs.mkdirSync(path.join(out, 'labels', 'train'), { recursive: true });
-  for (const [id, lines] of byImage) fs.writeFileSync(path.join(out, 'labels', 'train', sizes.get(id)![2].replace(/\.[^.]+$/, '.txt')), lines.join('\n'));
+  for (const [id, lines] of byImage) fs.writeFileSync(path.join(out, 'labels', 'train', sizes.get(id)![2].replace(/\.[^.]+$/, '.txt')), lines.join(''));
   return { images: ds.images.length, annotations: ds.annotations.length };
 }
 

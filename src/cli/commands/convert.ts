@@ -33,7 +33,8 @@ Options:
   --report FILE          also write the report as JSON
   --no-round-trip        skip reading the output back (faster on huge inputs)
   --force                write into an existing output
-  --threads N            worker threads that trace crowd / RLE masks (default 0: traced as they are written)
+  --threads N            worker threads that trace crowd / RLE masks while the writer runs
+                         (default 1 when the masks pay for a thread; 0: traced by the writer)
   -h, --help             show this help
 
 Exit status: 0 converted, nothing dropped; 1 converted, objects dropped (see the report);

@@ -3,13 +3,13 @@
  * input is recognized from its paths and contents. Every conversion goes through COCO.
  */
 import { readCoco, writeCoco } from './coco';
-import type { ConvertLog, CocoAnnotation, CocoDataset, SourceTree, WriteResult } from './model';
+import type { ConvertLog, CocoDataset, SourceTree, WriteResult } from './model';
 import { readCvat, writeCvat } from './cvat';
 import { readLabelme, writeLabelme } from './labelme';
 import { readLabelStudio, writeLabelStudio } from './labelStudio';
 import { readMasks, writeMasks } from './masks';
 import { readVoc, writeVoc } from './voc';
-import type { TracedMask } from './shapes';
+import type { TracedMasks } from './shapes';
 import { readYolo, writeYolo, type CrowdMode, type MultipartMode } from './yolo';
 
 export const TARGETS = ['coco', 'yolo', 'yolo-seg', 'yolo-pose', 'voc', 'labelme', 'cvat', 'labelstudio', 'masks'] as const;
@@ -24,10 +24,10 @@ export interface WriteOptions {
   /** Absolute output root (YOLO's data.yaml `path`). */
   datasetRoot?: string;
   /**
-   * RLE masks already traced into polygons (by worker threads), by annotation object; the YOLO
-   * writer traces any it is not given itself, so the output is the same either way.
+   * RLE masks traced by worker threads, by annotation object (a Map will do); the YOLO writer
+   * traces any it is not given itself, so the output is the same either way.
    */
-  traced?: ReadonlyMap<CocoAnnotation, TracedMask>;
+  traced?: TracedMasks;
 }
 
 export interface FormatInfo {

@@ -15,8 +15,17 @@ const ZERO = 48, DOT = 46, SPACE = 32, NEWLINE = 10;
 const decoder = new TextDecoder();
 
 export class LabelText {
-  private bytes = new Uint8Array(256);
+  private bytes: Uint8Array;
   private length = 0;
+
+  /**
+   * `region`: where to write first, typically a view of one buffer shared by every label file of
+   * an export (sized from an estimate), so a file costs no buffer of its own; when the text
+   * outgrows it, it moves to a buffer of its own.
+   */
+  constructor(region?: Uint8Array) {
+    this.bytes = region ?? new Uint8Array(256);
+  }
 
   /** Appends an ASCII string (numbers, spaces: a label line holds nothing else). */
   ascii(s: string): this {
@@ -71,9 +80,14 @@ export class LabelText {
     return decoder.decode(this.bytes.subarray(0, this.length));
   }
 
+  /** The text's bytes (a view, not a copy: valid as long as nothing more is appended). */
+  toBytes(): Uint8Array {
+    return this.bytes.subarray(0, this.length);
+  }
+
   private room(n: number): void {
     if (this.length + n <= this.bytes.length) return;
-    const grown = new Uint8Array(Math.max(this.bytes.length * 2, this.length + n));
+    const grown = new Uint8Array(Math.max(this.bytes.length * 2, this.length + n, 256));
     grown.set(this.bytes.subarray(0, this.length));
     this.bytes = grown;
   }

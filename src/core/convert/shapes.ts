@@ -6,7 +6,7 @@
 import { traceMask } from '../geometry/contours';
 import { polygonsToRle } from '../geometry/polygon';
 import { countsArea, countsIou, rleCounts, rleEncode, type Rle } from '../geometry/rle';
-import { isRle, usablePolygons, type Segmentation } from './model';
+import { isRle, usablePolygons, type CocoAnnotation, type Segmentation } from './model';
 import { clipToRect } from '../geometry/clip';
 
 /**
@@ -88,6 +88,14 @@ export interface TracedMask {
   holesFilled: boolean;
   /** IoU of the traced polygons' raster with the mask. */
   iou: number;
+}
+
+/**
+ * Masks traced elsewhere (worker threads, node/convert/tracePool), asked for in dataset order;
+ * undefined for one not traced there, which the caller then traces itself (same result).
+ */
+export interface TracedMasks {
+  get(annotation: CocoAnnotation): TracedMask | undefined;
 }
 
 /**

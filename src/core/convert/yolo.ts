@@ -7,7 +7,7 @@
 import YAML from 'yaml';
 import { ConvertLog, DatasetBuilder, type CocoAnnotation, type CocoDataset, type OutputFile, type SourceTree, type WriteResult, basename, categoryNames, dirname, isImagePath, isRle, joinPath, round, usablePolygons } from './model';
 import { LabelText } from './labelText';
-import { clipPolygon, mergeMultiSegment, polygonLeavesImage, traceSegmentation, type TracedMask } from './shapes';
+import { clipPolygon, mergeMultiSegment, polygonLeavesImage, traceSegmentation, type TracedMasks } from './shapes';
 
 export type YoloTask = 'detect' | 'segment' | 'pose';
 export type MultipartMode = 'bridge' | 'split';
@@ -19,8 +19,8 @@ export interface YoloWriteOptions {
   crowd?: CrowdMode;
   /** Absolute dataset root for data.yaml's `path` (omitted when not given). */
   datasetRoot?: string;
-  /** Masks traced ahead (worker threads), by annotation; the rest are traced here. */
-  traced?: ReadonlyMap<CocoAnnotation, TracedMask>;
+  /** Masks traced by worker threads, asked for in dataset order; the rest are traced here. */
+  traced?: TracedMasks;
 }
 
 /**
@@ -92,6 +92,44 @@ function boxLine(a: CocoAnnotation, cls: number, W: number, H: number, log: Conv
   return `${cls} ${yoloNumber((x1 + x2) / 2 / W)} ${yoloNumber((y1 + y2) / 2 / H)} ${yoloNumber((x2 - x1) / W)} ${yoloNumber((y2 - y1) / H)}`;
 }
 
+/** One buffer shared by the label files is never made larger than this (the rest get their own). */
+const MAX_SHARED_LABEL_BYTES = 1 << 30;
+
+/**
+ * Where each image's label text is written first: a region of one buffer for all of them, sized
+ * from what its annotations will most likely print (9 bytes a coordinate, a class id and a newline
+ * a line; polygons of every part, with room for the bridges). A text that outgrows its region
+ * (traced masks, clipping that adds vertices) moves to a buffer of its own, so an estimate only
+ * costs speed, never bytes. Without it every label file grew its own buffer from 256 bytes:
+ * ~6 allocations and copies a file, the largest cost of the writer after formatting.
+ */
+function labelRegions(ds: CocoDataset, task: YoloTask, kptCount: number): (imageId: number) => Uint8Array | undefined {
+  const estimate = new Map<number, number>();
+  for (const a of ds.annotations) {
+    let n = 0;
+    const seg = a.segmentation;
+    if (task !== 'segment') n = 4 * 9 + 8 + kptCount * 27;
+    else if (Array.isArray(seg)) {
+      for (const p of seg) n += Array.isArray(p) ? (p.length + 4) * 9 + 8 : 0;
+    } else n = 8 * 9 + 8;
+    estimate.set(a.image_id, (estimate.get(a.image_id) ?? 0) + n);
+  }
+  let total = 0;
+  for (const n of estimate.values()) total += n;
+  const shared = new Uint8Array(Math.min(total, MAX_SHARED_LABEL_BYTES));
+  const offsets = new Map<number, number>();
+  let at = 0;
+  for (const [id, n] of estimate) {
+    if (at + n > shared.length) break;
+    offsets.set(id, at);
+    at += n;
+  }
+  return (imageId) => {
+    const o = offsets.get(imageId);
+    return o === undefined ? undefined : shared.subarray(o, o + estimate.get(imageId)!);
+  };
+}
+
 export function writeYolo(ds: CocoDataset, log: ConvertLog, opts: YoloWriteOptions): WriteResult {
   const multipart = opts.multipart ?? 'bridge';
   const crowd = opts.crowd ?? 'contours';
@@ -105,11 +143,12 @@ export function writeYolo(ds: CocoDataset, log: ConvertLog, opts: YoloWriteOptio
   }
   const files: OutputFile[] = [];
   const images: WriteResult['images'] = [];
-  // each image's label file, made on its first line
+  // each image's label file, made on its first line, in its region of one shared buffer
   const texts = new Map<number, LabelText>();
+  const regions = labelRegions(ds, opts.task, kptCount);
   const textOf = (imageId: number): LabelText => {
     let t = texts.get(imageId);
-    if (!t) texts.set(imageId, (t = new LabelText()));
+    if (!t) texts.set(imageId, (t = new LabelText(regions(imageId))));
     return t;
   };
   const imageById = new Map(ds.images.map((i) => [i.id, i]));
@@ -205,7 +244,7 @@ export function writeYolo(ds: CocoDataset, log: ConvertLog, opts: YoloWriteOptio
     used.add(target);
     images.push({ imageId: img.id, fileName: img.file_name, target });
     const text = texts.get(img.id);
-    files.push({ path: labelPathFor(target), data: text ? text.toString() : '' });
+    files.push({ path: labelPathFor(target), data: text ? text.toBytes() : '' });
     texts.delete(img.id);
   }
 

@@ -14,7 +14,7 @@ import { annotationsToTrace, type CrowdMode, type MultipartMode } from '../../co
 import { writeFileAtomic } from '../atomicWrite';
 import { imageLookup } from '../imageFiles';
 import { diskTree, peekFile } from './diskTree';
-import { traceInWorkers } from './tracePool';
+import { traceAhead } from './tracePool';
 
 export interface RunConvertOptions {
   input: string;
@@ -33,7 +33,10 @@ export interface RunConvertOptions {
   /** Also write the report as JSON here. */
   reportFile?: string;
   roundTrip?: boolean;
-  /** Worker threads for tracing crowd / RLE masks (default 0: the writer's thread traces them). */
+  /**
+   * Worker threads that trace crowd / RLE masks while the writer runs (default 1 when the masks
+   * are big enough to pay for a thread; 0: the writer's thread traces them).
+   */
   threads?: number;
   /**
    * Folder the output is built in before it is moved into place (default: a hidden sibling of
@@ -118,15 +121,16 @@ export async function runConvert(opts: RunConvertOptions): Promise<RunConvertRes
     multipart: opts.multipart, crowd: opts.crowd, classes, coco80: opts.coco80, roundTrip: opts.roundTrip, datasetRoot: outDir,
   };
   const inCounts = prepareDataset(ds, convertOptions, log);
-  if (opts.to === 'yolo-seg') {
-    const toTrace = annotationsToTrace(ds, { task: 'segment', crowd: opts.crowd });
-    convertOptions.traced = await traceInWorkers(ds, toTrace, {
-      threads: opts.threads, signal: opts.signal,
-      onProgress: (d, t) => opts.onProgress?.(`tracing ${t} crowd / RLE masks`, 0.3 + 0.2 * (d / t)),
-    });
-  }
   opts.signal?.throwIfAborted();
-  const { output, report } = writeConverted(ds, opts.to, convertOptions, { from, input: opts.input, output: opts.output }, log, inCounts);
+  const tracing = opts.to === 'yolo-seg' ? traceAhead(annotationsToTrace(ds, { task: 'segment', crowd: opts.crowd }), { threads: opts.threads }) : undefined;
+  let converted;
+  try {
+    convertOptions.traced = tracing;
+    converted = writeConverted(ds, opts.to, convertOptions, { from, input: opts.input, output: opts.output }, log, inCounts);
+  } finally {
+    await tracing?.close();
+  }
+  const { output, report } = converted;
   opts.signal?.throwIfAborted();
 
   opts.onProgress?.('writing', 0.6);

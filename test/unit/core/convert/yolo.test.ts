@@ -9,9 +9,11 @@ import { LabelText } from '../../../../src/core/convert/labelText';
 import { polygonsToRle, countsIou, rleCounts } from '../../../../src/core/geometry';
 import { clone, makeCvatStyleExport, makeDataset, square } from './data';
 
+const textOf = (data: string | Uint8Array) => (typeof data === 'string' ? data : new TextDecoder().decode(data));
+
 function labelLines(files: { path: string; data: string | Uint8Array }[]): Map<string, string[]> {
   const m = new Map<string, string[]>();
-  for (const f of files) if (f.path.endsWith('.txt')) m.set(f.path, String(f.data).split('\n').filter(Boolean));
+  for (const f of files) if (f.path.endsWith('.txt')) m.set(f.path, textOf(f.data).split('\n').filter(Boolean));
   return m;
 }
 

@@ -6,7 +6,9 @@ import { ConvertLog, type CocoDataset } from '../../../../src/core/convert/model
 import { annotationsToTrace, writeYolo } from '../../../../src/core/convert/yolo';
 import { rleEncode } from '../../../../src/core/geometry';
 import { runConvert } from '../../../../src/node/convert/runConvert';
-import { traceInWorkers } from '../../../../src/node/convert/tracePool';
+import { decodeResult, encodeResult, traceAhead } from '../../../../src/node/convert/tracePool';
+import { traceSegmentation } from '../../../../src/core/convert/shapes';
+import { releaseBundles } from '../../releaseBundles';
 
 /** A seeded blob mask per crowd object: ragged columns, some with a hole, some in two parts. */
 function crowdDataset(images: number, perImage: number, w: number, h: number): CocoDataset {
@@ -35,26 +37,98 @@ function crowdDataset(images: number, perImage: number, w: number, h: number): C
   return ds;
 }
 
-describe('crowd tracing in worker threads (tracePool)', function () {
+describe('crowd tracing in worker threads while the writer runs (tracePool)', function () {
   this.timeout(120000);
 
-  it('the YOLO-seg label files are byte-identical to tracing on one thread', async () => {
+  /** Waits until the workers have traced `n` masks (they start in a second or two through tsx). */
+  async function tracedAhead(traced: NonNullable<ReturnType<typeof traceAhead>>, n: number) {
+    const t0 = Date.now();
+    while (traced.produced() < n) {
+      if (Date.now() - t0 > 60000) throw new Error(`workers traced ${traced.produced()} of ${n} masks in 60 s`);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  }
+
+  it('the YOLO-seg label files are byte-identical to tracing on one thread, and the workers traced masks', async () => {
     const ds = crowdDataset(6, 3, 160, 120);
     const single = writeYolo(ds, new ConvertLog(), { task: 'segment' });
     const toTrace = annotationsToTrace(ds, { task: 'segment' });
     assert.equal(toTrace.length, 18);
-    const traced = await traceInWorkers(ds, toTrace, { threads: 2, minPixels: 0 });
-    assert.equal(traced.size, 18, 'every mask was traced in a worker');
-    const pooled = writeYolo(ds, new ConvertLog(), { task: 'segment', traced });
-    assert.deepEqual(pooled.files.map((f) => f.path), single.files.map((f) => f.path));
-    for (let i = 0; i < single.files.length; i++) assert.equal(pooled.files[i].data, single.files[i].data, single.files[i].path);
-    assert.ok(single.files.some((f) => String(f.data).split('\n').length > 4), 'label files hold the traced objects');
+    // the writer first (workers still starting: it traces what they haven't claimed), then with
+    // every mask traced ahead by the workers
+    for (const [threads, waitForWorkers] of [[1, false], [2, false], [1, true], [2, true]] as const) {
+      const traced = traceAhead(toTrace, { threads, minPixels: 0 });
+      assert.ok(traced, 'workers started');
+      try {
+        if (waitForWorkers) await tracedAhead(traced, 18);
+        const pooled = writeYolo(ds, new ConvertLog(), { task: 'segment', traced });
+        assert.deepEqual(pooled.files.map((f) => f.path), single.files.map((f) => f.path));
+        for (let i = 0; i < single.files.length; i++) assert.deepEqual(pooled.files[i].data, single.files[i].data, single.files[i].path);
+        assert.equal(traced.stats.byWorkers + traced.stats.byWriter, 18, 'every mask was asked for once');
+        if (waitForWorkers) assert.equal(traced.stats.byWorkers, 18, `${threads} thread(s): every mask came from a worker`);
+      } finally {
+        await traced.close();
+      }
+    }
+    assert.ok(single.files.some((f) => new TextDecoder().decode(f.data as Uint8Array).split('\n').length > 4), 'label files hold the traced objects');
   });
 
-  it('small work stays on the writer thread (no pool started)', async () => {
+  it('the released bundle\'s worker (dist/convertTraceWorker.js) traces them too', async function () {
+    this.timeout(300000);
+    const ds = crowdDataset(3, 3, 160, 120);
+    const single = writeYolo(ds, new ConvertLog(), { task: 'segment' });
+    const toTrace = annotationsToTrace(ds, { task: 'segment' });
+    const traced = traceAhead(toTrace, { threads: 1, minPixels: 0, workerFile: path.join(releaseBundles(), 'convertTraceWorker.js') });
+    assert.ok(traced);
+    try {
+      await tracedAhead(traced, toTrace.length);
+      const pooled = writeYolo(ds, new ConvertLog(), { task: 'segment', traced });
+      assert.equal(traced.stats.byWorkers, toTrace.length);
+      for (let i = 0; i < single.files.length; i++) assert.deepEqual(pooled.files[i].data, single.files[i].data, single.files[i].path);
+    } finally {
+      await traced.close();
+    }
+  });
+
+  it('a worker that fails to start leaves every mask to the writer (same files)', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'labelscope-trace-bad-'));
+    try {
+      const bad = path.join(dir, 'badWorker.js');
+      fs.writeFileSync(bad, 'throw new Error("this worker does not start");\n');
+      const ds = crowdDataset(2, 3, 160, 120);
+      const single = writeYolo(ds, new ConvertLog(), { task: 'segment' });
+      const toTrace = annotationsToTrace(ds, { task: 'segment' });
+      const traced = traceAhead(toTrace, { threads: 1, minPixels: 0, workerFile: bad });
+      assert.ok(traced);
+      try {
+        const pooled = writeYolo(ds, new ConvertLog(), { task: 'segment', traced });
+        assert.equal(traced.stats.byWriter, toTrace.length);
+        for (let i = 0; i < single.files.length; i++) assert.deepEqual(pooled.files[i].data, single.files[i].data, single.files[i].path);
+      } finally {
+        await traced.close();
+      }
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('masks traced by a worker are the ones the writer would trace (encoded, sent, decoded)', () => {
+    const ds = crowdDataset(2, 3, 160, 120);
+    for (const a of ds.annotations) {
+      if (a.iscrowd !== 1) continue;
+      const m = traceSegmentation(a.segmentation!, 120, 160);
+      const back = decodeResult(encodeResult(7, m));
+      assert.equal(back.index, 7);
+      assert.deepEqual(back.mask, m);
+    }
+    assert.deepEqual(decodeResult(encodeResult(3, undefined)), { index: 3, mask: null });
+  });
+
+  it('small work starts no thread', () => {
     const ds = crowdDataset(1, 1, 40, 30);
-    const traced = await traceInWorkers(ds, annotationsToTrace(ds, { task: 'segment' }), { threads: 2 });
-    assert.equal(traced.size, 0);
+    assert.equal(traceAhead(annotationsToTrace(ds, { task: 'segment' }), { threads: 2 }), undefined);
+    const big = crowdDataset(1, 1, 40, 30);
+    assert.equal(traceAhead(annotationsToTrace(big, { task: 'segment' }), { threads: 0, minPixels: 0 }), undefined);
   });
 
   it('runConvert with threads gives the same files and report as with none', async () => {
