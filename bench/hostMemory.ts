@@ -77,7 +77,8 @@ async function main(): Promise<void> {
   // As bench/vscode.ts: the view's memory 3 s after the check (its worker thread has ended by then),
   // with the outcome kept and the viewer's problem list made from it (as a viewer session holds them).
   const t3 = performance.now();
-  const payload = model.problemsPayload(outcome.problems);
+  // The session's list: compact rows over the outcome's table (problemIndex.ProblemList).
+  const payload = await model.problemListInSlices(outcome.problems);
   const problemsMs = performance.now() - t3;
   await new Promise((r) => setTimeout(r, 3000));
   const after = mem();
@@ -97,7 +98,7 @@ async function main(): Promise<void> {
     afterCheckRssMB: Math.round(after.rssMB), afterCheckRssNoGcMB: Math.round(after.rssNoGcMB), afterCheckHeapMB: Math.round(after.heapMB), afterCheckExternalMB: Math.round(after.externalMB),
     listBytesPerProblem: perProblem(after.heapMB + after.externalMB, checked.heapMB + checked.externalMB),
     afterCheckOverFile: +(after.rssMB / fileMB).toFixed(2), afterCheckNoGcOverFile: +(after.rssNoGcMB / fileMB).toFixed(2),
-    problemsMs: Math.round(problemsMs), listed: payload.problems.length,
+    problemsMs: Math.round(problemsMs), listed: payload.length,
   };
   console.log(JSON.stringify(r));
   process.exit(0);
