@@ -302,7 +302,13 @@ export class EditorSession {
     const outcome = given && problemStore(given);
     const local = this.local;
     const idKey = (id: Id) => `${typeof id}:${String(id)}`;
-    const hide = (k: number) => (this.o.isFixed?.(k) ?? false) || (!!local && !!outcome && ((id) => id !== undefined && local.ids.has(idKey(id)))(outcome.annotationId(k)));
+    // Hidden: fixed here since the check, or of an annotation edited here (the re-check's problems replace its).
+    const edited = (k: number) => {
+      if (!local || !outcome) return false;
+      const id = outcome.annotationId(k);
+      return id !== undefined && local.ids.has(idKey(id));
+    };
+    const hide = (k: number) => (this.o.isFixed?.(k) ?? false) || edited(k);
     const run = ++this.problemsRun;
     if ((outcome?.length ?? 0) + m.annotationCount() <= EditorSession.PLACE_AT_ONCE) {
       this.problemsSent = this.sendProblems(m.problemList(outcome, hide), local, run);
