@@ -196,16 +196,26 @@ async function measure(s: CodeServerSession, group: number): Promise<Figures> {
   f.afterCheckMemory = roundMemory(await inspector?.memory(false));
   f.afterCheckMemoryAfterGc = roundMemory(await inspector?.memory(true));
   inspector?.close();
+  console.log(`host memory after the check: ${JSON.stringify(f.afterCheckMemory)}; after a full GC: ${JSON.stringify(f.afterCheckMemoryAfterGc)}`);
   console.log(`check: ${f.checkMs} ms, ${f.problems} problems, host peak RSS ${f.checkPeakRssMB.toFixed(0)} MB (VmHWM ${f.hwmMB?.toFixed(0)} MB), after ${f.afterCheckRssMB?.toFixed(0)} MB`);
 
   // Tab switch: another editor in the same group, then back to the viewer.
   f.chromiumPssShownMB = chromiumPssMB();
-  await page.locator('.part.editor').click({ position: { x: 20, y: 20 } }).catch(() => undefined);
-  await page.keyboard.press('Control+P');
-  await input.waitFor({ state: 'visible' });
-  await input.fill(OTHER_REL);
-  await page.locator('.quick-input-widget .quick-input-list .monaco-list-row', { hasText: OTHER_REL }).first().waitFor({ state: 'visible' });
-  await page.keyboard.press('Enter');
+  // Quick Open again; VS Code may close it when the focus moves (the webview takes it): tried again then.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await page.locator('.part.editor').click({ position: { x: 20, y: 20 } }).catch(() => undefined);
+      await page.keyboard.press('Control+P');
+      await input.waitFor({ state: 'visible', timeout: 10_000 });
+      await input.fill(OTHER_REL, { timeout: 10_000 });
+      await page.locator('.quick-input-widget .quick-input-list .monaco-list-row', { hasText: OTHER_REL }).first().waitFor({ state: 'visible', timeout: 10_000 });
+      await page.keyboard.press('Enter');
+      break;
+    } catch (e) {
+      if (attempt >= 5) throw e;
+      await page.keyboard.press('Escape');
+    }
+  }
   await page.locator(`.tabs-container .tab.active[aria-label*="${OTHER_REL}"]`).waitFor({ state: 'visible' });
   await page.locator('.editor-instance .monaco-editor .view-lines').first().waitFor({ state: 'visible' });
   await sleep(3000);
