@@ -244,7 +244,7 @@ export async function stallEdit(): Promise<CaseResult> {
       onEdit,
       ...(inWorker ? {
         recheckInWorker: async (input: { bytes: Uint8Array; edits?: { start: number; end: number; newText: string }[] }, signal: AbortSignal) =>
-          (await runner.run({ file, bytes: input.bytes, edits: input.edits, only: [...PER_ANNOTATION_RULES], checkImageFiles: false }, () => undefined, signal)).problems,
+          [...(await runner.run({ file, bytes: input.bytes, edits: input.edits, only: [...PER_ANNOTATION_RULES], checkImageFiles: false }, () => undefined, signal)).problems],
       } : {}),
     });
     await (s as unknown as { ready(): Promise<unknown> }).ready();

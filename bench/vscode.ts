@@ -23,12 +23,11 @@
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import sharp from 'sharp';
 import { CodeServerSession, waitFor } from '../test/e2e/codeServer';
 import { DATA_DIR, benchScale, generate } from './generate';
+import { HostInspector, roundMemory, type HostMemory } from './hostInspector';
+import { COCO_REL, OTHER_REL, workspace } from './vscodeWorkspace';
 
-const COCO_REL = 'annotations/instances_train2017.json';
-const OTHER_REL = 'README.md';
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 // ------------------------------------------------------------------ processes
@@ -87,39 +86,6 @@ function rssSampler(pid: number, ms = 50) {
   return { stop() { clearInterval(t); return peak; }, get peak() { return peak; } };
 }
 
-// ------------------------------------------------------------------ workspace
-
-/** The bench file hard-linked into a workspace in COCO's layout, with its first image as a JPEG. */
-async function workspace(file: string): Promise<{ dir: string; firstImage: string }> {
-  const dir = path.join(DATA_DIR, 'vscode-ws');
-  const coco = path.join(dir, COCO_REL);
-  fs.mkdirSync(path.dirname(coco), { recursive: true });
-  const same = fs.existsSync(coco) && fs.statSync(coco).ino === fs.statSync(file).ino;
-  if (!same) {
-    fs.rmSync(coco, { force: true });
-    try { fs.linkSync(file, coco); } catch { fs.copyFileSync(file, coco); }
-  }
-  fs.writeFileSync(path.join(dir, OTHER_REL), '# Another tab\n\nThe benchmark switches here and back to the viewer.\n');
-  // The first image record: "file_name" and its size, read from the head of the file.
-  const fd = fs.openSync(file, 'r');
-  const head = Buffer.alloc(64 << 10);
-  fs.readSync(fd, head, 0, head.length, 0);
-  fs.closeSync(fd);
-  const text = head.toString('utf8');
-  const at = text.indexOf('"images"');
-  const rec = text.slice(at, text.indexOf('}', at) + 1);
-  const fileName = /"file_name"\s*:\s*"([^"]+)"/.exec(rec)?.[1];
-  const width = Number(/"width"\s*:\s*(\d+)/.exec(rec)?.[1]);
-  const height = Number(/"height"\s*:\s*(\d+)/.exec(rec)?.[1]);
-  if (!fileName || !width || !height) throw new Error(`no first image record in the head of ${file}`);
-  const img = path.join(dir, 'train2017', fileName);
-  if (!fs.existsSync(img)) {
-    fs.mkdirSync(path.dirname(img), { recursive: true });
-    await sharp({ create: { width, height, channels: 3, background: { r: 90, g: 120, b: 150 } } }).jpeg().toFile(img);
-  }
-  return { dir, firstImage: fileName };
-}
-
 // ------------------------------------------------------------------ the run
 
 interface Figures {
@@ -138,6 +104,13 @@ interface Figures {
   chromiumPssShownMB?: number;
   chromiumPssHiddenMB?: number;
   problems?: number;
+  /** The host's process.memoryUsage() (over its inspector) when idle, and to view before and after a full GC. */
+  idleMemory?: HostMemory;
+  viewMemory?: HostMemory;
+  viewMemoryAfterGc?: HostMemory;
+  /** The same after the check command (3 s after its log line), before and after a full GC. */
+  afterCheckMemory?: HostMemory;
+  afterCheckMemoryAfterGc?: HostMemory;
 }
 
 /** `[check] <file>: N problems in T ms` lines of the Labelscope output channel (its log file). */
@@ -166,6 +139,8 @@ async function measure(s: CodeServerSession, group: number): Promise<Figures> {
   const idle = memOf(hostPid);
   f.idleRssMB = idle?.rssMB;
   console.log(`extension host pid ${hostPid}, idle RSS ${idle?.rssMB.toFixed(0)} MB`);
+  const inspector = await HostInspector.attach(hostPid, (m) => console.log(m));
+  f.idleMemory = roundMemory(await inspector?.memory(false));
   const checksBefore = checkLines(s).length;
 
   // Open: Quick Open, then the viewer's first image with overlays.
@@ -202,6 +177,9 @@ async function measure(s: CodeServerSession, group: number): Promise<Figures> {
   f.viewPeakRssMB = sampler.stop();
   f.viewRssMB = memOf(hostPid)?.rssMB;
   console.log(`host RSS to view: ${f.viewRssMB?.toFixed(0)} MB (peak while opening${checkOnOpen ? ' and checking on open' : ''}: ${f.viewPeakRssMB.toFixed(0)} MB)`);
+  f.viewMemory = roundMemory(await inspector?.memory(false));
+  f.viewMemoryAfterGc = roundMemory(await inspector?.memory(true));
+  console.log(`host memory to view: ${JSON.stringify(f.viewMemory)}; after a full GC: ${JSON.stringify(f.viewMemoryAfterGc)}`);
 
   // The check: the command, with the viewer open.
   const checkSampler = rssSampler(hostPid);
@@ -215,16 +193,29 @@ async function measure(s: CodeServerSession, group: number): Promise<Figures> {
   await sleep(3000);
   f.afterCheckRssMB = memOf(hostPid)?.rssMB;
   f.hwmMB = memOf(hostPid)?.hwmMB;
+  f.afterCheckMemory = roundMemory(await inspector?.memory(false));
+  f.afterCheckMemoryAfterGc = roundMemory(await inspector?.memory(true));
+  inspector?.close();
+  console.log(`host memory after the check: ${JSON.stringify(f.afterCheckMemory)}; after a full GC: ${JSON.stringify(f.afterCheckMemoryAfterGc)}`);
   console.log(`check: ${f.checkMs} ms, ${f.problems} problems, host peak RSS ${f.checkPeakRssMB.toFixed(0)} MB (VmHWM ${f.hwmMB?.toFixed(0)} MB), after ${f.afterCheckRssMB?.toFixed(0)} MB`);
 
   // Tab switch: another editor in the same group, then back to the viewer.
   f.chromiumPssShownMB = chromiumPssMB();
-  await page.locator('.part.editor').click({ position: { x: 20, y: 20 } }).catch(() => undefined);
-  await page.keyboard.press('Control+P');
-  await input.waitFor({ state: 'visible' });
-  await input.fill(OTHER_REL);
-  await page.locator('.quick-input-widget .quick-input-list .monaco-list-row', { hasText: OTHER_REL }).first().waitFor({ state: 'visible' });
-  await page.keyboard.press('Enter');
+  // Quick Open again; VS Code may close it when the focus moves (the webview takes it): tried again then.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await page.locator('.part.editor').click({ position: { x: 20, y: 20 } }).catch(() => undefined);
+      await page.keyboard.press('Control+P');
+      await input.waitFor({ state: 'visible', timeout: 10_000 });
+      await input.fill(OTHER_REL, { timeout: 10_000 });
+      await page.locator('.quick-input-widget .quick-input-list .monaco-list-row', { hasText: OTHER_REL }).first().waitFor({ state: 'visible', timeout: 10_000 });
+      await page.keyboard.press('Enter');
+      break;
+    } catch (e) {
+      if (attempt >= 5) throw e;
+      await page.keyboard.press('Escape');
+    }
+  }
   await page.locator(`.tabs-container .tab.active[aria-label*="${OTHER_REL}"]`).waitFor({ state: 'visible' });
   await page.locator('.editor-instance .monaco-editor .view-lines').first().waitFor({ state: 'visible' });
   await sleep(3000);

@@ -15,7 +15,7 @@ import { parseLazy } from './lazyDocument';
 import type { Fingerprint } from '../core/edits/fingerprint';
 import type { ByteEdit } from '../core/problems';
 import type { OutcomeProblem } from '../node/checkWorkerProtocol';
-import type { EditOp, GridCell, GridQuery, Id, ImageInfo, ImagePayload, InitPayload, ProblemInfo, ProblemsPayload, CategoryInfo } from '../shared/protocol';
+import type { EditOp, GridCell, GridQuery, Id, ImageInfo, ImagePayload, InitPayload, ProblemsPayload, CategoryInfo } from '../shared/protocol';
 import { AnnotationState } from './annotationState';
 import { bytesAsLoaded, replayedEdit, serializeEdits, type EditBackup, type SerializedEdit } from './backup';
 import { fingerprintOf, invertEdits, knownFingerprint, overrideByteEdits, parseDocument, pendingBytes, type LoadOptions } from './documentBytes';
@@ -23,7 +23,9 @@ import { prepareBaseEdit, prepareEdit } from './editOps';
 import { EditStack } from './editStack';
 import type { AnnotationEdit, BaseEdit, BaseSource, CreateEdit, ImageSource, ModelEdit } from './editTypes';
 import { GridIndex } from './gridIndex';
-import { imageIndexOfProblem, problemsPayload, problemsPayloadInSlices } from './problemIndex';
+import { imageIndexOfProblem, problemList, problemListInSlices, problemsPayload, type Hide, type ProblemList } from './problemIndex';
+import { problemStore, type ProblemStore } from '../core/report/problemTable';
+import { NO_PROBLEMS, type ProblemRows } from './gridIndex';
 import { FULL_RECHECK_MAX_BYTES, recheckInProcess, recheckInput, recheckResult, type RecheckInput, type RecheckResult, type RecheckedProblem } from './recheck';
 import { SavedFile, type JsonRange } from './savedFile';
 import { categories, imageInfo, imagePayload, initPayload } from './viewerPayloads';
@@ -119,22 +121,32 @@ export class CocoEditorModel {
   /** The image a check problem belongs to: by annotation id, image id, else its JSON path. */
   imageIndexOfProblem(p: Pick<OutcomeProblem, 'annotationId' | 'imageId' | 'jsonPath'>): number { return imageIndexOfProblem(this.state, p); }
 
-  /** The check's problems as the viewer lists them (`hide`: problems already fixed here). */
-  problemsPayload(problems: readonly OutcomeProblem[] | undefined, hide?: (p: OutcomeProblem) => boolean): ProblemsPayload {
-    return problemsPayload(this.state, problems, hide);
+  /** The check's problems as the viewer lists them, as one payload (`hide`: keys of problems already fixed here). */
+  problemsPayload(problems: ProblemStore<OutcomeProblem> | readonly OutcomeProblem[] | undefined, hide?: Hide): ProblemsPayload {
+    return problemsPayload(this.state, problems && problemStore(problems), hide);
   }
 
-  /** `problemsPayload` in slices between which the event loop runs (big files). */
-  problemsPayloadInSlices(problems: readonly OutcomeProblem[] | undefined, hide?: (p: OutcomeProblem) => boolean, yieldNow?: () => Promise<void>): Promise<ProblemsPayload> {
-    return problemsPayloadInSlices(this.state, problems, hide, yieldNow);
+  /** The viewer's problem list, compact (rows as keys into the check's problems, made into objects when sent). */
+  problemList(problems: ProblemStore<OutcomeProblem> | readonly OutcomeProblem[] | undefined, hide?: Hide): ProblemList {
+    return problemList(this.state, problems && problemStore(problems), hide);
+  }
+
+  /** `problemList` in slices between which the event loop runs (big files). */
+  problemListInSlices(problems: ProblemStore<OutcomeProblem> | readonly OutcomeProblem[] | undefined, hide?: Hide, yieldNow?: () => Promise<void>): Promise<ProblemList> {
+    return problemListInSlices(this.state, problems && problemStore(problems), hide, yieldNow);
+  }
+
+  /** `problemsPayload` in slices (tests: the same as in one go). */
+  async problemsPayloadInSlices(problems: ProblemStore<OutcomeProblem> | readonly OutcomeProblem[] | undefined, hide?: Hide, yieldNow?: () => Promise<void>): Promise<ProblemsPayload> {
+    return (await this.problemListInSlices(problems, hide, yieldNow)).payload();
   }
 
   /** Builds the base's lookups in slices (the first problem placement or image would build them in one go). */
   prepareLookups(yieldNow?: () => Promise<void>): Promise<void> { return this.state.prepareLookups(yieldNow); }
 
   /** Image indices matching a query, in display order. `problems`: the viewer's problem list. */
-  queryGrid(q: GridQuery, problems: readonly ProblemInfo[] = []): Uint32Array { return this.grid.queryGrid(q, problems); }
-  gridCells(indices: readonly number[], problems: readonly ProblemInfo[] = []): GridCell[] { return withGridShapes(this.state, this.grid.gridCells(indices, problems)); }
+  queryGrid(q: GridQuery, problems: ProblemRows = NO_PROBLEMS): Uint32Array { return this.grid.queryGrid(q, problems); }
+  gridCells(indices: readonly number[], problems: ProblemRows = NO_PROBLEMS): GridCell[] { return withGridShapes(this.state, this.grid.gridCells(indices, problems)); }
 
   /** The byte range of an annotation in the base (for "Show in JSON"). */
   annotationRange(annotationIndex: number): { start: number; end: number } | undefined {

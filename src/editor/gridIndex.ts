@@ -11,6 +11,16 @@ import type { GridCell, GridQuery, Id, ProblemInfo } from '../shared/protocol';
 import type { AnnotationState } from './annotationState';
 import { idKeyString, num } from './jsonValues';
 
+/** The viewer's problem list as the grid reads it: per row its image, rule and severity (problemIndex's ProblemList). */
+export interface ProblemRows {
+  readonly length: number;
+  imageIndex(row: number): number;
+  rule(row: number): string;
+  severity(row: number): ProblemInfo['severity'];
+}
+
+export const NO_PROBLEMS: ProblemRows = { length: 0, imageIndex: () => -1, rule: () => '', severity: () => 'info' };
+
 const SEVERITY_RANK = { error: 3, warning: 2, info: 1 } as const;
 
 export class GridIndex {
@@ -85,7 +95,7 @@ export class GridIndex {
   }
 
   /** Image indices matching a query, in display order. `problems`: the viewer's problem list. */
-  queryGrid(q: GridQuery, problems: readonly ProblemInfo[] = []): Uint32Array {
+  queryGrid(q: GridQuery, problems: ProblemRows = NO_PROBLEMS): Uint32Array {
     const state = this.state;
     const { counts, cats } = this.imageStats();
     const n = state.imageCount;
@@ -110,15 +120,16 @@ export class GridIndex {
       }
     }
     const probCount = new Uint32Array(n);
-    for (const p of problems) if (p.imageIndex >= 0 && p.imageIndex < n) probCount[p.imageIndex]++;
+    for (let r = 0; r < problems.length; r++) { const i = problems.imageIndex(r); if (i >= 0 && i < n) probCount[i]++; }
     if (q.rule || q.severity) {
       const min = q.severity ? SEVERITY_RANK[q.severity] : 0;
       const hit = new Uint8Array(n);
-      for (const p of problems) {
-        if (p.imageIndex < 0 || p.imageIndex >= n) continue;
-        if (q.rule && q.rule !== '*' && p.rule !== q.rule) continue;
-        if (SEVERITY_RANK[p.severity] < min) continue;
-        hit[p.imageIndex] = 1;
+      for (let r = 0; r < problems.length; r++) {
+        const i = problems.imageIndex(r);
+        if (i < 0 || i >= n) continue;
+        if (q.rule && q.rule !== '*' && problems.rule(r) !== q.rule) continue;
+        if (SEVERITY_RANK[problems.severity(r)] < min) continue;
+        hit[i] = 1;
       }
       for (let i = 0; i < n; i++) keep[i] &= hit[i];
     }
@@ -136,7 +147,7 @@ export class GridIndex {
     return Uint32Array.from(out);
   }
 
-  gridCells(indices: readonly number[], problems: readonly ProblemInfo[] = []): GridCell[] {
+  gridCells(indices: readonly number[], problems: ProblemRows = NO_PROBLEMS): GridCell[] {
     const state = this.state;
     const { counts } = this.imageStats();
     const want = new Map<number, GridCell>();
@@ -149,11 +160,12 @@ export class GridIndex {
         annotations: counts[i], problems: 0,
       });
     }
-    for (const p of problems) {
-      const c = want.get(p.imageIndex);
+    for (let r = 0; r < problems.length; r++) {
+      const c = want.get(problems.imageIndex(r));
       if (!c) continue;
       c.problems++;
-      if (!c.severity || SEVERITY_RANK[p.severity] > SEVERITY_RANK[c.severity]) c.severity = p.severity;
+      const severity = problems.severity(r);
+      if (!c.severity || SEVERITY_RANK[severity] > SEVERITY_RANK[c.severity]) c.severity = severity;
     }
     return [...want.values()];
   }

@@ -4,10 +4,11 @@
  * fires onDidChangeCustomDocument) and the links to the check (problems, fixes,
  * the JSON text), so this runs the same in tests.
  */
+import { problemStore, type ProblemStore } from '../core/report/problemTable';
 import type { OutcomeProblem, PositionedFix } from '../node/checkWorkerProtocol';
-import { hostChannel, type EditOp, type Envelope, type DiffChange, type GridQuery, type HostNotifications, type HostChannel, type Id, type ImagePayload, type ProblemInfo, type ProblemsPayload, type CheckViewState } from '../shared/protocol';
+import { hostChannel, type EditOp, type Envelope, type DiffChange, type GridQuery, type HostNotifications, type HostChannel, type Id, type ImagePayload, type ProblemInfo, type CheckViewState } from '../shared/protocol';
 import { NOT_ON_DISK, type CocoEditorModel, type ImageSource, type ModelEdit, type RecheckInput, type RecheckResult, type RecheckedProblem } from './editorModel';
-import { byPlace } from './problemIndex';
+import { LOCAL_KEY, ProblemList } from './problemIndex';
 import { yieldToEventLoop } from './slices';
 import type { ChartPick } from '../core/metrics/stats/charts';
 import type { AgreementLayer } from '../shared/evalLayerProtocol';
@@ -37,12 +38,12 @@ export interface SessionOptions {
   initialImage?: number;
   /** Go here once the webview is up (labelscope.revealInViewer). */
   initialReveal?: RevealTarget;
-  /** The latest check outcome's problems for this file (undefined: not checked). */
-  problems?(): readonly OutcomeProblem[] | undefined;
-  /** Problems fixed in this document since that outcome (hidden from the list). */
-  isFixed?(p: OutcomeProblem): boolean;
-  /** Apply a problem's fix (text document open: WorkspaceEdit; else byte edits on the model). */
-  applyFix?(p: OutcomeProblem, model: CocoEditorModel, fix?: PositionedFix): Promise<{ ok: boolean; message?: string }>;
+  /** The latest check outcome's problems for this file (undefined: not checked); the host's is a ProblemTable of columns. */
+  problems?(): ProblemStore<OutcomeProblem> | readonly OutcomeProblem[] | undefined;
+  /** Problems fixed in this document since that outcome, by key (their index in it): hidden from the list. */
+  isFixed?(key: number): boolean;
+  /** Apply a problem's fix (text document open: WorkspaceEdit; else byte edits on the model); `key`: its index in the outcome. */
+  applyFix?(p: OutcomeProblem, model: CocoEditorModel, fix?: PositionedFix, key?: number): Promise<{ ok: boolean; message?: string }>;
   /** Open the JSON text at an annotation. */
   showInJson?(annotationIndex: number, model: CocoEditorModel): Promise<{ ok: boolean; message?: string }>;
   /**
@@ -99,7 +100,8 @@ export class EditorSession {
   private model?: CocoEditorModel;
   private disposed = false;
   private started = false;
-  private lastProblems: ProblemsPayload = { problems: [], source: 'none', fileLevel: 0 };
+  /** The list the webview has (or is being sent): compact rows, made into ProblemInfo objects a page at a time. */
+  private lastProblems: ProblemList = ProblemList.EMPTY;
   /** Problems of annotations edited in the viewer, from the re-check of the edited state (replace the check's). */
   private local?: { version: number; ids: Set<string>; problems: ProblemInfo[] };
   private recheckTimer?: ReturnType<typeof setTimeout>;
@@ -121,11 +123,12 @@ export class EditorSession {
       await o.beforeAction?.();
       if (o.readonly) return { ok: false, message: 'This workspace is not trusted: the file is read-only.' };
       if (generation !== undefined && generation !== model.generation) return { ok: false, message: STALE_VIEW };
-      const p = o.problems?.()?.[key];
+      const problems = o.problems?.();
+      const p = problems ? problemStore(problems).get(key) : undefined;
       const fix = fixId === undefined ? p?.fix : p?.moreFixes?.find((f) => (f.id ?? f.title) === fixId);
       if (!p || !fix) return { ok: false, message: 'This problem has no fix (or the check changed): check again.' };
       if (!o.applyFix) return { ok: false, message: 'Fixes are not available here.' };
-      return fixId === undefined ? o.applyFix(p, model) : o.applyFix(p, model, fix);
+      return fixId === undefined ? o.applyFix(p, model, undefined, key) : o.applyFix(p, model, fix, key);
     });
     this.channel.handle('showInJson', async ({ annotationIndex }) => {
       const model = await this.ready();
@@ -137,7 +140,7 @@ export class EditorSession {
     });
     this.channel.handle('queryGrid', async (q) => {
       const model = await this.ready();
-      const indices = model.queryGrid(q, this.lastProblems.problems);
+      const indices = model.queryGrid(q, this.lastProblems);
       return { indices, total: model.imageCount };
     });
     this.channel.handle('nextEvalErrorImage', async ({ fromIndex, direction, t, minScore, among }) => {
@@ -154,7 +157,7 @@ export class EditorSession {
       }
       return { imageIndex: null };
     });
-    this.channel.handle('gridCells', async ({ indices }) => (await this.ready()).gridCells(indices, this.lastProblems.problems));
+    this.channel.handle('gridCells', async ({ indices }) => (await this.ready()).gridCells(indices, this.lastProblems));
     this.channel.handle('thumbnails', async ({ indices }) => {
       const model = await this.ready();
       return Promise.all(indices.map(async (i) => {
@@ -186,9 +189,9 @@ export class EditorSession {
 
   /** Selects a problem in the side panel by rule and line (problems tied to no image too); false when it is not listed. */
   private revealProblem(problem: { rule: string; line: number }): boolean {
-    const p = this.lastProblems.problems.find((q) => q.rule === problem.rule && q.line === problem.line);
-    if (!p || this.disposed) return false;
-    this.channel.notify('revealProblem', { key: p.key });
+    const row = this.lastProblems.find(problem.rule, problem.line);
+    if (row < 0 || this.disposed) return false;
+    this.channel.notify('revealProblem', { key: this.lastProblems.key(row) });
     return true;
   }
 
@@ -295,18 +298,25 @@ export class EditorSession {
   problemsChanged(): void {
     const m = this.model;
     if (!m || this.disposed || !this.started) return;
-    const outcome = this.o.problems?.();
+    const given = this.o.problems?.();
+    const outcome = given && problemStore(given);
     const local = this.local;
-    const key = (id: Id) => `${typeof id}:${String(id)}`;
-    const hide = (p: OutcomeProblem) => (this.o.isFixed?.(p) ?? false) || (!!local && p.annotationId !== undefined && local.ids.has(key(p.annotationId)));
+    const idKey = (id: Id) => `${typeof id}:${String(id)}`;
+    // Hidden: fixed here since the check, or of an annotation edited here (the re-check's problems replace its).
+    const edited = (k: number) => {
+      if (!local || !outcome) return false;
+      const id = outcome.annotationId(k);
+      return id !== undefined && local.ids.has(idKey(id));
+    };
+    const hide = (k: number) => (this.o.isFixed?.(k) ?? false) || edited(k);
     const run = ++this.problemsRun;
     if ((outcome?.length ?? 0) + m.annotationCount() <= EditorSession.PLACE_AT_ONCE) {
-      this.problemsSent = this.sendProblems(m.problemsPayload(outcome, hide), outcome, local, run);
+      this.problemsSent = this.sendProblems(m.problemList(outcome, hide), local, run);
       return;
     }
     // A big file: placed in slices (the host's thread never held long); a newer call supersedes this one.
-    this.problemsSent = m.problemsPayloadInSlices(outcome, hide).then((payload) => {
-      if (run === this.problemsRun && !this.disposed && this.model === m) return this.sendProblems(payload, outcome, local, run);
+    this.problemsSent = m.problemListInSlices(outcome, hide).then((list) => {
+      if (run === this.problemsRun && !this.disposed && this.model === m) return this.sendProblems(list, local, run);
       return undefined;
     }, () => undefined);
   }
@@ -322,30 +332,26 @@ export class EditorSession {
    * event-loop turn (serializing 124k problems at once holds the host's thread ~100 ms); the
    * webview shows the list when its last page is in. A newer list stops the pages of this one.
    */
-  private async sendProblems(payload: ProblemsPayload, outcome: readonly OutcomeProblem[] | undefined, local: EditorSession['local'], run: number): Promise<void> {
-    // The other fixes ("Add category 7", "Change category_id to…") as buttons before the rule's own.
-    if (outcome) for (const info of payload.problems) { const more = outcome[info.key]?.moreFixes; if (more?.length) info.moreFixes = more.map((f) => ({ id: f.id ?? f.title, title: f.title })); }
-    if (local) {
-      // Both sorted: one linear merge (a comparator sort of a 124k list would hold the thread ~100 ms).
-      payload.problems = mergeSorted(payload.problems, [...local.problems].sort(byPlace));
-      payload.source = 'check';
-    }
-    this.lastProblems = payload;
+  private async sendProblems(placed: ProblemList, local: EditorSession['local'], run: number): Promise<void> {
+    const list = local ? placed.withLocal(local.problems) : placed;
+    this.lastProblems = list;
     const page = Math.max(1, this.o.problemsPageSize ?? EditorSession.PROBLEMS_PAGE);
-    const list = payload.problems;
-    if (list.length <= page) { this.channel.notify('problems', payload); return; }
+    const head = { source: list.source, fileLevel: list.fileLevel };
+    if (list.length <= page) { this.channel.notify('problems', { ...head, problems: list.page(0, list.length) }); return; }
     for (let from = 0; from < list.length; from += page) {
       if (from > 0) await yieldToEventLoop();
       if (run !== this.problemsRun || this.disposed) return;
       const more = from + page < list.length;
-      this.channel.notify('problems', { ...payload, problems: list.slice(from, from + page), ...(from > 0 ? { append: true } : {}), ...(more ? { more: true } : {}) });
+      // Each page's objects are made now, from the columns, and are garbage once it is sent.
+      this.channel.notify('problems', { ...head, problems: list.page(from, from + page), ...(from > 0 ? { append: true } : {}), ...(more ? { more: true } : {}) });
     }
   }
 
   /** Problems per message to the webview (~3 ms to serialize). */
   static readonly PROBLEMS_PAGE = 5000;
 
-  get problems(): readonly ProblemInfo[] { return this.lastProblems.problems; }
+  /** The list the webview has, as objects (tests). */
+  get problems(): readonly ProblemInfo[] { return this.lastProblems.page(0, this.lastProblems.length); }
 
   /** The model changed (edit here or in another panel, undo, redo, revert). */
   changed(): void {
@@ -363,7 +369,7 @@ export class EditorSession {
   }
 
   /** Local problem keys start here (the check outcome's keys are positions in its list). */
-  static readonly LOCAL_KEY = 1_000_000_000;
+  static readonly LOCAL_KEY = LOCAL_KEY;
 
   /** Re-run the per-annotation rules on the edited annotations (after edit / undo / redo / revert). */
   private scheduleRecheck(): void {
@@ -520,11 +526,3 @@ export function gridFilterOf(pick: ChartPick): HostNotifications['filterGrid'] {
   return out;
 }
 
-/** Two lists in the viewer's order, merged into one (ties: `a` first, as a stable sort of a + b). */
-function mergeSorted(a: ProblemInfo[], b: ProblemInfo[]): ProblemInfo[] {
-  if (!b.length) return a;
-  const out: ProblemInfo[] = [];
-  let i = 0, j = 0;
-  while (i < a.length || j < b.length) out.push(j >= b.length || (i < a.length && byPlace(a[i], b[j]) <= 0) ? a[i++] : b[j++]);
-  return out;
-}

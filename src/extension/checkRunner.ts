@@ -6,8 +6,9 @@ import type { Rule } from '../core/ruleKit/types';
 import { runFixAll } from '../node/fixes';
 import { runCheck } from '../node/runCheck';
 import { toShared } from '../node/sharedBytes';
-import type { CheckOutcome, CheckRequest, CheckTask, CheckTaskMessage, CheckTaskResult, FixAllOutcome, FixAllRequest, OutcomeProblem, WorkerRequest } from '../node/checkWorkerProtocol';
-import { decodeParts, runWorkerJob } from '../node/workerJob';
+import { ProblemTable, type ProblemTableData } from '../core/report/problemTable';
+import type { CheckRequest, CheckTask, CheckTaskMessage, CheckTaskResult, FixAllOutcome, FixAllRequest, KeptOutcome, OutcomeProblem, WorkerRequest } from '../node/checkWorkerProtocol';
+import { runWorkerJob } from '../node/workerJob';
 
 export type ProgressFn = (phase: 'read' | 'parse' | 'check', fraction: number) => void;
 
@@ -17,7 +18,8 @@ export function phaseWord(phase: string): 'reading' | 'checking' {
 }
 
 export interface CheckRunner {
-  run(req: CheckRequest, onProgress: ProgressFn, signal: AbortSignal): Promise<CheckOutcome>;
+  /** The check; its problems kept as a ProblemTable (columns), never as one object per problem. */
+  run(req: CheckRequest, onProgress: ProgressFn, signal: AbortSignal): Promise<KeptOutcome>;
   /** Every fix of a rule (or of all rules), applied pass after pass, as edits against what was read. */
   fixAll(req: FixAllRequest, onProgress: ProgressFn, signal: AbortSignal): Promise<FixAllOutcome>;
   /** Ends any worker kept for the next check. */
@@ -41,8 +43,9 @@ type Pool = import('piscina').Piscina;
  * thread and loads the bundle (20–50 ms each under load). Requests over RECYCLE_ABOVE_BYTES go to
  * a pool whose worker ends after each task, so a 450 MB check's heap is not kept. A cancel
  * terminates the worker running it (the only way to stop a JSON.parse midway); the pool starts
- * another when needed. The outcome's problems come back as transferred parts, decoded one per
- * event-loop turn (workerJob.decodeParts), never as one big clone on the host's thread.
+ * another when needed. The outcome's problems come back as one ProblemTable whose column buffers
+ * are transferred: nothing is cloned or decoded on the host's thread, and ~125k problems take
+ * ~25 MB of columns, not ~75 MB of objects (issue 8.6).
  */
 export class WorkerCheckRunner implements CheckRunner {
   private pools?: Promise<{ warm: Pool; big: Pool } | undefined>;
@@ -50,8 +53,8 @@ export class WorkerCheckRunner implements CheckRunner {
   /** `pools: false`: one worker per request, as when piscina cannot be loaded (tests). */
   constructor(private readonly distDir: string, private readonly opts: { pools?: boolean } = {}) {}
 
-  run(req: CheckRequest, onProgress: ProgressFn, signal: AbortSignal): Promise<CheckOutcome> {
-    return this.request<CheckOutcome>({ ...req, kind: 'check' }, onProgress, signal);
+  run(req: CheckRequest, onProgress: ProgressFn, signal: AbortSignal): Promise<KeptOutcome> {
+    return this.request<KeptOutcome>({ ...req, kind: 'check' }, onProgress, signal);
   }
 
   fixAll(req: FixAllRequest, onProgress: ProgressFn, signal: AbortSignal): Promise<FixAllOutcome> {
@@ -88,13 +91,12 @@ export class WorkerCheckRunner implements CheckRunner {
     const pools = await this.poolsNow();
     const pool = !pools ? undefined : (await requestBytes(request)) > RECYCLE_ABOVE_BYTES ? pools.big : pools.warm;
     const { port1, port2 } = new MessageChannel();
-    const parts: Uint8Array[] = [];
-    let partsArrived: (() => void) | undefined;
-    let wanted = Infinity;
+    let table: ProblemTableData | undefined;
+    let tableArrived: (() => void) | undefined;
     port1.on('message', (m: CheckTaskMessage) => {
       if (m.type === 'progress') { if (!signal.aborted) onProgress(m.phase, m.fraction); return; }
-      parts.push(m.data);
-      if (parts.length >= wanted) partsArrived?.();
+      table = m.data;
+      tableArrived?.();
     });
     try {
       const task: CheckTask = { request, port: port2 };
@@ -110,12 +112,11 @@ export class WorkerCheckRunner implements CheckRunner {
           cancelled: () => new CancelledError(),
           died: (code) => new Error(`The check worker stopped (exit code ${code}); the file may be too large for the memory available.`),
         });
-      if (!('problemParts' in result)) return result as T;
-      // The parts come on another port than the result: wait for any still on their way.
-      wanted = result.problemParts;
-      if (parts.length < wanted) await new Promise<void>((resolve) => { partsArrived = resolve; });
-      const { problemParts: _, ...outcome } = result;
-      return { ...outcome, problems: await decodeParts<OutcomeProblem>(parts, signal) } as T;
+      if (!('problemTable' in result)) return result as T;
+      // The table comes on another port than the result: wait for it if it is still on its way.
+      if (!table) await new Promise<void>((resolve) => { tableArrived = resolve; });
+      const { problemTable: _, ...outcome } = result;
+      return { ...outcome, problems: ProblemTable.fromData<OutcomeProblem>(table!) } as T;
     } catch (e) {
       if (signal.aborted) throw new CancelledError();
       // The worker died (out of memory …) rather than the check failing.
@@ -140,11 +141,12 @@ async function requestBytes(req: WorkerRequest): Promise<number> {
 export class InProcessCheckRunner implements CheckRunner {
   constructor(private readonly rules?: readonly Rule[]) {}
 
-  async run(req: CheckRequest, onProgress: ProgressFn, signal: AbortSignal): Promise<CheckOutcome> {
+  /** The problems as a ProblemTable, as from the worker. */
+  async run(req: CheckRequest, onProgress: ProgressFn, signal: AbortSignal): Promise<KeptOutcome> {
     if (signal.aborted) throw new CancelledError();
     const out = await runCheck(req, onProgress, signal, this.rules);
     if (signal.aborted) throw new CancelledError();
-    return out;
+    return { ...out, problems: ProblemTable.build(out.problems) };
   }
 
   async fixAll(req: FixAllRequest, onProgress: ProgressFn, signal: AbortSignal): Promise<FixAllOutcome> {

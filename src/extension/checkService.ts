@@ -4,7 +4,7 @@
  */
 import * as vscode from 'vscode';
 import type { LabelscopeConfig, RuleSetting } from '../core/config';
-import type { CheckOutcome, CheckRequest } from '../node/checkWorkerProtocol';
+import type { KeptOutcome, CheckRequest } from '../node/checkWorkerProtocol';
 import { CancelledError, phaseWord, type CheckRunner } from './checkRunner';
 import { toDiagnostics } from './diagnostics';
 import type { StatusBar } from './statusBar';
@@ -54,7 +54,7 @@ interface Job {
 export class CheckService implements vscode.Disposable {
   private readonly running = new Map<string, Job>();
   private readonly timers = new Map<string, ReturnType<typeof setTimeout>>();
-  private readonly outcomes = new Map<string, CheckOutcome>();
+  private readonly outcomes = new Map<string, KeptOutcome>();
   /** The text document version each outcome was computed from (undefined: from disk). */
   private readonly versions = new Map<string, number | undefined>();
   /** One queue per file: a file's checks run in order, the newest wins. */
@@ -126,7 +126,7 @@ export class CheckService implements vscode.Disposable {
     this.stateEmitter.fire({ uri, state });
   }
 
-  outcomeFor(uri: vscode.Uri): CheckOutcome | undefined {
+  outcomeFor(uri: vscode.Uri): KeptOutcome | undefined {
     return this.outcomes.get(uri.toString());
   }
 
@@ -144,7 +144,7 @@ export class CheckService implements vscode.Disposable {
     return [...this.outcomes.keys()].map((k) => vscode.Uri.parse(k));
   }
 
-  get allOutcomes(): readonly CheckOutcome[] {
+  get allOutcomes(): readonly KeptOutcome[] {
     return [...this.outcomes.values()];
   }
 
@@ -161,11 +161,11 @@ export class CheckService implements vscode.Disposable {
   }
 
   /** Check now; resolves when this check (or a newer one for the same file) is done. */
-  async check(uri: vscode.Uri, opts: CheckOpts = {}): Promise<CheckOutcome | undefined> {
+  async check(uri: vscode.Uri, opts: CheckOpts = {}): Promise<KeptOutcome | undefined> {
     const key = uri.toString();
     this.running.get(key)?.controller.abort();
     const controller = new AbortController();
-    let outcome: CheckOutcome | undefined;
+    let outcome: KeptOutcome | undefined;
     const big = (opts.size ?? 0) > BIG_CHECK_BYTES;
     const run = async () => {
       if (controller.signal.aborted) return;
@@ -194,7 +194,7 @@ export class CheckService implements vscode.Disposable {
     this.opts.status.refresh();
   }
 
-  private async runOne(uri: vscode.Uri, opts: CheckOpts, controller: AbortController): Promise<CheckOutcome | undefined> {
+  private async runOne(uri: vscode.Uri, opts: CheckOpts, controller: AbortController): Promise<KeptOutcome | undefined> {
     const settings = readSettings(uri);
     const name = uri.path.split('/').pop() ?? uri.fsPath;
     const bytes = opts.bytes ?? (opts.text === undefined ? await this.fileBytes?.(uri).catch(() => undefined) : undefined);
@@ -210,7 +210,7 @@ export class CheckService implements vscode.Disposable {
     };
     const t0 = Date.now();
     try {
-      let outcome: CheckOutcome;
+      let outcome: KeptOutcome;
       if ((opts.size ?? 0) > NOTIFY_ABOVE_BYTES) {
         outcome = await vscode.window.withProgress(
           { location: vscode.ProgressLocation.Notification, title: `Labelscope: checking ${name}`, cancellable: true },

@@ -4,7 +4,7 @@
  * in the worker on demand (commands in fixCommands.ts).
  */
 import * as vscode from 'vscode';
-import type { CheckOutcome, OutcomeProblem, PositionedEdit, PositionedFix } from '../node/checkWorkerProtocol';
+import type { KeptOutcome, OutcomeProblem, PositionedEdit, PositionedFix } from '../node/checkWorkerProtocol';
 import type { CheckService } from './checkService';
 import { DIAGNOSTIC_SOURCE, diagnosticCode } from './diagnostics';
 
@@ -60,22 +60,20 @@ export function toWorkspaceEdit(uri: vscode.Uri, edits: readonly PositionedEdit[
 
 const codeOf = diagnosticCode;
 
-const keyOf = (rule: string, line: number, column: number, message: string) => `${rule}\u0000${line}:${column}\u0000${message}`;
-const indexes = new WeakMap<CheckOutcome, Map<string, OutcomeProblem>>();
-
-/** The problem a diagnostic was made from (diagnostics reach providers as copies, so match by content). */
-export function problemFor(outcome: CheckOutcome, d: vscode.Diagnostic): OutcomeProblem | undefined {
-  let index = indexes.get(outcome);
-  if (!index) {
-    index = new Map();
-    for (const p of outcome.problems) {
-      const k = keyOf(p.rule, p.line - 1, p.column - 1, p.message);
-      if (!index.has(k)) index.set(k, p);
-    }
-    indexes.set(outcome, index);
-  }
+/**
+ * The problem a diagnostic was made from (diagnostics reach providers as copies, so match by
+ * content: rule, start and message). A scan of the outcome's line column, no index of objects:
+ * the outcome keeps its problems as columns (a ProblemTable), and this runs per light bulb.
+ */
+export function problemFor(outcome: KeptOutcome, d: vscode.Diagnostic): OutcomeProblem | undefined {
   const code = codeOf(d);
-  return code ? index.get(keyOf(code, d.range.start.line, d.range.start.character, d.message)) : undefined;
+  if (!code) return undefined;
+  const problems = outcome.problems;
+  const line = d.range.start.line + 1, column = d.range.start.character + 1;
+  for (let i = 0; i < problems.length; i++) {
+    if (problems.line(i) === line && problems.column(i) === column && problems.rule(i) === code && problems.message(i) === d.message) return problems.get(i);
+  }
+  return undefined;
 }
 
 export class LabelscopeCodeActionProvider implements vscode.CodeActionProvider {

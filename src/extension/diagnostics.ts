@@ -7,10 +7,13 @@
  * `maxPerRule` (the setting), and per file at most 1,000 in all: errors first, then warnings,
  * then infos, shared round-robin across rules so no rule is starved, and every rule that lost
  * problems keeps one summary diagnostic ("N more X problems not shown"). The viewer's problem
- * list and the CLI still show everything.
+ * list and the CLI still show everything. The budget works on the problems' indices over a
+ * ProblemStore (columns: rule and severity read without making objects); only the problems shown
+ * are made into objects.
  */
 import * as vscode from 'vscode';
 import type { PositionedProblem } from '../core/report/located';
+import { problemStore, type ProblemStore } from '../core/report/problemTable';
 
 export const DIAGNOSTIC_SOURCE = 'labelscope';
 export const TRUNCATED_CODE = 'labelscope/more-problems';
@@ -92,17 +95,18 @@ export function roundRobin(counts: readonly number[], budget: number): number[] 
   return take;
 }
 
-interface Group { rule: string; severity: PositionedProblem['severity']; items: PositionedProblem[]; total: number }
+interface Group { rule: string; severity: PositionedProblem['severity']; items: number[]; total: number }
 
-/** Which problems to show: at most `maxPerRule` per rule and `limit` per file with the summaries. */
-export function budgetProblems(problems: readonly PositionedProblem[], maxPerRule: number, limit = MAX_DIAGNOSTICS_PER_FILE): { shown: PositionedProblem[]; hidden: Map<string, { count: number; first: PositionedProblem; byFileLimit: boolean }> } {
+/** Which problems to show (indices, in the store's order): at most `maxPerRule` per rule and `limit` per file with the summaries. */
+export function budgetIndices(store: ProblemStore, maxPerRule: number, limit = MAX_DIAGNOSTICS_PER_FILE): { shown: number[]; hidden: Map<string, { count: number; first: number; byFileLimit: boolean }> } {
   const groups = new Map<string, Group>();
-  for (const p of problems) {
-    const key = `${p.severity}\u0000${p.rule}`;
+  for (let i = 0; i < store.length; i++) {
+    const rule = store.rule(i), severity = store.severity(i);
+    const key = `${severity}\u0000${rule}`;
     let g = groups.get(key);
-    if (!g) groups.set(key, (g = { rule: p.rule, severity: p.severity, items: [], total: 0 }));
+    if (!g) groups.set(key, (g = { rule, severity, items: [], total: 0 }));
     g.total++;
-    if (g.items.length < maxPerRule) g.items.push(p);
+    if (g.items.length < maxPerRule) g.items.push(i);
   }
   const list = [...groups.values()];
   // The rules that will need a summary: those over the per-rule cap, then those the file budget cuts.
@@ -124,22 +128,33 @@ export function budgetProblems(problems: readonly PositionedProblem[], maxPerRul
   const hiddenOf = new Map<string, number>();
   list.forEach((g, i) => hiddenOf.set(g.rule, (hiddenOf.get(g.rule) ?? 0) + g.total - take[i]));
   list.forEach((g, i) => { if (hiddenOf.get(g.rule) === 1 && take[i] === g.total - 1 && take[i] < g.items.length) { take[i]++; hiddenOf.set(g.rule, 0); } });
-  const keep = new Set<PositionedProblem>();
+  const keep = new Set<number>();
   list.forEach((g, i) => { for (let k = 0; k < take[i]; k++) keep.add(g.items[k]); });
-  const shown = problems.filter((p) => keep.has(p));
-  const hidden = new Map<string, { count: number; first: PositionedProblem; byFileLimit: boolean }>();
+  const shown = [...keep].sort((a, b) => a - b);
+  const hidden = new Map<string, { count: number; first: number; byFileLimit: boolean }>();
   list.forEach((g, i) => {
     const count = g.total - take[i];
     if (count <= 0) return;
     const h = hidden.get(g.rule);
-    const first = g.items[take[i]] ?? problems.find((p) => p.rule === g.rule && p.severity === g.severity && !keep.has(p))!;
+    let first = g.items[take[i]];
+    if (first === undefined) for (let k = 0; k < store.length; k++) if (!keep.has(k) && store.rule(k) === g.rule && store.severity(k) === g.severity) { first = k; break; }
     const byFileLimit = take[i] < g.items.length;
     if (h) { h.count += count; h.byFileLimit ||= byFileLimit; } else hidden.set(g.rule, { count, first, byFileLimit });
   });
   return { shown, hidden };
 }
 
-export function toDiagnostics(uri: vscode.Uri, problems: readonly PositionedProblem[], maxPerRule: number, limit = MAX_DIAGNOSTICS_PER_FILE): vscode.Diagnostic[] {
+/** `budgetIndices` with the problems themselves. */
+export function budgetProblems<P extends PositionedProblem>(problems: ProblemStore<P> | readonly P[], maxPerRule: number, limit = MAX_DIAGNOSTICS_PER_FILE): { shown: P[]; hidden: Map<string, { count: number; first: P; byFileLimit: boolean }> } {
+  const store = problemStore(problems);
+  const { shown, hidden } = budgetIndices(store, maxPerRule, limit);
+  return {
+    shown: shown.map((i) => store.get(i)!),
+    hidden: new Map([...hidden].map(([rule, h]) => [rule, { ...h, first: store.get(h.first)! }])),
+  };
+}
+
+export function toDiagnostics(uri: vscode.Uri, problems: ProblemStore | readonly PositionedProblem[], maxPerRule: number, limit = MAX_DIAGNOSTICS_PER_FILE): vscode.Diagnostic[] {
   const { shown, hidden } = budgetProblems(problems, maxPerRule, limit);
   const out: vscode.Diagnostic[] = [];
   for (const p of shown) {

@@ -7,7 +7,7 @@
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { CheckOutcome, OutcomeProblem } from '../node/checkWorkerProtocol';
+import type { KeptOutcome, OutcomeProblem } from '../node/checkWorkerProtocol';
 import type { CheckService } from './checkService';
 import { PROBLEMS_VIEW_ID, REVEAL_PROBLEM_COMMAND, problemTarget, type ProblemTarget } from './diagnostics';
 
@@ -21,8 +21,8 @@ const COLOR: Record<Severity, string> = { error: 'problemsErrorIcon.foreground',
 
 export type ProblemNode =
   | { kind: 'file'; uri: vscode.Uri }
-  | { kind: 'rule'; uri: vscode.Uri; rule: string; severity: Severity; indices: number[] }
-  | { kind: 'chunk'; uri: vscode.Uri; rule: string; indices: number[]; from: number }
+  | { kind: 'rule'; uri: vscode.Uri; rule: string; severity: Severity; indices: Uint32Array }
+  | { kind: 'chunk'; uri: vscode.Uri; rule: string; indices: Uint32Array; from: number }
   | { kind: 'problem'; uri: vscode.Uri; index: number; problem: OutcomeProblem };
 
 const plural = (n: number, w: string) => `${n.toLocaleString('en-US')} ${w}${n === 1 ? '' : 's'}`;
@@ -31,7 +31,7 @@ export class ProblemsTreeProvider implements vscode.TreeDataProvider<ProblemNode
   private readonly changed = new vscode.EventEmitter<ProblemNode | undefined>();
   readonly onDidChangeTreeData = this.changed.event;
   /** Rule groups per outcome, built once per outcome. */
-  private readonly groups = new WeakMap<CheckOutcome, ProblemNode[]>();
+  private readonly groups = new WeakMap<KeptOutcome, ProblemNode[]>();
 
   constructor(private readonly service: CheckService) {}
 
@@ -52,28 +52,34 @@ export class ProblemsTreeProvider implements vscode.TreeDataProvider<ProblemNode
     const outcome = this.service.outcomeFor(node.uri);
     if (!outcome) return [];
     if (node.kind === 'file') return this.rulesOf(node.uri, outcome);
-    const problem = (index: number): ProblemNode => ({ kind: 'problem', uri: node.uri, index, problem: outcome.problems[index] });
+    // Problem objects only for the rows shown (a chunk at most), made from the outcome's columns.
+    const problems = (indices: Uint32Array): ProblemNode[] => Array.from(indices, (index): ProblemNode => ({ kind: 'problem', uri: node.uri, index, problem: outcome.problems.get(index)! }));
     if (node.kind === 'rule') {
-      if (node.indices.length <= CHUNK) return node.indices.map(problem);
+      if (node.indices.length <= CHUNK) return problems(node.indices);
       const chunks: ProblemNode[] = [];
-      for (let from = 0; from < node.indices.length; from += CHUNK) chunks.push({ kind: 'chunk', uri: node.uri, rule: node.rule, indices: node.indices.slice(from, from + CHUNK), from });
+      for (let from = 0; from < node.indices.length; from += CHUNK) chunks.push({ kind: 'chunk', uri: node.uri, rule: node.rule, indices: node.indices.subarray(from, from + CHUNK), from });
       return chunks;
     }
-    if (node.kind === 'chunk') return node.indices.map(problem);
+    if (node.kind === 'chunk') return problems(node.indices);
     return [];
   }
 
-  private rulesOf(uri: vscode.Uri, outcome: CheckOutcome): ProblemNode[] {
+  private rulesOf(uri: vscode.Uri, outcome: KeptOutcome): ProblemNode[] {
     let list = this.groups.get(outcome);
     if (list) return list;
-    const byRule = new Map<string, { severity: Severity; indices: number[] }>();
-    outcome.problems.forEach((p, i) => {
-      let g = byRule.get(p.rule);
-      if (!g) byRule.set(p.rule, (g = { severity: p.severity, indices: [] }));
-      if (RANK[p.severity] < RANK[g.severity]) g.severity = p.severity;
-      g.indices.push(i);
-    });
-    list = [...byRule].map(([rule, g]): ProblemNode => ({ kind: 'rule', uri, rule, severity: g.severity, indices: g.indices }))
+    // Per rule its problems' indices, in one Uint32Array per rule (two passes: count, then fill).
+    const problems = outcome.problems;
+    const byRule = new Map<string, { severity: Severity; count: number; indices?: Uint32Array }>();
+    for (let i = 0; i < problems.length; i++) {
+      const rule = problems.rule(i), severity = problems.severity(i);
+      let g = byRule.get(rule);
+      if (!g) byRule.set(rule, (g = { severity, count: 0 }));
+      if (RANK[severity] < RANK[g.severity]) g.severity = severity;
+      g.count++;
+    }
+    for (const g of byRule.values()) { g.indices = new Uint32Array(g.count); g.count = 0; }
+    for (let i = 0; i < problems.length; i++) { const g = byRule.get(problems.rule(i))!; g.indices![g.count++] = i; }
+    list = [...byRule].map(([rule, g]): ProblemNode => ({ kind: 'rule', uri, rule, severity: g.severity, indices: g.indices! }))
       .sort((a, b) => (a.kind === 'rule' && b.kind === 'rule' ? RANK[a.severity] - RANK[b.severity] || a.rule.localeCompare(b.rule) : 0));
     this.groups.set(outcome, list);
     return list;

@@ -1,6 +1,6 @@
 /** The status bar item: problem counts for the file in view, or check progress. */
 import * as vscode from 'vscode';
-import type { CheckOutcome } from '../node/checkWorkerProtocol';
+import type { KeptOutcome } from '../node/checkWorkerProtocol';
 import { KIND_LABEL } from '../core/coco/kind';
 import { phaseWord } from './checkRunner';
 
@@ -11,7 +11,7 @@ export class StatusBar implements vscode.Disposable {
   readonly item: vscode.StatusBarItem;
   private busyText: string | undefined;
 
-  constructor(private readonly outcomes: () => readonly CheckOutcome[], private readonly outcomeForActive: () => CheckOutcome | undefined) {
+  constructor(private readonly outcomes: () => readonly KeptOutcome[], private readonly outcomeForActive: () => KeptOutcome | undefined) {
     this.item = vscode.window.createStatusBarItem('labelscope.status', vscode.StatusBarAlignment.Left, 50);
     this.item.name = 'Labelscope';
     this.item.command = 'workbench.actions.view.problems';

@@ -2,13 +2,13 @@
  * The check worker (dist/checkWorker.js): a piscina task module, so one worker thread is kept
  * warm between checks (no new thread, no new 1 MB bundle load per viewer re-check) and a 450 MB
  * parse never blocks the extension host. Progress and the problems travel over the task's
- * MessagePort; the problems as serialized parts whose ArrayBuffers are transferred, so the host
- * receives them without a clone and decodes one part per event-loop turn (workerJob.ts).
+ * MessagePort; the problems as one ProblemTable (core/report/problemTable.ts) whose column
+ * buffers are transferred: the host keeps the columns as they come, with nothing to decode.
  */
 import { isMainThread, parentPort, workerData, type MessagePort } from 'node:worker_threads';
 import type { CheckOutcome, CheckTask, CheckTaskMessage, CheckTaskResult, WorkerRequest } from './checkWorkerProtocol';
+import { ProblemTable } from '../core/report/problemTable';
 import { runRequest } from './runCheck';
-import { encodeParts, PART_ITEMS } from './workerJob';
 
 export default async function checkTask({ request, port }: CheckTask): Promise<CheckTaskResult> {
   const post = (m: CheckTaskMessage, transfer?: ArrayBuffer[]) => (port as MessagePort).postMessage(m, transfer);
@@ -21,9 +21,10 @@ export default async function checkTask({ request, port }: CheckTask): Promise<C
   });
   if (request.kind === 'fixAll') return result as CheckTaskResult;
   const outcome = result as CheckOutcome;
-  const parts = encodeParts(outcome.problems, PART_ITEMS);
-  for (const data of parts) post({ type: 'part', data }, [data.buffer as ArrayBuffer]);
-  return { ...outcome, problems: [], problemParts: parts.length };
+  const table = ProblemTable.build(outcome.problems);
+  post({ type: 'table', data: table.data() }, table.buffers());
+  const { problems: _, ...rest } = outcome;
+  return { ...rest, problemTable: true };
 }
 
 /**

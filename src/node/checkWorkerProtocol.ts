@@ -2,6 +2,7 @@
 import type { CheckSummary } from '../core/check';
 import type { LabelscopeConfig } from '../core/config';
 import type { PositionedProblem } from '../core/report/located';
+import type { ProblemStore, ProblemTableData } from '../core/report/problemTable';
 
 export interface CheckRequest {
   /** Absent or 'check': check the file; 'fixAll': see FixAllRequest. */
@@ -61,13 +62,16 @@ export interface CheckTask {
   port: unknown;
 }
 
-/** On the task's port, before the task's result: progress, and the problems in serialized parts (workerJob.encodeParts). */
+/**
+ * On the task's port, before the task's result: progress, and the problems as one table
+ * (core/report/problemTable: columns whose buffers are transferred, not cloned).
+ */
 export type CheckTaskMessage =
   | { type: 'progress'; phase: 'read' | 'parse' | 'check'; fraction: number }
-  | { type: 'part'; data: Uint8Array };
+  | { type: 'table'; data: ProblemTableData };
 
-/** A check's outcome comes back without its problems: they come as `problemParts` parts on the port. */
-export type CheckTaskResult = (CheckOutcome & { problemParts: number }) | FixAllOutcome;
+/** A check's outcome comes back without its problems: they come as a table on the port. */
+export type CheckTaskResult = (Omit<CheckOutcome, 'problems'> & { problemTable: true }) | FixAllOutcome;
 
 /** One text edit, in byte offsets of the checked bytes and in 1-based line / UTF-16 column. */
 export interface PositionedEdit {
@@ -115,6 +119,14 @@ export interface CheckOutcome {
   bytesFrom?: 'file' | 'shared' | 'copy';
   /** The file's categories, when a fix asks the user to pick one ("Change category_id to…"). */
   categories?: { id: number | string; name: string }[];
+}
+
+/**
+ * A check's outcome as the extension host keeps it (CheckRunner.run): the problems as a
+ * ProblemStore (a ProblemTable of columns from the worker), not an array of ~125k objects.
+ */
+export interface KeptOutcome extends Omit<CheckOutcome, 'problems'> {
+  problems: ProblemStore<OutcomeProblem>;
 }
 
 export interface FixAllOutcome {

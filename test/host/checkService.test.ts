@@ -4,11 +4,12 @@ import * as vscode from 'vscode';
 import * as mock from './vscodeMock';
 import { BIG_CHECK_BYTES, CheckService } from '../../src/extension/checkService';
 import type { CheckRunner } from '../../src/extension/checkRunner';
-import type { CheckOutcome } from '../../src/node/checkWorkerProtocol';
+import type { KeptOutcome } from '../../src/node/checkWorkerProtocol';
+import { ProblemArray } from '../../src/core/report/problemTable';
 import { StatusBar } from '../../src/extension/statusBar';
 
-const outcome = (file: string): CheckOutcome => ({
-  file, problems: [], summary: { byRule: {}, bySeverity: { error: 0, warning: 0, info: 0 }, total: 0 } as never,
+const outcome = (file: string): KeptOutcome => ({
+  file, problems: new ProblemArray([]), summary: { byRule: {}, bySeverity: { error: 0, warning: 0, info: 0 }, total: 0 } as never,
   configErrors: [], durationMs: 0, maxProblemsPerRule: 500, fixableRules: [],
 });
 

@@ -8,6 +8,7 @@ import * as vscode from 'vscode';
 import * as mock from './vscodeMock';
 import { MAX_DIAGNOSTICS_PER_FILE, REVEAL_PROBLEM_COMMAND, TRUNCATED_CODE, budgetProblems, diagnosticCode, revealLink, roundRobin, toDiagnostics } from '../../src/extension/diagnostics';
 import type { PositionedProblem } from '../../src/core/report/located';
+import { ProblemTable } from '../../src/core/report/problemTable';
 
 const { __mock } = mock;
 
@@ -70,6 +71,20 @@ describe('diagnostics within VS Code\'s limits', () => {
     const panel = __mock.problemsPanel(uri as unknown as mock.Uri);
     assert.match(panel[panel.length - 1].message, /^Not showing 503 further errors and warnings\.$/);
     assert.ok(!panel.some((m) => diagnosticCode(m) === TRUNCATED_CODE && m.message.includes('coco/c-info')), 'VS Code dropped it');
+  });
+
+  it('from the check\'s columns (a ProblemTable, as the extension host keeps an outcome): the same diagnostics as from the objects', () => {
+    const uri = vscode.Uri.file('/w/instances_t.json');
+    const all = [
+      ...problems('coco/a-error', 'error', 1200), ...problems('coco/b-warning', 'warning', 1000), ...problems('coco/c-info', 'info', 790), ...problems('coco/one', 'info', 1),
+    ].map((p, i) => (i % 97 === 0 ? { ...p, annotationId: i, related: [{ message: 'twin', jsonPath: '$.annotations[0]', line: 1, column: 1 }] } : p));
+    const fromObjects = toDiagnostics(uri, all, 500);
+    const fromTable = toDiagnostics(uri, ProblemTable.build(all), 500);
+    assert.deepStrictEqual(fromTable, fromObjects);
+    assert.ok(fromTable.some((d) => d.relatedInformation?.length), 'related places kept');
+    const a = budgetProblems(all, 300, 700), b = budgetProblems(ProblemTable.build(all), 300, 700);
+    assert.deepStrictEqual(b.shown, a.shown);
+    assert.deepStrictEqual([...b.hidden], [...a.hidden]);
   });
 
   it('a rule that would lose one problem shows it instead of a summary of one', () => {

@@ -159,6 +159,33 @@ describe('webview: layout and accessibility (issue 8 items 5, 7)', function () {
     await screenshot(h.page, 'width-1400.png');
   });
 
+  it('500 px with the side panel open: the toolbar keeps to one row; the image counter and the new shapes\' category wait behind ⋯', async () => {
+    h = await openEditor(browser, { width: 500, height: 600 });
+    await waitShown(h.page, 0);
+    assert.equal(await h.page.isVisible('.side'), true, 'the side panel is open');
+    await h.page.waitForFunction(() => document.querySelector('.toolbar')!.classList.contains('tight'));
+    const rowCount = () => h!.page.evaluate(() => {
+      // A second row: a control that starts below the bottom of another.
+      const items = [...document.querySelectorAll<HTMLElement>('.toolbar > :not(.more):not(.spacer), .toolbar .tools > *')].filter((e) => e.offsetParent !== null && e.getBoundingClientRect().width > 0);
+      const bar = document.querySelector<HTMLElement>('.toolbar')!.getBoundingClientRect();
+      const firstBottom = Math.min(...items.map((e) => e.getBoundingClientRect().bottom));
+      return { rows: items.some((e) => e.getBoundingClientRect().top >= firstBottom) ? 2 : 1, out: items.filter((e) => e.getBoundingClientRect().right > bar.right + 0.5).map((e) => e.className) };
+    });
+    assert.deepEqual(await rowCount(), { rows: 1, out: [] }, 'one row, nothing past its right edge');
+    assert.equal(await h.page.isVisible('.toolbar .counter'), false);
+    await h.page.click('vscode-button.more-btn');
+    assert.equal(await h.page.isVisible('.more .counter'), true, '⋯ shows the counter');
+    assert.equal(await h.page.isVisible('.more select.new-cat'), true, '⋯ shows the category of new shapes');
+    await h.page.keyboard.press('Escape');
+    // Wider again: everything back in its place.
+    await h.page.setViewportSize({ width: 1400, height: 600 });
+    await h.page.waitForFunction(() => !document.querySelector('.toolbar')!.classList.contains('narrow'));
+    assert.equal(await h.page.evaluate(() => document.querySelector('.counter')!.nextElementSibling?.getAttribute('title')), 'Next image (→ or j)');
+    assert.equal(await h.page.evaluate(() => document.querySelector('select.new-cat')!.parentElement!.className), 'tools');
+    assert.equal((await rowCount()).rows, 1);
+    await screenshot(h.page, 'width-500-side.png');
+  });
+
   it('600 px (split editor): the toolbar keeps to one row with ⋯ holding the rest; the side panel collapses with \\ and stays so', async () => {
     h = await openEditor(browser, { width: 600, height: 600 });
     await waitShown(h.page, 0);

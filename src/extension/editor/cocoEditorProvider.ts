@@ -95,7 +95,7 @@ export class CocoCustomDocument implements vscode.CustomDocument {
   private lastProgress: [number, string] = [0, 'Reading…'];
   readonly sessions = new Set<EditorSession>();
   /** Check problems fixed in this document (hidden in the viewer until the next check). */
-  readonly fixed = new WeakSet<OutcomeProblem>();
+  readonly fixed = new FixedProblems();
   private readonly onDisposeEmitter = new vscode.EventEmitter<void>();
   readonly onDidDispose = this.onDisposeEmitter.event;
   /** The file as this document last read or wrote it (mtime + size): anything else is a change from outside. */
@@ -507,9 +507,11 @@ export class CocoEditorProvider implements vscode.CustomEditorProvider<CocoCusto
   }
 
   /** A check fix from the viewer: through the text document when it is open (as the quick fix), else as bytes on this document. */
-  private async applyFix(document: CocoCustomDocument, p: OutcomeProblem, model: CocoEditorModel, chosen?: PositionedFix): Promise<{ ok: boolean; message?: string }> {
+  private async applyFix(document: CocoCustomDocument, p: OutcomeProblem, model: CocoEditorModel, chosen?: PositionedFix, key?: number): Promise<{ ok: boolean; message?: string }> {
     let fix = chosen ?? p.fix!;
     const outcome = this.checks?.outcomeFor(document.uri);
+    // The problem as fixed: its key in the outcome it came from (the viewer hides it until the next check).
+    const fixedOne = outcome && key !== undefined ? { outcome: outcome.problems, key } : undefined;
     // "Change category_id to…": the user picks the category first.
     if (fix.choose === 'category') {
       const choice = await pickCategory(outcome?.categories ?? [], 'Change category_id to which category?');
@@ -529,12 +531,12 @@ export class CocoEditorProvider implements vscode.CustomEditorProvider<CocoCusto
     if (edit === STALE_FIX) return this.staleFix(document);
     if (typeof edit === 'string') return { ok: false, message: edit };
     model.apply(edit);
-    document.fixed.add(p);
+    document.fixed.add(fixedOne);
     this.changeEmitter.fire({
       document,
       label: fix.title,
-      undo: async () => { const m = await document.model; if (!m.owns(edit)) return voidEdit(); m.undo(edit); document.fixed.delete(p); document.changed(); document.problemsChanged(); },
-      redo: async () => { const m = await document.model; if (!m.owns(edit)) return voidEdit(); m.apply(edit); document.fixed.add(p); document.changed(); document.problemsChanged(); },
+      undo: async () => { const m = await document.model; if (!m.owns(edit)) return voidEdit(); m.undo(edit); document.fixed.delete(fixedOne); document.changed(); document.problemsChanged(); },
+      redo: async () => { const m = await document.model; if (!m.owns(edit)) return voidEdit(); m.apply(edit); document.fixed.add(fixedOne); document.changed(); document.problemsChanged(); },
     });
     document.changed();
     document.problemsChanged();
@@ -611,8 +613,8 @@ export class CocoEditorProvider implements vscode.CustomEditorProvider<CocoCusto
       beforeAction: () => document.mirroring,
       initialReveal,
       problems: checks ? () => checks.outcomeFor(document.uri)?.problems : undefined,
-      isFixed: (p) => document.fixed.has(p),
-      applyFix: (p, model, fix) => this.applyFix(document, p, model, fix),
+      isFixed: (key) => document.fixed.has(checks?.outcomeFor(document.uri)?.problems, key),
+      applyFix: (p, model, fix, key) => this.applyFix(document, p, model, fix, key),
       showInJson: (i, model) => this.showInJson(document, i, model),
       preview: document.bytes.then((b) => (b && b.length > PREVIEW_ABOVE_BYTES ? previewCoco(b, document.uri.fsPath, source) : undefined)),
       // TIFF, 16-bit, CMYK and images over 8192 px reach the webview as PNGs made with sharp.
@@ -627,7 +629,7 @@ export class CocoEditorProvider implements vscode.CustomEditorProvider<CocoCusto
           { file: document.uri.fsPath, bytes: input.bytes, edits: input.edits, only: [...PER_ANNOTATION_RULES], overrides: settings.overrides, checkImageFiles: false },
           () => undefined, signal,
         );
-        return outcome.problems;
+        return [...outcome.problems];
       } : undefined,
       evalOverlay: (imageId) => overlayFor(document.uri, imageId),
       evalErrorImages: (t, minScore) => errorImagesFor(document.uri, t, minScore),
@@ -1099,3 +1101,25 @@ export function entryIndexAt(entries: readonly { start: number; end: number }[],
   return undefined;
 }
 
+/**
+ * Check problems fixed in a viewer's document, by the outcome they belong to (its problem store)
+ * and their key in it: a new check's outcome starts with none (its problems are the fixed file's).
+ */
+export class FixedProblems {
+  private readonly byOutcome = new WeakMap<object, Set<number>>();
+
+  add(p: { outcome: object; key: number } | undefined): void {
+    if (!p) return;
+    let keys = this.byOutcome.get(p.outcome);
+    if (!keys) this.byOutcome.set(p.outcome, (keys = new Set()));
+    keys.add(p.key);
+  }
+
+  delete(p: { outcome: object; key: number } | undefined): void {
+    if (p) this.byOutcome.get(p.outcome)?.delete(p.key);
+  }
+
+  has(outcome: object | undefined, key: number): boolean {
+    return !!outcome && (this.byOutcome.get(outcome)?.has(key) ?? false);
+  }
+}

@@ -42,7 +42,7 @@ describe('the viewer shares the bytes it read with the check', () => {
       const n = requests.length;
       const viaViewer = await api.service.check(uri, {});
       assert.equal(requests[n].bytes, model.base.bytes, 'the check got the viewer\'s bytes object, not a copy');
-      assert.deepEqual(viaViewer!.problems.map((p) => p.rule), ['coco/test-negative-area', 'coco/test-negative-area'], 'annotations 0 and 2 have a negative area');
+      assert.deepEqual([...viaViewer!.problems].map((p) => p.rule), ['coco/test-negative-area', 'coco/test-negative-area'], 'annotations 0 and 2 have a negative area');
       assert.equal(viaViewer!.bytesFrom, 'shared');
 
       // The file changes on disk: those bytes are not the file any more.

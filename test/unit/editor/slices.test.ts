@@ -61,7 +61,7 @@ describe('editor: walks in slices', () => {
         ...(which < 0.6 ? { annotationId: a.id } : which < 0.8 ? { imageId: 1 + Math.floor(r() * 45) } : {}),
       });
     }
-    const hide = (p: OutcomeProblem) => p.message.endsWith('7');
+    const hide = (k: number) => problems[k].message.endsWith('7');
     const once = CocoEditorModel.fromBytes(new TextEncoder().encode(text), 'a.json');
     const want = once.problemsPayload(problems, hide);
     const sliced = CocoEditorModel.fromBytes(new TextEncoder().encode(text), 'a.json');

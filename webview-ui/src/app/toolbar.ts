@@ -19,12 +19,13 @@ export class Toolbar {
   readonly more = el('div', 'more');
   private readonly moreBtn: HTMLElement;
   private readonly sideBtn: HTMLElement;
+  private readonly nextBtn: HTMLElement;
 
   constructor(private readonly app: App) {
     const { viewer, store, channel } = app;
     const state = store.view;
     const prevBtn = button('◀', 'Previous image (← or k)', () => app.images.go(store.wanted - 1));
-    const nextBtn = button('▶', 'Next image (→ or j)', () => app.images.go(store.wanted + 1));
+    const nextBtn = this.nextBtn = button('▶', 'Next image (→ or j)', () => app.images.go(store.wanted + 1));
     const problemBtn = button('Next problem', 'Next problem, across images (n; N: previous)', () => app.problemNav.stepProblem(1));
     const gridBtn = button('Grid', 'Thumbnail grid (g)', () => app.gridMode.setMode(state.mode === 'grid' ? 'image' : 'grid'));
     const fitBtn = button('Fit', 'Fit (f)', () => viewer.fit());
@@ -96,22 +97,33 @@ export class Toolbar {
   /**
    * One row, always: as it is when it fits; else compact (the less used controls behind ⋯);
    * else also tight (glyphs for the tool, Grid and Panel labels, the names kept as their
-   * accessible names and tooltips). A row that wraps would stack over the image.
+   * accessible names and tooltips); else also narrow (a ~500 px editor with the side panel: the
+   * image counter and the new shapes' category go behind ⋯ too). A row that wraps would stack
+   * over the image.
    */
   fitToolbar(): void {
     const bar = this.app.layout.toolbar;
     if (bar.hidden || bar.offsetParent === null) return;
     const wasOpen = this.more.classList.contains('open');
-    bar.classList.remove('compact', 'tight');
+    bar.classList.remove('compact', 'tight', 'narrow');
+    this.narrow(false);
     const row = this.sideBtn.offsetHeight || 26;
     const wraps = () => bar.scrollHeight > row * 1.6 + 10;
-    for (const level of ['compact', 'tight']) {
+    for (const level of ['compact', 'tight', 'narrow']) {
       if (!wraps()) break;
       bar.classList.add(level);
+      if (level === 'narrow') this.narrow(true);
     }
     const compact = bar.classList.contains('compact');
     this.more.classList.toggle('open', compact && wasOpen);
     this.moreBtn.setAttribute('aria-expanded', String(compact && wasOpen));
+  }
+
+  /** The counter and the new shapes' category: first in the ⋯ menu (narrow), else in their places in the row. */
+  private narrow(on: boolean): void {
+    if (on) { this.more.prepend(this.counter, this.newCat); return; }
+    if (this.counter.parentElement !== this.app.layout.toolbar) this.nextBtn.before(this.counter);
+    if (this.newCat.parentElement !== this.tools) this.tools.append(this.newCat);
   }
 
   /** Open or close the ⋯ menu (compact toolbar); opening focuses its first control. */
