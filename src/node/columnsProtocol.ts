@@ -1,5 +1,5 @@
 /** Messages between columnsLoad.ts (the extension host) and its columns worker (columnsWorker.ts). */
-import type { MessagePort } from 'node:worker_threads';
+import type { SharedBytesWorkerData } from './parallelLoadProtocol';
 import type { LazyDocumentData } from '../editor/lazyDocument';
 
 /** Bumped when the messages change: a stale dist/columnsWorker.js refuses to run. */
@@ -10,17 +10,8 @@ export const COLUMNS_PROTOCOL = 3; // 2: the bytes' fingerprint with 'end'; 3: t
  * host gave up) and CTL_LINES (1 once 'lines' is posted, -1 when it never will be), so the host
  * takes the line checkpoints with parallelLoad's `takeLines`.
  */
-export interface ColumnsWorkerData {
+export interface ColumnsWorkerData extends SharedBytesWorkerData {
   kind: 'labelscope-columns';
-  protocol: number;
-  /** The file's bytes, read once on the host (never written after). */
-  bytes: SharedArrayBuffer;
-  length: number;
-  control: SharedArrayBuffer;
-  port: MessagePort;
-  maxDepth?: number;
-  /** Bytes scanned (and their elements parsed) between two progress posts. */
-  sliceBytes: number;
 }
 
 export type ColumnsWorkerMessage =

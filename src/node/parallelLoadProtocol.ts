@@ -35,16 +35,23 @@ export const FRONTIER_MARGIN = 4096;
 /** Bumped when the messages or the control slots change: a stale dist/scanWorker.js refuses to run. */
 export const SCAN_PROTOCOL = 6; // 3: line-index checkpoints from the scan worker; 4: a top-level array is scanned as a results list (ROOT_ARRAY_KEY); 5: 'lines' after 'end' (CTL_LINES); 6: 'facts' before 'lines' when asked (ruleFacts, CTL_FACTS)
 
-export interface ScanWorkerData {
-  kind: 'labelscope-scan';
+/** What every worker over the shared bytes gets: the scan worker here, the viewer's columns worker (columnsProtocol.ts). */
+export interface SharedBytesWorkerData {
+  /** The worker's protocol number: a stale worker script refuses to run. */
   protocol: number;
+  /** The file's bytes, read once on the host (never written after). */
   bytes: SharedArrayBuffer;
   length: number;
+  /** Int32 control slots (CTL_*). */
   control: SharedArrayBuffer;
   port: MessagePort;
   maxDepth?: number;
-  /** Bytes scanned between posts, at most (the first posts are smaller). */
+  /** Bytes scanned between posts, at most. */
   sliceBytes: number;
+}
+
+export interface ScanWorkerData extends SharedBytesWorkerData {
+  kind: 'labelscope-scan';
   /** See FRONTIER_MARGIN. */
   frontierMargin: number;
   /** After the scan, also compute the rules' segmentation facts (scanFacts.ts) and post them before the line checkpoints. */

@@ -61,7 +61,25 @@ export function resizeBilinearWindow(
     return out;
   }
   const ys = axisWeights(inH, outH);
-  const xs = axisWeights(inW, outW);
+  const { rows, firstRow } = interpolateRows(src, ys, axisWeights(inW, outW), y0, y1, x0, w, stride, srcY0, srcX0);
+  for (let y = 0; y < h; y++) {
+    const t = (ys.i0[y0 + y] - firstRow) * w;
+    const b = (ys.i1[y0 + y] - firstRow) * w;
+    const wy = ys.w1[y0 + y];
+    const o = y * w;
+    for (let x = 0; x < w; x++) out[o + x] = rows[t + x] * (1 - wy) + rows[b + x] * wy;
+  }
+  return out;
+}
+
+/**
+ * The horizontal pass of a bilinear window resize: every source row the window's output rows
+ * read (from ys.i0[y0] to ys.i1[y1 - 1]), interpolated across the window's `w` columns.
+ */
+function interpolateRows(
+  src: ArrayLike<number>, ys: ReturnType<typeof axisWeights>, xs: ReturnType<typeof axisWeights>,
+  y0: number, y1: number, x0: number, w: number, stride: number, srcY0: number, srcX0: number,
+): { rows: Float64Array; firstRow: number } {
   const firstRow = ys.i0[y0];
   const lastRow = ys.i1[y1 - 1];
   const rows = new Float64Array((lastRow - firstRow + 1) * w);
@@ -73,14 +91,7 @@ export function resizeBilinearWindow(
       rows[o + x] = src[base + xs.i0[x0 + x]] * (1 - wx) + src[base + xs.i1[x0 + x]] * wx;
     }
   }
-  for (let y = 0; y < h; y++) {
-    const t = (ys.i0[y0 + y] - firstRow) * w;
-    const b = (ys.i1[y0 + y] - firstRow) * w;
-    const wy = ys.w1[y0 + y];
-    const o = y * w;
-    for (let x = 0; x < w; x++) out[o + x] = rows[t + x] * (1 - wy) + rows[b + x] * wy;
-  }
-  return out;
+  return { rows, firstRow };
 }
 
 /**
@@ -104,18 +115,7 @@ function thresholdResizeWindow(
     return;
   }
   const ys = axisWeights(inH, outH);
-  const xs = axisWeights(inW, outW);
-  const firstRow = ys.i0[y0];
-  const lastRow = ys.i1[y1 - 1];
-  const rows = new Float64Array((lastRow - firstRow + 1) * w);
-  for (let r = firstRow; r <= lastRow; r++) {
-    const base = (r - srcY0) * stride - srcX0;
-    const o = (r - firstRow) * w;
-    for (let x = 0; x < w; x++) {
-      const wx = xs.w1[x0 + x];
-      rows[o + x] = src[base + xs.i0[x0 + x]] * (1 - wx) + src[base + xs.i1[x0 + x]] * wx;
-    }
-  }
+  const { rows, firstRow } = interpolateRows(src, ys, axisWeights(inW, outW), y0, y1, x0, w, stride, srcY0, srcX0);
   const fround = Math.fround;
   for (let y = y0; y < y1; y++) {
     const t = (ys.i0[y] - firstRow) * w;
