@@ -132,13 +132,13 @@ export class CocoEditorModel {
   }
 
   /** `problemList` in slices between which the event loop runs (big files). */
-  problemListInSlices(problems: ProblemStore<OutcomeProblem> | readonly OutcomeProblem[] | undefined, hide?: Hide, yieldNow?: () => Promise<void>): Promise<ProblemList> {
-    return problemListInSlices(this.state, problems && problemStore(problems), hide, yieldNow);
+  problemListInSlices(problems: ProblemStore<OutcomeProblem> | readonly OutcomeProblem[] | undefined, hide?: Hide, yieldNow?: () => Promise<void>, sliceMs?: number): Promise<ProblemList> {
+    return problemListInSlices(this.state, problems && problemStore(problems), hide, yieldNow, sliceMs);
   }
 
-  /** `problemsPayload` in slices (tests: the same as in one go). */
-  async problemsPayloadInSlices(problems: ProblemStore<OutcomeProblem> | readonly OutcomeProblem[] | undefined, hide?: Hide, yieldNow?: () => Promise<void>): Promise<ProblemsPayload> {
-    return (await this.problemListInSlices(problems, hide, yieldNow)).payload();
+  /** `problemsPayload` in slices (tests: the same as in one go; `sliceMs` 0 yields after every step). */
+  async problemsPayloadInSlices(problems: ProblemStore<OutcomeProblem> | readonly OutcomeProblem[] | undefined, hide?: Hide, yieldNow?: () => Promise<void>, sliceMs?: number): Promise<ProblemsPayload> {
+    return (await this.problemListInSlices(problems, hide, yieldNow, sliceMs)).payload();
   }
 
   /** Builds the base's lookups in slices (the first problem placement or image would build them in one go). */

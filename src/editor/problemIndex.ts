@@ -164,10 +164,10 @@ export function problemList(state: AnnotationState, problems: ProblemStore<Outco
  * file: ~1.5 s in one go): the base's lookups built in slices first, the problems placed a few
  * thousand at a time, sorted by the typed array's sort on packed keys.
  */
-export async function problemListInSlices(state: AnnotationState, problems: ProblemStore<OutcomeProblem> | undefined, hide?: Hide, yieldNow?: () => Promise<void>): Promise<ProblemList> {
+export async function problemListInSlices(state: AnnotationState, problems: ProblemStore<OutcomeProblem> | undefined, hide?: Hide, yieldNow?: () => Promise<void>, sliceMs?: number): Promise<ProblemList> {
   if (!problems) return ProblemList.EMPTY;
   await state.prepareLookups(yieldNow);
-  const tick = sliceClock(yieldNow);
+  const tick = sliceClock(yieldNow, sliceMs);
   const keys = new Uint32Array(problems.length), images = new Int32Array(problems.length);
   let at = 0, fileLevel = 0;
   for (let from = 0; from < problems.length; from += STEPS) {
