@@ -251,6 +251,10 @@ describe('e2e: the viewer as the file\'s home (issue 8)', function () {
     const groups = s.page.locator('.part.editor .editor-group-container');
     await runCommand(s, 'View: Split Editor Right');
     await waitFor('two editor groups', () => groups.count(), (n) => n === 2, 30_000, 250);
+    // Reopen as Text acts on the active group's viewer: make sure that is the new, right-hand one
+    // (after the split VS Code may leave either group active, e.g. when the first viewer takes focus).
+    await groups.nth(1).locator('.tabs-container .tab').first().click();
+    await waitFor('the second group to be the active one', () => groups.nth(1).getAttribute('class'), (c) => /\bactive\b/.test(c ?? ''), 15_000, 250);
     await runCommand(s, 'Labelscope: Reopen as Text');
     await groups.nth(1).locator('.editor-instance .monaco-editor .view-lines').waitFor({ state: 'visible', timeout: 30_000 });
     // The viewer's group is the one used last: VS Code picks it for the Problems row.
