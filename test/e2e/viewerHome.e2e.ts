@@ -196,12 +196,17 @@ describe('e2e: the viewer as the file\'s home (issue 8)', function () {
   });
 
 
-  it('with the file reopened as text, a Problems row click lands in the text: cursor on the problem, Ctrl+. offers its fix', async function () {
+  /** A code-server on a fresh copy of the sample, its COCO file open in the viewer on its first image. */
+  async function launchOnSample(name: string): Promise<CodeServerSession> {
     folder = makeFolder();
-    session = await CodeServerSession.launch({ folder, name: 'viewer-home-text' });
-    const s = session;
-    await s.openFile(COCO_FILE, { editor: 'webview' });
-    await s.webview().locator('body[data-shown^="0:"]').waitFor({ state: 'attached', timeout: 90_000 });
+    session = await CodeServerSession.launch({ folder, name });
+    await session.openFile(COCO_FILE, { editor: 'webview' });
+    await session.webview().locator('body[data-shown^="0:"]').waitFor({ state: 'attached', timeout: 90_000 });
+    return session;
+  }
+
+  it('with the file reopened as text, a Problems row click lands in the text: cursor on the problem, Ctrl+. offers its fix', async function () {
+    const s = await launchOnSample('viewer-home-text');
     await runCommand(s, 'Labelscope: Reopen as Text');
     await s.page.locator('.part.editor .editor-instance .monaco-editor .view-lines').first().waitFor({ state: 'visible', timeout: 30_000 });
     const associations = (): Record<string, string> => {
@@ -242,11 +247,7 @@ describe('e2e: the viewer as the file\'s home (issue 8)', function () {
   });
 
   it('viewer and text side by side: a Problems row click shows the problem in the text, the viewer stays in front in its group', async function () {
-    folder = makeFolder();
-    session = await CodeServerSession.launch({ folder, name: 'viewer-home-beside' });
-    const s = session;
-    await s.openFile(COCO_FILE, { editor: 'webview' });
-    await s.webview().locator('body[data-shown^="0:"]').waitFor({ state: 'attached', timeout: 90_000 });
+    const s = await launchOnSample('viewer-home-beside');
     // A second group with the same file, reopened there as text: viewer | text.
     const groups = s.page.locator('.part.editor .editor-group-container');
     await runCommand(s, 'View: Split Editor Right');
