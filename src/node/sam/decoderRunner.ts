@@ -92,14 +92,17 @@ export class DecoderRunner {
   private wholeRuns = 0;
   /** Why the decoder runs whole (undefined while the split is being made, and once it is used). */
   wholeReason: string | undefined;
-  /** Settles when the split is in use or has been given up (never rejects). */
+  /**
+   * Settles when the split is in use (and its reassociated per-click part in use or given up),
+   * or the split has been given up. Never rejects. Clicks use the exact split before that.
+   */
   readonly ready: Promise<void>;
 
   private constructor(
     private readonly ort: typeof Ort,
     private readonly spec: DecoderSpec,
     whole: Ort.InferenceSession,
-    makeSplit: (() => Promise<Split | string>) | undefined,
+    makeSplit: ((useExact: (split: Split) => void) => Promise<Split | string>) | undefined,
   ) {
     this.whole = whole;
     if (!makeSplit) {
@@ -107,10 +110,11 @@ export class DecoderRunner {
       this.ready = Promise.resolve();
       return;
     }
-    this.ready = makeSplit().then((split) => {
+    // Clicks use the exact split as soon as it is checked, while the reassociated part is made.
+    const use = (split: Split) => { this.split = split; this.releaseWholeWhenIdle(); };
+    this.ready = makeSplit(use).then((split) => {
       if (typeof split === 'string') { this.wholeReason = split; return; }
-      this.split = split;
-      this.releaseWholeWhenIdle();
+      use(split);
     }, (e: Error) => { this.wholeReason = `the split failed: ${e.message.split('\n')[0]}`; });
   }
 
@@ -147,7 +151,7 @@ export class DecoderRunner {
    * splits cleanly and passes the check run; `ready` says when that is settled.
    */
   static open(ort: typeof Ort, whole: Ort.InferenceSession, model: Uint8Array | undefined, spec: DecoderSpec, create: Create, trySplit: boolean, reassociate = true): DecoderRunner {
-    return new DecoderRunner(ort, spec, whole, trySplit && model ? () => openSplit(ort, model, spec, create, whole, reassociate) : undefined);
+    return new DecoderRunner(ort, spec, whole, trySplit && model ? (useExact) => openSplit(ort, model, spec, create, whole, reassociate, useExact) : undefined);
   }
 
   private staticFeeds(embedding: EmbeddingTensors, maskInput: Float32Array | undefined): Feeds {
@@ -229,7 +233,7 @@ export class DecoderRunner {
   }
 }
 
-async function openSplit(ort: typeof Ort, model: Uint8Array, spec: DecoderSpec, create: Create, whole: Ort.InferenceSession, reassociate: boolean): Promise<Split | string> {
+async function openSplit(ort: typeof Ort, model: Uint8Array, spec: DecoderSpec, create: Create, whole: Ort.InferenceSession, reassociate: boolean, useExact: (split: Split) => void): Promise<Split | string> {
   const folded = foldKnownShapes(model).bytes;
   const plan = splitAtInputs(folded, staticDecoderInputs(spec));
   if (typeof plan === 'string') return plan;
@@ -286,10 +290,12 @@ async function openSplit(ort: typeof Ort, model: Uint8Array, spec: DecoderSpec, 
       const split: Split = { prefix, suffix, prefixNodes: plan.prefixNodes, deferredShuffles };
       if (!reassociate) split.exactReason = 'not tried';
       else {
+        useExact(split);
         // Probes in two mask states: `varied` (a mask) and the same image without one.
         const noMask = { ...varied, mask_input: new ort.Tensor('float32', ZERO_MASK, [1, 1, SAM_LOW_RES_SIZE, SAM_LOW_RES_SIZE]), has_mask_input: new ort.Tensor('float32', Float32Array.of(0), [1]) };
-        const states = [prepared, { ...noMask, ...(await prefix.run(pick(noMask, prefix))) }];
-        const fast = await reassociated(ort, bytes, create, suffix, states, pick).catch((e: Error) => `the reassociated part failed: ${e.message.split('\n')[0]}`);
+        const fast = await prefix.run(pick(noMask, prefix))
+          .then((out) => reassociated(ort, bytes, create, suffix, [prepared, { ...noMask, ...(out as Feeds) }], pick))
+          .catch((e: Error) => `the reassociated part failed: ${e.message.split('\n')[0]}`);
         if (typeof fast === 'string') split.exactReason = fast;
         else split.fast = fast;
       }
