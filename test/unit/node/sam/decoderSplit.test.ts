@@ -71,6 +71,7 @@ describe('node/sam: the decoder split at the prompt', function () {
       assert.equal(split.decoderWholeReason, undefined);
       assert.equal(whole.decoderWholeReason, 'not tried');
       assert.ok(split.decoderPrefixNodes > 0, 'split');
+      assert.equal(split.decoderReassociated, undefined, 'no attention over image tokens: clicks run the exact per-click part');
       assert.equal(whole.decoderPrefixNodes, 0, 'runs whole when asked');
       const a = embeddingOf(1);
       const b = embeddingOf(2);
