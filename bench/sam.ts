@@ -1,14 +1,16 @@
 /**
  * npm run bench:sam — SAM latency on CPU with the real exports in ../shared/models (random
  * weights, real graph sizes; LABELSCOPE_SHARED_DIR points elsewhere):
- *  1. decoder per click, three ways, each including thresholding the chosen mask: the official
+ *  1. decoder per click, four ways, each including thresholding the chosen mask: the official
  *     (fetch `masks`, all 4 candidates upscaled to the original size inside the graph); the
  *     graph pruned to iou_predictions + low_res_masks, run whole (Labelscope before the split),
  *     the chosen mask upscaled only where it can be foreground; and Labelscope's (SamModel):
  *     the pruned graph split at the prompt (decoderRunner.ts), its per-image part run once
  *     before the clicks, each click running the rest (its ConvTransposes as MatMuls,
- *     deferPixelShuffle.ts). The split's outputs are compared with the
- *     whole graph's (bit for bit). CPU time and wall time; intra-op threads 1 and 2;
+ *     deferPixelShuffle.ts); and that split with its per-click attentions over the image
+ *     tokens reassociated (reassociateAttention.ts; SamModel's default). The split's outputs are
+ *     compared with the whole graph's (bit for bit; the reassociated one's to 1e-4 of each
+ *     output's range). CPU time and wall time; intra-op threads 1 and 2;
  *  2. the MobileSAM encoder (1024²);
  *  3. click -> preview mask with a cached embedding (the host side of a preview), and the
  *     accept step (polygon tracing);
@@ -25,7 +27,7 @@ import {
 } from '../src/core/sam';
 import { rleEncode } from '../src/core/geometry';
 import { EmbeddingCache, SamModel, SamSegmenter } from '../src/node/sam';
-import { DecoderRunner } from '../src/node/sam/decoderRunner';
+import { DecoderRunner, REASSOCIATION_TOLERANCE } from '../src/node/sam/decoderRunner';
 import { decoderForLowRes, graphIo } from '../src/node/sam/pruneOutputs';
 import { detectDecoder } from '../src/core/sam';
 
@@ -66,10 +68,18 @@ async function main() {
     const cut = await ort.InferenceSession.create(prunedBytes, options);
     const create = (m: Uint8Array) => ort.InferenceSession.create(m, options);
     const openStart = performance.now();
-    const split = DecoderRunner.open(ort, await create(prunedBytes), prunedBytes, spec, create, true);
+    const split = DecoderRunner.open(ort, await create(prunedBytes), prunedBytes, spec, create, true, false);
     await split.ready;
     const openMs = performance.now() - openStart;
     if (split.wholeReason) throw new Error(`the decoder did not split: ${split.wholeReason}`);
+    // SamModel's default: the split with its per-click attentions reassociated (not bit-exact).
+    const fastOpenStart = performance.now();
+    const fast = DecoderRunner.open(ort, await create(prunedBytes), prunedBytes, spec, create, true);
+    await fast.ready;
+    const fastOpenMs = performance.now() - fastOpenStart;
+    const reassociated = fast.reassociated;
+    if (!reassociated) throw new Error(`the decoder was not reassociated: ${fast.exactReason ?? fast.wholeReason}`);
+    console.log(`reassociated per-click part (opened in ${fastOpenMs.toFixed(0)} ms; used up to ${reassociated.maxPoints} points; largest difference on its probes ${reassociated.worstError.toExponential(1)} of an output's range):\n  ${reassociated.attentions.join('\n  ')}`);
     // The per-image part: once per image and mask state (prepared while the user looks).
     const prefixCpu: number[] = [];
     const prefixWall: number[] = [];
@@ -80,8 +90,9 @@ async function main() {
       prefixWall.push(performance.now() - t); prefixCpu.push(cpuMs(c));
     }
     await split.prepare(embeddingTensors);
+    await fast.prepare(embeddingTensors);
     console.log(`decoder split at the prompt, ${threads} thread(s): ${split.prefixNodes} nodes per image, ${split.deferredShuffles} ConvTransposes as MatMuls per click; opened in ${openMs.toFixed(0)} ms; per-image part ${median(prefixCpu.slice(2)).toFixed(1)} ms CPU, wall ${median(prefixWall.slice(2)).toFixed(1)}`);
-    const prefixRow = { threads, prefixNodes: split.prefixNodes, deferredShuffles: split.deferredShuffles, openMs, prefixCpuMs: median(prefixCpu.slice(2)), prefixWallMs: median(prefixWall.slice(2)) };
+    const prefixRow = { threads, prefixNodes: split.prefixNodes, deferredShuffles: split.deferredShuffles, openMs, fastOpenMs, reassociated, prefixCpuMs: median(prefixCpu.slice(2)), prefixWallMs: median(prefixWall.slice(2)) };
     for (const [h, w] of sizes) {
       const frame = samFrame(h, w, 'longest-side');
       const p = encodePrompt(frame, { points: [{ x: w * 0.4, y: h * 0.6, positive: true }] }, true);
@@ -102,6 +113,14 @@ async function main() {
       const b = await split.run(embeddingTensors, undefined, promptFeeds, fetches);
       const differ = fetches.reduce((n, k) => n + Array.from(a[k].data as Float32Array).filter((v, i) => !Object.is(v, (b[k].data as Float32Array)[i])).length, 0);
       if (differ) throw new Error(`the split decoder differs from the whole in ${differ} values`);
+      // The reassociated one: within REASSOCIATION_TOLERANCE of each output's range.
+      const c = await fast.run(embeddingTensors, undefined, promptFeeds, fetches);
+      for (const k of fetches) {
+        const x = a[k].data as Float32Array, y = c[k].data as Float32Array;
+        const range = x.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
+        const worst = x.reduce((m, v, i) => Math.max(m, Math.abs(v - y[i])), 0);
+        if (!(worst <= REASSOCIATION_TOLERANCE * range)) throw new Error(`the reassociated decoder differs by ${worst} in ${k} (range ${range})`);
+      }
       // Each way: [session.run wall, session.run CPU, whole click wall, whole click CPU] per round.
       // CPU time (all threads of this process) is what the work costs on an idle machine; wall
       // time on this shared machine includes waiting for a core.
@@ -124,10 +143,19 @@ async function main() {
           lowResToImageMask(candidatePlane(out.low_res_masks.data as Float32Array, best, 256), 256, frame);
           return run;
         },
-        // Now (SamModel): the per-click part of the split decoder, the same upscaling.
+        // The exact split (bit-identical): the per-click part of the split decoder, the same upscaling.
         split: async () => {
           const t = performance.now(); const c = process.cpuUsage();
           const out = await split.run(embeddingTensors, undefined, promptFeeds, fetches);
+          const run = [performance.now() - t, cpuMs(c)] as [number, number];
+          const best = rankCandidates(out.iou_predictions.data as Float32Array, true)[0];
+          lowResToImageMask(candidatePlane(out.low_res_masks.data as Float32Array, best, 256), 256, frame);
+          return run;
+        },
+        // Now (SamModel's default): the same, with the per-click attentions reassociated.
+        reassociated: async () => {
+          const t = performance.now(); const c = process.cpuUsage();
+          const out = await fast.run(embeddingTensors, undefined, promptFeeds, fetches);
           const run = [performance.now() - t, cpuMs(c)] as [number, number];
           const best = rankCandidates(out.iou_predictions.data as Float32Array, true)[0];
           lowResToImageMask(candidatePlane(out.low_res_masks.data as Float32Array, best, 256), 256, frame);
@@ -152,11 +180,12 @@ async function main() {
       }
       decoderRows.push(row);
       const say = (k: string) => `${col(k, 3).toFixed(1)} ms CPU (run ${col(k, 1).toFixed(1)}), wall ${col(k, 2).toFixed(1)} (min ${least(k, 2).toFixed(1)})`;
-      console.log(`decoder click, ${threads} thread(s), ${w} x ${h} (load ${row.load}):\n  official ${say('official')}\n  pruned, run whole ${say('lowResPruned')}\n  split at the prompt (per click) ${say('split')}`);
+      console.log(`decoder click, ${threads} thread(s), ${w} x ${h} (load ${row.load}):\n  official ${say('official')}\n  pruned, run whole ${say('lowResPruned')}\n  split at the prompt (per click) ${say('split')}\n  split + reassociated (per click) ${say('reassociated')}`);
     }
     await whole.release();
     await cut.release();
     await split.release();
+    await fast.release();
   }
   results.decoder = decoderRows;
 

@@ -16,6 +16,14 @@
  * `prepare` computes ahead, while the user decides on the next click. They are ~2.5x an
  * embedding's size, so they are not kept for every cached embedding.
  * A graph that does not split cleanly runs whole, as before.
+ *
+ * On top of the exact split, a faster per-click part, not bit-exact: the two-way transformer's
+ * attentions over the 4096 image tokens reassociated so that no 4096 x 128 projection is left
+ * (reassociateAttention.ts). It is used only after it agrees with the exact per-click part on
+ * probes (points, boxes, with and without a mask) to REASSOCIATION_TOLERANCE of each output's
+ * largest value, and only for clicks with few enough points to gain from it; otherwise the
+ * exact part runs. Masks can then differ from the exact ones only in pixels whose logit is within
+ * that tolerance of 0 (upscaling interpolates, so it never widens a difference).
  */
 import type * as Ort from 'onnxruntime-node';
 import type { DecoderSpec } from '../../core/sam';
@@ -23,10 +31,21 @@ import { SAM_LOW_RES_SIZE } from '../../core/sam';
 import { deferPixelShuffles } from './deferPixelShuffle';
 import { foldKnownShapes } from './foldShapes';
 import { graphIo } from './pruneOutputs';
+import { reassociateAttention } from './reassociateAttention';
 import { splitAtInputs, type BoundaryInfo } from './splitGraph';
 
 type Feeds = Record<string, Ort.Tensor>;
 type Create = (model: Uint8Array) => Promise<Ort.InferenceSession>;
+
+/**
+ * The reassociated per-click part's largest allowed difference from the exact one on the probes,
+ * relative to each output's largest magnitude there. Float32 reassociation of sums over 256 to
+ * 4096 terms differs by about 1e-6 of that (measured on the real export: 3e-7 on logits of
+ * 0.5); a wrong head order or bias gives differences of the outputs' own size.
+ */
+export const REASSOCIATION_TOLERANCE = 1e-4;
+/** SAM 1's output tokens (1 IoU + 4 mask tokens), attended to with the prompt's points. */
+const SAM_OUTPUT_TOKENS = 5;
 
 /** Prefix results kept for this many embeddings (the image on screen, and one before it). */
 const KEPT_EMBEDDINGS = 2;
@@ -46,6 +65,10 @@ interface Split {
   prefixNodes: number;
   /** ConvTransposes run as MatMuls with their pixel shuffle deferred (deferPixelShuffle.ts). */
   deferredShuffles: number;
+  /** The per-click part with its image-token attentions reassociated, for clicks of up to `maxPoints` points. */
+  fast?: { suffix: Ort.InferenceSession; maxPoints: number; attentions: string[]; worstError: number };
+  /** Why there is no `fast` part. */
+  exactReason?: string;
 }
 
 interface PerImage {
@@ -69,14 +92,17 @@ export class DecoderRunner {
   private wholeRuns = 0;
   /** Why the decoder runs whole (undefined while the split is being made, and once it is used). */
   wholeReason: string | undefined;
-  /** Settles when the split is in use or has been given up (never rejects). */
+  /**
+   * Settles when the split is in use (and its reassociated per-click part in use or given up),
+   * or the split has been given up. Never rejects. Clicks use the exact split before that.
+   */
   readonly ready: Promise<void>;
 
   private constructor(
     private readonly ort: typeof Ort,
     private readonly spec: DecoderSpec,
     whole: Ort.InferenceSession,
-    makeSplit: (() => Promise<Split | string>) | undefined,
+    makeSplit: ((useExact: (split: Split) => void) => Promise<Split | string>) | undefined,
   ) {
     this.whole = whole;
     if (!makeSplit) {
@@ -84,10 +110,11 @@ export class DecoderRunner {
       this.ready = Promise.resolve();
       return;
     }
-    this.ready = makeSplit().then((split) => {
+    // Clicks use the exact split as soon as it is checked, while the reassociated part is made.
+    const use = (split: Split) => { this.split = split; this.releaseWholeWhenIdle(); };
+    this.ready = makeSplit(use).then((split) => {
       if (typeof split === 'string') { this.wholeReason = split; return; }
-      this.split = split;
-      this.releaseWholeWhenIdle();
+      use(split);
     }, (e: Error) => { this.wholeReason = `the split failed: ${e.message.split('\n')[0]}`; });
   }
 
@@ -105,13 +132,26 @@ export class DecoderRunner {
   get deferredShuffles(): number { return this.split?.deferredShuffles ?? 0; }
 
   /**
+   * The reassociated per-click part (reassociateAttention.ts), once the split is ready: the
+   * attentions rewritten, the most points a click may have to use it, and its largest
+   * difference from the exact part on the probes (relative); undefined when clicks run exactly.
+   */
+  get reassociated(): { attentions: string[]; maxPoints: number; worstError: number } | undefined {
+    const fast = this.split?.fast;
+    return fast && { attentions: fast.attentions, maxPoints: fast.maxPoints, worstError: fast.worstError };
+  }
+
+  /** Why clicks run the exact per-click part (undefined when reassociated, or not settled). */
+  get exactReason(): string | undefined { return this.split?.exactReason; }
+
+  /**
    * `whole`: the decoder (already cut to the outputs fetched) opened as one session; `model` its
    * bytes. When `trySplit`, the split is made in the background (it takes longer than opening
    * the decoder: a first click does not wait for it) and replaces the whole decoder when it
    * splits cleanly and passes the check run; `ready` says when that is settled.
    */
-  static open(ort: typeof Ort, whole: Ort.InferenceSession, model: Uint8Array | undefined, spec: DecoderSpec, create: Create, trySplit: boolean): DecoderRunner {
-    return new DecoderRunner(ort, spec, whole, trySplit && model ? () => openSplit(ort, model, spec, create, whole) : undefined);
+  static open(ort: typeof Ort, whole: Ort.InferenceSession, model: Uint8Array | undefined, spec: DecoderSpec, create: Create, trySplit: boolean, reassociate = true): DecoderRunner {
+    return new DecoderRunner(ort, spec, whole, trySplit && model ? (useExact) => openSplit(ort, model, spec, create, whole, reassociate, useExact) : undefined);
   }
 
   private staticFeeds(embedding: EmbeddingTensors, maskInput: Float32Array | undefined): Feeds {
@@ -175,7 +215,9 @@ export class DecoderRunner {
       }
     }
     const all = { ...(await prepared), ...prompt };
-    const suffix = this.split.suffix;
+    const fast = this.split.fast;
+    const points = prompt.point_coords?.dims[1];
+    const suffix = fast && points !== undefined && points <= fast.maxPoints ? fast.suffix : this.split.suffix;
     return suffix.run(Object.fromEntries(suffix.inputNames.map((n) => [n, all[n]])), fetches);
   }
 
@@ -186,11 +228,12 @@ export class DecoderRunner {
     this.whole = undefined;
     await this.split?.prefix.release();
     await this.split?.suffix.release();
+    await this.split?.fast?.suffix.release();
     this.split = undefined;
   }
 }
 
-async function openSplit(ort: typeof Ort, model: Uint8Array, spec: DecoderSpec, create: Create, whole: Ort.InferenceSession): Promise<Split | string> {
+async function openSplit(ort: typeof Ort, model: Uint8Array, spec: DecoderSpec, create: Create, whole: Ort.InferenceSession, reassociate: boolean, useExact: (split: Split) => void): Promise<Split | string> {
   const folded = foldKnownShapes(model).bytes;
   const plan = splitAtInputs(folded, staticDecoderInputs(spec));
   if (typeof plan === 'string') return plan;
@@ -243,7 +286,20 @@ async function openSplit(ort: typeof Ort, model: Uint8Array, spec: DecoderSpec, 
       } finally {
         if (!same) await suffix.release();
       }
-      if (same) return { prefix, suffix, prefixNodes: plan.prefixNodes, deferredShuffles };
+      if (!same) continue;
+      const split: Split = { prefix, suffix, prefixNodes: plan.prefixNodes, deferredShuffles };
+      if (!reassociate) split.exactReason = 'not tried';
+      else {
+        useExact(split);
+        // Probes in two mask states: `varied` (a mask) and the same image without one.
+        const noMask = { ...varied, mask_input: new ort.Tensor('float32', ZERO_MASK, [1, 1, SAM_LOW_RES_SIZE, SAM_LOW_RES_SIZE]), has_mask_input: new ort.Tensor('float32', Float32Array.of(0), [1]) };
+        const fast = await prefix.run(pick(noMask, prefix))
+          .then((out) => reassociated(ort, bytes, create, suffix, [prepared, { ...noMask, ...(out as Feeds) }], pick))
+          .catch((e: Error) => `the reassociated part failed: ${e.message.split('\n')[0]}`);
+        if (typeof fast === 'string') split.exactReason = fast;
+        else split.fast = fast;
+      }
+      return split;
     }
     await prefix.release();
     return 'the split decoder\'s outputs differ from the whole decoder\'s on a check run';
@@ -251,6 +307,70 @@ async function openSplit(ort: typeof Ort, model: Uint8Array, spec: DecoderSpec, 
     await prefix.release();
     throw e;
   }
+}
+
+/**
+ * Point prompts for the reassociation probes, in the 1024 frame (SAM's labels: 1 positive,
+ * 0 negative, 2/3 box corners, -1 padding): a point, three points, a box, a box with a point,
+ * and `maxPoints` points (the most the fast part is used for).
+ */
+function reassociationProbes(maxPoints: number): { coords: number[]; labels: number[] }[] {
+  const many = Array.from({ length: maxPoints }, (_, i) => i);
+  return [
+    { coords: [400, 300, 0, 0], labels: [1, -1] },
+    { coords: [120, 900, 700, 650, 512, 100, 0, 0], labels: [1, 0, 1, -1] },
+    { coords: [200, 150, 800, 700], labels: [2, 3] },
+    { coords: [500, 400, 200, 150, 800, 700], labels: [1, 2, 3] },
+    { coords: many.flatMap((i) => [(97 + 211 * i) % 1024, (613 + 157 * i) % 1024]), labels: many.map((i) => (i % 3 === 2 ? 0 : 1)) },
+  ];
+}
+
+/**
+ * The exact per-click part (`bytes`, open as `exact`) reassociated, checked on probes in each
+ * of the prepared mask `states`; a string says why it is not used.
+ */
+async function reassociated(
+  ort: typeof Ort, bytes: Uint8Array, create: Create, exact: Ort.InferenceSession, states: Feeds[],
+  pick: (feeds: Feeds, session: Ort.InferenceSession) => Feeds,
+): Promise<NonNullable<Split['fast']> | string> {
+  const rewrite = reassociateAttention(bytes);
+  if (rewrite.rewritten.length === 0) return `no attention over the image tokens to reassociate${rewrite.refused.length ? ` (${rewrite.refused.join('; ')})` : ''}`;
+  if (!exact.inputNames.includes('point_coords') || !exact.inputNames.includes('point_labels')) return 'no point_coords/point_labels inputs';
+  const maxPoints = rewrite.headDim - 1 - SAM_OUTPUT_TOKENS;
+  if (maxPoints < 1) return `the head width ${rewrite.headDim} leaves nothing to gain`;
+  const fast = await create(rewrite.bytes);
+  let worst = 0;
+  try {
+    for (const state of states) {
+      for (const probe of reassociationProbes(maxPoints)) {
+        const n = probe.labels.length;
+        const feeds: Feeds = {
+          ...state,
+          point_coords: new ort.Tensor('float32', Float32Array.from(probe.coords), [1, n, 2]),
+          point_labels: new ort.Tensor('float32', Float32Array.from(probe.labels), [1, n]),
+        };
+        const want = await exact.run(pick(feeds, exact));
+        const got = await fast.run(pick(feeds, fast));
+        for (const name of exact.outputNames) {
+          const x = want[name].data as Float32Array, y = got[name]?.data as Float32Array | undefined;
+          if (!y || y.length !== x.length) throw new Error(`the output ${name} has another size`);
+          let scale = 0, diff = 0;
+          for (let i = 0; i < x.length; i++) { scale = Math.max(scale, Math.abs(x[i])); diff = Math.max(diff, Math.abs(x[i] - y[i])); }
+          // NaN compares false: a NaN anywhere fails the check.
+          const relative = scale > 0 ? diff / scale : diff;
+          if (!(relative <= REASSOCIATION_TOLERANCE)) {
+            await fast.release();
+            return `the reassociated part differs from the exact one by ${relative.toExponential(1)} of ${name}'s range on a probe (${n} points)`;
+          }
+          worst = Math.max(worst, relative);
+        }
+      }
+    }
+  } catch (e) {
+    await fast.release();
+    throw e;
+  }
+  return { suffix: fast, maxPoints, attentions: rewrite.rewritten, worstError: worst };
 }
 
 /** Prompt feeds for a check run: two points (a positive one and a negative one) per declared shape. */

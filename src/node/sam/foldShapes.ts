@@ -15,7 +15,7 @@
 import type { onnx } from 'onnx-proto';
 import { onnxProto } from './pruneOutputs';
 
-type Dim = number | undefined;
+export type Dim = number | undefined;
 interface Info {
   shape?: Dim[];
   /** onnx TensorProto.DataType, when known. */
@@ -173,9 +173,11 @@ function infer(n: onnx.INodeProto, ins: Info[]): Info[] {
       return [{ shape, dtype: a.dtype, value }];
     }
     case 'Reshape': {
-      if (!a || !known(b?.value)) return [{ dtype: a?.dtype }];
+      // Target elements not known (e.g. a count that follows the number of points) give
+      // unknown dims; the others still fix theirs.
+      if (!a || !b?.value || b.shape?.length !== 1 || b.shape[0] !== b.value.length) return [{ dtype: a?.dtype }];
       const allowZero = attrInt(n, 'allowzero', 0) === 1;
-      const shape: Dim[] = b.value.map((d, i) => (d === 0 && !allowZero ? a.shape?.[i] : d === -1 ? undefined : d));
+      const shape: Dim[] = b.value.map((d, i) => (d === undefined ? undefined : d === 0 && !allowZero ? a.shape?.[i] : d === -1 ? undefined : d));
       const minus = b.value.indexOf(-1);
       const total = size(a.shape);
       if (minus >= 0) {
@@ -281,11 +283,8 @@ function intTensor(name: string, info: Info): onnx.ITensorProto {
  * The model with every node whose outputs are fully known int64/int32/bool values replaced by
  * initializers, and the nodes left unused removed; `folded` 0: the bytes untouched.
  */
-export function foldKnownShapes(modelBytes: Uint8Array): { bytes: Uint8Array; folded: number } {
-  const proto = onnxProto();
-  const model = proto.ModelProto.decode(modelBytes);
-  const graph = model.graph;
-  if (!graph) return { bytes: modelBytes, folded: 0 };
+/** Infos of the initializers and the declared graph inputs (symbolic dims unknown). */
+function inputInfos(graph: onnx.IGraphProto): Map<string, Info> {
   const infos = new Map<string, Info>();
   for (const t of graph.initializer ?? []) infos.set(t.name ?? '', tensorInfo(t));
   for (const v of graph.input ?? []) {
@@ -293,6 +292,30 @@ export function foldKnownShapes(modelBytes: Uint8Array): { bytes: Uint8Array; fo
     const tt = v.type?.tensorType;
     infos.set(v.name ?? '', { dtype: tt?.elemType ?? undefined, shape: tt?.shape?.dim?.map((d) => (d.dimValue !== undefined && d.dimValue !== null && !d.dimParam ? Number(d.dimValue) : undefined)) });
   }
+  return infos;
+}
+
+/**
+ * The shape of every value of `graph` as far as the rules above fix it: a dim is a number only
+ * where it is known whatever the symbolic inputs' sizes (e.g. the number of points); undefined
+ * (or no shape) otherwise.
+ */
+export function inferShapes(graph: onnx.IGraphProto): Map<string, Dim[] | undefined> {
+  const infos = inputInfos(graph);
+  for (const n of graph.node ?? []) {
+    const foreign = (!!n.domain && n.domain !== 'ai.onnx') || (n.attribute ?? []).some((x) => x.g || (x.graphs?.length ?? 0) > 0);
+    const outs = foreign ? [] : infer(n, (n.input ?? []).map((x) => (x ? infos.get(x) ?? {} : {})));
+    (n.output ?? []).forEach((o, i) => { if (o) infos.set(o, outs[i] ?? {}); });
+  }
+  return new Map([...infos].map(([k, v]) => [k, v.shape]));
+}
+
+export function foldKnownShapes(modelBytes: Uint8Array): { bytes: Uint8Array; folded: number } {
+  const proto = onnxProto();
+  const model = proto.ModelProto.decode(modelBytes);
+  const graph = model.graph;
+  if (!graph) return { bytes: modelBytes, folded: 0 };
+  const infos = inputInfos(graph);
   const nodes = graph.node ?? [];
   const kept: onnx.INodeProto[] = [];
   const newInits: onnx.ITensorProto[] = [];

@@ -37,6 +37,13 @@ export interface SamModelOptions {
    * per-image results would cross to the host and back on every click, so it runs whole.
    */
   splitDecoder?: boolean;
+  /**
+   * Run the split decoder's per-click part exactly as exported (bit-identical to the whole
+   * decoder). Default false: clicks with few points run it with its image-token attentions
+   * reassociated (decoderRunner.ts, reassociateAttention.ts), checked to agree to 1e-4 of the
+   * logits' range; masks can differ only in pixels whose logit is that close to 0.
+   */
+  exactDecoder?: boolean;
 }
 
 /** The encoder's outputs for one image, in EncoderSpec.outputNames order. */
@@ -149,7 +156,7 @@ export class SamModel {
       const hash = createHash('sha256').update(await fileSha256(opts.encoderPath)).update(await fileSha256(opts.decoderPath)).digest('hex');
       const bytes = typeof decoderSource === 'string' ? new Uint8Array(await fs.promises.readFile(decoderSource)) : decoderSource;
       const runner = DecoderRunner.open(ort, decoder, bytes, decoderSpec,
-        (model) => ort.InferenceSession.create(model, { ...base, executionProviders: [provider] }), opts.splitDecoder ?? provider === 'cpu');
+        (model) => ort.InferenceSession.create(model, { ...base, executionProviders: [provider] }), opts.splitDecoder ?? provider === 'cpu', !opts.exactDecoder);
       return new SamModel(ort, encoder, runner, encoderSpec, decoderSpec, provider, fallbackReason, hash);
     } catch (e) {
       await encoder.release();
@@ -194,6 +201,9 @@ export class SamModel {
 
   /** Why the decoder runs whole, once that is settled (undefined: split, or not settled yet). */
   get decoderWholeReason(): string | undefined { return this.decoder.wholeReason; }
+
+  /** The decoder's reassociated per-click part, once settled (undefined: clicks run exactly). */
+  get decoderReassociated(): DecoderRunner['reassociated'] { return this.decoder.reassociated; }
 
   /** Runs of the decoder's per-image part so far. */
   get decoderPrefixRuns(): number { return this.decoder.prefixRuns; }

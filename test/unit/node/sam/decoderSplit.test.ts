@@ -13,7 +13,7 @@ import * as path from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { detectDecoder } from '../../../../src/core/sam';
 import { SamModel, SamSegmenter, type SamEmbedding } from '../../../../src/node/sam';
-import { DecoderRunner, staticDecoderInputs } from '../../../../src/node/sam/decoderRunner';
+import { DecoderRunner, REASSOCIATION_TOLERANCE, staticDecoderInputs } from '../../../../src/node/sam/decoderRunner';
 import { foldKnownShapes } from '../../../../src/node/sam/foldShapes';
 import { decoderForLowRes, graphIo } from '../../../../src/node/sam/pruneOutputs';
 import { splitAtInputs } from '../../../../src/node/sam/splitGraph';
@@ -71,6 +71,7 @@ describe('node/sam: the decoder split at the prompt', function () {
       assert.equal(split.decoderWholeReason, undefined);
       assert.equal(whole.decoderWholeReason, 'not tried');
       assert.ok(split.decoderPrefixNodes > 0, 'split');
+      assert.equal(split.decoderReassociated, undefined, 'no attention over image tokens: clicks run the exact per-click part');
       assert.equal(whole.decoderPrefixNodes, 0, 'runs whole when asked');
       const a = embeddingOf(1);
       const b = embeddingOf(2);
@@ -126,7 +127,7 @@ describe('node/sam: the decoder split at the prompt', function () {
   });
 
   const DECODER = path.join(SHARED_MODELS, 'sam_vit_b_decoder.onnx');
-  it('the real decoder export: the first transformer layer\'s image-side projections run per image; outputs bit-identical to the whole decoder', async function () {
+  it('the real decoder export: the first transformer layer\'s image-side projections run per image; outputs bit-identical to the whole decoder (reassociation off)', async function () {
     if (!existsSync(DECODER)) {
       console.log(`    (skipped: ${DECODER} is absent; set LABELSCOPE_SHARED_DIR)`);
       this.skip();
@@ -140,11 +141,12 @@ describe('node/sam: the decoder split at the prompt', function () {
     assert.match(names, /layers\.0\/cross_attn_image_to_token\//);
     const options: ort.InferenceSession.SessionOptions = { intraOpNumThreads: 1, graphOptimizationLevel: 'all' };
     const create = (m: Uint8Array) => ort.InferenceSession.create(m, options);
-    const runner = DecoderRunner.open(ort, await create(pruned), pruned, spec, create, true);
+    const runner = DecoderRunner.open(ort, await create(pruned), pruned, spec, create, true, false);
     const whole = DecoderRunner.open(ort, await create(pruned), pruned, spec, create, false);
     try {
       await runner.ready;
       assert.equal(runner.wholeReason, undefined);
+      assert.equal(runner.exactReason, 'not tried');
       assert.ok(runner.prefixNodes > 100, `${runner.prefixNodes} nodes per image`);
       assert.equal(runner.deferredShuffles, 2, 'both ConvTransposes of the upscaling run as MatMuls, their pixel shuffle deferred');
       const embedding = embeddingOf(4);
@@ -159,6 +161,62 @@ describe('node/sam: the decoder split at the prompt', function () {
           for (const k of ['iou_predictions', 'low_res_masks']) assertSameFloats(want[k].data as Float32Array, got[k].data as Float32Array, `${k}, ${count} points, mask ${!!maskInput}`);
         }
       }
+    } finally {
+      await runner.release();
+      await whole.release();
+    }
+  });
+
+  it('the real decoder export, reassociated: the 4 image-token attentions per click rewritten; logits within 1e-4 of their range of the whole decoder\'s, masks the same wherever |logit| is above that', async function () {
+    if (!existsSync(DECODER)) {
+      console.log(`    (skipped: ${DECODER} is absent; set LABELSCOPE_SHARED_DIR)`);
+      this.skip();
+    }
+    const pruned = (await decoderForLowRes(DECODER)).source as Uint8Array;
+    const spec = detectDecoder(graphIo(pruned), DECODER);
+    const options: ort.InferenceSession.SessionOptions = { intraOpNumThreads: 1, graphOptimizationLevel: 'all' };
+    const create = (m: Uint8Array) => ort.InferenceSession.create(m, options);
+    const runner = DecoderRunner.open(ort, await create(pruned), pruned, spec, create, true);
+    const whole = DecoderRunner.open(ort, await create(pruned), pruned, spec, create, false);
+    try {
+      await runner.ready;
+      assert.equal(runner.exactReason, undefined);
+      const fast = runner.reassociated;
+      assert.ok(fast);
+      assert.deepEqual(fast.attentions.map((a) => a.replace(/:.*/, '')), [
+        '/transformer/layers.0/cross_attn_image_to_token', '/transformer/layers.1/cross_attn_token_to_image',
+        '/transformer/layers.1/cross_attn_image_to_token', '/transformer/final_attn_token_to_image',
+      ]);
+      assert.equal(fast.maxPoints, 10, 'head width 16 - 5 output tokens - 1');
+      assert.ok(fast.worstError <= REASSOCIATION_TOLERANCE && fast.worstError > 0, `probes: ${fast.worstError}`);
+      const embedding = embeddingOf(5);
+      const mask = Float32Array.from({ length: 65536 }, (_, i) => Math.sin(i * 0.003) * 4);
+      let differ = 0;
+      for (const [coords, labels] of [[[310, 220, 0, 0], [1, -1]], [[100, 120, 900, 800], [2, 3]], [[500, 500, 100, 120, 900, 800], [0, 2, 3]]]) {
+        const n = labels.length;
+        const prompt = { point_coords: new ort.Tensor('float32', Float32Array.from(coords), [1, n, 2]), point_labels: new ort.Tensor('float32', Float32Array.from(labels), [1, n]) };
+        for (const maskInput of [undefined, mask]) {
+          const want = await whole.run(embedding, maskInput, prompt, ['iou_predictions', 'low_res_masks']);
+          const got = await runner.run(embedding, maskInput, prompt, ['iou_predictions', 'low_res_masks']);
+          for (const k of ['iou_predictions', 'low_res_masks']) {
+            const x = want[k].data as Float32Array, y = got[k].data as Float32Array;
+            const range = x.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
+            const tol = REASSOCIATION_TOLERANCE * range;
+            x.forEach((v, i) => {
+              assert.ok(Math.abs(v - y[i]) <= tol, `${k}[${i}]: ${y[i]}, the whole decoder gives ${v} (${n} points, mask ${!!maskInput})`);
+              if (v !== y[i]) differ++;
+              if (k === 'low_res_masks' && (v > 0) !== (y[i] > 0)) assert.ok(Math.abs(v) <= tol, `a mask pixel flipped at logit ${v}`);
+            });
+          }
+        }
+      }
+      assert.ok(differ > 0, 'not bit-exact (it is the reassociated part that ran)');
+      // A click with more points than it gains on runs the exact part: bit-identical.
+      const n = 12;
+      const prompt = { point_coords: new ort.Tensor('float32', Float32Array.from({ length: 2 * n }, (_, i) => (50 + 83 * i) % 1024), [1, n, 2]), point_labels: new ort.Tensor('float32', Float32Array.from({ length: n }, (_, i) => i % 2), [1, n]) };
+      const want = await whole.run(embedding, undefined, prompt, ['low_res_masks']);
+      const got = await runner.run(embedding, undefined, prompt, ['low_res_masks']);
+      assertSameFloats(want.low_res_masks.data as Float32Array, got.low_res_masks.data as Float32Array, `low_res_masks, ${n} points`);
     } finally {
       await runner.release();
       await whole.release();
