@@ -223,7 +223,10 @@ export class CocoCustomDocument implements vscode.CustomDocument {
       ? `${name} changed on disk since its unsaved viewer edits were backed up, so they were not replayed onto it.`
       : `The unsaved viewer edits of ${name} could not be restored: ${restored}`;
     void askAboutBackup(this.uri, this.backupProblem, backup);
-    return CocoEditorModel.load(disk, this.uri.fsPath, { signal: this.abort.signal, parse: parseOffThread });
+    const model = await CocoEditorModel.load(disk, this.uri.fsPath, { signal: this.abort.signal, parse: parseOffThread });
+    // The file as it is on disk, nothing replayed on it: a big one is viewed from disk.
+    if (this.lastRead?.bytes === disk) this.viewFromDisk(model, this.lastRead.stat);
+    return model;
   }
 
   progress(fraction: number, message: string): void {

@@ -348,6 +348,7 @@ for (const mode of byteModes) describe(`the viewer follows the file, fixes carry
     const m = await restored.model;
     assert.equal(Buffer.from(m.bytes()).toString(), want, 'the edits replayed on the file');
     assert.equal(m.isDirty, true);
+    assert.equal(m.holdsBytes, true, 'edits replayed: the bytes are kept');
   });
 
   it('a backup of a file that changed since: the user is told, and the file is shown as it is (edits not put on other bytes)', async () => {
@@ -363,6 +364,7 @@ for (const mode of byteModes) describe(`the viewer follows the file, fixes carry
     assert.deepEqual(m.categories().map((c) => c.name), ['kitten']);
     assert.equal(m.annotationCount(), 3);
     assert.ok(__mock.state.messages.some((m2) => /changed on disk since its unsaved viewer edits were backed up/.test(m2.message)));
+    assert.equal(m.holdsBytes, mode.residentMaxBytes > 0, 'the file as on disk, nothing replayed: a big one is viewed from disk');
   });
   describe('text and viewer stay one (viewer edits mirrored into the open JSON text)', () => {
     /** The viewer open with the JSON text beside it, both on the file as read. */
