@@ -177,8 +177,16 @@ export class CocoCustomDocument implements vscode.CustomDocument {
   async fileBytes(): Promise<Uint8Array | undefined> {
     await this.bytes;
     const read = this.lastRead;
-    if (!read) return undefined;
-    return sameStat(await statOf(this.uri.fsPath), read.stat) ? read.bytes : undefined;
+    if (read) return sameStat(await statOf(this.uri.fsPath), read.stat) ? read.bytes : undefined;
+    // A big file viewed from disk keeps no bytes: read for this check into shared memory, as the
+    // viewer's read was (the worker takes them without a copy, the check runs as it did), and
+    // kept by nothing once the check is done.
+    const model = await this.model.catch(() => undefined);
+    const file = this.uri.fsPath;
+    const before = await statOf(file);
+    if (!model || model.holdsBytes || model.baseSource !== 'disk' || !sameStat(before, this.disk)) return undefined;
+    const bytes = await readFileShared(file, this.abort.signal).catch(() => undefined);
+    return bytes && bytes.length === before!.size && sameStat(await statOf(file), before) ? bytes : undefined;
   }
 
   private async load(from: vscode.Uri): Promise<CocoEditorModel> {

@@ -108,6 +108,11 @@ describe('a big file viewed from disk: no copy of its bytes while viewed, read b
     assert.equal(read.deref(), undefined, 'the bytes as read are garbage: no reference is left (model, document, check, preview)');
     // Still readable: another image request reads from disk again.
     assert.deepEqual(areas(await p.web.request('getImage', { index: 0 })), [-5, 10, -7]);
+    // A later check of the file (the Check commands) is handed the file read into shared memory, as before; nothing keeps them.
+    const again = await api.service.check(uri, {});
+    assert.equal(again!.bytesFrom, 'shared');
+    assert.equal(again!.problems.length, 2);
+    assert.equal(model.holdsBytes, false);
   });
 
   it('the first edit reads the file back (checked): the save changes only the edited numbers; the bytes are kept from then on', async () => {
