@@ -11,7 +11,8 @@
  * - `gridIndex`, `problemIndex`, `recheck`, `viewerPayloads`: what the webview asks for.
  */
 import type { CocoDocument } from '../core/coco/document';
-import { parseLazy } from './lazyDocument';
+import { byteLengthOf, holdsBytes, LazyCocoDocument, parseLazy } from './lazyDocument';
+import { OutsideChangeError, type ByteSource } from './byteSource';
 import type { Fingerprint } from '../core/edits/fingerprint';
 import type { ByteEdit } from '../core/problems';
 import type { OutcomeProblem } from '../node/checkWorkerProtocol';
@@ -19,7 +20,7 @@ import type { EditOp, GridCell, GridQuery, Id, ImageInfo, ImagePayload, InitPayl
 import { AnnotationState } from './annotationState';
 import { bytesAsLoaded, replayedEdit, serializeEdits, type EditBackup, type SerializedEdit } from './backup';
 import { fingerprintOf, invertEdits, knownFingerprint, overrideByteEdits, parseDocument, pendingBytes, type LoadOptions } from './documentBytes';
-import { prepareBaseEdit, prepareEdit } from './editOps';
+import { prepareBaseEdit, prepareEdit, STALE_FIX } from './editOps';
 import { EditStack } from './editStack';
 import type { AnnotationEdit, BaseEdit, BaseSource, CreateEdit, ImageSource, ModelEdit } from './editTypes';
 import { GridIndex } from './gridIndex';
@@ -38,6 +39,7 @@ export { parseLazyAsync } from './lazyDocument';
 export { STALE_FIX } from './editOps';
 export { FULL_RECHECK_MAX_BYTES, type RecheckInput, type RecheckResult, type RecheckedProblem } from './recheck';
 export { NOT_ON_DISK } from './savedFile';
+export { OutsideChangeError, RESIDENT_MAX_BYTES, type ByteSource } from './byteSource';
 
 export class CocoEditorModel {
   private readonly state: AnnotationState;
@@ -102,6 +104,49 @@ export class CocoEditorModel {
 
   /** After revert: the file as on disk, no overrides, nothing to undo here. */
   reset(base: CocoDocument): void { this.reload(base, 'disk'); }
+
+  // -------------------------------------------------------------------------
+  // Where the bytes are
+
+  /** The length of the base's bytes (kept in memory or not). */
+  get size(): number { return byteLengthOf(this.state.base); }
+
+  /** Whether the base's bytes are in memory (false: a big file viewed, read from disk on demand). */
+  get holdsBytes(): boolean { return holdsBytes(this.state.base); }
+
+  /**
+   * While the file is only viewed, the base lets its bytes go and reads what it shows from
+   * `source` (the file on disk, checked to be the bytes as loaded). Only a base as loaded, with
+   * nothing edited on it: false (and nothing changes) otherwise.
+   */
+  releaseBytes(source: ByteSource): boolean {
+    const base = this.state.base;
+    if (!(base instanceof LazyCocoDocument) || this.stack.edits.length > 0 || this.state.isDirtyVsBase) return false;
+    if (source.fingerprint !== this.baseFingerprint || source.length !== base.byteLength) return false;
+    base.releaseBytes(source);
+    return true;
+  }
+
+  /**
+   * The base's bytes in memory again before anything needs them whole (an edit, a fix, a save):
+   * the file read back and checked against the fingerprint of the bytes as loaded. A string says
+   * why not: the file changed on disk (the viewer then reloads it; nothing is applied at offsets
+   * of other bytes).
+   */
+  async ensureBytes(signal?: AbortSignal): Promise<string | undefined> {
+    for (;;) {
+      const base = this.state.base;
+      if (!(base instanceof LazyCocoDocument) || base.holdsBytes) return undefined;
+      try {
+        await base.loadBytes(signal);
+      } catch (e) {
+        if (e instanceof OutsideChangeError) return e.message;
+        throw e;
+      }
+      // Reloaded meanwhile: the new base's bytes then.
+      if (this.state.base === base) return undefined;
+    }
+  }
 
   // -------------------------------------------------------------------------
   // Reading (for the webview)
@@ -170,7 +215,11 @@ export class CocoEditorModel {
    * A quick fix's byte edits (ranges of the base bytes) as an edit of the base.
    * A string says why not (there are unsaved annotation edits: the ranges would be off).
    */
-  prepareByteEdits(label: string, edits: readonly ByteEdit[], from: Fingerprint | undefined): Promise<BaseEdit | string> {
+  async prepareByteEdits(label: string, edits: readonly ByteEdit[], from: Fingerprint | undefined): Promise<BaseEdit | string> {
+    // A fix offered for other bytes is refused before the file is read back for it.
+    if (!this.state.isDirtyVsBase && (from === undefined || from !== this.baseFingerprint)) return STALE_FIX;
+    const unavailable = await this.ensureBytes();
+    if (unavailable) return unavailable;
     return prepareBaseEdit(this.state, this.fileName, label, edits, from, this.parse);
   }
 

@@ -6,13 +6,16 @@
  * same (their place and `id` kept); categories, licenses and `info` stay parsed (small).
  *
  * On the 455 MB benchmark file the host then keeps the bytes plus ~100 MB, not the bytes plus
- * ~750 MB of objects. `annotationEntries` and `imageEntries` still read as arrays of `Located`
+ * ~750 MB of objects. A big file that is only viewed lets its bytes go too (`releaseBytes`): each
+ * value is then read from disk through a `ByteSource` (byteSource.ts) when it is parsed, and the
+ * whole file is read back (`loadBytes`, checked against its fingerprint) before the first edit. `annotationEntries` and `imageEntries` still read as arrays of `Located`
  * (Proxies over the columns), so code written for `CocoDocument` runs unchanged; what walks every annotation on the
  * host reads the columns instead.
  */
 import { CocoDocument, ROOT_ARRAY_KEY, type IdKey, type JsonKind, type JsonObject, type Located, type ParseIssue, type Section } from '../core/coco/document';
 import { DocumentBuilder, scanInSlices, Scanner, type ParseAsyncOptions, type ParseOptions } from '../core/coco/parse';
 import type { DocumentSink } from '../node/parallelLoad';
+import type { ByteSource } from './byteSource';
 import {
   AnnotationColumns, ColumnsBuilder, ImageColumns, ImageColumnsBuilder, INVALID, NON_FINITE, transferList,
   type AnnotationColumnsData, type HasColumns, type ImageColumnsData,
@@ -63,11 +66,18 @@ type Parts = Omit<ConstructorParameters<typeof CocoDocument>[0], 'annotations' |
 export class LazyCocoDocument extends CocoDocument implements HasColumns {
   private readonly cache = new Map<number, unknown>();
   private readonly imageCache = new Map<number, unknown>();
-  private readonly parser: DocumentBuilder;
+  /** The parser over the bytes while they are kept (made on first use). */
+  private parser?: DocumentBuilder;
+  /** Where the bytes are read from while they are not kept (releaseBytes). */
+  private source?: ByteSource;
+  private loading?: Promise<void>;
   /** Set by the constructor (the entries Proxies read them). */
   readonly columns: AnnotationColumns;
   readonly imageColumns: ImageColumns;
   private readonly rootArray: boolean;
+  private readonly opts: ParseOptions;
+  /** Times the whole file was read on this thread in one go because something asked for `bytes` while they were not kept (tests: viewing never does). */
+  wholeReadsSync = 0;
 
   constructor(parts: Parts, columns: AnnotationColumns, imageColumns: ImageColumns, rootArray: boolean, opts: ParseOptions) {
     // The entries make their Located from `this`, which exists once super() returns (they are read only later).
@@ -81,7 +91,44 @@ export class LazyCocoDocument extends CocoDocument implements HasColumns {
     this.columns = columns;
     this.imageColumns = imageColumns;
     this.rootArray = rootArray;
-    this.parser = new DocumentBuilder(parts.bytes, opts);
+    this.opts = opts;
+  }
+
+  /**
+   * The file's bytes. While they are not kept (releaseBytes) this reads the whole file again on
+   * this thread, checked against its fingerprint (throws OutsideChangeError when it changed):
+   * a last resort for a caller that needs them at once; the editor awaits `loadBytes` first.
+   */
+  override get bytes(): Uint8Array {
+    const held = this.heldBytes;
+    if (held) return held;
+    this.wholeReadsSync++;
+    return (this.heldBytes = this.source!.readAllSync());
+  }
+
+  /** Whether the bytes are in memory (else they are read from disk on demand). */
+  get holdsBytes(): boolean { return this.heldBytes !== undefined; }
+
+  /** The length of the bytes, kept or not. */
+  get byteLength(): number { return this.heldBytes?.length ?? this.source!.length; }
+
+  /**
+   * Lets the bytes go: from now on each value is read from `source` (the same bytes, on disk)
+   * when it is parsed. `source` must describe these bytes (same length and fingerprint).
+   */
+  releaseBytes(source: ByteSource): void {
+    if (source.length !== this.byteLength) throw new Error(`a source of ${source.length} bytes for a document of ${this.byteLength}`);
+    this.source = source;
+    this.heldBytes = undefined;
+    this.parser = undefined;
+  }
+
+  /** Keeps the bytes again: the whole file read back and checked against its fingerprint (rejects with OutsideChangeError). */
+  loadBytes(signal?: AbortSignal): Promise<void> {
+    if (this.heldBytes) return Promise.resolve();
+    const source = this.source!;
+    this.loading ??= source.readAll(signal).then((b) => { this.heldBytes ??= b; }).finally(() => { this.loading = undefined; });
+    return this.loading;
   }
 
   entryAt(i: number): Located { return new LazyLocated((k) => this.annotationValue(k), i, this.columns.start(i), this.columns.end(i)); }
@@ -110,7 +157,13 @@ export class LazyCocoDocument extends CocoDocument implements HasColumns {
   }
 
   private parse(start: number, end: number, flags: number, base: (string | number)[], depthAbove: number): unknown {
-    return flags & INVALID ? undefined : this.parser.parseValue(start, end, base, depthAbove, (flags & NON_FINITE) !== 0);
+    if (flags & INVALID) return undefined;
+    const nf = (flags & NON_FINITE) !== 0;
+    const held = this.heldBytes;
+    if (held) return (this.parser ??= new DocumentBuilder(held, this.opts)).parseValue(start, end, base, depthAbove, nf);
+    // Not kept: this one element's bytes from disk (the same parse, over a buffer of its own).
+    const bytes = this.source!.range(start, end);
+    return new DocumentBuilder(bytes, this.opts).parseValue(0, bytes.length, base, depthAbove, nf);
   }
 
   override imagesWithId(id: IdKey): Located[] { return this.imageColumns.withId(id).map((i) => this.imageEntryAt(i)); }
@@ -222,6 +275,16 @@ export function lazyDocumentFromData(bytes: Uint8Array, data: LazyDocumentData, 
 
 /** A sink for node/parallelLoad (the scan on a second thread) that makes a lazy document. */
 export const lazySink = (bytes: Uint8Array, opts: ParseOptions = {}): DocumentSink => new LazyBuilder(bytes, opts);
+
+/** The length of a document's bytes, without reading them when they are not kept. */
+export function byteLengthOf(doc: CocoDocument): number {
+  return doc instanceof LazyCocoDocument ? doc.byteLength : doc.bytes.length;
+}
+
+/** Whether a document's bytes are in memory (false: a lazy document reading them from disk). */
+export function holdsBytes(doc: CocoDocument): boolean {
+  return !(doc instanceof LazyCocoDocument) || doc.holdsBytes;
+}
 
 /** `parseCoco` for the editor: the same document, its annotations kept as columns. */
 export function parseLazy(bytes: Uint8Array, opts: ParseOptions = {}): CocoDocument {

@@ -14,6 +14,7 @@ import { applyByteEdits } from '../core/edits/applyByteEdits';
 import type { ByteEdit } from '../core/problems';
 import { PER_ANNOTATION_RULES } from './geometryEdits';
 import { idKeyString } from './jsonValues';
+import { byteLengthOf } from './lazyDocument';
 
 /** Above this the re-check after an edit looks at the edited annotations alone (no re-parse of the file). */
 export const FULL_RECHECK_MAX_BYTES = 50 * 1024 * 1024;
@@ -61,7 +62,7 @@ export function recheckInput(state: AnnotationState, generation: number, indices
   const ids = new Map<string, number>();
   for (const w of want) ids.set(idKeyString(w.a!.value.id), w.index);
   const version = state.version;
-  if (state.base.bytes.length <= fullMaxBytes) return { version, generation, bytes: state.base.bytes, edits: overrideByteEdits(state), mini: false, ids, indices: want.map((w) => w.index) };
+  if (byteLengthOf(state.base) <= fullMaxBytes) return { version, generation, bytes: state.base.bytes, edits: overrideByteEdits(state), mini: false, ids, indices: want.map((w) => w.index) };
   const anns = want.map((w) => {
     const a = w.a!;
     const v: JsonObject = { ...a.value };

@@ -442,6 +442,9 @@ export class EditorSession {
     const model = await this.ready();
     await this.o.beforeAction?.();
     if (this.o.readonly) return { ok: false, message: 'This workspace is not trusted: the file is read-only.' };
+    // A big file viewed from disk: its bytes read back (and checked) before its first edit.
+    const unavailable = await model.ensureBytes();
+    if (unavailable) return { ok: false, message: unavailable };
     if (generation !== undefined && generation !== model.generation) return { ok: false, message: STALE_VIEW };
     const refusal = this.o.editRefusal?.(model);
     if (refusal) return { ok: false, message: refusal };

@@ -15,7 +15,7 @@ import { abortError } from '../core/coco/parse';
 import { rememberFingerprint } from '../editor/documentBytes';
 import { lazyDocumentFromData, lazySink } from '../editor/lazyDocument';
 import { COLUMNS_PROTOCOL, type ColumnsWorkerData, type ColumnsWorkerMessage } from './columnsProtocol';
-import { parseSharedParallel, takeLines, workerSource, type ParallelLoadOptions, type Started } from './parallelLoad';
+import { adoptLinesLater, parseSharedParallel, workerSource, type ParallelLoadOptions, type Started } from './parallelLoad';
 import { CTL_LINES, CTL_SLOTS, CTL_STATE } from './parallelLoadProtocol';
 
 export interface ColumnsLoadOptions extends ParallelLoadOptions {
@@ -108,7 +108,7 @@ export async function parseColumnsOffThread(bytes: Uint8Array, opts: ColumnsLoad
   }
   const { doc } = outcome;
   // The worker goes on to the line checkpoints; the document takes them on its first line lookup.
-  doc.lines.adoptLater(() => takeLines(started));
+  adoptLinesLater(doc, started);
   opts.onBuilt?.({ on: 'worker' });
   opts.onProgress?.(1);
   return doc;

@@ -209,7 +209,7 @@ export async function loadCocoParallel(path: string, opts: ParallelLoadOptions =
     if (!doc) giveUp();
   }
   if (doc) {
-    doc.lines.adoptLater(() => takeLines(started));
+    adoptLinesLater(doc, started);
     if (opts.ruleFacts) offerSegmentationFacts(doc, () => takeFacts(started, doc!));
     return doc;
   }
@@ -259,7 +259,7 @@ export async function parseSharedParallel(bytes: Uint8Array, opts: ParallelLoadO
     }
   }
   if (doc) {
-    doc.lines.adoptLater(() => takeLines(started));
+    adoptLinesLater(doc, started);
     return doc;
   }
   opts.onThreads?.({ threads: 1, batches: 0, reason: 'the worker failed' });
@@ -268,6 +268,15 @@ export async function parseSharedParallel(bytes: Uint8Array, opts: ParallelLoadO
 
 /** Longest wait for the worker's line checkpoints before building them here (a safety net: they take ~1 s per 300 MB). */
 const LINES_WAIT_MS = 30_000;
+
+/**
+ * The document takes the worker's line checkpoints on its first line lookup. Made here, not in
+ * the loader: a closure there would share the loader's scope, which holds the file's bytes, and
+ * keep them alive as long as the lookup is pending (the viewer of a big file lets its bytes go).
+ */
+export function adoptLinesLater(doc: CocoDocument, started: Started): void {
+  doc.lines.adoptLater(() => takeLines(started));
+}
 
 /**
  * The line checkpoints the worker computes after 'end', taken synchronously when the first

@@ -84,7 +84,12 @@ export interface CocoDocumentParts {
 type IndexName = 'images' | 'annotations' | 'categories' | 'annotationsByImage' | 'annotationsByCategory';
 
 export class CocoDocument {
-  readonly bytes: Uint8Array;
+  /**
+   * The file's bytes. Kept in `heldBytes`; a subclass may let them go and give them back on
+   * demand (the editor's lazy document of a big file reads from disk while it is only viewed).
+   */
+  get bytes(): Uint8Array { return this.heldBytes!; }
+  protected heldBytes: Uint8Array | undefined;
   readonly path?: string;
   readonly rootKind: JsonKind | undefined;
   readonly sections: ReadonlyMap<string, Section>;
@@ -100,7 +105,7 @@ export class CocoDocument {
   private readonly byId: Partial<Record<IndexName, Map<IdKey, number[]>>> = {};
 
   constructor(parts: CocoDocumentParts) {
-    this.bytes = parts.bytes;
+    this.heldBytes = parts.bytes;
     this.path = parts.path;
     this.rootKind = parts.rootKind;
     this.sections = parts.sections;
@@ -110,7 +115,8 @@ export class CocoDocument {
     this.licenseEntries = parts.licenses;
     this.infoEntry = parts.info;
     this.parseIssues = parts.parseIssues;
-    this.lines = new LineIndex(parts.bytes);
+    // Through `bytes`, not the buffer itself: the index holds no reference to the bytes.
+    this.lines = new LineIndex(() => this.bytes);
   }
 
   /** False when the bytes are not JSON at all: nothing else can be trusted. */

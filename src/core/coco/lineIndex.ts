@@ -56,7 +56,16 @@ export class LineIndex {
   /** Where checkpoints still being computed elsewhere can be fetched from (adoptLater). */
   private pending?: () => LineCheckpoints | undefined;
 
-  constructor(private readonly bytes: Uint8Array) {}
+  /**
+   * `bytes`, or a function that gives them when a lookup needs them: the editor's document may
+   * not keep its file's bytes while it is viewed (it reads them from disk on demand).
+   */
+  constructor(private readonly source: Uint8Array | (() => Uint8Array)) {}
+
+  private get bytes(): Uint8Array {
+    const s = this.source;
+    return typeof s === 'function' ? s() : s;
+  }
 
   /** Number of lines ('\n' count + 1). */
   get lineCount(): number {

@@ -12,6 +12,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { writeFileAtomic } from '../../node/atomicWrite';
 import { readFileShared } from '../../node/sharedBytes';
+import { FileByteSource } from '../../node/fileByteSource';
 import { parseColumnsOffThread } from '../../node/columnsLoad';
 import { PARALLEL_FROM_BYTES } from '../../node/loadCoco';
 import type { CocoDocument } from '../../core/coco/document';
@@ -25,7 +26,7 @@ import { readSettings, type CheckService, type CheckState } from '../checkServic
 import { targetCocoUri } from '../activeFile';
 import { PER_ANNOTATION_RULES } from '../../editor/geometryEdits';
 import { pickCategory, toWorkspaceEdit, withChoice } from '../codeActions';
-import { CocoEditorModel, STALE_FIX, fingerprintOf, isEditBackup, parseDocument, parseLazyAsync, type EditBackup, type ImageSource, type LoadOptions, type ModelEdit } from '../../editor/editorModel';
+import { CocoEditorModel, RESIDENT_MAX_BYTES, STALE_FIX, isEditBackup, parseDocument, parseLazyAsync, type EditBackup, type ImageSource, type LoadOptions, type ModelEdit } from '../../editor/editorModel';
 import { fingerprintAsync, fingerprintLength } from '../../core/edits/fingerprint';
 import { editorHtml } from './html';
 import { registerLinks } from './links';
@@ -63,6 +64,12 @@ export const COCO_EDITOR_ANY_JSON_VIEW_TYPE = 'labelscope.cocoEditor.json';
 
 type Listener = (fraction: number, message: string) => void;
 
+/**
+ * Files over `residentMaxBytes` are read from disk on demand while they are only viewed (the
+ * viewer keeps their columns, not their bytes); a setting object so that tests can lower it.
+ */
+export const viewerBytes = { residentMaxBytes: RESIDENT_MAX_BYTES };
+
 /** Files above this show their first image (found by byte search) before the full parse is done. */
 export const PREVIEW_ABOVE_BYTES = 16 * 1024 * 1024;
 
@@ -87,9 +94,13 @@ const sameStat = (a: DiskStat | undefined, b: DiskStat | undefined) => !!a && !!
 
 export class CocoCustomDocument implements vscode.CustomDocument {
   readonly model: Promise<CocoEditorModel>;
-  /** Raw bytes as soon as they are read (for the preview of big files). */
+  /** Raw bytes as soon as they are read (for the preview of big files; undefined once a big file's model lets them go). */
   private bytesReady!: (b: Uint8Array | undefined) => void;
-  readonly bytes = new Promise<Uint8Array | undefined>((r) => { this.bytesReady = r; });
+  private bytesRead = new Promise<Uint8Array | undefined>((r) => { this.bytesReady = r; });
+  get bytes(): Promise<Uint8Array | undefined> { return this.bytesRead; }
+  private readonly staleEmitter = new vscode.EventEmitter<void>();
+  /** A read from disk of a big file being viewed found it changed (the provider reloads it). */
+  readonly onBytesStale = this.staleEmitter.event;
   private readonly abort = new AbortController();
   private readonly progressListeners = new Set<Listener>();
   private lastProgress: [number, string] = [0, 'Reading…'];
@@ -123,7 +134,7 @@ export class CocoCustomDocument implements vscode.CustomDocument {
       const stat = from.toString() === this.uri.toString() ? await statOf(from.fsPath) : undefined;
       // Into shared memory: the check worker reads these same bytes (no second copy, no clone).
       const bytes = await readFileShared(from.fsPath, this.abort.signal);
-      if (stat) { this.disk = stat; this.readFromDisk(bytes, stat); }
+      if (stat) { this.disk = stat; this.readFromDisk(bytes, stat, true); }
       return bytes;
     } catch (e) { this.bytesReady(undefined); throw e; }
   }
@@ -131,9 +142,31 @@ export class CocoCustomDocument implements vscode.CustomDocument {
   /** The file's bytes as last read here, and the stat they were read at (see fileBytes). */
   private lastRead?: { bytes: Uint8Array; stat: DiskStat };
 
-  /** Bytes just read from the file (at `stat`); undefined: what this document holds is not the file's bytes any more. */
-  readFromDisk(bytes: Uint8Array | undefined, stat?: DiskStat): void {
-    this.lastRead = bytes && stat ? { bytes, stat } : undefined;
+  /**
+   * Bytes just read from the file (at `stat`); undefined: what this document holds is not the
+   * file's bytes any more. A big file's are kept only by the first read, for its check on open
+   * (`letReadGo` after it).
+   */
+  readFromDisk(bytes: Uint8Array | undefined, stat?: DiskStat, forCheckOnOpen = false): void {
+    this.lastRead = bytes && stat && (forCheckOnOpen || bytes.length <= viewerBytes.residentMaxBytes) ? { bytes, stat } : undefined;
+  }
+
+  /** The check on open has its bytes (or needs none): a big file's read is let go. */
+  letReadGo(): void {
+    if (this.lastRead && this.lastRead.bytes.length > viewerBytes.residentMaxBytes) this.lastRead = undefined;
+  }
+
+  /**
+   * A big file only viewed: the model's base lets its bytes go and reads what the viewer shows
+   * from the file, guarded by the stat it was read at and the fingerprint of the bytes as loaded
+   * (editor/byteSource.ts). Its first edit, a fix or a save reads the file back whole.
+   */
+  viewFromDisk(model: CocoEditorModel, stat: DiskStat | undefined): void {
+    if (!stat || stat.size !== model.size || model.size <= viewerBytes.residentMaxBytes) return;
+    if (!model.releaseBytes(new FileByteSource(this.uri.fsPath, stat, model.baseFingerprint, () => this.staleEmitter.fire()))) return;
+    // The promise of the bytes as read (and its resolver, which holds it) let go too.
+    this.bytesRead = Promise.resolve(undefined);
+    this.bytesReady = () => undefined;
   }
 
   /**
@@ -144,8 +177,16 @@ export class CocoCustomDocument implements vscode.CustomDocument {
   async fileBytes(): Promise<Uint8Array | undefined> {
     await this.bytes;
     const read = this.lastRead;
-    if (!read) return undefined;
-    return sameStat(await statOf(this.uri.fsPath), read.stat) ? read.bytes : undefined;
+    if (read) return sameStat(await statOf(this.uri.fsPath), read.stat) ? read.bytes : undefined;
+    // A big file viewed from disk keeps no bytes: read for this check into shared memory, as the
+    // viewer's read was (the worker takes them without a copy, the check runs as it did), and
+    // kept by nothing once the check is done.
+    const model = await this.model.catch(() => undefined);
+    const file = this.uri.fsPath;
+    const before = await statOf(file);
+    if (!model || model.holdsBytes || model.baseSource !== 'disk' || !sameStat(before, this.disk)) return undefined;
+    const bytes = await readFileShared(file, this.abort.signal).catch(() => undefined);
+    return bytes && bytes.length === before!.size && sameStat(await statOf(file), before) ? bytes : undefined;
   }
 
   private async load(from: vscode.Uri): Promise<CocoEditorModel> {
@@ -162,6 +203,7 @@ export class CocoCustomDocument implements vscode.CustomDocument {
       onProgress: (f) => this.progress(f, `Parsing ${mb} MB… ${Math.round(f * 100)}%`),
     });
     this.progress(1, `Loaded in ${Date.now() - t0} ms`);
+    if (this.lastRead?.bytes === bytes) this.viewFromDisk(model, this.lastRead.stat);
     return model;
   }
 
@@ -189,7 +231,10 @@ export class CocoCustomDocument implements vscode.CustomDocument {
       ? `${name} changed on disk since its unsaved viewer edits were backed up, so they were not replayed onto it.`
       : `The unsaved viewer edits of ${name} could not be restored: ${restored}`;
     void askAboutBackup(this.uri, this.backupProblem, backup);
-    return CocoEditorModel.load(disk, this.uri.fsPath, { signal: this.abort.signal, parse: parseOffThread });
+    const model = await CocoEditorModel.load(disk, this.uri.fsPath, { signal: this.abort.signal, parse: parseOffThread });
+    // The file as it is on disk, nothing replayed on it: a big one is viewed from disk.
+    if (this.lastRead?.bytes === disk) this.viewFromDisk(model, this.lastRead.stat);
+    return model;
   }
 
   progress(fraction: number, message: string): void {
@@ -214,6 +259,7 @@ export class CocoCustomDocument implements vscode.CustomDocument {
     this.abort.abort();
     this.onDisposeEmitter.fire();
     this.onDisposeEmitter.dispose();
+    this.staleEmitter.dispose();
   }
 }
 
@@ -260,16 +306,21 @@ export class CocoEditorProvider implements vscode.CustomEditorProvider<CocoCusto
    * first image is not slowed down); the viewer and the status bar show its progress, with Cancel.
    */
   private async checkOnOpen(document: CocoCustomDocument, always = false): Promise<void> {
-    const checks = this.checks;
-    if (!checks) return;
-    await document.model.catch(() => undefined);
-    const uri = document.uri;
-    if (!always && (checks.outcomeFor(uri) || checks.isPending(uri) || checks.stateFor(uri)?.kind === 'cancelled')) return;
-    // The viewer's unsaved edits are checked as the bytes a save would write (files up to 50 MB).
-    const model = await document.model.catch(() => undefined);
-    if (always && model?.isDirty && model.base.bytes.length <= MAX_TEXT_BYTES) { await this.refreshDiagnostics(document, false, true); return; }
-    const text = openTextDocument(uri);
-    await checks.check(uri, { text: text?.isDirty ? text.getText() : undefined, version: text?.version, size: (await statOf(uri.fsPath))?.size ?? 0 });
+    try {
+      const checks = this.checks;
+      if (!checks) return;
+      await document.model.catch(() => undefined);
+      const uri = document.uri;
+      if (!always && (checks.outcomeFor(uri) || checks.isPending(uri) || checks.stateFor(uri)?.kind === 'cancelled')) return;
+      // The viewer's unsaved edits are checked as the bytes a save would write (files up to 50 MB).
+      const model = await document.model.catch(() => undefined);
+      if (always && model?.isDirty && model.size <= MAX_TEXT_BYTES) { await this.refreshDiagnostics(document, false, true); return; }
+      const text = openTextDocument(uri);
+      await checks.check(uri, { text: text?.isDirty ? text.getText() : undefined, version: text?.version, size: (await statOf(uri.fsPath))?.size ?? 0 });
+    } finally {
+      // A big file's bytes as read went to this check (shared with its worker) and now go.
+      if (!always) document.letReadGo();
+    }
   }
 
   // -------------------------------------------------------------------------
@@ -285,9 +336,16 @@ export class CocoEditorProvider implements vscode.CustomEditorProvider<CocoCusto
     const file = document.uri.fsPath;
     let diskTimer: ReturnType<typeof setTimeout> | undefined;
     let textTimer: ReturnType<typeof setTimeout> | undefined;
+    // Set when a read of a big file viewed from disk found it changed: it reloads even if its stat looks the same.
+    let stale = false;
     const onDisk = () => {
       if (diskTimer) clearTimeout(diskTimer);
-      diskTimer = setTimeout(() => { diskTimer = undefined; void this.serialize(document, () => this.diskChanged(document)); }, FOLLOW_DEBOUNCE_MS);
+      diskTimer = setTimeout(() => {
+        diskTimer = undefined;
+        const bytesStale = stale;
+        stale = false;
+        void this.serialize(document, () => (bytesStale ? this.bytesStale(document) : this.diskChanged(document)));
+      }, FOLLOW_DEBOUNCE_MS);
     };
     const onText = () => {
       if (textTimer) clearTimeout(textTimer);
@@ -304,6 +362,9 @@ export class CocoEditorProvider implements vscode.CustomEditorProvider<CocoCusto
       vscode.workspace.onDidOpenTextDocument((d) => { if (d.uri.toString() === key) void this.mirrorToText(document, true); }),
       // The text closed unsaved: what the viewer took from it is not the file any more.
       vscode.workspace.onDidCloseTextDocument((d) => { if (d.uri.toString() === key) onDisk(); }),
+      // A big file viewed from disk: a read found the file changed (its watcher may not have fired yet, or
+      // the change kept the size and mtime): reloaded now.
+      document.onBytesStale(() => { stale = true; onDisk(); }),
     ];
     return new vscode.Disposable(() => {
       if (diskTimer) clearTimeout(diskTimer);
@@ -343,6 +404,13 @@ export class CocoEditorProvider implements vscode.CustomEditorProvider<CocoCusto
     await this.conflict(document, 'disk', stat);
   }
 
+  /** A big file viewed from disk is not the bytes as loaded any more: nothing of the viewer's is unsaved on it, so it reloads. */
+  private async bytesStale(document: CocoCustomDocument): Promise<void> {
+    const model = await document.model;
+    if (model.isDirty || model.holdsBytes) { await this.diskChanged(document); return; }
+    if (await statOf(document.uri.fsPath)) await this.reloadFromDisk(document);
+  }
+
   private async textChanged(document: CocoCustomDocument): Promise<void> {
     const model = await document.model;
     await document.mirroring;
@@ -379,7 +447,7 @@ export class CocoEditorProvider implements vscode.CustomEditorProvider<CocoCusto
   private async mirrorNow(document: CocoCustomDocument, opened: boolean): Promise<void> {
     const model = await document.model;
     const text = openTextDocument(document.uri);
-    if (!text || model.base.bytes.length > MAX_TEXT_BYTES) { document.mirrored = undefined; return; }
+    if (!text || model.size > MAX_TEXT_BYTES) { document.mirrored = undefined; return; }
     const edits = model.byteEdits();
     if (opened && document.mirrored?.version !== text.version) {
       // Known when it is the viewer's base (the file as the viewer read it), or already holds the
@@ -445,18 +513,18 @@ export class CocoEditorProvider implements vscode.CustomEditorProvider<CocoCusto
   private async reloadFromDisk(document: CocoCustomDocument): Promise<void> {
     const stat = await statOf(document.uri.fsPath);
     const bytes = await readFileShared(document.uri.fsPath);
-    await this.reloadFrom(document, bytes, 'disk');
+    await this.reloadFrom(document, bytes, 'disk', stat);
     document.disk = stat;
     document.acceptedDisk = undefined;
     document.readFromDisk(bytes, stat);
   }
 
-  private async reloadFrom(document: CocoCustomDocument, bytes: Uint8Array, source: 'disk' | 'text'): Promise<void> {
+  private async reloadFrom(document: CocoCustomDocument, bytes: Uint8Array, source: 'disk' | 'text', stat?: DiskStat): Promise<void> {
     const model = await document.model;
     // The same bytes as the viewer holds (the text reloaded after the viewer's own save, a touch): keep
-    // the model and its undo stack.
-    const mine = model.isDirtyVsBase ? model.bytes() : model.base.bytes;
-    if (bytes.length === mine.length && (await fingerprintAsync(bytes)) === (model.isDirtyVsBase ? await fingerprintAsync(mine) : fingerprintOf(model.base))) {
+    // the model and its undo stack. (Without edits on it, the base's fingerprint: its bytes may be on disk only.)
+    const mine = model.isDirtyVsBase ? model.bytes() : undefined;
+    if (bytes.length === (mine?.length ?? model.size) && (await fingerprintAsync(bytes)) === (mine ? await fingerprintAsync(mine) : model.baseFingerprint)) {
       if (source === 'disk') model.baseSource = 'disk';
       const text = openTextDocument(document.uri);
       if (source === 'text' && text) document.mirrored = { base: model.base, edits: model.byteEdits(), version: text.version };
@@ -464,6 +532,7 @@ export class CocoEditorProvider implements vscode.CustomEditorProvider<CocoCusto
     }
     const doc = await parseDocument(bytes, document.uri.fsPath, { parse: parseOffThread });
     model.reload(doc, source);
+    if (source === 'disk') document.viewFromDisk(model, stat);
     if (source === 'text') document.readFromDisk(undefined); // the base is the JSON text's now
     const text = openTextDocument(document.uri);
     if (source === 'text' && text) document.mirrored = { base: doc, edits: [], version: text.version };
@@ -501,6 +570,8 @@ export class CocoEditorProvider implements vscode.CustomEditorProvider<CocoCusto
     const dir = path.join(this.context.globalStorageUri.fsPath, 'compare');
     await fs.promises.mkdir(dir, { recursive: true });
     const mine = path.join(dir, `${Date.now()}-${name}`);
+    const unavailable = await model.ensureBytes();
+    if (unavailable) throw new Error(unavailable);
     await fs.promises.writeFile(mine, model.bytes());
     // The file's URI is its text when that is open (unsaved text included), else the file on disk.
     await vscode.commands.executeCommand('vscode.diff', document.uri, vscode.Uri.file(mine), `${name} (${where === 'disk' ? 'on disk' : 'JSON text'}) ↔ ${name} (viewer, unsaved)`);
@@ -550,7 +621,7 @@ export class CocoEditorProvider implements vscode.CustomEditorProvider<CocoCusto
   }
 
   private async showInJson(document: CocoCustomDocument, annotationIndex: number, model: CocoEditorModel): Promise<{ ok: boolean; message?: string }> {
-    const size = model.base.bytes.length;
+    const size = model.size;
     if (size > MAX_TEXT_BYTES) {
       const message = `This file is ${(size / 1048576).toFixed(0)} MB: VS Code opens JSON text only up to 50 MB, so it can't be shown as text. Use the viewer's details instead.`;
       void vscode.window.showInformationMessage(`Labelscope: ${message}`);
@@ -766,7 +837,7 @@ export class CocoEditorProvider implements vscode.CustomEditorProvider<CocoCusto
     const checks = this.checks;
     if (!checks) return;
     const model = await document.model;
-    const size = model.base.bytes.length;
+    const size = model.size;
     const text = openTextDocument(document.uri);
     if (text) {
       // The JSON text's own checks own the diagnostics; a forced re-check checks that text.
@@ -790,6 +861,9 @@ export class CocoEditorProvider implements vscode.CustomEditorProvider<CocoCusto
     const same = destination.toString() === document.uri.toString();
     if (same) await this.checkBeforeSave(document);
     await document.mirroring;
+    // A big file viewed from disk (Save As with nothing edited): its bytes read back and checked first.
+    const unavailable = await model.ensureBytes();
+    if (unavailable) throw new Error(unavailable);
     const bytes = model.bytes();
     const written = await fingerprintAsync(bytes);
     const text = same ? openTextDocument(document.uri) : undefined;
@@ -844,6 +918,7 @@ export class CocoEditorProvider implements vscode.CustomEditorProvider<CocoCusto
     if (cancellation.isCancellationRequested) return;
     const fresh = await CocoEditorModel.load(bytes, document.uri.fsPath, { parse: parseOffThread });
     model.reset(fresh.base);
+    document.viewFromDisk(model, stat);
     document.readFromDisk(bytes, stat);
     document.disk = stat;
     document.acceptedDisk = undefined;

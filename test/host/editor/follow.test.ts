@@ -12,12 +12,12 @@ import * as mock from '../vscodeMock';
 import { activate } from '../../../src/extension/extension';
 import { InProcessCheckRunner } from '../../../src/extension/checkRunner';
 import {
-  COCO_EDITOR_VIEW_TYPE, KEEP_MINE, OVERWRITE, TAKE_THEIRS, type CocoCustomDocument, type CocoEditorProvider,
+  COCO_EDITOR_VIEW_TYPE, KEEP_MINE, OVERWRITE, TAKE_THEIRS, viewerBytes, type CocoCustomDocument, type CocoEditorProvider,
 } from '../../../src/extension/editor/cocoEditorProvider';
 import { parseCoco } from '../../../src/core/coco/parse';
 import { applyByteEdits } from '../../../src/core/edits/applyByteEdits';
 import { isShared } from '../../../src/node/sharedBytes';
-import { STALE_FIX } from '../../../src/editor/editorModel';
+import { RESIDENT_MAX_BYTES, STALE_FIX } from '../../../src/editor/editorModel';
 import { STALE_VIEW } from '../../../src/editor/session';
 import { webviewChannel, type Envelope, type HostNotifications, type WebviewChannel } from '../../../src/shared/protocol';
 import { cocoText, negativeArea, tmpDir, waitFor } from '../helpers';
@@ -43,7 +43,18 @@ async function openPanel(provider: CocoEditorProvider, doc: CocoCustomDocument):
 
 const inits = (p: Panel) => p.notes.filter((n) => n.method === 'init').map((n) => n.params as HostNotifications['init']);
 
-describe('the viewer follows the file, fixes carry fingerprints, save points and edit-list backups', () => {
+/**
+ * Every guarantee twice: with the bytes kept in memory (files up to RESIDENT_MAX_BYTES) and with
+ * every file read from disk on demand while it is only viewed (as a big file is, issue 8.6).
+ */
+const byteModes = [
+  { title: '', residentMaxBytes: RESIDENT_MAX_BYTES },
+  { title: ' — bytes read from disk while viewed', residentMaxBytes: 0 },
+];
+
+for (const mode of byteModes) describe(`the viewer follows the file, fixes carry fingerprints, save points and edit-list backups${mode.title}`, () => {
+  before(() => { viewerBytes.residentMaxBytes = mode.residentMaxBytes; });
+  after(() => { viewerBytes.residentMaxBytes = RESIDENT_MAX_BYTES; });
   let dir: string;
   let file: string;
   let uri: vscode.Uri;
@@ -337,6 +348,7 @@ describe('the viewer follows the file, fixes carry fingerprints, save points and
     const m = await restored.model;
     assert.equal(Buffer.from(m.bytes()).toString(), want, 'the edits replayed on the file');
     assert.equal(m.isDirty, true);
+    assert.equal(m.holdsBytes, true, 'edits replayed: the bytes are kept');
   });
 
   it('a backup of a file that changed since: the user is told, and the file is shown as it is (edits not put on other bytes)', async () => {
@@ -352,6 +364,7 @@ describe('the viewer follows the file, fixes carry fingerprints, save points and
     assert.deepEqual(m.categories().map((c) => c.name), ['kitten']);
     assert.equal(m.annotationCount(), 3);
     assert.ok(__mock.state.messages.some((m2) => /changed on disk since its unsaved viewer edits were backed up/.test(m2.message)));
+    assert.equal(m.holdsBytes, mode.residentMaxBytes > 0, 'the file as on disk, nothing replayed: a big one is viewed from disk');
   });
   describe('text and viewer stay one (viewer edits mirrored into the open JSON text)', () => {
     /** The viewer open with the JSON text beside it, both on the file as read. */

@@ -349,8 +349,7 @@ describe('COCO custom editor through the vscode mock', () => {
     assert.match(lines[o.selection.start.line + 1], /"id": 3/);
     // Pretend the document is big.
     const model = await doc.model;
-    const real = model.base;
-    Object.defineProperty(model, 'base', { value: { ...real, bytes: { length: 60 * 1048576 } }, configurable: true });
+    Object.defineProperty(model, 'size', { value: 60 * 1048576, configurable: true });
     const r = await p.web.request('showInJson', { annotationIndex: 2 });
     assert.equal(r.ok, false);
     assert.match(r.message!, /60 MB.*50 MB/);
