@@ -130,10 +130,47 @@ export function polygonAreaSuspect(cheap: number, area: number, overlap: boolean
 /** coco/area-mismatch's default tolerances (the worker rasterizes the suspects under these). */
 export const AREA_MISMATCH_DEFAULTS = { relTolerance: 0.1, absTolerance: 2 } as const;
 
+/** The per-annotation columns of SegmentationFacts, in one buffer (shared memory: two threads can fill them). */
+export interface FactColumnSet {
+  readonly kind: Uint8Array;
+  readonly flags: Uint8Array;
+  readonly imageSlot: Int32Array;
+  readonly minX: Float64Array;
+  readonly minY: Float64Array;
+  readonly maxX: Float64Array;
+  readonly maxY: Float64Array;
+  readonly shoelace: Float64Array;
+  readonly excess: Float64Array;
+  /** SegmentationFacts.polygonMaskArea, NaN-filled: only when the builders rasterize. */
+  readonly maskArea?: Float64Array;
+}
+
+/** Zero-filled columns for `n` annotations (maskArea NaN-filled, when `rasterized`). */
+export function allocateFactColumns(n: number, rasterized: boolean): FactColumnSet {
+  if (!rasterized) {
+    const [kind, flags, imageSlot, minX, minY, maxX, maxY, shoelace, excess] =
+      allocateColumns(n, ['u8', 'u8', 'i32', 'f64', 'f64', 'f64', 'f64', 'f64', 'f64'] as const);
+    return { kind, flags, imageSlot, minX, minY, maxX, maxY, shoelace, excess };
+  }
+  const [kind, flags, imageSlot, minX, minY, maxX, maxY, shoelace, excess, maskArea] =
+    allocateColumns(n, ['u8', 'u8', 'i32', 'f64', 'f64', 'f64', 'f64', 'f64', 'f64', 'f64'] as const);
+  maskArea.fill(NaN);
+  return { kind, flags, imageSlot, minX, minY, maxX, maxY, shoelace, excess, maskArea };
+}
+
 /**
- * Builds the facts one annotation at a time, in file order: computeFacts over a parsed document,
- * and the CLI's scan worker over annotations it parses and drops one by one. Both give the same
- * columns for the same values.
+ * imageSlot of an annotation whose image_id no image has, in a builder that defers those
+ * (SegmentationFactsBuilder's deferUnknownImages): the slots of unknown ids are numbered in file
+ * order of first sight, so only an in-order pass (resolveDeferred) can give them.
+ */
+export const SLOT_DEFERRED = -2;
+
+/**
+ * Builds the facts one annotation at a time: computeFacts over a parsed document, in file order;
+ * the CLI's check over shared columns, in chunks that two threads take in any order (scanFacts.ts).
+ * Each annotation's facts depend only on its value and the images, except the slots of image ids
+ * no image has: with deferUnknownImages those wait for resolveDeferred. Either way the columns
+ * are the same for the same values.
  */
 export class SegmentationFactsBuilder {
   private readonly slots = new Map<IdKey, number>();
@@ -153,9 +190,19 @@ export class SegmentationFactsBuilder {
   private readonly excess: Float64Array;
   /** See SegmentationFacts.polygonMaskArea; only when asked for. */
   private readonly maskArea: Float64Array | undefined;
+  private readonly deferUnknown: boolean;
 
-  /** `images`: the document's image entries (their values), `n`: how many annotations follow. */
-  constructor(images: readonly { readonly value: unknown }[], readonly n: number, opts: { polygonMaskArea?: (polys: number[][], h: number, w: number) => number } = {}) {
+  /**
+   * `images`: the document's image entries (their values), `n`: how many annotations follow.
+   * `polygonMaskArea`: rasterize area-mismatch's suspects; `columns`: fill these (made by
+   * allocateFactColumns with maskArea when rasterizing) instead of new ones; `deferUnknownImages`:
+   * see SLOT_DEFERRED.
+   */
+  constructor(
+    images: readonly { readonly value: unknown }[],
+    readonly n: number,
+    opts: { polygonMaskArea?: (polys: number[][], h: number, w: number) => number; columns?: FactColumnSet; deferUnknownImages?: boolean } = {},
+  ) {
     // Image id → slot, first image wins (as doc.imageById); then unknown ids get slots too.
     const { slots, ws, hs } = this;
     for (const e of images) {
@@ -174,18 +221,18 @@ export class SegmentationFactsBuilder {
     this.imageKeyCount = ws.length;
     this.nextSlot = ws.length;
     this.byId = slotsByIntegerId(slots, this.imageKeyCount);
-    [this.kind, this.flags, this.imageSlot, this.minX, this.minY, this.maxX, this.maxY, this.shoelace, this.excess] =
-      allocateColumns(n, ['u8', 'u8', 'i32', 'f64', 'f64', 'f64', 'f64', 'f64', 'f64'] as const);
+    const columns = opts.columns ?? allocateFactColumns(n, opts.polygonMaskArea !== undefined);
+    if (columns.kind.length !== n) throw new Error(`fact columns for ${columns.kind.length} annotations, not ${n}`);
+    if (opts.polygonMaskArea && !columns.maskArea) throw new Error('rasterizing needs a maskArea column');
+    ({ kind: this.kind, flags: this.flags, imageSlot: this.imageSlot, minX: this.minX, minY: this.minY, maxX: this.maxX, maxY: this.maxY, shoelace: this.shoelace, excess: this.excess } = columns);
     this.rasterize = opts.polygonMaskArea;
-    if (this.rasterize) {
-      [this.maskArea] = allocateColumns(n, ['f64'] as const);
-      this.maskArea.fill(NaN);
-    }
+    this.maskArea = opts.polygonMaskArea ? columns.maskArea : undefined;
+    this.deferUnknown = opts.deferUnknownImages === true;
   }
 
   private readonly rasterize: ((polys: number[][], h: number, w: number) => number) | undefined;
 
-  /** The facts of annotation `a` (called for a = 0 … n - 1 in order). */
+  /** The facts of annotation `a` (called for a = 0 … n - 1 in order, unless unknown images are deferred). */
   add(a: number, ann: unknown): void {
     const { kind, imageSlot, byId } = this;
     if (!isJsonObject(ann)) { kind[a] = SEG_NOT_OBJECT; imageSlot[a] = -1; return; }
@@ -195,7 +242,9 @@ export class SegmentationFactsBuilder {
       slot = byId[iid] - 1;
     } else if (typeof iid === 'number' || typeof iid === 'string') {
       const s = this.slots.get(iid);
-      if (s === undefined) { slot = this.nextSlot++; this.slots.set(iid, slot); } else slot = s;
+      if (s !== undefined) slot = s;
+      else if (this.deferUnknown) slot = SLOT_DEFERRED; // the map stays as the images made it until resolveDeferred
+      else { slot = this.nextSlot++; this.slots.set(iid, slot); }
     }
     imageSlot[a] = slot;
     const seg = ann.segmentation;
@@ -226,6 +275,21 @@ export class SegmentationFactsBuilder {
     } else if (isJsonObject(seg)) {
       kind[a] = 'counts' in seg && 'size' in seg ? SEG_RLE : SEG_OBJECT;
     } else kind[a] = SEG_OTHER;
+  }
+
+  /**
+   * Gives the annotations marked SLOT_DEFERRED their slots, in file order, as add in order would
+   * have: `imageIdOf(a)` is annotation a's image_id. Call once every annotation was added.
+   */
+  resolveDeferred(imageIdOf: (a: number) => unknown): void {
+    const { imageSlot, slots, n } = this;
+    for (let a = 0; a < n; a++) {
+      if (imageSlot[a] !== SLOT_DEFERRED) continue;
+      const iid = imageIdOf(a) as IdKey;
+      let slot = slots.get(iid);
+      if (slot === undefined) { slot = this.nextSlot++; slots.set(iid, slot); }
+      imageSlot[a] = slot;
+    }
   }
 
   finish(): SegmentationFacts {
