@@ -370,6 +370,11 @@ function takeFacts(started: Started, doc: CocoDocument, opts: Pick<ParallelLoadO
     if (left <= 0) return none('the worker took too long');
     Atomics.wait(control, FACTS_DONE, done, Math.min(left, 200));
   }
+  // The worker's reader is exact on valid JSON only: an element that did not parse into an object here gets its facts again.
+  for (let a = 0; a < n; a++) {
+    const v = entries[a].value;
+    if (typeof v !== 'object' || v === null || Array.isArray(v)) builder.redo(a, v);
+  }
   builder.resolveDeferred((a) => (entries[a].value as { image_id?: unknown }).image_id);
   const facts = builder.finish();
   if (opts.onFacts) {
