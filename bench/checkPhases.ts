@@ -42,7 +42,9 @@ async function main() {
   const mark = (name: string) => { marks.push([name, performance.now(), threadCpuMs(main)]); threads.push([name, allThreadsCpuMs()]); };
   mark('start');
   let parsedAt = 0;
+  let facts = 'not made on two threads';
   const result = await checkFile(file, {
+    onFacts: (info) => { facts = 'reason' in info ? `made here alone: ${info.reason}` : `${info.chunks} chunks, ${info.byWorker} by the worker, ${info.byMain} by the main thread`; },
     onProgress: (phase, f) => { if (phase === 'check' && f === 0 && !parsedAt) { parsedAt = 1; mark('parsed'); } },
     ...(process.argv.includes('--no-facts') ? { rules: (await import('../src/core/rules')).ALL_RULES } : {}),
   });
@@ -65,6 +67,7 @@ async function main() {
   }
   const total = process.cpuUsage();
   console.log(`total wall ${(marks[marks.length - 1][1] - marks[0][1]).toFixed(0)} ms, main-thread CPU ${(marks[marks.length - 1][2] - marks[0][2]).toFixed(0)} ms, process CPU ${((total.user + total.system) / 1000).toFixed(0)} ms, ${text.length} chars`);
+  console.log(`rule facts: ${facts}`);
   const ms = result.summary.ruleMs;
   console.log('slowest rules:', Object.entries(ms).sort((a, b) => b[1] - a[1]).slice(0, 10).map(([k, v]) => `${k.replace('coco/', '')}:${v}`).join(' '));
 }
