@@ -12,15 +12,21 @@
  * Exactness: on valid JSON it reads what JSON.parse would. Its checks are not a validator: an
  * element that is not valid JSON can be read; the main thread, which parsed every element,
  * redoes the facts of each element that did not parse into an object (scanFacts.ts).
- * Numbers: with at most 15 digits and no exponent, digits / 10^fraction is one correctly rounded
- * division of two exact doubles, so it is the double JSON.parse gives (Clinger's fast path);
- * any other number goes through Number(), which rounds as JSON.parse does.
+ * Numbers: with no exponent and digits that make an integer below 2^53, digits / 10^fraction is
+ * one correctly rounded division of two exact doubles, so it is the double JSON.parse gives
+ * (Clinger's fast path); any other number goes through Number(), which rounds as JSON.parse does.
  */
 
 const QUOTE = 0x22, COMMA = 0x2c, MINUS = 0x2d, DOT = 0x2e, COLON = 0x3a, BACKSLASH = 0x5c;
 const OPEN_LIST = 0x5b, CLOSE_LIST = 0x5d, OPEN_OBJECT = 0x7b, CLOSE_OBJECT = 0x7d;
 const ZERO = 0x30, NINE = 0x39;
 
+/**
+ * Digits accumulated as m = m · 10 + d stay exact while m ≤ 2^53 − 1 (once past it, m never
+ * comes back under), and fractions have at most that many digits, under the 22 exact powers.
+ */
+const MAX_EXACT = Number.MAX_SAFE_INTEGER;
+// (A fraction of more than 22 digits under 2^53 has leading zeros: Number() then.)
 /** Exact powers of ten (10^22 is the last exact double). */
 const POW10 = Array.from({ length: 23 }, (_, k) => Number(`1e${k}`));
 
@@ -133,15 +139,15 @@ export class PolygonReader {
           const negative = c === MINUS;
           if (negative) c = b[++i];
           if (c < ZERO || c > NINE) return false;
-          let m = 0, digits = 0, fraction = 0;
+          let m = 0, fraction = 0;
           const numberStart = negative ? i - 1 : i;
-          while (c >= ZERO && c <= NINE) { m = m * 10 + (c - ZERO); digits++; c = b[++i]; }
+          while (c >= ZERO && c <= NINE) { m = m * 10 + (c - ZERO); c = b[++i]; }
           if (c === DOT) {
             c = b[++i];
-            while (c >= ZERO && c <= NINE) { m = m * 10 + (c - ZERO); digits++; fraction++; c = b[++i]; }
+            while (c >= ZERO && c <= NINE) { m = m * 10 + (c - ZERO); fraction++; c = b[++i]; }
           }
           let v: number;
-          if (c === 0x65 || c === 0x45 || digits > 15) {
+          if (c === 0x65 || c === 0x45 || m > MAX_EXACT || fraction > 22) {
             this.i = numberStart;
             v = this.number();
             i = this.i;
@@ -190,8 +196,8 @@ export class PolygonReader {
       c = b[++i];
       while (c >= ZERO && c <= NINE) { m = m * 10 + (c - ZERO); digits++; fraction++; c = b[++i]; }
     }
-    if (c === 0x65 || c === 0x45 || digits > 15 || digits === 0) {
-      // An exponent, or too many digits for the fast path: Number() of the token.
+    if (c === 0x65 || c === 0x45 || m > MAX_EXACT || fraction > 22 || digits === 0) {
+      // An exponent, or digits past the fast path: Number() of the token.
       while (i < this.bytes.length) {
         c = b[i];
         if (c === COMMA || c === CLOSE_LIST || c === CLOSE_OBJECT || c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) break;

@@ -281,7 +281,11 @@ export class SegmentationFactsBuilder {
     this.flags[a] = fl;
     if (this.rasterize && (fl & F_ALL_USABLE) !== 0 && w > 0 && this.rasterSuspect(a, area, fl)) {
       const polys: number[][] = [];
-      for (let k = 0, from = 0; k < np; from = ends[k], k++) polys.push(Array.from(coords.subarray(from, ends[k])));
+      for (let k = 0, from = 0; k < np; from = ends[k], k++) {
+        const poly: number[] = [];
+        for (let i = from; i < ends[k]; i++) poly.push(coords[i]);
+        polys.push(poly);
+      }
       this.maskArea![a] = this.rasterize(polys, h, w);
     }
   }

@@ -34,10 +34,13 @@ describe('PolygonReader (the scan worker reads image_id, area and polygons from 
   it('reads every number as JSON.parse does: fractions, integers, -0, long digit runs, exponents', () => {
     const rand = mulberry32(9);
     const numbers: string[] = ['0', '-0', '0.0', '-0.0', '1', '-1', '0.1', '0.3', '239.97', '-12.5', '1e3', '1E-3', '-2.5e+2', '123456789012345', '1234567890123456',
-      '12345678901234567890', '0.1234567890123456789', '9007199254740993', '0.000000000000000001', '4.35', '1.005', '5e-324', '1.7976931348623157e308'];
+      '12345678901234567890', '0.1234567890123456789', '9007199254740993', '0.000000000000000001', '4.35', '1.005', '5e-324', '1.7976931348623157e308',
+      // Areas as pycocotools writes them (16 and 17 digits), 2^53 ± 1, a long fraction under 2^53 (leading zeros).
+      '37.72605000000476', '34.191900000000714', '9007199254740991', '9007199254740992', '9007199254740993', '0.9007199254740993',
+      '0.0000000000000000000000001', '-0.00000000000000000000000123', '1.00000000000000000000001'];
     for (let k = 0; k < 4000; k++) {
       const x = (rand() - 0.3) * 10 ** Math.floor(rand() * 8);
-      const digits = Math.floor(rand() * 18);
+      const digits = Math.floor(rand() * 25);
       numbers.push(rand() < 0.8 ? x.toFixed(digits) : String(x));
     }
     for (let k = 0; k < numbers.length; k += 6) {
