@@ -72,7 +72,7 @@ export interface ParallelLoadOptions extends ParseAsyncOptions {
    * The full check (CLI): once its scan is done the worker also makes the rules' segmentation
    * facts from the bytes while this thread parses, and this thread takes the chunks it has not
    * reached when the first rule asks (scanFacts.ts; offerSegmentationFacts). Costs the worker one
-   * more parse of what it does; only worth it when every rule runs.
+   * more read of the annotations it does (polygonReader.ts); only worth it when every rule runs.
    */
   ruleFacts?: boolean;
   /** For tests: which chunks of the facts each thread may take (scanFacts.ts FactsSplit). */
