@@ -9,7 +9,7 @@ import { kindForFile, mergeConfigs, type LabelscopeConfig } from '../core/config
 import type { FileAccess, Rule } from '../core/ruleKit/types';
 import { loadConfigFor, readConfigFile } from './config';
 import { imageLookup } from './imageFiles';
-import { loadCoco, PARALLEL_FROM_BYTES } from './loadCoco';
+import { loadCoco, PARALLEL_FROM_BYTES, type LoadOptions } from './loadCoco';
 import { parseSharedParallel } from './parallelLoad';
 import { isShared } from './sharedBytes';
 import { parseCoco } from '../core/coco/parse';
@@ -35,6 +35,8 @@ export interface CheckFileOptions {
   only?: readonly string[];
   /** A ground-truth COCO file a results file refers to (CLI --gt). */
   groundTruth?: string;
+  /** Told how the rules' facts were made, when both threads made them (ParallelLoadOptions.onFacts; bench/checkPhases.ts). */
+  onFacts?: LoadOptions['onFacts'];
 }
 
 export interface CheckFileResult extends CheckResult {
@@ -81,7 +83,7 @@ export async function checkFile(file: string, opts: CheckFileOptions = {}): Prom
   const doc = opts.bytes
     ? await parseBytes(file, opts.bytes, opts)
     // The full check: the scan worker computes the rules' facts while this thread parses.
-    : await loadCoco(file, { onProgress: (f: number) => opts.onProgress?.('parse', f), signal: opts.signal, ruleFacts: !opts.only && !opts.rules });
+    : await loadCoco(file, { onProgress: (f: number) => opts.onProgress?.('parse', f), signal: opts.signal, ruleFacts: !opts.only && !opts.rules, onFacts: opts.onFacts });
   opts.onProgress?.('check', 0);
   const files = opts.checkImageFiles === false ? undefined : fileAccessFor(file, imageRootFor(file, opts, loaded));
   const kind = kindForFile(config, path.relative(loaded.path ? path.dirname(loaded.path) : path.dirname(path.resolve(file)), path.resolve(file)).split(path.sep).join('/'));

@@ -5,7 +5,7 @@ import type { CocoDocument } from '../core/coco/document';
 import { parseCoco, parseCocoAsync, type ParseAsyncOptions } from '../core/coco/parse';
 import { loadCocoParallel, type ParallelLoadOptions } from './parallelLoad';
 
-export interface LoadOptions extends ParseAsyncOptions, Pick<ParallelLoadOptions, 'onThreads' | 'ruleFacts'> {
+export interface LoadOptions extends ParseAsyncOptions, Pick<ParallelLoadOptions, 'onThreads' | 'ruleFacts' | 'onFacts'> {
   /**
    * Files of at least this many bytes are scanned in a worker thread while this
    * one parses (loadCocoParallel). Default 32 MiB; Infinity: always one thread.

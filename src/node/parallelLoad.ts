@@ -19,9 +19,10 @@ import type { JsonKind, Section } from '../core/coco/document';
 import { abortError, buildDocument, DocumentBuilder, parseCoco, parseCocoAsync, Scanner, type ParseAsyncOptions, type ParseOptions, type ScanSink } from '../core/coco/parse';
 import { type LineCheckpoints } from '../core/coco/lineIndex';
 import { CocoReadError } from './loadCoco';
-import { offerSegmentationFacts, type SegmentationFacts } from '../core/ruleKit/facts';
-import { sameElements, type ScanFacts } from './scanFacts';
-import { CTL_FACTS, CTL_LINES, CTL_READ, CTL_SLOTS, CTL_STARTED, CTL_STATE, FRONTIER_MARGIN, Op, SCAN_PROTOCOL, type ScanWorkerData, type ScanWorkerMessage } from './parallelLoadProtocol';
+import { offerSegmentationFacts, SegmentationFactsBuilder, type SegmentationFacts } from '../core/ruleKit/facts';
+import { polygonsMaskArea } from '../core/geometry';
+import { ChunkOwner, FACTS_DONE, FACTS_FAILED, sameElements, takeChunks, type FactsSplit, type FactsTable } from './scanFacts';
+import { CTL_FACTS, CTL_FACTS_STOP, CTL_LINES, CTL_READ, CTL_SLOTS, CTL_STARTED, CTL_STATE, FRONTIER_MARGIN, Op, SCAN_PROTOCOL, type ScanWorkerData, type ScanWorkerMessage } from './parallelLoadProtocol';
 
 /**
  * What parses the scanner's findings into a document: a `DocumentBuilder` by default; the editor
@@ -68,11 +69,18 @@ export interface ParallelLoadOptions extends ParseAsyncOptions {
   /** For tests: the worker script to run (a .js file, or a .ts file run through tsx). Null: no worker. */
   workerScript?: string | null;
   /**
-   * The full check (CLI): once its scan is done the worker also computes the rules' segmentation
-   * facts from the bytes while this thread parses (scanFacts.ts), and offers them to the rules
-   * (offerSegmentationFacts). Costs the worker one more parse; only worth it when every rule runs.
+   * The full check (CLI): once its scan is done the worker also makes the rules' segmentation
+   * facts from the bytes while this thread parses, and this thread takes the chunks it has not
+   * reached when the first rule asks (scanFacts.ts; offerSegmentationFacts). Costs the worker one
+   * more read of the annotations it does (polygonReader.ts); only worth it when every rule runs.
    */
   ruleFacts?: boolean;
+  /** For tests: which chunks of the facts each thread may take (scanFacts.ts FactsSplit). */
+  factsSplit?: FactsSplit;
+  /** For tests: annotations per chunk of the facts (default scanFacts.ts FACTS_CHUNK). */
+  factsChunk?: number;
+  /** Told, once the facts are taken, how many chunks each thread did, or why this thread made them all alone. */
+  onFacts?: (info: { chunks: number; byWorker: number; byMain: number } | { reason: string }) => void;
   /** Told how the file was parsed: on 2 threads, or on 1 and why. */
   onThreads?: (info: { threads: 1 | 2; batches: number; reason?: string }) => void;
 }
@@ -104,8 +112,8 @@ export interface Started {
   worker: Worker; port: MessagePort; ctl: Int32Array;
   /** Line checkpoints that came in while batches were still queued (consume takes messages one per turn). */
   early?: LineCheckpoints;
-  /** The rules' facts, when they came in before anyone asked (ruleFacts). */
-  earlyFacts?: ScanFacts;
+  /** The rules' facts table, when it came in before anyone asked (ruleFacts). */
+  earlyFacts?: FactsTable;
 }
 
 function startWorker(src: { script: string; eval: boolean }, bytes: SharedArrayBuffer, length: number, opts: ParallelLoadOptions): Started | undefined {
@@ -116,6 +124,8 @@ function startWorker(src: { script: string; eval: boolean }, bytes: SharedArrayB
     sliceBytes: Math.max(256, opts.scanSliceBytes ?? 4 << 20),
     frontierMargin: Math.max(16, opts.frontierMargin ?? FRONTIER_MARGIN),
     ...(opts.ruleFacts ? { ruleFacts: true } : {}),
+    ...(opts.factsSplit ? { factsSplit: opts.factsSplit } : {}),
+    ...(opts.factsChunk ? { factsChunk: Math.max(1, Math.floor(opts.factsChunk)) } : {}),
   };
   try {
     // execArgv [] : not the parent's `--import tsx` or heap flags; the scan needs neither.
@@ -184,6 +194,7 @@ export async function loadCocoParallel(path: string, opts: ParallelLoadOptions =
     Atomics.store(ctl, CTL_STATE, -1);
     Atomics.store(ctl, CTL_LINES, -1);
     Atomics.store(ctl, CTL_FACTS, -1);
+    Atomics.store(ctl, CTL_FACTS_STOP, 1);
     Atomics.notify(ctl, CTL_FACTS);
     Atomics.notify(ctl, CTL_STATE);
     Atomics.notify(ctl, CTL_READ);
@@ -210,7 +221,7 @@ export async function loadCocoParallel(path: string, opts: ParallelLoadOptions =
   }
   if (doc) {
     adoptLinesLater(doc, started);
-    if (opts.ruleFacts) offerSegmentationFacts(doc, () => takeFacts(started, doc!));
+    if (opts.ruleFacts) offerFactsLater(doc, started, { factsSplit: opts.factsSplit, onFacts: opts.onFacts });
     return doc;
   }
   opts.onThreads?.({ threads: 1, batches: 0, reason: 'the worker failed' });
@@ -278,6 +289,11 @@ export function adoptLinesLater(doc: CocoDocument, started: Started): void {
   doc.lines.adoptLater(() => takeLines(started));
 }
 
+/** The worker's facts, offered to the rules; made here, outside the loader's scope, for the same reason as adoptLinesLater. */
+function offerFactsLater(doc: CocoDocument, started: Started, opts: Pick<ParallelLoadOptions, 'factsSplit' | 'onFacts'>): void {
+  offerSegmentationFacts(doc, () => takeFacts(started, doc, opts));
+}
+
 /**
  * The line checkpoints the worker computes after 'end', taken synchronously when the first
  * line number is needed (by then the rules have run, so they are usually there). Undefined
@@ -287,8 +303,9 @@ export function takeLines(started: Started): LineCheckpoints | undefined {
   const { port, ctl } = started;
   const deadline = Date.now() + LINES_WAIT_MS;
   // Lines wanted before any rule asked for the facts (a results file: no rule reads them): the
-  // worker stops making them and goes on to the lines (a later ask computes them here).
+  // worker stops making them and goes on to the lines (a later ask makes the rest here).
   Atomics.compareExchange(ctl, CTL_FACTS, 0, -2);
+  Atomics.store(ctl, CTL_FACTS_STOP, 1);
   try {
     if (started.early) return started.early;
     for (;;) {
@@ -296,7 +313,7 @@ export function takeLines(started: Started): LineCheckpoints | undefined {
       for (let m = receiveMessageOnPort(port); m; m = receiveMessageOnPort(port)) {
         const msg = m.message as ScanWorkerMessage;
         if (msg.type === 'lines') return { lines: msg.lines, cols: msg.cols };
-        if (msg.type === 'facts') started.earlyFacts = msg.facts; // posted before the lines; kept for takeFacts
+        if (msg.type === 'facts') started.earlyFacts = msg.table; // posted before the lines; kept for takeFacts
       }
       const left = deadline - Date.now();
       if (state !== 0 || left <= 0) return undefined;
@@ -308,42 +325,78 @@ export function takeLines(started: Started): LineCheckpoints | undefined {
   }
 }
 
-/** Longest wait for the worker's rule facts before computing them here (they take a few seconds after the scan on train2017). */
+/** Longest wait for the worker's facts table, then for its last chunks, before computing them here. */
 const FACTS_WAIT_MS = 60_000;
 
 /**
- * The rules' segmentation facts the worker computed (ruleFacts), taken synchronously when the
- * first rule needs them; undefined (compute them here) when the worker could not make them, took
- * too long, or made them from other elements than `doc` has. Leaves the port open for takeLines.
+ * The rules' segmentation facts (ruleFacts), made when the first rule needs them: the worker's
+ * table, with the chunks it has not reached done here from this thread's parsed annotations
+ * (scanFacts.ts). Undefined (compute them all here) when the worker could not make the table,
+ * failed on a chunk, took too long, or worked from other elements than `doc` has. Leaves the
+ * port open for takeLines.
  */
-function takeFacts(started: Started, doc: CocoDocument): SegmentationFacts | undefined {
+function takeFacts(started: Started, doc: CocoDocument, opts: Pick<ParallelLoadOptions, 'factsSplit' | 'onFacts'>): SegmentationFacts | undefined {
   const { port, ctl } = started;
   const deadline = Date.now() + FACTS_WAIT_MS;
-  let scan = started.earlyFacts;
+  const none = (reason: string): undefined => {
+    Atomics.store(ctl, CTL_FACTS_STOP, 1); // take no more chunks: this thread computes its own
+    Atomics.compareExchange(ctl, CTL_FACTS, 0, -2);
+    opts.onFacts?.({ reason });
+    return undefined;
+  };
+  let table = started.earlyFacts;
+  started.earlyFacts = undefined;
   try {
-    while (scan === undefined) {
+    while (table === undefined) {
       const state = Atomics.load(ctl, CTL_FACTS); // read before draining: 1 means the message is queued
-      for (let m = receiveMessageOnPort(port); m && scan === undefined; m = receiveMessageOnPort(port)) {
+      for (let m = receiveMessageOnPort(port); m && table === undefined; m = receiveMessageOnPort(port)) {
         const msg = m.message as ScanWorkerMessage;
-        if (msg.type === 'facts') scan = msg.facts;
+        if (msg.type === 'facts') table = msg.table;
         else if (msg.type === 'lines') started.early = { lines: msg.lines, cols: msg.cols };
       }
-      if (scan !== undefined) break;
+      if (table !== undefined) break;
       const left = deadline - Date.now();
       // The lines come after the facts: lines while no facts were ever posted means none are coming.
       const noneComing = (started.early !== undefined || Atomics.load(ctl, CTL_LINES) !== 0) && Atomics.load(ctl, CTL_FACTS) === 0;
-      if (state !== 0 || left <= 0 || noneComing) {
-        Atomics.store(ctl, CTL_FACTS, -2); // stop making them: this thread computes its own
-        return undefined;
-      }
+      if (state !== 0 || left <= 0 || noneComing) return none(left <= 0 ? 'the worker took too long' : 'the worker made no facts table');
       Atomics.wait(ctl, CTL_FACTS, 0, Math.min(left, 200));
     }
   } catch {
-    return undefined; // the port was closed (takeLines ran first, and the facts had not come)
-  } finally {
-    started.earlyFacts = undefined;
+    return none('the port was closed'); // takeLines ran first, and the table had not come
   }
-  return sameElements(scan, doc.imageEntries, doc.annotationEntries) ? scan.facts : undefined;
+  if (!sameElements(table, doc.imageEntries, doc.annotationEntries)) return none('the worker saw other elements');
+  const entries = doc.annotationEntries;
+  const n = entries.length;
+  // This thread's share: the chunks the worker has not taken, from the annotations parsed here.
+  const builder = new SegmentationFactsBuilder(doc.imageEntries, n, { polygonMaskArea: polygonsMaskArea, columns: table.columns, deferUnknownImages: true });
+  // (A split for tests holds for the worker's chunks only while it may still take them.)
+  const split = Atomics.load(ctl, CTL_FACTS_STOP) === 0 ? opts.factsSplit : undefined;
+  takeChunks(table, ChunkOwner.Main, split, (from, to) => {
+    for (let a = from; a < to; a++) builder.add(a, entries[a].value);
+  });
+  // Then the worker's chunks still in progress.
+  const { control, owner } = table;
+  for (;;) {
+    const done = Atomics.load(control, FACTS_DONE);
+    if (done === owner.length) break;
+    if (Atomics.load(control, FACTS_FAILED) !== 0) return none('the worker failed on a chunk');
+    const left = deadline - Date.now();
+    if (left <= 0) return none('the worker took too long');
+    Atomics.wait(control, FACTS_DONE, done, Math.min(left, 200));
+  }
+  // The worker's reader is exact on valid JSON only: an element that did not parse into an object here gets its facts again.
+  for (let a = 0; a < n; a++) {
+    const v = entries[a].value;
+    if (typeof v !== 'object' || v === null || Array.isArray(v)) builder.redo(a, v);
+  }
+  builder.resolveDeferred((a) => (entries[a].value as { image_id?: unknown }).image_id);
+  const facts = builder.finish();
+  if (opts.onFacts) {
+    let byWorker = 0, byMain = 0;
+    for (let c = 0; c < owner.length; c++) if (owner[c] === ChunkOwner.Worker) byWorker++; else byMain++;
+    opts.onFacts({ chunks: owner.length, byWorker, byMain });
+  }
+  return facts;
 }
 
 function readFailed(path: string, e: unknown): never {
@@ -391,7 +444,7 @@ function consume(started: Started, bytes: Buffer, path: string, opts: ParallelLo
     const take = (m: ScanWorkerMessage) => {
       // The checkpoints and facts follow 'end'; kept aside so takeLines / takeFacts find them even if they came in early.
       if (m.type === 'lines') started.early = { lines: m.lines, cols: m.cols };
-      else if (m.type === 'facts') started.earlyFacts = m.facts;
+      else if (m.type === 'facts') started.earlyFacts = m.table;
       else queue.push(m);
     };
     const onMessage = (m: ScanWorkerMessage) => { if (!settled) { take(m); schedule(); } };

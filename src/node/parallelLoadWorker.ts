@@ -9,8 +9,8 @@ import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
 import type { ParseIssue } from '../core/coco/document';
 import { Scanner, type ScanSink } from '../core/coco/parse';
 import { lineCheckpoints } from '../core/coco/lineIndex';
-import { computeScanFacts, SectionRanges } from './scanFacts';
-import { CTL_FACTS, CTL_LINES, CTL_READ, CTL_STARTED, CTL_STATE, Op, SCAN_PROTOCOL, type ScanWorkerData, type ScanWorkerMessage } from './parallelLoadProtocol';
+import { ChunkOwner, FACTS_DONE, FACTS_FAILED, SectionRanges, startScanFacts, takeChunks } from './scanFacts';
+import { CTL_FACTS, CTL_FACTS_STOP, CTL_LINES, CTL_READ, CTL_STARTED, CTL_STATE, Op, SCAN_PROTOCOL, type ScanWorkerData, type ScanWorkerMessage } from './parallelLoadProtocol';
 
 /**
  * Records sink calls as [op, a, b] triples (strings and issues ride along in
@@ -133,16 +133,29 @@ function main(): void {
   }
   // The CLI check: the rules' facts from the same bytes, while the parent still parses (scanFacts.ts).
   if (ranges) {
+    let made: ReturnType<typeof startScanFacts> | undefined;
     try {
-      const stop = () => Atomics.load(ctl, CTL_STATE) < 0 || Atomics.load(ctl, CTL_FACTS) < 0;
-      const made = stop() ? undefined : computeScanFacts(Buffer.from(data.bytes, 0, size), ranges, data.maxDepth, stop);
-      if (made) {
-        rec.send({ type: 'facts', facts: made }, [made.imageStarts.buffer as ArrayBuffer, made.annotationStarts.buffer as ArrayBuffer]);
-        Atomics.store(ctl, CTL_FACTS, 1);
-      } else Atomics.store(ctl, CTL_FACTS, -1);
+      if (Atomics.load(ctl, CTL_STATE) >= 0 && Atomics.load(ctl, CTL_FACTS) === 0) made = startScanFacts(Buffer.from(data.bytes, 0, size), ranges, data.maxDepth, data.factsChunk);
     } catch {
-      Atomics.store(ctl, CTL_FACTS, -1);
-    } finally {
+      made = undefined;
+    }
+    if (made && Atomics.load(ctl, CTL_FACTS) === 0) {
+      const { table } = made;
+      rec.send({ type: 'facts', table }, [table.imageStarts.buffer as ArrayBuffer, table.annotationStarts.buffer as ArrayBuffer]);
+      // 1 once posted (the parent reads it before draining the port). The parent may have said
+      // "none wanted" meanwhile (-2: lines first); it then takes any chunks itself if it ever asks.
+      const posted = Atomics.compareExchange(ctl, CTL_FACTS, 0, 1) === 0;
+      Atomics.notify(ctl, CTL_FACTS);
+      if (posted) {
+        try {
+          takeChunks(table, ChunkOwner.Worker, data.factsSplit, made.fill, () => Atomics.load(ctl, CTL_STATE) < 0 || Atomics.load(ctl, CTL_FACTS_STOP) !== 0);
+        } catch {
+          Atomics.store(table.control, FACTS_FAILED, 1);
+          Atomics.notify(table.control, FACTS_DONE);
+        }
+      }
+    } else {
+      Atomics.compareExchange(ctl, CTL_FACTS, 0, -1);
       Atomics.notify(ctl, CTL_FACTS);
     }
   }

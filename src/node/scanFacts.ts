@@ -1,20 +1,33 @@
 /**
- * The scan worker's second job for the CLI check (ParallelLoadOptions.ruleFacts): once the scan
- * is done, and while the main thread still parses, the worker parses the images and annotations
- * itself, one element at a time (each dropped right after), and computes the rules' segmentation
- * facts (core/ruleKit/facts.ts) plus coco/area-mismatch's rasterized areas into shared memory.
- * The main thread then takes them instead of computing them (~2–4 s of a train2017 check).
+ * The rules' segmentation facts for the CLI check (ParallelLoadOptions.ruleFacts), made on two
+ * threads: the facts (core/ruleKit/facts.ts) plus coco/area-mismatch's rasterized areas, in
+ * columns of shared memory that the scan worker and the main thread fill chunk by chunk.
  *
- * Exactness: the worker sees the very sink calls the main thread replays (mirrored from the
- * posted batches), parses each element with the same DocumentBuilder.parseValue, and feeds the
- * same SegmentationFactsBuilder in the same order, so the columns are those computeFacts would
- * make. The main thread still checks that the element ranges match its document before using them.
+ * - Once its scan is done, and while the main thread still parses, the worker parses the images,
+ *   allocates the columns and posts them (a FactsTable), then takes chunks of annotations in file
+ *   order: it parses each annotation from the bytes (dropped right after) and writes its facts.
+ * - The worker reads the usual polygon annotation's image_id, area and polygons straight from the
+ *   bytes (polygonReader.ts) and parses the others whole.
+ * - When the first rule asks for the facts, the main thread takes the chunks still free. It has
+ *   the parsed annotations, so a chunk costs it less than it costs the worker. Then it waits for
+ *   the worker's chunks in progress, redoes the elements that did not parse into an object (the
+ *   reader is exact on valid JSON, not a validator), and gives the annotations whose image id no
+ *   image has their slots in one in-order pass (SLOT_DEFERRED).
+ * - A chunk is taken by compare-and-swap on its owner slot, so each is done exactly once.
+ *
+ * Exactness: each annotation's facts depend only on its value and the images, and both threads
+ * feed SegmentationFactsBuilder the same values (the worker parses each element it does not read
+ * with the same DocumentBuilder.parseValue; addPolygons and add share one arithmetic), so the
+ * columns are the same whichever thread did which chunk;
+ * the only order-dependent part, the slots of unknown image ids, is done in order at the end. The
+ * main thread first checks that the element ranges match its document.
  */
 import type { ParseIssue } from '../core/coco/document';
 import { ROOT_ARRAY_KEY } from '../core/coco/document';
 import { DocumentBuilder } from '../core/coco/parse';
 import { polygonsMaskArea } from '../core/geometry';
-import { SegmentationFactsBuilder, type SegmentationFacts } from '../core/ruleKit/facts';
+import { allocateFactColumns, SegmentationFactsBuilder, type FactColumnSet } from '../core/ruleKit/facts';
+import { PolygonReader } from './polygonReader';
 import { Op } from './parallelLoadProtocol';
 
 /** Element ranges of one array section, growing. */
@@ -71,18 +84,72 @@ export class SectionRanges {
   }
 }
 
-export interface ScanFacts {
-  facts: SegmentationFacts;
-  /** Start offsets of the image and annotation elements the facts were made from (the main thread compares them with its document's). */
+/** Annotations per chunk: ~10 ms of the worker's time on train2017, the longest the main thread waits for the last one. */
+export const FACTS_CHUNK = 1024;
+
+/** Who took a chunk (FactsTable.owner). */
+export const enum ChunkOwner { Free = 0, Worker = 1, Main = 2 }
+
+/** Int32 slots of FactsTable.control. */
+export const FACTS_DONE = 0; // chunks done (both threads)
+export const FACTS_FAILED = 1; // worker → main: 1 when the worker failed on a chunk it took (the main thread then computes them all)
+export const FACTS_SLOTS = 2;
+
+/**
+ * For tests: which chunks each thread may take. 'worker': all by the worker, 'main': all by the
+ * main thread, 'alternate': even chunks by the worker, odd ones by the main thread. Unset: any
+ * free chunk, by whichever thread gets there first.
+ */
+export type FactsSplit = 'worker' | 'main' | 'alternate';
+
+/** The shared columns and their chunks, as the worker posts them. */
+export interface FactsTable {
+  columns: FactColumnSet;
+  /** Annotations per chunk (FACTS_CHUNK; tests make it small). */
+  chunkSize: number;
+  /** Per chunk: a ChunkOwner, set by compare-and-swap. */
+  owner: Int32Array;
+  /** FACTS_* slots. */
+  control: Int32Array;
+  /** Start offsets of the image and annotation elements the worker works from (the main thread compares them with its document's). */
   imageStarts: Float64Array;
   annotationStarts: Float64Array;
 }
 
+function mayTake(split: FactsSplit | undefined, me: ChunkOwner, chunk: number): boolean {
+  if (split === undefined) return true;
+  if (split === 'alternate') return (chunk % 2 === 0) === (me === ChunkOwner.Worker);
+  return split === 'worker' ? me === ChunkOwner.Worker : me === ChunkOwner.Main;
+}
+
 /**
- * Parses the images and annotations of `ranges` one by one and builds their facts. Undefined
- * when `stop` says so (checked every few thousand annotations).
+ * Takes the free chunks `split` allows `me`, in file order, and calls `work(from, to)` on each
+ * one's annotation range; stops early when `stop` says so (checked between chunks).
  */
-export function computeScanFacts(bytes: Uint8Array, ranges: SectionRanges, maxDepth: number | undefined, stop: () => boolean): ScanFacts | undefined {
+export function takeChunks(table: FactsTable, me: ChunkOwner, split: FactsSplit | undefined, work: (from: number, to: number) => void, stop: () => boolean = () => false): void {
+  const { owner, control, chunkSize } = table;
+  const n = table.columns.kind.length;
+  for (let c = 0; c < owner.length; c++) {
+    if (!mayTake(split, me, c) || Atomics.load(owner, c) !== ChunkOwner.Free) continue;
+    if (stop()) return;
+    if (Atomics.compareExchange(owner, c, ChunkOwner.Free, me) !== ChunkOwner.Free) continue;
+    work(c * chunkSize, Math.min(n, (c + 1) * chunkSize));
+    Atomics.add(control, FACTS_DONE, 1);
+    Atomics.notify(control, FACTS_DONE);
+  }
+}
+
+/** The worker's side: the table, and how it fills a chunk from the bytes. */
+export interface WorkerFacts {
+  table: FactsTable;
+  fill(from: number, to: number): void;
+}
+
+/**
+ * Parses the images of `ranges`, allocates the shared columns for its annotations, and returns
+ * them with the worker's chunk filler (each annotation parsed from the bytes, then dropped).
+ */
+export function startScanFacts(bytes: Uint8Array, ranges: SectionRanges, maxDepth: number | undefined, chunkSize = FACTS_CHUNK): WorkerFacts {
   // Issues found here are the main thread's to report: this builder's are dropped.
   const parser = new DocumentBuilder(bytes, { maxDepth });
   const { images, annotations } = ranges;
@@ -90,16 +157,36 @@ export function computeScanFacts(bytes: Uint8Array, ranges: SectionRanges, maxDe
   for (let i = 0; i < images.length; i++) {
     imageValues[i] = { value: parser.parseValue(images.starts[i], images.ends[i], [], 2, images.nf[i] === 1) };
   }
+  dropIssues(parser.issues);
   const n = annotations.length;
-  const builder = new SegmentationFactsBuilder(imageValues, n, { polygonMaskArea: polygonsMaskArea });
+  const columns = allocateFactColumns(n, true);
+  const builder = new SegmentationFactsBuilder(imageValues, n, { polygonMaskArea: polygonsMaskArea, columns, deferUnknownImages: true });
+  const chunks = Math.ceil(n / chunkSize);
+  const table: FactsTable = {
+    columns,
+    chunkSize,
+    owner: new Int32Array(new SharedArrayBuffer(Math.max(4, chunks * 4)), 0, chunks),
+    control: new Int32Array(new SharedArrayBuffer(FACTS_SLOTS * 4)),
+    imageStarts: images.starts.slice(0, images.length),
+    annotationStarts: annotations.starts.slice(0, n),
+  };
   const depthAbove = ranges.rootArray ? 1 : 2;
   const { starts, ends, nf } = annotations;
-  for (let a = 0; a < n; a++) {
-    if ((a & 4095) === 0 && stop()) return undefined;
-    builder.add(a, parser.parseValue(starts[a], ends[a], [], depthAbove, nf[a] === 1));
-    dropIssues(parser.issues);
-  }
-  return { facts: builder.finish(), imageStarts: images.starts.slice(0, images.length), annotationStarts: starts.slice(0, n) };
+  const reader = new PolygonReader(bytes, (start, end) => parser.decode(start, end));
+  return {
+    table,
+    fill(from, to) {
+      for (let a = from; a < to; a++) {
+        // The usual polygon annotation read from the bytes (polygonReader.ts), the rest parsed whole.
+        if (nf[a] === 0 && reader.read(starts[a], ends[a])) {
+          builder.addPolygons(a, reader.imageId, reader.area, reader.coords, reader.ends, reader.np);
+        } else {
+          builder.add(a, parser.parseValue(starts[a], ends[a], [], depthAbove, nf[a] === 1));
+          dropIssues(parser.issues);
+        }
+      }
+    },
+  };
 }
 
 function dropIssues(issues: ParseIssue[]): void {
@@ -107,7 +194,7 @@ function dropIssues(issues: ParseIssue[]): void {
 }
 
 /** Whether `facts` were made from exactly these image and annotation elements. */
-export function sameElements(scan: Pick<ScanFacts, 'imageStarts' | 'annotationStarts'>, images: readonly { start: number }[], annotations: readonly { start: number }[]): boolean {
+export function sameElements(scan: Pick<FactsTable, 'imageStarts' | 'annotationStarts'>, images: readonly { start: number }[], annotations: readonly { start: number }[]): boolean {
   const { imageStarts, annotationStarts } = scan;
   if (imageStarts.length !== images.length || annotationStarts.length !== annotations.length) return false;
   for (let i = 0; i < images.length; i++) if (imageStarts[i] !== images[i].start) return false;

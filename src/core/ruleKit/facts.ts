@@ -130,10 +130,47 @@ export function polygonAreaSuspect(cheap: number, area: number, overlap: boolean
 /** coco/area-mismatch's default tolerances (the worker rasterizes the suspects under these). */
 export const AREA_MISMATCH_DEFAULTS = { relTolerance: 0.1, absTolerance: 2 } as const;
 
+/** The per-annotation columns of SegmentationFacts, in one buffer (shared memory: two threads can fill them). */
+export interface FactColumnSet {
+  readonly kind: Uint8Array;
+  readonly flags: Uint8Array;
+  readonly imageSlot: Int32Array;
+  readonly minX: Float64Array;
+  readonly minY: Float64Array;
+  readonly maxX: Float64Array;
+  readonly maxY: Float64Array;
+  readonly shoelace: Float64Array;
+  readonly excess: Float64Array;
+  /** SegmentationFacts.polygonMaskArea, NaN-filled: only when the builders rasterize. */
+  readonly maskArea?: Float64Array;
+}
+
+/** Zero-filled columns for `n` annotations (maskArea NaN-filled, when `rasterized`). */
+export function allocateFactColumns(n: number, rasterized: boolean): FactColumnSet {
+  if (!rasterized) {
+    const [kind, flags, imageSlot, minX, minY, maxX, maxY, shoelace, excess] =
+      allocateColumns(n, ['u8', 'u8', 'i32', 'f64', 'f64', 'f64', 'f64', 'f64', 'f64'] as const);
+    return { kind, flags, imageSlot, minX, minY, maxX, maxY, shoelace, excess };
+  }
+  const [kind, flags, imageSlot, minX, minY, maxX, maxY, shoelace, excess, maskArea] =
+    allocateColumns(n, ['u8', 'u8', 'i32', 'f64', 'f64', 'f64', 'f64', 'f64', 'f64', 'f64'] as const);
+  maskArea.fill(NaN);
+  return { kind, flags, imageSlot, minX, minY, maxX, maxY, shoelace, excess, maskArea };
+}
+
 /**
- * Builds the facts one annotation at a time, in file order: computeFacts over a parsed document,
- * and the CLI's scan worker over annotations it parses and drops one by one. Both give the same
- * columns for the same values.
+ * imageSlot of an annotation whose image_id no image has, in a builder that defers those
+ * (SegmentationFactsBuilder's deferUnknownImages): the slots of unknown ids are numbered in file
+ * order of first sight, so only an in-order pass (resolveDeferred) can give them.
+ */
+export const SLOT_DEFERRED = -2;
+
+/**
+ * Builds the facts one annotation at a time: computeFacts over a parsed document, in file order;
+ * the CLI's check over shared columns, in chunks that two threads take in any order (scanFacts.ts).
+ * Each annotation's facts depend only on its value and the images, except the slots of image ids
+ * no image has: with deferUnknownImages those wait for resolveDeferred. Either way the columns
+ * are the same for the same values.
  */
 export class SegmentationFactsBuilder {
   private readonly slots = new Map<IdKey, number>();
@@ -153,9 +190,19 @@ export class SegmentationFactsBuilder {
   private readonly excess: Float64Array;
   /** See SegmentationFacts.polygonMaskArea; only when asked for. */
   private readonly maskArea: Float64Array | undefined;
+  private readonly deferUnknown: boolean;
 
-  /** `images`: the document's image entries (their values), `n`: how many annotations follow. */
-  constructor(images: readonly { readonly value: unknown }[], readonly n: number, opts: { polygonMaskArea?: (polys: number[][], h: number, w: number) => number } = {}) {
+  /**
+   * `images`: the document's image entries (their values), `n`: how many annotations follow.
+   * `polygonMaskArea`: rasterize area-mismatch's suspects; `columns`: fill these (made by
+   * allocateFactColumns with maskArea when rasterizing) instead of new ones; `deferUnknownImages`:
+   * see SLOT_DEFERRED.
+   */
+  constructor(
+    images: readonly { readonly value: unknown }[],
+    readonly n: number,
+    opts: { polygonMaskArea?: (polys: number[][], h: number, w: number) => number; columns?: FactColumnSet; deferUnknownImages?: boolean } = {},
+  ) {
     // Image id → slot, first image wins (as doc.imageById); then unknown ids get slots too.
     const { slots, ws, hs } = this;
     for (const e of images) {
@@ -174,29 +221,22 @@ export class SegmentationFactsBuilder {
     this.imageKeyCount = ws.length;
     this.nextSlot = ws.length;
     this.byId = slotsByIntegerId(slots, this.imageKeyCount);
-    [this.kind, this.flags, this.imageSlot, this.minX, this.minY, this.maxX, this.maxY, this.shoelace, this.excess] =
-      allocateColumns(n, ['u8', 'u8', 'i32', 'f64', 'f64', 'f64', 'f64', 'f64', 'f64'] as const);
+    const columns = opts.columns ?? allocateFactColumns(n, opts.polygonMaskArea !== undefined);
+    if (columns.kind.length !== n) throw new Error(`fact columns for ${columns.kind.length} annotations, not ${n}`);
+    if (opts.polygonMaskArea && !columns.maskArea) throw new Error('rasterizing needs a maskArea column');
+    ({ kind: this.kind, flags: this.flags, imageSlot: this.imageSlot, minX: this.minX, minY: this.minY, maxX: this.maxX, maxY: this.maxY, shoelace: this.shoelace, excess: this.excess } = columns);
     this.rasterize = opts.polygonMaskArea;
-    if (this.rasterize) {
-      [this.maskArea] = allocateColumns(n, ['f64'] as const);
-      this.maskArea.fill(NaN);
-    }
+    this.maskArea = opts.polygonMaskArea ? columns.maskArea : undefined;
+    this.deferUnknown = opts.deferUnknownImages === true;
   }
 
   private readonly rasterize: ((polys: number[][], h: number, w: number) => number) | undefined;
 
-  /** The facts of annotation `a` (called for a = 0 … n - 1 in order). */
+  /** The facts of annotation `a` (called for a = 0 … n - 1 in order, unless unknown images are deferred). */
   add(a: number, ann: unknown): void {
-    const { kind, imageSlot, byId } = this;
+    const { kind, imageSlot } = this;
     if (!isJsonObject(ann)) { kind[a] = SEG_NOT_OBJECT; imageSlot[a] = -1; return; }
-    const iid = ann.image_id;
-    let slot = -1;
-    if (typeof iid === 'number' && byId !== undefined && iid >= 0 && iid < byId.length && byId[iid] > 0 && Number.isInteger(iid)) {
-      slot = byId[iid] - 1;
-    } else if (typeof iid === 'number' || typeof iid === 'string') {
-      const s = this.slots.get(iid);
-      if (s === undefined) { slot = this.nextSlot++; this.slots.set(iid, slot); } else slot = s;
-    }
+    const slot = this.slotOf(ann.image_id);
     imageSlot[a] = slot;
     const seg = ann.segmentation;
     if (Array.isArray(seg)) {
@@ -215,17 +255,81 @@ export class SegmentationFactsBuilder {
       const h = known ? this.hs[slot] : 0;
       const fl = scanPolygons(seg as unknown[][], a, w, h, this.minX, this.minY, this.maxX, this.maxY, this.shoelace, this.excess);
       this.flags[a] = fl;
-      if (this.rasterize && (fl & F_ALL_USABLE) !== 0 && w > 0) {
+      if (this.rasterize && (fl & F_ALL_USABLE) !== 0 && w > 0 && this.rasterSuspect(a, ann.area, fl)) {
         // area-mismatch's exact work, done here on its suspects under the default tolerances.
-        const area = ann.area;
-        if (typeof area === 'number' && Number.isFinite(area) && area > 0
-          && polygonAreaSuspect(this.shoelace[a], area, (fl & F_BOXES_OVERLAP) !== 0, AREA_MISMATCH_DEFAULTS.relTolerance, AREA_MISMATCH_DEFAULTS.absTolerance)) {
-          this.maskArea![a] = this.rasterize(seg as number[][], h, w);
-        }
+        this.maskArea![a] = this.rasterize(seg as number[][], h, w);
       }
     } else if (isJsonObject(seg)) {
       kind[a] = 'counts' in seg && 'size' in seg ? SEG_RLE : SEG_OBJECT;
     } else kind[a] = SEG_OTHER;
+  }
+
+  /**
+   * The facts of an annotation object whose `segmentation` is a non-empty list of number lists,
+   * read without parsing it (the scan worker's reader, scanFacts.ts): polygon k is
+   * coords[ends[k - 1] … ends[k]) (from 0 for k = 0), every number finite. The same columns as
+   * add gives for the parsed object.
+   */
+  addPolygons(a: number, imageId: unknown, area: unknown, coords: Float64Array, ends: Int32Array, np: number): void {
+    const slot = this.slotOf(imageId);
+    this.imageSlot[a] = slot;
+    this.kind[a] = SEG_POLYGONS;
+    const known = slot >= 0 && slot < this.imageKeyCount;
+    const w = known ? this.ws[slot] : 0;
+    const h = known ? this.hs[slot] : 0;
+    const fl = scanFlatPolygons(coords, ends, np, a, w, h, this.minX, this.minY, this.maxX, this.maxY, this.shoelace, this.excess);
+    this.flags[a] = fl;
+    if (this.rasterize && (fl & F_ALL_USABLE) !== 0 && w > 0 && this.rasterSuspect(a, area, fl)) {
+      const polys: number[][] = [];
+      for (let k = 0, from = 0; k < np; from = ends[k], k++) {
+        const poly: number[] = [];
+        for (let i = from; i < ends[k]; i++) poly.push(coords[i]);
+        polys.push(poly);
+      }
+      this.maskArea![a] = this.rasterize(polys, h, w);
+    }
+  }
+
+  /** Whether area-mismatch rasterizes annotation `a` (all polygons usable, image size known) under its default tolerances. */
+  private rasterSuspect(a: number, area: unknown, fl: number): boolean {
+    return typeof area === 'number' && Number.isFinite(area) && area > 0
+      && polygonAreaSuspect(this.shoelace[a], area, (fl & F_BOXES_OVERLAP) !== 0, AREA_MISMATCH_DEFAULTS.relTolerance, AREA_MISMATCH_DEFAULTS.absTolerance);
+  }
+
+  /** The slot of an image_id value: -1 when not a number or string; SLOT_DEFERRED for an id no image has, when deferring. */
+  private slotOf(iid: unknown): number {
+    const byId = this.byId;
+    if (typeof iid === 'number' && byId !== undefined && iid >= 0 && iid < byId.length && byId[iid] > 0 && Number.isInteger(iid)) return byId[iid] - 1;
+    if (typeof iid !== 'number' && typeof iid !== 'string') return -1;
+    const s = this.slots.get(iid);
+    if (s !== undefined) return s;
+    if (this.deferUnknown) return SLOT_DEFERRED; // the map stays as the images made it until resolveDeferred
+    const slot = this.nextSlot++;
+    this.slots.set(iid, slot);
+    return slot;
+  }
+
+  /** Resets annotation `a`'s facts and makes them again from `ann` (a value a chunk was not made from). */
+  redo(a: number, ann: unknown): void {
+    this.kind[a] = 0; this.flags[a] = 0; this.imageSlot[a] = 0;
+    this.minX[a] = 0; this.minY[a] = 0; this.maxX[a] = 0; this.maxY[a] = 0; this.shoelace[a] = 0; this.excess[a] = 0;
+    if (this.maskArea) this.maskArea[a] = NaN;
+    this.add(a, ann);
+  }
+
+  /**
+   * Gives the annotations marked SLOT_DEFERRED their slots, in file order, as add in order would
+   * have: `imageIdOf(a)` is annotation a's image_id. Call once every annotation was added.
+   */
+  resolveDeferred(imageIdOf: (a: number) => unknown): void {
+    const { imageSlot, slots, n } = this;
+    for (let a = 0; a < n; a++) {
+      if (imageSlot[a] !== SLOT_DEFERRED) continue;
+      const iid = imageIdOf(a) as IdKey;
+      let slot = slots.get(iid);
+      if (slot === undefined) { slot = this.nextSlot++; slots.set(iid, slot); }
+      imageSlot[a] = slot;
+    }
   }
 
   finish(): SegmentationFacts {
@@ -262,75 +366,67 @@ function slotsByIntegerId(slots: ReadonlyMap<IdKey, number>, imageKeyCount: numb
   return byId;
 }
 
-function scanPolygons(
-  seg: unknown[][], a: number, w: number, h: number,
+/** What usablePolygon leaves for its caller: the polygon's |shoelace| / 2 and its excess outside the image. */
+const polygonOut = new Float64Array(2);
+
+/**
+ * One usable polygon (≥ 6 finite numbers, even length) at poly[off … off + len): its box into
+ * bx0 … by1[k], its area and excess into polygonOut; returns its F_ZERO_SUSPECT / F_SELF_SUSPECT
+ * bits. The one arithmetic for parsed arrays and the reader's flat coordinates.
+ */
+function usablePolygon(poly: ArrayLike<number>, off: number, len: number, k: number, w: number, h: number): number {
+  // One pass: extents, shoelace (same arithmetic as cheapArea / isZeroAreaPolygon), sums, excess.
+  let x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity;
+  let s = 0, sx = 0, sy = 0;
+  let px = poly[off + len - 2];
+  let py = poly[off + len - 1];
+  for (let i = off, end = off + len; i < end; i += 2) {
+    const x = poly[i];
+    const y = poly[i + 1];
+    s += px * y - x * py;
+    px = x;
+    py = y;
+    if (x < x0) x0 = x;
+    if (x > x1) x1 = x;
+    if (y < y0) y0 = y;
+    if (y > y1) y1 = y;
+    sx += x;
+    sy += y;
+  }
+  // max over points of max(-x, x - w, -y, y - h), exactly (subtraction is monotonic).
+  polygonOut[1] = w > 0 ? Math.max(-x0, x1 - w, -y0, y1 - h) : 0;
+  bx0[k] = x0; by0[k] = y0; bx1[k] = x1; by1[k] = y1;
+  polygonOut[0] = Math.abs(s) / 2;
+  // isZeroAreaPolygon returns false as soon as |s|/2 > 1e-9·max(1, len)·len·(n/2), where len is
+  // a distance between two vertices, never more than the box diagonal L: twice that bound with
+  // L proves a non-zero area.
+  const dx = x1 - x0, dy = y1 - y0;
+  const L = Math.sqrt(dx * dx + dy * dy);
+  const zeroSuspect = !(Math.abs(s) / 2 > 2e-9 * Math.max(1, L) * L * (len / 2));
+  if (zeroSuspect) return F_ZERO_SUSPECT | F_SELF_SUSPECT;
+  return starSimple(poly, off, len, sx / (len / 2), sy / (len / 2)) ? 0 : F_SELF_SUSPECT;
+}
+
+function growBoxes(np: number): void {
+  if (bx0.length >= np) return;
+  const size = Math.max(np, bx0.length * 2);
+  bx0 = new Float64Array(size); by0 = new Float64Array(size); bx1 = new Float64Array(size); by1 = new Float64Array(size);
+}
+
+/** The per-annotation columns once every polygon was looked at: extents, area and overlap when all are usable; the excess. */
+function polygonsDone(
+  flags: number, allUsable: boolean, np: number, area: number, worst: number, a: number,
   minX: Float64Array, minY: Float64Array, maxX: Float64Array, maxY: Float64Array, shoelace: Float64Array, excess: Float64Array,
 ): number {
-  let flags = 0;
-  let allUsable = true;
-  let ax0 = Infinity, ay0 = Infinity, ax1 = -Infinity, ay1 = -Infinity;
-  let area = 0;
-  let worst = 0;
-  const np = seg.length;
-  if (bx0.length < np) {
-    const size = Math.max(np, bx0.length * 2);
-    bx0 = new Float64Array(size); by0 = new Float64Array(size); bx1 = new Float64Array(size); by1 = new Float64Array(size);
-  }
-  for (let k = 0; k < np; k++) {
-    const p = seg[k] as unknown[];
-    const len = p.length;
-    let numbers = true, finite = true;
-    for (let i = 0; i < len; i++) {
-      const v = p[i];
-      if (typeof v !== 'number') { numbers = false; break; }
-      if (v - v !== 0) finite = false; // NaN or ±Infinity
-    }
-    if (!numbers) { allUsable = false; continue; }
-    if (len === 4) { flags |= F_FOUR; allUsable = false; continue; }
-    if (len < 6) { flags |= F_TOO_SHORT; allUsable = false; continue; }
-    if (len % 2 === 1) { flags |= F_ODD; allUsable = false; continue; }
-    if (!finite) { allUsable = false; continue; }
-    const poly = p as number[];
-    // One pass: extents, shoelace (same arithmetic as cheapArea / isZeroAreaPolygon), sums, excess.
-    let x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity;
-    let s = 0, sx = 0, sy = 0;
-    let px = poly[len - 2];
-    let py = poly[len - 1];
-    for (let i = 0; i < len; i += 2) {
-      const x = poly[i];
-      const y = poly[i + 1];
-      s += px * y - x * py;
-      px = x;
-      py = y;
-      if (x < x0) x0 = x;
-      if (x > x1) x1 = x;
-      if (y < y0) y0 = y;
-      if (y > y1) y1 = y;
-      sx += x;
-      sy += y;
-    }
-    if (w > 0) {
-      // max over points of max(-x, x - w, -y, y - h), exactly (subtraction is monotonic).
-      const e = Math.max(-x0, x1 - w, -y0, y1 - h);
-      if (e > worst) worst = e;
-    }
-    bx0[k] = x0; by0[k] = y0; bx1[k] = x1; by1[k] = y1;
-    if (x0 < ax0) ax0 = x0;
-    if (x1 > ax1) ax1 = x1;
-    if (y0 < ay0) ay0 = y0;
-    if (y1 > ay1) ay1 = y1;
-    area += Math.abs(s) / 2;
-    // isZeroAreaPolygon returns false as soon as |s|/2 > 1e-9·max(1, len)·len·(n/2), where len is
-    // a distance between two vertices, never more than the box diagonal L: twice that bound with
-    // L proves a non-zero area.
-    const dx = x1 - x0, dy = y1 - y0;
-    const L = Math.sqrt(dx * dx + dy * dy);
-    const zeroSuspect = !(Math.abs(s) / 2 > 2e-9 * Math.max(1, L) * L * (len / 2));
-    if (zeroSuspect) flags |= F_ZERO_SUSPECT;
-    if (zeroSuspect || !starSimple(poly, len, sx / (len / 2), sy / (len / 2))) flags |= F_SELF_SUSPECT;
-  }
   if (allUsable) {
     flags |= F_ALL_USABLE;
+    let ax0 = Infinity, ay0 = Infinity, ax1 = -Infinity, ay1 = -Infinity;
+    for (let k = 0; k < np; k++) {
+      if (bx0[k] < ax0) ax0 = bx0[k];
+      if (bx1[k] > ax1) ax1 = bx1[k];
+      if (by0[k] < ay0) ay0 = by0[k];
+      if (by1[k] > ay1) ay1 = by1[k];
+    }
     minX[a] = ax0; minY[a] = ay0; maxX[a] = ax1; maxY[a] = ay1;
     shoelace[a] = area;
     if (np > 1) {
@@ -348,6 +444,59 @@ function scanPolygons(
   return flags;
 }
 
+function scanPolygons(
+  seg: unknown[][], a: number, w: number, h: number,
+  minX: Float64Array, minY: Float64Array, maxX: Float64Array, maxY: Float64Array, shoelace: Float64Array, excess: Float64Array,
+): number {
+  let flags = 0;
+  let allUsable = true;
+  let area = 0;
+  let worst = 0;
+  const np = seg.length;
+  growBoxes(np);
+  for (let k = 0; k < np; k++) {
+    const p = seg[k] as unknown[];
+    const len = p.length;
+    let numbers = true, finite = true;
+    for (let i = 0; i < len; i++) {
+      const v = p[i];
+      if (typeof v !== 'number') { numbers = false; break; }
+      if (v - v !== 0) finite = false; // NaN or ±Infinity
+    }
+    if (!numbers) { allUsable = false; continue; }
+    if (len === 4) { flags |= F_FOUR; allUsable = false; continue; }
+    if (len < 6) { flags |= F_TOO_SHORT; allUsable = false; continue; }
+    if (len % 2 === 1) { flags |= F_ODD; allUsable = false; continue; }
+    if (!finite) { allUsable = false; continue; }
+    flags |= usablePolygon(p as number[], 0, len, k, w, h);
+    area += polygonOut[0];
+    if (polygonOut[1] > worst) worst = polygonOut[1];
+  }
+  return polygonsDone(flags, allUsable, np, area, worst, a, minX, minY, maxX, maxY, shoelace, excess);
+}
+
+/** scanPolygons over flat coordinates (SegmentationFactsBuilder.addPolygons): every polygon a number list, every number finite. */
+function scanFlatPolygons(
+  coords: Float64Array, ends: Int32Array, np: number, a: number, w: number, h: number,
+  minX: Float64Array, minY: Float64Array, maxX: Float64Array, maxY: Float64Array, shoelace: Float64Array, excess: Float64Array,
+): number {
+  let flags = 0;
+  let allUsable = true;
+  let area = 0;
+  let worst = 0;
+  growBoxes(np);
+  for (let k = 0, from = 0; k < np; from = ends[k], k++) {
+    const len = ends[k] - from;
+    if (len === 4) { flags |= F_FOUR; allUsable = false; continue; }
+    if (len < 6) { flags |= F_TOO_SHORT; allUsable = false; continue; }
+    if (len % 2 === 1) { flags |= F_ODD; allUsable = false; continue; }
+    flags |= usablePolygon(coords, from, len, k, w, h);
+    area += polygonOut[0];
+    if (polygonOut[1] > worst) worst = polygonOut[1];
+  }
+  return polygonsDone(flags, allUsable, np, area, worst, a, minX, minY, maxX, maxY, shoelace, excess);
+}
+
 /**
  * A proof of simplicity in O(n): seen from (cx, cy) every edge turns the same way by a clear
  * margin (so each edge sweeps its own angular sector, never through the centre) and the outline
@@ -355,13 +504,13 @@ function scanPolygons(
  * the circle without overlap, so non-adjacent edges cannot meet and adjacent edges share only
  * their vertex: the polygon is simple (star-shaped around the point). False means "not proven".
  */
-function starSimple(poly: readonly number[], len: number, cx: number, cy: number): boolean {
-  let ax = poly[len - 2] - cx;
-  let ay = poly[len - 1] - cy;
+function starSimple(poly: ArrayLike<number>, off: number, len: number, cx: number, cy: number): boolean {
+  let ax = poly[off + len - 2] - cx;
+  let ay = poly[off + len - 1] - cy;
   let a2 = ax * ax + ay * ay;
   let sign = 0;
   let changes = 0;
-  for (let i = 0; i < len; i += 2) {
+  for (let i = off, end = off + len; i < end; i += 2) {
     const bx = poly[i] - cx;
     const by = poly[i + 1] - cy;
     const b2 = bx * bx + by * by;

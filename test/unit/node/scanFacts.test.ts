@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { CocoDocument } from '../../../src/core/coco/document';
@@ -7,10 +7,14 @@ import { parseCoco } from '../../../src/core/coco/parse';
 import { checkDocument } from '../../../src/core/check';
 import { polygonsMaskArea } from '../../../src/core/geometry';
 import { positionProblems } from '../../../src/core/report/located';
+import { formatJson } from '../../../src/core/report/formats';
 import { offerSegmentationFacts, segmentationFacts, type SegmentationFacts } from '../../../src/core/ruleKit/facts';
 import { loadCocoParallel, type ParallelLoadOptions } from '../../../src/node/parallelLoad';
 import { generate } from '../../../bench/generate';
 import { releaseBundles } from '../releaseBundles';
+import { SHARED_FIXTURES, requireSharedFixtures } from '../../sharedFixtures';
+import type { FactsSplit } from '../../../src/node/scanFacts';
+import { INSTANCE_KINDS, kindOf } from '../../../src/core/coco/kind';
 
 /** A polygon ring around (cx, cy) with radius r and `n` vertices (2 decimals, like COCO). */
 function ring(cx: number, cy: number, r: number, n = 8): number[] {
@@ -66,6 +70,12 @@ function dataset(opts: { stringIds?: boolean; n?: number } = {}): { images: unkn
   return { images, annotations: annotationsFor(ids, opts.n ?? 400), categories: [{ id: 1, name: 'a' }, { id: 2, name: 'b' }, { id: 3, name: 'c' }] };
 }
 
+/** `text` with every `nth` occurrence of `from` replaced by `to`. */
+function everyNth(text: string, from: string, to: string, nth: number): string {
+  let k = 0;
+  return text.split(from).reduce((out, part, i) => (i === 0 ? part : out + (++k % nth === 0 ? to : from) + part), '');
+}
+
 /** Named files: string ids, errors, duplicates, crowd RLE, malformed elements, odd layouts. */
 function inputs(): [string, string][] {
   const plain = JSON.stringify(dataset());
@@ -76,6 +86,8 @@ function inputs(): [string, string][] {
     ['annotations before images', JSON.stringify({ annotations, categories, images })],
     ['pretty printed', JSON.stringify(dataset({ n: 120 }), null, 2)],
     ['malformed elements', JSON.stringify({ ...dataset(), annotations: [...annotationsFor([0, 3], 50), 5, null, 'x', [1, 2]] }).replace('"id":7,', '"id":7,,')],
+    // Invalid inside fields the worker's reader skips (it is no validator): this thread redoes them.
+    ['malformed inside skipped fields', everyNth(plain.replace('"bbox":[', '"bbox":[,'), '"iscrowd":0,', '"iscrowd":0x,', 5)],
     ['bare NaN and Infinity', plain.replace(/"area":(\d+)\.(\d)\d*/g, (m, a) => (Number(a) % 3 === 0 ? '"area":NaN' : m)).replace('"width":640', '"width":Infinity')],
     ['NaN inside a polygon', plain.replace(/\[\[(\d+\.?\d*),/g, (m, x) => (Number(x) % 4 === 0 ? '[[NaN,' : m))],
     ['repeated sections', JSON.stringify({ images: [{ id: 1, width: 5, height: 5 }], annotations: annotationsFor([1], 30) }).slice(0, -1) + ',' + plain.slice(1)],
@@ -179,6 +191,81 @@ describe('rule facts from the scan worker (CLI check, ruleFacts)', function () {
     const file = write('plain', JSON.stringify(dataset()));
     const doc = await loadCocoParallel(file, twoThreads({ ruleFacts: false }));
     assert.equal(segmentationFacts(doc).polygonMaskArea, undefined);
+  });
+});
+
+/** The CLI's JSON output of the full check (labelscope check FILE --format json), without its timing fields. */
+function cliJson(doc: CocoDocument, file: string): string {
+  const result = checkDocument(doc);
+  return formatJson({ file, problems: positionProblems(doc, result.problems), summary: { ...result.summary, ruleMs: {}, durationMs: 0 } });
+}
+
+type FactsInfo = Parameters<NonNullable<ParallelLoadOptions['onFacts']>>[0];
+
+/** Loads `file` on two threads with the facts split as `split` says; returns the CLI output and who made which chunks. */
+async function splitRun(file: string, split: FactsSplit | undefined, factsChunk: number): Promise<{ json: string; info: FactsInfo | undefined }> {
+  let info: FactsInfo | undefined;
+  const doc = await loadCocoParallel(file, {
+    ruleFacts: true, factsChunk, ...(split ? { factsSplit: split } : {}), onFacts: (i) => { info = i; },
+    onThreads: (t) => assert.equal(t.threads, 2, `parsed on one thread: ${t.reason}`),
+  });
+  const json = cliJson(doc, file);
+  // No rule of a file that is not instance-like reads the facts (labelme's own JSON).
+  if (INSTANCE_KINDS.includes(kindOf(doc).kind)) assert.ok(info, 'the facts were taken');
+  return { json, info };
+}
+
+/** The check's JSON output is the one-thread output whichever thread made which chunk of the facts. */
+async function sameWhateverTheSplit(name: string, file: string, factsChunk: number): Promise<void> {
+  const expected = cliJson(parseCoco(readFileSync(file), { path: file }), file);
+  for (const split of ['worker', 'main', 'alternate', undefined] as const) {
+    const { json, info } = await splitRun(file, split, factsChunk);
+    if (info !== undefined) {
+      assert.ok(!('reason' in info), `${name}, ${split ?? 'free'}: the worker's table was used (${'reason' in info ? info.reason : ''})`);
+      if (!('reason' in info)) {
+        if (split === 'worker') assert.equal(info.byMain, 0, `${name}: the worker made every chunk`);
+        if (split === 'main') assert.equal(info.byWorker, 0, `${name}: this thread made every chunk`);
+        if (split === 'alternate' && info.chunks >= 2) assert.ok(info.byWorker > 0 && info.byMain > 0, `${name}: both threads made chunks (${info.byWorker} + ${info.byMain})`);
+        assert.equal(info.byWorker + info.byMain, info.chunks);
+      }
+    }
+    assert.equal(json, expected, `${name}, split ${split ?? 'free'}: the JSON output`);
+  }
+}
+
+describe('rule facts made in chunks by the scan worker and the main thread (CLI check)', function () {
+  this.timeout(120000);
+  let dir: string;
+  before(() => { dir = mkdtempSync(join(tmpdir(), 'labelscope-factsplit-')); });
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('the same JSON output with the worker making all chunks, none, every other one, or any', async () => {
+    // Chunks of 7 annotations: unknown image ids ("nowhere", 9999) fall in chunks of both threads.
+    for (const [name, content] of inputs()) {
+      const file = join(dir, `${name.replace(/[^a-z0-9]+/gi, '_')}.json`);
+      writeFileSync(file, content);
+      await sameWhateverTheSplit(name, file, 7);
+    }
+  });
+
+  it('the same on a generated train2017-like file (scale 0.02) in chunks of the real size', async () => {
+    const file = await generate(0.02);
+    await sameWhateverTheSplit('bench x0.02', file, 1024);
+  });
+
+  it('the same on every fixture made by other tools', async function () {
+    requireSharedFixtures(this);
+    const files: string[] = [];
+    const walk = (d: string) => {
+      for (const e of readdirSync(d)) {
+        const p = join(d, e);
+        if (statSync(p).isDirectory()) walk(p);
+        else if (e.endsWith('.json')) files.push(p);
+      }
+    };
+    walk(SHARED_FIXTURES);
+    assert.ok(files.length >= 2, `fixtures found: ${files.length}`);
+    for (const file of files) await sameWhateverTheSplit(file, file, 1);
   });
 });
 

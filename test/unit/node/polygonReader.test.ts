@@ -1,0 +1,91 @@
+import * as assert from 'node:assert/strict';
+import { PolygonReader } from '../../../src/node/polygonReader';
+import { mulberry32 } from '../../../src/core/seededRandom';
+
+/** Reads `text` as one element; undefined when the reader says no, else what it read, as JSON.parse would give it. */
+function read(text: string): { image_id: unknown; area: unknown; segmentation: number[][] } | undefined {
+  const bytes = Buffer.from(`[${text}]`); // something before and after, as in a file
+  const reader = new PolygonReader(bytes, (s, e) => bytes.toString('utf8', s, e));
+  if (!reader.read(1, bytes.length - 1)) return undefined;
+  const segmentation: number[][] = [];
+  for (let k = 0, from = 0; k < reader.np; from = reader.ends[k], k++) segmentation.push(Array.from(reader.coords.subarray(from, reader.ends[k])));
+  return { image_id: reader.imageId, area: reader.area, segmentation };
+}
+
+/** What JSON.parse makes of the three fields (image_id / area other than number or string: null, as the reader gives them). */
+function parsed(text: string): { image_id: unknown; area: unknown; segmentation: number[][] } {
+  const v = JSON.parse(text) as { image_id?: unknown; area?: unknown; segmentation: number[][] };
+  const id = v.image_id;
+  return { image_id: typeof id === 'number' || typeof id === 'string' ? id : null, area: typeof v.area === 'number' ? v.area : null, segmentation: v.segmentation };
+}
+
+/** Same numbers, bit for bit (-0 apart from 0). */
+function sameBits(a: unknown, b: unknown, what: string): void {
+  if (Array.isArray(a) && Array.isArray(b)) {
+    assert.equal(a.length, b.length, what);
+    a.forEach((x, k) => sameBits(x, b[k], `${what}[${k}]`));
+  } else if (typeof a === 'object' && a !== null && typeof b === 'object' && b !== null) {
+    assert.deepEqual(Object.keys(a), Object.keys(b), what);
+    for (const k of Object.keys(a)) sameBits((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k], `${what}.${k}`);
+  } else assert.ok(Object.is(a, b), `${what}: ${String(a)} (read) vs ${String(b)} (JSON.parse)`);
+}
+
+describe('PolygonReader (the scan worker reads image_id, area and polygons from the bytes)', () => {
+  it('reads every number as JSON.parse does: fractions, integers, -0, long digit runs, exponents', () => {
+    const rand = mulberry32(9);
+    const numbers: string[] = ['0', '-0', '0.0', '-0.0', '1', '-1', '0.1', '0.3', '239.97', '-12.5', '1e3', '1E-3', '-2.5e+2', '123456789012345', '1234567890123456',
+      '12345678901234567890', '0.1234567890123456789', '9007199254740993', '0.000000000000000001', '4.35', '1.005', '5e-324', '1.7976931348623157e308',
+      // Areas as pycocotools writes them (16 and 17 digits), 2^53 ± 1, a long fraction under 2^53 (leading zeros).
+      '37.72605000000476', '34.191900000000714', '9007199254740991', '9007199254740992', '9007199254740993', '0.9007199254740993',
+      '0.0000000000000000000000001', '-0.00000000000000000000000123', '1.00000000000000000000001'];
+    for (let k = 0; k < 4000; k++) {
+      const x = (rand() - 0.3) * 10 ** Math.floor(rand() * 8);
+      const digits = Math.floor(rand() * 25);
+      numbers.push(rand() < 0.8 ? x.toFixed(digits) : String(x));
+    }
+    for (let k = 0; k < numbers.length; k += 6) {
+      const poly = numbers.slice(k, k + 6);
+      while (poly.length < 6) poly.push('1');
+      const text = `{"id":1,"image_id":${numbers[k]},"area":${numbers[k + 1] ?? 2},"segmentation":[[${poly.join(',')}]]}`;
+      const got = read(text);
+      assert.ok(got, text);
+      sameBits(got, parsed(text), text);
+    }
+  });
+
+  it('reads varied layouts: spacing, key order, other fields of every kind, several polygons, string ids', () => {
+    const texts = [
+      '{"segmentation":[[1,2,3,4,5,6]],"area":3,"image_id":7}',
+      '{ "id" : 5 , "image_id" : "img-7" , "segmentation" : [ [ 1.5 , 2 , 3 , 4 , 5 , 6 ] , [ ] , [ 7 , 8 ] ] , "area" : 3.25 }',
+      '{\n  "bbox": [1, 2, 3, 4],\n  "attributes": {"occluded": false, "note": "a \\"quoted\\" ], } text", "list": [[], {}]},\n  "image_id": 3,\n  "segmentation": [[10, 20, 30, 40, 50, 60]],\n  "iscrowd": 0, "area": null\n}',
+      '{"image_id":"caf\u00e9 \u2603","segmentation":[[0,0,1,1,0,1]],"area":"12"}',
+      '{"image_id":null,"segmentation":[[0,0,1,1,0,1]],"extra":true,"area":[1]}',
+      '{"image_id":{"nested":[1,2]},"segmentation":[[0,0,1,1,0,1,2]],"area":-1e400}',
+      '{"segmentation":[[]]}',
+    ];
+    for (const text of texts) {
+      const got = read(text);
+      if (text.includes('-1e400')) { assert.equal(got, undefined, 'an area that overflows: parsed whole'); continue; }
+      assert.ok(got, text);
+      sameBits(got, parsed(text), text);
+    }
+  });
+
+  it('says no to what it does not read, so the element is parsed whole', () => {
+    const no = [
+      '5', 'null', '[1,2]', '{}', '{"image_id":1}',
+      '{"segmentation":[],"image_id":1}', // empty
+      '{"segmentation":[1,2,3,4,5,6]}', // flat list
+      '{"segmentation":[[1,2,3,4,5,6],7]}', // mixed
+      '{"segmentation":{"counts":[1,2],"size":[1,3]}}', // RLE
+      '{"segmentation":[[1,2,"3",4,5,6]]}', // a string in a polygon
+      '{"segmentation":[[1,2,3,4,5,1e999]]}', // overflows to Infinity
+      '{"segmentation":[[1,2,3,4,5,6]],"segmentation":[[1,2,3,4,5,7]]}', // twice: JSON.parse keeps the last
+      '{"image_id":1,"image_id":2,"segmentation":[[1,2,3,4,5,6]]}',
+      '{"image\\u005fid":1,"segmentation":[[1,2,3,4,5,6]]}', // an escaped key
+      '{"image_id":"a\\"b","segmentation":[[1,2,3,4,5,6]]}', // an escape in the id string
+      '{"segmentation":[[1,2,3,4,5,6]]', // no closing brace
+    ];
+    for (const text of no) assert.equal(read(text), undefined, text);
+  });
+});
