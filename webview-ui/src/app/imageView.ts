@@ -97,6 +97,7 @@ export class ImageView {
     channel.notify('imageShown', { imageIndex: i, ms });
     app.saveState();
     document.body.dataset.shown = `${i}:${payload.version}`;
+    markFirstImage();
   }
 
   go(i: number): void {
@@ -126,6 +127,20 @@ export class ImageView {
     toolbar.fileLabel.textContent = `${info.fileName}  ${info.width}×${info.height}`;
     this.app.say(p.message);
     document.body.dataset.preview = String(info.index);
+    markFirstImage();
     if (info.src) void this.loadImage(info.src).then((img) => { if (store.previewing && img) { viewer.setImage(img, info.width, info.height); viewer.renderNow(); } });
   }
 }
+
+/**
+ * The user timing `labelscope:first-image`, once: when the first image with its overlays is on
+ * screen (two animation frames after it is drawn: the frame that shows it has been produced).
+ * bench:vscode reads it to time the open from inside the webview, not by polling its DOM.
+ */
+let firstImageMarked = false;
+function markFirstImage(): void {
+  if (firstImageMarked) return;
+  firstImageMarked = true;
+  requestAnimationFrame(() => requestAnimationFrame(() => performance.mark('labelscope:first-image')));
+}
+
