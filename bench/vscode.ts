@@ -94,6 +94,8 @@ interface Figures {
   idleRssMB?: number;
   /** Quick Open's Enter → the first image with overlays on screen (the webview's user timing). */
   firstImageMs?: number;
+  /** From Enter, ms: the webview's page started, main.js fetched, ready posted, DOMContentLoaded, the first image's message in, on screen. */
+  firstImagePhases?: Record<string, number | undefined>;
   /** The same as the harness saw it (polling the webview's DOM through two nested frames). */
   firstImageSeenMs?: number;
   firstImageBy?: 'preview' | 'viewer';
@@ -176,8 +178,9 @@ const ARM_TAB_BACK = `(() => {
   const now = () => performance.timeOrigin + performance.now();
   const viewerVisible = () => [...document.querySelectorAll('iframe.webview')].some((f) =>
     f.src.includes('extensionId=labelscope.labelscope') && f.getBoundingClientRect().width > 0 && f.checkVisibility({ visibilityProperty: true, opacityProperty: true }));
-  window.addEventListener('mousedown', () => {
-    t.down = now();
+  window.addEventListener('mousedown', (e) => {
+    // When the browser took the input (a busy page delays its handler: that wait counts).
+    t.down = performance.timeOrigin + e.timeStamp;
     const poll = () => { if (viewerVisible()) requestAnimationFrame(() => requestAnimationFrame(() => { t.shown = now(); })); else requestAnimationFrame(poll); };
     requestAnimationFrame(poll);
   }, { capture: true, once: true });
@@ -276,7 +279,19 @@ async function measure(s: CodeServerSession, group: number): Promise<Figures> {
     return m ? performance.timeOrigin + m.startTime : undefined;
   }), (v) => v !== undefined, 60_000, 100);
   f.firstImageMs = Math.round(drawnAt! - t0);
-  console.log(`first image with overlays (${first}): ${f.firstImageMs} ms on screen (the harness saw it after ${f.firstImageSeenMs} ms)`);
+  // Where the time went, from Enter (the webview's clock is the same wall clock): its page loaded,
+  // its script (main.js) fetched and run, ready posted, the first image's message in.
+  f.firstImagePhases = await wv.locator('body').evaluate(`(b, start) => {
+    const at = (t) => (t === undefined ? undefined : Math.round(performance.timeOrigin + t - start));
+    const nav = performance.getEntriesByType('navigation')[0];
+    const script = performance.getEntriesByType('resource').find((r) => /\\/main\\.js/.test(r.name));
+    const mark = (n) => performance.getEntriesByName(n)[0]?.startTime;
+    return {
+      page: at(0), scriptFetched: at(script?.responseEnd), ready: at(mark('labelscope:ready')), domContentLoaded: at(nav?.domContentLoadedEventEnd),
+      firstMessage: at(mark('labelscope:first-message')), onScreen: at(mark('labelscope:first-image')),
+    };
+  }`, t0) as Record<string, number | undefined>;
+  console.log(`first image with overlays (${first}): ${f.firstImageMs} ms on screen (the harness saw it after ${f.firstImageSeenMs} ms); from Enter: ${JSON.stringify(f.firstImagePhases)}`);
   await wv.locator('body[data-shown]').waitFor({ state: 'attached', timeout: 600_000 });
   f.loadedMs = Date.now() - t0;
   console.log(`viewer loaded: ${f.loadedMs} ms`);
