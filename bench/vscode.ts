@@ -281,7 +281,9 @@ async function measure(s: CodeServerSession, group: number): Promise<Figures> {
   f.firstImageMs = Math.round(drawnAt! - t0);
   // Where the time went, from Enter (the webview's clock is the same wall clock): its page loaded,
   // its script (main.js) fetched and run, ready posted, the first image's message in.
-  f.firstImagePhases = await wv.locator('body').evaluate(`(b, start) => {
+  // An expression (a function as text would come back as itself), t0 written into it.
+  f.firstImagePhases = await wv.locator('body').evaluate(`(() => {
+    const start = ${t0};
     const at = (t) => (t === undefined ? undefined : Math.round(performance.timeOrigin + t - start));
     const nav = performance.getEntriesByType('navigation')[0];
     const script = performance.getEntriesByType('resource').find((r) => /\\/main\\.js/.test(r.name));
@@ -290,7 +292,7 @@ async function measure(s: CodeServerSession, group: number): Promise<Figures> {
       page: at(0), scriptFetched: at(script?.responseEnd), ready: at(mark('labelscope:ready')), domContentLoaded: at(nav?.domContentLoadedEventEnd),
       firstMessage: at(mark('labelscope:first-message')), onScreen: at(mark('labelscope:first-image')),
     };
-  }`, t0) as Record<string, number | undefined>;
+  })()`) as Record<string, number | undefined>;
   console.log(`first image with overlays (${first}): ${f.firstImageMs} ms on screen (the harness saw it after ${f.firstImageSeenMs} ms); from Enter: ${JSON.stringify(f.firstImagePhases)}`);
   await wv.locator('body[data-shown]').waitFor({ state: 'attached', timeout: 600_000 });
   f.loadedMs = Date.now() - t0;

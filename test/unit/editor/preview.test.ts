@@ -1,9 +1,13 @@
 /**
  * The big file's first look (src/editor/preview.ts): the first image with all its annotations,
- * found by one byte search, whatever the spelling of `"image_id":` the file's writer uses.
+ * found by one byte search, whatever the spelling of `"image_id":` the file's writer uses; the
+ * session sends it as soon as it is found, not only once the webview says ready.
  */
 import * as assert from 'node:assert/strict';
 import { previewCoco } from '../../../src/editor/preview';
+import { EditorSession } from '../../../src/editor/session';
+import type { CocoEditorModel } from '../../../src/editor/editorModel';
+import { webviewChannel, type Envelope } from '../../../src/shared/protocol';
 
 const enc = new TextEncoder();
 
@@ -45,5 +49,41 @@ describe('previewCoco: the first image of a big file by byte search', () => {
 
   it('gives no preview where the bytes look unusual (no categories)', () => {
     assert.equal(preview('{"images": [{"id": 1, "file_name": "a.jpg", "width": 4, "height": 4}], "annotations": []}'), undefined);
+  });
+});
+
+describe('the session sends the preview as soon as it is found', () => {
+  const source = { find: () => ({ tried: [] }), toSrc: (p: string) => p };
+
+  it('before the webview says ready (VS Code holds it for the page), and again on ready while the model loads', async () => {
+    const p = preview(coco('_id": '))!;
+    const notes: string[] = [];
+    const session = new EditorSession({
+      post: (m: Envelope) => { if (m.t === 'note') notes.push(m.method); },
+      source, onEdit: () => undefined,
+      // The full parse still running: only the preview can be shown.
+      model: new Promise<CocoEditorModel>(() => undefined),
+      preview: Promise.resolve(p),
+    });
+    await Promise.resolve(); await Promise.resolve();
+    assert.deepEqual(notes, ['preview'], 'sent without ready');
+    const web = webviewChannel((m: Envelope) => session.receive(structuredClone(m)));
+    web.notify('ready', {});
+    await Promise.resolve(); await Promise.resolve();
+    assert.deepEqual(notes, ['preview', 'preview'], 'again for a page that was not there yet');
+    session.dispose();
+  });
+
+  it('not when there is no preview (a small file)', async () => {
+    const notes: string[] = [];
+    const session = new EditorSession({
+      post: (m: Envelope) => { if (m.t === 'note') notes.push(m.method); },
+      source, onEdit: () => undefined,
+      model: new Promise<CocoEditorModel>(() => undefined),
+      preview: Promise.resolve(undefined),
+    });
+    await Promise.resolve(); await Promise.resolve();
+    assert.deepEqual(notes, []);
+    session.dispose();
   });
 });

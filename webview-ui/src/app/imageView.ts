@@ -110,7 +110,8 @@ export class ImageView {
   /** A first look at a big file while it is parsed: the first image with its overlays, no navigation yet. */
   showPreview(p: HostNotifications['preview']): void {
     const { store, viewer, toolbar, layout } = this.app;
-    if (store.init) return;
+    // One preview: the host may send it twice (early, and again on ready).
+    if (store.init || store.previewing) return;
     store.previewing = true;
     store.setCategories(p.categories);
     layout.loading.hidden = true;
