@@ -112,7 +112,8 @@ export async function browserTrace(browser: Browser | undefined, page: Page, nam
   fs.mkdirSync(PROFILE_DIR, { recursive: true });
   await browser.startTracing(page, {
     path: file,
-    categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'v8.execute', 'blink.user_timing', 'toplevel', 'disabled-by-default-devtools.timeline.frame', 'loading', 'navigation', '__metadata'],
+    // v8.cpu_profiler: the renderer's JavaScript samples (which of VS Code's or our functions ran).
+    categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'v8.execute', 'blink.user_timing', 'toplevel', 'disabled-by-default-devtools.timeline.frame', 'loading', 'navigation', '__metadata', 'disabled-by-default-v8.cpu_profiler'],
   });
   return async () => {
     await browser.stopTracing();
