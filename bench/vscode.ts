@@ -26,7 +26,8 @@ import * as path from 'node:path';
 import { CodeServerSession, waitFor } from '../test/e2e/codeServer';
 import { DATA_DIR, benchScale, generate } from './generate';
 import { HostInspector, roundMemory, type HostMemory } from './hostInspector';
-import { COCO_REL, OTHER_REL, workspace } from './vscodeWorkspace';
+import { browserTrace, hostProfile } from './profiles';
+import { COCO_REL, OTHER_REL, SMALL_NAME, SMALL_REL, workspace } from './vscodeWorkspace';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -91,7 +92,12 @@ function rssSampler(pid: number, ms = 50) {
 interface Figures {
   /** The extension host before the file is opened (VS Code's own share). */
   idleRssMB?: number;
+  /** Quick Open's Enter → the first image with overlays on screen (the webview's user timing). */
   firstImageMs?: number;
+  /** From Enter, ms: the webview's page started, main.js fetched, ready posted, DOMContentLoaded, the first image's message in, on screen. */
+  firstImagePhases?: Record<string, number | undefined>;
+  /** The same as the harness saw it (polling the webview's DOM through two nested frames). */
+  firstImageSeenMs?: number;
   firstImageBy?: 'preview' | 'viewer';
   loadedMs?: number;
   viewRssMB?: number;
@@ -100,7 +106,15 @@ interface Figures {
   checkPeakRssMB?: number;
   afterCheckRssMB?: number;
   hwmMB?: number;
+  /** The viewer tab's mousedown → the first frame with the viewer shown again (measured in the page). */
   tabBackMs?: number;
+  /** The same tab switch twice more, with the viewer quiet. */
+  tabBackRepeatsMs?: number[];
+  /** The click → the viewer's image found visible by the harness (its click and polling included). */
+  tabBackSeenMs?: number[];
+  /** The same switch to a viewer of a small file (the sample): VS Code's own share. */
+  tabBackSmallMs?: number[];
+  tabBackSmallSeenMs?: number[];
   chromiumPssShownMB?: number;
   chromiumPssHiddenMB?: number;
   problems?: number;
@@ -130,6 +144,99 @@ function checkLines(s: CodeServerSession): string[] {
   return lines;
 }
 
+/** Quick Open to the other file; VS Code may close Quick Open when the focus moves (the webview takes it): tried again then. */
+async function showOtherTab(s: CodeServerSession): Promise<void> {
+  const page = s.page;
+  const input = page.locator('.quick-input-widget input');
+  const open = page.locator('.part.editor .tabs-container .tab', { hasText: OTHER_REL }).first();
+  if (await open.count()) await open.click();
+  else for (let attempt = 1; ; attempt++) {
+    try {
+      await page.locator('.part.editor').click({ position: { x: 20, y: 20 } }).catch(() => undefined);
+      await page.keyboard.press('Control+P');
+      await input.waitFor({ state: 'visible', timeout: 10_000 });
+      await input.fill(OTHER_REL, { timeout: 10_000 });
+      await page.locator('.quick-input-widget .quick-input-list .monaco-list-row', { hasText: OTHER_REL }).first().waitFor({ state: 'visible', timeout: 10_000 });
+      await page.keyboard.press('Enter');
+      break;
+    } catch (e) {
+      if (attempt >= 5) throw e;
+      await page.keyboard.press('Escape');
+    }
+  }
+  await page.locator(`.tabs-container .tab.active[aria-label*="${OTHER_REL}"]`).waitFor({ state: 'visible' });
+  await page.locator('.editor-instance .monaco-editor .view-lines').first().waitFor({ state: 'visible' });
+}
+
+/**
+ * In the workbench page (as source text: the bench's transpiler would wrap named functions in
+ * helpers the page does not have): the next mousedown starts the clock; a requestAnimationFrame
+ * loop stops it two frames after a Labelscope webview's iframe is visible.
+ */
+const ARM_TAB_BACK = `(() => {
+  const t = window.labelscopeTabBack = { down: 0, shown: 0 };
+  const now = () => performance.timeOrigin + performance.now();
+  const viewerVisible = () => [...document.querySelectorAll('iframe.webview')].some((f) =>
+    f.src.includes('extensionId=labelscope.labelscope') && f.getBoundingClientRect().width > 0 && f.checkVisibility({ visibilityProperty: true, opacityProperty: true }));
+  window.addEventListener('mousedown', (e) => {
+    // When the browser took the input (a busy page delays its handler: that wait counts).
+    t.down = performance.timeOrigin + e.timeStamp;
+    const poll = () => { if (viewerVisible()) requestAnimationFrame(() => requestAnimationFrame(() => { t.shown = now(); })); else requestAnimationFrame(poll); };
+    requestAnimationFrame(poll);
+  }, { capture: true, once: true });
+})()`;
+
+/**
+ * Clicks a viewer's tab (another tab shown): `ms` from the click's mousedown to the first frame
+ * produced with a Labelscope webview visible, measured in the page (two animation frames after
+ * the webview's iframe is visible, as the user sees it; the harness's own latency left out);
+ * `seenMs` until the harness finds the viewer's image visible (its click and polling included).
+ */
+async function tabBack(s: CodeServerSession, tabText: string): Promise<{ ms: number; seenMs: number }> {
+  const page = s.page;
+  await page.evaluate(ARM_TAB_BACK);
+  const tab = page.locator('.part.editor .tabs-container .tab', { hasText: tabText }).first();
+  const t0 = Date.now();
+  await tab.click();
+  // The viewer again: a visible webview whose body says an image is drawn.
+  const k = await visibleViewer(s);
+  await s.webview(k).locator('body[data-shown]').waitFor({ state: 'attached', timeout: 120_000 });
+  await s.webview(k).locator('canvas.layer-overlay').waitFor({ state: 'visible', timeout: 120_000 });
+  const seenMs = Date.now() - t0;
+  const t = await waitFor('the tab switch timing', () => page.evaluate('window.labelscopeTabBack') as Promise<{ down: number; shown: number }>, (v) => v.shown > 0, 30_000, 100);
+  return { ms: Math.round(t.shown - t.down), seenMs };
+}
+
+/** Opens the sample (a small COCO file) in the viewer, beside the big one in the same group. */
+async function openSmallViewer(s: CodeServerSession): Promise<void> {
+  const page = s.page;
+  const input = page.locator('.quick-input-widget input');
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await page.locator('.part.editor').click({ position: { x: 20, y: 20 } }).catch(() => undefined);
+      await page.keyboard.press('Control+P');
+      await input.waitFor({ state: 'visible', timeout: 10_000 });
+      await input.fill(SMALL_REL, { timeout: 10_000 });
+      await page.locator('.quick-input-widget .quick-input-list .monaco-list-row', { hasText: SMALL_NAME }).first().waitFor({ state: 'visible', timeout: 10_000 });
+      await page.keyboard.press('Enter');
+      break;
+    } catch (e) {
+      if (attempt >= 5) throw e;
+      await page.keyboard.press('Escape');
+    }
+  }
+  await page.locator(`.tabs-container .tab.active[aria-label*="${SMALL_NAME}"]`).waitFor({ state: 'visible' });
+  const k = await visibleViewer(s);
+  await s.webview(k).locator('body[data-shown]').waitFor({ state: 'attached', timeout: 120_000 });
+}
+
+/** Index among the page's webview iframes of the visible Labelscope viewer (waits for one). */
+async function visibleViewer(s: CodeServerSession): Promise<number> {
+  const k = await waitFor('a visible Labelscope webview', () => s.page.evaluate(`[...document.querySelectorAll('iframe.webview')].findIndex((f) =>
+    f.src.includes('extensionId=labelscope.labelscope') && f.getBoundingClientRect().width > 0 && f.checkVisibility({ visibilityProperty: true, opacityProperty: true }))`) as Promise<number>, (i) => i >= 0, 120_000, 50);
+  return k;
+}
+
 async function measure(s: CodeServerSession, group: number): Promise<Figures> {
   const f: Figures = {};
   const host = await waitFor('the extension host process', async () => extensionHostPid(group), (p) => p !== undefined, 60_000, 200);
@@ -154,6 +261,8 @@ async function measure(s: CodeServerSession, group: number): Promise<Figures> {
   await input.fill(COCO_REL);
   const row = page.locator('.quick-input-widget .quick-input-list .monaco-list-row', { hasText: 'instances_train2017.json' }).first();
   await row.waitFor({ state: 'visible', timeout: 60_000 });
+  const stopOpenProfile = await hostProfile(inspector, 'open');
+  const stopOpenTrace = await browserTrace(s.browser, page, 'open');
   const t0 = Date.now();
   await page.keyboard.press('Enter');
   const wv = s.webview();
@@ -161,12 +270,34 @@ async function measure(s: CodeServerSession, group: number): Promise<Figures> {
     wv.locator('body[data-preview]').waitFor({ state: 'attached', timeout: 600_000 }).then(() => 'preview' as const),
     wv.locator('body[data-shown]').waitFor({ state: 'attached', timeout: 600_000 }).then(() => 'viewer' as const),
   ]);
-  f.firstImageMs = Date.now() - t0;
+  f.firstImageSeenMs = Date.now() - t0;
   f.firstImageBy = first;
-  console.log(`first image with overlays (${first}): ${f.firstImageMs} ms`);
+  // When the webview had it on screen (its user timing, the same clock), not when polling saw it.
+  const drawnAt = await waitFor('the first-image user timing', () => wv.locator('body').evaluate(() => {
+    // No named functions in here (see ARM_TAB_BACK).
+    const m = performance.getEntriesByName('labelscope:first-image')[0];
+    return m ? performance.timeOrigin + m.startTime : undefined;
+  }), (v) => v !== undefined, 60_000, 100);
+  f.firstImageMs = Math.round(drawnAt! - t0);
+  // Where the time went, from Enter (the webview's clock is the same wall clock): its page loaded,
+  // its script (main.js) fetched and run, ready posted, the first image's message in.
+  // An expression (a function as text would come back as itself), t0 written into it.
+  f.firstImagePhases = await wv.locator('body').evaluate(`(() => {
+    const start = ${t0};
+    const at = (t) => (t === undefined ? undefined : Math.round(performance.timeOrigin + t - start));
+    const nav = performance.getEntriesByType('navigation')[0];
+    const script = performance.getEntriesByType('resource').find((r) => /\\/main\\.js/.test(r.name));
+    const mark = (n) => performance.getEntriesByName(n)[0]?.startTime;
+    return {
+      page: at(0), scriptFetched: at(script?.responseEnd), ready: at(mark('labelscope:ready')), domContentLoaded: at(nav?.domContentLoadedEventEnd),
+      firstMessage: at(mark('labelscope:first-message')), onScreen: at(mark('labelscope:first-image')),
+    };
+  })()`) as Record<string, number | undefined>;
+  console.log(`first image with overlays (${first}): ${f.firstImageMs} ms on screen (the harness saw it after ${f.firstImageSeenMs} ms); from Enter: ${JSON.stringify(f.firstImagePhases)}`);
   await wv.locator('body[data-shown]').waitFor({ state: 'attached', timeout: 600_000 });
   f.loadedMs = Date.now() - t0;
   console.log(`viewer loaded: ${f.loadedMs} ms`);
+  for (const l of [...await stopOpenProfile(), ...await stopOpenTrace()]) console.log(l);
   // A check on open (where there is one) runs now: let it finish before the view's memory is read.
   await sleep(3000);
   const checkOnOpen = checkLines(s).length > checksBefore || (await s.statusBarItems()).some((i) => /check|read|pars/i.test(i.text) && /instances_train2017/.test(i.text + i.ariaLabel));
@@ -195,40 +326,40 @@ async function measure(s: CodeServerSession, group: number): Promise<Figures> {
   f.hwmMB = memOf(hostPid)?.hwmMB;
   f.afterCheckMemory = roundMemory(await inspector?.memory(false));
   f.afterCheckMemoryAfterGc = roundMemory(await inspector?.memory(true));
-  inspector?.close();
   console.log(`host memory after the check: ${JSON.stringify(f.afterCheckMemory)}; after a full GC: ${JSON.stringify(f.afterCheckMemoryAfterGc)}`);
   console.log(`check: ${f.checkMs} ms, ${f.problems} problems, host peak RSS ${f.checkPeakRssMB.toFixed(0)} MB (VmHWM ${f.hwmMB?.toFixed(0)} MB), after ${f.afterCheckRssMB?.toFixed(0)} MB`);
 
-  // Tab switch: another editor in the same group, then back to the viewer.
+  // Tab switch: another editor in the same group, then back to the viewer; three times (the first
+  // right after the check, the others with the viewer quiet), the first one is tabBackMs.
   f.chromiumPssShownMB = chromiumPssMB();
-  // Quick Open again; VS Code may close it when the focus moves (the webview takes it): tried again then.
-  for (let attempt = 1; ; attempt++) {
-    try {
-      await page.locator('.part.editor').click({ position: { x: 20, y: 20 } }).catch(() => undefined);
-      await page.keyboard.press('Control+P');
-      await input.waitFor({ state: 'visible', timeout: 10_000 });
-      await input.fill(OTHER_REL, { timeout: 10_000 });
-      await page.locator('.quick-input-widget .quick-input-list .monaco-list-row', { hasText: OTHER_REL }).first().waitFor({ state: 'visible', timeout: 10_000 });
-      await page.keyboard.press('Enter');
-      break;
-    } catch (e) {
-      if (attempt >= 5) throw e;
-      await page.keyboard.press('Escape');
-    }
+  f.tabBackRepeatsMs = [];
+  f.tabBackSeenMs = [];
+  for (let round = 0; round < 3; round++) {
+    await showOtherTab(s);
+    await sleep(3000);
+    if (round === 0) f.chromiumPssHiddenMB = chromiumPssMB();
+    const stopProfile = round === 0 ? await hostProfile(inspector, 'tab-back') : async () => [];
+    const stopTrace = round === 0 ? await browserTrace(s.browser, page, 'tab-back') : async () => [];
+    const back = await tabBack(s, 'instances_train2017.json');
+    if (round === 0) f.tabBackMs = back.ms; else f.tabBackRepeatsMs.push(back.ms);
+    f.tabBackSeenMs.push(back.seenMs);
+    console.log(`back from another tab (${round === 0 ? 'first, after the check' : `again, #${round + 1}`}): ${back.ms} ms to the first frame showing the viewer (the harness saw its image after ${back.seenMs} ms)`);
+    for (const l of [...await stopProfile(), ...await stopTrace()]) console.log(l);
   }
-  await page.locator(`.tabs-container .tab.active[aria-label*="${OTHER_REL}"]`).waitFor({ state: 'visible' });
-  await page.locator('.editor-instance .monaco-editor .view-lines').first().waitFor({ state: 'visible' });
-  await sleep(3000);
-  f.chromiumPssHiddenMB = chromiumPssMB();
-  const tab = page.locator('.part.editor .tabs-container .tab', { hasText: 'instances_train2017.json' }).first();
-  const t2 = Date.now();
-  await tab.click();
-  // The viewer again: a visible webview whose body says an image is drawn.
-  await page.locator('iframe.webview').first().waitFor({ state: 'visible', timeout: 120_000 });
-  await s.webview().locator('body[data-shown]').waitFor({ state: 'attached', timeout: 120_000 });
-  await s.webview().locator('canvas.layer-overlay').waitFor({ state: 'visible', timeout: 120_000 });
-  f.tabBackMs = Date.now() - t2;
-  console.log(`back from another tab: ${f.tabBackMs} ms; Chromium PSS ${f.chromiumPssShownMB.toFixed(0)} MB shown, ${f.chromiumPssHiddenMB.toFixed(0)} MB with the viewer hidden`);
+  inspector?.close();
+  // VS Code's own share: the same switch to a viewer of a small file (the sample).
+  await openSmallViewer(s);
+  f.tabBackSmallMs = [];
+  f.tabBackSmallSeenMs = [];
+  for (let round = 0; round < 2; round++) {
+    await showOtherTab(s);
+    await sleep(3000);
+    const back = await tabBack(s, SMALL_NAME);
+    f.tabBackSmallMs.push(back.ms);
+    f.tabBackSmallSeenMs.push(back.seenMs);
+    console.log(`back to a small file's viewer: ${back.ms} ms to the first frame showing it (the harness saw its image after ${back.seenMs} ms)`);
+  }
+  console.log(`back from another tab: ${f.tabBackMs} ms (then ${f.tabBackRepeatsMs.join(', ')} ms; the harness saw ${f.tabBackSeenMs.join(', ')} ms); a small file's viewer: ${f.tabBackSmallMs.join(', ')} ms (seen ${f.tabBackSmallSeenMs.join(', ')} ms); Chromium PSS ${f.chromiumPssShownMB.toFixed(0)} MB shown, ${f.chromiumPssHiddenMB?.toFixed(0)} MB with the viewer hidden`);
   await s.screenshot('bench-vscode-back');
   return f;
 }

@@ -13,6 +13,9 @@ import { DATA_DIR } from './generate';
 
 export const COCO_REL = 'annotations/instances_train2017.json';
 export const OTHER_REL = 'README.md';
+/** A small COCO file (the repository's sample, its images under sample/): VS Code's own share of a tab switch. */
+export const SMALL_REL = 'annotations/instances_sample.json';
+export const SMALL_NAME = 'instances_sample.json';
 
 export async function workspace(file: string): Promise<{ dir: string; coco: string; firstImage: string }> {
   const dir = path.join(DATA_DIR, 'vscode-ws');
@@ -23,6 +26,9 @@ export async function workspace(file: string): Promise<{ dir: string; coco: stri
     fs.rmSync(coco, { force: true });
     try { fs.linkSync(file, coco); } catch { fs.copyFileSync(file, coco); }
   }
+  const sample = path.join(__dirname, '..', 'sample');
+  fs.copyFileSync(path.join(sample, 'annotations', SMALL_NAME), path.join(dir, SMALL_REL));
+  fs.cpSync(path.join(sample, 'images'), path.join(dir, 'sample'), { recursive: true });
   fs.writeFileSync(path.join(dir, OTHER_REL), '# Another tab\n\nThe benchmark switches here and back to the viewer.\n');
   // The first image record: "file_name" and its size, read from the head of the file.
   const fd = fs.openSync(file, 'r');

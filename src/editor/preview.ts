@@ -2,8 +2,8 @@
  * A first look at a big COCO file before the full parse: the first image, its
  * annotations and the categories, found by byte search. The `images` array is
  * usually first; `categories` is found from the end; the first image's
- * annotations by searching the bytes for `"image_id": <id>` and taking the
- * object around each hit. Free of `vscode`. Returns undefined when anything
+ * annotations by searching the bytes once for `"image_id": <id>` (spelled as the
+ * file's first `"image_id"` is) and taking the object around each hit. Free of `vscode`. Returns undefined when anything
  * looks unusual (the full parse then shows the image as usual).
  */
 import { CocoEditorModel, type ImageSource } from './editorModel';
@@ -59,8 +59,16 @@ export function previewCoco(bytes: Uint8Array, fileName: string, source?: ImageS
     const image = JSON.parse(dec.decode(bytes.subarray(firstStart, firstEnd))) as { id?: unknown };
     if (typeof image.id !== 'number') return undefined;
     const anns: string[] = [];
-    for (const pat of [`"image_id": ${image.id}`, `"image_id":${image.id}`]) {
-      const p = enc.encode(pat);
+    // One pass over the bytes: `"image_id"` written as the file writes it (`": "`, `":"`, `" : "`,
+    // as its first annotation shows; one writer writes them all alike), not a pass per spelling.
+    const key = enc.encode('"image_id"');
+    const firstKey = buf.indexOf(key);
+    let v = firstKey < 0 ? -1 : skipWs(bytes, firstKey + key.length);
+    if (v >= 0 && bytes[v] !== 0x3a) return undefined;
+    if (v >= 0) v = skipWs(bytes, v + 1);
+    // No "image_id" at all: the image without annotations.
+    const p = firstKey < 0 ? undefined : enc.encode(`${dec.decode(bytes.subarray(firstKey, v))}${image.id}`);
+    if (p) {
       for (let at = buf.indexOf(p); at >= 0; at = buf.indexOf(p, at + p.length)) {
         const next = bytes[at + p.length];
         if (next >= 0x30 && next <= 0x39) continue; // 12 in 123

@@ -180,6 +180,11 @@ export class EditorSession {
     this.channel.on('evaluatePredictions', () => { this.o.evaluatePredictions?.(); });
     this.channel.on('cancelCheck', () => { this.o.cancelCheck?.(); });
     this.channel.on('checkNow', () => { this.o.checkNow?.(); });
+    // A big file's first look goes out as soon as it is found, before the webview says ready:
+    // VS Code holds a webview's messages until its page has loaded, and the round trip of
+    // 'ready' through a host busy reading the file came on top (issue 8.6). start() sends it
+    // again for a page that was not there yet (the webview takes one preview).
+    void o.preview?.then((p) => { if (p && !this.disposed && !this.started) this.channel.notify('preview', p); }, () => {});
   }
 
   /** The file's check moved on: the viewer shows its progress (or Check Now after a cancel). */

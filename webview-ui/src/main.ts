@@ -92,6 +92,7 @@ channel.on('progress', ({ fraction, message }) => {
 });
 
 channel.on('init', (p) => {
+  performance.mark('labelscope:first-message');
   store.init = p;
   store.readonly = p.readonly;
   viewer.opts.readonly = p.readonly;
@@ -124,7 +125,7 @@ channel.on('revealProblem', ({ key }) => {
   if (i >= 0) app.problemNav.goToProblem(i);
 });
 
-channel.on('preview', (p) => images.showPreview(p));
+channel.on('preview', (p) => { performance.mark('labelscope:first-message'); images.showPreview(p); });
 
 channel.on('changed', (p) => {
   store.setCategories(p.categories);
@@ -166,4 +167,6 @@ channel.handle('getViewInfo', () => ({ imageIndex: store.index, selected: viewer
   state: () => ({ index: store.index, current: store.current, problems: store.problems, cursor: store.cursor, mode: state.mode }),
 };
 
+// User timings for bench:vscode: the page is wired (ready), the first image's message came (first-message).
+performance.mark('labelscope:ready');
 channel.notify('ready', {});

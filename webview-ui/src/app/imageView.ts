@@ -97,6 +97,7 @@ export class ImageView {
     channel.notify('imageShown', { imageIndex: i, ms });
     app.saveState();
     document.body.dataset.shown = `${i}:${payload.version}`;
+    markFirstImage();
   }
 
   go(i: number): void {
@@ -109,7 +110,8 @@ export class ImageView {
   /** A first look at a big file while it is parsed: the first image with its overlays, no navigation yet. */
   showPreview(p: HostNotifications['preview']): void {
     const { store, viewer, toolbar, layout } = this.app;
-    if (store.init) return;
+    // One preview: the host may send it twice (early, and again on ready).
+    if (store.init || store.previewing) return;
     store.previewing = true;
     store.setCategories(p.categories);
     layout.loading.hidden = true;
@@ -126,6 +128,20 @@ export class ImageView {
     toolbar.fileLabel.textContent = `${info.fileName}  ${info.width}×${info.height}`;
     this.app.say(p.message);
     document.body.dataset.preview = String(info.index);
+    markFirstImage();
     if (info.src) void this.loadImage(info.src).then((img) => { if (store.previewing && img) { viewer.setImage(img, info.width, info.height); viewer.renderNow(); } });
   }
 }
+
+/**
+ * The user timing `labelscope:first-image`, once: when the first image with its overlays is on
+ * screen (two animation frames after it is drawn: the frame that shows it has been produced).
+ * bench:vscode reads it to time the open from inside the webview, not by polling its DOM.
+ */
+let firstImageMarked = false;
+function markFirstImage(): void {
+  if (firstImageMarked) return;
+  firstImageMarked = true;
+  requestAnimationFrame(() => requestAnimationFrame(() => performance.mark('labelscope:first-image')));
+}
+
