@@ -19,27 +19,13 @@ import { REVEAL_PROBLEM_COMMAND, diagnosticCode } from '../../src/extension/diag
 import { APPLY, APPLY_WITHOUT_DELETIONS, PREVIEW, type FixAllResult } from '../../src/extension/fixCommands';
 import { CHUNK, type ProblemNode, type ProblemsTreeProvider } from '../../src/extension/problemsView';
 import type { WorkspaceCheckReport } from '../../src/extension/extension';
-import { webviewChannel, type Envelope, type ImagePayload, type HostNotifications, type WebviewChannel } from '../../src/shared/protocol';
+import { type ImagePayload, type HostNotifications } from '../../src/shared/protocol';
 import { cocoText, negativeArea, tmpDir, waitFor } from './helpers';
+import { openViewerPanel as openPanel, type ViewerPanel as Panel } from './viewerPanel';
 
 const { __mock } = mock;
 const RULES = [...ALL_RULES.filter((r) => ['coco/annotation-unknown-category', 'coco/category-unused'].includes(r.id)), negativeArea];
 
-interface Panel { web: WebviewChannel; notes: { method: string; params: unknown }[] }
-
-async function openPanel(provider: CocoEditorProvider, doc: CocoCustomDocument): Promise<Panel> {
-  const toHost = new vscode.EventEmitter<unknown>();
-  const notes: { method: string; params: unknown }[] = [];
-  const web = webviewChannel((m: Envelope) => queueMicrotask(() => toHost.fire(structuredClone(m))));
-  const webview = {
-    options: {}, html: '', cspSource: 'https://csp.test', asWebviewUri: (u: vscode.Uri) => u,
-    postMessage: async (m: unknown) => { queueMicrotask(() => { const c = structuredClone(m) as Envelope; if (c.t === 'note') notes.push({ method: c.method, params: c.params }); web.receive(c); }); return true; },
-    onDidReceiveMessage: toHost.event,
-  };
-  await provider.resolveCustomEditor(doc, { webview, onDidDispose: new vscode.EventEmitter<void>().event } as never);
-  web.notify('ready', {});
-  return { web, notes };
-}
 
 const notesOf = <K extends keyof HostNotifications>(p: Panel, method: K) => p.notes.filter((n) => n.method === method).map((n) => n.params as HostNotifications[K]);
 

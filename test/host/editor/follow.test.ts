@@ -19,27 +19,13 @@ import { applyByteEdits } from '../../../src/core/edits/applyByteEdits';
 import { isShared } from '../../../src/node/sharedBytes';
 import { RESIDENT_MAX_BYTES, STALE_FIX } from '../../../src/editor/editorModel';
 import { STALE_VIEW } from '../../../src/editor/session';
-import { webviewChannel, type Envelope, type HostNotifications, type WebviewChannel } from '../../../src/shared/protocol';
+import { type HostNotifications } from '../../../src/shared/protocol';
 import { cocoText, negativeArea, tmpDir, waitFor } from '../helpers';
+import { openViewerPanel as openPanel, type ViewerPanel as Panel } from '../viewerPanel';
 
 const { __mock } = mock;
 const token = new vscode.CancellationTokenSource().token;
 
-interface Panel { web: WebviewChannel; notes: { method: string; params: unknown }[] }
-
-async function openPanel(provider: CocoEditorProvider, doc: CocoCustomDocument): Promise<Panel> {
-  const toHost = new vscode.EventEmitter<unknown>();
-  const notes: { method: string; params: unknown }[] = [];
-  const web = webviewChannel((m: Envelope) => queueMicrotask(() => toHost.fire(structuredClone(m))));
-  const webview = {
-    options: {}, html: '', cspSource: 'https://csp.test', asWebviewUri: (u: vscode.Uri) => u,
-    postMessage: async (m: unknown) => { queueMicrotask(() => { const c = structuredClone(m) as Envelope; if (c.t === 'note') notes.push({ method: c.method, params: c.params }); web.receive(c); }); return true; },
-    onDidReceiveMessage: toHost.event,
-  };
-  await provider.resolveCustomEditor(doc, { webview, onDidDispose: new vscode.EventEmitter<void>().event } as never);
-  web.notify('ready', {});
-  return { web, notes };
-}
 
 const inits = (p: Panel) => p.notes.filter((n) => n.method === 'init').map((n) => n.params as HostNotifications['init']);
 

@@ -17,8 +17,9 @@ import { InProcessCheckRunner } from '../../../src/extension/checkRunner';
 import { COCO_EDITOR_VIEW_TYPE, viewerBytes, type CocoCustomDocument, type CocoEditorProvider } from '../../../src/extension/editor/cocoEditorProvider';
 import { LazyCocoDocument } from '../../../src/editor/lazyDocument';
 import { RESIDENT_MAX_BYTES } from '../../../src/editor/editorModel';
-import { webviewChannel, type Envelope, type HostNotifications, type WebviewChannel } from '../../../src/shared/protocol';
+import { type HostNotifications } from '../../../src/shared/protocol';
 import { cocoText, negativeArea, tmpDir, waitFor } from '../helpers';
+import { openViewerPanel as openPanel, type ViewerPanel as Panel } from '../viewerPanel';
 
 const { __mock } = mock;
 const token = new vscode.CancellationTokenSource().token;
@@ -26,21 +27,6 @@ const token = new vscode.CancellationTokenSource().token;
 v8.setFlagsFromString('--expose-gc');
 const gc = vm.runInNewContext('gc') as () => void;
 
-interface Panel { web: WebviewChannel; notes: { method: string; params: unknown }[] }
-
-async function openPanel(provider: CocoEditorProvider, doc: CocoCustomDocument): Promise<Panel> {
-  const toHost = new vscode.EventEmitter<unknown>();
-  const notes: { method: string; params: unknown }[] = [];
-  const web = webviewChannel((m: Envelope) => queueMicrotask(() => toHost.fire(structuredClone(m))));
-  const webview = {
-    options: {}, html: '', cspSource: 'https://csp.test', asWebviewUri: (u: vscode.Uri) => u,
-    postMessage: async (m: unknown) => { queueMicrotask(() => { const c = structuredClone(m) as Envelope; if (c.t === 'note') notes.push({ method: c.method, params: c.params }); web.receive(c); }); return true; },
-    onDidReceiveMessage: toHost.event,
-  };
-  await provider.resolveCustomEditor(doc, { webview, onDidDispose: new vscode.EventEmitter<void>().event } as never);
-  web.notify('ready', {});
-  return { web, notes };
-}
 
 const inits = (p: Panel) => p.notes.filter((n) => n.method === 'init').map((n) => n.params as HostNotifications['init']);
 
