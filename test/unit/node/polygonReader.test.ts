@@ -53,6 +53,31 @@ describe('PolygonReader (the scan worker reads image_id, area and polygons from 
     }
   });
 
+  it('reads every digit layout of the four-byte path (1-5 digits each side of the dot, signs, exponents, any separator), up to the end of the bytes', () => {
+    const numbers: string[] = [];
+    for (let whole = 1; whole <= 5; whole++) {
+      for (const fraction of [-1, 1, 2, 3, 4, 5]) {
+        const digits = '9081726354'.slice(0, whole);
+        const text = fraction < 0 ? digits : `${digits}.${'5037'.repeat(2).slice(0, fraction)}`;
+        numbers.push(text, `-${text}`, `${text}e1`, `${text}E-2`);
+      }
+    }
+    const separators = [',', ', ', ' ,', ',\n\t', '\r\n,  '];
+    for (let k = 0; k < numbers.length; k++) {
+      const poly = [numbers[k], numbers[(k + 7) % numbers.length], numbers[(k + 13) % numbers.length], '1', '2', numbers[(k + 3) % numbers.length]];
+      const body = poly.map((x, j) => x + (j < poly.length - 1 ? separators[(k + j) % separators.length] : '')).join('');
+      // Last in the element and last in the bytes: the reads near the end take the digit loop.
+      for (const text of [`{"segmentation":[[${body}]],"image_id":1}`, `{"image_id":1,"segmentation":[[${body} ]]}`, `{"segmentation":[[${body}]]}`]) {
+        const got = read(text);
+        assert.ok(got, text);
+        sameBits(got, parsed(text), text);
+      }
+    }
+    // No digit after the dot, or none at all: not JSON; the reader either says no or reads what Number() reads.
+    assert.equal(read('{"segmentation":[[1.,2,3,4,5,6,7,8,9,10,11,12]]}')?.segmentation[0][0] ?? 1, 1);
+    assert.equal(read('{"segmentation":[[.5,2,3,4,5,6,7,8,9,10,11,12]]}'), undefined);
+  });
+
   it('reads varied layouts: spacing, key order, other fields of every kind, several polygons, string ids', () => {
     const texts = [
       '{"segmentation":[[1,2,3,4,5,6]],"area":3,"image_id":7}',
