@@ -25,7 +25,7 @@
 import type { ParseIssue } from '../core/coco/document';
 import { ROOT_ARRAY_KEY } from '../core/coco/document';
 import { DocumentBuilder } from '../core/coco/parse';
-import { polygonsMaskArea } from '../core/geometry';
+import { flatPolygonsMaskArea, polygonsMaskArea } from '../core/geometry';
 import { allocateFactColumns, SegmentationFactsBuilder, type FactColumnSet } from '../core/ruleKit/facts';
 import { PolygonReader } from './polygonReader';
 import { Op } from './parallelLoadProtocol';
@@ -160,7 +160,7 @@ export function startScanFacts(bytes: Uint8Array, ranges: SectionRanges, maxDept
   dropIssues(parser.issues);
   const n = annotations.length;
   const columns = allocateFactColumns(n, true);
-  const builder = new SegmentationFactsBuilder(imageValues, n, { polygonMaskArea: polygonsMaskArea, columns, deferUnknownImages: true });
+  const builder = new SegmentationFactsBuilder(imageValues, n, { polygonMaskArea: polygonsMaskArea, flatPolygonMaskArea: flatPolygonsMaskArea, columns, deferUnknownImages: true });
   const chunks = Math.ceil(n / chunkSize);
   const table: FactsTable = {
     columns,

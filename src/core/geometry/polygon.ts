@@ -53,9 +53,14 @@ export function polygonCounts(xy: ArrayLike<number>, h: number, w: number): numb
  * of p[2i+1] - p[2i].
  */
 export function polygonMaskArea(xy: ArrayLike<number>, h: number, w: number): number {
-  const fast = crossingArea(xy, h, w);
+  return polygonMaskAreaAt(xy, 0, xy.length, h, w);
+}
+
+/** polygonMaskArea of the polygon xy[from … to). */
+function polygonMaskAreaAt(xy: ArrayLike<number>, from: number, to: number, h: number, w: number): number {
+  const fast = crossingArea(xy, from, to, h, w);
   if (fast >= 0) return fast;
-  const n = polygonBoundary(xy, h, w);
+  const n = polygonBoundary(from === 0 && to === xy.length ? xy : Array.prototype.slice.call(xy, from, to) as number[], h, w);
   const a = scratch;
   let area = 0;
   for (let i = 0; i + 1 < n; i += 2) area += a[i + 1] - a[i];
@@ -92,8 +97,8 @@ const FAST_LIMIT = 1e6;
  * sorted rows one after another, and with h*w appended the sum of p[2i+1] - p[2i] is
  * polygonMaskArea's. That sum is taken here over the same indices, sorted the same way.
  */
-function crossingArea(xy: ArrayLike<number>, h: number, w: number): number {
-  let n = crossingRecords(xy, h, w);
+function crossingArea(xy: ArrayLike<number>, from: number, to: number, h: number, w: number): number {
+  let n = crossingRecords(xy, from, to, h, w);
   if (n < 0) return -1;
   const buf = sortRecords(n);
   buf[n++] = h * w;
@@ -117,29 +122,29 @@ function sortRecords(n: number): Uint32Array {
 }
 
 /**
- * rleFrPoly's boundary indices (unsorted, without h*w) in scratch[0, n), returning n, taken
- * only where the walk crosses a column centre (see crossingArea); -1 outside the proven domain.
- * Leaves room for at least one more index.
+ * rleFrPoly's boundary indices (unsorted, without h*w) of the polygon xy[from … to) in
+ * scratch[0, n), returning n, taken only where the walk crosses a column centre (see
+ * crossingArea); -1 outside the proven domain. Leaves room for at least one more index.
  */
-function crossingRecords(xy: ArrayLike<number>, h: number, w: number): number {
-  const k = Math.floor(xy.length / 2);
+function crossingRecords(xy: ArrayLike<number>, from: number, to: number, h: number, w: number): number {
+  const k = Math.floor((to - from) / 2);
   if (k < 1 || !(h > 0) || !(w > 0)) return -1;
-  for (let i = 0; i < 2 * k; i++) {
+  for (let i = from, end = from + 2 * k; i < end; i++) {
     const v = xy[i];
     if (!(v >= 0 && v < FAST_LIMIT)) return -1;
   }
   const wm1 = w - 1;
   let buf = scratch;
   let n = 0;
-  const x0 = (SCALE * xy[0] + 0.5) | 0;
-  const y0 = (SCALE * xy[1] + 0.5) | 0;
+  const x0 = (SCALE * xy[from] + 0.5) | 0;
+  const y0 = (SCALE * xy[from + 1] + 0.5) | 0;
   let xa = x0;
   let ya = y0;
   for (let j = 0; j < k; j++) {
     let xb: number, yb: number;
     if (j + 1 < k) {
-      xb = (SCALE * xy[2 * j + 2] + 0.5) | 0;
-      yb = (SCALE * xy[2 * j + 3] + 0.5) | 0;
+      xb = (SCALE * xy[from + 2 * j + 2] + 0.5) | 0;
+      yb = (SCALE * xy[from + 2 * j + 3] + 0.5) | 0;
     } else {
       xb = x0;
       yb = y0;
@@ -235,6 +240,37 @@ export function polygonsMaskArea(polygons: ArrayLike<ArrayLike<number>>, h: numb
   }
   const merged = unionArea(polygons, h, w);
   if (merged >= 0) return merged;
+  return mergedRleArea(polygons, h, w);
+}
+
+/**
+ * polygonsMaskArea of the polygons held flat, as the scan worker reads them (polygonReader.ts):
+ * polygon k is coords[ends[k - 1] … ends[k]) (from 0 for k = 0). The same arithmetic on the
+ * same numbers, without making an array per polygon.
+ */
+export function flatPolygonsMaskArea(coords: ArrayLike<number>, ends: ArrayLike<number>, np: number, h: number, w: number): number {
+  if (np === 0) return 0;
+  if (np === 1) return polygonMaskAreaAt(coords, 0, ends[0], h, w);
+  growRanges(np);
+  for (let p = 0, from = 0; p < np; from = ends[p], p++) if (!roundedRange(coords, from, ends[p], p)) return flatMerged(coords, ends, np, h, w);
+  if (!rangesDisjoint(np)) return flatMerged(coords, ends, np, h, w);
+  let area = 0;
+  for (let p = 0, from = 0; p < np; from = ends[p], p++) area += polygonMaskAreaAt(coords, from, ends[p], h, w);
+  return area;
+}
+
+/** flatPolygonsMaskArea's polygonsMaskArea after disjointRounded said no. */
+function flatMerged(coords: ArrayLike<number>, ends: ArrayLike<number>, np: number, h: number, w: number): number {
+  let ne = 0;
+  for (let p = 0, from = 0; p < np && ne >= 0; from = ends[p], p++) ne = unionEvents(coords, from, ends[p], h, w, ne);
+  if (ne >= 0) return sweepEvents(ne);
+  const polygons: number[][] = [];
+  for (let p = 0, from = 0; p < np; from = ends[p], p++) polygons.push(Array.prototype.slice.call(coords, from, ends[p]) as number[]);
+  return mergedRleArea(polygons, h, w);
+}
+
+/** countsArea of polygonsToRle: the exact merge, for polygons outside the crossing path's domain. */
+function mergedRleArea(polygons: ArrayLike<ArrayLike<number>>, h: number, w: number): number {
   const counts = polygonsToRle(polygons, h, w).counts as number[];
   let area = 0;
   for (let i = 1; i < counts.length; i += 2) area += counts[i];
@@ -254,19 +290,32 @@ let events = new Float64Array(1024);
 function unionArea(polygons: ArrayLike<ArrayLike<number>>, h: number, w: number): number {
   let ne = 0;
   for (let p = 0; p < polygons.length; p++) {
-    const n = crossingRecords(polygons[p], h, w);
-    if (n < 0 || n % 2 !== 0) return -1;
-    const buf = sortRecords(n);
-    if (ne + n > events.length) {
-      const nb = new Float64Array(Math.max(ne + n, events.length * 2));
-      nb.set(events.subarray(0, ne));
-      events = nb;
-    }
-    for (let i = 0; i < n; i += 2) {
-      events[ne++] = 2 * buf[i];
-      events[ne++] = 2 * buf[i + 1] + 1;
-    }
+    const xy = polygons[p];
+    ne = unionEvents(xy, 0, xy.length, h, w, ne);
+    if (ne < 0) return -1;
   }
+  return sweepEvents(ne);
+}
+
+/** Appends the run events of the polygon xy[from … to) to events[0, ne); the new count, or -1 outside the domain. */
+function unionEvents(xy: ArrayLike<number>, from: number, to: number, h: number, w: number, ne: number): number {
+  const n = crossingRecords(xy, from, to, h, w);
+  if (n < 0 || n % 2 !== 0) return -1;
+  const buf = sortRecords(n);
+  if (ne + n > events.length) {
+    const nb = new Float64Array(Math.max(ne + n, events.length * 2));
+    nb.set(events.subarray(0, ne));
+    events = nb;
+  }
+  for (let i = 0; i < n; i += 2) {
+    events[ne++] = 2 * buf[i];
+    events[ne++] = 2 * buf[i + 1] + 1;
+  }
+  return ne;
+}
+
+/** The measure covered by at least one run of events[0, ne). */
+function sweepEvents(ne: number): number {
   const ev = events.subarray(0, ne);
   ev.sort();
   let depth = 0, prev = 0, area = 0;
@@ -282,25 +331,41 @@ function unionArea(polygons: ArrayLike<ArrayLike<number>>, h: number, w: number)
 
 function disjointRounded(polygons: ArrayLike<ArrayLike<number>>): boolean {
   const np = polygons.length;
-  if (ranges.length < 4 * np) ranges = new Int32Array(Math.max(4 * np, 2 * ranges.length));
-  const r = ranges;
+  growRanges(np);
   for (let p = 0; p < np; p++) {
     const xy = polygons[p];
-    const k = Math.floor(xy.length / 2);
-    if (k < 1) return false;
-    let u0 = 2147483647, u1 = -1, v0 = 2147483647, v1 = -1;
-    for (let i = 0; i < 2 * k; i += 2) {
-      const x = xy[i], y = xy[i + 1];
-      if (!(x >= 0 && x < FAST_LIMIT && y >= 0 && y < FAST_LIMIT)) return false;
-      const u = (SCALE * x + 0.5) | 0;
-      const v = (SCALE * y + 0.5) | 0;
-      if (u < u0) u0 = u;
-      if (u > u1) u1 = u;
-      if (v < v0) v0 = v;
-      if (v > v1) v1 = v;
-    }
-    r[4 * p] = u0; r[4 * p + 1] = u1; r[4 * p + 2] = v0; r[4 * p + 3] = v1;
+    if (!roundedRange(xy, 0, xy.length, p)) return false;
   }
+  return rangesDisjoint(np);
+}
+
+function growRanges(np: number): void {
+  if (ranges.length < 4 * np) ranges = new Int32Array(Math.max(4 * np, 2 * ranges.length));
+}
+
+/** The rounded vertex ranges [u0, u1], [v0, v1] of the polygon xy[from … to) into ranges[4p …]; false outside the domain. */
+function roundedRange(xy: ArrayLike<number>, from: number, to: number, p: number): boolean {
+  const k = Math.floor((to - from) / 2);
+  if (k < 1) return false;
+  let u0 = 2147483647, u1 = -1, v0 = 2147483647, v1 = -1;
+  for (let i = from, end = from + 2 * k; i < end; i += 2) {
+    const x = xy[i], y = xy[i + 1];
+    if (!(x >= 0 && x < FAST_LIMIT && y >= 0 && y < FAST_LIMIT)) return false;
+    const u = (SCALE * x + 0.5) | 0;
+    const v = (SCALE * y + 0.5) | 0;
+    if (u < u0) u0 = u;
+    if (u > u1) u1 = u;
+    if (v < v0) v0 = v;
+    if (v > v1) v1 = v;
+  }
+  const r = ranges;
+  r[4 * p] = u0; r[4 * p + 1] = u1; r[4 * p + 2] = v0; r[4 * p + 3] = v1;
+  return true;
+}
+
+/** Whether every pair of the first np ranges is disjoint in u or in v (touching allowed). */
+function rangesDisjoint(np: number): boolean {
+  const r = ranges;
   for (let p = 0; p < np; p++) {
     const au0 = r[4 * p], au1 = r[4 * p + 1], av0 = r[4 * p + 2], av1 = r[4 * p + 3];
     for (let q = p + 1; q < np; q++) {

@@ -196,12 +196,18 @@ export class SegmentationFactsBuilder {
    * `images`: the document's image entries (their values), `n`: how many annotations follow.
    * `polygonMaskArea`: rasterize area-mismatch's suspects; `columns`: fill these (made by
    * allocateFactColumns with maskArea when rasterizing) instead of new ones; `deferUnknownImages`:
-   * see SLOT_DEFERRED.
+   * see SLOT_DEFERRED; `flatPolygonMaskArea`: the same rasterizer over flat coordinates
+   * (geometry's flatPolygonsMaskArea), for addPolygons, which then makes no arrays.
    */
   constructor(
     images: readonly { readonly value: unknown }[],
     readonly n: number,
-    opts: { polygonMaskArea?: (polys: number[][], h: number, w: number) => number; columns?: FactColumnSet; deferUnknownImages?: boolean } = {},
+    opts: {
+      polygonMaskArea?: (polys: number[][], h: number, w: number) => number;
+      flatPolygonMaskArea?: (coords: Float64Array, ends: Int32Array, np: number, h: number, w: number) => number;
+      columns?: FactColumnSet;
+      deferUnknownImages?: boolean;
+    } = {},
   ) {
     // Image id → slot, first image wins (as doc.imageById); then unknown ids get slots too.
     const { slots, ws, hs } = this;
@@ -226,11 +232,13 @@ export class SegmentationFactsBuilder {
     if (opts.polygonMaskArea && !columns.maskArea) throw new Error('rasterizing needs a maskArea column');
     ({ kind: this.kind, flags: this.flags, imageSlot: this.imageSlot, minX: this.minX, minY: this.minY, maxX: this.maxX, maxY: this.maxY, shoelace: this.shoelace, excess: this.excess } = columns);
     this.rasterize = opts.polygonMaskArea;
+    this.rasterizeFlat = opts.polygonMaskArea ? opts.flatPolygonMaskArea : undefined;
     this.maskArea = opts.polygonMaskArea ? columns.maskArea : undefined;
     this.deferUnknown = opts.deferUnknownImages === true;
   }
 
   private readonly rasterize: ((polys: number[][], h: number, w: number) => number) | undefined;
+  private readonly rasterizeFlat: ((coords: Float64Array, ends: Int32Array, np: number, h: number, w: number) => number) | undefined;
 
   /** The facts of annotation `a` (called for a = 0 … n - 1 in order, unless unknown images are deferred). */
   add(a: number, ann: unknown): void {
@@ -280,6 +288,7 @@ export class SegmentationFactsBuilder {
     const fl = scanFlatPolygons(coords, ends, np, a, w, h, this.minX, this.minY, this.maxX, this.maxY, this.shoelace, this.excess);
     this.flags[a] = fl;
     if (this.rasterize && (fl & F_ALL_USABLE) !== 0 && w > 0 && this.rasterSuspect(a, area, fl)) {
+      if (this.rasterizeFlat) { this.maskArea![a] = this.rasterizeFlat(coords, ends, np, h, w); return; }
       const polys: number[][] = [];
       for (let k = 0, from = 0; k < np; from = ends[k], k++) {
         const poly: number[] = [];

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { polygonCounts, polygonMaskArea, polygonsMaskArea, polygonsToRle, rleArea } from '../../../../src/core/geometry';
+import { flatPolygonsMaskArea, polygonCounts, polygonMaskArea, polygonsMaskArea, polygonsToRle, rleArea } from '../../../../src/core/geometry';
 
 const golden = JSON.parse(readFileSync(join(__dirname, '../../../fixtures/golden/maskapi.json'), 'utf8'));
 
@@ -115,5 +115,28 @@ describe('geometry: polygonMaskArea (crossing path) equals rleFrPoly', () => {
       if (sum === want) summed++;
     }
     assert.ok(summed > 1000);
+  });
+
+  it('flatPolygonsMaskArea (the scan worker\'s flat coordinates) equals the merged area on 30k random polygon sets, one to four polygons', function () {
+    this.timeout(20_000);
+    const r = rng(977);
+    for (let i = 0; i < 30_000; i++) {
+      const h = 1 + Math.floor(r() * 50);
+      const w = 1 + Math.floor(r() * 50);
+      const polys: number[][] = [];
+      const np = 1 + Math.floor(r() * 4);
+      for (let p = 0; p < np; p++) polys.push(randomSmallPolygon(r, h, w));
+      if (np > 1 && r() < 0.3) for (let j = 0; j < polys[1].length; j += 2) polys[1][j] += 2 * w; // far apart: the disjoint sum
+      // Flat, after some unrelated numbers (the reader's buffer starts where it likes).
+      const coords = new Float64Array(3 + polys.reduce((t, p) => t + p.length, 0));
+      const ends = new Int32Array(np);
+      let n = 0;
+      coords[n++] = -1; coords[n++] = 1e9; coords[n++] = 0.5;
+      const offset = n;
+      polys.forEach((p, k) => { coords.set(p, n); n += p.length; ends[k] = n - offset; });
+      const want = rleArea(polygonsToRle(polys, h, w));
+      const got = flatPolygonsMaskArea(coords.subarray(offset), ends, np, h, w);
+      if (got !== want) assert.fail(`#${i} h=${h} w=${w} ${JSON.stringify(polys)}: ${got} != ${want}`);
+    }
   });
 });
