@@ -225,6 +225,8 @@ export class DocumentBuilder implements ScanSink {
 /** Reads the structure: the top-level object, its members, each section array's elements. */
 export class Scanner {
   readonly bytes: Uint8Array;
+  /** The same bytes, for skip's four-byte reads. */
+  private readonly view: DataView;
   readonly len: number;
   readonly maxDepth: number;
   readonly sink: ScanSink;
@@ -247,6 +249,7 @@ export class Scanner {
 
   constructor(bytes: Uint8Array, opts: ParseOptions, sink: ScanSink) {
     this.bytes = bytes;
+    this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     this.len = bytes.length;
     this.maxDepth = Math.max(1, opts.maxDepth ?? 512);
     this.sink = sink;
@@ -416,7 +419,21 @@ export class Scanner {
     const cap = this.maxDepth - this.skipBase;
     let d = this.depth;
     let i = d === 0 ? this.skipStart : this.i;
+    const view = this.view;
+    const wideEnd = limit - 4;
     while (i < limit) {
+      // Four bytes at a time while none of them is one the loop below looks at: a word whose
+      // bytes are all < 0x40 (no bracket, N or I, nothing ≥ 0x80) and none is '"' (no zero byte
+      // in word ^ 0x22222222, the exact SWAR zero-byte test). Numbers, commas and spaces, most of
+      // a COCO file, go by four times faster.
+      while (i <= wideEnd) {
+        const word = view.getInt32(i, true);
+        if ((word & 0xc0c0c0c0) !== 0) break;
+        const x = word ^ 0x22222222; // < 0x7f7f7f7f: no int32 overflow below
+        if (((x - 0x01010101) & ~x & 0x80808080) !== 0) break;
+        i += 4;
+      }
+      if (i >= limit) break;
       const c = bytes[i];
       const t = CLS[c];
       if (t === 0) { i++; continue; }
