@@ -40,6 +40,24 @@ const KEY_SEGMENTATION = [...'segmentation'].map((c) => c.charCodeAt(0));
 const KEY_IMAGE_ID = [...'image_id'].map((c) => c.charCodeAt(0));
 const KEY_AREA = [...'area'].map((c) => c.charCodeAt(0));
 
+/** What readObject does with a key's value. */
+const enum KeyKind { Other, Segmentation, ImageId, Area }
+
+/**
+ * The keys of a COCO annotation, each as the little-endian int32 words of its bytes and closing
+ * quote (the last word masked to the bytes it holds): knownKey tells them by word compares.
+ */
+const KNOWN_KEYS = ([
+  ['segmentation', KeyKind.Segmentation], ['area', KeyKind.Area], ['iscrowd', KeyKind.Other], ['image_id', KeyKind.ImageId],
+  ['bbox', KeyKind.Other], ['category_id', KeyKind.Other], ['id', KeyKind.Other],
+] as const).map(([name, kind]) => {
+  const bytes = [...`${name}"`].map((c) => c.charCodeAt(0));
+  const words = new Int32Array(Math.ceil(bytes.length / 4));
+  bytes.forEach((byte, j) => { words[j >> 2] |= byte << (8 * (j & 3)); });
+  const held = bytes.length & 3;
+  return { words, lastMask: held === 0 ? -1 : (1 << (8 * held)) - 1, length: name.length, kind };
+});
+
 /** Not the shape this reader takes: the element is parsed whole. */
 class Unread extends Error {}
 const UNREAD = new Unread();
@@ -91,21 +109,27 @@ export class PolygonReader {
     for (;;) {
       if (c !== QUOTE) return false;
       const keyStart = i + 1;
-      const keyEnd = this.stringEnd(keyStart, true);
+      // The usual keys by a few word compares; any other by its bytes.
+      const known = this.knownKey(keyStart);
+      const keyEnd = known >= 0 ? keyStart + KNOWN_KEYS[known].length : this.stringEnd(keyStart, true);
+      const keyLength = keyEnd - keyStart;
+      const kind = known >= 0 ? KNOWN_KEYS[known].kind
+        : keyLength === 12 && this.isKey(keyStart, KEY_SEGMENTATION) ? KeyKind.Segmentation
+          : keyLength === 8 && this.isKey(keyStart, KEY_IMAGE_ID) ? KeyKind.ImageId
+            : keyLength === 4 && this.isKey(keyStart, KEY_AREA) ? KeyKind.Area : KeyKind.Other;
       i = keyEnd + 1;
       c = b[i];
       while (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) c = b[++i];
       if (c !== COLON) return false;
       c = b[++i];
       while (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) c = b[++i];
-      const keyLength = keyEnd - keyStart;
-      if (keyLength === 12 && this.isKey(keyStart, KEY_SEGMENTATION)) {
+      if (kind === KeyKind.Segmentation) {
         if (seenSegmentation) return false; // JSON.parse keeps the last one: parse it whole
         seenSegmentation = true;
         this.i = i;
         if (!this.readPolygons()) return false;
         i = this.i;
-      } else if (keyLength === 8 && this.isKey(keyStart, KEY_IMAGE_ID)) {
+      } else if (kind === KeyKind.ImageId) {
         if (seenImageId) return false;
         seenImageId = true;
         if (c === QUOTE) {
@@ -117,7 +141,7 @@ export class PolygonReader {
           this.imageId = this.number();
           i = this.i;
         } else i = this.skipValue(i);
-      } else if (keyLength === 4 && this.isKey(keyStart, KEY_AREA)) {
+      } else if (kind === KeyKind.Area) {
         if (seenArea) return false;
         seenArea = true;
         if (c === MINUS || (c >= ZERO && c <= NINE)) {
@@ -293,6 +317,27 @@ export class PolygonReader {
     }
   }
 
+  /**
+   * The index in KNOWN_KEYS of the key whose bytes start at `at`, when they are exactly one of
+   * those keys and its closing quote (so stringEnd would end it there); -1 for any other key.
+   */
+  private knownKey(at: number): number {
+    if (at + 16 > this.bytes.length) return -1;
+    const view = this.view;
+    const first = view.getInt32(at, true);
+    for (let k = 0; k < KNOWN_KEYS.length; k++) {
+      const { words, lastMask } = KNOWN_KEYS[k];
+      const last = words.length - 1;
+      if ((last === 0 ? first & lastMask : first) !== words[0]) continue;
+      let j = 1;
+      while (j < last && view.getInt32(at + 4 * j, true) === words[j]) j++;
+      if (j < last) continue;
+      if (last > 0 && (view.getInt32(at + 4 * last, true) & lastMask) !== words[last]) continue;
+      return k;
+    }
+    return -1;
+  }
+
   /** Whether the key at `start` (its length checked by the caller) is `key`. */
   private isKey(start: number, key: readonly number[]): boolean {
     const b = this.bytes;
@@ -305,8 +350,18 @@ export class PolygonReader {
     const b = this.bytes;
     let i = from;
     if (b[i] === OPEN_LIST) {
-      // A list of numbers (bbox): scalars, commas and whitespace up to its closing bracket.
-      let c = b[++i];
+      // A list of numbers (bbox): scalars, commas and whitespace up to its closing bracket;
+      // first four bytes at a time while all are < 0x40 and none is '"' (no bracket, no string:
+      // bytes the general walk below would pass over one by one).
+      i++;
+      const view = this.view;
+      for (const wideEnd = b.length - 4; i <= wideEnd; i += 4) {
+        const word = view.getInt32(i, true);
+        if ((word & 0xc0c0c0c0) !== 0) break;
+        const x = word ^ 0x22222222; // < 0x7f7f7f7f: no int32 overflow below
+        if (((x - 0x01010101) & ~x & 0x80808080) !== 0) break;
+      }
+      let c = b[i];
       while ((BYTE_CLASS[c | 0] & (SCALAR | WHITESPACE)) !== 0 || c === COMMA) c = b[++i];
       if (c === CLOSE_LIST) return i + 1;
       i = from; // something nested: the general walk

@@ -226,7 +226,7 @@ export class SegmentationFactsBuilder {
     }
     this.imageKeyCount = ws.length;
     this.nextSlot = ws.length;
-    this.byId = slotsByIntegerId(slots, this.imageKeyCount);
+    this.byId = slotsByIntegerId(slots, this.imageKeyCount, ws, hs);
     const columns = opts.columns ?? allocateFactColumns(n, opts.polygonMaskArea !== undefined);
     if (columns.kind.length !== n) throw new Error(`fact columns for ${columns.kind.length} annotations, not ${n}`);
     if (opts.polygonMaskArea && !columns.maskArea) throw new Error('rasterizing needs a maskArea column');
@@ -279,12 +279,24 @@ export class SegmentationFactsBuilder {
    * add gives for the parsed object.
    */
   addPolygons(a: number, imageId: unknown, area: unknown, coords: Float64Array, ends: Int32Array, np: number): void {
-    const slot = this.slotOf(imageId);
+    let slot: number, w: number, h: number;
+    const byId = this.byId;
+    if (typeof imageId === 'number' && byId !== undefined && imageId >= 0 && BY_ID_STRIDE * imageId < byId.length && byId[BY_ID_STRIDE * imageId] > 0 && Number.isInteger(imageId)) {
+      // slotOf's table, with the image's size beside its slot: one cache miss, not two (the
+      // image ids of annotations jump around the table).
+      const at = BY_ID_STRIDE * imageId;
+      slot = byId[at] - 1;
+      w = byId[at + 1];
+      h = byId[at + 2];
+      if (w < 0) { w = this.ws[slot]; h = this.hs[slot]; } // a size past int32
+    } else {
+      slot = this.slotOf(imageId);
+      const known = slot >= 0 && slot < this.imageKeyCount;
+      w = known ? this.ws[slot] : 0;
+      h = known ? this.hs[slot] : 0;
+    }
     this.imageSlot[a] = slot;
     this.kind[a] = SEG_POLYGONS;
-    const known = slot >= 0 && slot < this.imageKeyCount;
-    const w = known ? this.ws[slot] : 0;
-    const h = known ? this.hs[slot] : 0;
     const fl = scanFlatPolygons(coords, ends, np, a, w, h, this.minX, this.minY, this.maxX, this.maxY, this.shoelace, this.excess);
     this.flags[a] = fl;
     if (this.rasterize && (fl & F_ALL_USABLE) !== 0 && w > 0 && this.rasterSuspect(a, area, fl)) {
@@ -308,7 +320,7 @@ export class SegmentationFactsBuilder {
   /** The slot of an image_id value: -1 when not a number or string; SLOT_DEFERRED for an id no image has, when deferring. */
   private slotOf(iid: unknown): number {
     const byId = this.byId;
-    if (typeof iid === 'number' && byId !== undefined && iid >= 0 && iid < byId.length && byId[iid] > 0 && Number.isInteger(iid)) return byId[iid] - 1;
+    if (typeof iid === 'number' && byId !== undefined && iid >= 0 && BY_ID_STRIDE * iid < byId.length && byId[BY_ID_STRIDE * iid] > 0 && Number.isInteger(iid)) return byId[BY_ID_STRIDE * iid] - 1;
     if (typeof iid !== 'number' && typeof iid !== 'string') return -1;
     const s = this.slots.get(iid);
     if (s !== undefined) return s;
@@ -354,23 +366,34 @@ export class SegmentationFactsBuilder {
   }
 }
 
+/** Int32s per image id in slotsByIntegerId's table: slot + 1, width, height. */
+const BY_ID_STRIDE = 3;
+
 /**
  * Slot + 1 of every image whose id is a small non-negative integer, indexed by the id (0: no such
- * image); undefined when the ids are too sparse for a table. An array index costs a third of a
- * Map lookup, which the 860k annotations of train2017 pay once each. Ids the table does not hold
- * (strings, fractions, unknown ids) still go through the Map, so the slots are the same.
+ * image), each beside its image's width and height as ws / hs hold them (-1, -1 for a size past
+ * int32: read ws / hs then); undefined when the ids are too sparse for a table. An array index
+ * costs a third of a Map lookup, which the 860k annotations of train2017 pay once each. Ids the
+ * table does not hold (strings, fractions, unknown ids) still go through the Map, so the slots
+ * are the same.
  */
-function slotsByIntegerId(slots: ReadonlyMap<IdKey, number>, imageKeyCount: number): Int32Array | undefined {
+function slotsByIntegerId(slots: ReadonlyMap<IdKey, number>, imageKeyCount: number, ws: readonly number[], hs: readonly number[]): Int32Array | undefined {
   let maxId = -1;
   for (const [id, slot] of slots) {
     if (slot >= imageKeyCount) continue;
     if (typeof id === 'number' && Number.isInteger(id) && id >= 0 && id > maxId) maxId = id;
   }
-  // train2017's ids go up to ~5 × the image count; a table of at most 8 × + 64k Int32s (≤ 4 MB there).
+  // train2017's ids go up to ~5 × the image count; a table of at most 3 × (8 × + 64k) Int32s (≤ 7 MB there).
   if (maxId < 0 || maxId >= imageKeyCount * 8 + 65536) return undefined;
-  const [byId] = allocateColumns(maxId + 1, ['i32'] as const);
+  const [byId] = allocateColumns(BY_ID_STRIDE * (maxId + 1), ['i32'] as const);
   for (const [id, slot] of slots) {
-    if (typeof id === 'number' && Number.isInteger(id) && id >= 0 && slot < imageKeyCount) byId[id] = slot + 1;
+    if (typeof id === 'number' && Number.isInteger(id) && id >= 0 && slot < imageKeyCount) {
+      const at = BY_ID_STRIDE * id;
+      const fits = ws[slot] <= 0x7fffffff && hs[slot] <= 0x7fffffff;
+      byId[at] = slot + 1;
+      byId[at + 1] = fits ? ws[slot] : -1;
+      byId[at + 2] = fits ? hs[slot] : -1;
+    }
   }
   return byId;
 }

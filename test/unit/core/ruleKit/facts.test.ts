@@ -5,7 +5,8 @@
  */
 import * as assert from 'node:assert/strict';
 import { parseCoco } from '../../../../src/core/coco/parse';
-import { segmentationFacts } from '../../../../src/core/ruleKit/facts';
+import { allocateFactColumns, segmentationFacts, SegmentationFactsBuilder } from '../../../../src/core/ruleKit/facts';
+import { flatPolygonsMaskArea, polygonsMaskArea } from '../../../../src/core/geometry';
 import { boxFacts } from '../../../../src/core/ruleKit/boxFacts';
 import { allocateColumns } from '../../../../src/core/ruleKit/factColumns';
 
@@ -52,6 +53,41 @@ describe('ruleKit facts', () => {
     const annotations = [{ id: 1, image_id: 3 }, { id: 2, image_id: 5_000_000_000 }, { id: 3, image_id: 4 }];
     const facts = segmentationFacts(docOf({ images, annotations, categories: [] }));
     assert.deepEqual(Array.from(facts.imageSlot), [1, 0, 2]);
+  });
+
+  it('makes the same columns from flat coordinates (addPolygons, the scan worker) as from the parsed annotation (add), image sizes past int32 too', () => {
+    const images = [
+      { id: 7, width: 640, height: 480 },
+      { id: 3, width: 3_000_000_000, height: 20 }, // wider than an int32
+      { id: 4, width: 50, height: 4_000_000_000 },
+      { id: 'a', width: 50, height: 60 },
+      { id: 9, width: 0, height: 10 },
+    ];
+    const polygons = [[[10, 10, 30, 10, 30, 25, 10, 25]], [[1, 1, 5, 1, 5, 6], [4, 4, 9, 4, 9, 9, 4, 9]], [[-5, 2, 700, 3, 600, 500]], [[0, 0, 10, 10, 20, 20]]];
+    const ids = [7, 3, 4, 'a', 9, 12, -1, 2.5, null];
+    const annotations: { image_id: unknown; area: number; segmentation: number[][] }[] = [];
+    for (const image_id of ids) for (const segmentation of polygons) annotations.push({ image_id, area: 2, segmentation });
+    const build = (flat: boolean) => {
+      const columns = allocateFactColumns(annotations.length, true);
+      const b = new SegmentationFactsBuilder(images.map((value) => ({ value })), annotations.length, { polygonMaskArea: polygonsMaskArea, flatPolygonMaskArea: flatPolygonsMaskArea, columns });
+      annotations.forEach((ann, a) => {
+        if (!flat) { b.add(a, ann); return; }
+        const coords = new Float64Array(ann.segmentation.flat());
+        const ends = new Int32Array(ann.segmentation.length);
+        ann.segmentation.reduce((n, p, k) => (ends[k] = n + p.length), 0);
+        b.addPolygons(a, ann.image_id, ann.area, coords, ends, ends.length);
+      });
+      return { columns, facts: b.finish() };
+    };
+    const parsed = build(false), flat = build(true);
+    for (const name of ['kind', 'flags', 'imageSlot', 'minX', 'minY', 'maxX', 'maxY', 'shoelace', 'excess', 'maskArea'] as const) {
+      assert.deepEqual(Array.from(flat.columns[name]!), Array.from(parsed.columns[name]!), name);
+    }
+    // The int32-wide sizes reached the arithmetic: the triangle pokes out of the 640-wide image only.
+    const excessOf = (id: unknown) => parsed.columns.excess[annotations.findIndex((x) => x.image_id === id && x.segmentation === polygons[2])];
+    assert.equal(excessOf(7), 60);
+    assert.equal(excessOf(3), 480);
+    assert.deepEqual(Array.from(flat.facts.slotW.subarray(0, 4)), [640, 3_000_000_000, 50, 50]);
   });
 
   it('keeps its columns in one shared, zero-filled, aligned buffer', () => {
