@@ -316,8 +316,18 @@ function unionEvents(xy: ArrayLike<number>, from: number, to: number, h: number,
 
 /** The measure covered by at least one run of events[0, ne). */
 function sweepEvents(ne: number): number {
-  const ev = events.subarray(0, ne);
-  ev.sort();
+  const ev = events;
+  if (ne <= 64) {
+    // The usual few dozen events, a few sorted runs (one per polygon): an insertion sort, not
+    // the native sort's call. The events are non-negative integers (no NaN, no -0), so every
+    // ascending order of them is the same array.
+    for (let i = 1; i < ne; i++) {
+      const x = ev[i];
+      let j = i - 1;
+      while (j >= 0 && ev[j] > x) { ev[j + 1] = ev[j]; j--; }
+      ev[j + 1] = x;
+    }
+  } else ev.subarray(0, ne).sort();
   let depth = 0, prev = 0, area = 0;
   for (let i = 0; i < ne; i++) {
     const e = ev[i];
