@@ -6,8 +6,8 @@
  * - Once its scan is done, and while the main thread still parses, the worker parses the images,
  *   allocates the columns and posts them (a FactsTable), then takes chunks of annotations in file
  *   order: it parses each annotation from the bytes (dropped right after) and writes its facts.
- * - The worker reads the usual polygon annotation's image_id, area and polygons straight from the
- *   bytes (polygonReader.ts) and parses the others whole.
+ * - The worker reads the usual polygon annotation's image_id, area and polygons (or an RLE
+ *   segmentation's keys) straight from the bytes (polygonReader.ts) and parses the others whole.
  * - When the first rule asks for the facts, the main thread takes the chunks still free. It has
  *   the parsed annotations, so a chunk costs it less than it costs the worker. Then it waits for
  *   the worker's chunks in progress, redoes the elements that did not parse into an object (the
@@ -27,7 +27,7 @@ import { ROOT_ARRAY_KEY } from '../core/coco/document';
 import { DocumentBuilder } from '../core/coco/parse';
 import { flatPolygonsMaskArea, polygonsMaskArea } from '../core/geometry';
 import { allocateFactColumns, SegmentationFactsBuilder, type FactColumnSet } from '../core/ruleKit/facts';
-import { PolygonReader } from './polygonReader';
+import { PolygonReader, SegmentationShape } from './polygonReader';
 import { Op } from './parallelLoadProtocol';
 
 /** Element ranges of one array section, growing. */
@@ -177,9 +177,10 @@ export function startScanFacts(bytes: Uint8Array, ranges: SectionRanges, maxDept
     table,
     fill(from, to) {
       for (let a = from; a < to; a++) {
-        // The usual polygon annotation read from the bytes (polygonReader.ts), the rest parsed whole.
+        // The usual polygon or RLE annotation read from the bytes (polygonReader.ts), the rest parsed whole.
         if (nf[a] === 0 && reader.read(starts[a], ends[a])) {
-          builder.addPolygons(a, reader.imageId, reader.area, reader.coords, reader.ends, reader.np);
+          if (reader.shape === SegmentationShape.Polygons) builder.addPolygons(a, reader.imageId, reader.area, reader.coords, reader.ends, reader.np);
+          else builder.addSegmentationObject(a, reader.imageId, reader.shape === SegmentationShape.Rle);
         } else {
           builder.add(a, parser.parseValue(starts[a], ends[a], [], depthAbove, nf[a] === 1));
           dropIssues(parser.issues);

@@ -311,6 +311,16 @@ export class SegmentationFactsBuilder {
     }
   }
 
+  /**
+   * The facts of an annotation object whose `segmentation` is an object, read without parsing it
+   * (the scan worker's reader): `rle` when it has both `counts` and `size`. The same columns as
+   * add gives for the parsed object.
+   */
+  addSegmentationObject(a: number, imageId: unknown, rle: boolean): void {
+    this.imageSlot[a] = this.slotOf(imageId);
+    this.kind[a] = rle ? SEG_RLE : SEG_OBJECT;
+  }
+
   /** Whether area-mismatch rasterizes annotation `a` (all polygons usable, image size known) under its default tolerances. */
   private rasterSuspect(a: number, area: unknown, fl: number): boolean {
     return typeof area === 'number' && Number.isFinite(area) && area > 0

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { PolygonReader } from '../../../src/node/polygonReader';
+import { PolygonReader, SegmentationShape } from '../../../src/node/polygonReader';
 import { mulberry32 } from '../../../src/core/seededRandom';
 
 /** Reads `text` as one element; undefined when the reader says no, else what it read, as JSON.parse would give it. */
@@ -96,13 +96,38 @@ describe('PolygonReader (the scan worker reads image_id, area and polygons from 
     }
   });
 
+  it('reads an object segmentation for its keys: an RLE has both counts and size, whatever their values', () => {
+    const cases: [string, SegmentationShape][] = [
+      ['{"segmentation":{"counts":[21575,32,429,44,422,39,431,41,427],"size":[427,640]},"area":7509,"iscrowd":1,"image_id":414185,"bbox":[46.0,84.0,183.0,50.0]}', SegmentationShape.Rle],
+      ['{"iscrowd":1, "image_id": "img-3", "segmentation": { "size" : [ 48, 64 ], "counts" : "0`0e0\\"]}" } }', SegmentationShape.Rle],
+      ['{"segmentation":{"counts":{"nested":[1,{"x":"]"}]},"size":null,"extra":[[]]},"image_id":2}', SegmentationShape.Rle],
+      ['{"segmentation":{"counts":[1,2]},"image_id":2}', SegmentationShape.Object],
+      ['{"segmentation":{"size":[1,2],"count":[1]},"image_id":2}', SegmentationShape.Object],
+      ['{"segmentation":{},"image_id":2}', SegmentationShape.Object],
+      ['{"segmentation":{"counts ":1,"Size":2},"image_id":2}', SegmentationShape.Object],
+    ];
+    for (const [text, shape] of cases) {
+      const bytes = Buffer.from(`[${text}]`);
+      const reader = new PolygonReader(bytes, (s, e) => bytes.toString('utf8', s, e));
+      assert.ok(reader.read(1, bytes.length - 1), text);
+      assert.equal(reader.shape, shape, text);
+      const seg = JSON.parse(text).segmentation;
+      assert.equal('counts' in seg && 'size' in seg, shape === SegmentationShape.Rle, `${text}: as JSON.parse's object has the keys`);
+      assert.equal(reader.imageId, JSON.parse(text).image_id, text);
+      assert.equal(reader.np, 0, text);
+    }
+  });
+
   it('says no to what it does not read, so the element is parsed whole', () => {
     const no = [
       '5', 'null', '[1,2]', '{}', '{"image_id":1}',
       '{"segmentation":[],"image_id":1}', // empty
       '{"segmentation":[1,2,3,4,5,6]}', // flat list
       '{"segmentation":[[1,2,3,4,5,6],7]}', // mixed
-      '{"segmentation":{"counts":[1,2],"size":[1,3]}}', // RLE
+      '{"segmentation":{"counts":[1,2],"size":[1,3]},"segmentation":[[1,2,3,4,5,6]]}', // twice, an RLE first
+      '{"segmentation":{"c\\u006funts":[1,2],"size":[1,3]}}', // an escaped key in an RLE
+      '{"segmentation":{"counts":[1,2],"size":[1,3]}', // no closing brace
+      '{"segmentation":{"counts":[1,2] "size":[1,3]}}', // no comma
       '{"segmentation":[[1,2,"3",4,5,6]]}', // a string in a polygon
       '{"segmentation":[[1,2,3,4,5,1e999]]}', // overflows to Infinity
       '{"segmentation":[[1,2,3,4,5,6]],"segmentation":[[1,2,3,4,5,7]]}', // twice: JSON.parse keeps the last
