@@ -216,20 +216,24 @@ export class PolygonReader {
           const negative = c === MINUS;
           if (negative) c = b[++i];
           if (i <= lastWide) {
-            // The usual coordinate, 1-3 digits, a dot, 1-3 digits ("257.01"), four bytes at a time
-            // (wideDigits): no branch on each digit, so none to mispredict.
-            const whole = wideDigits(view.getInt32(i, true));
-            if (whole > 0 && whole < 4 && b[i + whole] === DOT) {
-              const fractionAt = i + whole + 1;
-              const fractionDigits = wideDigits(view.getInt32(fractionAt, true));
-              const next = b[fractionAt + fractionDigits];
+            // The usual coordinate, 1-3 digits, a dot, 1-3 digits ("257.01"), from the eight bytes
+            // at i in two words (wideDigits / digitsValue): no branch on each digit to mispredict,
+            // and no load that waits for the digit count (the fraction's word is shifted out of
+            // the two, the byte after it too).
+            const low = view.getInt32(i, true), high = view.getInt32(i + 4, true);
+            const whole = wideDigits(low);
+            if (whole > 0 && whole < 4 && ((low >>> (8 * whole)) & 0xff) === DOT) {
+              // Bytes whole + 1 … whole + 4 of the eight: the fraction and what follows it.
+              const fractionWord = whole === 3 ? high : (low >>> (8 * whole + 8)) | (high << (24 - 8 * whole));
+              const fractionDigits = wideDigits(fractionWord);
+              const next = (fractionWord >>> (8 * fractionDigits)) & 0xff;
               if (fractionDigits > 0 && fractionDigits < 4 && next !== 0x65 && next !== 0x45) {
                 // Both parts < 1000, so m < 10^6 is the exact integer the digit loop makes.
-                const m = digitsValue(view.getInt32(i, true), whole) * POW10[fractionDigits] + digitsValue(view.getInt32(fractionAt, true), fractionDigits);
+                const m = digitsValue(low, whole) * POW10[fractionDigits] + digitsValue(fractionWord, fractionDigits);
                 const v = m / POW10[fractionDigits];
                 if (n === coords.length) this.coords = coords = grow(coords);
                 coords[n++] = negative ? -v : v;
-                i = fractionAt + fractionDigits;
+                i += whole + 1 + fractionDigits;
                 c = next;
                 while (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) c = b[++i];
                 if (c === COMMA) {
