@@ -128,7 +128,8 @@ function sortRecords(n: number): Uint32Array {
  */
 function crossingRecords(xy: ArrayLike<number>, from: number, to: number, h: number, w: number): number {
   const k = Math.floor((to - from) / 2);
-  if (k < 1 || !(h > 0) || !(w > 0)) return -1;
+  // (An image height that is not an integer takes the walk: rowOf below needs an integer h.)
+  if (k < 1 || !(h > 0) || !(w > 0) || !Number.isInteger(h)) return -1;
   for (let i = from, end = from + 2 * k; i < end; i++) {
     const v = xy[i];
     if (!(v >= 0 && v < FAST_LIMIT)) return -1;
@@ -163,9 +164,10 @@ function crossingRecords(xy: ArrayLike<number>, from: number, to: number, h: num
     // Columns this edge can record: min(u) = 5c + 2 within [min u, max u - 1].
     const lo = xs < xe ? xs : xe;
     const hi = xs < xe ? xe : xs;
-    let c = Math.ceil((lo - 2) / SCALE);
-    if (c < 0) c = 0;
-    let cEnd = Math.floor((hi - 3) / SCALE);
+    // ceil((lo - 2) / 5) and floor((hi - 3) / 5) of integers lo, hi >= 0, as integer divisions
+    // (a quotient that is not an integer is >= 0.2 from one, so truncating the double is exact).
+    let c = ((lo + 2) / SCALE) | 0;
+    let cEnd = (((hi + 2) / SCALE) | 0) - 1;
     if (cEnd > wm1) cEnd = wm1;
     if (c > cEnd) continue;
     if (n + 2 * (cEnd - c + 1) + 2 > buf.length) {
@@ -179,11 +181,8 @@ function crossingRecords(xy: ArrayLike<number>, from: number, to: number, h: num
         const t = SCALE * c + 2 - xs;
         const v1 = (ys + s * t + 0.5) | 0;
         const v2 = (ys + s * (t + 1) + 0.5) | 0;
-        let yd = v1 < v2 ? v1 : v2;
-        yd = (yd + 0.5) / SCALE - 0.5;
-        if (yd < 0) yd = 0;
-        else if (yd > h) yd = h;
-        buf[n++] = c * h + Math.ceil(yd);
+        const row = rowOf(v1 < v2 ? v1 : v2);
+        buf[n++] = c * h + (row > h ? h : row);
       }
     } else {
       const s = (xe - xs) / dy;
@@ -204,15 +203,23 @@ function crossingRecords(xy: ArrayLike<number>, from: number, to: number, h: num
           while (tf < dy && ((xs + s * tf + 0.5) | 0) > m) tf++;
           while (tf > 1 && ((xs + s * (tf - 1) + 0.5) | 0) <= m) tf--;
         }
-        let yd = ys + tf - 1;
-        yd = (yd + 0.5) / SCALE - 0.5;
-        if (yd < 0) yd = 0;
-        else if (yd > h) yd = h;
-        buf[n++] = c * h + Math.ceil(yd);
+        const row = rowOf(ys + tf - 1);
+        buf[n++] = c * h + (row > h ? h : row);
       }
     }
   }
   return n;
+}
+
+/**
+ * rleFrPoly's row of a record at upsampled v >= 0 before the clamp to h: ceil(max(0, (v + 0.5) / 5
+ * - 0.5)) = ceil((v - 2) / 5) = floor((v + 2) / 5), as one integer division. The double
+ * expression is exact where (v - 2) / 5 is an integer ((v + 0.5) / 5 is then k + 0.5) and
+ * >= 0.2 from one elsewhere, so its ceil is the exact one; for v < 2 both are 0. Clamping to an
+ * integer h before or after the ceil gives the same row.
+ */
+function rowOf(v: number): number {
+  return ((v + 2) / SCALE) | 0;
 }
 
 // Rounded (upsampled) vertex ranges of the polygons of one polygonsMaskArea call.
