@@ -39,7 +39,16 @@ async function main() {
   const main = process.pid;
   const marks: [string, number, number][] = [];
   const threads: [string, Map<string, number>][] = [];
-  const mark = (name: string) => { marks.push([name, performance.now(), threadCpuMs(main)]); threads.push([name, allThreadsCpuMs()]); };
+  // A thread that ends between two marks (the scan worker, when it finishes before the parse)
+  // keeps the CPU it was last seen with: sampled every 50 ms while the check runs.
+  const lastSeen = new Map<string, number>();
+  const sample = () => { for (const [k, v] of allThreadsCpuMs()) lastSeen.set(k, v); };
+  const sampler = setInterval(sample, 50);
+  const mark = (name: string) => {
+    marks.push([name, performance.now(), threadCpuMs(main)]);
+    sample();
+    threads.push([name, new Map(lastSeen)]);
+  };
   mark('start');
   let parsedAt = 0;
   let facts = 'not made on two threads';
@@ -53,6 +62,7 @@ async function main() {
   mark('positions');
   const text = formatJson({ file, problems, summary: { ...result.summary, durationMs: Math.round(result.durationMs) } });
   mark('json');
+  clearInterval(sampler);
   for (let k = 1; k < marks.length; k++) {
     console.log(`${marks[k][0].padEnd(10)} wall ${(marks[k][1] - marks[k - 1][1]).toFixed(0).padStart(6)} ms   main-thread CPU ${(marks[k][2] - marks[k - 1][2]).toFixed(0).padStart(6)} ms`);
   }
