@@ -44,6 +44,9 @@ for (const c of '0123456789+-.eEtruefalsn') BYTE_CLASS[c.charCodeAt(0)] = SCALAR
 const KEY_SEGMENTATION = [...'segmentation'].map((c) => c.charCodeAt(0));
 const KEY_IMAGE_ID = [...'image_id'].map((c) => c.charCodeAt(0));
 const KEY_AREA = [...'area'].map((c) => c.charCodeAt(0));
+const KEY_ID = [...'id'].map((c) => c.charCodeAt(0));
+const KEY_WIDTH = [...'width'].map((c) => c.charCodeAt(0));
+const KEY_HEIGHT = [...'height'].map((c) => c.charCodeAt(0));
 const KEY_COUNTS = [...'counts'].map((c) => c.charCodeAt(0));
 const KEY_SIZE = [...'size'].map((c) => c.charCodeAt(0));
 
@@ -92,6 +95,8 @@ export class PolygonReader {
   imageId: number | string | null = null;
   /** The element's area: a number, or null for any other value or none. */
   area: number | null = null;
+  /** What readImage read: the image's `id`, `width` and `height` as JSON.parse gives them, null for a value of another type, undefined for none. */
+  image: { id: number | string | null | undefined; width: number | null | undefined; height: number | null | undefined } = { id: undefined, width: undefined, height: undefined };
   private i = 0;
 
   /** The same bytes, for the four-byte reads of the number fast path. */
@@ -109,6 +114,89 @@ export class PolygonReader {
       if (e === UNREAD) return false;
       throw e;
     }
+  }
+
+  /**
+   * Reads the image element at [start, end) for what the facts builder looks at (`image`: a new
+   * object each time, as the builder keeps it); false when it is not an object, has one of the
+   * three keys twice, or a key or a string id with an escape.
+   */
+  readImage(start: number, end: number): boolean {
+    try {
+      return this.readImageObject(start, end);
+    } catch (e) {
+      if (e === UNREAD) return false;
+      throw e;
+    }
+  }
+
+  private readImageObject(start: number, end: number): boolean {
+    const b = this.bytes;
+    let id: number | string | null | undefined, width: number | null | undefined, height: number | null | undefined;
+    let i = start;
+    let c = b[i];
+    while (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) c = b[++i];
+    if (c !== OPEN_OBJECT) return false;
+    c = b[++i];
+    while (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) c = b[++i];
+    if (c !== CLOSE_OBJECT) {
+      for (;;) {
+        if (c !== QUOTE) return false;
+        const keyStart = i + 1;
+        const keyEnd = this.stringEnd(keyStart, true);
+        const keyLength = keyEnd - keyStart;
+        i = keyEnd + 1;
+        c = b[i];
+        while (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) c = b[++i];
+        if (c !== COLON) return false;
+        c = b[++i];
+        while (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) c = b[++i];
+        const numeric = c === MINUS || (c >= ZERO && c <= NINE);
+        if (keyLength === 2 && this.isKey(keyStart, KEY_ID)) {
+          if (id !== undefined) return false; // JSON.parse keeps the last one: parse it whole
+          if (c === QUOTE) {
+            const close = this.stringEnd(i + 1, true);
+            id = this.decode(i + 1, close);
+            i = close + 1;
+          } else if (numeric) {
+            this.i = i;
+            id = this.number();
+            i = this.i;
+          } else {
+            id = null;
+            i = this.skipValue(i);
+          }
+        } else if ((keyLength === 5 && this.isKey(keyStart, KEY_WIDTH)) || (keyLength === 6 && this.isKey(keyStart, KEY_HEIGHT))) {
+          let v: number | null = null;
+          if (numeric) {
+            this.i = i;
+            v = this.number();
+            i = this.i;
+          } else i = this.skipValue(i);
+          if (keyLength === 5) {
+            if (width !== undefined) return false;
+            width = v;
+          } else {
+            if (height !== undefined) return false;
+            height = v;
+          }
+        } else i = this.skipValue(i);
+        c = b[i];
+        while (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) c = b[++i];
+        if (c === COMMA) {
+          c = b[++i];
+          while (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) c = b[++i];
+          continue;
+        }
+        if (c !== CLOSE_OBJECT) return false;
+        break;
+      }
+    }
+    c = b[++i];
+    while (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) c = b[++i];
+    if (i !== end) return false;
+    this.image = { id, width, height };
+    return true;
   }
 
   private readObject(start: number, end: number): boolean {
@@ -388,8 +476,19 @@ export class PolygonReader {
   /** The closing quote of the string whose content starts at `from`; `plain`: an escape means UNREAD. */
   private stringEnd(from: number, plain: boolean): number {
     const b = this.bytes;
+    const view = this.view;
+    const wideEnd = b.length - 4;
     let i = from;
     for (;;) {
+      // Four ASCII bytes at a time while none is '"' or '\\' (haszero of the word ^ each; ASCII
+      // keeps the words < 2^31, so no int32 overflow).
+      while (i <= wideEnd) {
+        const word = view.getInt32(i, true);
+        if ((word & 0x80808080) !== 0) break;
+        const quote = word ^ 0x22222222, backslash = word ^ 0x5c5c5c5c;
+        if (((((quote - 0x01010101) & ~quote) | ((backslash - 0x01010101) & ~backslash)) & 0x80808080) !== 0) break;
+        i += 4;
+      }
       const c = b[i];
       if (c === QUOTE) return i;
       if (c === BACKSLASH) {

@@ -153,9 +153,12 @@ export function startScanFacts(bytes: Uint8Array, ranges: SectionRanges, maxDept
   // Issues found here are the main thread's to report: this builder's are dropped.
   const parser = new DocumentBuilder(bytes, { maxDepth });
   const { images, annotations } = ranges;
+  const reader = new PolygonReader(bytes, (start, end) => parser.decode(start, end));
+  // The builder looks at each image's id, width and height only: read from the bytes, the rest parsed whole.
   const imageValues: { value: unknown }[] = new Array(images.length);
   for (let i = 0; i < images.length; i++) {
-    imageValues[i] = { value: parser.parseValue(images.starts[i], images.ends[i], [], 2, images.nf[i] === 1) };
+    const nf = images.nf[i] === 1;
+    imageValues[i] = { value: !nf && reader.readImage(images.starts[i], images.ends[i]) ? reader.image : parser.parseValue(images.starts[i], images.ends[i], [], 2, nf) };
   }
   dropIssues(parser.issues);
   const n = annotations.length;
@@ -172,7 +175,6 @@ export function startScanFacts(bytes: Uint8Array, ranges: SectionRanges, maxDept
   };
   const depthAbove = ranges.rootArray ? 1 : 2;
   const { starts, ends, nf } = annotations;
-  const reader = new PolygonReader(bytes, (start, end) => parser.decode(start, end));
   return {
     table,
     fill(from, to) {

@@ -118,6 +118,31 @@ describe('PolygonReader (the scan worker reads image_id, area and polygons from 
     }
   });
 
+  it('reads an image element for its id, width and height as JSON.parse gives them, and says no to what it does not read', () => {
+    const images = [
+      '{"license": 6, "file_name": "000000000007.jpg", "coco_url": "http://images.cocodataset.org/train2017/000000000007.jpg", "height": 340, "width": 546, "date_captured": "2013-11-14 19:32:27", "flickr_url": "http://farm6.staticflickr.com/2146/8850617220_z.jpg", "id": 7}',
+      '{ "id" : "img-3" , "width" : 640.5 , "height" : "480" , "note" : "caf\u00e9 \\"quoted\\" ] } ☃" , "extra" : [ { "id" : 1 } ] }',
+      '{"id": null, "width": -1e3, "height": 0}',
+      '{"id": [1], "width": true, "height": {"h": 2}}',
+      '{"file_name": "a.jpg"}',
+      '{}',
+    ];
+    for (const text of images) {
+      const bytes = Buffer.from(`[${text}]`);
+      const reader = new PolygonReader(bytes, (s, e) => bytes.toString('utf8', s, e));
+      assert.ok(reader.readImage(1, bytes.length - 1), text);
+      const v = JSON.parse(text) as Record<string, unknown>;
+      const as = (x: unknown, types: string[]) => (x === undefined ? undefined : types.includes(typeof x) ? x : null);
+      assert.deepEqual(reader.image, { id: as(v.id, ['number', 'string']), width: as(v.width, ['number']), height: as(v.height, ['number']) }, text);
+    }
+    const no = ['[1]', '"x"', '{"id": 1, "id": 2}', '{"width": 1, "width": 2}', '{"id": "a\\"b"}', '{"i\\u0064": 1}', '{"id": 1e999}', '{"id": 1', '{"id": 1 "width": 2}'];
+    for (const text of no) {
+      const bytes = Buffer.from(`[${text}]`);
+      const reader = new PolygonReader(bytes, (s, e) => bytes.toString('utf8', s, e));
+      assert.equal(reader.readImage(1, bytes.length - 1), false, text);
+    }
+  });
+
   it('says no to what it does not read, so the element is parsed whole', () => {
     const no = [
       '5', 'null', '[1,2]', '{}', '{"image_id":1}',
