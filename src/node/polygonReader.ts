@@ -3,7 +3,8 @@
  * `segmentation` that is a list of number lists, read from the bytes into flat coordinates, with
  * no JSON.parse and no arrays made. About 4× cheaper than parsing the element whole, which was
  * the worker's largest cost on train2017 (~5 s). A segmentation that is an object (a crowd's
- * RLE) is read for its keys only (`shape`): the facts look at nothing else in it.
+ * RLE) is read for its keys only (`shape`): the facts look at nothing else in it. It reads the
+ * image elements too, for their `id`, `width` and `height` (readImage).
  *
  * It only reads the common shapes and says no (`read` false: parse the element whole) to the
  * rest: an element that is not an object, a segmentation of any other shape (empty, flat,
