@@ -100,6 +100,8 @@ export class PolygonReader {
   image: { id: number | string | null | undefined; width: number | null | undefined; height: number | null | undefined } = { id: undefined, width: undefined, height: undefined };
   private i = 0;
 
+  /** Where knownKey starts looking (the key after the one it found last). */
+  private nextKey = 0;
   /** The same bytes, for the four-byte reads of the number fast path. */
   private readonly view: DataView;
 
@@ -510,7 +512,9 @@ export class PolygonReader {
     if (at + 16 > this.bytes.length) return -1;
     const view = this.view;
     const first = view.getInt32(at, true);
-    for (let k = 0; k < KNOWN_KEYS.length; k++) {
+    // Tried from the one after the last key found: a file writes its keys in one order.
+    const count = KNOWN_KEYS.length;
+    for (let tried = 0, k = this.nextKey; tried < count; tried++, k = k + 1 === count ? 0 : k + 1) {
       const { words, lastMask } = KNOWN_KEYS[k];
       const last = words.length - 1;
       if ((last === 0 ? first & lastMask : first) !== words[0]) continue;
@@ -518,6 +522,7 @@ export class PolygonReader {
       while (j < last && view.getInt32(at + 4 * j, true) === words[j]) j++;
       if (j < last) continue;
       if (last > 0 && (view.getInt32(at + 4 * last, true) & lastMask) !== words[last]) continue;
+      this.nextKey = k + 1 === count ? 0 : k + 1;
       return k;
     }
     return -1;
