@@ -1,21 +1,14 @@
 /**
- * Per-annotation bbox facts the bbox rules share, computed in ONE pass over the annotations
- * and cached per document (see facts.ts for the segmentation side and its image slots).
+ * Per-annotation bbox facts the bbox rules share (the bbox columns of annotationFields.ts' one
+ * pass over the annotations) with the image sizes per image slot of facts.ts, cached per document.
  */
-import type { CocoDocument, JsonObject, Located } from '../coco/document';
+import { isJsonObject, type CocoDocument } from '../coco/document';
+import { annotationFields } from './annotationFields';
 import { cachedPerDocument } from './documentCache';
 import { allocateColumns } from './factColumns';
 import { segmentationFacts } from './facts';
 
-/** document's isJsonObject, local: a module-local call stays cheap in the hot pass. */
-function isJsonObject(value: unknown): value is JsonObject {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-/** The bbox is an array of exactly 4 finite numbers (isNumericBbox). */
-export const B_NUMERIC = 1;
-/** The bbox is an array of 4 whose width and height (elements 2 and 3) are numbers (finite or not). */
-export const B_WH_NUMBERS = 2;
+export { B_NUMERIC, B_WH_NUMBERS } from './annotationFields';
 
 export interface BoxFacts {
   readonly count: number;
@@ -36,24 +29,8 @@ export const boxFacts: (doc: CocoDocument) => BoxFacts = cachedPerDocument(compu
 
 function computeBoxFacts(doc: CocoDocument): BoxFacts {
   const seg = segmentationFacts(doc);
-  const entries = doc.annotationEntries;
-  const n = entries.length;
-  const [flags, x, y, w, h] = allocateColumns(n, ['u8', 'f64', 'f64', 'f64', 'f64'] as const);
-  for (let a = 0; a < n; a++) {
-    const ann = entries[a].value;
-    if (!isJsonObject(ann)) continue;
-    const b = ann.bbox;
-    if (!Array.isArray(b) || b.length !== 4) continue;
-    const b0 = b[0], b1 = b[1], b2 = b[2], b3 = b[3];
-    if (typeof b2 !== 'number' || typeof b3 !== 'number') continue;
-    let fl = B_WH_NUMBERS;
-    w[a] = b2; h[a] = b3;
-    if (typeof b0 === 'number' && typeof b1 === 'number' && b0 - b0 === 0 && b1 - b1 === 0 && b2 - b2 === 0 && b3 - b3 === 0) {
-      fl |= B_NUMERIC;
-      x[a] = b0; y[a] = b1;
-    }
-    flags[a] = fl;
-  }
+  // The per-annotation box columns come from the one shared pass over the annotations.
+  const { count, boxFlags: flags, x, y, w, h } = annotationFields(doc);
   // imageSizes' rule (first image per id, positive finite width and height) on the same slots.
   const [slotWidth, slotHeight] = allocateColumns(seg.slotW.length, ['f64', 'f64'] as const);
   const seen = new Uint8Array(seg.imageKeyCount);
@@ -70,15 +47,5 @@ function computeBoxFacts(doc: CocoDocument): BoxFacts {
       slotWidth[s] = iw; slotHeight[s] = ih;
     }
   }
-  return { count: n, flags, x, y, w, h, slotWidth, slotHeight };
-}
-
-/** Calls `fn` with the width and height of every bbox of 4 finite numbers (B_NUMERIC), in file order. */
-export function forEachNumericBox(doc: CocoDocument, fn: (entry: Located, w: number, h: number) => void): void {
-  const box = boxFacts(doc);
-  const entries = doc.annotationEntries;
-  for (let a = 0; a < box.count; a++) {
-    if ((box.flags[a] & B_NUMERIC) === 0) continue;
-    fn(entries[a], box.w[a], box.h[a]);
-  }
+  return { count, flags, x, y, w, h, slotWidth, slotHeight };
 }

@@ -4,6 +4,7 @@ import { polygonsMaskArea } from '../geometry';
 import { AREA_MISMATCH_DEFAULTS, F_ALL_USABLE, F_BOXES_OVERLAP, SEG_POLYGONS, SEG_RLE, polygonAreaSuspect, segmentationFacts } from '../ruleKit/facts';
 import { annotationEntryOfData, annotationName, cheapArea, formatNumber, idsOf, maskArea, maskSourceOf, setAreaEdit } from '../ruleKit/segmentationShared';
 import type { Rule } from '../ruleKit/types';
+import { FIELD_SHIFT, T_INTEGER, T_NUMBER, annotationFields } from '../ruleKit/annotationFields';
 
 export const areaMismatch: Rule = {
   id: 'coco/area-mismatch',
@@ -29,20 +30,25 @@ export const areaMismatch: Rule = {
     // Rasterized already by the scan worker (CLI), NaN where it did not: same function, same input.
     const rasterized = facts.polygonMaskArea;
     const entries = doc.annotationEntries;
+    const { types, area: areas } = annotationFields(doc);
+    const areaShift = FIELD_SHIFT.area, _T_INTEGER = T_INTEGER, _T_NUMBER = T_NUMBER;
     for (let a = 0; a < facts.count; a++) {
       const kind = facts.kind[a];
       if (kind !== _SEG_POLYGONS && kind !== _SEG_RLE) continue; // no mask source
       const fl = facts.flags[a];
       // Polygons: maskSourceOf needs every polygon usable and the image's size.
       if (kind === _SEG_POLYGONS && ((fl & _F_ALL_USABLE) === 0 || !(facts.imageSlot[a] >= 0 && facts.slotW[facts.imageSlot[a]] > 0))) continue;
-      const entry = entries[a];
-      const ann = entry.value as JsonObject;
-      const area = ann.area;
-      if (typeof area !== 'number' || !Number.isFinite(area) || area <= 0) continue; // coco/area-invalid
+      // The area from the shared pass over the annotations (a finite number there, or not).
+      const areaType = (types[a] >>> areaShift) & 15;
+      if (areaType !== _T_INTEGER && areaType !== _T_NUMBER) continue; // coco/wrong-type, coco/non-finite-number
+      const area = areas[a];
+      if (area <= 0) continue; // coco/area-invalid
       // Cheap first: an RLE's area is exact; a polygon's shoelace area (from the facts) is close
       // to its rasterization, so only a clear disagreement, a tiny polygon or polygons that may
       // overlap are rasterized.
       if (kind === _SEG_POLYGONS && !polygonAreaSuspect(facts.shoelace[a], area, (fl & _F_BOXES_OVERLAP) !== 0, rel, abs)) continue;
+      const entry = entries[a];
+      const ann = entry.value as JsonObject;
       let mask: number;
       let isRle = false;
       if (kind === _SEG_POLYGONS) {

@@ -1,13 +1,13 @@
 import { INSTANCE_KINDS } from '../coco/kind';
-import { type CocoDocument, type IdKey, type JsonObject, type Located } from '../coco/document';
+import { type CocoDocument, type Located } from '../coco/document';
 import { segmentationFacts } from '../ruleKit/facts';
 import { locate } from '../coco/locate';
 import { removeElement } from '../edits/jsonEdits';
 import { countsIou } from '../geometry';
-import { idOf } from '../ruleKit/schema';
 import { annotationName, boxIou, finiteBbox, idsOf, maskCounts, maskSourceOf } from '../ruleKit/segmentationShared';
 import { allocateColumns } from '../ruleKit/factColumns';
 import type { Rule, RuleContext } from '../ruleKit/types';
+import { B_NUMERIC, annotationFields } from '../ruleKit/annotationFields';
 
 /** Pairs below this box IoU are never compared mask to mask. */
 const BOX_GATE = 0.9;
@@ -53,19 +53,20 @@ export const duplicateAnnotation: Rule = {
     // sort by image slot, then a small sort by category slot inside each image.
     const facts = segmentationFacts(doc);
     const n = facts.count;
+    // Category slots and boxes from the shared pass over the annotations (every category_id
+    // that is a number or string has a slot there, known to "categories" or not).
+    const fields = annotationFields(doc);
+    const { boxFlags, x: bx, y: by, w: bw, h: bh } = fields;
     // n-size columns in shared memory: no external-memory-pressure full GC (see factColumns.ts).
     const [catSlot] = allocateColumns(n, ['i32'] as const);
     catSlot.fill(-1);
-    const catSlots = new Map<IdKey, number>();
     const slotCount = new Int32Array(facts.slotW.length + 1);
     for (let a = 0; a < n; a++) {
       const img = facts.imageSlot[a];
       if (img < 0) continue;
-      const ann = entries[a].value as JsonObject;
-      const cat = idOf(ann.category_id);
-      if (cat === undefined || !finiteBbox(ann.bbox)) continue;
-      let c = catSlots.get(cat);
-      if (c === undefined) catSlots.set(cat, (c = catSlots.size));
+      const c = fields.categorySlot[a];
+      // finiteBbox: 4 finite numbers, width and height ≥ 0.
+      if (c < 0 || (boxFlags[a] & B_NUMERIC) === 0 || bw[a] < 0 || bh[a] < 0) continue;
       catSlot[a] = c;
       slotCount[img + 1]++;
     }
@@ -88,8 +89,8 @@ export const duplicateAnnotation: Rule = {
         if (j - i >= 2) {
           group.length = 0;
           for (let k = i; k < j; k++) {
-            const entry = entries[run[k]];
-            group.push({ entry, box: (entry.value as JsonObject).bbox as [number, number, number, number] });
+            const a = run[k];
+            group.push({ entry: entries[a], box: [bx[a], by[a], bw[a], bh[a]] });
           }
           checkGroup(ctx, group, minIou, reported, counts);
         }

@@ -4,6 +4,7 @@ import { replaceRange } from '../edits/jsonEdits';
 import { annotationIdStats } from '../ruleKit/datasetStats';
 import { NOUN, idOf } from '../ruleKit/schema';
 import { allocateColumns } from '../ruleKit/factColumns';
+import { A_OBJECT, T_INTEGER, T_NON_FINITE, T_NUMBER, T_STRING, annotationFields } from '../ruleKit/annotationFields';
 import type { Rule } from '../ruleKit/types';
 
 const SECTIONS = ['images', 'annotations', 'categories'] as const;
@@ -57,12 +58,26 @@ export const duplicateId: Rule = {
       const entries = ctx.doc.entries(section);
       const firstIndexById = new FirstIndexById(entries.length);
       let rank = 0;
-      for (const entry of entries) {
-        if (!isJsonObject(entry.value)) continue;
-        const id = idOf(entry.value.id);
-        if (id === undefined) continue;
-        const first = firstIndexById.firstOr(id, entry.index);
-        if (first === entry.index) continue;
+      // Annotations: numeric ids from the shared pass; only string ids are read from the value.
+      const fields = section === 'annotations' ? annotationFields(ctx.doc) : undefined;
+      for (let i = 0; i < entries.length; i++) {
+        let id: number | string | undefined;
+        if (fields !== undefined) {
+          const t = fields.types[i];
+          if ((t & A_OBJECT) === 0) continue;
+          const code = t & 15;
+          if (code === T_INTEGER || code === T_NUMBER || code === T_NON_FINITE) id = fields.id[i];
+          else if (code === T_STRING) id = (entries[i].value as { id: string }).id;
+          else continue;
+        } else {
+          const value = entries[i].value;
+          if (!isJsonObject(value)) continue;
+          id = idOf(value.id);
+          if (id === undefined) continue;
+        }
+        const first = firstIndexById.firstOr(id, i);
+        if (first === i) continue;
+        const entry = entries[i];
         const twin = ctx.place(section, entries[first], ['id']);
         ctx.report({
           message: `Duplicate ${NOUN[section]} id ${JSON.stringify(id)}: ${section}[${first}] has it too.`,

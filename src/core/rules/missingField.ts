@@ -3,6 +3,7 @@ import { ARRAY_SECTIONS, isJsonObject } from '../coco/document';
 import { idOf } from '../ruleKit/schema';
 import type { Rule } from '../ruleKit/types';
 import { fieldsFor, nounFor } from '../ruleKit/kindFields';
+import { A_OBJECT, FIELD_SHIFT, T_ABSENT, annotationFields, isAnnotationField } from '../ruleKit/annotationFields';
 
 export const missingField: Rule = {
   id: 'coco/missing-field',
@@ -17,7 +18,21 @@ export const missingField: Rule = {
       // pycocotools' createIndex reads ann["category_id"] of every annotation once "categories" exists, captions too.
       if (section === 'annotations' && ctx.kind === 'captions' && ctx.doc.sections.has('categories')) required.push({ name: 'category_id', type: 'id', required: true });
       if (required.length === 0) continue;
-      for (const entry of ctx.doc.entries(section)) {
+      const entries = ctx.doc.entries(section);
+      // Annotations, cheap first: the shared pass knows which fields each one has; only one
+      // that lacks a required field is read again (the loop below, unchanged).
+      const shifts = section === 'annotations' && required.every((f) => isAnnotationField(f.name))
+        ? Int32Array.from(required, (f) => FIELD_SHIFT[f.name as keyof typeof FIELD_SHIFT]) : undefined;
+      const types = shifts ? annotationFields(ctx.doc).types : undefined;
+      for (let i = 0; i < entries.length; i++) {
+        if (types !== undefined && shifts !== undefined) {
+          const t = types[i];
+          if ((t & A_OBJECT) === 0) continue;
+          let lacks = false;
+          for (let k = 0; k < shifts.length; k++) if (((t >>> shifts[k]) & 15) === T_ABSENT) { lacks = true; break; }
+          if (!lacks) continue;
+        }
+        const entry = entries[i];
         const value = entry.value;
         if (!isJsonObject(value)) continue;
         for (const field of required) {
