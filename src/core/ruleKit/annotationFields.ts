@@ -13,7 +13,7 @@ import type { CocoDocument, IdKey, JsonObject, Located } from '../coco/document'
 import { cachedPerDocument } from './documentCache';
 import { allocateColumns } from './factColumns';
 import type { FieldType } from './schema';
-import { IdSlots } from './idSlots';
+import { IdSet, IdSlots } from './idSlots';
 
 // A field's JSON type, 4 bits (T_ABSENT: the object has no such member).
 export const T_ABSENT = 0;
@@ -117,7 +117,7 @@ export const annotationFields: (doc: CocoDocument) => AnnotationFields = cachedP
 
 function computeAnnotationFields(doc: CocoDocument): AnnotationFields {
   // Image ids (of objects) and the categories' distinct ids, as the rules' Sets and Maps had them.
-  const imageIds = new IdSlots(doc.imageEntries.length);
+  const imageIds = new IdSet(doc.imageEntries.length);
   for (const e of doc.imageEntries) {
     const v = e.value;
     if (!isObject(v)) continue;
@@ -149,7 +149,7 @@ function computeAnnotationFields(doc: CocoDocument): AnnotationFields {
     t |= typeCode(vid);
     const iid = v.image_id;
     t |= typeCode(iid) << 4;
-    if ((typeof iid === 'number' || typeof iid === 'string') && imageIds.get(iid) >= 0) t |= A_IMAGE_KNOWN;
+    if ((typeof iid === 'number' || typeof iid === 'string') && imageIds.has(iid)) t |= A_IMAGE_KNOWN;
     const cid = v.category_id;
     t |= typeCode(cid) << 8;
     categorySlot[a] = typeof cid === 'number' || typeof cid === 'string' ? categories.add(cid) : -1;

@@ -19,10 +19,23 @@ export interface BoxFacts {
   readonly y: Float64Array;
   readonly w: Float64Array;
   readonly h: Float64Array;
-  /** imageSizes (datasetStats) per image slot of segmentationFacts: positive finite width/height, else 0. */
-  readonly slotWidth: Float64Array;
-  readonly slotHeight: Float64Array;
+  /**
+   * imageSizes (datasetStats) per image slot of segmentationFacts: width at 2·slot, height at
+   * 2·slot + 1 (one cache line for both: slots are looked up in the annotations' random order),
+   * positive finite, else 0.
+   */
+  readonly slotSize: Float64Array;
+  /** SLOT_* bits per image slot: 1 byte a slot, so train2017's slots stay in the CPU's cache. */
+  readonly slotFlags: Uint8Array;
 }
+
+/** The slot's image has a size imageSizeOf accepts (facts.slotW > 0: positive integers). */
+export const SLOT_INTEGER_SIZE = 1;
+/** The slot's image has a size imageSizes accepts (slotSize > 0: positive finite numbers). */
+export const SLOT_SIZE = 2;
+
+/** Marks a slot whose first image was seen (cleared before the facts are handed out). */
+const SLOT_SEEN = 128;
 
 /** One pass over the annotations' bboxes, shared by the bbox rules; cached per document. */
 export const boxFacts: (doc: CocoDocument) => BoxFacts = cachedPerDocument(computeBoxFacts);
@@ -32,20 +45,25 @@ function computeBoxFacts(doc: CocoDocument): BoxFacts {
   // The per-annotation box columns come from the one shared pass over the annotations.
   const { count, boxFlags: flags, x, y, w, h } = annotationFields(doc);
   // imageSizes' rule (first image per id, positive finite width and height) on the same slots.
-  const [slotWidth, slotHeight] = allocateColumns(seg.slotW.length, ['f64', 'f64'] as const);
-  const seen = new Uint8Array(seg.imageKeyCount);
+  const [slotSize] = allocateColumns(2 * seg.slotW.length, ['f64'] as const);
+  const slotFlags = new Uint8Array(seg.slotW.length);
   for (const e of doc.imageEntries) {
     const img = e.value;
     if (!isJsonObject(img)) continue;
     const id = img.id;
     if (typeof id !== 'number' && typeof id !== 'string') continue;
     const s = seg.slots.get(id);
-    if (s === undefined || s >= seg.imageKeyCount || seen[s]) continue;
-    seen[s] = 1;
+    if (s === undefined || s >= seg.imageKeyCount || (slotFlags[s] & SLOT_SEEN) !== 0) continue;
+    slotFlags[s] |= SLOT_SEEN;
     const iw = img.width, ih = img.height;
     if (typeof iw === 'number' && typeof ih === 'number' && iw - iw === 0 && ih - ih === 0 && iw > 0 && ih > 0) {
-      slotWidth[s] = iw; slotHeight[s] = ih;
+      slotSize[2 * s] = iw; slotSize[2 * s + 1] = ih;
+      slotFlags[s] |= SLOT_SIZE;
     }
   }
-  return { count, flags, x, y, w, h, slotWidth, slotHeight };
+  for (let s = 0; s < slotFlags.length; s++) {
+    slotFlags[s] &= ~SLOT_SEEN;
+    if (seg.slotW[s] > 0) slotFlags[s] |= SLOT_INTEGER_SIZE;
+  }
+  return { count, flags, x, y, w, h, slotSize, slotFlags };
 }

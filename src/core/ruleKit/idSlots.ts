@@ -48,3 +48,42 @@ export class IdSlots {
     this.dense = next;
   }
 }
+
+/**
+ * A set of ids (as a Set of numbers and strings keeps them), small non-negative integers in a
+ * bit set: one bit per id keeps train2017's ~600k image ids in 74 KB, in the CPU's cache for
+ * 860k lookups in random order (an Int32Array per id, 2.4 MB, missed it: ~60 ns a lookup).
+ */
+export class IdSet {
+  private bits: Uint8Array;
+  private readonly limit: number;
+  private readonly others = new Set<IdKey>();
+
+  /** `expected`: about how many ids will be added (sizes the bit set's limit). */
+  constructor(expected: number) {
+    this.limit = Math.max(1 << 23, 64 * expected);
+    this.bits = new Uint8Array(128);
+  }
+
+  has(id: IdKey): boolean {
+    if (typeof id === 'number' && id >>> 0 === id && id < this.limit) {
+      const byte = id >>> 3;
+      return byte < this.bits.length && (this.bits[byte] & (1 << (id & 7))) !== 0;
+    }
+    return this.others.has(id);
+  }
+
+  add(id: IdKey): void {
+    if (typeof id === 'number' && id >>> 0 === id && id < this.limit) {
+      const byte = id >>> 3;
+      if (byte >= this.bits.length) {
+        const next = new Uint8Array(Math.min((this.limit >>> 3) + 1, Math.max(byte + 1, 2 * this.bits.length)));
+        next.set(this.bits);
+        this.bits = next;
+      }
+      this.bits[byte] |= 1 << (id & 7);
+      return;
+    }
+    this.others.add(id);
+  }
+}

@@ -2,8 +2,9 @@ import { INSTANCE_KINDS } from '../coco/kind';
 import type { JsonObject } from '../coco/document';
 import { polygonsMaskArea } from '../geometry';
 import { AREA_MISMATCH_DEFAULTS, F_ALL_USABLE, F_BOXES_OVERLAP, SEG_POLYGONS, SEG_RLE, polygonAreaSuspect, segmentationFacts } from '../ruleKit/facts';
-import { annotationEntryOfData, annotationName, cheapArea, formatNumber, idsOf, maskArea, maskSourceOf, setAreaEdit } from '../ruleKit/segmentationShared';
+import { annotationEntryOfData, annotationName, cheapArea, formatNumber, idsOf, maskArea, maskSourceAt, maskSourceOf, setAreaEdit } from '../ruleKit/segmentationShared';
 import type { Rule } from '../ruleKit/types';
+import { SLOT_INTEGER_SIZE, boxFacts } from '../ruleKit/boxFacts';
 import { FIELD_SHIFT, T_INTEGER, T_NUMBER, annotationFields } from '../ruleKit/annotationFields';
 
 export const areaMismatch: Rule = {
@@ -31,13 +32,16 @@ export const areaMismatch: Rule = {
     const rasterized = facts.polygonMaskArea;
     const entries = doc.annotationEntries;
     const { types, area: areas } = annotationFields(doc);
+    // slotW > 0 as one byte per slot (boxFacts): slots are looked up in random order.
+    const { slotFlags } = boxFacts(doc);
+    const _SLOT_INTEGER_SIZE = SLOT_INTEGER_SIZE;
     const areaShift = FIELD_SHIFT.area, _T_INTEGER = T_INTEGER, _T_NUMBER = T_NUMBER;
     for (let a = 0; a < facts.count; a++) {
       const kind = facts.kind[a];
       if (kind !== _SEG_POLYGONS && kind !== _SEG_RLE) continue; // no mask source
       const fl = facts.flags[a];
       // Polygons: maskSourceOf needs every polygon usable and the image's size.
-      if (kind === _SEG_POLYGONS && ((fl & _F_ALL_USABLE) === 0 || !(facts.imageSlot[a] >= 0 && facts.slotW[facts.imageSlot[a]] > 0))) continue;
+      if (kind === _SEG_POLYGONS && ((fl & _F_ALL_USABLE) === 0 || !(facts.imageSlot[a] >= 0 && (slotFlags[facts.imageSlot[a]] & _SLOT_INTEGER_SIZE) !== 0))) continue;
       // The area from the shared pass over the annotations (a finite number there, or not).
       const areaType = (types[a] >>> areaShift) & 15;
       if (areaType !== _T_INTEGER && areaType !== _T_NUMBER) continue; // coco/wrong-type, coco/non-finite-number
@@ -61,7 +65,8 @@ export const areaMismatch: Rule = {
           mask = polygonsMaskArea(polys, facts.slotH[slot], facts.slotW[slot]);
         }
       } else {
-        const src = maskSourceOf(doc, ann);
+        // Cached: coco/bbox-segmentation-mismatch measures the same RLEs.
+        const src = maskSourceAt(doc, a);
         if (!src) continue;
         mask = cheapArea(src) as number;
         isRle = src.kind === 'rle';

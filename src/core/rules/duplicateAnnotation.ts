@@ -71,15 +71,28 @@ export const duplicateAnnotation: Rule = {
       slotCount[img + 1]++;
     }
     for (let s = 1; s < slotCount.length; s++) slotCount[s] += slotCount[s - 1];
-    const [byImage] = allocateColumns(slotCount[slotCount.length - 1], ['i32'] as const);
+    const total = slotCount[slotCount.length - 1];
+    // Each annotation's category and box copied beside it in image order (sequential reads,
+    // scattered writes): an image's pairs are then tested on contiguous memory.
+    const [byImage, gCat] = allocateColumns(total, ['i32', 'i32'] as const);
+    const [gx, gy, gw, gh] = allocateColumns(total, ['f64', 'f64', 'f64', 'f64'] as const);
     const fill = slotCount.slice(0, slotCount.length - 1);
-    for (let a = 0; a < n; a++) if (catSlot[a] >= 0) byImage[fill[facts.imageSlot[a]]++] = a; // file order within an image
+    for (let a = 0; a < n; a++) {
+      const c = catSlot[a];
+      if (c < 0) continue;
+      const p = fill[facts.imageSlot[a]]++; // file order within an image
+      byImage[p] = a; gCat[p] = c;
+      gx[p] = bx[a]; gy[p] = by[a]; gw[p] = bw[a]; gh[p] = bh[a];
+    }
     const counts = new Map<number, number[] | null>();
     const reported = new Set<number>();
     const group: Item[] = [];
     for (let s = 0; s + 1 < slotCount.length; s++) {
       const lo = slotCount[s], hi = slotCount[s + 1];
       if (hi - lo < 2) continue;
+      // Cheap first: checkGroup compares only pairs of one category whose boxes are equal or
+      // have a box IoU ≥ BOX_GATE. An image without such a pair has nothing to report.
+      if (!hasGatedPair(lo, hi, gCat, gx, gy, gw, gh)) continue;
       // Category slot, then file order: each run is one group, in file order.
       const run = byImage.subarray(lo, hi);
       if (hi - lo > 2) sortByCategory(run, catSlot);
@@ -111,6 +124,27 @@ export const duplicateAnnotation: Rule = {
     return { title: 'Remove this duplicate annotation', edits: [removeElement(doc, entries, d.index)], deletes: true };
   },
 };
+
+/** Whether some two of [lo, hi) have one category and equal boxes or a box IoU ≥ BOX_GATE (checkGroup's gate). */
+function hasGatedPair(lo: number, hi: number, cat: Int32Array, x: Float64Array, y: Float64Array, w: Float64Array, h: Float64Array): boolean {
+  for (let p = lo; p < hi; p++) {
+    const c = cat[p];
+    const x0 = x[p], y0 = y[p], w0 = w[p], h0 = h[p];
+    for (let q = p + 1; q < hi; q++) {
+      if (cat[q] !== c) continue;
+      const x1 = x[q], y1 = y[q], w1 = w[q], h1 = h[q];
+      if (x0 === x1 && y0 === y1 && w0 === w1 && h0 === h1) return true;
+      // boxIou's arithmetic (it is symmetric: the sweep's order does not matter).
+      const iw = Math.min(x0 + w0, x1 + w1) - Math.max(x0, x1);
+      if (!(iw > 0)) continue;
+      const ih = Math.min(y0 + h0, y1 + h1) - Math.max(y0, y1);
+      if (!(ih > 0)) continue;
+      const i = iw * ih;
+      if (i / (w0 * h0 + w1 * h1 - i) >= BOX_GATE) return true;
+    }
+  }
+  return false;
+}
 
 /** The original sweep over one image + category group (items in file order). */
 function checkGroup(ctx: RuleContext, items: Item[], minIou: number, reported: Set<number>, cache: Map<number, number[] | null>): void {
