@@ -13,6 +13,8 @@ export const areaInvalid: Rule = {
   why: "COCOeval reads g['area'] for every ground-truth object to pick its area range: a missing area raises KeyError; area 0 files the object under \"small\" whatever its size (it is still evaluated, in \"all\" too), a negative area falls outside every range and is ignored; mmdetection's CocoDataset skips objects with area <= 0 when training.",
   example: { bad: '"bbox": [10, 20, 30, 40], "area": 0', good: '"bbox": [10, 20, 30, 40], "area": 1200' },
   check(ctx) {
+    // Locals: imported bindings are property getters in CommonJS output (tsx, tests), not free in a hot loop.
+    const _A_OBJECT = A_OBJECT, _T_ABSENT = T_ABSENT, _T_INTEGER = T_INTEGER, _T_NUMBER = T_NUMBER;
     // Cheap first (the shared pass): only an object whose area is missing, or a finite number
     // that is not positive, is read again.
     const fields = annotationFields(ctx.doc);
@@ -20,9 +22,9 @@ export const areaInvalid: Rule = {
     const shift = FIELD_SHIFT.area;
     for (let a = 0; a < fields.count; a++) {
       const t = fields.types[a];
-      if ((t & A_OBJECT) === 0) continue;
+      if ((t & _A_OBJECT) === 0) continue;
       const code = (t >>> shift) & 15;
-      if (code !== T_ABSENT && !((code === T_INTEGER || code === T_NUMBER) && !(fields.area[a] > 0))) continue;
+      if (code !== _T_ABSENT && !((code === _T_INTEGER || code === _T_NUMBER) && !(fields.area[a] > 0))) continue;
       const entry = entries[a];
       const ann = entry.value as JsonObject;
       if (!('area' in ann)) {

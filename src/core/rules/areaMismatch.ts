@@ -51,8 +51,6 @@ export const areaMismatch: Rule = {
       // to its rasterization, so only a clear disagreement, a tiny polygon or polygons that may
       // overlap are rasterized.
       if (kind === _SEG_POLYGONS && !polygonAreaSuspect(facts.shoelace[a], area, (fl & _F_BOXES_OVERLAP) !== 0, rel, abs)) continue;
-      const entry = entries[a];
-      const ann = entry.value as JsonObject;
       let mask: number;
       let isRle = false;
       if (kind === _SEG_POLYGONS) {
@@ -60,7 +58,7 @@ export const areaMismatch: Rule = {
         const done = rasterized !== undefined ? rasterized[a] : NaN;
         if (done === done) mask = done;
         else {
-          const polys = ann.segmentation as number[][];
+          const polys = (entries[a].value as JsonObject).segmentation as number[][];
           const slot = facts.imageSlot[a];
           mask = polygonsMaskArea(polys, facts.slotH[slot], facts.slotW[slot]);
         }
@@ -73,6 +71,8 @@ export const areaMismatch: Rule = {
       }
       if (mask === 0) continue; // an empty mask: the polygon rules say why
       if (Math.abs(mask - area) <= tol(mask)) continue;
+      const entry = entries[a];
+      const ann = entry.value as JsonObject;
       const pct = Math.round((Math.abs(area - mask) / mask) * 100);
       ctx.report({
         message: `${annotationName(ann, entry.index)}: area is ${formatNumber(area)} but its ${isRle ? 'RLE mask' : 'polygon mask (as pycocotools rasterizes it)'} covers ${mask} px (${area > mask ? '+' : '-'}${pct}%).`,

@@ -14,12 +14,14 @@ export const bboxInvalid: Rule = {
   why: 'pycocotools and every converter unpack x, y, w, h = bbox: a wrong length raises ValueError, and a null, NaN or string inside makes IoU, area and normalized YOLO coordinates NaN or raises a TypeError mid-training.',
   example: { bad: '"bbox": [10, 20, null, "5"]', good: '"bbox": [10, 20, 30, 5]' },
   check(ctx) {
+    // Locals: imported bindings are property getters in CommonJS output (tsx, tests), not free in a hot loop.
+    const _T_ARRAY = T_ARRAY, _B_NUMERIC = B_NUMERIC;
     // Cheap first (the shared pass): only a bbox that is an array but not 4 finite numbers is read again.
     const fields = annotationFields(ctx.doc);
     const entries = ctx.doc.annotationEntries;
     const shift = FIELD_SHIFT.bbox;
     for (let a = 0; a < fields.count; a++) {
-      if (((fields.types[a] >>> shift) & 15) !== T_ARRAY || (fields.boxFlags[a] & B_NUMERIC) !== 0) continue;
+      if (((fields.types[a] >>> shift) & 15) !== _T_ARRAY || (fields.boxFlags[a] & _B_NUMERIC) !== 0) continue;
       const entry = entries[a];
       const value = entry.value as JsonObject;
       const bbox = value.bbox;

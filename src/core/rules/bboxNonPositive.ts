@@ -14,11 +14,13 @@ export const bboxNonPositive: Rule = {
   why: 'Boxes are [x, y, width, height], not [x1, y1, x2, y2]: a negative size (often a corner-format box) gives negative areas and IoUs; detectron2 and mmdetection drop or assert on empty boxes, and YOLO converters write negative sizes that Ultralytics rejects as corrupt labels.',
   example: { bad: '"bbox": [120, 80, 0, -15]', good: '"bbox": [120, 65, 4, 15]' },
   check(ctx) {
+    // Locals: imported bindings are property getters in CommonJS output (tsx, tests), not free in a hot loop.
+    const _B_NUMERIC = B_NUMERIC;
     // The box columns of the shared pass; only a box that is not positive is read again.
     const { boxFlags, w: ws, h: hs } = annotationFields(ctx.doc);
     const entries = ctx.doc.annotationEntries;
     for (let a = 0; a < boxFlags.length; a++) {
-      if ((boxFlags[a] & B_NUMERIC) === 0) continue;
+      if ((boxFlags[a] & _B_NUMERIC) === 0) continue;
       const w = ws[a], h = hs[a];
       if (w > 0 && h > 0) continue;
       const entry = entries[a];

@@ -15,12 +15,14 @@ export const bboxTiny: Rule = {
   example: { bad: '"bbox": [310, 42, 0.4, 12]', good: '"bbox": [310, 42, 6, 12]' },
   defaultOptions: { minSize: 1 },
   check(ctx) {
+    // Locals: imported bindings are property getters in CommonJS output (tsx, tests), not free in a hot loop.
+    const _B_NUMERIC = B_NUMERIC;
     const minSize = typeof ctx.options.minSize === 'number' ? ctx.options.minSize : 1;
     // The box columns of the shared pass; only a tiny box is read again.
     const { boxFlags, w: ws, h: hs } = annotationFields(ctx.doc);
     const entries = ctx.doc.annotationEntries;
     for (let a = 0; a < boxFlags.length; a++) {
-      if ((boxFlags[a] & B_NUMERIC) === 0) continue;
+      if ((boxFlags[a] & _B_NUMERIC) === 0) continue;
       const w = ws[a], h = hs[a];
       if (w <= 0 || h <= 0) continue; // coco/bbox-non-positive
       if (w >= minSize && h >= minSize) continue;

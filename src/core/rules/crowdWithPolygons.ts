@@ -15,15 +15,17 @@ export const crowdWithPolygons: Rule = {
   why: 'COCOeval treats every iscrowd=1 object as an "ignore" region that detections may match for free, so a mislabeled single object silently vanishes from the evaluation; many converters (Ultralytics, mmdetection pipelines, YOLO exports) drop crowd objects, and tools that expect crowd masks as RLE raise on the polygons.',
   example: { bad: '"iscrowd": 1, "segmentation": [[10, 10, 50, 10, 50, 40]]', good: '"iscrowd": 0, "segmentation": [[10, 10, 50, 10, 50, 40]]' },
   check(ctx) {
+    // Locals: imported bindings are property getters in CommonJS output (tsx, tests), not free in a hot loop.
+    const _SEG_POLYGONS = SEG_POLYGONS, _A_CROWD_ONE = A_CROWD_ONE, _T_TRUE = T_TRUE;
     // Polygon annotations (the facts) whose iscrowd is 1 or true (the shared pass over the annotations).
     const facts = segmentationFacts(ctx.doc);
     const { types } = annotationFields(ctx.doc);
     const entries = ctx.doc.annotationEntries;
     const crowdShift = FIELD_SHIFT.iscrowd;
     for (let a = 0; a < facts.count; a++) {
-      if (facts.kind[a] !== SEG_POLYGONS) continue;
+      if (facts.kind[a] !== _SEG_POLYGONS) continue;
       const t = types[a];
-      if ((t & A_CROWD_ONE) === 0 && ((t >>> crowdShift) & 15) !== T_TRUE) continue;
+      if ((t & _A_CROWD_ONE) === 0 && ((t >>> crowdShift) & 15) !== _T_TRUE) continue;
       const entry = entries[a];
       const ann = entry.value as JsonObject;
       if (!isPolygonList(ann.segmentation)) continue;

@@ -45,6 +45,8 @@ export const duplicateAnnotation: Rule = {
   example: { bad: '{"id": 1, "image_id": 3, "category_id": 2, "bbox": [5, 5, 20, 20], …}, {"id": 2, "image_id": 3, "category_id": 2, "bbox": [5, 5, 20, 20], …}', good: '{"id": 1, "image_id": 3, "category_id": 2, "bbox": [5, 5, 20, 20], …}' },
   defaultOptions: { minIou: 0.95 },
   check(ctx) {
+    // Locals: imported bindings are property getters in CommonJS output (tsx, tests), not free in a hot loop.
+    const _B_NUMERIC = B_NUMERIC;
     const minIou = typeof ctx.options.minIou === 'number' ? ctx.options.minIou : 0.95;
     const doc = ctx.doc;
     const entries = doc.annotationEntries;
@@ -66,7 +68,7 @@ export const duplicateAnnotation: Rule = {
       if (img < 0) continue;
       const c = fields.categorySlot[a];
       // finiteBbox: 4 finite numbers, width and height ≥ 0.
-      if (c < 0 || (boxFlags[a] & B_NUMERIC) === 0 || bw[a] < 0 || bh[a] < 0) continue;
+      if (c < 0 || (boxFlags[a] & _B_NUMERIC) === 0 || bw[a] < 0 || bh[a] < 0) continue;
       catSlot[a] = c;
       slotCount[img + 1]++;
     }

@@ -54,6 +54,8 @@ export const duplicateId: Rule = {
   why: 'pycocotools keeps only the last object per id in its index: a duplicate image id re-attaches the other image\'s annotations, a duplicate annotation id breaks COCOeval matching, a duplicate category id merges two classes.',
   example: { bad: '"annotations": [{"id": 5, …}, {"id": 5, …}]', good: '"annotations": [{"id": 5, …}, {"id": 6, …}]' },
   check(ctx) {
+    // Locals: imported bindings are property getters in CommonJS output (tsx, tests), not free in a hot loop.
+    const _A_OBJECT = A_OBJECT, _T_INTEGER = T_INTEGER, _T_NUMBER = T_NUMBER, _T_NON_FINITE = T_NON_FINITE, _T_STRING = T_STRING;
     for (const section of SECTIONS) {
       const entries = ctx.doc.entries(section);
       const firstIndexById = new FirstIndexById(entries.length);
@@ -64,10 +66,10 @@ export const duplicateId: Rule = {
         let id: number | string | undefined;
         if (fields !== undefined) {
           const t = fields.types[i];
-          if ((t & A_OBJECT) === 0) continue;
+          if ((t & _A_OBJECT) === 0) continue;
           const code = t & 15;
-          if (code === T_INTEGER || code === T_NUMBER || code === T_NON_FINITE) id = fields.id[i];
-          else if (code === T_STRING) id = (entries[i].value as { id: string }).id;
+          if (code === _T_INTEGER || code === _T_NUMBER || code === _T_NON_FINITE) id = fields.id[i];
+          else if (code === _T_STRING) id = (entries[i].value as { id: string }).id;
           else continue;
         } else {
           const value = entries[i].value;

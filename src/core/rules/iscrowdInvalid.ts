@@ -19,6 +19,8 @@ export const iscrowdInvalid: Rule = {
   why: 'COCOeval reads int(o["iscrowd"]) for every ground-truth object and raises KeyError when it is missing; any value other than 0 turns the object into an "ignore" region that matches everything and never counts as missed.',
   example: { bad: '{"id": 3, "image_id": 1, "category_id": 2, "bbox": [1, 2, 3, 4]}', good: '{"id": 3, "image_id": 1, "category_id": 2, "bbox": [1, 2, 3, 4], "iscrowd": 0}' },
   check(ctx) {
+    // Locals: imported bindings are property getters in CommonJS output (tsx, tests), not free in a hot loop.
+    const _A_OBJECT = A_OBJECT, _A_CROWD_ZERO = A_CROWD_ZERO, _A_CROWD_ONE = A_CROWD_ONE, _T_ABSENT = T_ABSENT, _T_INTEGER = T_INTEGER;
     // Cheap first (the shared pass): only an object whose iscrowd is missing, or an integer
     // other than 0 and 1, is read again.
     const { types } = annotationFields(ctx.doc);
@@ -26,9 +28,9 @@ export const iscrowdInvalid: Rule = {
     const shift = FIELD_SHIFT.iscrowd;
     for (let a = 0; a < types.length; a++) {
       const t = types[a];
-      if ((t & A_OBJECT) === 0 || (t & (A_CROWD_ZERO | A_CROWD_ONE)) !== 0) continue;
+      if ((t & _A_OBJECT) === 0 || (t & (_A_CROWD_ZERO | _A_CROWD_ONE)) !== 0) continue;
       const code = (t >>> shift) & 15;
-      if (code !== T_ABSENT && code !== T_INTEGER) continue;
+      if (code !== _T_ABSENT && code !== _T_INTEGER) continue;
       const entry = entries[a];
       const value = entry.value as JsonObject;
       const annotationId = idOf(value.id);

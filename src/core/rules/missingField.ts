@@ -13,6 +13,8 @@ export const missingField: Rule = {
   why: 'pycocotools indexes ann["image_id"], img["id"] and cat["id"] directly and raises KeyError; Ultralytics and detectron2 converters need width/height to normalize boxes and file_name to find the image.',
   example: { bad: '{"id": 7, "category_id": 1, "bbox": [0, 0, 5, 5]}', good: '{"id": 7, "image_id": 1, "category_id": 1, "bbox": [0, 0, 5, 5]}' },
   check(ctx) {
+    // Locals: imported bindings are property getters in CommonJS output (tsx, tests), not free in a hot loop.
+    const _A_OBJECT = A_OBJECT, _T_ABSENT = T_ABSENT;
     for (const section of ARRAY_SECTIONS) {
       const required = fieldsFor(ctx.kind, section).filter((f) => f.required);
       // pycocotools' createIndex reads ann["category_id"] of every annotation once "categories" exists, captions too.
@@ -27,9 +29,9 @@ export const missingField: Rule = {
       for (let i = 0; i < entries.length; i++) {
         if (types !== undefined && shifts !== undefined) {
           const t = types[i];
-          if ((t & A_OBJECT) === 0) continue;
+          if ((t & _A_OBJECT) === 0) continue;
           let lacks = false;
-          for (let k = 0; k < shifts.length; k++) if (((t >>> shifts[k]) & 15) === T_ABSENT) { lacks = true; break; }
+          for (let k = 0; k < shifts.length; k++) if (((t >>> shifts[k]) & 15) === _T_ABSENT) { lacks = true; break; }
           if (!lacks) continue;
         }
         const entry = entries[i];

@@ -13,6 +13,8 @@ export const wrongType: Rule = {
   why: 'pycocotools matches annotations to images with dict lookups, so "image_id": "1" never meets "id": 1 and the annotation is silently lost; string widths break box normalization in converters.',
   example: { bad: '{"id": "17", "image_id": 1, "category_id": 3, "bbox": [1, 2, 3, 4]}', good: '{"id": 17, "image_id": 1, "category_id": 3, "bbox": [1, 2, 3, 4]}' },
   check(ctx) {
+    // Locals: imported bindings are property getters in CommonJS output (tsx, tests), not free in a hot loop.
+    const _A_OBJECT = A_OBJECT;
     for (const section of ARRAY_SECTIONS) {
       const fields = fieldsFor(ctx.kind, section);
       const entries = ctx.doc.entries(section);
@@ -26,7 +28,7 @@ export const wrongType: Rule = {
       for (let i = 0; i < entries.length; i++) {
         if (types !== undefined && shifts !== undefined && misfits !== undefined) {
           const t = types[i];
-          if ((t & A_OBJECT) === 0) continue;
+          if ((t & _A_OBJECT) === 0) continue;
           let wrong = false;
           for (let k = 0; k < shifts.length; k++) if (((misfits[k] >>> ((t >>> shifts[k]) & 15)) & 1) !== 0) { wrong = true; break; }
           if (!wrong) continue;
