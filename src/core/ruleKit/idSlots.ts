@@ -87,3 +87,55 @@ export class IdSet {
     this.others.add(id);
   }
 }
+
+/**
+ * The first index seen per string (as a Map<string, number> keeps it) in one typed-array
+ * open-addressing table of [32-bit hash, index + 1] pairs; two strings are compared only when
+ * their hashes are equal. A Map lookup of a string parsed from JSON touches the string, a bucket,
+ * an entry and the entry's key string (~140 ns a lookup over train2017's 118k file names, done
+ * twice per name); here the string and one table slot.
+ */
+export class FirstIndexByString {
+  private table: Int32Array;
+  private mask: number;
+  private count = 0;
+
+  /** `expected`: about how many strings; `stringAt(index)`: the string an earlier index was added with. */
+  constructor(expected: number, private readonly stringAt: (index: number) => string) {
+    let size = 16;
+    while (size < 2 * expected) size *= 2;
+    this.table = new Int32Array(2 * size);
+    this.mask = size - 1;
+  }
+
+  /** The first index added with `s`; when there is none, `index` becomes it (and is returned). */
+  firstOr(s: string, index: number): number {
+    let h = 0x811c9dc5;
+    for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
+    const table = this.table;
+    for (let slot = h & this.mask; ; slot = (slot + 1) & this.mask) {
+      const stored = table[2 * slot + 1];
+      if (stored === 0) {
+        table[2 * slot] = h;
+        table[2 * slot + 1] = index + 1;
+        if (2 * ++this.count > this.mask) this.grow();
+        return index;
+      }
+      if (table[2 * slot] === h && this.stringAt(stored - 1) === s) return stored - 1;
+    }
+  }
+
+  /** Twice the slots, every pair moved to its place by its kept hash (never more than half full). */
+  private grow(): void {
+    const old = this.table;
+    this.table = new Int32Array(2 * old.length);
+    this.mask = old.length - 1;
+    for (let k = 0; k < old.length; k += 2) {
+      if (old[k + 1] === 0) continue;
+      let slot = old[k] & this.mask;
+      while (this.table[2 * slot + 1] !== 0) slot = (slot + 1) & this.mask;
+      this.table[2 * slot] = old[k];
+      this.table[2 * slot + 1] = old[k + 1];
+    }
+  }
+}

@@ -26,12 +26,18 @@ export const missingField: Rule = {
       const shifts = section === 'annotations' && required.every((f) => isAnnotationField(f.name))
         ? Int32Array.from(required, (f) => FIELD_SHIFT[f.name as keyof typeof FIELD_SHIFT]) : undefined;
       const types = shifts ? annotationFields(ctx.doc).types : undefined;
+      let lastTypes = -1, lastLacks = false;
       for (let i = 0; i < entries.length; i++) {
         if (types !== undefined && shifts !== undefined) {
           const t = types[i];
           if ((t & _A_OBJECT) === 0) continue;
-          let lacks = false;
-          for (let k = 0; k < shifts.length; k++) if (((t >>> shifts[k]) & 15) === _T_ABSENT) { lacks = true; break; }
+          // Nearly every annotation has the types of the one before: its answer is remembered.
+          let lacks: boolean = lastLacks;
+          if (t !== lastTypes) {
+            lacks = false;
+            for (let k = 0; k < shifts.length; k++) if (((t >>> shifts[k]) & 15) === _T_ABSENT) { lacks = true; break; }
+            lastTypes = t; lastLacks = lacks;
+          }
           if (!lacks) continue;
         }
         const entry = entries[i];

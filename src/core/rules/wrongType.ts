@@ -25,12 +25,18 @@ export const wrongType: Rule = {
       const shifts = checks ? Int32Array.from(checks, (c) => c[0]) : undefined;
       const misfits = checks ? Int32Array.from(checks, (c) => c[1]) : undefined;
       const types = checks ? annotationFields(ctx.doc).types : undefined;
+      let lastTypes = -1, lastWrong = false;
       for (let i = 0; i < entries.length; i++) {
         if (types !== undefined && shifts !== undefined && misfits !== undefined) {
           const t = types[i];
           if ((t & _A_OBJECT) === 0) continue;
-          let wrong = false;
-          for (let k = 0; k < shifts.length; k++) if (((misfits[k] >>> ((t >>> shifts[k]) & 15)) & 1) !== 0) { wrong = true; break; }
+          // Nearly every annotation has the types of the one before: its answer is remembered.
+          let wrong: boolean = lastWrong;
+          if (t !== lastTypes) {
+            wrong = false;
+            for (let k = 0; k < shifts.length; k++) if (((misfits[k] >>> ((t >>> shifts[k]) & 15)) & 1) !== 0) { wrong = true; break; }
+            lastTypes = t; lastWrong = wrong;
+          }
           if (!wrong) continue;
         }
         const entry = entries[i];

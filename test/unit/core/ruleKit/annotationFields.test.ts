@@ -15,7 +15,7 @@ import {
   annotationFields, fieldType, typeCode, type AnnotationField,
 } from '../../../../src/core/ruleKit/annotationFields';
 import { categoryCounts, isNumericBbox } from '../../../../src/core/ruleKit/datasetStats';
-import { IdSet, IdSlots } from '../../../../src/core/ruleKit/idSlots';
+import { FirstIndexByString, IdSet, IdSlots } from '../../../../src/core/ruleKit/idSlots';
 import { typeMismatch, type FieldType } from '../../../../src/core/ruleKit/schema';
 
 /** Values of every kind a field may hold, as JSON text (NaN and Infinity as Python writes them). */
@@ -170,6 +170,22 @@ describe('ruleKit annotationFields (the shared pass over the annotations)', () =
       assert.equal(slots.get(id), map.get(id) ?? -1, `get ${String(id)}`);
       assert.equal(set.has(id), ref.has(id), `has ${String(id)}`);
     }
+  });
+
+  it('FirstIndexByString gives the first index per string, as a Map does, past its expected size', () => {
+    const rand = lcg(3);
+    const strings: string[] = [];
+    for (let k = 0; k < 5000; k++) strings.push(rand() < 0.3 && k > 0 ? strings[Math.floor(rand() * k)] : `${Math.floor(rand() * 1e6)}.jpg`);
+    strings.push('', 'é', '\u{1F600}', 'a'.repeat(300));
+    const index = new FirstIndexByString(10, (i) => strings[i]); // grows from 32 slots
+    const map = new Map<string, number>();
+    let duplicates = 0;
+    strings.forEach((s, i) => {
+      const first = index.firstOr(s, i);
+      if (!map.has(s)) map.set(s, i); else duplicates++;
+      assert.equal(first, map.get(s), `${JSON.stringify(s)} at ${i}`);
+    });
+    assert.ok(duplicates > 1000, `${duplicates} duplicates`);
   });
 
   it('reads nothing but objects: a non-object annotation has no bits at all', () => {
