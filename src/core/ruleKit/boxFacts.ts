@@ -27,7 +27,15 @@ export interface BoxFacts {
   readonly slotSize: Float64Array;
   /** SLOT_* bits per image slot: 1 byte a slot, so train2017's slots stay in the CPU's cache. */
   readonly slotFlags: Uint8Array;
+  /**
+   * Per image entry: the slot of its id (segmentationFacts' slots), -1 when it is not an object
+   * with a number or string id, NO_SLOT when the slots lack its id.
+   */
+  readonly imageEntrySlot: Int32Array;
 }
+
+/** imageEntrySlot of an image whose id the slots lack (never, when the facts saw these images). */
+export const NO_SLOT = -2;
 
 /** The slot's image has a size imageSizeOf accepts (facts.slotW > 0: positive integers). */
 export const SLOT_INTEGER_SIZE = 1;
@@ -47,13 +55,17 @@ function computeBoxFacts(doc: CocoDocument): BoxFacts {
   // imageSizes' rule (first image per id, positive finite width and height) on the same slots.
   const [slotSize] = allocateColumns(2 * seg.slotW.length, ['f64'] as const);
   const slotFlags = new Uint8Array(seg.slotW.length);
-  for (const e of doc.imageEntries) {
-    const img = e.value;
+  const images = doc.imageEntries;
+  const imageEntrySlot = new Int32Array(images.length).fill(-1);
+  for (let k = 0; k < images.length; k++) {
+    const img = images[k].value;
     if (!isJsonObject(img)) continue;
     const id = img.id;
     if (typeof id !== 'number' && typeof id !== 'string') continue;
     const s = seg.slots.get(id);
-    if (s === undefined || s >= seg.imageKeyCount || (slotFlags[s] & SLOT_SEEN) !== 0) continue;
+    if (s === undefined) { imageEntrySlot[k] = NO_SLOT; continue; }
+    imageEntrySlot[k] = s;
+    if (s >= seg.imageKeyCount || (slotFlags[s] & SLOT_SEEN) !== 0) continue;
     slotFlags[s] |= SLOT_SEEN;
     const iw = img.width, ih = img.height;
     if (typeof iw === 'number' && typeof ih === 'number' && iw - iw === 0 && ih - ih === 0 && iw > 0 && ih > 0) {
@@ -65,5 +77,5 @@ function computeBoxFacts(doc: CocoDocument): BoxFacts {
     slotFlags[s] &= ~SLOT_SEEN;
     if (seg.slotW[s] > 0) slotFlags[s] |= SLOT_INTEGER_SIZE;
   }
-  return { count, flags, x, y, w, h, slotSize, slotFlags };
+  return { count, flags, x, y, w, h, slotSize, slotFlags, imageEntrySlot };
 }
