@@ -74,17 +74,15 @@ export const duplicateAnnotation: Rule = {
     }
     for (let s = 1; s < slotCount.length; s++) slotCount[s] += slotCount[s - 1];
     const total = slotCount[slotCount.length - 1];
-    // Each annotation's category and box copied beside it in image order (sequential reads,
-    // scattered writes): an image's pairs are then tested on contiguous memory.
+    // Each annotation's category copied beside it in image order (sequential reads, scattered
+    // writes): an image's pairs are then told apart by category on contiguous memory.
     const [byImage, gCat] = allocateColumns(total, ['i32', 'i32'] as const);
-    const [gx, gy, gw, gh] = allocateColumns(total, ['f64', 'f64', 'f64', 'f64'] as const);
     const fill = slotCount.slice(0, slotCount.length - 1);
     for (let a = 0; a < n; a++) {
       const c = catSlot[a];
       if (c < 0) continue;
       const p = fill[facts.imageSlot[a]]++; // file order within an image
       byImage[p] = a; gCat[p] = c;
-      gx[p] = bx[a]; gy[p] = by[a]; gw[p] = bw[a]; gh[p] = bh[a];
     }
     const counts = new Map<number, number[] | null>();
     const reported = new Set<number>();
@@ -94,7 +92,7 @@ export const duplicateAnnotation: Rule = {
       if (hi - lo < 2) continue;
       // Cheap first: checkGroup compares only pairs of one category whose boxes are equal or
       // have a box IoU ≥ BOX_GATE. An image without such a pair has nothing to report.
-      if (!hasGatedPair(lo, hi, gCat, gx, gy, gw, gh)) continue;
+      if (!hasGatedPair(lo, hi, byImage, gCat, bx, by, bw, bh)) continue;
       // Category slot, then file order: each run is one group, in file order.
       const run = byImage.subarray(lo, hi);
       if (hi - lo > 2) sortByCategory(run, catSlot);
@@ -127,14 +125,20 @@ export const duplicateAnnotation: Rule = {
   },
 };
 
-/** Whether some two of [lo, hi) have one category and equal boxes or a box IoU ≥ BOX_GATE (checkGroup's gate). */
-function hasGatedPair(lo: number, hi: number, cat: Int32Array, x: Float64Array, y: Float64Array, w: Float64Array, h: Float64Array): boolean {
+/**
+ * Whether some two of [lo, hi) (annotations byImage[p], categories cat[p]) have one category and
+ * equal boxes or a box IoU ≥ BOX_GATE (checkGroup's gate).
+ */
+function hasGatedPair(lo: number, hi: number, byImage: Int32Array, cat: Int32Array, x: Float64Array, y: Float64Array, w: Float64Array, h: Float64Array): boolean {
   for (let p = lo; p < hi; p++) {
     const c = cat[p];
-    const x0 = x[p], y0 = y[p], w0 = w[p], h0 = h[p];
+    let a = -1;
     for (let q = p + 1; q < hi; q++) {
       if (cat[q] !== c) continue;
-      const x1 = x[q], y1 = y[q], w1 = w[q], h1 = h[q];
+      if (a < 0) a = byImage[p];
+      const b = byImage[q];
+      const x0 = x[a], y0 = y[a], w0 = w[a], h0 = h[a];
+      const x1 = x[b], y1 = y[b], w1 = w[b], h1 = h[b];
       if (x0 === x1 && y0 === y1 && w0 === w1 && h0 === h1) return true;
       // boxIou's arithmetic (it is symmetric: the sweep's order does not matter).
       const iw = Math.min(x0 + w0, x1 + w1) - Math.max(x0, x1);
