@@ -54,6 +54,11 @@ export interface SessionOptions {
   displayImage?(path: string): Promise<{ src: string; width: number; height: number; converted?: string }>;
   /** Thumbnails of image files (host: sharp + disk cache). */
   thumbnail?(path: string): Promise<string | undefined>;
+  /**
+   * Reads a big file viewed from disk back into memory before its first edit (host: with a
+   * progress in the status bar, since a 455 MB file takes seconds). Absent: model.ensureBytes().
+   */
+  readBack?(model: CocoEditorModel): Promise<string | undefined>;
   /** Re-check edited annotations after this many ms of quiet (0: at once; default 60). */
   recheckDelayMs?: number;
   /** Files above this many bytes re-check only the edited annotations (default 50 MB). */
@@ -448,7 +453,7 @@ export class EditorSession {
     await this.o.beforeAction?.();
     if (this.o.readonly) return { ok: false, message: 'This workspace is not trusted: the file is read-only.' };
     // A big file viewed from disk: its bytes read back (and checked) before its first edit.
-    const unavailable = await model.ensureBytes();
+    const unavailable = await (this.o.readBack ? this.o.readBack(model) : model.ensureBytes());
     if (unavailable) return { ok: false, message: unavailable };
     if (generation !== undefined && generation !== model.generation) return { ok: false, message: STALE_VIEW };
     const refusal = this.o.editRefusal?.(model);

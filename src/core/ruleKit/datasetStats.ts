@@ -2,7 +2,8 @@
  * Facts several rules need about a whole document (image sizes by id, annotations
  * per category, the largest annotation id), computed once per document and cached.
  */
-import { isJsonObject, type CocoDocument, type IdKey, type JsonObject, type Located } from '../coco/document';
+import { CocoDocument, isJsonObject, type IdKey, type JsonObject, type Located } from '../coco/document';
+import { annotationFields } from './annotationFields';
 import { idOf } from './schema';
 import { cachedPerDocument } from './documentCache';
 
@@ -43,6 +44,22 @@ export interface CategoryCount {
 
 /** Annotations per category, one row per distinct category id, in file order. */
 export const categoryCounts = cachedPerDocument((doc): CategoryCount[] => {
+  // A document that counts by category itself (the editor's lazy document, from its columns) is asked.
+  if (doc.annotationCountOfCategory !== CocoDocument.prototype.annotationCountOfCategory) return categoryCountsAsked(doc);
+  // Else counted on the category slots of the shared pass over the annotations (the document's
+  // per-category index would build a list per category of 860k indexes, ~0.1 s on train2017).
+  const fields = annotationFields(doc);
+  const counts = new Float64Array(fields.categoryKeyCount);
+  const slots = fields.categorySlot;
+  const known = fields.categoryKeyCount;
+  for (let a = 0; a < slots.length; a++) {
+    const s = slots[a];
+    if (s >= 0 && s < known) counts[s]++;
+  }
+  return fields.categoryRows.map(({ id, entry }, k) => ({ index: entry.index, id, name: typeof entry.value.name === 'string' ? entry.value.name : String(id), count: counts[k] }));
+});
+
+function categoryCountsAsked(doc: CocoDocument): CategoryCount[] {
   const rows: CategoryCount[] = [];
   const seen = new Set<IdKey>();
   for (const e of doc.categoryEntries) {
@@ -54,7 +71,7 @@ export const categoryCounts = cachedPerDocument((doc): CategoryCount[] => {
     rows.push({ index: e.index, id, name: typeof v.name === 'string' ? v.name : String(id), count: doc.annotationCountOfCategory(id) });
   }
   return rows;
-});
+}
 
 /** The largest numeric annotation id (0 when none) and how many annotations have id 0. */
 export const annotationIdStats = cachedPerDocument((doc): { max: number; zeros: number } => {

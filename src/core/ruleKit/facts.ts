@@ -612,8 +612,3 @@ export function forEachAnnotationOfKind(doc: CocoDocument, kind: number, fn: (en
 
 /** An RLE dict as isRleObject (segmentationShared) recognizes it. */
 export interface RleObject { size: unknown; counts: unknown }
-
-/** Calls `fn` for every annotation whose segmentation is an RLE dict (SEG_RLE), in file order. */
-export function forEachRleAnnotation(doc: CocoDocument, fn: (entry: Located, ann: JsonObject, rle: RleObject) => void): void {
-  forEachAnnotationOfKind(doc, SEG_RLE, (entry, ann) => fn(entry, ann, ann.segmentation as unknown as RleObject));
-}

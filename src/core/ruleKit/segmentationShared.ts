@@ -15,6 +15,7 @@ import { formatNumber, insertProperty, removeElement, replaceRange } from '../ed
 export { formatNumber };
 import type { ByteEdit } from '../problems';
 import { idOf } from './schema';
+import { cachedPerDocument } from './documentCache';
 import type { Fix } from './types';
 
 export type Polygon = readonly number[];
@@ -219,6 +220,24 @@ export function maskSourceOf(doc: CocoDocument, ann: JsonObject): MaskSource | u
     return { kind: 'rle', counts, h: size[0], w: size[1] };
   }
   return undefined;
+}
+
+/** maskSourceOf of each annotation asked for, by position, per document. */
+const maskSources = cachedPerDocument(() => new Map<number, MaskSource | null>());
+
+/**
+ * maskSourceOf of the annotation at position `a`, remembered: for the annotations several rules
+ * measure (an RLE's counts are validated and summed once, not once per rule).
+ */
+export function maskSourceAt(doc: CocoDocument, a: number): MaskSource | undefined {
+  const cache = maskSources(doc);
+  let src = cache.get(a);
+  if (src === undefined) {
+    const ann = doc.annotationEntries[a].value;
+    src = (isJsonObject(ann) ? maskSourceOf(doc, ann) : undefined) ?? null;
+    cache.set(a, src);
+  }
+  return src ?? undefined;
 }
 
 /** RLE counts of the mask exactly as pycocotools' annToRLE gives them (rasterizes polygons). */

@@ -1,9 +1,10 @@
 import { annotationName } from '../ruleKit/segmentationShared';
 import { INSTANCE_KINDS } from '../coco/kind';
-import { isJsonObject } from '../coco/document';
+import { isJsonObject, type JsonObject } from '../coco/document';
 import { appendElement, removeElement, replaceRange } from '../edits/jsonEdits';
 import { idOf } from '../ruleKit/schema';
 import type { Rule } from '../ruleKit/types';
+import { annotationFields } from '../ruleKit/annotationFields';
 
 export const annotationUnknownCategory: Rule = {
   id: 'coco/annotation-unknown-category',
@@ -15,11 +16,14 @@ export const annotationUnknownCategory: Rule = {
   example: { bad: '"categories": [{"id": 1, "name": "cat"}], "annotations": [{"category_id": 4, …}]', good: '"annotations": [{"category_id": 1, …}]' },
   check(ctx) {
     if (ctx.doc.sections.get('categories')?.kind !== 'array') return;
-    for (const entry of ctx.doc.annotationEntries) {
-      const value = entry.value;
-      if (!isJsonObject(value)) continue;
-      const categoryId = idOf(value.category_id);
-      if (categoryId === undefined || ctx.doc.categoryById(categoryId) !== undefined) continue;
+    // Category slots from the shared pass: slots from categoryKeyCount up are ids no category has.
+    const { categorySlot, categoryKeyCount } = annotationFields(ctx.doc);
+    const entries = ctx.doc.annotationEntries;
+    for (let a = 0; a < categorySlot.length; a++) {
+      if (categorySlot[a] < categoryKeyCount) continue; // a known category, or no number / string id (-1)
+      const entry = entries[a];
+      const value = entry.value as JsonObject;
+      const categoryId = idOf(value.category_id) as number | string;
       ctx.report({
         message: `${annotationName(value, entry.index)} has category_id ${JSON.stringify(categoryId)}, which is not in "categories".`,
         at: ctx.place('annotations', entry, ['category_id']),

@@ -4,6 +4,7 @@ import { B_NUMERIC, boxFacts } from '../ruleKit/boxFacts';
 import { F_ALL_USABLE, SEG_POLYGONS, SEG_RLE, segmentationFacts } from '../ruleKit/facts';
 import { annotationEntryOfData, annotationName, formatNumber, idsOf, recomputedArea, setAreaEdit } from '../ruleKit/segmentationShared';
 import type { Rule } from '../ruleKit/types';
+import { FIELD_SHIFT, T_INTEGER, T_NUMBER, annotationFields } from '../ruleKit/annotationFields';
 
 export const areaBboxMismatch: Rule = {
   id: 'coco/area-bbox-mismatch',
@@ -23,14 +24,17 @@ export const areaBboxMismatch: Rule = {
     const seg = segmentationFacts(ctx.doc);
     const _B_NUMERIC = B_NUMERIC, _SEG_POLYGONS = SEG_POLYGONS, _SEG_RLE = SEG_RLE, _F_ALL_USABLE = F_ALL_USABLE;
     const entries = ctx.doc.annotationEntries;
+    // The area from the shared pass over the annotations (a finite number there, or not).
+    const fields = annotationFields(ctx.doc);
+    const areaShift = FIELD_SHIFT.area, _T_INTEGER = T_INTEGER, _T_NUMBER = T_NUMBER;
     for (let a = 0; a < box.count; a++) {
       if ((box.flags[a] & _B_NUMERIC) === 0) continue; // coco/bbox-invalid
       const bw = box.w[a], bh = box.h[a];
       if (!(bw > 0 && bh > 0)) continue; // coco/bbox-non-positive
-      const entry = entries[a];
-      const ann = entry.value as JsonObject;
-      const area = ann.area;
-      if (typeof area !== 'number' || !Number.isFinite(area) || area <= 0) continue; // coco/area-invalid
+      const areaType = (fields.types[a] >>> areaShift) & 15;
+      if (areaType !== _T_INTEGER && areaType !== _T_NUMBER) continue; // coco/wrong-type, coco/non-finite-number
+      const area = fields.area[a];
+      if (area <= 0) continue; // coco/area-invalid
       const boxArea = bw * bh;
       const kind = seg.kind[a];
       const hasMask = (kind === _SEG_POLYGONS && (seg.flags[a] & _F_ALL_USABLE) !== 0) || kind === _SEG_RLE;
@@ -38,6 +42,8 @@ export const areaBboxMismatch: Rule = {
       // A mask lies inside its box (pixels, so up to a pixel's rounding on each side).
       const tooLarge = area > boxArea + Math.max(abs, 2 * (bw + bh) + 4);
       if (hasMask ? !tooLarge : Math.abs(area - boxArea) <= tol) continue;
+      const entry = entries[a];
+      const ann = entry.value as JsonObject;
       const b = [box.x[a], box.y[a], bw, bh];
       const pct = Math.round((Math.abs(area - boxArea) / boxArea) * 100);
       ctx.report({

@@ -2,8 +2,10 @@ import { INSTANCE_KINDS } from '../coco/kind';
 import type { JsonObject } from '../coco/document';
 import { polygonsMaskArea } from '../geometry';
 import { AREA_MISMATCH_DEFAULTS, F_ALL_USABLE, F_BOXES_OVERLAP, SEG_POLYGONS, SEG_RLE, polygonAreaSuspect, segmentationFacts } from '../ruleKit/facts';
-import { annotationEntryOfData, annotationName, cheapArea, formatNumber, idsOf, maskArea, maskSourceOf, setAreaEdit } from '../ruleKit/segmentationShared';
+import { annotationEntryOfData, annotationName, cheapArea, formatNumber, idsOf, maskArea, maskSourceAt, maskSourceOf, setAreaEdit } from '../ruleKit/segmentationShared';
 import type { Rule } from '../ruleKit/types';
+import { SLOT_INTEGER_SIZE, boxFacts } from '../ruleKit/boxFacts';
+import { FIELD_SHIFT, T_INTEGER, T_NUMBER, annotationFields } from '../ruleKit/annotationFields';
 
 export const areaMismatch: Rule = {
   id: 'coco/area-mismatch',
@@ -29,16 +31,22 @@ export const areaMismatch: Rule = {
     // Rasterized already by the scan worker (CLI), NaN where it did not: same function, same input.
     const rasterized = facts.polygonMaskArea;
     const entries = doc.annotationEntries;
+    const { types, area: areas } = annotationFields(doc);
+    // slotW > 0 as one byte per slot (boxFacts): slots are looked up in random order.
+    const { slotFlags } = boxFacts(doc);
+    const _SLOT_INTEGER_SIZE = SLOT_INTEGER_SIZE;
+    const areaShift = FIELD_SHIFT.area, _T_INTEGER = T_INTEGER, _T_NUMBER = T_NUMBER;
     for (let a = 0; a < facts.count; a++) {
       const kind = facts.kind[a];
       if (kind !== _SEG_POLYGONS && kind !== _SEG_RLE) continue; // no mask source
       const fl = facts.flags[a];
       // Polygons: maskSourceOf needs every polygon usable and the image's size.
-      if (kind === _SEG_POLYGONS && ((fl & _F_ALL_USABLE) === 0 || !(facts.imageSlot[a] >= 0 && facts.slotW[facts.imageSlot[a]] > 0))) continue;
-      const entry = entries[a];
-      const ann = entry.value as JsonObject;
-      const area = ann.area;
-      if (typeof area !== 'number' || !Number.isFinite(area) || area <= 0) continue; // coco/area-invalid
+      if (kind === _SEG_POLYGONS && ((fl & _F_ALL_USABLE) === 0 || !(facts.imageSlot[a] >= 0 && (slotFlags[facts.imageSlot[a]] & _SLOT_INTEGER_SIZE) !== 0))) continue;
+      // The area from the shared pass over the annotations (a finite number there, or not).
+      const areaType = (types[a] >>> areaShift) & 15;
+      if (areaType !== _T_INTEGER && areaType !== _T_NUMBER) continue; // coco/wrong-type, coco/non-finite-number
+      const area = areas[a];
+      if (area <= 0) continue; // coco/area-invalid
       // Cheap first: an RLE's area is exact; a polygon's shoelace area (from the facts) is close
       // to its rasterization, so only a clear disagreement, a tiny polygon or polygons that may
       // overlap are rasterized.
@@ -50,18 +58,21 @@ export const areaMismatch: Rule = {
         const done = rasterized !== undefined ? rasterized[a] : NaN;
         if (done === done) mask = done;
         else {
-          const polys = ann.segmentation as number[][];
+          const polys = (entries[a].value as JsonObject).segmentation as number[][];
           const slot = facts.imageSlot[a];
           mask = polygonsMaskArea(polys, facts.slotH[slot], facts.slotW[slot]);
         }
       } else {
-        const src = maskSourceOf(doc, ann);
+        // Cached: coco/bbox-segmentation-mismatch measures the same RLEs.
+        const src = maskSourceAt(doc, a);
         if (!src) continue;
         mask = cheapArea(src) as number;
         isRle = src.kind === 'rle';
       }
       if (mask === 0) continue; // an empty mask: the polygon rules say why
       if (Math.abs(mask - area) <= tol(mask)) continue;
+      const entry = entries[a];
+      const ann = entry.value as JsonObject;
       const pct = Math.round((Math.abs(area - mask) / mask) * 100);
       ctx.report({
         message: `${annotationName(ann, entry.index)}: area is ${formatNumber(area)} but its ${isRle ? 'RLE mask' : 'polygon mask (as pycocotools rasterizes it)'} covers ${mask} px (${area > mask ? '+' : '-'}${pct}%).`,

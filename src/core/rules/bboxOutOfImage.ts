@@ -1,7 +1,7 @@
 import { INSTANCE_KINDS } from '../coco/kind';
 import { annotationName } from '../ruleKit/segmentationShared';
 import { isJsonObject, type JsonObject } from '../coco/document';
-import { B_NUMERIC, boxFacts } from '../ruleKit/boxFacts';
+import { B_NUMERIC, SLOT_SIZE, boxFacts } from '../ruleKit/boxFacts';
 import { segmentationFacts } from '../ruleKit/facts';
 import { locate } from '../coco/locate';
 import { replaceRange } from '../edits/jsonEdits';
@@ -46,16 +46,15 @@ export const bboxOutOfImage: Rule = {
     const doc = ctx.doc;
     const seg = segmentationFacts(doc);
     const box = boxFacts(doc);
-    const _B_NUMERIC = B_NUMERIC;
+    const _B_NUMERIC = B_NUMERIC, _SLOT_SIZE = SLOT_SIZE;
     const entries = doc.annotationEntries;
     const keyCount = seg.imageKeyCount;
     for (let a = 0; a < box.count; a++) {
       if ((box.flags[a] & _B_NUMERIC) === 0) continue;
       const slot = seg.imageSlot[a];
-      if (slot < 0 || slot >= keyCount) continue;
-      const W = box.slotWidth[slot];
-      if (!(W > 0)) continue;
-      const H = box.slotHeight[slot];
+      if (slot < 0 || slot >= keyCount || (box.slotFlags[slot] & _SLOT_SIZE) === 0) continue;
+      const W = box.slotSize[2 * slot];
+      const H = box.slotSize[2 * slot + 1];
       const x = box.x[a], y = box.y[a], w = box.w[a], h = box.h[a];
       if (w <= 0 || h <= 0) continue; // coco/bbox-non-positive
       const over = Math.max(-x, -y, x + w - W, y + h - H);

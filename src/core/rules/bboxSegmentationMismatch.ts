@@ -3,8 +3,10 @@ import type { JsonObject } from '../coco/document';
 import { F_ALL_USABLE, SEG_POLYGONS, SEG_RLE, segmentationFacts } from '../ruleKit/facts';
 import { locate } from '../coco/locate';
 import { replaceRange } from '../edits/jsonEdits';
-import { annotationEntryOfData, annotationName, finiteBbox, formatBox, idsOf, maskArea, maskBox, maskSourceOf, setAreaEdit } from '../ruleKit/segmentationShared';
+import { annotationEntryOfData, annotationName, finiteBbox, formatBox, idsOf, maskArea, maskBox, maskSourceAt, maskSourceOf, setAreaEdit } from '../ruleKit/segmentationShared';
 import type { Rule } from '../ruleKit/types';
+import { SLOT_INTEGER_SIZE, boxFacts } from '../ruleKit/boxFacts';
+import { B_NUMERIC, annotationFields } from '../ruleKit/annotationFields';
 
 export const bboxSegmentationMismatch: Rule = {
   id: 'coco/bbox-segmentation-mismatch',
@@ -28,30 +30,39 @@ export const bboxSegmentationMismatch: Rule = {
     const _F_ALL_USABLE = F_ALL_USABLE;
     const facts = segmentationFacts(doc);
     const entries = doc.annotationEntries;
+    const { boxFlags, x: bx, y: by, w: bw, h: bh } = annotationFields(doc);
+    // slotW > 0 as one byte per slot (boxFacts): slots are looked up in random order.
+    const { slotFlags } = boxFacts(doc);
+    const _SLOT_INTEGER_SIZE = SLOT_INTEGER_SIZE;
+    const _B_NUMERIC = B_NUMERIC;
     for (let a = 0; a < facts.count; a++) {
       const kind = facts.kind[a];
       if (kind !== _SEG_POLYGONS && kind !== _SEG_RLE) continue; // no mask source
       const slot = facts.imageSlot[a];
-      if (kind === _SEG_POLYGONS && ((facts.flags[a] & _F_ALL_USABLE) === 0 || !(slot >= 0 && facts.slotW[slot] > 0))) continue;
-      const entry = entries[a];
-      const ann = entry.value as JsonObject;
-      const bbox = finiteBbox(ann.bbox);
-      if (!bbox) continue;
+      if (kind === _SEG_POLYGONS && ((facts.flags[a] & _F_ALL_USABLE) === 0 || !(slot >= 0 && (slotFlags[slot] & _SLOT_INTEGER_SIZE) !== 0))) continue;
+      // finiteBbox on the shared pass's box columns: 4 finite numbers, width and height ≥ 0.
+      if ((boxFlags[a] & _B_NUMERIC) === 0) continue;
+      const b0 = bx[a], b1 = by[a], b2 = bw[a], b3 = bh[a];
+      if (b2 < 0 || b3 < 0) continue;
       let isRle = false;
       let sx: number, sy: number, sw: number, sh: number;
       if (kind === _SEG_POLYGONS) {
         // maskBox of usable polygons: their vertex extents, kept by the facts.
         sx = facts.minX[a]; sy = facts.minY[a]; sw = facts.maxX[a] - sx; sh = facts.maxY[a] - sy;
       } else {
-        const src = maskSourceOf(doc, ann);
+        // Cached: coco/area-mismatch measures the same RLEs.
+        const src = maskSourceAt(doc, a);
         if (!src) continue;
         const b = maskBox(src);
         sx = b[0]; sy = b[1]; sw = b[2]; sh = b[3];
         isRle = src.kind === 'rle';
       }
       if (!(sw > 0 && sh > 0)) continue; // empty / degenerate mask: other rules
-      const iou = iouXywh(bbox[0], bbox[1], bbox[2], bbox[3], sx, sy, sw, sh);
-      if (iou >= minIou || edgesWithin(bbox[0], bbox[1], bbox[2], bbox[3], sx, sy, sw, sh, tol)) continue;
+      const iou = iouXywh(b0, b1, b2, b3, sx, sy, sw, sh);
+      if (iou >= minIou || edgesWithin(b0, b1, b2, b3, sx, sy, sw, sh, tol)) continue;
+      const entry = entries[a];
+      const ann = entry.value as JsonObject;
+      const bbox = finiteBbox(ann.bbox)!;
       const segBox = [sx, sy, sw, sh];
       ctx.report({
         message: `${annotationName(ann, entry.index)}: bbox ${formatBox(bbox)} does not match its ${isRle ? 'RLE mask' : 'polygons'}, which span ${formatBox(segBox)} (IoU ${iou.toFixed(2)}).`,

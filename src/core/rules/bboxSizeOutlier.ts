@@ -1,11 +1,11 @@
 import { INSTANCE_KINDS } from '../coco/kind';
 import { annotationName } from '../ruleKit/segmentationShared';
-import type { IdKey, JsonObject } from '../coco/document';
 import { B_WH_NUMBERS, boxFacts } from '../ruleKit/boxFacts';
 import { categoryCounts, categoryLabel } from '../ruleKit/datasetStats';
 import { idOf } from '../ruleKit/schema';
 import { allocateColumns } from '../ruleKit/factColumns';
 import type { Rule } from '../ruleKit/types';
+import { annotationFields } from '../ruleKit/annotationFields';
 
 function fmtArea(a: number): string {
   return a >= 100 ? String(Math.round(a)) : String(Number(a.toPrecision(3)));
@@ -29,8 +29,6 @@ export const bboxSizeOutlier: Rule = {
     const minFactor = typeof ctx.options.minFactor === 'number' && ctx.options.minFactor >= 1 ? ctx.options.minFactor : 1;
     const rows = categoryCounts(doc);
     if (rows.length === 0) return;
-    const slotOf = new Map<IdKey, number>();
-    rows.forEach((r, k) => slotOf.set(r.id, k));
     const entries = doc.annotationEntries;
     const n = entries.length;
     // n-size columns in shared memory: no external-memory-pressure full GC (see factColumns.ts).
@@ -40,15 +38,15 @@ export const bboxSizeOutlier: Rule = {
     const sum = new Float64Array(rows.length);
     // Width and height from the shared box facts (4-element boxes whose w and h are numbers).
     const box = boxFacts(doc);
+    const { categorySlot, categoryKeyCount: known } = annotationFields(doc);
     const _B_WH_NUMBERS = B_WH_NUMBERS;
     for (let i = 0; i < n; i++) {
       if ((box.flags[i] & _B_WH_NUMBERS) === 0) continue;
       const w = box.w[i], h = box.h[i];
       if (!(w > 0) || !(h > 0) || !Number.isFinite(w * h)) continue;
-      const c = (entries[i].value as JsonObject).category_id;
-      if (typeof c !== 'number' && typeof c !== 'string') continue;
-      const slot = slotOf.get(c);
-      if (slot === undefined) continue;
+      // The shared pass's category slots: slot k below categoryKeyCount is categoryCounts' row k.
+      const slot = categorySlot[i];
+      if (slot < 0 || slot >= known) continue;
       const v = log ? Math.log(w * h) : w * h;
       vals[i] = v; slots[i] = slot;
       count[slot]++; sum[slot] += v;

@@ -1,13 +1,13 @@
 import { INSTANCE_KINDS } from '../coco/kind';
-import { type CocoDocument, type IdKey, type JsonObject, type Located } from '../coco/document';
+import { type CocoDocument, type Located } from '../coco/document';
 import { segmentationFacts } from '../ruleKit/facts';
 import { locate } from '../coco/locate';
 import { removeElement } from '../edits/jsonEdits';
 import { countsIou } from '../geometry';
-import { idOf } from '../ruleKit/schema';
 import { annotationName, boxIou, finiteBbox, idsOf, maskCounts, maskSourceOf } from '../ruleKit/segmentationShared';
 import { allocateColumns } from '../ruleKit/factColumns';
 import type { Rule, RuleContext } from '../ruleKit/types';
+import { B_NUMERIC, annotationFields } from '../ruleKit/annotationFields';
 
 /** Pairs below this box IoU are never compared mask to mask. */
 const BOX_GATE = 0.9;
@@ -45,6 +45,8 @@ export const duplicateAnnotation: Rule = {
   example: { bad: '{"id": 1, "image_id": 3, "category_id": 2, "bbox": [5, 5, 20, 20], …}, {"id": 2, "image_id": 3, "category_id": 2, "bbox": [5, 5, 20, 20], …}', good: '{"id": 1, "image_id": 3, "category_id": 2, "bbox": [5, 5, 20, 20], …}' },
   defaultOptions: { minIou: 0.95 },
   check(ctx) {
+    // Locals: imported bindings are property getters in CommonJS output (tsx, tests), not free in a hot loop.
+    const _B_NUMERIC = B_NUMERIC;
     const minIou = typeof ctx.options.minIou === 'number' ? ctx.options.minIou : 0.95;
     const doc = ctx.doc;
     const entries = doc.annotationEntries;
@@ -53,32 +55,44 @@ export const duplicateAnnotation: Rule = {
     // sort by image slot, then a small sort by category slot inside each image.
     const facts = segmentationFacts(doc);
     const n = facts.count;
+    // Category slots and boxes from the shared pass over the annotations (every category_id
+    // that is a number or string has a slot there, known to "categories" or not).
+    const fields = annotationFields(doc);
+    const { boxFlags, x: bx, y: by, w: bw, h: bh } = fields;
     // n-size columns in shared memory: no external-memory-pressure full GC (see factColumns.ts).
     const [catSlot] = allocateColumns(n, ['i32'] as const);
     catSlot.fill(-1);
-    const catSlots = new Map<IdKey, number>();
     const slotCount = new Int32Array(facts.slotW.length + 1);
     for (let a = 0; a < n; a++) {
       const img = facts.imageSlot[a];
       if (img < 0) continue;
-      const ann = entries[a].value as JsonObject;
-      const cat = idOf(ann.category_id);
-      if (cat === undefined || !finiteBbox(ann.bbox)) continue;
-      let c = catSlots.get(cat);
-      if (c === undefined) catSlots.set(cat, (c = catSlots.size));
+      const c = fields.categorySlot[a];
+      // finiteBbox: 4 finite numbers, width and height ≥ 0.
+      if (c < 0 || (boxFlags[a] & _B_NUMERIC) === 0 || bw[a] < 0 || bh[a] < 0) continue;
       catSlot[a] = c;
       slotCount[img + 1]++;
     }
     for (let s = 1; s < slotCount.length; s++) slotCount[s] += slotCount[s - 1];
-    const [byImage] = allocateColumns(slotCount[slotCount.length - 1], ['i32'] as const);
+    const total = slotCount[slotCount.length - 1];
+    // Each annotation's category copied beside it in image order (sequential reads, scattered
+    // writes): an image's pairs are then told apart by category on contiguous memory.
+    const [byImage, gCat] = allocateColumns(total, ['i32', 'i32'] as const);
     const fill = slotCount.slice(0, slotCount.length - 1);
-    for (let a = 0; a < n; a++) if (catSlot[a] >= 0) byImage[fill[facts.imageSlot[a]]++] = a; // file order within an image
+    for (let a = 0; a < n; a++) {
+      const c = catSlot[a];
+      if (c < 0) continue;
+      const p = fill[facts.imageSlot[a]]++; // file order within an image
+      byImage[p] = a; gCat[p] = c;
+    }
     const counts = new Map<number, number[] | null>();
     const reported = new Set<number>();
     const group: Item[] = [];
     for (let s = 0; s + 1 < slotCount.length; s++) {
       const lo = slotCount[s], hi = slotCount[s + 1];
       if (hi - lo < 2) continue;
+      // Cheap first: checkGroup compares only pairs of one category whose boxes are equal or
+      // have a box IoU ≥ BOX_GATE. An image without such a pair has nothing to report.
+      if (!hasGatedPair(lo, hi, byImage, gCat, bx, by, bw, bh)) continue;
       // Category slot, then file order: each run is one group, in file order.
       const run = byImage.subarray(lo, hi);
       if (hi - lo > 2) sortByCategory(run, catSlot);
@@ -88,8 +102,8 @@ export const duplicateAnnotation: Rule = {
         if (j - i >= 2) {
           group.length = 0;
           for (let k = i; k < j; k++) {
-            const entry = entries[run[k]];
-            group.push({ entry, box: (entry.value as JsonObject).bbox as [number, number, number, number] });
+            const a = run[k];
+            group.push({ entry: entries[a], box: [bx[a], by[a], bw[a], bh[a]] });
           }
           checkGroup(ctx, group, minIou, reported, counts);
         }
@@ -110,6 +124,33 @@ export const duplicateAnnotation: Rule = {
     return { title: 'Remove this duplicate annotation', edits: [removeElement(doc, entries, d.index)], deletes: true };
   },
 };
+
+/**
+ * Whether some two of [lo, hi) (annotations byImage[p], categories cat[p]) have one category and
+ * equal boxes or a box IoU ≥ BOX_GATE (checkGroup's gate).
+ */
+function hasGatedPair(lo: number, hi: number, byImage: Int32Array, cat: Int32Array, x: Float64Array, y: Float64Array, w: Float64Array, h: Float64Array): boolean {
+  for (let p = lo; p < hi; p++) {
+    const c = cat[p];
+    let a = -1;
+    for (let q = p + 1; q < hi; q++) {
+      if (cat[q] !== c) continue;
+      if (a < 0) a = byImage[p];
+      const b = byImage[q];
+      const x0 = x[a], y0 = y[a], w0 = w[a], h0 = h[a];
+      const x1 = x[b], y1 = y[b], w1 = w[b], h1 = h[b];
+      if (x0 === x1 && y0 === y1 && w0 === w1 && h0 === h1) return true;
+      // boxIou's arithmetic (it is symmetric: the sweep's order does not matter).
+      const iw = Math.min(x0 + w0, x1 + w1) - Math.max(x0, x1);
+      if (!(iw > 0)) continue;
+      const ih = Math.min(y0 + h0, y1 + h1) - Math.max(y0, y1);
+      if (!(ih > 0)) continue;
+      const i = iw * ih;
+      if (i / (w0 * h0 + w1 * h1 - i) >= BOX_GATE) return true;
+    }
+  }
+  return false;
+}
 
 /** The original sweep over one image + category group (items in file order). */
 function checkGroup(ctx: RuleContext, items: Item[], minIou: number, reported: Set<number>, cache: Map<number, number[] | null>): void {

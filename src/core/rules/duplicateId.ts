@@ -4,6 +4,7 @@ import { replaceRange } from '../edits/jsonEdits';
 import { annotationIdStats } from '../ruleKit/datasetStats';
 import { NOUN, idOf } from '../ruleKit/schema';
 import { allocateColumns } from '../ruleKit/factColumns';
+import { A_OBJECT, T_INTEGER, T_NON_FINITE, T_NUMBER, T_STRING, annotationFields } from '../ruleKit/annotationFields';
 import type { Rule } from '../ruleKit/types';
 
 const SECTIONS = ['images', 'annotations', 'categories'] as const;
@@ -53,16 +54,32 @@ export const duplicateId: Rule = {
   why: 'pycocotools keeps only the last object per id in its index: a duplicate image id re-attaches the other image\'s annotations, a duplicate annotation id breaks COCOeval matching, a duplicate category id merges two classes.',
   example: { bad: '"annotations": [{"id": 5, …}, {"id": 5, …}]', good: '"annotations": [{"id": 5, …}, {"id": 6, …}]' },
   check(ctx) {
+    // Locals: imported bindings are property getters in CommonJS output (tsx, tests), not free in a hot loop.
+    const _A_OBJECT = A_OBJECT, _T_INTEGER = T_INTEGER, _T_NUMBER = T_NUMBER, _T_NON_FINITE = T_NON_FINITE, _T_STRING = T_STRING;
     for (const section of SECTIONS) {
       const entries = ctx.doc.entries(section);
       const firstIndexById = new FirstIndexById(entries.length);
       let rank = 0;
-      for (const entry of entries) {
-        if (!isJsonObject(entry.value)) continue;
-        const id = idOf(entry.value.id);
-        if (id === undefined) continue;
-        const first = firstIndexById.firstOr(id, entry.index);
-        if (first === entry.index) continue;
+      // Annotations: numeric ids from the shared pass; only string ids are read from the value.
+      const fields = section === 'annotations' ? annotationFields(ctx.doc) : undefined;
+      for (let i = 0; i < entries.length; i++) {
+        let id: number | string | undefined;
+        if (fields !== undefined) {
+          const t = fields.types[i];
+          if ((t & _A_OBJECT) === 0) continue;
+          const code = t & 15;
+          if (code === _T_INTEGER || code === _T_NUMBER || code === _T_NON_FINITE) id = fields.id[i];
+          else if (code === _T_STRING) id = (entries[i].value as { id: string }).id;
+          else continue;
+        } else {
+          const value = entries[i].value;
+          if (!isJsonObject(value)) continue;
+          id = idOf(value.id);
+          if (id === undefined) continue;
+        }
+        const first = firstIndexById.firstOr(id, i);
+        if (first === i) continue;
+        const entry = entries[i];
         const twin = ctx.place(section, entries[first], ['id']);
         ctx.report({
           message: `Duplicate ${NOUN[section]} id ${JSON.stringify(id)}: ${section}[${first}] has it too.`,

@@ -1,5 +1,6 @@
 import { INSTANCE_KINDS } from '../coco/kind';
-import { isJsonObject } from '../coco/document';
+import type { JsonObject } from '../coco/document';
+import { NO_SLOT, boxFacts } from '../ruleKit/boxFacts';
 import { segmentationFacts } from '../ruleKit/facts';
 import type { Rule } from '../ruleKit/types';
 
@@ -16,12 +17,15 @@ export const imageWithoutAnnotations: Rule = {
     if (doc.sections.get('annotations')?.kind !== 'array') return;
     // The facts know, per image id, whether any annotation names it (no per-image list built).
     const facts = segmentationFacts(doc);
-    for (const entry of doc.imageEntries) {
-      const value = entry.value;
-      if (!isJsonObject(value)) continue;
-      const id = value.id;
-      if (typeof id !== 'number' && typeof id !== 'string') continue;
-      if (facts.slotHasAnnotation[facts.slots.get(id) as number] === 1) continue;
+    // Each image's slot, looked up once for the box facts (-1: not an object with a number or string id).
+    const { imageEntrySlot } = boxFacts(doc);
+    const images = doc.imageEntries;
+    for (let k = 0; k < images.length; k++) {
+      const slot = imageEntrySlot[k];
+      if (slot === -1 || (slot !== NO_SLOT && facts.slotHasAnnotation[slot] === 1)) continue;
+      const entry = images[k];
+      const value = entry.value as JsonObject;
+      const id = value.id as number | string;
       ctx.report({
         message: `Image ${JSON.stringify(id)}${typeof value.file_name === 'string' ? ` (${JSON.stringify(value.file_name)})` : ''} has no ${ctx.kind === 'captions' ? 'captions' : 'annotations'}.`,
         at: ctx.place('images', entry, ['id']),

@@ -1,9 +1,10 @@
 import { INSTANCE_KINDS } from '../coco/kind';
 import { annotationName } from '../ruleKit/segmentationShared';
-import { isJsonObject } from '../coco/document';
+import { isJsonObject, type JsonObject } from '../coco/document';
 import { insertProperty } from '../edits/jsonEdits';
 import { idOf } from '../ruleKit/schema';
 import type { Rule } from '../ruleKit/types';
+import { A_CROWD_ONE, A_CROWD_ZERO, A_OBJECT, FIELD_SHIFT, T_ABSENT, T_INTEGER, annotationFields } from '../ruleKit/annotationFields';
 
 function isRleObject(seg: unknown): boolean {
   return isJsonObject(seg) && 'counts' in seg;
@@ -18,9 +19,20 @@ export const iscrowdInvalid: Rule = {
   why: 'COCOeval reads int(o["iscrowd"]) for every ground-truth object and raises KeyError when it is missing; any value other than 0 turns the object into an "ignore" region that matches everything and never counts as missed.',
   example: { bad: '{"id": 3, "image_id": 1, "category_id": 2, "bbox": [1, 2, 3, 4]}', good: '{"id": 3, "image_id": 1, "category_id": 2, "bbox": [1, 2, 3, 4], "iscrowd": 0}' },
   check(ctx) {
-    for (const entry of ctx.doc.annotationEntries) {
-      const value = entry.value;
-      if (!isJsonObject(value)) continue;
+    // Locals: imported bindings are property getters in CommonJS output (tsx, tests), not free in a hot loop.
+    const _A_OBJECT = A_OBJECT, _A_CROWD_ZERO = A_CROWD_ZERO, _A_CROWD_ONE = A_CROWD_ONE, _T_ABSENT = T_ABSENT, _T_INTEGER = T_INTEGER;
+    // Cheap first (the shared pass): only an object whose iscrowd is missing, or an integer
+    // other than 0 and 1, is read again.
+    const { types } = annotationFields(ctx.doc);
+    const entries = ctx.doc.annotationEntries;
+    const shift = FIELD_SHIFT.iscrowd;
+    for (let a = 0; a < types.length; a++) {
+      const t = types[a];
+      if ((t & _A_OBJECT) === 0 || (t & (_A_CROWD_ZERO | _A_CROWD_ONE)) !== 0) continue;
+      const code = (t >>> shift) & 15;
+      if (code !== _T_ABSENT && code !== _T_INTEGER) continue;
+      const entry = entries[a];
+      const value = entry.value as JsonObject;
       const annotationId = idOf(value.id);
       if (!('iscrowd' in value)) {
         ctx.report({

@@ -570,7 +570,7 @@ export class CocoEditorProvider implements vscode.CustomEditorProvider<CocoCusto
     const dir = path.join(this.context.globalStorageUri.fsPath, 'compare');
     await fs.promises.mkdir(dir, { recursive: true });
     const mine = path.join(dir, `${Date.now()}-${name}`);
-    const unavailable = await model.ensureBytes();
+    const unavailable = await readBack(document, model);
     if (unavailable) throw new Error(unavailable);
     await fs.promises.writeFile(mine, model.bytes());
     // The file's URI is its text when that is open (unsaved text included), else the file on disk.
@@ -598,6 +598,8 @@ export class CocoEditorProvider implements vscode.CustomEditorProvider<CocoCusto
       const ok = await vscode.workspace.applyEdit(toWorkspaceEdit(document.uri, fix.edits));
       return ok ? { ok } : { ok, message: 'The fix could not be applied to the open JSON text.' };
     }
+    const unavailable = await readBack(document, model);
+    if (unavailable) return { ok: false, message: unavailable };
     const edit = await model.prepareByteEdits(fix.title, fix.edits.map((e) => ({ start: e.start, end: e.end, newText: e.newText })), outcome?.fingerprint);
     if (edit === STALE_FIX) return this.staleFix(document);
     if (typeof edit === 'string') return { ok: false, message: edit };
@@ -687,6 +689,7 @@ export class CocoEditorProvider implements vscode.CustomEditorProvider<CocoCusto
       isFixed: (key) => document.fixed.has(checks?.outcomeFor(document.uri)?.problems, key),
       applyFix: (p, model, fix, key) => this.applyFix(document, p, model, fix, key),
       showInJson: (i, model) => this.showInJson(document, i, model),
+      readBack: (model) => readBack(document, model),
       preview: document.bytes.then((b) => (b && b.length > PREVIEW_ABOVE_BYTES ? previewCoco(b, document.uri.fsPath, source) : undefined)),
       // TIFF, 16-bit, CMYK and images over 8192 px reach the webview as PNGs made with sharp.
       displayImage: display ? async (p) => {
@@ -787,6 +790,8 @@ export class CocoEditorProvider implements vscode.CustomEditorProvider<CocoCusto
     const provider = document && owners.get(document);
     if (!document || !provider || document.sessions.size === 0) return undefined;
     const model = await document.model;
+    const unavailable = await readBack(document, model);
+    if (unavailable) return { ok: false, message: unavailable };
     const edit = await model.prepareByteEdits(label, edits.map((e) => ({ start: e.start, end: e.end, newText: e.newText })), fingerprint);
     if (edit === STALE_FIX) return provider.staleFix(document);
     if (typeof edit === 'string') return { ok: false, message: edit };
@@ -862,7 +867,7 @@ export class CocoEditorProvider implements vscode.CustomEditorProvider<CocoCusto
     if (same) await this.checkBeforeSave(document);
     await document.mirroring;
     // A big file viewed from disk (Save As with nothing edited): its bytes read back and checked first.
-    const unavailable = await model.ensureBytes();
+    const unavailable = await readBack(document, model);
     if (unavailable) throw new Error(unavailable);
     const bytes = model.bytes();
     const written = await fingerprintAsync(bytes);
@@ -1197,4 +1202,17 @@ export class FixedProblems {
   has(outcome: object | undefined, key: number): boolean {
     return !!outcome && (this.byOutcome.get(outcome)?.has(key) ?? false);
   }
+}
+
+/**
+ * A big file viewed from disk is read back (and checked against its fingerprint) before its first
+ * edit, fix or save: seconds on a 455 MB file, shown in the status bar so the edit does not seem
+ * lost meanwhile. Nothing shown when the bytes are in memory already.
+ */
+function readBack(document: { uri: vscode.Uri }, model: CocoEditorModel): Promise<string | undefined> {
+  if (model.holdsBytes) return model.ensureBytes();
+  return Promise.resolve(vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Window, title: `Reading ${path.basename(document.uri.fsPath)} from disk before the change…` },
+    () => model.ensureBytes(),
+  ));
 }

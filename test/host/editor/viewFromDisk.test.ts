@@ -74,6 +74,8 @@ describe('a big file viewed from disk: no copy of its bytes while viewed, read b
   /** The same bytes with annotation 2's area 10 → 99 (same length). */
   const areaChanged = text0.replace('"area": 10,', '"area": 99,');
   const areas = (p: { annotations: { area: number | null }[] }) => p.annotations.map((a) => a.area);
+  /** The progress VS Code shows for reading the file back (status bar), by title. */
+  const readBackProgress = () => __mock.state.progress.filter((e) => /Reading instances_x\.json from disk before the change/.test(String((e.options as { title?: string }).title)));
 
   it('viewing (first image, grid, the check on open) keeps no buffer of the whole file: the values are read from disk', async () => {
     const doc = openDoc();
@@ -110,6 +112,12 @@ describe('a big file viewed from disk: no copy of its bytes while viewed, read b
     const r = await p.web.request('edit', { op: 'setBbox', annotationIndex: 1, bbox: [0, 0, 20, 10], generation: inits(p)[0].generation });
     assert.deepEqual(r, { ok: true });
     assert.equal(model.holdsBytes, true, 'edited: the bytes are in memory');
+    const shown = readBackProgress();
+    assert.equal(shown.length, 1, 'the read back is shown while it runs');
+    assert.equal((shown[0].options as { location: unknown }).location, vscode.ProgressLocation.Window, 'in the status bar: no toast over the viewer');
+    assert.equal(shown[0].done, true);
+    assert.deepEqual(await p.web.request('edit', { op: 'setBbox', annotationIndex: 1, bbox: [0, 0, 20, 10], generation: inits(p)[0].generation }), { ok: true });
+    assert.equal(readBackProgress().length, 1, 'the bytes are in memory: the next edit reads nothing and shows nothing');
     await provider.saveCustomDocument(doc, token);
     const want = text0.split('\n');
     const got = fs.readFileSync(file, 'utf8').split('\n');
@@ -165,6 +173,7 @@ describe('a big file viewed from disk: no copy of its bytes while viewed, read b
     assert.equal(model.holdsBytes, false);
     assert.deepEqual(await p.web.request('applyFix', { key: probs.problems[0].key }), { ok: true });
     assert.equal(model.holdsBytes, true);
+    assert.equal(readBackProgress().length, 1, 'the read back before the fix is shown');
     assert.deepEqual(areas(await p.web.request('getImage', { index: 0 })), [5, 10, -7]);
     await provider.revertCustomDocument(doc, token);
     assert.equal(model.holdsBytes, false, 'reverted: the file as on disk, viewed from disk');

@@ -79,3 +79,23 @@ describe(`${RULE}: categories interleaved within an image`, () => {
     assert.ok(problems.every((p) => /duplicates annotation (1|2) exactly/.test(p.message)), problems.map((p) => p.message).join('\n'));
   });
 });
+
+describe(`${RULE}: the box gate on the shared columns`, () => {
+  it('pairs only one image + category (1 and "1" differ, unknown ids count), boxes equal or IoU ≥ 0.9', () => {
+    const box = (id: number, categoryId: unknown, bbox: number[], imageId = 1) => ({ ...annotation(id, imageId, 1, bbox, { area: bbox[2] * bbox[3] }), category_id: categoryId });
+    const anns = [
+      box(1, 1, [10, 10, 100, 100]),
+      box(2, 2, [10, 10, 100, 100]), // another category
+      box(3, '1', [10, 10, 100, 100]), // a string id is another category
+      box(4, 7, [10, 10, 100, 100]), // no category 7: still grouped by its id
+      box(5, 1, [300, 300, 50, 50]), // far away
+      box(6, 1, [10, 10, 100, 100], 2), // another image
+      box(7, 7, [11, 11, 100, 100]), // IoU 0.96 with 4
+      box(8, 1, [10, 10, 100, 96]), // IoU 0.96 with 1
+      box(9, '1', [15, 15, 100, 100]), // IoU 0.82 with 3: below the gate
+      box(10, 2, [10, 10, 100, 100]), // twin of 2
+    ];
+    const { problems } = checkText(text(anns), RULE);
+    assert.deepEqual(problems.map((p) => p.annotationId), [7, 8, 10]);
+  });
+});
