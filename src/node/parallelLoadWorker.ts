@@ -5,6 +5,8 @@
  * (and the read) go on. See parallelLoad.ts.
  */
 import { isAscii } from 'node:buffer';
+import { readlinkSync } from 'node:fs';
+import { setPriority } from 'node:os';
 import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
 import type { ParseIssue } from '../core/coco/document';
 import { Scanner, type ScanSink } from '../core/coco/parse';
@@ -133,6 +135,9 @@ function main(): void {
   }
   // The CLI check: the rules' facts from the same bytes, while the parent still parses (scanFacts.ts).
   if (ranges) {
+    // From here on this thread's work is background: the facts are needed only once the main
+    // thread has parsed everything, and it takes the chunks still free then itself.
+    lowerThreadPriority(FACTS_NICE);
     let made: ReturnType<typeof startScanFacts> | undefined;
     try {
       if (Atomics.load(ctl, CTL_STATE) >= 0 && Atomics.load(ctl, CTL_FACTS) === 0) made = startScanFacts(Buffer.from(data.bytes, 0, size), ranges, data.maxDepth, data.factsChunk);
@@ -171,6 +176,22 @@ function main(): void {
   } finally {
     Atomics.notify(ctl, CTL_LINES);
   }
+}
+
+/**
+ * The nice value of the worker while it makes the facts and the line checkpoints. On two cores
+ * the main thread's parse, and its garbage collector's parallel helper threads, are the check's
+ * critical path; the worker's facts only have to be there when the rules start.
+ */
+const FACTS_NICE = Number(process.env.LABELSCOPE_FACTS_NICE ?? 10);
+
+/** Lowers this thread's scheduling priority (Linux: a thread is a task with its own nice value); elsewhere nothing. */
+function lowerThreadPriority(nice: number): void {
+  if (!(nice > 0)) return;
+  try {
+    const tid = Number(readlinkSync('/proc/thread-self').split('/').pop());
+    if (tid > 0 && tid !== process.pid) setPriority(tid, nice);
+  } catch { /* no /proc (macOS, Windows): the default priority */ }
 }
 
 if (parentPort && workerData && (workerData as ScanWorkerData).kind === 'labelscope-scan') main();
