@@ -1,6 +1,8 @@
 /**
  * npm run bench  (LABELSCOPE_BENCH_SCALE=0.05 for a quick run; LABELSCOPE_BENCH_CASES=a,b to pick cases,
- * LABELSCOPE_BENCH_CASES=all for every case in bench/cases.ts)
+ * LABELSCOPE_BENCH_CASES=all for every case in bench/cases.ts; LABELSCOPE_BENCH_ROUNDS=5 runs the
+ * cases that many times, interleaved, and takes the median of each round's ratio: a machine whose
+ * speed drifts by ±20% within a minute, as a shared VM's does, moves a one-round ratio by as much)
  *
  * The three figures of record, as ratios from one run (the machine's load cancels out):
  * (a) json-parse: bare readFileSync + JSON.parse; (b) load-check: loadCoco + structural rules;
@@ -44,14 +46,20 @@ async function main() {
     const build = spawnSync(process.execPath, ['esbuild.mjs'], { cwd: join(__dirname, '..'), encoding: 'utf8' });
     if (build.status !== 0) throw new Error(`build failed: ${build.stderr}`);
   }
-  const results: Record<string, ReturnType<typeof runCase>> = {};
-  for (const c of cases) {
-    process.stdout.write(`running ${c.name} … `);
-    const r = runCase(c.name, file);
-    results[c.name] = r;
-    console.log(r.error ? `FAILED ${r.error}` : r.skipped ? `skipped: ${r.skipped}` : `${fmt(r.wallMs)} ms, ${fmt(r.maxRssMB)} MB`);
+  const rounds = Math.max(1, Math.floor(Number(process.env.LABELSCOPE_BENCH_ROUNDS ?? 1)) || 1);
+  const perRound: Record<string, ReturnType<typeof runCase>>[] = [];
+  for (let k = 0; k < rounds; k++) {
+    const round: Record<string, ReturnType<typeof runCase>> = {};
+    for (const c of cases) {
+      process.stdout.write(`${rounds > 1 ? `round ${k + 1}/${rounds}: ` : ''}running ${c.name} … `);
+      const r = runCase(c.name, file);
+      round[c.name] = r;
+      console.log(r.error ? `FAILED ${r.error}` : r.skipped ? `skipped: ${r.skipped}` : `${fmt(r.wallMs)} ms, ${fmt(r.maxRssMB)} MB`);
+    }
+    perRound.push(round);
   }
-
+  // The table shows the round whose (c)/(a) ratio (else (b)/(a)) is the median one.
+  const results = perRound[medianRound(perRound)];
   console.log(`\nfile: ${file} (${(size / 1e6).toFixed(1)} MB, scale ${scale}), node ${process.version}, ${cpus().length} cpus\n`);
   console.log(`${'case'.padEnd(52)} ${'wall ms'.padStart(9)} ${'peak RSS MB'.padStart(12)}  notes`);
   for (const c of cases) {
@@ -60,6 +68,12 @@ async function main() {
     const notes = error ? `FAILED ${error}` : skipped ? `skipped: ${skipped}`
       : Object.entries(rest).filter(([, v]) => v !== undefined).map(([k, v]) => `${k}=${typeof v === 'number' ? (Number.isInteger(v) ? v : v.toFixed(1)) : v}`).join(' ');
     console.log(`${c.title.padEnd(52)} ${fmt(wallMs).padStart(9)} ${fmt(maxRssMB).padStart(12)}  ${notes}`);
+  }
+  if (rounds > 1) {
+    for (const [name, label] of [['load-check', '(b)/(a)'], ['cli-json', '(c)/(a)']] as const) {
+      const ratios = roundRatios(perRound, name);
+      if (ratios.length > 0) console.log(`\n${label} wall ratio per round: ${ratios.map((r) => `${r.toFixed(2)}×`).join(', ')}; median ${median(ratios).toFixed(2)}× (the table and the verdict below: the median round)`);
+    }
   }
   const a = results['json-parse'], b = results['load-check'];
   let verdict: Record<string, unknown> = {};
@@ -87,8 +101,27 @@ async function main() {
   if (a?.wallMs && all?.wallMs) console.log(`loadCoco + every rule (no positions/output) / (a): ${(all.wallMs / a.wallMs).toFixed(2)}×`);
   mkdirSync(DATA_DIR, { recursive: true });
   const out = join(DATA_DIR, 'results.json');
-  writeFileSync(out, JSON.stringify({ date: new Date().toISOString(), node: process.version, cpus: cpus().length, scale, file, bytes: size, results, verdict }, null, 2));
+  writeFileSync(out, JSON.stringify({ date: new Date().toISOString(), node: process.version, cpus: cpus().length, scale, file, bytes: size, results, verdict, ...(rounds > 1 ? { rounds: perRound } : {}) }, null, 2));
   console.log(`\nwrote ${out}`);
+}
+
+/** Each round's wall ratio of case `name` to (a), where both ran. */
+function roundRatios(rounds: Record<string, ReturnType<typeof runCase>>[], name: string): number[] {
+  return rounds.flatMap((r) => (r['json-parse']?.wallMs && r[name]?.wallMs ? [r[name].wallMs! / r['json-parse'].wallMs!] : []));
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((x, y) => x - y);
+  return s[Math.floor((s.length - 1) / 2)];
+}
+
+/** The index of the round with the median (c)/(a) ratio (else (b)/(a)); 0 when neither ran. */
+function medianRound(rounds: Record<string, ReturnType<typeof runCase>>[]): number {
+  const name = rounds.every((r) => r['cli-json']?.wallMs) ? 'cli-json' : 'load-check';
+  const ratios = rounds.map((r) => (r['json-parse']?.wallMs && r[name]?.wallMs ? r[name].wallMs! / r['json-parse'].wallMs! : NaN));
+  if (ratios.some((x) => Number.isNaN(x))) return 0;
+  const m = median(ratios);
+  return ratios.indexOf(m);
 }
 
 main().catch((e) => { console.error(e); process.exit(1); });
