@@ -88,6 +88,8 @@ function main(): void {
   const ranges = data.ruleFacts ? new SectionRanges() : undefined;
   if (ranges) rec.onPost = (ops, n, extras) => ranges.replay(ops, n, extras);
   Atomics.store(ctl, CTL_STARTED, 1);
+  // This thread's work is the main thread's helper, never its critical path (see WORKER_NICE).
+  lowerThreadPriority(WORKER_NICE);
   try {
     if (data.protocol !== SCAN_PROTOCOL) throw new Error(`scan worker protocol ${SCAN_PROTOCOL}, asked for ${data.protocol}: rebuild`);
     const bytes = new Uint8Array(data.bytes, 0, size);
@@ -134,9 +136,6 @@ function main(): void {
   }
   // The CLI check: the rules' facts from the same bytes, while the parent still parses (scanFacts.ts).
   if (ranges) {
-    // From here on this thread's work is background: the facts are needed only once the main
-    // thread has parsed everything, and it takes the chunks still free then itself.
-    lowerThreadPriority(FACTS_NICE);
     let made: ReturnType<typeof startScanFacts> | undefined;
     try {
       if (Atomics.load(ctl, CTL_STATE) >= 0 && Atomics.load(ctl, CTL_FACTS) === 0) made = startScanFacts(Buffer.from(data.bytes, 0, size), ranges, data.maxDepth, data.factsChunk);
@@ -178,12 +177,14 @@ function main(): void {
 }
 
 /**
- * The worker's nice value while it makes the facts and the line checkpoints. On two cores the
- * main thread's parse, with its garbage collector's parallel helper threads, is the check's
- * critical path; the facts only have to be there when the rules start, and the main thread
- * takes the chunks still free then itself. Measured on train2017 (2 cores): the full check at
- * 1.42-1.51x a bare JSON.parse at the default priority, 1.06-1.34x at nice 10.
+ * The worker's nice value (Linux; threadPriority.ts). On two cores the main thread's parse, with
+ * its garbage collector's parallel helper threads, is the check's critical path: the scan stays
+ * ahead of the parse on whatever the main thread leaves (it is ~8x faster), and the facts only
+ * have to be there when the rules start (the main thread takes the chunks still free then).
+ * Measured on train2017 (2 cores, 455 MB; `LABELSCOPE_BENCH_ROUNDS` medians): the full check at
+ * ~1.38x a bare JSON.parse with the worker at nice 0 during its scan, ~1.25x at nice 10 throughout;
+ * at nice 0 throughout, 1.42-1.51x; the main thread's run-queue wait in the parse 1.25 s -> 0.8-1 s.
  */
-const FACTS_NICE = 10;
+const WORKER_NICE = 10;
 
 if (parentPort && workerData && (workerData as ScanWorkerData).kind === 'labelscope-scan') main();

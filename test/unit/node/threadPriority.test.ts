@@ -1,5 +1,5 @@
 /**
- * The scan worker steps back for the main thread while it makes the rules' facts
+ * The scan worker steps back for the main thread, whose parse is the critical path
  * (parallelLoadWorker.ts): its own nice value goes up; the main thread's and the process's other
  * threads' stay as they were.
  */
