@@ -16,6 +16,7 @@ export { formatNumber };
 import type { ByteEdit } from '../problems';
 import { idOf } from './schema';
 import { cachedPerDocument } from './documentCache';
+import { SEG_RLE, segmentationFacts, type RleObject } from './facts';
 import type { Fix } from './types';
 
 export type Polygon = readonly number[];
@@ -238,6 +239,24 @@ export function maskSourceAt(doc: CocoDocument, a: number): MaskSource | undefin
     cache.set(a, src);
   }
   return src ?? undefined;
+}
+
+/**
+ * The RLE rules' suspects: each annotation whose segmentation is an RLE object and that has no
+ * mask source (maskSourceAt: an RLE with one has valid counts that sum to height × width), with
+ * its value and RLE. Cheap first, and shared: the mask sources are made once for all RLE rules.
+ */
+export function forEachRleSuspect(doc: CocoDocument, fn: (entry: Located, ann: JsonObject, rle: RleObject) => void): void {
+  const facts = segmentationFacts(doc);
+  const entries = doc.annotationEntries;
+  const kind = facts.kind;
+  const rleKind = SEG_RLE; // a local: an imported binding is a getter under tsx and in tests
+  for (let a = 0; a < facts.count; a++) {
+    if (kind[a] !== rleKind || maskSourceAt(doc, a) !== undefined) continue;
+    const entry = entries[a];
+    const ann = entry.value as JsonObject;
+    fn(entry, ann, ann.segmentation as unknown as RleObject);
+  }
 }
 
 /** RLE counts of the mask exactly as pycocotools' annToRLE gives them (rasterizes polygons). */

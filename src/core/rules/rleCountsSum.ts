@@ -1,7 +1,5 @@
 import { INSTANCE_KINDS, RESULT_KINDS } from '../coco/kind';
-import type { JsonObject } from '../coco/document';
-import { SEG_RLE, segmentationFacts, type RleObject } from '../ruleKit/facts';
-import { annotationName, decodeRleString, idsOf, maskSourceAt, rleSizeOf } from '../ruleKit/segmentationShared';
+import { annotationName, decodeRleString, forEachRleSuspect, idsOf, rleSizeOf } from '../ruleKit/segmentationShared';
 import type { Rule } from '../ruleKit/types';
 
 export const rleCountsSum: Rule = {
@@ -14,27 +12,18 @@ export const rleCountsSum: Rule = {
   why: "pycocotools' maskApi trusts the counts: too few leave the rest of the mask empty, too many write past the mask (decode is undefined behaviour in C), so annToMask, area and COCOeval IoU are wrong or crash; a mask encoded row-major or for another image size is the usual cause.",
   example: { bad: '"segmentation": {"size": [2, 2], "counts": [1, 2]}', good: '"segmentation": {"size": [2, 2], "counts": [1, 2, 1]}' },
   check(ctx) {
-    const doc = ctx.doc;
-    const facts = segmentationFacts(doc);
-    const entries = doc.annotationEntries;
-    const _SEG_RLE = SEG_RLE;
-    for (let a = 0; a < facts.count; a++) {
-      if (facts.kind[a] !== _SEG_RLE) continue;
-      // Cheap first, and shared: an RLE with a mask source (maskSourceAt, which coco/area-mismatch
-      // and coco/bbox-segmentation-mismatch measure next) has valid counts that sum to h·w.
-      if (maskSourceAt(doc, a) !== undefined) continue;
-      const entry = entries[a];
-      const ann = entry.value as JsonObject;
-      const rle = ann.segmentation as unknown as RleObject;
+    // Cheap first, and shared: an RLE with a mask source (which coco/area-mismatch and
+    // coco/bbox-segmentation-mismatch measure next) has valid counts that sum to h·w.
+    forEachRleSuspect(ctx.doc, (entry, ann, rle) => {
       const size = rleSizeOf(rle.size);
-      if (!size) continue;
+      if (!size) return;
       let counts: readonly unknown[];
       if (typeof rle.counts === 'string') {
         const d = decodeRleString(rle.counts);
-        if (!('counts' in d)) continue; // coco/rle-invalid-string
+        if (!('counts' in d)) return; // coco/rle-invalid-string
         counts = d.counts;
       } else if (Array.isArray(rle.counts)) counts = rle.counts;
-      else continue;
+      else return;
       let sum = 0;
       let bad = -1;
       let skip = false;
@@ -45,20 +34,20 @@ export const rleCountsSum: Rule = {
         if (!Number.isInteger(c) || c < 0) { if (bad < 0) bad = i; continue; }
         sum += c;
       }
-      if (skip) continue;
+      if (skip) return;
       if (bad >= 0) {
         ctx.report({
           message: `${annotationName(ann, entry.index)}: RLE counts[${bad}] is ${counts[bad]}; run lengths must be non-negative integers.`,
           at: ctx.place('annotations', entry, ['segmentation', 'counts']), ...idsOf(ann),
         });
-        continue;
+        return;
       }
       const expected = size[0] * size[1];
-      if (sum === expected) continue;
+      if (sum === expected) return;
       ctx.report({
         message: `${annotationName(ann, entry.index)}: RLE counts sum to ${sum}, but size [${size[0]}, ${size[1]}] needs exactly ${expected} (${sum < expected ? `${expected - sum} pixels short` : `${sum - expected} pixels too many`}).`,
         at: ctx.place('annotations', entry, ['segmentation', 'counts']), ...idsOf(ann),
       });
-    }
+    });
   },
 };

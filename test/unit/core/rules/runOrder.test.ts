@@ -12,7 +12,7 @@ import { parseText } from './helpers';
 
 const RULES_DIR = join(__dirname, '../../../../src/core/rules');
 /** What reading the facts looks like in a rule's source. */
-const READS_FACTS = /\b(segmentationFacts|boxFacts|forEachFlaggedPolygon|forEachAnnotationOfKind|forEachRleAnnotation|forEachNumericBox)\(/;
+const READS_FACTS = /\b(segmentationFacts|boxFacts|forEachFlaggedPolygon|forEachAnnotationOfKind|forEachRleSuspect|forEachNumericBox)\(/;
 
 function fileOf(rule: Rule): string {
   const name = rule.id.replace(/^coco\//, '').replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
