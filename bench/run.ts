@@ -1,8 +1,9 @@
 /**
  * npm run bench  (LABELSCOPE_BENCH_SCALE=0.05 for a quick run; LABELSCOPE_BENCH_CASES=a,b to pick cases,
  * LABELSCOPE_BENCH_CASES=all for every case in bench/cases.ts; LABELSCOPE_BENCH_ROUNDS=5 runs the
- * cases that many times, interleaved, and takes the median of each round's ratio: a machine whose
- * speed drifts by ±20% within a minute, as a shared VM's does, moves a one-round ratio by as much)
+ * cases that many times, interleaved (default: 3 for the three figures of record, 1 for picked
+ * cases), and reports the median round: a machine whose speed drifts by ±20% within a minute, as
+ * a shared VM's does, moves a one-round ratio by as much)
  *
  * The three figures of record, as ratios from one run (the machine's load cancels out):
  * (a) json-parse: bare readFileSync + JSON.parse; (b) load-check: loadCoco + structural rules;
@@ -46,7 +47,8 @@ async function main() {
     const build = spawnSync(process.execPath, ['esbuild.mjs'], { cwd: join(__dirname, '..'), encoding: 'utf8' });
     if (build.status !== 0) throw new Error(`build failed: ${build.stderr}`);
   }
-  const rounds = Math.max(1, Math.floor(Number(process.env.LABELSCOPE_BENCH_ROUNDS ?? 1)) || 1);
+  // The figures of record: three interleaved rounds by default, the median one reported.
+  const rounds = Math.max(1, Math.floor(Number(process.env.LABELSCOPE_BENCH_ROUNDS ?? (asked ? 1 : 3))) || 1);
   const perRound: Record<string, ReturnType<typeof runCase>>[] = [];
   for (let k = 0; k < rounds; k++) {
     const round: Record<string, ReturnType<typeof runCase>> = {};
