@@ -181,9 +181,9 @@ function main(): void {
  * its garbage collector's parallel helper threads, is the check's critical path: the scan stays
  * ahead of the parse on whatever the main thread leaves (it is ~8x faster), and the facts only
  * have to be there when the rules start (the main thread takes the chunks still free then).
- * Measured on train2017 (2 cores, 455 MB; `LABELSCOPE_BENCH_ROUNDS` medians): the full check at
- * ~1.38x a bare JSON.parse with the worker at nice 0 during its scan, ~1.25x at nice 10 throughout;
- * at nice 0 throughout, 1.42-1.51x; the main thread's run-queue wait in the parse 1.25 s -> 0.8-1 s.
+ * Measured on train2017 (2 cores, 455 MB): the full check at 1.42-1.51x a bare JSON.parse with
+ * the worker at nice 0, medians of 1.17-1.32x at nice 10 (`LABELSCOPE_BENCH_ROUNDS`); lowered for
+ * its facts only, 1.24-1.41x; the main thread's run-queue wait in the parse 1.25 s -> 0.8-1 s.
  */
 const WORKER_NICE = 10;
 
