@@ -26,7 +26,9 @@ export function lowerThreadPriority(nice: number): number | undefined {
   const tid = threadId();
   if (tid === undefined || tid === process.pid) return undefined;
   try {
-    setPriority(tid, Math.min(19, nice));
+    // Only ever up: a thread already as low (a niced process's threads start at its nice value)
+    // stays, and lowering a nice value would need a privilege.
+    if (getPriority(tid) < nice) setPriority(tid, Math.min(19, nice));
     return getPriority(tid);
   } catch {
     return undefined;
