@@ -131,16 +131,7 @@ export function polygonAreaSuspect(cheap: number, area: number, overlap: boolean
 export const AREA_MISMATCH_DEFAULTS = { relTolerance: 0.1, absTolerance: 2 } as const;
 
 /** The per-annotation columns of SegmentationFacts, in one buffer (shared memory: two threads can fill them). */
-export interface FactColumnSet {
-  readonly kind: Uint8Array;
-  readonly flags: Uint8Array;
-  readonly imageSlot: Int32Array;
-  readonly minX: Float64Array;
-  readonly minY: Float64Array;
-  readonly maxX: Float64Array;
-  readonly maxY: Float64Array;
-  readonly shoelace: Float64Array;
-  readonly excess: Float64Array;
+export interface FactColumnSet extends Pick<SegmentationFacts, 'kind' | 'flags' | 'imageSlot' | 'minX' | 'minY' | 'maxX' | 'maxY' | 'shoelace' | 'excess'> {
   /** SegmentationFacts.polygonMaskArea, NaN-filled: only when the builders rasterize. */
   readonly maskArea?: Float64Array;
 }
